@@ -1,0 +1,80 @@
+/* minetrace — shared basics: status codes, the error convention, addresses.
+ *
+ * One error convention everywhere (as in SQLite/Redis): a function that can
+ * fail returns an int status, MT_OK (0) on success or a negative MT_E* code,
+ * and before returning a failure it records a human-readable message with
+ * mt_error_set(). The caller reads it with mt_error_msg(). minetrace is
+ * single-threaded per process, so one message slot is enough. */
+#ifndef MINETRACE_COMMON_H
+#define MINETRACE_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    MT_OK = 0,
+    MT_ERR = -1,      /* generic failure; see mt_error_msg() */
+    MT_ENOMEM = -2,   /* allocation failed or a configured cap was hit */
+    MT_EINVAL = -3,   /* malformed input or bad argument */
+    MT_EIO = -4,      /* file or device error */
+    MT_ETRUNC = -5,   /* input ends before the structure does */
+    MT_EAGAIN = -6,   /* need more bytes (stream parsers) */
+    MT_ENOTFOUND = -7 /* not this protocol / no match */
+};
+
+#if defined(__GNUC__)
+#define MT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define MT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define MT_LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define MT_PRINTF(a, b)
+#define MT_UNLIKELY(x) (x)
+#define MT_LIKELY(x) (x)
+#endif
+
+/* Record the message for the failure about to be returned. Returns `code`
+ * so callers can write `return mt_error_set(MT_EIO, "...", ...)`. */
+int mt_error_set(int code, const char *fmt, ...) MT_PRINTF(2, 3);
+const char *mt_error_msg(void);
+const char *mt_status_str(int code);
+
+/* Abort-on-OOM allocators for control-plane memory (never on the packet
+ * hot path, which uses preallocated tables). */
+void *mt_xmalloc(size_t n);
+void *mt_xcalloc(size_t nmemb, size_t size);
+void *mt_xrealloc(void *p, size_t n);
+char *mt_xstrdup(const char *s);
+
+/* Bounded copy that always NUL-terminates; returns bytes copied. */
+size_t mt_strlcpy(char *dst, const char *src, size_t cap);
+/* Copy n raw bytes into a C string buffer, truncating to cap-1. Bytes are
+ * copied as they are (escaping happens in the sinks). */
+size_t mt_memlcpy(char *dst, size_t cap, const void *src, size_t n);
+
+/* An IPv4 or IPv6 address. IPv4 lives in b[0..3]; the rest is zero. */
+typedef struct mt_addr {
+    uint8_t family; /* 4 or 6; 0 = unset */
+    uint8_t b[16];
+} mt_addr;
+
+#define MT_ADDR_STRLEN 46
+int mt_addr_to_str(const mt_addr *a, char *buf, size_t cap);
+int mt_addr_parse(const char *s, mt_addr *out); /* MT_OK or MT_EINVAL */
+int mt_addr_eq(const mt_addr *a, const mt_addr *b);
+uint64_t mt_addr_hash(const mt_addr *a, uint64_t seed);
+/* Is the address in prefix/bits? */
+int mt_addr_in_prefix(const mt_addr *a, const mt_addr *prefix, int bits);
+
+/* Time: microseconds since the Unix epoch, UTC. */
+typedef int64_t mt_time_us;
+/* ISO 8601 with microseconds and "Z" / "+0000" suffix as EVE does:
+ * 2018-01-30T10:11:12.123456+0000 */
+int mt_time_format(mt_time_us t, char *buf, size_t cap);
+/* Parses ISO 8601 (date, date+time, fractional seconds, Z or +hh:mm / +hhmm)
+ * or a decimal epoch (seconds with optional fraction). */
+int mt_time_parse(const char *s, mt_time_us *out);
+
+/* 64-bit hash used across tables (wyhash-style mixing of our own). */
+uint64_t mt_hash_bytes(const void *p, size_t n, uint64_t seed);
+
+#endif

@@ -1,0 +1,73 @@
+/* minetrace — the engine: events in, findings out.
+ *
+ *   sources -> mt_event -> mt_engine_event() -> detectors -> mt_engine_emit()
+ *           -> host verdicts + sinks (JSONL, SQLite, ...)
+ *
+ * Detectors are small modules with one mt_detector each (src/detect/). The
+ * engine owns their state, the DNS tie (name <-> address memory shared by the
+ * DNS, TLS and flow detectors), the host verdict table and the sinks. */
+#ifndef MINETRACE_ENGINE_H
+#define MINETRACE_ENGINE_H
+
+#include "minetrace/common.h"
+#include "minetrace/event.h"
+#include "minetrace/finding.h"
+#include "minetrace/intel.h"
+
+typedef struct mt_engine mt_engine;
+struct mt_dnstie;
+struct mt_hosts;
+
+/* A sink receives every finding the engine accepts. */
+typedef struct mt_sink {
+    const char *name;
+    int (*emit)(struct mt_sink *s, const mt_finding *f);
+    int (*flush)(struct mt_sink *s);  /* may be NULL */
+    void (*close)(struct mt_sink *s); /* frees ctx and the sink itself */
+    void *ctx;
+} mt_sink;
+
+/* A detector: init/free its state, see every event, flush at end of input. */
+typedef struct mt_detector {
+    const char *name;
+    int (*init)(mt_engine *e, void **state);   /* may be NULL */
+    void (*on_event)(mt_engine *e, void *state, const mt_event *ev);
+    void (*flush)(mt_engine *e, void *state);  /* may be NULL */
+    void (*free_state)(void *state);           /* may be NULL */
+} mt_detector;
+
+typedef struct mt_engine_config {
+    int min_confidence;   /* findings below are dropped (default 0) */
+    size_t dnstie_max;    /* max remembered name<->address pairs */
+    const char *source;   /* stamped into findings ("pcap", "eve", ...) */
+} mt_engine_config;
+
+void mt_engine_config_defaults(mt_engine_config *c);
+
+/* `intel` is borrowed and must outlive the engine. */
+mt_engine *mt_engine_new(const mt_intel *intel, const mt_engine_config *cfg);
+void mt_engine_free(mt_engine *e); /* closes sinks */
+/* The engine takes ownership of the sink. */
+void mt_engine_add_sink(mt_engine *e, mt_sink *s);
+void mt_engine_set_source(mt_engine *e, const char *source);
+
+void mt_engine_event(mt_engine *e, const mt_event *ev);
+/* End of input: detectors flush pending sessions, sinks flush. */
+void mt_engine_flush(mt_engine *e);
+
+/* ---- for detectors ------------------------------------------------------ */
+void mt_engine_emit(mt_engine *e, const mt_finding *f);
+const mt_intel *mt_engine_intel(const mt_engine *e);
+struct mt_dnstie *mt_engine_dnstie(mt_engine *e);
+struct mt_hosts *mt_engine_hosts(mt_engine *e);
+/* Start a finding from an event: time, flow, src = client, dst = server. */
+void mt_finding_from_event(mt_finding *f, const mt_event *ev, mt_finding_kind kind);
+
+typedef struct mt_engine_stats {
+    uint64_t events[16];   /* by mt_event_type */
+    uint64_t findings;
+    uint64_t dropped_low_confidence;
+} mt_engine_stats;
+const mt_engine_stats *mt_engine_get_stats(const mt_engine *e);
+
+#endif

@@ -1,0 +1,164 @@
+/* minetrace — the event model.
+ *
+ * Every source (pcap decoder, live capture, Suricata EVE, Zeek logs) turns
+ * what it sees into mt_event values and hands them to the engine. Detectors
+ * only ever see events, so a DNS answer from a pcap and one from eve.json
+ * take the same path into the same detector.
+ *
+ * Orientation: `cli`/`srv` are the connection initiator and responder when
+ * known (SYN seen, or the log says so); for mid-stream TCP the decoder
+ * guesses (lower well-known port = server) and sets MT_EVF_GUESSED_DIR.
+ * `to_server` says which way the message itself travelled.
+ *
+ * Lifetime: an event and every pointer inside it are valid only during the
+ * mt_engine_event() call. Detectors copy what they keep. */
+#ifndef MINETRACE_EVENT_H
+#define MINETRACE_EVENT_H
+
+#include "minetrace/common.h"
+
+typedef enum mt_event_type {
+    MT_EV_DNS = 1,      /* DNS query or response */
+    MT_EV_TLS_HELLO,    /* TLS ClientHello */
+    MT_EV_HTTP_REQUEST, /* HTTP request line + headers (+ body prefix) */
+    MT_EV_JSON_MSG,     /* one JSON object from a TCP stream (Stratum etc.) */
+    MT_EV_WS_MSG,       /* one WebSocket text message (unmasked) */
+    MT_EV_SMB,          /* an SMB1 pattern of interest (EternalBlue, ...) */
+    MT_EV_FLOW_END,     /* flow finished or evicted, with statistics */
+    MT_EV_ALERT         /* an alert from another IDS (EVE alert, Zeek notice) */
+} mt_event_type;
+
+typedef enum mt_source_kind {
+    MT_SRC_PCAP = 1,
+    MT_SRC_LIVE,
+    MT_SRC_EVE,
+    MT_SRC_ZEEK
+} mt_source_kind;
+
+#define MT_EVF_GUESSED_DIR 0x01u /* client/server orientation was guessed */
+#define MT_EVF_TO_SERVER 0x02u   /* this message travelled client -> server */
+
+#define MT_NAME_MAX 256 /* DNS names, SNI, Host: 255 chars + NUL */
+
+/* ---- DNS ---------------------------------------------------------------- */
+#define MT_DNS_MAX_ANSWERS 16
+typedef struct mt_dns_answer {
+    char name[MT_NAME_MAX];   /* owner name, lower-case, no trailing dot */
+    uint16_t type;            /* 1 A, 28 AAAA, 5 CNAME, ... */
+    uint32_t ttl;
+    mt_addr addr;             /* for A/AAAA */
+    char target[MT_NAME_MAX]; /* for CNAME */
+} mt_dns_answer;
+
+typedef struct mt_dns {
+    uint16_t id;
+    uint8_t is_response;
+    uint8_t rcode;
+    uint16_t qtype;
+    char qname[MT_NAME_MAX]; /* lower-case, no trailing dot */
+    uint16_t n_answers;      /* entries filled in answers[] */
+    uint16_t n_answers_total;/* as announced by the header (may be larger) */
+    mt_dns_answer answers[MT_DNS_MAX_ANSWERS];
+} mt_dns;
+
+/* ---- TLS ---------------------------------------------------------------- */
+typedef struct mt_tls_hello {
+    uint16_t version;         /* legacy_version of the ClientHello */
+    char sni[MT_NAME_MAX];    /* "" when the client sends none (XMRig) */
+    char alpn[128];           /* comma-separated protocol list */
+    char ja3[1024];           /* JA3 string */
+    char ja3_hash[33];        /* MD5 hex of ja3 */
+} mt_tls_hello;
+
+/* ---- HTTP --------------------------------------------------------------- */
+typedef struct mt_http_request {
+    char method[16];
+    char uri[1024];
+    char host[MT_NAME_MAX];
+    char user_agent[512];
+    char content_type[128];
+    uint8_t has_x_mining_extensions; /* X-Mining-Extensions: header */
+    uint8_t has_x_stratum;           /* X-Stratum: header (request side) */
+    uint8_t upgrade_websocket;       /* Upgrade: websocket */
+    uint64_t content_length;
+    const uint8_t *body;             /* prefix of the body seen, may be NULL */
+    size_t body_len;
+} mt_http_request;
+
+/* ---- JSON messages on TCP streams (Stratum and friends) ------------------ */
+typedef struct mt_json_msg {
+    const char *text; /* one complete top-level JSON object, not NUL-terminated */
+    size_t len;
+    uint8_t in_http_body; /* came from an HTTP request/response body */
+} mt_json_msg;
+
+/* ---- WebSocket ---------------------------------------------------------- */
+typedef struct mt_ws_msg {
+    const char *text; /* unmasked payload of a text frame */
+    size_t len;
+    char host[MT_NAME_MAX]; /* Host: of the upgrade request when known */
+    char uri[256];          /* request path of the upgrade */
+} mt_ws_msg;
+
+/* ---- SMB1 patterns ------------------------------------------------------ */
+typedef enum mt_smb_sig {
+    MT_SMB_ETERNALBLUE_PROBE = 1,   /* PeekNamedPipe on FID 0 (MS17-010 check) */
+    MT_SMB_ETERNALBLUE_VULN_REPLY,  /* STATUS_INSUFF_SERVER_RESOURCES reply */
+    MT_SMB_ETERNALBLUE_EXPLOIT,     /* NT Trans / Trans2 secondary grooming */
+    MT_SMB_DOUBLEPULSAR_PING,       /* Trans2 SESSION_SETUP, MID 65 */
+    MT_SMB_DOUBLEPULSAR_RESPONSE    /* Trans2 reply, STATUS_NOT_IMPLEMENTED, MID 81.. */
+} mt_smb_sig;
+
+typedef struct mt_smb {
+    mt_smb_sig sig;
+    char detail[128];
+} mt_smb;
+
+/* ---- Flow end ----------------------------------------------------------- */
+#define MT_FLOW_NSIZES 8
+typedef struct mt_flow_stats {
+    mt_time_us first_ts, last_ts;
+    uint64_t pkts_c2s, pkts_s2c;
+    uint64_t bytes_c2s, bytes_s2c;       /* L4 payload bytes */
+    uint32_t first_sizes[MT_FLOW_NSIZES];/* first payload sizes, sign = dir (+c2s, -s2c) */
+    uint8_t n_first_sizes;
+    uint8_t saw_syn, saw_fin_or_rst;
+    uint8_t app;                          /* MT_APP_* guessed by the dispatcher */
+    uint8_t evicted;                      /* ended by the flow table, not by the end of input */
+    char sni[MT_NAME_MAX];                /* SNI if a ClientHello was seen */
+} mt_flow_stats;
+
+enum { MT_APP_UNKNOWN = 0, MT_APP_TLS, MT_APP_HTTP, MT_APP_JSON, MT_APP_SMB,
+       MT_APP_DNS, MT_APP_WEBSOCKET, MT_APP_SV2 };
+
+/* ---- Alerts from other tools ------------------------------------------- */
+typedef struct mt_alert {
+    uint64_t signature_id;
+    char signature[512];
+    char category[128];
+    int severity;
+} mt_alert;
+
+/* ---- The event ---------------------------------------------------------- */
+typedef struct mt_event {
+    mt_event_type type;
+    mt_source_kind source;
+    uint32_t flags;     /* MT_EVF_* */
+    mt_time_us ts;
+    uint64_t flow_id;   /* stable for the flow; 0 when unknown */
+    uint8_t ipproto;    /* 6 TCP, 17 UDP */
+    mt_addr cli, srv;
+    uint16_t cli_port, srv_port;
+    union {
+        const mt_dns *dns;
+        const mt_tls_hello *tls;
+        const mt_http_request *http;
+        const mt_json_msg *json;
+        const mt_ws_msg *ws;
+        const mt_smb *smb;
+        const mt_flow_stats *flow;
+        const mt_alert *alert;
+    } u;
+} mt_event;
+
+#endif

@@ -1,0 +1,30 @@
+/* DNS tie: remembers which name an address was resolved from (A/AAAA
+ * answers, following CNAME chains), with the TTL, so that a later flow to
+ * that address — TLS without SNI (XMRig sends none), or a raw TCP flow — is
+ * attributed to the pool name. Bounded: when full, the oldest entry goes. */
+#ifndef MT_DETECT_DNSTIE_H
+#define MT_DETECT_DNSTIE_H
+
+#include "minetrace/common.h"
+#include "minetrace/intel.h"
+
+typedef struct mt_dnstie mt_dnstie;
+
+typedef struct mt_dnstie_entry {
+    char name[256];        /* the name the client asked for (query name) */
+    mt_time_us expires;    /* answer time + TTL (+ grace) */
+    int weight;            /* intel weight of the name, 0 if not listed */
+    mt_intel_category category; /* 0 if not listed */
+} mt_dnstie_entry;
+
+mt_dnstie *mt_dnstie_new(size_t max_entries);
+void mt_dnstie_free(mt_dnstie *t);
+/* Remember addr -> name, valid until `expires`. Replaces an older entry. */
+void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
+                   mt_time_us expires, int weight, mt_intel_category cat);
+/* 1 and *out filled when a live entry exists at time `now`; else 0. */
+int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
+                  mt_dnstie_entry *out);
+size_t mt_dnstie_size(const mt_dnstie *t);
+
+#endif

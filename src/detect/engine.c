@@ -1,0 +1,140 @@
+/* The engine: runs every event through the detectors and every finding
+ * through host verdicts and sinks. Also where cross-detector facts meet:
+ * a host that was the victim of an EternalBlue precursor and later mines is
+ * attributed to WannaMine. */
+#include "minetrace/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detectors.h"
+#include "detect/dnstie.h"
+#include "detect/hosts.h"
+
+static const mt_detector *const registry[] = {
+    &mt_detector_dns,  &mt_detector_stratum,   &mt_detector_tls,
+    &mt_detector_http, &mt_detector_websocket, &mt_detector_smb,
+    &mt_detector_flow, &mt_detector_alert,
+};
+#define N_DETECTORS (sizeof registry / sizeof registry[0])
+#define MAX_SINKS 8
+
+struct mt_engine {
+    const mt_intel *intel;
+    mt_engine_config cfg;
+    char source[64];
+    void *state[N_DETECTORS];
+    mt_sink *sinks[MAX_SINKS];
+    size_t n_sinks;
+    mt_dnstie *tie;
+    mt_hosts *hosts;
+    mt_engine_stats stats;
+};
+
+void mt_engine_config_defaults(mt_engine_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->min_confidence = 0;
+    c->dnstie_max = 1u << 18;
+    c->source = "pcap";
+}
+
+mt_engine *mt_engine_new(const mt_intel *intel, const mt_engine_config *cfg)
+{
+    mt_engine *e = mt_xcalloc(1, sizeof *e);
+    e->intel = intel;
+    if (cfg) e->cfg = *cfg; else mt_engine_config_defaults(&e->cfg);
+    mt_strlcpy(e->source, e->cfg.source ? e->cfg.source : "pcap", sizeof e->source);
+    e->tie = mt_dnstie_new(e->cfg.dnstie_max ? e->cfg.dnstie_max : (1u << 18));
+    e->hosts = mt_hosts_new();
+    for (size_t i = 0; i < N_DETECTORS; i++) {
+        if (registry[i]->init && registry[i]->init(e, &e->state[i]) != MT_OK) {
+            mt_engine_free(e);
+            return NULL;
+        }
+    }
+    return e;
+}
+
+void mt_engine_free(mt_engine *e)
+{
+    if (!e) return;
+    for (size_t i = 0; i < N_DETECTORS; i++)
+        if (registry[i]->free_state && e->state[i]) registry[i]->free_state(e->state[i]);
+    for (size_t i = 0; i < e->n_sinks; i++)
+        if (e->sinks[i]->close) e->sinks[i]->close(e->sinks[i]);
+    mt_dnstie_free(e->tie);
+    mt_hosts_free(e->hosts);
+    free(e);
+}
+
+void mt_engine_add_sink(mt_engine *e, mt_sink *s)
+{
+    if (e->n_sinks == MAX_SINKS) {
+        if (s->close) s->close(s);
+        return;
+    }
+    e->sinks[e->n_sinks++] = s;
+}
+
+void mt_engine_set_source(mt_engine *e, const char *source)
+{
+    mt_strlcpy(e->source, source, sizeof e->source);
+}
+
+void mt_engine_event(mt_engine *e, const mt_event *ev)
+{
+    if ((unsigned)ev->type < 16) e->stats.events[ev->type]++;
+    for (size_t i = 0; i < N_DETECTORS; i++)
+        registry[i]->on_event(e, e->state[i], ev);
+}
+
+void mt_engine_flush(mt_engine *e)
+{
+    for (size_t i = 0; i < N_DETECTORS; i++)
+        if (registry[i]->flush) registry[i]->flush(e, e->state[i]);
+    for (size_t i = 0; i < e->n_sinks; i++)
+        if (e->sinks[i]->flush) e->sinks[i]->flush(e->sinks[i]);
+}
+
+void mt_engine_emit(mt_engine *e, const mt_finding *in)
+{
+    if (in->confidence < e->cfg.min_confidence) {
+        e->stats.dropped_low_confidence++;
+        return;
+    }
+    mt_finding f = *in;
+    if (!f.source[0]) mt_strlcpy(f.source, e->source, sizeof f.source);
+    if (!f.event_type) f.event_type = MT_EVENT_MINING;
+    if (strcmp(f.event_type, MT_EVENT_PRECURSOR) == 0) {
+        mt_hosts_mark_precursor_victim(e->hosts, &f.dst);
+    } else if (mt_hosts_is_precursor_victim(e->hosts, &f.src)) {
+        /* The WannaMine chain: EternalBlue hit this host, now it mines. */
+        mt_strlcpy(f.family, "wannamine", sizeof f.family);
+        size_t n = strlen(f.evidence);
+        if (n + 40 < sizeof f.evidence)
+            mt_strlcpy(f.evidence + n, "; host earlier hit by EternalBlue",
+                       sizeof f.evidence - n);
+    }
+    e->stats.findings++;
+    mt_hosts_add(e->hosts, &f);
+    for (size_t i = 0; i < e->n_sinks; i++) e->sinks[i]->emit(e->sinks[i], &f);
+}
+
+const mt_intel *mt_engine_intel(const mt_engine *e) { return e->intel; }
+struct mt_dnstie *mt_engine_dnstie(mt_engine *e) { return e->tie; }
+struct mt_hosts *mt_engine_hosts(mt_engine *e) { return e->hosts; }
+const mt_engine_stats *mt_engine_get_stats(const mt_engine *e) { return &e->stats; }
+
+void mt_finding_from_event(mt_finding *f, const mt_event *ev, mt_finding_kind kind)
+{
+    mt_finding_init(f);
+    f->ts = ev->ts;
+    f->flow_id = ev->flow_id;
+    f->src = ev->cli;
+    f->dst = ev->srv;
+    f->src_port = ev->cli_port;
+    f->dst_port = ev->srv_port;
+    f->ipproto = ev->ipproto;
+    f->kind = kind;
+}

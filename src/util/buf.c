@@ -1,0 +1,175 @@
+/* Growable buffer and output escapers. */
+#include "util/buf.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "minetrace/common.h"
+
+void mt_buf_init(mt_buf *b) { b->p = NULL; b->len = b->cap = 0; }
+void mt_buf_free(mt_buf *b) { free(b->p); mt_buf_init(b); }
+void mt_buf_reset(mt_buf *b) { b->len = 0; }
+
+static void reserve(mt_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1) cap *= 2;
+    b->p = mt_xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+void mt_buf_put(mt_buf *b, const void *p, size_t n)
+{
+    reserve(b, n);
+    if (n) memcpy(b->p + b->len, p, n);
+    b->len += n;
+}
+
+void mt_buf_puts(mt_buf *b, const char *s) { mt_buf_put(b, s, strlen(s)); }
+
+void mt_buf_putc(mt_buf *b, char c)
+{
+    reserve(b, 1);
+    b->p[b->len++] = c;
+}
+
+void mt_buf_printf(mt_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof tmp) {
+        mt_buf_put(b, tmp, (size_t)n);
+        return;
+    }
+    reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+const char *mt_buf_cstr(mt_buf *b)
+{
+    reserve(b, 0);
+    b->p[b->len] = '\0';
+    return b->p;
+}
+
+size_t mt_utf8_seq_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) return 1;
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; }
+    else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; }
+    else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; }
+    else return 0;
+    if (len > n) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    /* Reject overlong forms, surrogates and out-of-range code points. */
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+void mt_json_strn(mt_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    mt_buf_putc(b, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        if (c == '"' || c == '\\') {
+            mt_buf_putc(b, '\\');
+            mt_buf_putc(b, (char)c);
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            mt_buf_put(b, e, 6);
+            i++;
+        } else if (c < 0x80) {
+            mt_buf_putc(b, (char)c);
+            i++;
+        } else {
+            size_t l = mt_utf8_seq_len(u + i, n - i);
+            if (l == 0) {
+                mt_buf_puts(b, "\\ufffd");
+                i++;
+            } else {
+                mt_buf_put(b, u + i, l);
+                i += l;
+            }
+        }
+    }
+    mt_buf_putc(b, '"');
+}
+
+void mt_json_str(mt_buf *b, const char *s) { mt_json_strn(b, s, strlen(s)); }
+
+void mt_json_kv_str(mt_buf *b, int comma, const char *key, const char *val)
+{
+    if (comma) mt_buf_putc(b, ',');
+    mt_json_str(b, key);
+    mt_buf_putc(b, ':');
+    mt_json_str(b, val ? val : "");
+}
+
+void mt_json_kv_int(mt_buf *b, int comma, const char *key, long long val)
+{
+    if (comma) mt_buf_putc(b, ',');
+    mt_json_str(b, key);
+    mt_buf_printf(b, ":%lld", val);
+}
+
+void mt_html_str(mt_buf *b, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        switch (c) {
+        case '&': mt_buf_puts(b, "&amp;"); i++; continue;
+        case '<': mt_buf_puts(b, "&lt;"); i++; continue;
+        case '>': mt_buf_puts(b, "&gt;"); i++; continue;
+        case '"': mt_buf_puts(b, "&quot;"); i++; continue;
+        case '\'': mt_buf_puts(b, "&#39;"); i++; continue;
+        default: break;
+        }
+        if (c < 0x20 && c != '\t' && c != '\n') { mt_buf_puts(b, "&#xfffd;"); i++; continue; }
+        if (c < 0x80) { mt_buf_putc(b, (char)c); i++; continue; }
+        size_t l = mt_utf8_seq_len(u + i, n - i);
+        if (l == 0) { mt_buf_puts(b, "&#xfffd;"); i++; }
+        else { mt_buf_put(b, u + i, l); i += l; }
+    }
+}
+
+void mt_csv_str(mt_buf *b, const char *s)
+{
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    if (quote || formula) mt_buf_putc(b, '"');
+    if (formula) mt_buf_putc(b, '\'');
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        if (c == '"') { mt_buf_puts(b, "\"\""); i++; continue; }
+        if (c < 0x20 && c != '\r' && c != '\n' && c != '\t') { mt_buf_putc(b, ' '); i++; continue; }
+        if (c < 0x80) { mt_buf_putc(b, (char)c); i++; continue; }
+        size_t l = mt_utf8_seq_len(u + i, n - i);
+        if (l == 0) { mt_buf_puts(b, "\xef\xbf\xbd"); i++; }
+        else { mt_buf_put(b, u + i, l); i += l; }
+    }
+    if (quote || formula) mt_buf_putc(b, '"');
+}
