@@ -136,7 +136,7 @@ run_miner() { # run_miner NAME URL [xmrig options...]
         || { log "tcpdump did not start"; cat "$OUT/tcpdump_$name.err" >&2; exit 1; }
     # shellcheck disable=SC2086
     ip netns exec "$NS_MINER" "$XMRIG" -o "$url" -u "$WALLET" -p x \
-        --rig-id="$RIGID" -k --threads=1 --cpu-max-threads-hint=50 \
+        --rig-id="$RIGID" -k --threads=1 --cpu-max-threads-hint=50 --cpu-priority=2 \
         --donate-level=0 --no-color --no-huge-pages --print-time=5 \
         --retry-pause=1 -l "$OUT/xmrig_$name.log" $EXTRA "$@" >/dev/null 2>&1 &
     xpid=$!
