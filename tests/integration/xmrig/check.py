@@ -5,7 +5,8 @@ Usage: check.py MODE FACTS FINDINGS_JSONL HOSTS_JSON [--skip PART ...]
 MODE is "clear" or "tls". FACTS is the facts.env written by record.sh (what
 the harness really did: pool name/IP, miner IP, wallet, ports). PART names a
 check to report as PENDING instead of running it (used while the detector it
-needs is still a stub on main): stratum, dns, tls, hosts.
+needs is still a stub on main): stratum, dns, tls. The "hosts" checks
+(the pool is never called a miner) always run.
 
 Exit 0 when every check that ran passed; prints one line per check.
 """
@@ -97,13 +98,16 @@ def main():
     check("dns", "dns finding: %s looked up %s (listed as pool via --intel)" % (miner, name),
           dn, dump(findings))
 
+    # The verdict rests on the stratum finding in the clear run and on the
+    # tls (DNS-tied) finding in the TLS run, so it waits for that detector.
+    need = "stratum" if mode == "clear" else "tls"
     hm = [h for h in hosts if h.get("host") == miner]
-    check("hosts", "host %s is in the --hosts verdicts" % miner, hm and hm[0].get("score", 0) > 0,
+    check(need, "host %s is in the --hosts verdicts" % miner, hm and hm[0].get("score", 0) > 0,
           "hosts: %s" % json.dumps(hosts)[:800])
     if hm:
         h = hm[0]
         if mode == "clear":
-            check("hosts", "host verdict lists the wallet", wallet in h.get("wallets", []),
+            check(need, "host verdict lists the wallet", wallet in h.get("wallets", []),
                   json.dumps(h)[:800])
         # The name reaches the verdict through the DNS finding (clear run)
         # or the DNS-tied TLS finding (TLS run).
