@@ -25,14 +25,21 @@ static size_t skip_ws(const char *p, size_t i, size_t n)
     return i;
 }
 
-/* p[*i] == '"'. Advance past the closing quote, checking escapes. */
+/* p[*i] == '"'. Advance past the closing quote, checking escapes. Runs of
+ * plain bytes are skipped with memchr (most Stratum strings are long hex). */
 static int scan_string(const char *p, size_t n, size_t *i)
 {
     size_t k = *i + 1;
-    while (k < n) {
-        char c = p[k];
-        if (c == '"') { *i = k + 1; return MT_OK; }
-        if (c != '\\') { k++; continue; }
+    for (;;) {
+        if (k >= n) return MT_ETRUNC;
+        const char *q = memchr(p + k, '"', n - k);
+        if (!q) return MT_ETRUNC;
+        const char *b = memchr(p + k, '\\', (size_t)(q - (p + k)));
+        if (!b) {
+            *i = (size_t)(q - p) + 1;
+            return MT_OK;
+        }
+        k = (size_t)(b - p);
         if (k + 1 >= n) return MT_ETRUNC;
         char e = p[k + 1];
         if (e == 'u') {
@@ -40,13 +47,12 @@ static int scan_string(const char *p, size_t n, size_t *i)
             for (size_t j = 2; j < 6; j++)
                 if (hexval(p[k + j]) < 0) return MT_EINVAL;
             k += 6;
-        } else if (strchr("\"\\/bfnrt", e) && e != '\0') {
+        } else if (e != '\0' && strchr("\"\\/bfnrt", e)) {
             k += 2;
         } else {
             return MT_EINVAL;
         }
     }
-    return MT_ETRUNC;
 }
 
 /* JSON number grammar. At the end of input a number may be cut short, so
@@ -260,9 +266,15 @@ int mt_jv_iter_next(mt_jv_iter *it, mt_jv *key, mt_jv *val)
     return 1;
 }
 
+static int none(mt_jv *out)
+{
+    if (out) memset(out, 0, sizeof *out);
+    return 0;
+}
+
 int mt_jv_get(const mt_jv *obj, const char *key, mt_jv *out)
 {
-    if (!obj || obj->type != MT_JV_OBJECT) return 0;
+    if (!obj || obj->type != MT_JV_OBJECT) return none(out);
     mt_jv_iter it;
     mt_jv k, v;
     mt_jv_iter_init(&it, obj);
@@ -272,12 +284,43 @@ int mt_jv_get(const mt_jv *obj, const char *key, mt_jv *out)
             return 1;
         }
     }
-    return 0;
+    return none(out);
+}
+
+size_t mt_jv_get_many(const mt_jv *obj, const char *const *keys, mt_jv *outs, size_t nkeys)
+{
+    size_t klen[MT_JV_MANY_MAX];
+    size_t found = 0;
+    if (nkeys > MT_JV_MANY_MAX) nkeys = MT_JV_MANY_MAX;
+    for (size_t j = 0; j < nkeys; j++) {
+        none(&outs[j]);
+        klen[j] = strlen(keys[j]);
+    }
+    if (!obj || obj->type != MT_JV_OBJECT) return 0;
+    mt_jv_iter it;
+    mt_jv k, v;
+    mt_jv_iter_init(&it, obj);
+    while (found < nkeys && mt_jv_iter_next(&it, &k, &v)) {
+        const char *ks;
+        size_t kn;
+        if (!mt_jv_raw_str(&k, &ks, &kn)) continue;
+        int escaped = memchr(ks, '\\', kn) != NULL;
+        for (size_t j = 0; j < nkeys; j++) {
+            if (outs[j].type != MT_JV_NONE) continue; /* first wins */
+            if (escaped ? mt_jv_streq(&k, keys[j])
+                        : (kn == klen[j] && memcmp(ks, keys[j], kn) == 0)) {
+                outs[j] = v;
+                found++;
+                break;
+            }
+        }
+    }
+    return found;
 }
 
 int mt_jv_at(const mt_jv *arr, size_t idx, mt_jv *out)
 {
-    if (!arr || arr->type != MT_JV_ARRAY) return 0;
+    if (!arr || arr->type != MT_JV_ARRAY) return none(out);
     mt_jv_iter it;
     mt_jv v;
     mt_jv_iter_init(&it, arr);
@@ -287,7 +330,7 @@ int mt_jv_at(const mt_jv *arr, size_t idx, mt_jv *out)
             return 1;
         }
     }
-    return 0;
+    return none(out);
 }
 
 size_t mt_jv_count(const mt_jv *v)
@@ -301,28 +344,28 @@ size_t mt_jv_count(const mt_jv *v)
 
 int mt_jv_path(const mt_jv *root, const char *path, mt_jv *out)
 {
-    if (!root || !path) return 0;
+    if (!root || !path) return none(out);
     mt_jv cur = *root;
     const char *s = path;
     for (;;) {
         const char *dot = strchr(s, '.');
         size_t l = dot ? (size_t)(dot - s) : strlen(s);
         char seg[64];
-        if (l == 0 || l >= sizeof seg) return 0;
+        if (l == 0 || l >= sizeof seg) return none(out);
         memcpy(seg, s, l);
         seg[l] = '\0';
         mt_jv next;
         if (cur.type == MT_JV_ARRAY) {
             size_t idx = 0;
             for (size_t k = 0; k < l; k++) {
-                if (!is_digit(seg[k]) || idx > 100000) return 0;
+                if (!is_digit(seg[k]) || idx > 100000) return none(out);
                 idx = idx * 10 + (size_t)(seg[k] - '0');
             }
-            if (!mt_jv_at(&cur, idx, &next)) return 0;
+            if (!mt_jv_at(&cur, idx, &next)) return none(out);
         } else if (cur.type == MT_JV_OBJECT) {
-            if (!mt_jv_get(&cur, seg, &next)) return 0;
+            if (!mt_jv_get(&cur, seg, &next)) return none(out);
         } else {
-            return 0;
+            return none(out);
         }
         cur = next;
         if (!dot) break;
@@ -423,6 +466,7 @@ size_t mt_jv_strcpy(const mt_jv *v, char *dst, size_t cap)
     const char *s;
     size_t n;
     if (!mt_jv_raw_str(v, &s, &n)) return 0;
+    if (!memchr(s, '\\', n)) return mt_memlcpy(dst, cap, s, n); /* nothing escaped */
     size_t i = 0, w = 0;
     unsigned char ch[4];
     size_t k;
