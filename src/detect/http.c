@@ -18,10 +18,14 @@
  *          "/hash.wasm") only count together with another indicator.
  *   HOST   Host header listed with a mining category               weight
  * Protocol: "getblocktemplate" / "getwork" when the body says so, else
- * "http". agent = User-Agent, pool = Host (or the server address). */
+ * "http". agent = User-Agent, pool = Host (or the server address).
+ * The same evidence (agent, rule, method, Host) from the same client to the
+ * same server and port is reported once per run (cgminer opens a new
+ * connection for every getwork request). */
 #include "detect/detectors.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -31,6 +35,7 @@ enum { I_AGENT = 1u << 0, I_XME = 1u << 1, I_XSTR = 1u << 2, I_RPC = 1u << 3,
        I_PATH = 1u << 4, I_HOST = 1u << 5 };
 
 #define FLOW_SLOTS (1u << 14)
+#define SEEN_SLOTS (1u << 15)
 
 /* Path patterns: ABP substring rules, '*' = any run of characters. */
 typedef struct path_rule {
@@ -189,14 +194,29 @@ static void uri_wallet(const char *uri, char *out, size_t cap)
     }
 }
 
+typedef struct http_state {
+    mt_flowmark *flows; /* indicator bits reported per flow */
+    mt_seenset *seen;   /* (client, server, port, bits, agent) across flows */
+} http_state;
+
 static int init(mt_engine *e, void **state)
 {
     (void)e;
-    *state = mt_flowmark_new(FLOW_SLOTS);
+    http_state *s = mt_xcalloc(1, sizeof *s);
+    s->flows = mt_flowmark_new(FLOW_SLOTS);
+    s->seen = mt_seenset_new(SEEN_SLOTS);
+    *state = s;
     return MT_OK;
 }
 
-static void free_state(void *state) { mt_flowmark_free(state); }
+static void free_state(void *state)
+{
+    http_state *s = state;
+    if (!s) return;
+    mt_flowmark_free(s->flows);
+    mt_seenset_free(s->seen);
+    free(s);
+}
 
 /* Append "; text" (or "text" when empty) to the evidence, bounded. */
 static void add_ev(char *ev, size_t cap, const char *text)
@@ -209,7 +229,8 @@ static void add_ev(char *ev, size_t cap, const char *text)
 
 static void on_event(mt_engine *e, void *state, const mt_event *ev)
 {
-    mt_flowmark *fm = state;
+    http_state *st = state;
+    mt_flowmark *fm = st->flows;
     if (ev->type == MT_EV_FLOW_END) {
         mt_flowmark_drop(fm, ev);
         return;
@@ -283,6 +304,13 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     uint32_t fresh = found & ~done;
     if (!fresh) return;
     mt_flowmark_set(fm, ev, found);
+    /* miners that open a connection per request (cgminer getwork) would
+     * otherwise repeat the same finding for every flow */
+    uint64_t key = mt_addr_hash(&ev->cli, 0x68747470ULL);
+    key = mt_addr_hash(&ev->srv, key) ^ ((uint64_t)ev->srv_port << 40) ^ ((uint64_t)found << 20);
+    key = mt_hash_bytes(evidence, strlen(evidence), key); /* agent, rule, host, method */
+    key = mt_hash_bytes(host, strlen(host), key);
+    if (mt_seenset_test_add(st->seen, key)) return;
     for (uint32_t b = found; b; b &= b - 1) n_ind++;
     conf += 5 * (n_ind - 1);
     if (conf > 99) conf = 99;

@@ -197,6 +197,8 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         mt_strlcpy(f.protocol, "tls", sizeof f.protocol);
         mt_strlcpy(f.pool, te.name, sizeof f.pool);
         mt_intel_hit th = {te.weight, te.category, NULL, NULL, NULL};
+        mt_intel_hit nh; /* the list entry of the tied name carries the family */
+        if (mt_intel_match_domain(intel, te.name, &nh) && nh.family) th.family = nh.family;
         mt_strlcpy(f.family, guess_family(te.name, &th), sizeof f.family);
         if (!t->sni[0]) {
             f.confidence = te.weight > 5 ? te.weight - 5 : te.weight;
