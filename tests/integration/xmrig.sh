@@ -207,6 +207,16 @@ else
             echo "-- $label $mode ($(basename "$pcap"))"
             python3 "$HERE/check.py" "$mode" "$facts" "$out/findings.jsonl" \
                 "$out/hosts.json" "${pending[@]}" || FAILS=$((FAILS + 1))
+            if [ $mode = tls ]; then
+                # Negative control: drop the DNS packets, the tie must vanish.
+                if "$MT_BIN" scan "${INTEL[@]}" -f "not port 53" -o "$out/nodns.jsonl" \
+                        "$pcap" >/dev/null 2>"$out/nodns.err"; then
+                    python3 "$HERE/check.py" tls-nodns "$facts" "$out/nodns.jsonl" \
+                        "$out/hosts.json" "${pending[@]}" || FAILS=$((FAILS + 1))
+                else
+                    fail "$label tls: minetrace scan -f 'not port 53' exited non-zero"; cat "$out/nodns.err"
+                fi
+            fi
         done
     done
 fi

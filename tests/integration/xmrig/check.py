@@ -2,7 +2,8 @@
 """Assertions of the XMRig end-to-end test on minetrace's output.
 
 Usage: check.py MODE FACTS FINDINGS_JSONL HOSTS_JSON [--skip PART ...]
-MODE is "clear" or "tls". FACTS is the facts.env written by record.sh (what
+MODE is "clear", "tls", or "tls-nodns" (the TLS capture scanned without its
+DNS packets: the pool name must then appear nowhere). FACTS is the facts.env written by record.sh (what
 the harness really did: pool name/IP, miner IP, wallet, ports). PART names a
 check to report as PENDING instead of running it (used while the detector it
 needs is still a stub on main): stratum, dns, tls. The "hosts" checks
@@ -71,6 +72,15 @@ def main():
         return "findings:\n" + "\n".join("          " + json.dumps(f)[:400] for f in fs) if fs else "no findings at all"
 
     by_kind = lambda k: [f for f in findings if mining(f).get("kind") == k]
+
+    if mode == "tls-nodns":
+        # The same TLS capture scanned with `-f "not port 53"`: without the
+        # lookup nothing in the flow names the pool (no SNI, certificate
+        # encrypted under TLS 1.3), so no finding may carry the name; if one
+        # does, the name came from somewhere other than the DNS tie.
+        named = [f for f in findings if mining(f).get("pool", "").rstrip(".").lower() == name]
+        check("tls", "without the DNS packets no finding names %s" % name, not named, dump(named))
+        return 1 if failed else 0
 
     if mode == "clear":
         port = int(facts["CLEAR_PORT"])
