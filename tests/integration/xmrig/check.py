@@ -1,15 +1,14 @@
 #!/usr/bin/env python3
 """Assertions of the XMRig end-to-end test on minetrace's output.
 
-Usage: check.py MODE FACTS FINDINGS_JSONL HOSTS_JSON [--skip PART ...]
+Usage: check.py MODE FACTS FINDINGS_JSONL HOSTS_JSON
 MODE is "clear", "tls", or "tls-nodns" (the TLS capture scanned without its
-DNS packets: the pool name must then appear nowhere). FACTS is the facts.env written by record.sh (what
-the harness really did: pool name/IP, miner IP, wallet, ports). PART names a
-check to report as PENDING instead of running it (used while the detector it
-needs is still a stub on main): stratum, dns, tls. The "hosts" checks
-(the pool is never called a miner) always run.
+DNS packets: the pool name must then appear nowhere). FACTS is the
+facts.env written by record.sh (what the harness really did: pool name/IP,
+miner IP, wallet, ports). Each check is printed with the part of minetrace
+it exercises (stratum, dns, tls, hosts).
 
-Exit 0 when every check that ran passed; prints one line per check.
+Exit 0 when every check passed; prints one line per check.
 """
 import json
 import sys
@@ -41,11 +40,8 @@ def load_jsonl(path):
 
 def main():
     args = sys.argv[1:]
-    skip = set()
-    while "--skip" in args:
-        i = args.index("--skip")
-        skip.add(args[i + 1])
-        del args[i:i + 2]
+    if len(args) != 4:
+        raise SystemExit(__doc__)
     mode, facts_p, findings_p, hosts_p = args
     facts = load_facts(facts_p)
     findings = load_jsonl(findings_p)
@@ -56,9 +52,6 @@ def main():
 
     def check(part, what, ok, detail):
         nonlocal failed
-        if part in skip:
-            print("PENDING %s [%s]: %s (detector not on main yet)" % (mode, part, what))
-            return
         if ok:
             print("ok      %s [%s]: %s" % (mode, part, what))
         else:
@@ -93,6 +86,11 @@ def main():
                 and mining(f).get("agent", "").startswith("XMRig/6.16")]
         check("stratum", 'protocol "xmrig", wallet %s..., agent "XMRig/6.16..."' % wallet[:12],
               good, dump(st or findings))
+        check("stratum", "worker is the rig id %s" % facts["RIGID"],
+              [f for f in good if mining(f).get("worker") == facts["RIGID"]], dump(good or st))
+        check("dns", "stratum finding names pool %s (DNS tie)" % name,
+              [f for f in st if mining(f).get("pool", "").rstrip(".").lower() == name],
+              dump(st or findings))
     else:
         port = int(facts["TLS_PORT"])
         tl = [f for f in by_kind("tls")
