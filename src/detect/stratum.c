@@ -1,9 +1,490 @@
-/* Detector 'stratum': not written yet; the owner of this file replaces it. */
-#include "detect/detectors.h"
+/* Detector 'stratum': mining JSON-RPC sessions seen in clear.
+ *
+ * Every MT_EV_JSON_MSG is classified by proto/stratum.c; messages that are
+ * mining-shaped (even weakly) are folded into a per-flow session: dialect,
+ * agent, wallet, worker, algorithms, pool host, counts per role, which
+ * strong messages each side sent, and which way they travelled. The
+ * decision is taken once, when the flow ends (MT_EV_FLOW_END, eviction of
+ * the session, or flush at end of input), so the single finding per flow
+ * carries everything the session showed. Rules and confidences are in
+ * docs/STRATUM.md.
+ *
+ * State is bounded: a fixed pool of sessions with an open-addressing index
+ * keyed by flow_id (linear probing, backward-shift deletion, no
+ * tombstones). When the pool is full, a clock hand picks the next session
+ * to evict (roughly the oldest created); its finding is emitted first and
+ * the eviction is counted. The pool is calloc'd once; pages are only
+ * touched as sessions are used. A tiny direct-mapped cache remembers the
+ * Host and User-Agent of HTTP requests so getwork bodies get a pool name. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
-static void on_event(mt_engine *e, void *state, const mt_event *ev)
+#include "detect/detectors.h"
+#include "detect/dnstie.h"
+#include "proto/stratum.h"
+
+#define MAX_SESSIONS 65536u      /* live sessions */
+#define INDEX_SLOTS (MAX_SESSIONS * 2u)
+#define HTTP_CACHE 1024u
+
+typedef struct sess {
+    uint64_t flow_id;
+    uint8_t live;
+    uint8_t dialect;        /* first dialect seen (mt_stratum_dialect) */
+    uint8_t in_http;        /* messages came from HTTP bodies */
+    uint8_t eth_methods;    /* eth_* seen (getwork over HTTP is Ethereum) */
+    uint8_t nicehash;
+    uint8_t cli_strong, srv_strong, cli_medium, srv_medium, submit_seen;
+    uint8_t guessed;        /* orientation was guessed by the decoder */
+    uint8_t ipproto;
+    mt_time_us first_ts, last_ts;
+    mt_addr cli, srv;
+    uint16_t cli_port, srv_port;
+    uint32_t kinds;         /* bit per mt_stratum_kind seen */
+    uint32_t n_req, n_notify, n_resp, n_submit, n_job, n_generic;
+    uint32_t n_to_srv, n_to_cli;
+    int32_t fwd, rev;       /* orientation votes */
+    char agent[128];
+    char wallet[256];
+    char worker[64];
+    char algo[96];
+    char pool[128];
+    char first_method[40];  /* the first strong request's method */
+} sess;
+
+typedef struct http_note {
+    uint64_t flow_id;
+    char host[128];
+    char ua[128];
+} http_note;
+
+typedef struct state {
+    sess *pool;             /* MAX_SESSIONS */
+    uint32_t *index;        /* INDEX_SLOTS; pool index + 1, 0 = empty */
+    uint32_t *free_list;    /* stack of free pool indexes */
+    uint32_t n_free;
+    uint32_t high;          /* pool entries ever handed out (flush scans these) */
+    uint32_t hand;          /* eviction clock */
+    uint64_t evicted;
+    http_note http[HTTP_CACHE];
+} state;
+
+/* ---- session table --------------------------------------------------------- */
+
+static uint32_t slot_of(uint64_t flow_id)
 {
-    (void)e; (void)state; (void)ev;
+    uint64_t h = flow_id * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+    return (uint32_t)(h & (INDEX_SLOTS - 1));
 }
 
-const mt_detector mt_detector_stratum = {"stratum", NULL, on_event, NULL, NULL};
+static uint32_t find_slot(const state *st, uint64_t flow_id)
+{
+    for (uint32_t i = slot_of(flow_id), k = 0; k < INDEX_SLOTS; k++, i = (i + 1) & (INDEX_SLOTS - 1)) {
+        uint32_t v = st->index[i];
+        if (v == 0) return UINT32_MAX;
+        if (st->pool[v - 1].flow_id == flow_id) return i;
+    }
+    return UINT32_MAX;
+}
+
+static sess *lookup(state *st, uint64_t flow_id)
+{
+    uint32_t i = find_slot(st, flow_id);
+    return i == UINT32_MAX ? NULL : &st->pool[st->index[i] - 1];
+}
+
+/* Remove the index entry at slot i, shifting later entries of the same
+ * probe chain back so lookups never need tombstones. */
+static void index_delete(state *st, uint32_t i)
+{
+    const uint32_t mask = INDEX_SLOTS - 1;
+    uint32_t j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        uint32_t v = st->index[j];
+        if (v == 0) break;
+        uint32_t home = slot_of(st->pool[v - 1].flow_id);
+        /* can the entry at j move to i? (home not cyclically in (i, j]) */
+        int between = (i <= j) ? (home > i && home <= j) : (home > i || home <= j);
+        if (!between) {
+            st->index[i] = v;
+            i = j;
+        }
+    }
+    st->index[i] = 0;
+}
+
+static void release(state *st, sess *s)
+{
+    uint32_t i = find_slot(st, s->flow_id);
+    if (i != UINT32_MAX) index_delete(st, i);
+    s->live = 0;
+    st->free_list[st->n_free++] = (uint32_t)(s - st->pool);
+}
+
+static void finish(mt_engine *e, state *st, sess *s);
+
+static sess *create(mt_engine *e, state *st, const mt_event *ev)
+{
+    if (st->n_free == 0) {
+        /* Full: evict by clock (roughly oldest first), reporting it first. */
+        sess *victim = &st->pool[st->hand];
+        st->hand = (st->hand + 1) % MAX_SESSIONS;
+        st->evicted++;
+        finish(e, st, victim);
+        release(st, victim);
+    }
+    uint32_t pi = st->free_list[--st->n_free];
+    if (pi + 1 > st->high) st->high = pi + 1;
+    sess *s = &st->pool[pi];
+    memset(s, 0, sizeof *s);
+    s->live = 1;
+    s->flow_id = ev->flow_id;
+    s->first_ts = s->last_ts = ev->ts;
+    s->cli = ev->cli;
+    s->srv = ev->srv;
+    s->cli_port = ev->cli_port;
+    s->srv_port = ev->srv_port;
+    s->ipproto = ev->ipproto;
+    s->guessed = (ev->flags & MT_EVF_GUESSED_DIR) != 0;
+    uint32_t i = slot_of(ev->flow_id);
+    while (st->index[i]) i = (i + 1) & (INDEX_SLOTS - 1);
+    st->index[i] = pi + 1;
+    return s;
+}
+
+/* ---- deciding and reporting --------------------------------------------- */
+
+static int contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0) return 1;
+    return 0;
+}
+
+static const char *protocol_of(const sess *s)
+{
+    if (s->in_http) {
+        if (s->dialect == MT_SD_GBT) return "getblocktemplate";
+        return "getwork";
+    }
+    return mt_stratum_dialect_str((mt_stratum_dialect)s->dialect);
+}
+
+/* Family by agent when the dialect does not say (our own short table;
+ * facts: miner program names and the coins they mine). */
+static const char *family_by_agent(const char *agent)
+{
+    static const struct { const char *prefix, *family; } t[] = {
+        {"xmrig", "monero-miner"},     {"xmr-stak", "monero-miner"},
+        {"xmr/", "monero-miner"},      {"cpuminer", "bitcoin-miner"},
+        {"cgminer", "bitcoin-miner"},  {"bfgminer", "bitcoin-miner"},
+        {"ethminer", "ethereum-miner"}, {"claymore", "ethereum-miner"},
+        {"ewbf", "zcash-miner"},       {"equihash", "zcash-miner"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strncasecmp(agent, t[i].prefix, strlen(t[i].prefix)) == 0) return t[i].family;
+    return NULL;
+}
+
+static const char *family_of(const sess *s)
+{
+    switch (s->dialect) {
+    case MT_SD_XMRIG: return "monero-miner";
+    case MT_SD_ETH_PROXY: case MT_SD_ETHSTRATUM: case MT_SD_ETHSTRATUM2:
+        return "ethereum-miner";
+    case MT_SD_STRATUM_V1:
+        if (strncmp(s->wallet, "t1", 2) == 0 || strncmp(s->wallet, "t3", 2) == 0 ||
+            contains_ci(s->pool, "zcash") || contains_ci(s->pool, "zec") ||
+            contains_ci(s->agent, "ewbf") || contains_ci(s->agent, "equihash"))
+            return "zcash-miner";
+        return "bitcoin-miner";
+    case MT_SD_GETWORK: case MT_SD_GBT:
+        return s->eth_methods ? "ethereum-miner" : "bitcoin-miner";
+    default: break;
+    }
+    if (s->eth_methods) return "ethereum-miner";
+    return s->agent[0] ? family_by_agent(s->agent) : NULL;
+}
+
+static int confidence_of(const sess *s)
+{
+    int both = s->n_to_srv > 0 && s->n_to_cli > 0;
+    if (s->cli_strong && s->srv_strong) return 98;
+    if ((s->cli_strong || s->srv_strong) && both) return 95;
+    if (s->cli_strong) return 88;
+    if (s->srv_strong) return 85;
+    if (s->submit_seen) {
+        uint32_t extra = s->n_submit > 5 ? 5 : s->n_submit;
+        return (both ? 80 : 75) + (int)extra;
+    }
+    if ((s->cli_medium || s->srv_medium) && both) return 70;
+    return 0;
+}
+
+static void append(char *buf, size_t cap, const char *fmt, ...) MT_PRINTF(3, 4);
+static void append(char *buf, size_t cap, const char *fmt, ...)
+{
+    size_t n = strlen(buf);
+    if (n + 1 >= cap) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + n, cap - n, fmt, ap);
+    va_end(ap);
+}
+
+static void finish(mt_engine *e, state *st, sess *s)
+{
+    (void)st;
+    int conf = confidence_of(s);
+    if (conf == 0) return;
+
+    mt_finding f;
+    mt_finding_init(&f);
+    f.kind = MT_KIND_STRATUM;
+    f.ts = s->first_ts;
+    f.flow_id = s->flow_id;
+    f.ipproto = s->ipproto;
+    int swapped = s->rev > s->fwd;
+    f.src = swapped ? s->srv : s->cli;
+    f.dst = swapped ? s->cli : s->srv;
+    f.src_port = swapped ? s->srv_port : s->cli_port;
+    f.dst_port = swapped ? s->cli_port : s->srv_port;
+    f.confidence = conf;
+    mt_strlcpy(f.protocol, protocol_of(s), sizeof f.protocol);
+    mt_strlcpy(f.wallet, s->wallet, sizeof f.wallet);
+    mt_strlcpy(f.worker, s->worker, sizeof f.worker);
+    mt_strlcpy(f.agent, s->agent, sizeof f.agent);
+    mt_strlcpy(f.algo, s->algo, sizeof f.algo);
+
+    /* Pool: what the client named, else the DNS tie, else IP:port. */
+    if (s->pool[0]) {
+        mt_strlcpy(f.pool, s->pool, sizeof f.pool);
+    } else {
+        mt_dnstie_entry te;
+        if (mt_dnstie_get(mt_engine_dnstie(e), &f.dst, s->last_ts, &te) && te.name[0]) {
+            mt_strlcpy(f.pool, te.name, sizeof f.pool);
+        } else {
+            char a[MT_ADDR_STRLEN];
+            mt_addr_to_str(&f.dst, a, sizeof a);
+            snprintf(f.pool, sizeof f.pool, f.dst.family == 6 ? "[%s]:%u" : "%s:%u", a,
+                     (unsigned)f.dst_port);
+        }
+    }
+    const char *fam = family_of(s);
+    if (fam) mt_strlcpy(f.family, fam, sizeof f.family);
+
+    /* Evidence: what was seen, in one line. */
+    char *ev = f.evidence;
+    size_t cap = sizeof f.evidence;
+    ev[0] = '\0';
+    append(ev, cap, "%s", f.protocol);
+    if (s->first_method[0]) append(ev, cap, " %s", s->first_method);
+    else if (s->kinds & (1u << MT_SK_JOB)) append(ev, cap, " job push");
+    else if (s->kinds & (1u << MT_SK_SUBMIT)) append(ev, cap, " submit");
+    if (s->agent[0]) append(ev, cap, " from agent %.80s", s->agent);
+    if (s->kinds & (1u << MT_SK_LOGIN_REPLY)) append(ev, cap, "; login reply");
+    if (s->kinds & (1u << MT_SK_SUBSCRIBE_REPLY)) append(ev, cap, "; subscribe reply");
+    if (s->kinds & (1u << MT_SK_WORK_RESULT)) append(ev, cap, "; work result");
+    append(ev, cap, "; %u submit, %u job, %u req, %u notify, %u resp", s->n_submit, s->n_job,
+           s->n_req, s->n_notify, s->n_resp);
+    if (s->nicehash) append(ev, cap, "; nicehash extranonce");
+    if (s->n_generic) append(ev, cap, "; %u non-mining msgs", s->n_generic);
+    if (!s->cli_strong && !s->srv_strong) append(ev, cap, "; mid-stream");
+    if (swapped) append(ev, cap, "; direction from messages");
+    mt_engine_emit(e, &f);
+}
+
+/* ---- folding messages into sessions ------------------------------------ */
+
+static void keep(char *dst, size_t cap, const char *src)
+{
+    if (!dst[0] && src[0]) mt_strlcpy(dst, src, cap);
+}
+
+static const http_note *http_for(const state *st, uint64_t flow_id)
+{
+    const http_note *h = &st->http[flow_id % HTTP_CACHE];
+    return h->flow_id == flow_id ? h : NULL;
+}
+
+static void fold(state *st, sess *s, const mt_event *ev, const mt_stratum_msg *m, int mining)
+{
+    int to_srv = (ev->flags & MT_EVF_TO_SERVER) != 0;
+    s->last_ts = ev->ts;
+    if (to_srv) s->n_to_srv++; else s->n_to_cli++;
+    if (!mining) {
+        s->n_generic++;
+        return;
+    }
+    if (ev->u.json->in_http_body) s->in_http = 1;
+    if (m->dialect != MT_SD_UNKNOWN &&
+        (s->dialect == MT_SD_UNKNOWN ||
+         /* a more specific dialect refines the generic v1 guess */
+         (s->dialect == MT_SD_STRATUM_V1 &&
+          (m->dialect == MT_SD_ETHSTRATUM || m->dialect == MT_SD_ETHSTRATUM2))))
+        s->dialect = (uint8_t)m->dialect;
+    if (strncmp(m->method, "eth_", 4) == 0 || m->dialect == MT_SD_ETH_PROXY) s->eth_methods = 1;
+    if (m->nicehash) s->nicehash = 1;
+    s->kinds |= 1u << m->kind;
+
+    switch (m->role) {
+    case MT_SR_REQUEST: s->n_req++; break;
+    case MT_SR_NOTIFY: s->n_notify++; break;
+    case MT_SR_RESPONSE: s->n_resp++; break;
+    default: break;
+    }
+    if (m->has_submit || m->kind == MT_SK_SUBMIT) s->n_submit++;
+    if (m->has_job) s->n_job++;
+
+    int client_side = m->role == MT_SR_REQUEST;
+    int server_side = m->role == MT_SR_NOTIFY ||
+                      (m->role == MT_SR_RESPONSE && m->strength >= MT_SS_MEDIUM);
+    if (m->strength == MT_SS_STRONG) {
+        if (m->kind == MT_SK_SUBMIT) {
+            s->submit_seen = 1;
+        } else if (client_side) {
+            s->cli_strong = 1;
+            if (!s->first_method[0]) mt_strlcpy(s->first_method, m->method, sizeof s->first_method);
+        } else if (server_side) {
+            s->srv_strong = 1;
+        }
+    } else if (m->strength == MT_SS_MEDIUM) {
+        if (client_side) s->cli_medium = 1;
+        else if (server_side) s->srv_medium = 1;
+    }
+    /* Orientation: requests travel to the server, pushes and mining-shaped
+     * replies to the client. */
+    if (m->strength >= MT_SS_MEDIUM && (client_side || server_side)) {
+        if (client_side == to_srv) s->fwd++;
+        else s->rev++;
+    }
+
+    keep(s->agent, sizeof s->agent, m->agent);
+    keep(s->wallet, sizeof s->wallet, m->wallet);
+    keep(s->worker, sizeof s->worker, m->worker);
+    keep(s->algo, sizeof s->algo, m->algo);
+    keep(s->pool, sizeof s->pool, m->pool_host);
+
+    if (s->in_http) {
+        const http_note *h = http_for(st, ev->flow_id);
+        if (h) {
+            keep(s->pool, sizeof s->pool, h->host);
+            keep(s->agent, sizeof s->agent, h->ua);
+        }
+    }
+}
+
+static void on_json(mt_engine *e, state *st, const mt_event *ev)
+{
+    const mt_json_msg *j = ev->u.json;
+    if (!j || !j->text) return;
+    mt_stratum_msg m;
+    int rc = mt_stratum_parse(j->text, j->len, &m);
+    int mining = rc == MT_OK;
+    if (rc != MT_OK && rc != MT_ENOTFOUND) return; /* malformed: not ours */
+
+    if (ev->flow_id == 0) {
+        /* No flow to collect into (some log sources): a strong message
+         * alone is reported right away. */
+        if (!mining || m.strength != MT_SS_STRONG) return;
+        sess tmp;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.first_ts = tmp.last_ts = ev->ts;
+        tmp.cli = ev->cli;
+        tmp.srv = ev->srv;
+        tmp.cli_port = ev->cli_port;
+        tmp.srv_port = ev->srv_port;
+        tmp.ipproto = ev->ipproto;
+        fold(st, &tmp, ev, &m, 1);
+        finish(e, st, &tmp);
+        return;
+    }
+
+    sess *s = lookup(st, ev->flow_id);
+    if (!s) {
+        if (!mining) return; /* generic JSON never opens a session */
+        s = create(e, st, ev);
+    }
+    fold(st, s, ev, &m, mining);
+}
+
+static void strip_port(char *host)
+{
+    if (host[0] == '[') return; /* IPv6 literal: keep as is */
+    char *c = strrchr(host, ':');
+    if (c && strchr(host, ':') == c) *c = '\0';
+}
+
+static void on_event(mt_engine *e, void *vst, const mt_event *ev)
+{
+    state *st = vst;
+    switch (ev->type) {
+    case MT_EV_JSON_MSG:
+        on_json(e, st, ev);
+        break;
+    case MT_EV_HTTP_REQUEST:
+        if (ev->flow_id && ev->u.http) {
+            http_note *h = &st->http[ev->flow_id % HTTP_CACHE];
+            h->flow_id = ev->flow_id;
+            mt_strlcpy(h->host, ev->u.http->host, sizeof h->host);
+            strip_port(h->host);
+            mt_strlcpy(h->ua, ev->u.http->user_agent, sizeof h->ua);
+        }
+        break;
+    case MT_EV_FLOW_END: {
+        sess *s = lookup(st, ev->flow_id);
+        if (s) {
+            finish(e, st, s);
+            release(st, s);
+        }
+        http_note *h = &st->http[ev->flow_id % HTTP_CACHE];
+        if (h->flow_id == ev->flow_id) memset(h, 0, sizeof *h);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void flush(mt_engine *e, void *vst)
+{
+    state *st = vst;
+    for (uint32_t i = 0; i < st->high; i++) {
+        sess *s = &st->pool[i];
+        if (!s->live) continue;
+        finish(e, st, s);
+        release(st, s);
+    }
+    memset(st->http, 0, sizeof st->http);
+}
+
+static int init(mt_engine *e, void **out)
+{
+    (void)e;
+    state *st = mt_xcalloc(1, sizeof *st);
+    st->pool = mt_xcalloc(MAX_SESSIONS, sizeof *st->pool);
+    st->index = mt_xcalloc(INDEX_SLOTS, sizeof *st->index);
+    st->free_list = mt_xmalloc(MAX_SESSIONS * sizeof *st->free_list);
+    for (uint32_t i = 0; i < MAX_SESSIONS; i++) st->free_list[i] = MAX_SESSIONS - 1 - i;
+    st->n_free = MAX_SESSIONS;
+    *out = st;
+    return MT_OK;
+}
+
+static void free_state(void *vst)
+{
+    state *st = vst;
+    if (!st) return;
+    free(st->pool);
+    free(st->index);
+    free(st->free_list);
+    free(st);
+}
+
+const mt_detector mt_detector_stratum = {"stratum", init, on_event, flush, free_state};

@@ -1,0 +1,566 @@
+/* Stratum / mining JSON-RPC classifier (see stratum.h, docs/STRATUM.md).
+ *
+ * One table maps method names to dialect, role and kind; the generic words
+ * of the CryptoNote dialect ("login", "submit", "job") only count when the
+ * params carry the fields that dialect defines, so a web API's "login" call
+ * stays generic. Responses carry no method, so they are recognised by the
+ * shape of "result" (login reply with a job, subscribe reply, work arrays). */
+#include "proto/stratum.h"
+
+#include <string.h>
+
+#include "proto/json.h"
+
+typedef struct method_info {
+    const char *name;
+    mt_stratum_dialect dialect;
+    mt_stratum_role role;
+    mt_stratum_kind kind;
+} method_info;
+
+static const method_info methods[] = {
+    {"mining.subscribe", MT_SD_STRATUM_V1, MT_SR_REQUEST, MT_SK_SUBSCRIBE},
+    {"mining.authorize", MT_SD_STRATUM_V1, MT_SR_REQUEST, MT_SK_AUTHORIZE},
+    {"mining.submit", MT_SD_STRATUM_V1, MT_SR_REQUEST, MT_SK_SUBMIT},
+    {"mining.extranonce.subscribe", MT_SD_STRATUM_V1, MT_SR_REQUEST, MT_SK_EXTRANONCE},
+    {"mining.configure", MT_SD_STRATUM_V1, MT_SR_REQUEST, MT_SK_CONTROL},
+    {"mining.suggest_difficulty", MT_SD_STRATUM_V1, MT_SR_REQUEST, MT_SK_CONTROL},
+    {"mining.suggest_target", MT_SD_STRATUM_V1, MT_SR_REQUEST, MT_SK_CONTROL},
+    {"mining.get_transactions", MT_SD_STRATUM_V1, MT_SR_REQUEST, MT_SK_CONTROL},
+    {"mining.multi_version", MT_SD_STRATUM_V1, MT_SR_REQUEST, MT_SK_CONTROL},
+    {"mining.hello", MT_SD_ETHSTRATUM2, MT_SR_REQUEST, MT_SK_HELLO},
+    {"mining.hashrate", MT_SD_ETHSTRATUM2, MT_SR_REQUEST, MT_SK_HASHRATE},
+    {"mining.noop", MT_SD_ETHSTRATUM2, MT_SR_REQUEST, MT_SK_KEEPALIVE},
+    {"mining.notify", MT_SD_STRATUM_V1, MT_SR_NOTIFY, MT_SK_JOB},
+    {"mining.set_difficulty", MT_SD_STRATUM_V1, MT_SR_NOTIFY, MT_SK_SET_DIFF},
+    {"mining.set_target", MT_SD_STRATUM_V1, MT_SR_NOTIFY, MT_SK_SET_DIFF},
+    {"mining.set_extranonce", MT_SD_STRATUM_V1, MT_SR_NOTIFY, MT_SK_EXTRANONCE},
+    {"mining.set", MT_SD_ETHSTRATUM2, MT_SR_NOTIFY, MT_SK_SET_DIFF},
+    {"mining.set_version_mask", MT_SD_STRATUM_V1, MT_SR_NOTIFY, MT_SK_CONTROL},
+    {"mining.ping", MT_SD_STRATUM_V1, MT_SR_NOTIFY, MT_SK_KEEPALIVE},
+    {"mining.bye", MT_SD_ETHSTRATUM2, MT_SR_NOTIFY, MT_SK_CONTROL},
+    {"client.reconnect", MT_SD_STRATUM_V1, MT_SR_NOTIFY, MT_SK_CONTROL},
+    {"client.get_version", MT_SD_STRATUM_V1, MT_SR_NOTIFY, MT_SK_CONTROL},
+    {"client.show_message", MT_SD_STRATUM_V1, MT_SR_NOTIFY, MT_SK_CONTROL},
+    {"login", MT_SD_XMRIG, MT_SR_REQUEST, MT_SK_LOGIN},
+    {"submit", MT_SD_XMRIG, MT_SR_REQUEST, MT_SK_SUBMIT},
+    {"keepalived", MT_SD_XMRIG, MT_SR_REQUEST, MT_SK_KEEPALIVE},
+    {"getjob", MT_SD_XMRIG, MT_SR_REQUEST, MT_SK_KEEPALIVE},
+    {"job", MT_SD_XMRIG, MT_SR_NOTIFY, MT_SK_JOB},
+    {"eth_submitLogin", MT_SD_ETH_PROXY, MT_SR_REQUEST, MT_SK_LOGIN},
+    {"eth_login", MT_SD_ETH_PROXY, MT_SR_REQUEST, MT_SK_LOGIN},
+    {"eth_getWork", MT_SD_ETH_PROXY, MT_SR_REQUEST, MT_SK_GETWORK},
+    {"eth_submitWork", MT_SD_ETH_PROXY, MT_SR_REQUEST, MT_SK_SUBMIT},
+    {"eth_submitHashrate", MT_SD_ETH_PROXY, MT_SR_REQUEST, MT_SK_HASHRATE},
+    {"getwork", MT_SD_GETWORK, MT_SR_REQUEST, MT_SK_GETWORK},
+    {"getblocktemplate", MT_SD_GBT, MT_SR_REQUEST, MT_SK_GETWORK},
+    {"submitblock", MT_SD_GBT, MT_SR_REQUEST, MT_SK_SUBMIT},
+};
+
+const char *mt_stratum_dialect_str(mt_stratum_dialect d)
+{
+    switch (d) {
+    case MT_SD_STRATUM_V1: return "stratum-v1";
+    case MT_SD_XMRIG: return "xmrig";
+    case MT_SD_ETH_PROXY: return "eth-proxy";
+    case MT_SD_ETHSTRATUM: return "ethereumstratum";
+    case MT_SD_ETHSTRATUM2: return "ethereumstratum2";
+    case MT_SD_GETWORK: return "getwork";
+    case MT_SD_GBT: return "getblocktemplate";
+    default: return "unknown";
+    }
+}
+
+const char *mt_stratum_role_str(mt_stratum_role r)
+{
+    switch (r) {
+    case MT_SR_REQUEST: return "request";
+    case MT_SR_NOTIFY: return "notify";
+    case MT_SR_RESPONSE: return "response";
+    default: return "unknown";
+    }
+}
+
+static const char *const kind_names[MT_SK__COUNT] = {
+    [MT_SK_OTHER] = "other", [MT_SK_GENERIC] = "generic", [MT_SK_LOGIN] = "login",
+    [MT_SK_SUBSCRIBE] = "subscribe", [MT_SK_AUTHORIZE] = "authorize",
+    [MT_SK_HELLO] = "hello", [MT_SK_GETWORK] = "getwork", [MT_SK_SUBMIT] = "submit",
+    [MT_SK_KEEPALIVE] = "keepalive", [MT_SK_HASHRATE] = "hashrate",
+    [MT_SK_EXTRANONCE] = "extranonce", [MT_SK_CONTROL] = "control", [MT_SK_JOB] = "job",
+    [MT_SK_SET_DIFF] = "set-difficulty", [MT_SK_LOGIN_REPLY] = "login-reply",
+    [MT_SK_SUBSCRIBE_REPLY] = "subscribe-reply", [MT_SK_WORK_RESULT] = "work-result",
+    [MT_SK_STATUS_REPLY] = "status-reply", [MT_SK_BARE_REPLY] = "reply",
+};
+
+const char *mt_stratum_kind_str(mt_stratum_kind k)
+{
+    if ((unsigned)k < MT_SK__COUNT && kind_names[k]) return kind_names[k];
+    return "unknown";
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static int is_hexc(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* String of hex digits (optionally 0x-prefixed), length in [minlen, maxlen]
+ * counted without the prefix. Raw bytes are checked, so an escaped string
+ * is never "hex". */
+static int is_hex_str(const mt_jv *v, size_t minlen, size_t maxlen, int want_0x)
+{
+    const char *s;
+    size_t n;
+    if (!mt_jv_raw_str(v, &s, &n)) return 0;
+    if (want_0x) {
+        if (n < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return 0;
+        s += 2;
+        n -= 2;
+    }
+    if (n < minlen || n > maxlen) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_hexc(s[i])) return 0;
+    return 1;
+}
+
+static int get_str(const mt_jv *obj, const char *key, char *dst, size_t cap)
+{
+    mt_jv v;
+    if (!mt_jv_get(obj, key, &v) || v.type != MT_JV_STRING) return 0;
+    mt_jv_strcpy(&v, dst, cap);
+    return 1;
+}
+
+static int at_str(const mt_jv *arr, size_t i, char *dst, size_t cap)
+{
+    mt_jv v;
+    if (!mt_jv_at(arr, i, &v) || v.type != MT_JV_STRING) return 0;
+    mt_jv_strcpy(&v, dst, cap);
+    return 1;
+}
+
+static int has_str(const mt_jv *obj, const char *key)
+{
+    mt_jv v;
+    return mt_jv_get(obj, key, &v) && v.type == MT_JV_STRING;
+}
+
+/* Join the strings of an array (or a single string) with ','. */
+static void join_algos(const mt_jv *v, char *dst, size_t cap)
+{
+    if (v->type == MT_JV_STRING) {
+        mt_jv_strcpy(v, dst, cap);
+        return;
+    }
+    mt_jv_iter it;
+    mt_jv e;
+    size_t w = 0;
+    dst[0] = '\0';
+    mt_jv_iter_init(&it, v);
+    while (mt_jv_iter_next(&it, NULL, &e)) {
+        if (e.type != MT_JV_STRING) continue;
+        if (w && w + 2 < cap) dst[w++] = ',';
+        if (w + 1 >= cap) break;
+        w += mt_jv_strcpy(&e, dst + w, cap - w);
+        dst[w] = '\0';
+    }
+}
+
+/* A host name as a pool would be named: letters, digits, '-', '.', with at
+ * least one dot. */
+static int looks_like_host(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 3 || n > 253 || !strchr(s, '.')) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    if (n == 0) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return 1;
+}
+
+static int all_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_hexc(s[i])) return 0;
+    return 1;
+}
+
+void mt_stratum_split_login(const char *login, char *wallet, size_t wcap,
+                            char *worker, size_t kcap)
+{
+    if (wcap) wallet[0] = '\0';
+    if (kcap) worker[0] = '\0';
+    if (!login) return;
+    size_t n = strlen(login);
+    /* An e-mail login (MinerGate style) is the account itself. */
+    const char *at = strchr(login, '@');
+    const char *slash = strchr(login, '/');
+    size_t cut = strcspn(login, "./+");
+    if (at && !slash && (size_t)(at - login) < n) cut = n;
+    mt_memlcpy(wallet, wcap, login, cut);
+    if (cut >= n) return;
+    /* Walk the remaining segments: skip payment ids (64 hex) and fixed
+     * difficulties ("+50000"); the first other segment is the worker. The
+     * eth-proxy form "wallet/worker/email" ends the worker at the next '/'. */
+    const char *s = login + cut;
+    while (*s) {
+        char sep = *s++;
+        size_t l = strcspn(s, sep == '/' ? "/+" : "./+");
+        if (sep == '/' && l > 0) {
+            mt_memlcpy(worker, kcap, s, l);
+            return;
+        }
+        int skip = (l == 64 && all_hex(s, l)) || (sep == '+' && all_digits(s, l)) || l == 0;
+        if (!skip) {
+            /* worker names may themselves contain '.' after the first one */
+            size_t wl = strcspn(s, "/+");
+            mt_memlcpy(worker, kcap, s, wl);
+            return;
+        }
+        s += l;
+    }
+}
+
+static void set_login(mt_stratum_msg *m, const mt_jv *v)
+{
+    char login[512];
+    if (v->type != MT_JV_STRING) return;
+    mt_jv_strcpy(v, login, sizeof login);
+    mt_stratum_split_login(login, m->wallet, sizeof m->wallet, m->worker, sizeof m->worker);
+}
+
+/* ---- requests and notifications ------------------------------------------ */
+
+static void classify_method(mt_stratum_msg *m, const mt_jv *root, const method_info *mi)
+{
+    mt_jv params, v;
+    int have_params = mt_jv_get(root, "params", &params);
+    int parr = have_params && params.type == MT_JV_ARRAY;
+    int pobj = have_params && params.type == MT_JV_OBJECT;
+    size_t np = parr ? mt_jv_count(&params) : 0;
+
+    m->dialect = mi->dialect;
+    m->role = mi->role;
+    m->kind = mi->kind;
+    m->strength = MT_SS_MEDIUM;
+
+    switch (mi->kind) {
+    case MT_SK_SUBSCRIBE:
+        m->strength = MT_SS_STRONG;
+        if (parr) {
+            at_str(&params, 0, m->agent, sizeof m->agent);
+            if (mt_jv_at(&params, 1, &v) && mt_jv_strprefix(&v, "EthereumStratum/")) {
+                m->dialect = mt_jv_strprefix(&v, "EthereumStratum/2") ? MT_SD_ETHSTRATUM2
+                                                                       : MT_SD_ETHSTRATUM;
+            }
+            char host[256];
+            if (at_str(&params, 2, host, sizeof host) && looks_like_host(host))
+                mt_strlcpy(m->pool_host, host, sizeof m->pool_host);
+        }
+        break;
+    case MT_SK_AUTHORIZE:
+        m->strength = MT_SS_STRONG;
+        if (parr) {
+            if (mt_jv_at(&params, 0, &v)) set_login(m, &v);
+            at_str(&params, 1, m->password, sizeof m->password);
+        }
+        break;
+    case MT_SK_HELLO:
+        m->strength = MT_SS_STRONG;
+        m->dialect = MT_SD_ETHSTRATUM2;
+        if (pobj) {
+            get_str(&params, "agent", m->agent, sizeof m->agent);
+            char host[256];
+            if (get_str(&params, "host", host, sizeof host) && looks_like_host(host))
+                mt_strlcpy(m->pool_host, host, sizeof m->pool_host);
+        }
+        break;
+    case MT_SK_LOGIN:
+        if (mi->dialect == MT_SD_XMRIG) {
+            /* {"login":..,"pass":..,"agent":..,"rigid":..,"algo":[..]} */
+            if (!pobj || !mt_jv_get(&params, "login", &v) || v.type != MT_JV_STRING) {
+                m->kind = MT_SK_GENERIC;
+                m->strength = MT_SS_NONE;
+                return;
+            }
+            set_login(m, &v);
+            int has_agent = get_str(&params, "agent", m->agent, sizeof m->agent);
+            int has_pass = get_str(&params, "pass", m->password, sizeof m->password);
+            char rig[128];
+            if (get_str(&params, "rigid", rig, sizeof rig) && rig[0])
+                mt_strlcpy(m->worker, rig, sizeof m->worker);
+            if (mt_jv_get(&params, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
+            m->strength = (has_agent || has_pass) ? MT_SS_STRONG : MT_SS_MEDIUM;
+        } else {
+            /* eth_submitLogin ["wallet[/worker[/email]]", "pass"] */
+            if (parr && mt_jv_at(&params, 0, &v) && v.type == MT_JV_STRING) {
+                set_login(m, &v);
+                at_str(&params, 1, m->password, sizeof m->password);
+                m->strength = MT_SS_STRONG;
+            }
+            char w[128];
+            if (!m->worker[0] && get_str(root, "worker", w, sizeof w) && w[0] &&
+                strcmp(w, "eth1.0") != 0)
+                mt_strlcpy(m->worker, w, sizeof m->worker);
+        }
+        break;
+    case MT_SK_SUBMIT:
+        if (mi->dialect == MT_SD_XMRIG) {
+            /* {"id":"<session>","job_id":..,"nonce":..,"result":..} */
+            if (!pobj || !has_str(&params, "job_id") || !has_str(&params, "nonce")) {
+                m->kind = MT_SK_GENERIC;
+                m->strength = MT_SS_NONE;
+                return;
+            }
+            get_str(&params, "job_id", m->job_id, sizeof m->job_id);
+            get_str(&params, "nonce", m->nonce, sizeof m->nonce);
+            if (mt_jv_get(&params, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
+            m->has_submit = has_str(&params, "result");
+            m->strength = m->has_submit ? MT_SS_STRONG : MT_SS_MEDIUM;
+        } else if (mi->dialect == MT_SD_STRATUM_V1) {
+            /* [worker, job_id, extranonce2, ntime, nonce(, version)] */
+            if (np >= 3) {
+                if (mt_jv_at(&params, 0, &v)) set_login(m, &v);
+                at_str(&params, 1, m->job_id, sizeof m->job_id);
+                if (!at_str(&params, 4, m->nonce, sizeof m->nonce))
+                    at_str(&params, 2, m->nonce, sizeof m->nonce);
+                m->has_submit = 1;
+                m->strength = MT_SS_STRONG;
+            }
+        } else if (mi->dialect == MT_SD_ETH_PROXY) {
+            /* ["0x<nonce>", "0x<header>", "0x<mix>"] */
+            if (np >= 3 && mt_jv_at(&params, 0, &v) && is_hex_str(&v, 1, 64, 1)) {
+                mt_jv_strcpy(&v, m->nonce, sizeof m->nonce);
+                m->has_submit = 1;
+                m->strength = MT_SS_STRONG;
+            }
+        }
+        break;
+    case MT_SK_GETWORK:
+        /* getwork and getblocktemplate are mining by definition;
+         * eth_getWork is also what a node's monitoring might poll. */
+        m->strength = mi->dialect == MT_SD_ETH_PROXY ? MT_SS_MEDIUM : MT_SS_STRONG;
+        break;
+    case MT_SK_EXTRANONCE:
+        m->nicehash = 1;
+        break;
+    case MT_SK_JOB:
+        if (mi->dialect == MT_SD_XMRIG) {
+            if (!pobj || !has_str(&params, "job_id")) {
+                m->kind = MT_SK_GENERIC;
+                m->strength = MT_SS_NONE;
+                return;
+            }
+            get_str(&params, "job_id", m->job_id, sizeof m->job_id);
+            if (mt_jv_get(&params, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
+            if (has_str(&params, "blob") && has_str(&params, "target")) {
+                m->has_job = 1;
+                m->strength = MT_SS_STRONG;
+            }
+        } else if (np >= 4 && mt_jv_at(&params, 0, &v) && v.type == MT_JV_STRING) {
+            /* v1: 9 params (Bitcoin) or 8 (Zcash); EthereumStratum/1.0.0:
+             * [job, seedhash, headerhash, clean] */
+            mt_jv_strcpy(&v, m->job_id, sizeof m->job_id);
+            mt_jv last;
+            if (np == 4 && mt_jv_at(&params, 3, &last) &&
+                (last.type == MT_JV_TRUE || last.type == MT_JV_FALSE))
+                m->dialect = MT_SD_ETHSTRATUM;
+            m->has_job = 1;
+            m->strength = MT_SS_STRONG;
+        }
+        break;
+    case MT_SK_SET_DIFF:
+        if (mi->dialect == MT_SD_ETHSTRATUM2) {
+            if (pobj) m->strength = MT_SS_STRONG;
+            if (pobj && mt_jv_get(&params, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
+        } else if (np >= 1 && mt_jv_at(&params, 0, &v) &&
+                   (v.type == MT_JV_NUMBER || is_hex_str(&v, 1, 66, 0) ||
+                    is_hex_str(&v, 1, 64, 1))) {
+            m->strength = MT_SS_STRONG;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- responses ----------------------------------------------------------- */
+
+static int is_work_array(const mt_jv *res)
+{
+    size_t n = mt_jv_count(res);
+    if (n < 3 || n > 4) return 0;
+    for (size_t i = 0; i < 3; i++) {
+        mt_jv v;
+        if (!mt_jv_at(res, i, &v) || !is_hex_str(&v, 64, 64, 1)) return 0;
+    }
+    return 1;
+}
+
+/* [[["mining.set_difficulty",..],["mining.notify",..]],"xn1",N]
+ * [["mining.notify","subid"],"xn1",N]
+ * [["mining.notify","subid","EthereumStratum/1.0.0"],"xn"] */
+static int is_subscribe_reply(const mt_jv *res, mt_stratum_msg *m)
+{
+    mt_jv first, inner, name;
+    if (!mt_jv_at(res, 0, &first) || first.type != MT_JV_ARRAY) return 0;
+    if (!mt_jv_at(&first, 0, &inner)) return 0;
+    if (inner.type == MT_JV_ARRAY) {
+        if (mt_jv_at(&inner, 0, &name) && mt_jv_strprefix(&name, "mining.")) return 1;
+        return 0;
+    }
+    if (!mt_jv_strprefix(&inner, "mining.")) return 0;
+    mt_jv proto;
+    if (mt_jv_at(&first, 2, &proto) && mt_jv_strprefix(&proto, "EthereumStratum/"))
+        m->dialect = MT_SD_ETHSTRATUM;
+    return 1;
+}
+
+static void classify_response(mt_stratum_msg *m, const mt_jv *root)
+{
+    mt_jv res, job, v;
+    m->role = MT_SR_RESPONSE;
+    m->kind = MT_SK_BARE_REPLY;
+    m->strength = MT_SS_WEAK;
+    if (!mt_jv_get(root, "result", &res)) return;
+
+    if (res.type == MT_JV_OBJECT) {
+        if (mt_jv_get(&res, "job", &job) && job.type == MT_JV_OBJECT) {
+            m->dialect = MT_SD_XMRIG;
+            m->kind = MT_SK_LOGIN_REPLY;
+            get_str(&job, "job_id", m->job_id, sizeof m->job_id);
+            if (mt_jv_get(&job, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
+            if (has_str(&job, "blob") && has_str(&job, "job_id") && has_str(&job, "target")) {
+                m->has_job = 1;
+                m->strength = MT_SS_STRONG;
+            } else {
+                m->strength = MT_SS_MEDIUM;
+            }
+            return;
+        }
+        if (mt_jv_get(&res, "status", &v) && v.type == MT_JV_STRING) {
+            m->dialect = MT_SD_XMRIG;
+            if (has_str(&res, "id")) {
+                m->kind = MT_SK_LOGIN_REPLY; /* login accepted, job follows */
+                m->strength = MT_SS_MEDIUM;
+            } else {
+                m->kind = MT_SK_STATUS_REPLY;
+                m->strength = mt_jv_streq(&v, "KEEPALIVED") ? MT_SS_MEDIUM : MT_SS_WEAK;
+            }
+            return;
+        }
+        if (has_str(&res, "data") && has_str(&res, "target")) {
+            m->dialect = MT_SD_GETWORK;
+            m->kind = MT_SK_WORK_RESULT;
+            m->has_job = 1;
+            m->strength = MT_SS_STRONG;
+            return;
+        }
+        if (has_str(&res, "previousblockhash") &&
+            (mt_jv_get(&res, "coinbasevalue", NULL) || mt_jv_get(&res, "transactions", NULL))) {
+            m->dialect = MT_SD_GBT;
+            m->kind = MT_SK_WORK_RESULT;
+            m->has_job = 1;
+            m->strength = MT_SS_STRONG;
+            return;
+        }
+        if (mt_jv_get(&res, "version-rolling", NULL)) {
+            m->dialect = MT_SD_STRATUM_V1;
+            m->kind = MT_SK_CONTROL;
+            m->strength = MT_SS_MEDIUM;
+        }
+        return;
+    }
+    if (res.type == MT_JV_ARRAY) {
+        if (is_subscribe_reply(&res, m)) {
+            if (m->dialect == MT_SD_UNKNOWN) m->dialect = MT_SD_STRATUM_V1;
+            m->kind = MT_SK_SUBSCRIBE_REPLY;
+            m->strength = MT_SS_STRONG;
+            return;
+        }
+        if (is_work_array(&res)) {
+            m->dialect = MT_SD_ETH_PROXY;
+            m->kind = MT_SK_WORK_RESULT;
+            m->has_job = 1;
+            m->strength = MT_SS_STRONG;
+            if (mt_jv_at(&res, 0, &v)) mt_jv_strcpy(&v, m->job_id, sizeof m->job_id);
+        }
+    }
+}
+
+/* ---- entry point ----------------------------------------------------------- */
+
+int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
+{
+    memset(m, 0, sizeof *m);
+    mt_jv root, v;
+    int rc = mt_jv_parse(text, len, &root, NULL);
+    if (rc != MT_OK) return rc;
+    if (root.type != MT_JV_OBJECT) {
+        m->kind = MT_SK_OTHER;
+        return mt_error_set(MT_ENOTFOUND, "stratum: not a JSON object");
+    }
+
+    if (mt_jv_get(&root, "id", &v)) {
+        m->has_id = 1;
+        if (v.type == MT_JV_NULL) {
+            m->id_is_null = 1;
+        } else {
+            m->id_is_string = v.type == MT_JV_STRING;
+            mt_jv_int(&v, &m->id_num);
+            mt_jv_strcpy(&v, m->id_str, sizeof m->id_str);
+        }
+    }
+
+    mt_jv meth;
+    if (mt_jv_get(&root, "method", &meth)) {
+        mt_jv_strcpy(&meth, m->method, sizeof m->method);
+        const method_info *mi = NULL;
+        for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+            if (mt_jv_streq(&meth, methods[i].name)) {
+                mi = &methods[i];
+                break;
+            }
+        }
+        if (mi) {
+            classify_method(m, &root, mi);
+        } else if (mt_jv_strprefix(&meth, "mining.")) {
+            /* an unknown mining.* method: Zeek's "possible mining" */
+            m->dialect = MT_SD_STRATUM_V1;
+            m->kind = MT_SK_CONTROL;
+            m->role = (m->has_id && !m->id_is_null) ? MT_SR_REQUEST : MT_SR_NOTIFY;
+            m->strength = MT_SS_MEDIUM;
+        } else {
+            m->kind = MT_SK_GENERIC;
+        }
+        if (m->kind == MT_SK_GENERIC) {
+            m->strength = MT_SS_NONE;
+            m->role = (m->has_id && !m->id_is_null) ? MT_SR_REQUEST : MT_SR_NOTIFY;
+            return mt_error_set(MT_ENOTFOUND, "stratum: method is not a mining method");
+        }
+        /* eth-proxy marks its requests with a "worker" key */
+        if (m->dialect == MT_SD_ETH_PROXY || mt_jv_get(&root, "worker", NULL)) {
+            if (m->dialect == MT_SD_UNKNOWN) m->dialect = MT_SD_ETH_PROXY;
+        }
+        return MT_OK;
+    }
+
+    if (mt_jv_get(&root, "result", NULL) || mt_jv_get(&root, "error", NULL)) {
+        classify_response(m, &root);
+        return MT_OK;
+    }
+    m->kind = MT_SK_OTHER;
+    return mt_error_set(MT_ENOTFOUND, "stratum: neither a method call nor a reply");
+}
