@@ -8,7 +8,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    mt_jv root, v, k;
+    mt_jv root, v = {0}, k;
     size_t end = 0;
     if (mt_jv_parse((const char *)data, size, &root, &end) != MT_OK) return 0;
     char buf[64];

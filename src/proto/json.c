@@ -260,9 +260,15 @@ int mt_jv_iter_next(mt_jv_iter *it, mt_jv *key, mt_jv *val)
     return 1;
 }
 
+static int none(mt_jv *out)
+{
+    if (out) memset(out, 0, sizeof *out);
+    return 0;
+}
+
 int mt_jv_get(const mt_jv *obj, const char *key, mt_jv *out)
 {
-    if (!obj || obj->type != MT_JV_OBJECT) return 0;
+    if (!obj || obj->type != MT_JV_OBJECT) return none(out);
     mt_jv_iter it;
     mt_jv k, v;
     mt_jv_iter_init(&it, obj);
@@ -272,12 +278,12 @@ int mt_jv_get(const mt_jv *obj, const char *key, mt_jv *out)
             return 1;
         }
     }
-    return 0;
+    return none(out);
 }
 
 int mt_jv_at(const mt_jv *arr, size_t idx, mt_jv *out)
 {
-    if (!arr || arr->type != MT_JV_ARRAY) return 0;
+    if (!arr || arr->type != MT_JV_ARRAY) return none(out);
     mt_jv_iter it;
     mt_jv v;
     mt_jv_iter_init(&it, arr);
@@ -287,7 +293,7 @@ int mt_jv_at(const mt_jv *arr, size_t idx, mt_jv *out)
             return 1;
         }
     }
-    return 0;
+    return none(out);
 }
 
 size_t mt_jv_count(const mt_jv *v)
@@ -301,28 +307,28 @@ size_t mt_jv_count(const mt_jv *v)
 
 int mt_jv_path(const mt_jv *root, const char *path, mt_jv *out)
 {
-    if (!root || !path) return 0;
+    if (!root || !path) return none(out);
     mt_jv cur = *root;
     const char *s = path;
     for (;;) {
         const char *dot = strchr(s, '.');
         size_t l = dot ? (size_t)(dot - s) : strlen(s);
         char seg[64];
-        if (l == 0 || l >= sizeof seg) return 0;
+        if (l == 0 || l >= sizeof seg) return none(out);
         memcpy(seg, s, l);
         seg[l] = '\0';
         mt_jv next;
         if (cur.type == MT_JV_ARRAY) {
             size_t idx = 0;
             for (size_t k = 0; k < l; k++) {
-                if (!is_digit(seg[k]) || idx > 100000) return 0;
+                if (!is_digit(seg[k]) || idx > 100000) return none(out);
                 idx = idx * 10 + (size_t)(seg[k] - '0');
             }
-            if (!mt_jv_at(&cur, idx, &next)) return 0;
+            if (!mt_jv_at(&cur, idx, &next)) return none(out);
         } else if (cur.type == MT_JV_OBJECT) {
-            if (!mt_jv_get(&cur, seg, &next)) return 0;
+            if (!mt_jv_get(&cur, seg, &next)) return none(out);
         } else {
-            return 0;
+            return none(out);
         }
         cur = next;
         if (!dot) break;

@@ -49,6 +49,8 @@ typedef struct mt_jv {
  * deeper than MT_JV_MAX_DEPTH. */
 int mt_jv_parse(const char *p, size_t n, mt_jv *root, size_t *end);
 
+/* Lookups return 1 and fill *out (NULL-able), or 0 and reset *out to an
+ * empty MT_JV_NONE view, so a failed lookup never leaves stale data. */
 /* Member `key` (compared after unescaping) of an object: 1 and *out, or 0. */
 int mt_jv_get(const mt_jv *obj, const char *key, mt_jv *out);
 /* Element i of an array: 1 and *out, or 0. */

@@ -19,6 +19,8 @@ int mt_store_commit(mt_store *s);
 /* The identifying hash used as uid (stable across runs and versions). */
 uint64_t mt_finding_uid(const mt_finding *f);
 struct sqlite3 *mt_store_db(mt_store *s);
+/* Findings inserted as new / ignored as already stored since open. */
+void mt_store_counts(const mt_store *s, uint64_t *n_new, uint64_t *n_dup);
 
 /* A sink that inserts into an open store; the sink does not own the store
  * unless `own` is set. */

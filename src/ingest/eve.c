@@ -1,0 +1,370 @@
+/* Suricata EVE JSON -> events.
+ *
+ * alert -> MT_EV_ALERT; dns -> MT_EV_DNS (v1: one event per query/answer
+ * record; v2: answers[] / grouped; v3: queries[] + answers[]); tls ->
+ * MT_EV_TLS_HELLO (sni, ja3); http -> MT_EV_HTTP_REQUEST (hostname, url,
+ * user agent, method, request headers when logged); flow -> MT_EV_FLOW_END
+ * (packets/bytes per direction, start/end, app_proto). Other event types
+ * (fileinfo, anomaly, stats, ...) are named and counted by the caller.
+ *
+ * Orientation: EVE's src/dest follow the flow (client/server) for dns, tls,
+ * http and flow events. DNS answers from some versions are written from
+ * the server's side (src_port 53), and alerts follow the packet that
+ * matched, so those are turned round when the source port is the DNS or a
+ * mining port, or the alert says direction "to_client".
+ * Note: EVE flow byte counts include IP/transport headers (Zeek's conn.log
+ * counts payload), so flow-size heuristics see slightly larger numbers. */
+#include "ingest/eve.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static uint64_t juint(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (json_is_integer(v)) {
+        json_int_t i = json_integer_value(v);
+        return i > 0 ? (uint64_t)i : 0;
+    }
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+        return d > 0 && d < 1.8e19 ? (uint64_t)d : 0;
+    }
+    return 0;
+}
+
+static uint8_t proto_num(const char *p)
+{
+    if (!p) return 0;
+    if (strcmp(p, "TCP") == 0 || strcmp(p, "006") == 0) return 6;
+    if (strcmp(p, "UDP") == 0 || strcmp(p, "017") == 0) return 17;
+    if (strcmp(p, "ICMP") == 0 || strcmp(p, "001") == 0) return 1;
+    if (strcmp(p, "IPv6-ICMP") == 0 || strcmp(p, "058") == 0) return 58;
+    return 0;
+}
+
+static void copy_name(char *dst, size_t cap, const char *s)
+{
+    if (!s) { dst[0] = '\0'; return; }
+    size_t n = mt_strlcpy(dst, s, cap);
+    for (size_t i = 0; i < n; i++) dst[i] = (char)tolower((unsigned char)dst[i]);
+    if (n && dst[n - 1] == '.') dst[n - 1] = '\0';
+}
+
+static void swap_ends(mt_event *ev)
+{
+    mt_addr a = ev->cli;
+    ev->cli = ev->srv;
+    ev->srv = a;
+    uint16_t p = ev->cli_port;
+    ev->cli_port = ev->srv_port;
+    ev->srv_port = p;
+}
+
+static int is_mining_port(uint16_t p)
+{
+    static const uint16_t ports[] = {3333, 3334, 3335, 3336, 3357, 4444, 5555,
+        5588, 6666, 7777, 8008, 8888, 9999, 10343, 14433, 14444, 20580, 45560,
+        45700};
+    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++)
+        if (ports[i] == p) return 1;
+    return 0;
+}
+
+static int base_event(mt_event *ev, mt_event_type type, json_t *obj)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = type;
+    ev->source = MT_SRC_EVE;
+    const char *ts = jstr(obj, "timestamp");
+    if (!ts || mt_time_parse(ts, &ev->ts) != MT_OK)
+        return mt_error_set(MT_EINVAL, "bad or missing timestamp");
+    ev->flow_id = juint(obj, "flow_id");
+    ev->ipproto = proto_num(jstr(obj, "proto"));
+    const char *s = jstr(obj, "src_ip"), *d = jstr(obj, "dest_ip");
+    if (s && mt_addr_parse(s, &ev->cli) != MT_OK) return MT_EINVAL;
+    if (d && mt_addr_parse(d, &ev->srv) != MT_OK) return MT_EINVAL;
+    uint64_t sp = juint(obj, "src_port"), dp = juint(obj, "dest_port");
+    ev->cli_port = sp <= 65535 ? (uint16_t)sp : 0;
+    ev->srv_port = dp <= 65535 ? (uint16_t)dp : 0;
+    return MT_OK;
+}
+
+static uint16_t rrtype_num(const char *t)
+{
+    static const struct { const char *n; uint16_t v; } types[] = {
+        {"A", 1}, {"NS", 2}, {"CNAME", 5}, {"SOA", 6}, {"PTR", 12}, {"MX", 15},
+        {"TXT", 16}, {"AAAA", 28}, {"SRV", 33}, {"NAPTR", 35}, {"DS", 43},
+        {"SVCB", 64}, {"HTTPS", 65}, {"ANY", 255}, {"NULL", 10}};
+    if (!t) return 0;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(types[i].n, t) == 0) return types[i].v;
+    return 0;
+}
+
+static uint8_t rcode_num(const char *r)
+{
+    static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL",
+                                        "NXDOMAIN", "NOTIMP", "REFUSED"};
+    if (!r) return 0;
+    for (uint8_t i = 0; i < 6; i++)
+        if (strcmp(names[i], r) == 0) return i;
+    return 0;
+}
+
+static void add_answer(mt_dns *dns, const char *owner, const char *type, uint32_t ttl,
+                       const char *rdata)
+{
+    dns->n_answers_total++;
+    if (dns->n_answers >= MT_DNS_MAX_ANSWERS || !rdata) return;
+    mt_dns_answer *an = &dns->answers[dns->n_answers];
+    memset(an, 0, sizeof *an);
+    copy_name(an->name, sizeof an->name, owner ? owner : dns->qname);
+    an->type = rrtype_num(type);
+    an->ttl = ttl;
+    if (an->type == 1 || an->type == 28) {
+        if (mt_addr_parse(rdata, &an->addr) != MT_OK) return;
+    } else if (an->type == 5) {
+        copy_name(an->target, sizeof an->target, rdata);
+    } else {
+        return; /* other record types carry nothing detectors use */
+    }
+    dns->n_answers++;
+}
+
+static int eve_dns(eve_state *st, json_t *obj, const mt_ingest_out *out)
+{
+    static mt_dns dns;
+    mt_event ev;
+    int rc = base_event(&ev, MT_EV_DNS, obj);
+    if (rc != MT_OK) return rc;
+    if (!ev.ipproto) ev.ipproto = 17;
+    json_t *d = json_object_get(obj, "dns");
+    if (!json_is_object(d)) return mt_error_set(MT_EINVAL, "dns event without dns object");
+    const char *type = jstr(d, "type");
+    if (!type) return mt_error_set(MT_EINVAL, "dns event without type");
+    memset(&dns, 0, sizeof dns);
+    dns.is_response = strcmp(type, "answer") == 0 || strcmp(type, "response") == 0;
+    dns.id = (uint16_t)juint(d, "id");
+    dns.rcode = rcode_num(jstr(d, "rcode"));
+    json_t *queries = json_object_get(d, "queries");
+    const char *rrname = jstr(d, "rrname"), *rrtype = jstr(d, "rrtype");
+    if (json_is_array(queries) && json_array_size(queries) > 0) { /* v3 */
+        rrname = jstr(json_array_get(queries, 0), "rrname");
+        rrtype = jstr(json_array_get(queries, 0), "rrtype");
+    }
+    copy_name(dns.qname, sizeof dns.qname, rrname);
+    dns.qtype = rrtype_num(rrtype);
+
+    json_t *answers = json_object_get(d, "answers");
+    json_t *grouped = json_object_get(d, "grouped");
+    if (dns.is_response && json_is_array(answers)) { /* v2, v3 */
+        size_t i;
+        json_t *a;
+        json_array_foreach(answers, i, a)
+            add_answer(&dns, jstr(a, "rrname"), jstr(a, "rrtype"),
+                       (uint32_t)juint(a, "ttl"), jstr(a, "rdata"));
+    } else if (dns.is_response && json_is_object(grouped)) { /* v2 grouped only */
+        const char *k;
+        json_t *list;
+        json_object_foreach(grouped, k, list) {
+            size_t i;
+            json_t *a;
+            if (!json_is_array(list)) continue;
+            json_array_foreach(list, i, a) add_answer(&dns, NULL, k, 0, json_string_value(a));
+        }
+    } else if (dns.is_response && json_object_get(d, "rdata")) { /* v1 */
+        /* The owner name is this record's; the query is the first record's
+         * owner in this transaction. */
+        if (st->last_flow == ev.flow_id && st->last_id == dns.id && st->last_qname[0]) {
+            mt_strlcpy(dns.qname, st->last_qname, sizeof dns.qname);
+        } else {
+            st->last_flow = ev.flow_id;
+            st->last_id = dns.id;
+            mt_strlcpy(st->last_qname, dns.qname, sizeof st->last_qname);
+        }
+        add_answer(&dns, rrname, rrtype, (uint32_t)juint(d, "ttl"), jstr(d, "rdata"));
+    }
+    if (ev.cli_port == 53 && ev.srv_port != 53) swap_ends(&ev);
+    ev.flags = dns.is_response ? 0 : MT_EVF_TO_SERVER;
+    ev.u.dns = &dns;
+    out->event(out->ctx, &ev);
+    return MT_OK;
+}
+
+static uint16_t tls_version(const char *v)
+{
+    if (!v) return 0;
+    if (strstr(v, "1.3") || strstr(v, "1.2")) return 0x0303;
+    if (strstr(v, "1.1")) return 0x0302;
+    if (strstr(v, "1.0") || strcmp(v, "TLSv1") == 0) return 0x0301;
+    if (strstr(v, "SSL")) return 0x0300;
+    return 0;
+}
+
+static int eve_tls(json_t *obj, const mt_ingest_out *out)
+{
+    static mt_tls_hello tls;
+    mt_event ev;
+    int rc = base_event(&ev, MT_EV_TLS_HELLO, obj);
+    if (rc != MT_OK) return rc;
+    json_t *t = json_object_get(obj, "tls");
+    if (!json_is_object(t)) return mt_error_set(MT_EINVAL, "tls event without tls object");
+    memset(&tls, 0, sizeof tls);
+    copy_name(tls.sni, sizeof tls.sni, jstr(t, "sni"));
+    tls.version = tls_version(jstr(t, "version"));
+    json_t *ja3 = json_object_get(t, "ja3");
+    if (json_is_object(ja3)) {
+        if (jstr(ja3, "string")) mt_strlcpy(tls.ja3, jstr(ja3, "string"), sizeof tls.ja3);
+        if (jstr(ja3, "hash")) mt_strlcpy(tls.ja3_hash, jstr(ja3, "hash"), sizeof tls.ja3_hash);
+    } else if (json_is_string(ja3)) {
+        mt_strlcpy(tls.ja3_hash, json_string_value(ja3), sizeof tls.ja3_hash);
+    }
+    json_t *alpns = json_object_get(t, "client_alpns");
+    if (json_is_array(alpns)) {
+        size_t i, n = 0;
+        json_t *a;
+        json_array_foreach(alpns, i, a) {
+            const char *s = json_string_value(a);
+            if (!s) continue;
+            size_t sl = strlen(s);
+            if (n + sl + 2 > sizeof tls.alpn) break;
+            if (n) tls.alpn[n++] = ',';
+            memcpy(tls.alpn + n, s, sl);
+            n += sl;
+            tls.alpn[n] = '\0';
+        }
+    }
+    ev.flags = MT_EVF_TO_SERVER;
+    ev.u.tls = &tls;
+    out->event(out->ctx, &ev);
+    return MT_OK;
+}
+
+static int eve_http(json_t *obj, const mt_ingest_out *out)
+{
+    static mt_http_request http;
+    mt_event ev;
+    int rc = base_event(&ev, MT_EV_HTTP_REQUEST, obj);
+    if (rc != MT_OK) return rc;
+    if (!ev.ipproto) ev.ipproto = 6;
+    json_t *h = json_object_get(obj, "http");
+    if (!json_is_object(h)) return mt_error_set(MT_EINVAL, "http event without http object");
+    memset(&http, 0, sizeof http);
+    const char *s;
+    if ((s = jstr(h, "http_method"))) mt_strlcpy(http.method, s, sizeof http.method);
+    if ((s = jstr(h, "url"))) mt_strlcpy(http.uri, s, sizeof http.uri);
+    copy_name(http.host, sizeof http.host, jstr(h, "hostname"));
+    if ((s = jstr(h, "http_user_agent"))) mt_strlcpy(http.user_agent, s, sizeof http.user_agent);
+    json_t *hdrs = json_object_get(h, "request_headers");
+    if (json_is_array(hdrs)) {
+        size_t i;
+        json_t *kv;
+        json_array_foreach(hdrs, i, kv) {
+            const char *n = jstr(kv, "name"), *v = jstr(kv, "value");
+            if (!n || !v) continue;
+            if (strcasecmp(n, "X-Mining-Extensions") == 0) http.has_x_mining_extensions = 1;
+            else if (strcasecmp(n, "X-Stratum") == 0) http.has_x_stratum = 1;
+            else if (strcasecmp(n, "Upgrade") == 0 && strcasecmp(v, "websocket") == 0)
+                http.upgrade_websocket = 1;
+            else if (strcasecmp(n, "Content-Type") == 0)
+                mt_strlcpy(http.content_type, v, sizeof http.content_type);
+            else if (strcasecmp(n, "Content-Length") == 0)
+                http.content_length = strtoull(v, NULL, 10);
+        }
+    }
+    ev.flags = MT_EVF_TO_SERVER;
+    ev.u.http = &http;
+    out->event(out->ctx, &ev);
+    return MT_OK;
+}
+
+static uint8_t app_num(const char *a)
+{
+    if (!a) return MT_APP_UNKNOWN;
+    if (strcmp(a, "tls") == 0) return MT_APP_TLS;
+    if (strcmp(a, "http") == 0 || strcmp(a, "http2") == 0) return MT_APP_HTTP;
+    if (strcmp(a, "dns") == 0) return MT_APP_DNS;
+    if (strcmp(a, "smb") == 0) return MT_APP_SMB;
+    if (strcmp(a, "websocket") == 0) return MT_APP_WEBSOCKET;
+    return MT_APP_UNKNOWN;
+}
+
+static int eve_flow(json_t *obj, const mt_ingest_out *out)
+{
+    static mt_flow_stats fs;
+    mt_event ev;
+    int rc = base_event(&ev, MT_EV_FLOW_END, obj);
+    if (rc != MT_OK) return rc;
+    json_t *f = json_object_get(obj, "flow");
+    if (!json_is_object(f)) return mt_error_set(MT_EINVAL, "flow event without flow object");
+    memset(&fs, 0, sizeof fs);
+    fs.pkts_c2s = juint(f, "pkts_toserver");
+    fs.pkts_s2c = juint(f, "pkts_toclient");
+    fs.bytes_c2s = juint(f, "bytes_toserver");
+    fs.bytes_s2c = juint(f, "bytes_toclient");
+    const char *s;
+    fs.first_ts = fs.last_ts = ev.ts;
+    if ((s = jstr(f, "start"))) mt_time_parse(s, &fs.first_ts);
+    if ((s = jstr(f, "end"))) mt_time_parse(s, &fs.last_ts);
+    fs.app = app_num(jstr(obj, "app_proto"));
+    s = jstr(f, "reason");
+    fs.evicted = s && strcmp(s, "timeout") != 0 && strcmp(s, "shutdown") != 0;
+    json_t *tcp = json_object_get(obj, "tcp");
+    if (json_is_object(tcp)) {
+        fs.saw_syn = json_is_true(json_object_get(tcp, "syn"));
+        fs.saw_fin_or_rst = json_is_true(json_object_get(tcp, "fin")) ||
+                            json_is_true(json_object_get(tcp, "rst"));
+    }
+    ev.ts = fs.last_ts;
+    ev.u.flow = &fs;
+    out->event(out->ctx, &ev);
+    return MT_OK;
+}
+
+static int eve_alert(json_t *obj, const mt_ingest_out *out)
+{
+    static mt_alert al;
+    mt_event ev;
+    int rc = base_event(&ev, MT_EV_ALERT, obj);
+    if (rc != MT_OK) return rc;
+    json_t *a = json_object_get(obj, "alert");
+    if (!json_is_object(a)) return mt_error_set(MT_EINVAL, "alert event without alert object");
+    memset(&al, 0, sizeof al);
+    al.signature_id = juint(a, "signature_id");
+    const char *s;
+    if ((s = jstr(a, "signature"))) mt_strlcpy(al.signature, s, sizeof al.signature);
+    if ((s = jstr(a, "category"))) mt_strlcpy(al.category, s, sizeof al.category);
+    al.severity = (int)juint(a, "severity");
+    const char *dir = jstr(obj, "direction");
+    if (!dir) dir = jstr(a, "direction");
+    if (dir && strcmp(dir, "to_client") == 0) {
+        swap_ends(&ev);
+    } else if (!dir && is_mining_port(ev.cli_port) && !is_mining_port(ev.srv_port)) {
+        swap_ends(&ev);
+        ev.flags |= MT_EVF_GUESSED_DIR;
+    }
+    ev.u.alert = &al;
+    out->event(out->ctx, &ev);
+    return MT_OK;
+}
+
+int eve_record(eve_state *st, json_t *obj, const mt_ingest_out *out, char *unk,
+               size_t unk_cap)
+{
+    const char *t = jstr(obj, "event_type");
+    if (!t) return mt_error_set(MT_EINVAL, "no event_type");
+    if (strcmp(t, "flow") == 0) return eve_flow(obj, out);
+    if (strcmp(t, "dns") == 0) return eve_dns(st, obj, out);
+    if (strcmp(t, "alert") == 0) return eve_alert(obj, out);
+    if (strcmp(t, "tls") == 0) return eve_tls(obj, out);
+    if (strcmp(t, "http") == 0) return eve_http(obj, out);
+    snprintf(unk, unk_cap, "eve:%.32s", t);
+    return MT_ENOTFOUND;
+}

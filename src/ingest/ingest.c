@@ -1,0 +1,256 @@
+/* The ingest driver: one input at a time, streamed through the line reader;
+ * Zeek TSV is recognised by its '#' header on the first non-blank line,
+ * everything else is taken as JSON lines (decided per line). It counts what
+ * it reads, skips and finds, prints progress about once a second when asked,
+ * and writes one ingest_log row per input. Findings are counted as new or
+ * duplicate by the store (INSERT OR IGNORE on the uid), so ingesting the
+ * same file twice adds nothing the second time. */
+#include "ingest/ingest.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "detect/alert.h"
+#include "ingest/linereader.h"
+#include "ingest/zeek.h"
+
+struct mt_ingest {
+    mt_engine *engine;
+    mt_store *store;
+    mt_ingest_opts opts;
+    mt_ingest_stats *cur;
+    mt_ingest_out out;
+};
+
+static const char *const format_names[] = {
+    [MT_FMT_AUTO] = "auto", [MT_FMT_EVE] = "eve", [MT_FMT_ZEEK_TSV] = "zeek-tsv",
+    [MT_FMT_ZEEK_JSON] = "zeek-json", [MT_FMT_JSONL] = "jsonl",
+};
+
+const char *mt_ingest_format_str(mt_ingest_format f)
+{
+    return (unsigned)f <= MT_FMT_JSONL ? format_names[f] : "unknown";
+}
+
+int mt_ingest_format_parse(const char *s)
+{
+    for (int i = 0; i <= MT_FMT_JSONL; i++)
+        if (strcmp(s, format_names[i]) == 0) return i;
+    if (strcmp(s, "zeek") == 0) return MT_FMT_AUTO; /* TSV/JSON told apart anyway */
+    return -1;
+}
+
+static void on_event(void *ctx, const mt_event *ev)
+{
+    mt_ingest *ig = ctx;
+    mt_ingest_stats *st = ig->cur;
+    st->events++;
+    if (ev->type == MT_EV_ALERT) {
+        if (mt_alert_is_mining(ev->u.alert)) st->alerts_mining++;
+        else st->alerts_other++;
+    }
+    mt_engine_set_source(ig->engine, ev->source == MT_SRC_ZEEK ? "zeek" : "eve");
+    mt_engine_event(ig->engine, ev);
+}
+
+static int on_finding(void *ctx, const mt_finding *f)
+{
+    mt_ingest *ig = ctx;
+    ig->cur->events++;
+    return mt_store_insert(ig->store, f);
+}
+
+mt_ingest *mt_ingest_new(mt_engine *e, mt_store *store, const mt_ingest_opts *o)
+{
+    mt_ingest *ig = mt_xcalloc(1, sizeof *ig);
+    ig->engine = e;
+    ig->store = store;
+    if (o) ig->opts = *o;
+    if (!ig->opts.progress_out) ig->opts.progress_out = stderr;
+    ig->out.event = on_event;
+    ig->out.finding = on_finding;
+    ig->out.ctx = ig;
+    return ig;
+}
+
+void mt_ingest_free(mt_ingest *ig) { free(ig); }
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void note_malformed(mt_ingest_stats *st, uint64_t lineno)
+{
+    st->malformed++;
+    if (st->n_malformed_lines < MT_INGEST_MAX_LINENOS)
+        st->malformed_lines[st->n_malformed_lines++] = lineno;
+}
+
+static void note_unknown(mt_ingest_stats *st, const char *name)
+{
+    st->unknown++;
+    for (unsigned i = 0; i < st->n_unknown_names; i++) {
+        if (strcmp(st->unknown_names[i].name, name) == 0) {
+            st->unknown_names[i].n++;
+            return;
+        }
+    }
+    if (st->n_unknown_names < MT_INGEST_MAX_NAMES) {
+        mt_strlcpy(st->unknown_names[st->n_unknown_names].name, name,
+                   sizeof st->unknown_names[0].name);
+        st->unknown_names[st->n_unknown_names++].n = 1;
+    } else {
+        st->unknown_unnamed++;
+    }
+}
+
+static void progress(mt_ingest *ig, const char *path, mt_linereader *lr, double t0, int final)
+{
+    mt_ingest_stats *st = ig->cur;
+    double el = now_s() - t0;
+    double mb = (double)mt_lr_bytes(lr) / 1e6;
+    uint64_t size = mt_lr_raw_size(lr);
+    char pct[16] = "";
+    if (size) snprintf(pct, sizeof pct, " %3.0f%%", 100.0 * (double)mt_lr_raw_pos(lr) / (double)size);
+    fprintf(ig->opts.progress_out, "\r%s:%s %llu records, %.1f MB, %.1f MB/s, %.0f rec/s%s",
+            path, pct, (unsigned long long)st->records, mb, el > 0 ? mb / el : 0.0,
+            el > 0 ? (double)st->records / el : 0.0, final ? "\n" : "   ");
+    fflush(ig->opts.progress_out);
+}
+
+static void log_row(mt_ingest *ig, const char *path, const mt_ingest_stats *st,
+                    time_t started)
+{
+    sqlite3 *db = mt_store_db(ig->store);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db,
+            "INSERT INTO ingest_log(path, format, started, finished, records,"
+            " findings_new, findings_dup, skipped_malformed, skipped_unknown, status)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, st->format, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)started);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)time(NULL));
+    sqlite3_bind_int64(q, 5, (sqlite3_int64)st->records);
+    sqlite3_bind_int64(q, 6, (sqlite3_int64)st->findings_new);
+    sqlite3_bind_int64(q, 7, (sqlite3_int64)st->findings_dup);
+    sqlite3_bind_int64(q, 8, (sqlite3_int64)st->malformed);
+    sqlite3_bind_int64(q, 9, (sqlite3_int64)st->unknown);
+    sqlite3_bind_text(q, 10, st->read_error ? st->error : "ok", -1, SQLITE_STATIC);
+    sqlite3_step(q);
+    sqlite3_finalize(q);
+    mt_store_commit(ig->store);
+}
+
+static int is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t') return 0;
+    return 1;
+}
+
+static void set_format(mt_ingest_stats *st, mt_ingest_format f)
+{
+    const char *name = mt_ingest_format_str(f);
+    if (!st->format[0]) mt_strlcpy(st->format, name, sizeof st->format);
+    else if (strcmp(st->format, name) != 0) mt_strlcpy(st->format, "mixed", sizeof st->format);
+}
+
+int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    ig->cur = st;
+    time_t started = time(NULL);
+    double t0 = now_s(), last = t0;
+    uint64_t new0, dup0;
+    mt_store_counts(ig->store, &new0, &dup0);
+
+    mt_linereader *lr = mt_lr_open(path, ig->opts.max_line);
+    if (!lr) {
+        st->read_error = MT_EIO;
+        mt_strlcpy(st->error, mt_error_msg(), sizeof st->error);
+        mt_strlcpy(st->format, "-", sizeof st->format);
+        log_row(ig, path, st, started);
+        return MT_EIO;
+    }
+    zeek_tsv *tsv = NULL;
+    mt_json_reader *jr = NULL;
+    int decided = 0;
+    char unk[48];
+    char *line;
+    size_t len;
+    int too_long, rc;
+    while ((rc = mt_lr_next(lr, &line, &len, &too_long)) == 1) {
+        if (!decided) {
+            if (is_blank(line, len)) continue;
+            size_t i = 0;
+            while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+            mt_ingest_format f = ig->opts.format;
+            if (f == MT_FMT_AUTO) f = line[i] == '#' ? MT_FMT_ZEEK_TSV : MT_FMT_AUTO;
+            if (f == MT_FMT_ZEEK_TSV) {
+                tsv = zeek_tsv_new(path);
+                mt_strlcpy(st->format, "zeek-tsv", sizeof st->format);
+            } else {
+                jr = mt_json_reader_new(path);
+                mt_json_reader_force(jr, f);
+            }
+            decided = 1;
+        }
+        if (too_long) {
+            st->records++;
+            st->too_long++;
+            note_malformed(st, mt_lr_lineno(lr));
+            continue;
+        }
+        unk[0] = '\0';
+        if (tsv) {
+            rc = zeek_tsv_line(tsv, line, len, &ig->out, unk, sizeof unk);
+            if (rc == 1) continue; /* header or blank */
+        } else {
+            if (is_blank(line, len)) continue;
+            mt_ingest_format kind;
+            rc = mt_json_reader_line(jr, line, len, &ig->out, unk, sizeof unk, &kind);
+            if (kind != MT_FMT_AUTO) set_format(st, kind);
+        }
+        st->records++;
+        if (rc == MT_OK) st->used++;
+        else if (rc == MT_ENOTFOUND) note_unknown(st, unk[0] ? unk : "unknown");
+        else note_malformed(st, mt_lr_lineno(lr));
+
+        if (ig->opts.progress && (st->records & 4095) == 0) {
+            double t = now_s();
+            if (t - last >= 1.0) {
+                progress(ig, path, lr, t0, 0);
+                last = t;
+            }
+        }
+    }
+    if (rc < 0) {
+        st->read_error = rc;
+        snprintf(st->error, sizeof st->error, "%s after line %llu (%s)",
+                 rc == MT_ETRUNC ? "input truncated" : "read error",
+                 (unsigned long long)mt_lr_lineno(lr), mt_error_msg());
+    }
+    mt_engine_flush(ig->engine);
+    mt_store_commit(ig->store);
+    uint64_t new1, dup1;
+    mt_store_counts(ig->store, &new1, &dup1);
+    st->findings_new = new1 - new0;
+    st->findings_dup = dup1 - dup0;
+    st->bytes = mt_lr_bytes(lr);
+    st->seconds = now_s() - t0;
+    if (!st->format[0]) mt_strlcpy(st->format, tsv ? "zeek-tsv" : "empty", sizeof st->format);
+    if (ig->opts.progress && st->seconds >= 1.0) progress(ig, path, lr, t0, 1);
+    zeek_tsv_free(tsv);
+    mt_json_reader_free(jr);
+    mt_lr_close(lr);
+    log_row(ig, path, st, started);
+    ig->cur = NULL;
+    return st->read_error ? st->read_error : MT_OK;
+}

