@@ -52,6 +52,10 @@ void mt_engine_add_sink(mt_engine *e, mt_sink *s);
 void mt_engine_set_source(mt_engine *e, const char *source);
 
 void mt_engine_event(mt_engine *e, const mt_event *ev);
+/* An observer called with every event before the detectors see it (tests,
+ * tracing, exporting events). One at a time; NULL removes it. */
+typedef void (*mt_event_observer)(void *ctx, const mt_event *ev);
+void mt_engine_set_observer(mt_engine *e, mt_event_observer fn, void *ctx);
 /* End of input: detectors flush pending sessions, sinks flush. */
 void mt_engine_flush(mt_engine *e);
 

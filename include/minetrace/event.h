@@ -127,7 +127,7 @@ typedef struct mt_flow_stats {
     mt_time_us first_ts, last_ts;
     uint64_t pkts_c2s, pkts_s2c;
     uint64_t bytes_c2s, bytes_s2c;       /* L4 payload bytes */
-    uint32_t first_sizes[MT_FLOW_NSIZES];/* first payload sizes, sign = dir (+c2s, -s2c) */
+    int32_t first_sizes[MT_FLOW_NSIZES]; /* first payload sizes, sign = dir (+c2s, -s2c) */
     uint8_t n_first_sizes;
     uint8_t saw_syn, saw_fin_or_rst;
     uint8_t app;                          /* MT_APP_* guessed by the dispatcher */

@@ -1,9 +1,237 @@
-/* Detector 'dns': not written yet; the owner of this file replaces it. */
+/* Detector 'dns': lookups of pool / browser-miner / miner-C2 names, and the
+ * feed of the DNS tie.
+ *
+ * A query or response whose name (or a CNAME in the answer chain) matches
+ * the indicator set with a mining category is a finding, reported once per
+ * (client, name) per run: a bounded set of 64-bit fingerprints remembers
+ * what was reported, so the response that follows a query, or a client
+ * that resolves the same pool every minute, adds nothing. Names in
+ * category "crypto" (exchanges, wallets) are not findings.
+ *
+ * Every A/AAAA answer goes into the DNS tie (address -> query name, with
+ * the intel weight of the name or of any CNAME on its chain), listed or
+ * not: the TLS and flow detectors use it to name connections that carry no
+ * SNI. Entries live for the TTL plus an hour of grace, because clients
+ * (and miners, which resolve once at start) keep addresses far longer than
+ * the TTL says. */
 #include "detect/detectors.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "detect/dnstie.h"
+
+#define SEEN_SLOTS (1u << 16) /* fingerprints; 512 KiB */
+#define SEEN_WINDOW 8
+#define TIE_GRACE_US (3600LL * 1000000LL)
+#define TIE_MAX_TTL_S (7LL * 86400LL)
+#define CHAIN_MAX (MT_DNS_MAX_ANSWERS + 1)
+
+typedef struct dns_state {
+    uint64_t *seen;
+    uint64_t evicted;
+} dns_state;
+
+static int init(mt_engine *e, void **state)
+{
+    (void)e;
+    dns_state *s = mt_xcalloc(1, sizeof *s);
+    s->seen = mt_xcalloc(SEEN_SLOTS, sizeof *s->seen);
+    *state = s;
+    return MT_OK;
+}
+
+static void free_state(void *state)
+{
+    dns_state *s = state;
+    if (!s) return;
+    free(s->seen);
+    free(s);
+}
+
+/* 1 if (client, name) was already reported; else remembers it and
+ * returns 0. When the probe window is full the oldest-placed slot goes. */
+static int seen_before(dns_state *s, const mt_addr *cli, const char *name)
+{
+    uint64_t h = mt_hash_bytes(name, strlen(name), mt_addr_hash(cli, 0x646e7321ULL));
+    if (h == 0) h = 1;
+    size_t mask = SEEN_SLOTS - 1;
+    size_t i0 = (size_t)h & mask;
+    for (size_t k = 0; k < SEEN_WINDOW; k++) {
+        uint64_t *slot = &s->seen[(i0 + k) & mask];
+        if (*slot == h) return 1;
+        if (*slot == 0) {
+            *slot = h;
+            return 0;
+        }
+    }
+    s->evicted++;
+    s->seen[(i0 + (h >> 32) % SEEN_WINDOW) & mask] = h;
+    return 0;
+}
+
+static int is_mining(mt_intel_category c)
+{
+    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
+}
+
+static int better(const mt_intel_hit *a, const mt_intel_hit *b)
+{
+    if (is_mining(a->category) != is_mining(b->category)) return is_mining(a->category);
+    return a->weight > b->weight;
+}
+
+/* Family from the host labels when the list gives none: pools name their
+ * stratum hosts after the coin ("xmr-eu1", "eu1-zcash", "eth-us2"). */
+static const char *guess_family(const char *name)
+{
+    static const struct { const char *tok; const char *family; } toks[] = {
+        {"xmr", "monero-miner"},      {"monero", "monero-miner"},
+        {"randomx", "monero-miner"},  {"randomxmonero", "monero-miner"},
+        {"cryptonight", "monero-miner"}, {"rx", "monero-miner"},
+        {"eth", "ethereum-miner"},    {"etc", "ethereum-miner"},
+        {"ethash", "ethereum-miner"}, {"etchash", "ethereum-miner"},
+        {"daggerhashimoto", "ethereum-miner"},
+        {"zec", "zcash-miner"},       {"zcash", "zcash-miner"},
+        {"equihash", "zcash-miner"},
+        {"btc", "bitcoin-miner"},     {"bitcoin", "bitcoin-miner"},
+        {"sha256", "bitcoin-miner"},  {"bch", "bitcoin-miner"},
+        {"ltc", "litecoin-miner"},    {"litecoin", "litecoin-miner"},
+        {"scrypt", "litecoin-miner"},
+    };
+    const char *p = name;
+    while (*p) {
+        size_t n = strcspn(p, ".-");
+        size_t k = n;
+        while (k && p[k - 1] >= '0' && p[k - 1] <= '9') k--; /* "eu1" -> "eu" */
+        for (size_t i = 0; i < sizeof toks / sizeof toks[0]; i++)
+            if (strlen(toks[i].tok) == k && strncmp(p, toks[i].tok, k) == 0)
+                return toks[i].family;
+        p += n;
+        if (*p) p++;
+    }
+    return NULL;
+}
+
+static const char *family_of_category(mt_intel_category c)
+{
+    switch (c) {
+    case MT_CAT_BROWSER_MINER: return "browser-miner";
+    case MT_CAT_MINER_C2: return "miner-malware";
+    default: return "coin-miner";
+    }
+}
+
+static const char *category_words(mt_intel_category c)
+{
+    switch (c) {
+    case MT_CAT_BROWSER_MINER: return "browser-miner domain";
+    case MT_CAT_MINER_C2: return "miner C2 domain";
+    default: return "pool domain";
+    }
+}
+
+static int in_chain(const char *const *chain, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(chain[i], name) == 0) return 1;
+    return 0;
+}
+
+/* The names the query resolved through: qname, then each CNAME target
+ * whose owner is already on the chain (answers may come in any order). */
+static size_t build_chain(const mt_dns *d, const char **chain)
+{
+    size_t n = 0;
+    chain[n++] = d->qname[0] ? d->qname
+                             : (d->n_answers ? d->answers[0].name : "");
+    for (int pass = 0; pass < MT_DNS_MAX_ANSWERS; pass++) {
+        int added = 0;
+        for (size_t i = 0; i < d->n_answers && n < CHAIN_MAX; i++) {
+            const mt_dns_answer *a = &d->answers[i];
+            if (a->type != 5 || !a->target[0]) continue;
+            if (in_chain(chain, n, a->name) && !in_chain(chain, n, a->target)) {
+                chain[n++] = a->target;
+                added = 1;
+            }
+        }
+        if (!added) break;
+    }
+    return n;
+}
+
+static void report(mt_engine *e, dns_state *s, const mt_event *ev, const mt_dns *d,
+                   const char *qname, const mt_intel_hit *hit, const char *via)
+{
+    if (!qname[0] || seen_before(s, &ev->cli, qname)) return;
+    mt_finding f;
+    mt_finding_from_event(&f, ev, MT_KIND_DNS);
+    mt_strlcpy(f.protocol, "dns", sizeof f.protocol);
+    mt_strlcpy(f.pool, qname, sizeof f.pool);
+    const char *fam = hit->family;
+    if (!fam) fam = guess_family(qname);
+    if (!fam && via) fam = guess_family(via);
+    if (!fam) fam = family_of_category(hit->category);
+    mt_strlcpy(f.family, fam, sizeof f.family);
+    f.confidence = hit->weight;
+    const char *what = d->is_response ? "response" : "query";
+    const char *nx = (d->is_response && d->rcode == 3) ? ", NXDOMAIN" : "";
+    if (via)
+        snprintf(f.evidence, sizeof f.evidence,
+                 "DNS %s for %s: CNAME to %s, a %s (matched %s, list %s%s)", what,
+                 qname, via, category_words(hit->category), hit->matched, hit->source, nx);
+    else
+        snprintf(f.evidence, sizeof f.evidence,
+                 "DNS %s for %s %s (matched %s, list %s%s)", what,
+                 category_words(hit->category), qname, hit->matched, hit->source, nx);
+    mt_engine_emit(e, &f);
+}
 
 static void on_event(mt_engine *e, void *state, const mt_event *ev)
 {
-    (void)e; (void)state; (void)ev;
+    if (ev->type != MT_EV_DNS || !ev->u.dns) return;
+    dns_state *s = state;
+    const mt_dns *d = ev->u.dns;
+    const mt_intel *intel = mt_engine_intel(e);
+
+    const char *chain[CHAIN_MAX];
+    size_t nchain = build_chain(d, chain);
+
+    /* Strongest hit over the chain; remember which name gave it. */
+    mt_intel_hit best = {0, 0, NULL, NULL, NULL};
+    const char *best_name = NULL;
+    for (size_t i = 0; i < nchain; i++) {
+        mt_intel_hit h;
+        if (chain[i][0] && mt_intel_match_domain(intel, chain[i], &h) &&
+            (!best_name || better(&h, &best))) {
+            best = h;
+            best_name = chain[i];
+        }
+    }
+    if (best_name && is_mining(best.category))
+        report(e, s, ev, d, chain[0], &best, best_name == chain[0] ? NULL : best_name);
+
+    if (!d->is_response) return;
+    mt_dnstie *tie = mt_engine_dnstie(e);
+    for (size_t i = 0; i < d->n_answers; i++) {
+        const mt_dns_answer *a = &d->answers[i];
+        if (a->type != 1 && a->type != 28) continue;
+        if (a->addr.family != 4 && a->addr.family != 6) continue;
+        int64_t ttl = a->ttl < TIE_MAX_TTL_S ? (int64_t)a->ttl : TIE_MAX_TTL_S;
+        mt_time_us expires = ev->ts + ttl * 1000000LL + TIE_GRACE_US;
+        if (in_chain(chain, nchain, a->name)) {
+            mt_dnstie_put(tie, &a->addr, chain[0][0] ? chain[0] : a->name, expires,
+                          best_name ? best.weight : 0, best_name ? best.category : 0);
+        } else {
+            /* An address record off the chain: tie it to its own name. */
+            mt_intel_hit h;
+            int m = mt_intel_match_domain(intel, a->name, &h);
+            mt_dnstie_put(tie, &a->addr, a->name, expires, m ? h.weight : 0,
+                          m ? h.category : 0);
+        }
+    }
 }
 
-const mt_detector mt_detector_dns = {"dns", NULL, on_event, NULL, NULL};
+const mt_detector mt_detector_dns = {"dns", init, on_event, NULL, free_state};

@@ -4,6 +4,7 @@
  * attributed to WannaMine. */
 #include "minetrace/engine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,16 @@ struct mt_engine {
     mt_dnstie *tie;
     mt_hosts *hosts;
     mt_engine_stats stats;
+    int trace;
+    mt_event_observer observer;
+    void *observer_ctx;
 };
+
+void mt_engine_set_observer(mt_engine *e, mt_event_observer fn, void *ctx)
+{
+    e->observer = fn;
+    e->observer_ctx = ctx;
+}
 
 void mt_engine_config_defaults(mt_engine_config *c)
 {
@@ -47,6 +57,8 @@ mt_engine *mt_engine_new(const mt_intel *intel, const mt_engine_config *cfg)
     mt_strlcpy(e->source, e->cfg.source ? e->cfg.source : "pcap", sizeof e->source);
     e->tie = mt_dnstie_new(e->cfg.dnstie_max ? e->cfg.dnstie_max : (1u << 18));
     e->hosts = mt_hosts_new();
+    const char *tr = getenv("MT_TRACE_EVENTS");
+    e->trace = tr && *tr && *tr != '0';
     for (size_t i = 0; i < N_DETECTORS; i++) {
         if (registry[i]->init && registry[i]->init(e, &e->state[i]) != MT_OK) {
             mt_engine_free(e);
@@ -82,9 +94,31 @@ void mt_engine_set_source(mt_engine *e, const char *source)
     mt_strlcpy(e->source, source, sizeof e->source);
 }
 
+/* MT_TRACE_EVENTS=1 in the environment prints every event to stderr: a
+ * debugging aid for decoder and detector work ("what did the parser see?"). */
+static void trace_event(const mt_event *ev)
+{
+    char c[MT_ADDR_STRLEN], s[MT_ADDR_STRLEN];
+    mt_addr_to_str(&ev->cli, c, sizeof c);
+    mt_addr_to_str(&ev->srv, s, sizeof s);
+    fprintf(stderr, "event type=%d flow=%llu %s:%u %s %s:%u%s", (int)ev->type,
+            (unsigned long long)ev->flow_id, c, ev->cli_port,
+            (ev->flags & MT_EVF_TO_SERVER) ? "->" : "<-", s, ev->srv_port,
+            (ev->flags & MT_EVF_GUESSED_DIR) ? " (guessed)" : "");
+    if (ev->type == MT_EV_JSON_MSG)
+        fprintf(stderr, " json[%zu]=%.*s", ev->u.json->len,
+                (int)(ev->u.json->len > 160 ? 160 : ev->u.json->len), ev->u.json->text);
+    if (ev->type == MT_EV_DNS) fprintf(stderr, " dns qname=%s resp=%d", ev->u.dns->qname, ev->u.dns->is_response);
+    if (ev->type == MT_EV_TLS_HELLO) fprintf(stderr, " sni=%s", ev->u.tls->sni);
+    if (ev->type == MT_EV_HTTP_REQUEST) fprintf(stderr, " http %s %s host=%s", ev->u.http->method, ev->u.http->uri, ev->u.http->host);
+    fputc('\n', stderr);
+}
+
 void mt_engine_event(mt_engine *e, const mt_event *ev)
 {
     if ((unsigned)ev->type < 16) e->stats.events[ev->type]++;
+    if (e->trace) trace_event(ev);
+    if (e->observer) e->observer(e->observer_ctx, ev);
     for (size_t i = 0; i < N_DETECTORS; i++)
         registry[i]->on_event(e, e->state[i], ev);
 }

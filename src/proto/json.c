@@ -25,14 +25,21 @@ static size_t skip_ws(const char *p, size_t i, size_t n)
     return i;
 }
 
-/* p[*i] == '"'. Advance past the closing quote, checking escapes. */
+/* p[*i] == '"'. Advance past the closing quote, checking escapes. Runs of
+ * plain bytes are skipped with memchr (most Stratum strings are long hex). */
 static int scan_string(const char *p, size_t n, size_t *i)
 {
     size_t k = *i + 1;
-    while (k < n) {
-        char c = p[k];
-        if (c == '"') { *i = k + 1; return MT_OK; }
-        if (c != '\\') { k++; continue; }
+    for (;;) {
+        if (k >= n) return MT_ETRUNC;
+        const char *q = memchr(p + k, '"', n - k);
+        if (!q) return MT_ETRUNC;
+        const char *b = memchr(p + k, '\\', (size_t)(q - (p + k)));
+        if (!b) {
+            *i = (size_t)(q - p) + 1;
+            return MT_OK;
+        }
+        k = (size_t)(b - p);
         if (k + 1 >= n) return MT_ETRUNC;
         char e = p[k + 1];
         if (e == 'u') {
@@ -40,13 +47,12 @@ static int scan_string(const char *p, size_t n, size_t *i)
             for (size_t j = 2; j < 6; j++)
                 if (hexval(p[k + j]) < 0) return MT_EINVAL;
             k += 6;
-        } else if (strchr("\"\\/bfnrt", e) && e != '\0') {
+        } else if (e != '\0' && strchr("\"\\/bfnrt", e)) {
             k += 2;
         } else {
             return MT_EINVAL;
         }
     }
-    return MT_ETRUNC;
 }
 
 /* JSON number grammar. At the end of input a number may be cut short, so
@@ -281,6 +287,37 @@ int mt_jv_get(const mt_jv *obj, const char *key, mt_jv *out)
     return none(out);
 }
 
+size_t mt_jv_get_many(const mt_jv *obj, const char *const *keys, mt_jv *outs, size_t nkeys)
+{
+    size_t klen[MT_JV_MANY_MAX];
+    size_t found = 0;
+    if (nkeys > MT_JV_MANY_MAX) nkeys = MT_JV_MANY_MAX;
+    for (size_t j = 0; j < nkeys; j++) {
+        none(&outs[j]);
+        klen[j] = strlen(keys[j]);
+    }
+    if (!obj || obj->type != MT_JV_OBJECT) return 0;
+    mt_jv_iter it;
+    mt_jv k, v;
+    mt_jv_iter_init(&it, obj);
+    while (found < nkeys && mt_jv_iter_next(&it, &k, &v)) {
+        const char *ks;
+        size_t kn;
+        if (!mt_jv_raw_str(&k, &ks, &kn)) continue;
+        int escaped = memchr(ks, '\\', kn) != NULL;
+        for (size_t j = 0; j < nkeys; j++) {
+            if (outs[j].type != MT_JV_NONE) continue; /* first wins */
+            if (escaped ? mt_jv_streq(&k, keys[j])
+                        : (kn == klen[j] && memcmp(ks, keys[j], kn) == 0)) {
+                outs[j] = v;
+                found++;
+                break;
+            }
+        }
+    }
+    return found;
+}
+
 int mt_jv_at(const mt_jv *arr, size_t idx, mt_jv *out)
 {
     if (!arr || arr->type != MT_JV_ARRAY) return none(out);
@@ -429,6 +466,7 @@ size_t mt_jv_strcpy(const mt_jv *v, char *dst, size_t cap)
     const char *s;
     size_t n;
     if (!mt_jv_raw_str(v, &s, &n)) return 0;
+    if (!memchr(s, '\\', n)) return mt_memlcpy(dst, cap, s, n); /* nothing escaped */
     size_t i = 0, w = 0;
     unsigned char ch[4];
     size_t k;

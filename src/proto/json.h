@@ -53,6 +53,10 @@ int mt_jv_parse(const char *p, size_t n, mt_jv *root, size_t *end);
  * empty MT_JV_NONE view, so a failed lookup never leaves stale data. */
 /* Member `key` (compared after unescaping) of an object: 1 and *out, or 0. */
 int mt_jv_get(const mt_jv *obj, const char *key, mt_jv *out);
+/* Several members in one pass: outs[j] gets keys[j] (type MT_JV_NONE when
+ * absent). At most MT_JV_MANY_MAX keys. Returns how many were found. */
+#define MT_JV_MANY_MAX 16
+size_t mt_jv_get_many(const mt_jv *obj, const char *const *keys, mt_jv *outs, size_t nkeys);
 /* Element i of an array: 1 and *out, or 0. */
 int mt_jv_at(const mt_jv *arr, size_t i, mt_jv *out);
 /* Dotted path: "result.job.blob", "params.0"; numeric segments index

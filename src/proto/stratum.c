@@ -241,14 +241,20 @@ static void set_login(mt_stratum_msg *m, const mt_jv *v)
     mt_stratum_split_login(login, m->wallet, sizeof m->wallet, m->worker, sizeof m->worker);
 }
 
+/* Top-level members, read in one pass. */
+enum { RF_ID, RF_METHOD, RF_PARAMS, RF_RESULT, RF_ERROR, RF_WORKER, RF__N };
+static const char *const root_keys[RF__N] = {"id", "method", "params", "result", "error", "worker"};
+
+static int has(const mt_jv *v) { return v->type != MT_JV_NONE; }
+static int is_str(const mt_jv *v) { return v->type == MT_JV_STRING; }
+
 /* ---- requests and notifications ------------------------------------------ */
 
-static void classify_method(mt_stratum_msg *m, const mt_jv *root, const method_info *mi)
+static void classify_method(mt_stratum_msg *m, const mt_jv *rf, const method_info *mi)
 {
-    mt_jv params, v;
-    int have_params = mt_jv_get(root, "params", &params);
-    int parr = have_params && params.type == MT_JV_ARRAY;
-    int pobj = have_params && params.type == MT_JV_OBJECT;
+    mt_jv params = rf[RF_PARAMS], v;
+    int parr = params.type == MT_JV_ARRAY;
+    int pobj = params.type == MT_JV_OBJECT;
     size_t np = parr ? mt_jv_count(&params) : 0;
 
     m->dialect = mi->dialect;
@@ -290,18 +296,20 @@ static void classify_method(mt_stratum_msg *m, const mt_jv *root, const method_i
     case MT_SK_LOGIN:
         if (mi->dialect == MT_SD_XMRIG) {
             /* {"login":..,"pass":..,"agent":..,"rigid":..,"algo":[..]} */
-            if (!pobj || !mt_jv_get(&params, "login", &v) || v.type != MT_JV_STRING) {
+            static const char *const lk[] = {"login", "agent", "pass", "rigid", "algo"};
+            mt_jv lv[5];
+            mt_jv_get_many(&params, lk, lv, 5);
+            if (!pobj || !is_str(&lv[0])) {
                 m->kind = MT_SK_GENERIC;
                 m->strength = MT_SS_NONE;
                 return;
             }
-            set_login(m, &v);
-            int has_agent = get_str(&params, "agent", m->agent, sizeof m->agent);
-            int has_pass = get_str(&params, "pass", m->password, sizeof m->password);
-            char rig[128];
-            if (get_str(&params, "rigid", rig, sizeof rig) && rig[0])
-                mt_strlcpy(m->worker, rig, sizeof m->worker);
-            if (mt_jv_get(&params, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
+            set_login(m, &lv[0]);
+            int has_agent = is_str(&lv[1]), has_pass = is_str(&lv[2]);
+            mt_jv_strcpy(&lv[1], m->agent, sizeof m->agent);
+            mt_jv_strcpy(&lv[2], m->password, sizeof m->password);
+            if (is_str(&lv[3]) && lv[3].len > 2) mt_jv_strcpy(&lv[3], m->worker, sizeof m->worker);
+            if (has(&lv[4])) join_algos(&lv[4], m->algo, sizeof m->algo);
             m->strength = (has_agent || has_pass) ? MT_SS_STRONG : MT_SS_MEDIUM;
         } else {
             /* eth_submitLogin ["wallet[/worker[/email]]", "pass"] */
@@ -311,23 +319,27 @@ static void classify_method(mt_stratum_msg *m, const mt_jv *root, const method_i
                 m->strength = MT_SS_STRONG;
             }
             char w[128];
-            if (!m->worker[0] && get_str(root, "worker", w, sizeof w) && w[0] &&
-                strcmp(w, "eth1.0") != 0)
-                mt_strlcpy(m->worker, w, sizeof m->worker);
+            if (!m->worker[0] && is_str(&rf[RF_WORKER])) {
+                mt_jv_strcpy(&rf[RF_WORKER], w, sizeof w);
+                if (w[0] && strcmp(w, "eth1.0") != 0) mt_strlcpy(m->worker, w, sizeof m->worker);
+            }
         }
         break;
     case MT_SK_SUBMIT:
         if (mi->dialect == MT_SD_XMRIG) {
             /* {"id":"<session>","job_id":..,"nonce":..,"result":..} */
-            if (!pobj || !has_str(&params, "job_id") || !has_str(&params, "nonce")) {
+            static const char *const sk[] = {"job_id", "nonce", "result", "algo"};
+            mt_jv sv[4];
+            mt_jv_get_many(&params, sk, sv, 4);
+            if (!pobj || !is_str(&sv[0]) || !is_str(&sv[1])) {
                 m->kind = MT_SK_GENERIC;
                 m->strength = MT_SS_NONE;
                 return;
             }
-            get_str(&params, "job_id", m->job_id, sizeof m->job_id);
-            get_str(&params, "nonce", m->nonce, sizeof m->nonce);
-            if (mt_jv_get(&params, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
-            m->has_submit = has_str(&params, "result");
+            mt_jv_strcpy(&sv[0], m->job_id, sizeof m->job_id);
+            mt_jv_strcpy(&sv[1], m->nonce, sizeof m->nonce);
+            if (has(&sv[3])) join_algos(&sv[3], m->algo, sizeof m->algo);
+            m->has_submit = is_str(&sv[2]);
             m->strength = m->has_submit ? MT_SS_STRONG : MT_SS_MEDIUM;
         } else if (mi->dialect == MT_SD_STRATUM_V1) {
             /* [worker, job_id, extranonce2, ntime, nonce(, version)] */
@@ -358,14 +370,17 @@ static void classify_method(mt_stratum_msg *m, const mt_jv *root, const method_i
         break;
     case MT_SK_JOB:
         if (mi->dialect == MT_SD_XMRIG) {
-            if (!pobj || !has_str(&params, "job_id")) {
+            static const char *const jk[] = {"job_id", "blob", "target", "algo"};
+            mt_jv jv[4];
+            mt_jv_get_many(&params, jk, jv, 4);
+            if (!pobj || !is_str(&jv[0])) {
                 m->kind = MT_SK_GENERIC;
                 m->strength = MT_SS_NONE;
                 return;
             }
-            get_str(&params, "job_id", m->job_id, sizeof m->job_id);
-            if (mt_jv_get(&params, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
-            if (has_str(&params, "blob") && has_str(&params, "target")) {
+            mt_jv_strcpy(&jv[0], m->job_id, sizeof m->job_id);
+            if (has(&jv[3])) join_algos(&jv[3], m->algo, sizeof m->algo);
+            if (is_str(&jv[1]) && is_str(&jv[2])) {
                 m->has_job = 1;
                 m->strength = MT_SS_STRONG;
             }
@@ -428,13 +443,13 @@ static int is_subscribe_reply(const mt_jv *res, mt_stratum_msg *m)
     return 1;
 }
 
-static void classify_response(mt_stratum_msg *m, const mt_jv *root)
+static void classify_response(mt_stratum_msg *m, const mt_jv *rf)
 {
-    mt_jv res, job, v;
+    mt_jv res = rf[RF_RESULT], job, v;
     m->role = MT_SR_RESPONSE;
     m->kind = MT_SK_BARE_REPLY;
     m->strength = MT_SS_WEAK;
-    if (!mt_jv_get(root, "result", &res)) return;
+    if (!has(&res)) return;
 
     if (res.type == MT_JV_OBJECT) {
         if (mt_jv_get(&res, "job", &job) && job.type == MT_JV_OBJECT) {
@@ -513,7 +528,10 @@ int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
         return mt_error_set(MT_ENOTFOUND, "stratum: not a JSON object");
     }
 
-    if (mt_jv_get(&root, "id", &v)) {
+    mt_jv rf[RF__N];
+    mt_jv_get_many(&root, root_keys, rf, RF__N);
+    v = rf[RF_ID];
+    if (has(&v)) {
         m->has_id = 1;
         if (v.type == MT_JV_NULL) {
             m->id_is_null = 1;
@@ -524,19 +542,22 @@ int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
         }
     }
 
-    mt_jv meth;
-    if (mt_jv_get(&root, "method", &meth)) {
-        mt_jv_strcpy(&meth, m->method, sizeof m->method);
+    if (has(&rf[RF_METHOD])) {
+        mt_jv_strcpy(&rf[RF_METHOD], m->method, sizeof m->method);
         const method_info *mi = NULL;
-        for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
-            if (mt_jv_streq(&meth, methods[i].name)) {
-                mi = &methods[i];
-                break;
+        /* every table name is plain ASCII, so the decoded copy compares
+         * exactly (a name longer than the buffer cannot match) */
+        if (is_str(&rf[RF_METHOD]) && rf[RF_METHOD].len - 2 < sizeof m->method) {
+            for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+                if (strcmp(m->method, methods[i].name) == 0) {
+                    mi = &methods[i];
+                    break;
+                }
             }
         }
         if (mi) {
-            classify_method(m, &root, mi);
-        } else if (mt_jv_strprefix(&meth, "mining.")) {
+            classify_method(m, rf, mi);
+        } else if (is_str(&rf[RF_METHOD]) && strncmp(m->method, "mining.", 7) == 0) {
             /* an unknown mining.* method: Zeek's "possible mining" */
             m->dialect = MT_SD_STRATUM_V1;
             m->kind = MT_SK_CONTROL;
@@ -550,15 +571,11 @@ int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
             m->role = (m->has_id && !m->id_is_null) ? MT_SR_REQUEST : MT_SR_NOTIFY;
             return mt_error_set(MT_ENOTFOUND, "stratum: method is not a mining method");
         }
-        /* eth-proxy marks its requests with a "worker" key */
-        if (m->dialect == MT_SD_ETH_PROXY || mt_jv_get(&root, "worker", NULL)) {
-            if (m->dialect == MT_SD_UNKNOWN) m->dialect = MT_SD_ETH_PROXY;
-        }
         return MT_OK;
     }
 
-    if (mt_jv_get(&root, "result", NULL) || mt_jv_get(&root, "error", NULL)) {
-        classify_response(m, &root);
+    if (has(&rf[RF_RESULT]) || has(&rf[RF_ERROR])) {
+        classify_response(m, rf);
         return MT_OK;
     }
     m->kind = MT_SK_OTHER;

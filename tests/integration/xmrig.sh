@@ -76,7 +76,11 @@ ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 clear = [e for e in ev if e["ev"] == "login" and not e["tls"]]
 tls = [e for e in ev if e["ev"] == "login" and e["tls"]]
 subs = [e for e in ev if e["ev"] == "submit" and not e["tls"]]
-ok = bool(clear and tls and subs)
+# Shares depend on CPU time: on a saturated machine there may be none, which
+# is noted but not a failure (the logins are what the detectors need).
+ok = bool(clear and tls)
+if not subs:
+    print("NOTE: no share submitted in the clear run (machine too busy?)")
 print("pool saw: clear logins=%d tls logins=%d clear submits=%d tls submits=%d" % (
     len(clear), len(tls), len(subs),
     len([e for e in ev if e["ev"] == "submit" and e["tls"]])))
@@ -130,8 +134,8 @@ SETS+=("recorded:$DATA/xmrig616_clear.pcap:$DATA/xmrig616_tls.pcap:$DATA/xmrig61
 # ---------------------------------------------------------------------------
 # 2. What is in the captures, independently of minetrace (tshark).
 # ---------------------------------------------------------------------------
-capture_facts() { # capture_facts LABEL CLEAR TLS FACTS
-    local label="$1" clear="$2" tls="$3" facts="$4" n
+capture_facts() { # capture_facts LABEL CLEAR TLS FACTS MIN_SUBMITS
+    local label="$1" clear="$2" tls="$3" facts="$4" min_submits="$5" n
     # shellcheck disable=SC1090
     ( . "$facts"
       n="$(tshark -r "$clear" -Y "dns.a == $POOL_IP && dns.qry.name == \"$POOL_NAME\"" 2>/dev/null | wc -l)"
@@ -139,7 +143,7 @@ capture_facts() { # capture_facts LABEL CLEAR TLS FACTS
       n="$(tshark -r "$clear" -Y "tcp.dstport == $CLEAR_PORT && frame contains \"\\\"method\\\":\\\"login\\\"\" && frame contains \"$WALLET\"" 2>/dev/null | wc -l)"
       [ "$n" -ge 1 ] || { echo "FAIL: $label clear: no Stratum login with the wallet"; exit 1; }
       n="$(tshark -r "$clear" -Y "tcp.dstport == $CLEAR_PORT && frame contains \"\\\"method\\\":\\\"submit\\\"\"" 2>/dev/null | wc -l)"
-      [ "$n" -ge 1 ] || { echo "FAIL: $label clear: no share submitted"; exit 1; }
+      [ "$n" -ge "$min_submits" ] || { echo "FAIL: $label clear: $n share submits in the capture, expected >= $min_submits"; exit 1; }
       n="$(tshark -r "$tls" -Y "dns.a == $POOL_IP && dns.qry.name == \"$POOL_NAME\"" 2>/dev/null | wc -l)"
       [ "$n" -ge 1 ] || { echo "FAIL: $label tls: no DNS answer before the TLS flow"; exit 1; }
       n="$(tshark -r "$tls" -Y "tcp.dstport == $TLS_PORT && tls.handshake.type == 1" 2>/dev/null | wc -l)"
@@ -148,13 +152,17 @@ capture_facts() { # capture_facts LABEL CLEAR TLS FACTS
       [ "$n" -eq 0 ] || { echo "FAIL: $label tls: XMRig 6.16 sent SNI (expected none; the DNS-tie check would be vacuous)"; exit 1; }
       n="$(tshark -r "$tls" -Y "frame contains \"$WALLET\"" 2>/dev/null | wc -l)"
       [ "$n" -eq 0 ] || { echo "FAIL: $label tls: wallet visible in clear in the TLS capture"; exit 1; }
-      echo "ok      $label captures: DNS A answer, clear login+submit, TLS ClientHello without SNI"
+      echo "ok      $label captures: DNS A answer, clear login (submit frames >= $min_submits), TLS ClientHello without SNI"
     )
 }
 if command -v tshark >/dev/null 2>&1; then
     for s in "${SETS[@]}"; do
         IFS=: read -r label clear tls facts <<<"$s"
-        capture_facts "$label" "$clear" "$tls" "$facts" || FAILS=$((FAILS + 1))
+        min=1
+        # Live: as many submits in the capture as the pool saw (maybe none).
+        [ "$label" = live ] && min="$(grep '"ev": "submit"' "$LIVE/pool.log" | grep -c '"tls": false')"
+        [ "$min" -gt 1 ] && min=1  # frames, not messages: one frame may hold several
+        capture_facts "$label" "$clear" "$tls" "$facts" "$min" || FAILS=$((FAILS + 1))
     done
 else
     note "tshark not installed: capture content not cross-checked"

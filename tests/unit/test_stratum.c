@@ -854,6 +854,28 @@ static void test_corpus_replay(void **st)
     expect_file("ndpi/bitcoin.pcap", 0, NULL, NULL);
     expect_file("ndpi/ethereum.pcap", 0, NULL, NULL);
     expect_file("ndpi/monero.pcap", 0, NULL, NULL);
+
+    /* Real XMRig 6.16.0 against the project's test pool (tests/data/xmrig,
+     * recorded by tests/integration/xmrig/record.sh). */
+    const char *src = getenv("MT_SRC");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/data/xmrig/xmrig616_clear.pcap", src ? src : ".");
+    FILE *t = fopen(path, "rb");
+    if (!t) {
+        print_message("skipped (missing): %s\n", path);
+        return;
+    }
+    fclose(t);
+    mt_finding f;
+    assert_int_equal(replay_file(path, &f), 1);
+    assert_string_equal(f.protocol, "xmrig");
+    assert_string_equal(f.family, "monero-miner");
+    assert_string_equal(f.agent, "XMRig/6.16.0 (Linux x86_64) libuv/1.42.0 gcc/5.4.0");
+    assert_string_equal(f.worker, "mt-e2e-rig");
+    assert_string_equal(f.wallet, "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A");
+    assert_non_null(strstr(f.algo, "cn/0,cn/1"));
+    assert_int_equal(f.confidence, 98);
+    print_message("xmrig616_clear: %s\n", f.evidence);
 }
 
 int main(void)

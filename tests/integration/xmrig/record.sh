@@ -141,10 +141,16 @@ run_miner() { # run_miner NAME URL [xmrig options...]
         --retry-pause=1 -l "$OUT/xmrig_$name.log" $EXTRA "$@" >/dev/null 2>&1 &
     xpid=$!
     PIDS+=("$xpid")
-    local i
-    for ((i = 0; i < SECS; i++)); do
+    # Mine SECS seconds; on a loaded machine keep going (up to 2*SECS) until
+    # the pool has seen at least one share from this run.
+    local i want='"tls": false'
+    [ "$name" = tls ] && want='"tls": true'
+    for ((i = 0; i < 2 * SECS; i++)); do
         sleep 1
         kill -0 "$xpid" 2>/dev/null || break
+        if [ $i -ge "$SECS" ] && grep '"ev": "submit"' "$OUT/pool.log" | grep -q "$want"; then
+            break
+        fi
     done
     if ! kill -0 "$xpid" 2>/dev/null; then
         wait "$xpid" || log "xmrig ($name) exited early with $?"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Throughput and memory of minetrace scan against its peers on the same
+# input, in one run: a bare libpcap read loop (the floor), ndpiReader 4.2
+# (Debian libndpi-bin) and tshark (DNS + TLS SNI extraction). Then memory as
+# the number of flows grows (10k, 100k, 1M flows). Writes bench/RESULTS.md.
+#   bench/run.sh [RUNS]     (default 3 runs each; the minimum time is kept)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-3}
+CORPUS=${MT_CORPUS:-../shared/corpus}
+W=bench/work
+mkdir -p "$W"
+[ -x build/minetrace ] || scripts/setup.sh
+cmake --build build --target pcap_count minetrace >/dev/null
+BIG=$W/bench.pcap
+[ -s "$BIG" ] || python3 bench/make_capture.py "$CORPUS" "$BIG" 420
+for n in 10000 100000 1000000; do
+  [ -s "$W/flows_$n.pcap" ] || python3 bench/make_flows.py "$W/flows_$n.pcap" "$n" >/dev/null
+done
+size=$(stat -c %s "$BIG")
+pkts=$(build/pcap_count "$BIG" | awk '{print $1}')
+
+# run NAME CMD... : min wall time and max RSS over $RUNS runs
+declare -A T M
+run() {
+  local name=$1; shift
+  local best="" rss=0
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %M" -o "$W/time.txt" taskset -c 0 "$@" >/dev/null 2>"$W/$name.err" || true
+    read -r t m < <(tail -1 "$W/time.txt")
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  T[$name]=$best; M[$name]=$rss
+}
+run pcap_count build/pcap_count "$BIG"
+run minetrace build/minetrace scan -q -o /dev/null "$BIG"
+run ndpiReader ndpiReader -q -i "$BIG"
+run tshark tshark -n -r "$BIG" -Y "dns.flags.response==0 || tls.handshake.type==1" -T fields -e ip.src -e dns.qry.name -e tls.handshake.extensions_server_name
+
+row() {
+  local name=$1 cmd=$2
+  local t=${T[$name]} m=${M[$name]}
+  awk -v n="$name" -v c="$cmd" -v t="$t" -v m="$m" -v s="$size" -v p="$pkts" -v base="${T[minetrace]}" \
+    'BEGIN{printf "| %s | `%s` | %.2f | %.0f | %.0f | %.1f | %.2fx |\n", n, c, t, s/1e6/t, p/1e3/t, m/1024, t/base}'
+}
+{
+  echo "# Benchmarks"
+  echo
+  echo "Produced by \`bench/run.sh $RUNS\` on $(date -u +%Y-%m-%d) ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))."
+  echo "Each command pinned to one core (\`taskset -c 0\`), minimum wall time of $RUNS runs, warm page cache."
+  echo
+  echo "## Throughput on $(awk -v s="$size" 'BEGIN{printf "%.0f", s/1e6}') MB / $pkts packets built from the corpus captures (\`bench/make_capture.py\`)"
+  echo
+  echo "| tool | command | seconds | MB/s | kpps | peak RSS MiB | time vs minetrace |"
+  echo "|---|---|---|---|---|---|---|"
+  row pcap_count "build/pcap_count bench.pcap"
+  row minetrace "minetrace scan -q -o /dev/null bench.pcap"
+  row ndpiReader "ndpiReader -q -i bench.pcap"
+  row tshark "tshark -n -r bench.pcap -Y 'dns.flags.response==0 || tls.handshake.type==1' -T fields ..."
+  echo
+  awk -v a="${T[ndpiReader]}" -v b="${T[minetrace]}" -v c="${T[pcap_count]}" \
+    'BEGIN{printf "minetrace is %.1fx faster than ndpiReader (target >= 8x) and runs at %.0f%% of the bare libpcap loop (target >= 50%%).\n", a/b, 100*c/b}'
+  echo
+  echo "## Memory as flows grow (\`bench/make_flows.py\`: SYN + one JSON-RPC segment per flow)"
+  echo
+  echo "| flows in capture | command | seconds | peak RSS MiB | flows evicted at the cap |"
+  echo "|---|---|---|---|---|"
+  for n in 10000 100000 1000000; do
+    /usr/bin/time -f "%e %M" -o "$W/time.txt" build/minetrace scan -q --stats -o /dev/null "$W/flows_$n.pcap" 2>"$W/flows.err" || true
+    read -r t m < <(tail -1 "$W/time.txt")
+    ev=$(grep -o 'evicted at the cap of [0-9]*' "$W/flows.err" | head -1)
+    evn=$(grep -o '[0-9]* evicted at' "$W/flows.err" | awk '{print $1}')
+    echo "| $n | \`minetrace scan -q --stats -o /dev/null flows_$n.pcap\` | $t | $(awk -v m="$m" 'BEGIN{printf "%.1f", m/1024}') | ${evn:-0} (${ev:-}) |"
+  done
+  echo
+  echo "The flow table is allocated once (\`--max-flows\`, default 262144), so peak memory stops growing at the cap; older flows are evicted and counted."
+} > "$W/results.md"
+# Keep other sections (Ingest, Report) that other benchmarks append.
+if [ -f bench/RESULTS.md ]; then
+  awk '/^## Ingest/||/^## Report/{keep=1} keep' bench/RESULTS.md > "$W/other.md"
+  cat "$W/results.md" "$W/other.md" > bench/RESULTS.md
+else
+  cp "$W/results.md" bench/RESULTS.md
+fi
+cat "$W/results.md"

@@ -1,0 +1,37 @@
+/* Fuzz target: the per-line list loader on arbitrary bytes (fed from
+ * memory), then domain, IP and agent matching on each input line. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intel/intel_internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    mt_intel *in = mt_intel_new();
+    mt_intel_load_builtin(in);
+    if (size) {
+        FILE *f = fmemopen((void *)data, size, "r");
+        if (f) {
+            mt_intel_load_stream(in, f, "fuzz", 50, MT_CAT_POOL);
+            fclose(f);
+        }
+    }
+    /* Every line of the input, as a name, an address and an agent. */
+    char *text = malloc(size + 1);
+    memcpy(text, data, size);
+    text[size] = '\0';
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        mt_intel_hit h;
+        const char *name, *fam;
+        mt_addr a;
+        mt_intel_match_domain(in, line, &h);
+        if (mt_addr_parse(line, &a) == MT_OK) mt_intel_match_ip(in, &a, &h);
+        mt_intel_match_agent(in, line, &name, &fam);
+    }
+    free(text);
+    mt_intel_free(in);
+    return 0;
+}

@@ -1,0 +1,19 @@
+/* Fuzz target for the TLS ClientHello decoder: the whole input is the
+ * client's stream prefix; every prefix length is also tried so the
+ * MT_EAGAIN paths get exercised. */
+#include <stdint.h>
+#include <string.h>
+
+#include "proto/tls.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    mt_tls_hello h;
+    int rc = mt_tls_parse_client_hello(data, size, &h);
+    if (rc == MT_OK && strlen(h.ja3_hash) != 32) __builtin_trap();
+    /* a few prefixes */
+    for (size_t k = size / 2; k < size; k += 1 + size / 8)
+        (void)mt_tls_parse_client_hello(data, k, &h);
+    (void)mt_tls_looks_like(data, size);
+    return 0;
+}

@@ -1,0 +1,189 @@
+/* Flow table: fixed arrays, linear probing, LRU list. See flowtable.h. */
+#include "capture/flowtable.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct mt_flowtable {
+    mt_flow *last;      /* the flow of the previous lookup (packets come in bursts) */
+    mt_flow *flows;     /* max entries */
+    uint32_t *index;    /* slot -> flow index + 1, 0 = empty */
+    uint32_t *free_list;
+    uint32_t n_free;
+    uint32_t max, index_mask, count;
+    uint32_t lru_head, lru_tail; /* flow index + 1 */
+};
+
+mt_flowtable *mt_flowtable_new(uint32_t max_flows)
+{
+    if (max_flows < 16) max_flows = 16;
+    mt_flowtable *t = mt_xcalloc(1, sizeof *t);
+    t->max = max_flows;
+    uint32_t cap = 32;
+    while (cap < max_flows * 2u) cap <<= 1;
+    t->index_mask = cap - 1;
+    t->flows = mt_xcalloc(max_flows, sizeof *t->flows);
+    t->index = mt_xcalloc(cap, sizeof *t->index);
+    t->free_list = mt_xmalloc(sizeof *t->free_list * max_flows);
+    for (uint32_t i = 0; i < max_flows; i++) t->free_list[i] = max_flows - 1 - i;
+    t->n_free = max_flows;
+    return t;
+}
+
+void mt_flowtable_free(mt_flowtable *t)
+{
+    if (!t) return;
+    for (uint32_t i = 0; i < t->max; i++) free(t->flows[i].extra);
+    free(t->flows);
+    free(t->index);
+    free(t->free_list);
+    free(t);
+}
+
+/* Direction-independent hash: combine the two endpoints with a symmetric
+ * operation (sum and xor of per-endpoint hashes), so both directions of a
+ * flow hash alike without ordering the endpoints first. Cheap: two 64-bit
+ * mixes per packet, no key copy. */
+static inline uint64_t mix(uint64_t x)
+{
+    x ^= x >> 31;
+    x *= 0x7fb5d329728ea185ULL;
+    x ^= x >> 27;
+    x *= 0x81dadef4bc2dd44dULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline uint64_t endpoint_hash(const mt_addr *a, uint16_t port)
+{
+    uint64_t lo, hi;
+    memcpy(&lo, a->b, 8);
+    memcpy(&hi, a->b + 8, 8);
+    return mix(lo ^ mix(hi ^ ((uint64_t)port << 32 | a->family)));
+}
+
+static uint32_t key_hash(const mt_addr *a, uint16_t ap, const mt_addr *b, uint16_t bp,
+                         uint8_t proto)
+{
+    uint64_t x = endpoint_hash(a, ap), y = endpoint_hash(b, bp);
+    return (uint32_t)mix((x + y) ^ (x ^ y) << 1 ^ proto);
+}
+
+static int flow_matches(const mt_flow *f, const mt_packet *pk, int *dir)
+{
+    if (f->ipproto != pk->ipproto) return 0;
+    if (f->cli_port == pk->sport && f->srv_port == pk->dport &&
+        mt_addr_eq(&f->cli, &pk->src) && mt_addr_eq(&f->srv, &pk->dst)) {
+        *dir = 0;
+        return 1;
+    }
+    if (f->cli_port == pk->dport && f->srv_port == pk->sport &&
+        mt_addr_eq(&f->cli, &pk->dst) && mt_addr_eq(&f->srv, &pk->src)) {
+        *dir = 1;
+        return 1;
+    }
+    return 0;
+}
+
+mt_flow *mt_flowtable_find(mt_flowtable *t, const mt_packet *pk, int *dir)
+{
+    if (t->last && t->last->in_use && flow_matches(t->last, pk, dir)) return t->last;
+    uint32_t h = key_hash(&pk->src, pk->sport, &pk->dst, pk->dport, pk->ipproto);
+    for (uint32_t i = h & t->index_mask;; i = (i + 1) & t->index_mask) {
+        uint32_t v = t->index[i];
+        if (v == 0) return NULL;
+        mt_flow *f = &t->flows[v - 1];
+        if (f->hash == h && flow_matches(f, pk, dir)) {
+            t->last = f;
+            return f;
+        }
+    }
+}
+
+static void lru_unlink(mt_flowtable *t, mt_flow *f)
+{
+    uint32_t me = (uint32_t)(f - t->flows) + 1;
+    if (f->lru_prev) t->flows[f->lru_prev - 1].lru_next = f->lru_next;
+    else if (t->lru_head == me) t->lru_head = f->lru_next;
+    if (f->lru_next) t->flows[f->lru_next - 1].lru_prev = f->lru_prev;
+    else if (t->lru_tail == me) t->lru_tail = f->lru_prev;
+    f->lru_prev = f->lru_next = 0;
+}
+
+static void lru_push_head(mt_flowtable *t, mt_flow *f)
+{
+    uint32_t me = (uint32_t)(f - t->flows) + 1;
+    f->lru_prev = 0;
+    f->lru_next = t->lru_head;
+    if (t->lru_head) t->flows[t->lru_head - 1].lru_prev = me;
+    t->lru_head = me;
+    if (!t->lru_tail) t->lru_tail = me;
+}
+
+void mt_flowtable_touch(mt_flowtable *t, mt_flow *f)
+{
+    uint32_t me = (uint32_t)(f - t->flows) + 1;
+    if (t->lru_head == me) return;
+    lru_unlink(t, f);
+    lru_push_head(t, f);
+}
+
+mt_flow *mt_flowtable_insert(mt_flowtable *t, const mt_packet *pk, int src_is_client)
+{
+    if (t->n_free == 0) return NULL;
+    uint32_t idx = t->free_list[--t->n_free];
+    mt_flow *f = &t->flows[idx];
+    mt_flow_extra *keep = f->extra; /* reuse an extra block if one is parked */
+    memset(f, 0, sizeof *f);
+    f->extra = keep;
+    if (keep) memset(keep, 0, sizeof *keep);
+    f->in_use = 1;
+    f->ipproto = pk->ipproto;
+    if (src_is_client) {
+        f->cli = pk->src; f->srv = pk->dst; f->cli_port = pk->sport; f->srv_port = pk->dport;
+    } else {
+        f->cli = pk->dst; f->srv = pk->src; f->cli_port = pk->dport; f->srv_port = pk->sport;
+    }
+    f->hash = key_hash(&pk->src, pk->sport, &pk->dst, pk->dport, pk->ipproto);
+    uint32_t i = f->hash & t->index_mask;
+    while (t->index[i]) i = (i + 1) & t->index_mask;
+    t->index[i] = idx + 1;
+    lru_push_head(t, f);
+    t->count++;
+    return f;
+}
+
+void mt_flowtable_remove(mt_flowtable *t, mt_flow *f)
+{
+    uint32_t idx = (uint32_t)(f - t->flows);
+    uint32_t i = f->hash & t->index_mask;
+    while (t->index[i] != idx + 1) i = (i + 1) & t->index_mask;
+    /* Backward-shift deletion keeps probe chains intact without tombstones. */
+    uint32_t j = i;
+    for (;;) {
+        j = (j + 1) & t->index_mask;
+        uint32_t v = t->index[j];
+        if (v == 0) break;
+        uint32_t home = t->flows[v - 1].hash & t->index_mask;
+        /* Move v into the hole at i if its home is not in (i, j]. */
+        int in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!in_range) {
+            t->index[i] = v;
+            i = j;
+        }
+    }
+    t->index[i] = 0;
+    lru_unlink(t, f);
+    f->in_use = 0;
+    if (t->last == f) t->last = NULL;
+    t->free_list[t->n_free++] = idx;
+    t->count--;
+}
+
+mt_flow *mt_flowtable_oldest(mt_flowtable *t)
+{
+    return t->lru_tail ? &t->flows[t->lru_tail - 1] : NULL;
+}
+
+uint32_t mt_flowtable_count(const mt_flowtable *t) { return t->count; }
+uint32_t mt_flowtable_capacity(const mt_flowtable *t) { return t->max; }

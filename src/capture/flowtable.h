@@ -1,0 +1,77 @@
+/* Bidirectional flow table with a hard memory cap.
+ *
+ * All flows live in one array allocated at start (max_flows entries); an
+ * open-addressing index (linear probing, backward-shift deletion) maps the
+ * direction-independent 5-tuple to a slot; a doubly linked LRU list orders
+ * flows by last activity so idle flows can be expired from the tail and,
+ * when the table is full, the least recently used flow is evicted. Nothing
+ * is allocated per packet or per flow. */
+#ifndef MT_CAPTURE_FLOWTABLE_H
+#define MT_CAPTURE_FLOWTABLE_H
+
+#include "capture/decode.h"
+#include "minetrace/event.h"
+
+/* Per-direction stream inspection state (see stream.c). */
+typedef struct mt_dirstate {
+    uint32_t next_seq;
+    uint32_t inspected;   /* bytes of this direction consumed so far */
+    uint32_t blk;         /* buffer block index + 1; 0 = none */
+    uint32_t blk_len;     /* bytes held in the block */
+    uint64_t skip_bytes;  /* bytes to pass over (large bodies / frames) */
+    uint64_t body_left;   /* HTTP body bytes still to come */
+    uint8_t seq_known;
+    uint8_t mode;         /* MT_SM_* in stream.c */
+    uint8_t skip_to_nl;   /* resync: drop bytes up to the next newline */
+    uint8_t body_is_json;
+} mt_dirstate;
+
+#define MT_FLOW_GUESSED 0x01   /* client/server orientation guessed */
+#define MT_FLOW_SYN 0x02       /* handshake seen */
+#define MT_FLOW_FIN_C 0x04
+#define MT_FLOW_FIN_S 0x08
+#define MT_FLOW_RST 0x10
+#define MT_FLOW_WS_PENDING 0x20 /* client asked for a WebSocket upgrade */
+
+typedef struct mt_flow_extra {
+    char sni[MT_NAME_MAX];
+    char ws_host[MT_NAME_MAX];
+    char ws_uri[256];
+} mt_flow_extra;
+
+typedef struct mt_flow {
+    mt_addr cli, srv;
+    uint16_t cli_port, srv_port;
+    uint8_t ipproto;
+    uint8_t flags;
+    uint8_t app;           /* MT_APP_* */
+    uint8_t n_sizes;
+    uint32_t hash;
+    uint32_t lru_prev, lru_next; /* slot index + 1; 0 = none */
+    uint32_t smb_pkts;
+    uint64_t id;
+    mt_time_us first_ts, last_ts;
+    uint64_t pkts[2], bytes[2];  /* [0] client->server, [1] server->client */
+    int32_t sizes[MT_FLOW_NSIZES];
+    mt_flow_extra *extra;  /* allocated for TLS/WebSocket flows only */
+    mt_dirstate d[2];
+    uint8_t in_use;
+} mt_flow;
+
+typedef struct mt_flowtable mt_flowtable;
+
+mt_flowtable *mt_flowtable_new(uint32_t max_flows);
+void mt_flowtable_free(mt_flowtable *t);
+/* Find the flow of a packet; *dir = 0 when the packet goes client->server. */
+mt_flow *mt_flowtable_find(mt_flowtable *t, const mt_packet *pk, int *dir);
+/* Insert a new flow for this packet, oriented as given (cli = pk->src when
+ * `src_is_client`). Returns NULL when the table is full: evict first. */
+mt_flow *mt_flowtable_insert(mt_flowtable *t, const mt_packet *pk, int src_is_client);
+void mt_flowtable_remove(mt_flowtable *t, mt_flow *f);
+void mt_flowtable_touch(mt_flowtable *t, mt_flow *f);
+/* Least recently active flow, or NULL when empty. */
+mt_flow *mt_flowtable_oldest(mt_flowtable *t);
+uint32_t mt_flowtable_count(const mt_flowtable *t);
+uint32_t mt_flowtable_capacity(const mt_flowtable *t);
+
+#endif

@@ -1,0 +1,315 @@
+/* Packet pipeline: decode, find or create the flow, keep TCP order, hand
+ * payload to stream inspection, end flows (FIN/RST, idle, LRU eviction,
+ * end of input) with a MT_EV_FLOW_END event carrying their statistics.
+ * DNS over UDP is handled without a flow entry: one message, one event. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/decode.h"
+#include "capture/pipeline_int.h"
+#include "proto/dns.h"
+#include "proto/smb.h"
+
+void mt_pipeline_config_defaults(mt_pipeline_config *c)
+{
+    c->max_flows = 1u << 18;
+    c->inspect_bytes = 16384;
+    c->max_blocks = 16384;
+    c->tcp_idle_s = 600;
+    c->udp_idle_s = 120;
+}
+
+mt_pipeline *mt_pipeline_new(mt_engine *e, const mt_pipeline_config *c)
+{
+    mt_pipeline *pl = mt_xcalloc(1, sizeof *pl);
+    pl->engine = e;
+    if (c) pl->cfg = *c; else mt_pipeline_config_defaults(&pl->cfg);
+    if (pl->cfg.max_blocks == 0) pl->cfg.max_blocks = 1;
+    pl->flows = mt_flowtable_new(pl->cfg.max_flows);
+    pl->blocks = mt_xcalloc(pl->cfg.max_blocks, sizeof *pl->blocks);
+    pl->free_blocks = mt_xmalloc(sizeof *pl->free_blocks * pl->cfg.max_blocks);
+    return pl;
+}
+
+void mt_pipeline_free(mt_pipeline *pl)
+{
+    if (!pl) return;
+    for (uint32_t i = 0; i < pl->n_blocks; i++) free(pl->blocks[i]);
+    free(pl->blocks);
+    free(pl->free_blocks);
+    mt_flowtable_free(pl->flows);
+    free(pl);
+}
+
+const mt_pipeline_stats *mt_pipeline_get_stats(const mt_pipeline *pl) { return &pl->st; }
+
+void mt_pipeline_emit(mt_pipeline *pl, const mt_flow *f, int dir, mt_time_us ts,
+                      mt_event *ev)
+{
+    ev->source = MT_SRC_PCAP;
+    ev->ts = ts;
+    ev->flow_id = f->id;
+    ev->ipproto = f->ipproto;
+    ev->cli = f->cli;
+    ev->srv = f->srv;
+    ev->cli_port = f->cli_port;
+    ev->srv_port = f->srv_port;
+    ev->flags = (f->flags & MT_FLOW_GUESSED ? MT_EVF_GUESSED_DIR : 0) |
+                (dir == 0 ? MT_EVF_TO_SERVER : 0);
+    mt_engine_event(pl->engine, ev);
+}
+
+static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
+{
+    mt_flow_stats fs;
+    memset(&fs, 0, sizeof fs);
+    fs.first_ts = f->first_ts;
+    fs.last_ts = f->last_ts;
+    fs.pkts_c2s = f->pkts[0];
+    fs.pkts_s2c = f->pkts[1];
+    fs.bytes_c2s = f->bytes[0];
+    fs.bytes_s2c = f->bytes[1];
+    memcpy(fs.first_sizes, f->sizes, sizeof fs.first_sizes);
+    fs.n_first_sizes = f->n_sizes;
+    fs.saw_syn = (f->flags & MT_FLOW_SYN) != 0;
+    fs.saw_fin_or_rst = (f->flags & (MT_FLOW_FIN_C | MT_FLOW_FIN_S | MT_FLOW_RST)) != 0;
+    fs.app = f->app;
+    fs.evicted = (uint8_t)evicted;
+    if (f->extra) mt_strlcpy(fs.sni, f->extra->sni, sizeof fs.sni);
+    mt_event ev = {0};
+    ev.type = MT_EV_FLOW_END;
+    ev.u.flow = &fs;
+    mt_pipeline_emit(pl, f, 0, f->last_ts, &ev);
+    mt_stream_release(pl, f);
+    pl->st.flows_ended++;
+    mt_flowtable_remove(pl->flows, f);
+}
+
+/* Ports that are servers when we must guess (no SYN seen). */
+static int service_port(const mt_pipeline *pl, uint16_t p)
+{
+    if (p < 1024) return 1;
+    switch (p) {
+    case 1080: case 1433: case 1521: case 3128: case 3306: case 3389: case 5060:
+    case 5222: case 5432: case 5900: case 6379: case 6667: case 8000: case 8008:
+    case 8080: case 8081: case 8332: case 8333: case 8443: case 8545: case 8888:
+    case 9000: case 9050: case 9090: case 9200: case 9999: case 11211: case 18080:
+    case 18081: case 27017: case 30303:
+        return 1;
+    default:
+        break;
+    }
+    const mt_intel *in = mt_engine_intel(pl->engine);
+    return in && mt_intel_port_weight(in, p) > 0;
+}
+
+static int guess_src_is_client(const mt_pipeline *pl, const mt_packet *pk)
+{
+    int s = service_port(pl, pk->sport), d = service_port(pl, pk->dport);
+    if (d && !s) return 1;
+    if (s && !d) return 0;
+    return pk->sport > pk->dport;
+}
+
+static uint64_t flow_id_of(const mt_flow *f)
+{
+    uint8_t k[16 + 16 + 2 + 2 + 1 + 8];
+    memcpy(k, f->cli.b, 16);
+    memcpy(k + 16, f->srv.b, 16);
+    memcpy(k + 32, &f->cli_port, 2);
+    memcpy(k + 34, &f->srv_port, 2);
+    k[36] = f->ipproto;
+    memcpy(k + 37, &f->first_ts, 8);
+    /* 51 bits: flow ids stay exact in JSON consumers that use doubles. */
+    return mt_hash_bytes(k, sizeof k, 0x6d74666cULL) & ((1ULL << 51) - 1);
+}
+
+static void expire_idle(mt_pipeline *pl, mt_time_us now)
+{
+    for (int i = 0; i < 4; i++) {
+        mt_flow *f = mt_flowtable_oldest(pl->flows);
+        if (!f) return;
+        mt_time_us idle = (mt_time_us)(f->ipproto == 6 ? pl->cfg.tcp_idle_s : pl->cfg.udp_idle_s) * 1000000;
+        if (now - f->last_ts <= idle) return;
+        pl->st.flows_idle_expired++;
+        end_flow(pl, f, 1);
+    }
+}
+
+static void udp_dns(mt_pipeline *pl, const mt_packet *pk)
+{
+    mt_dns dns;
+    pl->st.dns_msgs++;
+    if (mt_dns_parse(pk->payload, pk->payload_len, &dns) != MT_OK) {
+        pl->st.dns_errors++;
+        return;
+    }
+    int src_is_client = pk->dport == 53 || pk->dport == 5353 ? 1 : (pk->sport == 53 ? 0 : !dns.is_response);
+    mt_event ev = {0};
+    ev.type = MT_EV_DNS;
+    ev.source = MT_SRC_PCAP;
+    ev.ts = pk->ts;
+    ev.ipproto = 17;
+    ev.cli = src_is_client ? pk->src : pk->dst;
+    ev.srv = src_is_client ? pk->dst : pk->src;
+    ev.cli_port = src_is_client ? pk->sport : pk->dport;
+    ev.srv_port = src_is_client ? pk->dport : pk->sport;
+    ev.flags = src_is_client ? MT_EVF_TO_SERVER : 0;
+    uint8_t k[40];
+    memcpy(k, ev.cli.b, 16);
+    memcpy(k + 16, ev.srv.b, 16);
+    memcpy(k + 32, &ev.cli_port, 2);
+    memcpy(k + 34, &dns.id, 2);
+    memset(k + 36, 0x35, 4);
+    ev.flow_id = mt_hash_bytes(k, sizeof k, 0x646e73ULL) & ((1ULL << 51) - 1);
+    ev.u.dns = &dns;
+    mt_engine_event(pl->engine, &ev);
+}
+
+static void tcp_segment(mt_pipeline *pl, mt_flow *f, int dir, const mt_packet *pk)
+{
+    mt_dirstate *ds = &f->d[dir];
+    const uint8_t *p = pk->payload;
+    uint32_t len = pk->payload_len;
+    uint32_t seq = pk->seq;
+    if (pk->tcp_flags & MT_TCP_SYN) {
+        ds->next_seq = seq + 1;
+        ds->seq_known = 1;
+        seq += 1;
+    }
+    if (pk->payload_wire_len == 0) return;
+    if (!ds->seq_known) {
+        ds->next_seq = seq;
+        ds->seq_known = 1;
+    }
+    int32_t diff = (int32_t)(seq - ds->next_seq);
+    uint32_t wire = pk->payload_wire_len;
+    if (diff < 0) {
+        uint32_t over = (uint32_t)(-(int64_t)diff);
+        if (over >= wire) { pl->st.tcp_retrans_bytes += wire; return; }
+        pl->st.tcp_retrans_bytes += over;
+        if (over >= len) { len = 0; } else { p += over; len -= over; }
+        wire -= over;
+        seq += over;
+    } else if (diff > 0) {
+        pl->st.tcp_gaps++;
+        mt_stream_gap(pl, f, dir);
+    }
+    ds->next_seq = seq + wire;
+    if (len) mt_stream_feed(pl, f, dir, pk->ts, p, len);
+    if (len < wire) { /* snaplen cut the segment: the rest is a gap */
+        pl->st.tcp_gaps++;
+        mt_stream_gap(pl, f, dir);
+    }
+}
+
+void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
+                        const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+    pl->st.packets++;
+    pl->st.bytes += wirelen;
+    mt_packet pk;
+    mt_decode_result r = mt_decode_packet(linktype, data, caplen, &pk);
+    switch (r) {
+    case MT_DEC_OK: pl->st.decoded++; break;
+    case MT_DEC_OTHER: pl->st.not_ip++; return;
+    case MT_DEC_FRAGMENT: pl->st.fragments++; return;
+    case MT_DEC_TRUNCATED: pl->st.truncated++; return;
+    case MT_DEC_MALFORMED: pl->st.malformed++; return;
+    case MT_DEC_UNSUPPORTED_LINK: pl->st.unsupported_link++; return;
+    }
+    pk.ts = ts;
+    if ((pl->st.packets & 63) == 0 || mt_flowtable_count(pl->flows) == mt_flowtable_capacity(pl->flows))
+        expire_idle(pl, ts);
+
+    if (pk.ipproto == 17 && (pk.sport == 53 || pk.dport == 53)) {
+        udp_dns(pl, &pk);
+        return;
+    }
+    int dir = 0;
+    mt_flow *f = mt_flowtable_find(pl->flows, &pk, &dir);
+    if (!f) {
+        int src_is_client, guessed = 0;
+        if (pk.ipproto == 6) {
+            uint8_t fl = pk.tcp_flags;
+            if ((fl & MT_TCP_SYN) && !(fl & MT_TCP_ACK)) src_is_client = 1;
+            else if ((fl & MT_TCP_SYN) && (fl & MT_TCP_ACK)) src_is_client = 0;
+            else if (pk.payload_wire_len == 0 || (fl & MT_TCP_RST)) return; /* stray ACK/FIN/RST */
+            else { src_is_client = guess_src_is_client(pl, &pk); guessed = 1; }
+        } else {
+            src_is_client = !(pk.sport < 1024 && pk.dport >= 1024);
+        }
+        f = mt_flowtable_insert(pl->flows, &pk, src_is_client);
+        if (!f) {
+            mt_flow *old = mt_flowtable_oldest(pl->flows);
+            pl->st.flows_evicted_lru++;
+            end_flow(pl, old, 1);
+            f = mt_flowtable_insert(pl->flows, &pk, src_is_client);
+        }
+        dir = src_is_client ? 0 : 1;
+        f->first_ts = ts;
+        f->id = flow_id_of(f);
+        if (guessed) f->flags |= MT_FLOW_GUESSED;
+        if (pk.ipproto == 6 && (pk.tcp_flags & MT_TCP_SYN)) f->flags |= MT_FLOW_SYN;
+        pl->st.flows_created++;
+        uint32_t n = mt_flowtable_count(pl->flows);
+        if (n > pl->st.max_flows_in_use) pl->st.max_flows_in_use = n;
+    } else {
+        mt_flowtable_touch(pl->flows, f);
+    }
+    f->last_ts = ts > f->last_ts ? ts : f->last_ts;
+    f->pkts[dir]++;
+    f->bytes[dir] += pk.payload_wire_len;
+    if (pk.payload_wire_len && f->n_sizes < MT_FLOW_NSIZES)
+        f->sizes[f->n_sizes++] = dir == 0 ? (int32_t)pk.payload_wire_len : -(int32_t)pk.payload_wire_len;
+
+    if (pk.ipproto != 6) return;
+    if (pk.payload_len && (f->srv_port == 445 || f->srv_port == 139) && f->smb_pkts < 256) {
+        f->smb_pkts++;
+        mt_smb smb;
+        if (mt_smb_inspect(pk.payload, pk.payload_len, dir == 0, &smb) == MT_OK) {
+            mt_event ev = {0};
+            ev.type = MT_EV_SMB;
+            ev.u.smb = &smb;
+            pl->st.smb_events++;
+            f->app = MT_APP_SMB;
+            mt_pipeline_emit(pl, f, dir, ts, &ev);
+        }
+    } else {
+        tcp_segment(pl, f, dir, &pk);
+    }
+    if (pk.tcp_flags & MT_TCP_RST) f->flags |= MT_FLOW_RST;
+    if (pk.tcp_flags & MT_TCP_FIN) f->flags |= dir == 0 ? MT_FLOW_FIN_C : MT_FLOW_FIN_S;
+    if ((f->flags & MT_FLOW_RST) || ((f->flags & MT_FLOW_FIN_C) && (f->flags & MT_FLOW_FIN_S)))
+        end_flow(pl, f, 0);
+}
+
+void mt_pipeline_finish(mt_pipeline *pl)
+{
+    mt_flow *f;
+    while ((f = mt_flowtable_oldest(pl->flows)) != NULL) end_flow(pl, f, 0);
+}
+
+void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)
+{
+    const mt_pipeline_stats *s = &pl->st;
+    fprintf(out,
+            "packets %llu (%llu bytes): decoded %llu, not TCP/UDP %llu, fragments skipped %llu, "
+            "truncated %llu, malformed %llu, unsupported link %llu\n"
+            "flows %llu created, %llu ended (%llu idle-expired, %llu evicted at the cap of %u; peak %u)\n"
+            "tcp gaps %llu, retransmitted bytes %llu, buffer overflows %llu, buffer pool exhausted %llu\n"
+            "messages: dns %llu (%llu malformed), tls hello %llu, http %llu, json %llu, websocket %llu, smb %llu\n",
+            (unsigned long long)s->packets, (unsigned long long)s->bytes,
+            (unsigned long long)s->decoded, (unsigned long long)s->not_ip,
+            (unsigned long long)s->fragments, (unsigned long long)s->truncated,
+            (unsigned long long)s->malformed, (unsigned long long)s->unsupported_link,
+            (unsigned long long)s->flows_created, (unsigned long long)s->flows_ended,
+            (unsigned long long)s->flows_idle_expired, (unsigned long long)s->flows_evicted_lru,
+            pl->cfg.max_flows, s->max_flows_in_use,
+            (unsigned long long)s->tcp_gaps, (unsigned long long)s->tcp_retrans_bytes,
+            (unsigned long long)s->buffer_overflows, (unsigned long long)s->blocks_exhausted,
+            (unsigned long long)s->dns_msgs, (unsigned long long)s->dns_errors,
+            (unsigned long long)s->tls_hellos, (unsigned long long)s->http_requests,
+            (unsigned long long)s->json_msgs, (unsigned long long)s->ws_msgs,
+            (unsigned long long)s->smb_events);
+}

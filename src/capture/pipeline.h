@@ -1,0 +1,40 @@
+/* The packet pipeline: decoded packets -> flow table -> stream inspection
+ * -> events for the engine. Owns the flow table and the inspection buffer
+ * pool; knows nothing about where packets come from (file or interface). */
+#ifndef MT_CAPTURE_PIPELINE_H
+#define MT_CAPTURE_PIPELINE_H
+
+#include <stdio.h>
+#include "minetrace/engine.h"
+
+typedef struct mt_pipeline mt_pipeline;
+
+typedef struct mt_pipeline_config {
+    uint32_t max_flows;        /* hard cap on tracked flows */
+    uint32_t inspect_bytes;    /* payload bytes inspected per direction */
+    uint32_t max_blocks;       /* cap on 8 KiB reassembly blocks in use */
+    uint32_t tcp_idle_s;       /* idle timeout of open TCP flows */
+    uint32_t udp_idle_s;
+} mt_pipeline_config;
+
+typedef struct mt_pipeline_stats {
+    uint64_t packets, bytes;
+    uint64_t decoded, not_ip, fragments, truncated, malformed, unsupported_link;
+    uint64_t flows_created, flows_ended, flows_idle_expired, flows_evicted_lru;
+    uint64_t tcp_gaps, tcp_retrans_bytes, blocks_exhausted, buffer_overflows;
+    uint64_t dns_msgs, dns_errors, tls_hellos, http_requests, json_msgs, ws_msgs, smb_events;
+    uint32_t max_flows_in_use;
+} mt_pipeline_stats;
+
+void mt_pipeline_config_defaults(mt_pipeline_config *c);
+mt_pipeline *mt_pipeline_new(mt_engine *e, const mt_pipeline_config *c);
+void mt_pipeline_free(mt_pipeline *p);
+/* One captured frame. */
+void mt_pipeline_packet(mt_pipeline *p, int linktype, mt_time_us ts,
+                        const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* End every open flow (end of input); emits MT_EV_FLOW_END for each. */
+void mt_pipeline_finish(mt_pipeline *p);
+const mt_pipeline_stats *mt_pipeline_get_stats(const mt_pipeline *p);
+void mt_pipeline_print_stats(const mt_pipeline *p, FILE *out);
+
+#endif

@@ -1,0 +1,333 @@
+/* Indicator sets: domain suffix table, category names, ports and agents.
+ *
+ * A looked-up name is lower-cased once into a stack buffer, then the whole
+ * name and each parent suffix ("a.b.c", "b.c") is hashed and probed in one
+ * open-addressing table: O(labels) probes, no allocation. Each table entry
+ * keeps the strongest hit any source gave that exact name plus an "allowed"
+ * flag; an allowed name or parent suppresses the whole match, so allowlists
+ * can carve holes (pool.example.org allowed under a listed example.org) and
+ * silence known false positives. IPs/CIDRs live in intel_ip.c, file loading
+ * in intel_load.c, the curated defaults in builtin_*.c. */
+#include "intel/intel_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_SEED 0x6d74696e74656c31ULL /* "mtintel1" */
+#define MAX_STRS 65535u
+
+static const char *const cat_names[] = {
+    [MT_CAT_POOL] = "pool",
+    [MT_CAT_BROWSER_MINER] = "browser-miner",
+    [MT_CAT_MINER_C2] = "miner-c2",
+    [MT_CAT_CRYPTO] = "crypto",
+    [MT_CAT_ALLOW] = "allow",
+};
+
+const char *mt_intel_category_str(mt_intel_category c)
+{
+    if ((unsigned)c < sizeof cat_names / sizeof cat_names[0] && cat_names[c])
+        return cat_names[c];
+    return "unknown";
+}
+
+int mt_intel_category_parse(const char *s)
+{
+    if (!s) return 0;
+    for (unsigned i = 1; i < sizeof cat_names / sizeof cat_names[0]; i++)
+        if (strcmp(cat_names[i], s) == 0) return (int)i;
+    /* Friendly aliases. */
+    if (strcmp(s, "browser") == 0 || strcmp(s, "webminer") == 0)
+        return MT_CAT_BROWSER_MINER;
+    if (strcmp(s, "c2") == 0) return MT_CAT_MINER_C2;
+    if (strcmp(s, "allowlist") == 0 || strcmp(s, "whitelist") == 0)
+        return MT_CAT_ALLOW;
+    return 0;
+}
+
+int mt_intel_default_weight(mt_intel_category c)
+{
+    switch (c) {
+    case MT_CAT_POOL: return 80;
+    case MT_CAT_BROWSER_MINER: return 80;
+    case MT_CAT_MINER_C2: return 90;
+    case MT_CAT_CRYPTO: return 30;
+    case MT_CAT_ALLOW: return 100;
+    }
+    return 50;
+}
+
+static int is_mining_cat(int c)
+{
+    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
+}
+
+/* Is hit (w2, c2) stronger than (w1, c1)? A mining category outranks
+ * CRYPTO whatever the weights: "this is a pool" is the stronger claim. */
+static int stronger(int w2, int c2, int w1, int c1)
+{
+    if (w1 == 0) return w2 > 0;
+    if (is_mining_cat(c2) != is_mining_cat(c1)) return is_mining_cat(c2);
+    return w2 > w1;
+}
+
+/* ---- lifetime ----------------------------------------------------------- */
+
+mt_intel *mt_intel_new(void)
+{
+    mt_intel *in = mt_xcalloc(1, sizeof *in);
+    in->dslot_cap = 1024;
+    in->dslots = mt_xcalloc(in->dslot_cap, sizeof *in->dslots);
+    in->cap_strs = 16;
+    in->strs = mt_xcalloc(in->cap_strs, sizeof *in->strs);
+    in->strs[0] = mt_xstrdup("");
+    in->n_strs = 1;
+    return in;
+}
+
+void mt_intel_free(mt_intel *in)
+{
+    if (!in) return;
+    free(in->names);
+    free(in->dents);
+    free(in->dslots);
+    free(in->islots);
+    for (size_t i = 0; i < in->n_strs; i++) free(in->strs[i]);
+    free(in->strs);
+    free(in);
+}
+
+uint16_t mt_intel_intern(mt_intel *in, const char *s)
+{
+    if (!s || !*s) return 0;
+    for (size_t i = 1; i < in->n_strs; i++)
+        if (strcmp(in->strs[i], s) == 0) return (uint16_t)i;
+    if (in->n_strs >= MAX_STRS) return 0; /* absurd; the hit just loses its label */
+    if (in->n_strs == in->cap_strs) {
+        in->cap_strs *= 2;
+        in->strs = mt_xrealloc(in->strs, in->cap_strs * sizeof *in->strs);
+    }
+    in->strs[in->n_strs] = mt_xstrdup(s);
+    return (uint16_t)in->n_strs++;
+}
+
+const char *mt_intel_str(const mt_intel *in, uint16_t idx)
+{
+    if (idx == 0 || idx >= in->n_strs) return NULL;
+    return in->strs[idx];
+}
+
+const mt_intel_load_stats *mt_intel_last_load(const mt_intel *in) { return &in->last; }
+size_t mt_intel_domain_count(const mt_intel *in) { return in->n_dents; }
+
+/* ---- domain names ------------------------------------------------------- */
+
+static inline char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+int mt_intel_norm_domain(const char *s, size_t n, char *out, size_t cap)
+{
+    /* Trim surrounding blanks, wildcard and dots. */
+    while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+    if (n >= 2 && s[0] == '*' && s[1] == '.') { s += 2; n -= 2; }
+    while (n && *s == '.') { s++; n--; }
+    while (n && s[n - 1] == '.') n--;
+    if (n == 0 || n > MT_INTEL_MAX_NAME || n + 1 > cap) return -1;
+    int dots = 0, label = 0, tld_alpha = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = lower(s[i]);
+        if (c == '.') {
+            if (label == 0) return -1; /* empty label */
+            dots++;
+            label = 0;
+            tld_alpha = 0;
+        } else if ((c >= 'a' && c <= 'z') || c == '-' || c == '_' ||
+                   (c >= '0' && c <= '9')) {
+            if (++label > 63) return -1;
+            if (!(c >= '0' && c <= '9')) tld_alpha = 1;
+        } else {
+            return -1;
+        }
+        out[i] = c;
+    }
+    out[n] = '\0';
+    /* Two labels at least, and a top label that is not all digits (that
+     * would be a dotted number such as a partial IP). */
+    if (dots == 0 || label == 0 || !tld_alpha) return -1;
+    return (int)n;
+}
+
+static uint64_t name_hash(const char *p, size_t n)
+{
+    uint64_t h = mt_hash_bytes(p, n, NAME_SEED);
+    return h ? h : 1;
+}
+
+static mt_intel_dentry *dfind(const mt_intel *in, const char *p, size_t n, uint64_t h)
+{
+    size_t mask = in->dslot_cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        const mt_intel_dslot *s = &in->dslots[i];
+        if (s->idx == 0) return NULL;
+        if (s->tag == h) {
+            mt_intel_dentry *e = &in->dents[s->idx - 1];
+            if (e->len == n && memcmp(in->names + e->name_off, p, n) == 0) return e;
+        }
+    }
+}
+
+static void dslot_put(mt_intel_dslot *slots, size_t cap, uint64_t h, uint32_t idx)
+{
+    size_t mask = cap - 1;
+    size_t i = (size_t)h & mask;
+    while (slots[i].idx) i = (i + 1) & mask;
+    slots[i].tag = h;
+    slots[i].idx = idx;
+}
+
+static void dgrow(mt_intel *in)
+{
+    size_t cap = in->dslot_cap * 2;
+    mt_intel_dslot *ns = mt_xcalloc(cap, sizeof *ns);
+    for (size_t i = 0; i < in->dslot_cap; i++)
+        if (in->dslots[i].idx) dslot_put(ns, cap, in->dslots[i].tag, in->dslots[i].idx);
+    free(in->dslots);
+    in->dslots = ns;
+    in->dslot_cap = cap;
+}
+
+uint32_t mt_intel_arena_add(mt_intel *in, const char *p, size_t n)
+{
+    if (in->names_len + n + 1 > in->names_cap) {
+        size_t cap = in->names_cap ? in->names_cap * 2 : 4096;
+        while (cap < in->names_len + n + 1) cap *= 2;
+        in->names = mt_xrealloc(in->names, cap);
+        in->names_cap = cap;
+    }
+    uint32_t off = (uint32_t)in->names_len;
+    memcpy(in->names + off, p, n);
+    in->names[off + n] = '\0';
+    in->names_len += n + 1;
+    return off;
+}
+
+/* Insert a normalised name (or find it); returns its entry. */
+static mt_intel_dentry *dinsert(mt_intel *in, const char *p, size_t n)
+{
+    uint64_t h = name_hash(p, n);
+    mt_intel_dentry *e = dfind(in, p, n, h);
+    if (e) return e;
+    if ((in->n_dents + 1) * 10 > in->dslot_cap * 7) dgrow(in);
+    if (in->n_dents == in->cap_dents) {
+        in->cap_dents = in->cap_dents ? in->cap_dents * 2 : 256;
+        in->dents = mt_xrealloc(in->dents, in->cap_dents * sizeof *in->dents);
+    }
+    e = &in->dents[in->n_dents++];
+    memset(e, 0, sizeof *e);
+    e->name_off = mt_intel_arena_add(in, p, n);
+    e->len = (uint8_t)n;
+    dslot_put(in->dslots, in->dslot_cap, h, (uint32_t)in->n_dents);
+    return e;
+}
+
+int mt_intel_add_domain(mt_intel *in, const char *name, int weight,
+                        mt_intel_category cat, const char *source,
+                        const char *family)
+{
+    char norm[MT_INTEL_MAX_NAME + 1];
+    if (!name) return mt_error_set(MT_EINVAL, "intel: no domain name given");
+    if (cat < MT_CAT_POOL || cat > MT_CAT_ALLOW)
+        return mt_error_set(MT_EINVAL, "intel: bad category %d for '%.64s'", (int)cat, name);
+    if (weight < 1 || weight > 100)
+        return mt_error_set(MT_EINVAL, "intel: weight %d out of range 1..100", weight);
+    int n = mt_intel_norm_domain(name, strlen(name), norm, sizeof norm);
+    if (n < 0) return mt_error_set(MT_EINVAL, "intel: not a domain name: '%.64s'", name);
+    if (in->names_len + (size_t)n + 1 > UINT32_MAX)
+        return mt_error_set(MT_ENOMEM, "intel: domain arena full");
+    mt_intel_dentry *e = dinsert(in, norm, (size_t)n);
+    if (cat == MT_CAT_ALLOW) {
+        e->allow = 1;
+        return MT_OK;
+    }
+    if (stronger(weight, cat, e->weight, e->cat)) {
+        e->weight = (uint8_t)weight;
+        e->cat = (uint8_t)cat;
+        e->source = mt_intel_intern(in, source ? source : "api");
+        e->family = mt_intel_intern(in, family);
+    } else if (!e->family && family && e->cat == cat) {
+        e->family = mt_intel_intern(in, family); /* keep the best hint */
+    }
+    return MT_OK;
+}
+
+int mt_intel_match_domain(const mt_intel *in, const char *name, mt_intel_hit *hit)
+{
+    char buf[MT_INTEL_MAX_NAME + 1];
+    if (!in || !name || in->n_dents == 0) return 0;
+    size_t n = strnlen(name, 300);
+    while (n && name[n - 1] == '.') n--;
+    if (n == 0 || n > MT_INTEL_MAX_NAME) return 0;
+    for (size_t i = 0; i < n; i++) buf[i] = lower(name[i]);
+    buf[n] = '\0';
+
+    const mt_intel_dentry *best = NULL;
+    const char *p = buf;
+    size_t len = n;
+    for (;;) {
+        const char *dot = memchr(p, '.', len);
+        if (!dot) break; /* single labels (TLDs) are never listed */
+        const mt_intel_dentry *e = dfind(in, p, len, name_hash(p, len));
+        if (e) {
+            if (e->allow) return 0;
+            if (e->weight && (!best || stronger(e->weight, e->cat, best->weight, best->cat)))
+                best = e;
+        }
+        len -= (size_t)(dot + 1 - p);
+        p = dot + 1;
+    }
+    if (!best) return 0;
+    if (hit) {
+        hit->weight = best->weight;
+        hit->category = (mt_intel_category)best->cat;
+        hit->matched = in->names + best->name_off;
+        hit->source = mt_intel_str(in, best->source);
+        if (!hit->source) hit->source = "unknown";
+        hit->family = mt_intel_str(in, best->family);
+    }
+    return 1;
+}
+
+/* ---- ports and agents --------------------------------------------------- */
+
+int mt_intel_port_weight(const mt_intel *in, uint16_t port)
+{
+    return in ? in->port_w[port] : 0;
+}
+
+int mt_intel_match_agent(const mt_intel *in, const char *agent,
+                         const char **name, const char **family)
+{
+    char buf[512];
+    if (!in || !agent || !in->agents) return 0;
+    size_t n = strnlen(agent, sizeof buf - 1);
+    for (size_t i = 0; i < n; i++) buf[i] = lower(agent[i]);
+    buf[n] = '\0';
+    /* Skip leading blanks some clients send. */
+    const char *s = buf;
+    while (*s == ' ' || *s == '\t') s++;
+    for (size_t i = 0; i < in->n_agents; i++) {
+        const mt_intel_agent *a = &in->agents[i];
+        size_t pl = strlen(a->pattern);
+        int ok = a->prefix_only ? strncmp(s, a->pattern, pl) == 0
+                                : strstr(s, a->pattern) != NULL;
+        if (ok) {
+            if (name) *name = a->name;
+            if (family) *family = a->family;
+            return 1;
+        }
+    }
+    return 0;
+}

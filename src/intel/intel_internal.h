@@ -1,0 +1,115 @@
+/* Internal layout of mt_intel, shared by the files of src/intel/ only.
+ *
+ * Domains: one arena of NUL-terminated lower-case names, an entry array
+ * (offset + best hit per name) and an open-addressing table of 16-byte slots
+ * (64-bit hash tag + entry index) probed once per suffix of a looked-up name.
+ * IPs and CIDRs: one open-addressing table keyed by (family, prefix length,
+ * masked address); a lookup probes each prefix length present in the set, so
+ * an exact IP is just a /32 or /128 entry. Strings such as source and family
+ * names are interned so entries stay small. */
+#ifndef MT_INTEL_INTERNAL_H
+#define MT_INTEL_INTERNAL_H
+
+#include <stdio.h>
+
+#include "minetrace/intel.h"
+
+#define MT_INTEL_MAX_NAME 253 /* text form of a DNS name, no trailing dot */
+
+typedef struct mt_intel_dentry {
+    uint32_t name_off;   /* into names arena */
+    uint8_t len;         /* name length (<= 253) */
+    uint8_t weight;      /* best non-allow hit; 0 when only allowed */
+    uint8_t cat;         /* category of that hit */
+    uint8_t allow;       /* also on an allowlist */
+    uint16_t source;     /* interned string index */
+    uint16_t family;     /* interned string index, 0 = none */
+} mt_intel_dentry;
+
+typedef struct mt_intel_dslot {
+    uint64_t tag;        /* full 64-bit hash of the name */
+    uint32_t idx;        /* entry index + 1; 0 = empty */
+    uint32_t pad;
+} mt_intel_dslot;
+
+typedef struct mt_intel_ientry {
+    mt_addr prefix;      /* masked; family 0 = empty slot */
+    uint8_t bits;
+    uint8_t weight;
+    uint8_t cat;
+    uint8_t allow;
+    uint16_t source;
+    uint32_t text_off;   /* "a.b.c.d/nn" in the names arena */
+} mt_intel_ientry;
+
+typedef struct mt_intel_agent {
+    const char *pattern;  /* lower-case */
+    int prefix_only;      /* 1: agent must start with pattern; 0: substring */
+    const char *name;     /* display name, e.g. "XMRig" */
+    const char *family;
+} mt_intel_agent;
+
+struct mt_intel {
+    /* domains */
+    char *names;
+    size_t names_len, names_cap;
+    mt_intel_dentry *dents;
+    size_t n_dents, cap_dents;
+    mt_intel_dslot *dslots;
+    size_t dslot_cap;    /* power of two */
+    /* IPs and CIDRs */
+    mt_intel_ientry *islots;
+    size_t islot_cap, n_ients;
+    uint8_t v4_bits[33];  /* prefix lengths present (count > 0) */
+    uint8_t v6_bits[129];
+    /* interned strings; index 0 is "" */
+    char **strs;
+    size_t n_strs, cap_strs;
+    /* ports and agents */
+    uint8_t port_w[65536];
+    const mt_intel_agent *agents;
+    size_t n_agents;
+    mt_intel_load_stats last;
+};
+
+/* Intern a string (copied); returns its index. Index 0 is the empty
+ * string and stands for NULL. */
+uint16_t mt_intel_intern(mt_intel *in, const char *s);
+const char *mt_intel_str(const mt_intel *in, uint16_t idx);
+/* Append n bytes + NUL to the names arena; returns the offset. */
+uint32_t mt_intel_arena_add(mt_intel *in, const char *p, size_t n);
+
+/* Normalise a domain into out (lower-case, no leading "*." or ".", no
+ * trailing dot) and check it looks like a host name with at least two
+ * labels. Returns its length, or -1 when it is not a usable name. */
+int mt_intel_norm_domain(const char *s, size_t n, char *out, size_t cap);
+
+/* Load list lines from an open stream (mt_intel_load_file's core; the
+ * fuzzer feeds it from memory). MT_OK or MT_EIO on a read error. */
+int mt_intel_load_stream(mt_intel *in, FILE *f, const char *source, int weight,
+                         mt_intel_category cat);
+
+/* Default weight of a category when a spec gives none. */
+int mt_intel_default_weight(mt_intel_category c);
+
+/* Builtin tables (builtin_*.c). */
+typedef struct mt_intel_builtin_domain {
+    const char *name;
+    uint8_t weight;
+    uint8_t cat;
+    const char *family;
+} mt_intel_builtin_domain;
+
+typedef struct mt_intel_builtin_port {
+    uint16_t port;
+    uint8_t weight;
+} mt_intel_builtin_port;
+
+extern const mt_intel_builtin_domain mt_intel_builtin_domains[];
+extern const size_t mt_intel_builtin_domains_n;
+extern const mt_intel_agent mt_intel_builtin_agents[];
+extern const size_t mt_intel_builtin_agents_n;
+extern const mt_intel_builtin_port mt_intel_builtin_ports[];
+extern const size_t mt_intel_builtin_ports_n;
+
+#endif

@@ -1,0 +1,298 @@
+/* Loading indicator lists from files.
+ *
+ * Public lists come in many dialects, often mixed within one file, so the
+ * format is decided per line, not per file:
+ *   - comments: '#', '!', '[Adblock Plus 2.0]' headers, blank lines
+ *   - hosts files: "0.0.0.0 name [name...]" (any leading IP), "# ..." tails
+ *   - Adblock network rules: "||name^", "||name^$opts", "||name$opts";
+ *     rules with a path, wildcard or regex match pages, not hosts, and are
+ *     skipped (counted); "@@" exceptions and cosmetic rules ("##") too
+ *   - URL match patterns (Chrome extension style, with "*" as scheme or
+ *     host prefix, e.g. wss://name/proxy): the host
+ *   - plain IPs and CIDRs (v4/v6)
+ *   - TSV: the first tab-separated column
+ *   - plain domains ("name", "*.name", ".name")
+ * Every line ends up as a domain, an IP/CIDR or a counted skip; nothing in
+ * a list can make the loader fail except an unreadable file. */
+#include "intel/intel_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct loadctx {
+    mt_intel *in;
+    int weight;
+    mt_intel_category cat;
+    const char *source;
+    mt_intel_load_stats st;
+} loadctx;
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+static int is_host_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '-' || c == '_';
+}
+
+/* Addresses a hosts file points names at, or that mean "nowhere": never
+ * indicators themselves. */
+static int is_null_addr(const mt_addr *a)
+{
+    static const uint8_t zero[16];
+    if (a->family == 4)
+        return a->b[0] == 0 || a->b[0] == 127 || (a->b[0] == 255 && a->b[3] == 255);
+    if (memcmp(a->b, zero, 15) == 0) return a->b[15] <= 1; /* :: and ::1 */
+    return 0;
+}
+
+static int is_local_name(const char *s, size_t n)
+{
+    static const char *const names[] = {
+        "localhost", "localhost.localdomain", "local", "broadcasthost",
+        "ip6-localhost", "ip6-loopback", "ip6-localnet", "ip6-mcastprefix",
+        "ip6-allnodes", "ip6-allrouters", "ip6-allhosts", "0.0.0.0",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && strncmp(names[i], s, n) == 0) return 1;
+    return 0;
+}
+
+/* Try to add [s, s+n) as an IP or CIDR. Returns 1 if it was one. */
+static int try_ip(loadctx *c, const char *s, size_t n)
+{
+    char tmp[64];
+    if (n == 0 || n >= sizeof tmp) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+              (ch >= 'A' && ch <= 'F') || ch == ':' || ch == '.' || ch == '/'))
+            return 0; /* cheap pre-check: domains rarely get this far */
+    }
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    int bits = -1;
+    char *slash = strchr(tmp, '/');
+    if (slash) {
+        char *end;
+        *slash = '\0';
+        long v = strtol(slash + 1, &end, 10);
+        if (end == slash + 1 || *end || v < 0 || v > 128) return 0;
+        bits = (int)v;
+    }
+    if (!strchr(tmp, ':') && !strchr(tmp, '.')) return 0;
+    mt_addr a;
+    if (mt_addr_parse(tmp, &a) != MT_OK) return 0;
+    int max = a.family == 4 ? 32 : 128;
+    if (bits > max) return 0;
+    if (bits < 0) bits = max;
+    if (bits == max && is_null_addr(&a)) { c->st.skipped++; return 1; }
+    if (bits < 8 && c->cat != MT_CAT_ALLOW) { c->st.skipped++; return 1; } /* absurdly wide */
+    if (mt_intel_add_cidr(c->in, &a, bits, c->weight, c->cat, c->source) != MT_OK) {
+        c->st.skipped++;
+        return 1;
+    }
+    if (bits == max) c->st.ips++;
+    else c->st.cidrs++;
+    return 1;
+}
+
+static void add_name(loadctx *c, const char *s, size_t n)
+{
+    char norm[MT_INTEL_MAX_NAME + 1];
+    if (n == 0 || is_local_name(s, n)) { c->st.skipped++; return; }
+    if (try_ip(c, s, n)) return;
+    if (mt_intel_norm_domain(s, n, norm, sizeof norm) < 0 ||
+        mt_intel_add_domain(c->in, norm, c->weight, c->cat, c->source, NULL) != MT_OK) {
+        c->st.skipped++;
+        return;
+    }
+    c->st.domains++;
+}
+
+/* "||host^$opts" and friends; p points after "||". */
+static void adblock_rule(loadctx *c, const char *p)
+{
+    size_t n = 0;
+    while (is_host_char(p[n])) n++;
+    const char *rest = p + n;
+    int ok;
+    if (*rest == '^') rest++;
+    ok = (*rest == '\0' || *rest == '$' || (*rest == '|' && rest[1] == '\0'));
+    if (!ok || n == 0) { c->st.skipped++; return; } /* path, wildcard, port */
+    add_name(c, p, n);
+}
+
+/* "scheme://host[:port]/path", scheme and host may start with a wildcard:
+ * the host. */
+static void url_pattern(loadctx *c, const char *p)
+{
+    const char *h = strstr(p, "://") + 3;
+    if (h[0] == '*' && h[1] == '.') h += 2;
+    size_t n = 0;
+    while (is_host_char(h[n])) n++;
+    char end = h[n];
+    if (n == 0 || !(end == '\0' || end == '/' || end == ':' || end == '^' || is_blank(end))) {
+        c->st.skipped++; /* a pattern with no fixed host */
+        return;
+    }
+    add_name(c, h, n);
+}
+
+static void load_line(loadctx *c, char *line)
+{
+    while (is_blank(*line)) line++;
+    size_t n = strlen(line);
+    while (n && is_blank(line[n - 1])) line[--n] = '\0';
+    if (n == 0 || line[0] == '#' || line[0] == '!' || line[0] == '[') return;
+
+    /* TSV: only the first column counts. */
+    char *tab = strchr(line, '\t');
+    if (tab) {
+        /* A hosts line may be tab-separated too: decide by the first field. */
+        mt_addr a;
+        *tab = '\0';
+        if (mt_addr_parse(line, &a) == MT_OK && tab[1] && !is_blank(tab[1])) *tab = ' ';
+    }
+    if (strstr(line, "##") || strstr(line, "#@#") || strstr(line, "#?#") ||
+        strstr(line, "#$#") || line[0] == '@' || line[0] == '/' || line[0] == '$' ||
+        line[0] == '-' || (line[0] == '.' && strchr(line, '/'))) {
+        c->st.skipped++; /* cosmetic, exception, regex or path-only rule */
+        return;
+    }
+    if (line[0] == '|' && line[1] == '|') { adblock_rule(c, line + 2); return; }
+    if (strstr(line, "://")) { url_pattern(c, line); return; }
+
+    /* Whitespace-separated tokens: "IP name..." (hosts) or "token ...". */
+    char *save = NULL;
+    char *tok = strtok_r(line, " \t", &save);
+    if (!tok) return;
+    char *next = strtok_r(NULL, " \t", &save);
+    if (next && next[0] != '#') {
+        mt_addr a;
+        char *slash = strchr(tok, '/');
+        if (!slash && mt_addr_parse(tok, &a) == MT_OK) {
+            for (char *t = next; t && t[0] != '#'; t = strtok_r(NULL, " \t", &save)) {
+                size_t tl = strlen(t);
+                /* A hosts file names hosts, not addresses. */
+                mt_addr b;
+                if (mt_addr_parse(t, &b) == MT_OK) { c->st.skipped++; continue; }
+                add_name(c, t, tl);
+            }
+            return;
+        }
+    }
+    /* A plain token, possibly with Adblock's anchor ("name^"). */
+    size_t tl = strcspn(tok, "^$");
+    if (tok[tl] == '$' || (tok[tl] == '^' && tok[tl + 1] && tok[tl + 1] != '$')) {
+        c->st.skipped++;
+        return;
+    }
+    add_name(c, tok, tl);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+int mt_intel_load_stream(mt_intel *in, FILE *f, const char *source, int weight,
+                         mt_intel_category cat)
+{
+    loadctx c = {in, weight, cat, NULL, {0, 0, 0, 0}};
+    /* Intern the source once; entries point at the interned copy. */
+    c.source = mt_intel_str(in, mt_intel_intern(in, source));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    while ((got = getline(&line, &cap, f)) >= 0) {
+        if (memchr(line, '\0', (size_t)got)) { c.st.skipped++; continue; } /* binary junk */
+        load_line(&c, line);
+    }
+    free(line);
+    in->last = c.st;
+    return ferror(f) ? MT_EIO : MT_OK;
+}
+
+int mt_intel_load_file(mt_intel *in, const char *path, int weight,
+                       mt_intel_category cat)
+{
+    if (!in || !path) return mt_error_set(MT_EINVAL, "intel: no file given");
+    if (cat < MT_CAT_POOL || cat > MT_CAT_ALLOW)
+        return mt_error_set(MT_EINVAL, "intel: bad category %d for %s", (int)cat, path);
+    if (weight < 1 || weight > 100)
+        return mt_error_set(MT_EINVAL, "intel: weight %d for %s out of range 1..100",
+                            weight, path);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return mt_error_set(MT_EIO, "intel: cannot read list '%s': %s", path, strerror(errno));
+    int rc = mt_intel_load_stream(in, f, base_name(path), weight, cat);
+    int err = errno;
+    fclose(f);
+    if (rc != MT_OK)
+        return mt_error_set(MT_EIO, "intel: read error in '%s': %s", path, strerror(err));
+    return MT_OK;
+}
+
+static int is_number(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return 0;
+    return 1;
+}
+
+int mt_intel_load_spec(mt_intel *in, const char *spec)
+{
+    if (!spec || !*spec) return mt_error_set(MT_EINVAL, "intel: empty --intel spec");
+    char *s = mt_xstrdup(spec);
+    long weight = 0;
+    int cat = MT_CAT_POOL, have_weight = 0;
+    /* Parse from the right so paths stay intact: FILE[:WEIGHT[:CATEGORY]].
+     * A spec that names an existing file as a whole is a plain path. */
+    FILE *probe = fopen(s, "r");
+    if (probe) {
+        fclose(probe);
+    } else {
+        char *colon = strrchr(s, ':');
+        if (colon && !strchr(colon + 1, '/')) {
+            char *field = colon + 1;
+            if (is_number(field)) {
+                weight = strtol(field, NULL, 10);
+                have_weight = 1;
+                *colon = '\0';
+            } else if (*field) {
+                cat = mt_intel_category_parse(field);
+                if (!cat) {
+                    int rc = mt_error_set(MT_EINVAL,
+                        "intel: unknown category '%s' in '%s' (use pool, "
+                        "browser-miner, miner-c2, crypto or allow)", field, spec);
+                    free(s);
+                    return rc;
+                }
+                *colon = '\0';
+                colon = strrchr(s, ':');
+                if (colon && (is_number(colon + 1) || colon[1] == '\0')) {
+                    if (colon[1]) {
+                        weight = strtol(colon + 1, NULL, 10);
+                        have_weight = 1;
+                    }
+                    *colon = '\0';
+                }
+            } else {
+                *colon = '\0'; /* "FILE:" */
+            }
+        }
+    }
+    if (have_weight && (weight < 1 || weight > 100)) {
+        free(s);
+        return mt_error_set(MT_EINVAL, "intel: weight must be 1..100 in '%s'", spec);
+    }
+    if (!have_weight) weight = mt_intel_default_weight((mt_intel_category)cat);
+    int rc = mt_intel_load_file(in, s, (int)weight, (mt_intel_category)cat);
+    free(s);
+    return rc;
+}

@@ -1,0 +1,175 @@
+/* Pipeline and stream inspection on synthetic TCP flows: JSON lines split
+ * across segments, several objects in one segment, retransmissions,
+ * mid-stream starts, sequence gaps, oversize lines, the flow cap with LRU
+ * eviction, and FLOW_END statistics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "capture/decode.h"
+#include "capture/pipeline.h"
+#include "minetrace/engine.h"
+
+typedef struct seen {
+    int n_json, n_end, n_evicted;
+    char json[32][256];
+    uint32_t dir_to_server[32];
+    mt_flow_stats last_end;
+} seen;
+
+static void observe(void *ctx, const mt_event *ev)
+{
+    seen *s = ctx;
+    if (ev->type == MT_EV_JSON_MSG && s->n_json < 32) {
+        size_t n = ev->u.json->len < 255 ? ev->u.json->len : 255;
+        memcpy(s->json[s->n_json], ev->u.json->text, n);
+        s->json[s->n_json][n] = 0;
+        s->dir_to_server[s->n_json] = ev->flags & MT_EVF_TO_SERVER;
+        s->n_json++;
+    }
+    if (ev->type == MT_EV_FLOW_END) {
+        s->n_end++;
+        s->last_end = *ev->u.flow;
+        if (ev->u.flow->evicted) s->n_evicted++;
+    }
+}
+
+/* Raw IPv4/TCP frame (linktype 101). */
+static size_t frame(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
+                    uint32_t seq, uint8_t flags, const char *payload, size_t pl)
+{
+    uint16_t total = (uint16_t)(40 + pl);
+    memset(b, 0, 40);
+    b[0] = 0x45; b[2] = (uint8_t)(total >> 8); b[3] = (uint8_t)total; b[8] = 64; b[9] = 6;
+    b[12] = (uint8_t)(src >> 24); b[13] = (uint8_t)(src >> 16); b[14] = (uint8_t)(src >> 8); b[15] = (uint8_t)src;
+    b[16] = (uint8_t)(dst >> 24); b[17] = (uint8_t)(dst >> 16); b[18] = (uint8_t)(dst >> 8); b[19] = (uint8_t)dst;
+    b[20] = (uint8_t)(sp >> 8); b[21] = (uint8_t)sp; b[22] = (uint8_t)(dp >> 8); b[23] = (uint8_t)dp;
+    b[24] = (uint8_t)(seq >> 24); b[25] = (uint8_t)(seq >> 16); b[26] = (uint8_t)(seq >> 8); b[27] = (uint8_t)seq;
+    b[32] = 0x50; b[33] = flags;
+    memcpy(b + 40, payload, pl);
+    return 40 + pl;
+}
+
+typedef struct rig {
+    mt_intel *intel;
+    mt_engine *eng;
+    mt_pipeline *pl;
+    seen s;
+    mt_time_us t;
+} rig;
+
+static void rig_init(rig *r, uint32_t max_flows)
+{
+    memset(r, 0, sizeof *r);
+    r->intel = mt_intel_new();
+    r->eng = mt_engine_new(r->intel, NULL);
+    mt_engine_set_observer(r->eng, observe, &r->s);
+    mt_pipeline_config c;
+    mt_pipeline_config_defaults(&c);
+    c.max_flows = max_flows;
+    r->pl = mt_pipeline_new(r->eng, &c);
+    r->t = 1500000000000000LL;
+}
+
+static void rig_free(rig *r)
+{
+    mt_pipeline_free(r->pl);
+    mt_engine_free(r->eng);
+    mt_intel_free(r->intel);
+}
+
+static void send(rig *r, int to_server, uint32_t seq, uint8_t flags, const char *p)
+{
+    uint8_t b[2048];
+    size_t n = to_server ? frame(b, 0x0a000001, 40000, 0x0a000002, 3333, seq, flags, p, strlen(p))
+                         : frame(b, 0x0a000002, 3333, 0x0a000001, 40000, seq, flags, p, strlen(p));
+    r->t += 1000;
+    mt_pipeline_packet(r->pl, 101, r->t, b, (uint32_t)n, (uint32_t)n);
+}
+
+static void test_split_lines_and_order(void **state)
+{
+    (void)state;
+    rig r;
+    rig_init(&r, 1024);
+    send(&r, 1, 999, 0x02, "");          /* SYN */
+    send(&r, 0, 4999, 0x12, "");         /* SYN-ACK */
+    const char *a = "{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"4abc\"}}\n{\"id\":2,";
+    const char *b = "\"method\":\"submit\"}\n";
+    send(&r, 1, 1000, 0x18, a);
+    send(&r, 1, 1000, 0x18, a);          /* retransmission: ignored */
+    send(&r, 1, 1000 + (uint32_t)strlen(a), 0x18, b);
+    send(&r, 0, 5000, 0x18, "{\"id\":1,\"result\":{\"job\":{}}}\n");
+    assert_int_equal(r.s.n_json, 3);
+    assert_string_equal(r.s.json[0], "{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"4abc\"}}");
+    assert_string_equal(r.s.json[1], "{\"id\":2,\"method\":\"submit\"}");
+    assert_true(r.s.dir_to_server[1]);
+    assert_false(r.s.dir_to_server[2]);
+    send(&r, 1, 1000 + (uint32_t)(strlen(a) + strlen(b)), 0x11, "");
+    send(&r, 0, 5000 + 29, 0x11, "");
+    assert_int_equal(r.s.n_end, 1);
+    assert_int_equal(r.s.last_end.app, MT_APP_JSON);
+    assert_true(r.s.last_end.saw_syn);
+    assert_int_equal(r.s.last_end.pkts_c2s, 5);
+    rig_free(&r);
+}
+
+static void test_midstream_and_gap(void **state)
+{
+    (void)state;
+    rig r;
+    rig_init(&r, 1024);
+    /* No SYN: starts inside a line; the tail before '\n' is skipped. */
+    send(&r, 1, 7000, 0x18, "8a\"}}\n{\"id\":\"10\",\"method\":\"submit\"}\n");
+    assert_int_equal(r.s.n_json, 1);
+    assert_string_equal(r.s.json[0], "{\"id\":\"10\",\"method\":\"submit\"}");
+    /* A gap (lost segment): resync at the next newline. */
+    send(&r, 1, 9000, 0x18, "e\":\"x\"}\n{\"id\":\"11\"}\n");
+    assert_int_equal(r.s.n_json, 2);
+    assert_string_equal(r.s.json[1], "{\"id\":\"11\"}");
+    /* Oversize garbage line does not stall the stream. */
+    char big[1500];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    big[0] = '{';
+    uint32_t seq = 9000 + 21;
+    for (int i = 0; i < 8; i++) { send(&r, 1, seq, 0x18, big); seq += sizeof big - 1; }
+    send(&r, 1, seq, 0x18, "\n{\"id\":\"12\"}\n");
+    assert_int_equal(r.s.json[r.s.n_json - 1][7], '1');
+    assert_string_equal(r.s.json[r.s.n_json - 1], "{\"id\":\"12\"}");
+    rig_free(&r);
+}
+
+static void test_flow_cap_evicts(void **state)
+{
+    (void)state;
+    rig r;
+    rig_init(&r, 16);
+    uint8_t b[256];
+    for (uint32_t i = 0; i < 100; i++) {
+        size_t n = frame(b, 0x0a000000 + i, 40000, 0x0a0000ff, 3333, 1, 0x18, "{}\n", 3);
+        r.t += 1000;
+        mt_pipeline_packet(r.pl, 101, r.t, b, (uint32_t)n, (uint32_t)n);
+    }
+    const mt_pipeline_stats *st = mt_pipeline_get_stats(r.pl);
+    assert_int_equal(st->flows_created, 100);
+    assert_int_equal(st->flows_evicted_lru, 84);
+    assert_true(st->max_flows_in_use <= 16);
+    mt_pipeline_finish(r.pl);
+    assert_int_equal(r.s.n_end, 100);
+    rig_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_split_lines_and_order),
+        cmocka_unit_test(test_midstream_and_gap),
+        cmocka_unit_test(test_flow_cap_evicts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
