@@ -140,10 +140,14 @@ static void udp_dns(mt_pipeline *pl, const mt_packet *pk)
 {
     mt_dns dns;
     pl->st.dns_msgs++;
-    if (mt_dns_parse(pk->payload, pk->payload_len, &dns) != MT_OK) {
+    int rc = mt_dns_parse(pk->payload, pk->payload_len, &dns);
+    /* A truncated message (first IP fragment, short snaplen) still has a
+     * usable question and the answers before the cut. */
+    if (rc != MT_OK && !(rc == MT_ETRUNC && dns.qname[0])) {
         pl->st.dns_errors++;
         return;
     }
+    if (rc != MT_OK) pl->st.dns_truncated++;
     int src_is_client = pk->dport == 53 || pk->dport == 5353 ? 1 : (pk->sport == 53 ? 0 : !dns.is_response);
     mt_event ev = {0};
     ev.type = MT_EV_DNS;
@@ -298,7 +302,7 @@ void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)
             "truncated %llu, malformed %llu, unsupported link %llu\n"
             "flows %llu created, %llu ended (%llu idle-expired, %llu evicted at the cap of %u; peak %u)\n"
             "tcp gaps %llu, retransmitted bytes %llu, buffer overflows %llu, buffer pool exhausted %llu\n"
-            "messages: dns %llu (%llu malformed), tls hello %llu, http %llu, json %llu, websocket %llu, smb %llu\n",
+            "messages: dns %llu (%llu malformed, %llu truncated), tls hello %llu, http %llu, json %llu, websocket %llu, smb %llu\n",
             (unsigned long long)s->packets, (unsigned long long)s->bytes,
             (unsigned long long)s->decoded, (unsigned long long)s->not_ip,
             (unsigned long long)s->fragments, (unsigned long long)s->truncated,
@@ -309,6 +313,7 @@ void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)
             (unsigned long long)s->tcp_gaps, (unsigned long long)s->tcp_retrans_bytes,
             (unsigned long long)s->buffer_overflows, (unsigned long long)s->blocks_exhausted,
             (unsigned long long)s->dns_msgs, (unsigned long long)s->dns_errors,
+            (unsigned long long)s->dns_truncated,
             (unsigned long long)s->tls_hellos, (unsigned long long)s->http_requests,
             (unsigned long long)s->json_msgs, (unsigned long long)s->ws_msgs,
             (unsigned long long)s->smb_events);

@@ -22,7 +22,7 @@ typedef struct mt_pipeline_stats {
     uint64_t decoded, not_ip, fragments, truncated, malformed, unsupported_link;
     uint64_t flows_created, flows_ended, flows_idle_expired, flows_evicted_lru;
     uint64_t tcp_gaps, tcp_retrans_bytes, blocks_exhausted, buffer_overflows;
-    uint64_t dns_msgs, dns_errors, tls_hellos, http_requests, json_msgs, ws_msgs, smb_events;
+    uint64_t dns_msgs, dns_errors, dns_truncated, tls_hellos, http_requests, json_msgs, ws_msgs, smb_events;
     uint32_t max_flows_in_use;
 } mt_pipeline_stats;
 

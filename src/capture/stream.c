@@ -291,7 +291,8 @@ static size_t process(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
             if (m < len + 2) return off;
             mt_dns dns;
             pl->st.dns_msgs++;
-            if (mt_dns_parse(q + 2, len, &dns) == MT_OK) {
+            int rc = mt_dns_parse(q + 2, len, &dns);
+            if (rc == MT_OK || (rc == MT_ETRUNC && dns.qname[0])) {
                 mt_event ev = {0};
                 ev.type = MT_EV_DNS;
                 ev.u.dns = &dns;
