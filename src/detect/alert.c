@@ -11,6 +11,7 @@
  * Confidence follows the alert's severity (1 = high). */
 #include "detect/alert.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +31,18 @@ static const char *const mining_phrases[] = {
 
 int mt_alert_is_mining(const mt_alert *a)
 {
-    for (size_t i = 0; i < sizeof mining_phrases / sizeof mining_phrases[0]; i++) {
-        if (strcasestr(a->signature, mining_phrases[i]) ||
-            strcasestr(a->category, mining_phrases[i]))
-            return 1;
-    }
+    /* One lower-cased copy, then plain strstr (much faster than strcasestr
+     * per phrase; this runs for every alert of a busy sensor). */
+    char low[sizeof a->signature + sizeof a->category + 2];
+    size_t n = 0;
+    for (const char *p = a->signature; *p && n < sizeof a->signature; p++)
+        low[n++] = (char)tolower((unsigned char)*p);
+    low[n++] = '\n';
+    for (const char *p = a->category; *p && n < sizeof low - 1; p++)
+        low[n++] = (char)tolower((unsigned char)*p);
+    low[n] = '\0';
+    for (size_t i = 0; i < sizeof mining_phrases / sizeof mining_phrases[0]; i++)
+        if (strstr(low, mining_phrases[i])) return 1;
     return 0;
 }
 

@@ -15,6 +15,7 @@
  * Note: EVE flow byte counts include IP/transport headers (Zeek's conn.log
  * counts payload), so flow-size heuristics see slightly larger numbers. */
 #include "ingest/eve.h"
+#include "ingest/timeparse.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -83,7 +84,7 @@ static int base_event(mt_event *ev, mt_event_type type, json_t *obj)
     ev->type = type;
     ev->source = MT_SRC_EVE;
     const char *ts = jstr(obj, "timestamp");
-    if (!ts || mt_time_parse(ts, &ev->ts) != MT_OK)
+    if (!ts || ingest_time_parse(ts, &ev->ts) != MT_OK)
         return mt_error_set(MT_EINVAL, "bad or missing timestamp");
     ev->flow_id = juint(obj, "flow_id");
     ev->ipproto = proto_num(jstr(obj, "proto"));
@@ -311,8 +312,8 @@ static int eve_flow(json_t *obj, const mt_ingest_out *out)
     fs.bytes_s2c = juint(f, "bytes_toclient");
     const char *s;
     fs.first_ts = fs.last_ts = ev.ts;
-    if ((s = jstr(f, "start"))) mt_time_parse(s, &fs.first_ts);
-    if ((s = jstr(f, "end"))) mt_time_parse(s, &fs.last_ts);
+    if ((s = jstr(f, "start"))) ingest_time_parse(s, &fs.first_ts);
+    if ((s = jstr(f, "end"))) ingest_time_parse(s, &fs.last_ts);
     fs.app = app_num(jstr(obj, "app_proto"));
     s = jstr(f, "reason");
     fs.evicted = s && strcmp(s, "timeout") != 0 && strcmp(s, "shutdown") != 0;

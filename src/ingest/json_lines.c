@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ingest/eve.h"
+#include "ingest/timeparse.h"
 #include "ingest/ingest.h"
 #include "ingest/zeek.h"
 
@@ -62,7 +63,7 @@ static int jsonl_finding(json_t *obj, json_t *m, const mt_ingest_out *out)
     mt_finding f;
     mt_finding_init(&f);
     const char *ts = jstr(obj, "timestamp");
-    if (!ts || mt_time_parse(ts, &f.ts) != MT_OK)
+    if (!ts || ingest_time_parse(ts, &f.ts) != MT_OK)
         return mt_error_set(MT_EINVAL, "finding without a valid timestamp");
     json_t *fid = json_object_get(obj, "flow_id");
     if (json_is_integer(fid)) f.flow_id = (uint64_t)json_integer_value(fid);

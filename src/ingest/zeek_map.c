@@ -4,6 +4,7 @@
  * MT_EV_ALERT. id.orig_h/id.resp_h are client/server; the flow id is a hash
  * of the connection uid, so every log line of one connection shares it. */
 #include "ingest/zeek.h"
+#include "ingest/timeparse.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -129,7 +130,7 @@ static int base_event(mt_event *ev, mt_event_type type, const zeek_rec *r)
     memset(ev, 0, sizeof *ev);
     ev->type = type;
     ev->source = MT_SRC_ZEEK;
-    if (!r->v[ZF_TS] || mt_time_parse(r->v[ZF_TS], &ev->ts) != MT_OK)
+    if (!r->v[ZF_TS] || ingest_time_parse(r->v[ZF_TS], &ev->ts) != MT_OK)
         return mt_error_set(MT_EINVAL, "bad or missing ts");
     ev->flow_id = uid_flow_id(r->v[ZF_UID]);
     ev->ipproto = parse_proto(r->v[ZF_PROTO]);

@@ -23,7 +23,8 @@ void mt_finding_to_json(const mt_finding *f, mt_buf *b)
     if (mt_addr_to_str(&f->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
     mt_buf_putc(b, '{');
     mt_json_kv_str(b, 0, "timestamp", ts);
-    mt_buf_printf(b, ",\"flow_id\":%llu", (unsigned long long)f->flow_id);
+    mt_buf_puts(b, ",\"flow_id\":");
+    mt_buf_put_int(b, (long long)f->flow_id);
     mt_json_kv_str(b, 1, "src_ip", src);
     mt_json_kv_int(b, 1, "src_port", f->src_port);
     mt_json_kv_str(b, 1, "dest_ip", dst);

@@ -83,28 +83,37 @@ size_t mt_utf8_seq_len(const unsigned char *s, size_t n)
     return len;
 }
 
+/* Bytes that need no escaping in a JSON string (printable ASCII but '"'
+ * and '\\'); runs of them are copied in one go. */
+static inline int json_plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+
 void mt_json_strn(mt_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
-    mt_buf_putc(b, '"');
+    reserve(b, n + 2);
+    b->p[b->len++] = '"';
     for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && json_plain(u[j])) j++;
+        if (j > i) {
+            mt_buf_put(b, u + i, j - i);
+            i = j;
+            if (i == n) break;
+        }
         unsigned char c = u[i];
         if (c == '"' || c == '\\') {
-            mt_buf_putc(b, '\\');
-            mt_buf_putc(b, (char)c);
+            char e[2] = {'\\', (char)c};
+            mt_buf_put(b, e, 2);
             i++;
         } else if (c < 0x20 || c == 0x7f) {
             char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             mt_buf_put(b, e, 6);
             i++;
-        } else if (c < 0x80) {
-            mt_buf_putc(b, (char)c);
-            i++;
         } else {
             size_t l = mt_utf8_seq_len(u + i, n - i);
             if (l == 0) {
-                mt_buf_puts(b, "\\ufffd");
+                mt_buf_put(b, "\\ufffd", 6);
                 i++;
             } else {
                 mt_buf_put(b, u + i, l);
@@ -125,11 +134,25 @@ void mt_json_kv_str(mt_buf *b, int comma, const char *key, const char *val)
     mt_json_str(b, val ? val : "");
 }
 
+void mt_buf_put_int(mt_buf *b, long long v)
+{
+    char tmp[24];
+    int i = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) tmp[--i] = '-';
+    mt_buf_put(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
 void mt_json_kv_int(mt_buf *b, int comma, const char *key, long long val)
 {
     if (comma) mt_buf_putc(b, ',');
     mt_json_str(b, key);
-    mt_buf_printf(b, ":%lld", val);
+    mt_buf_putc(b, ':');
+    mt_buf_put_int(b, val);
 }
 
 void mt_html_str(mt_buf *b, const char *s)

@@ -22,6 +22,8 @@ void mt_buf_puts(mt_buf *b, const char *s);
 void mt_buf_putc(mt_buf *b, char c);
 void mt_buf_printf(mt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *mt_buf_cstr(mt_buf *b); /* NUL-terminated view */
+/* Decimal integer without printf. */
+void mt_buf_put_int(mt_buf *b, long long v);
 
 /* JSON string literal with quotes: "..." */
 void mt_json_str(mt_buf *b, const char *s);

@@ -2,22 +2,50 @@
 #include "minetrace/common.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+static void put_digits(char *p, unsigned v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 int mt_time_format(mt_time_us t, char *buf, size_t cap)
 {
     int64_t secs = t >= 0 ? t / 1000000 : (t - 999999) / 1000000;
     int64_t us = t - secs * 1000000;
+    /* Findings come in bursts within the same second: reuse the calendar
+     * part (gmtime_r + formatting is most of the cost). */
+    static int64_t cached_secs = INT64_MIN;
+    static char cached[32];
+    if (cap >= 32 && secs == cached_secs) {
+        memcpy(buf, cached, 20);
+        put_digits(buf + 20, (unsigned)us, 6);
+        memcpy(buf + 26, "+0000", 6);
+        return MT_OK;
+    }
     time_t tt = (time_t)secs;
     struct tm tm;
-    if (!gmtime_r(&tt, &tm)) return MT_EINVAL;
-    int n = snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06lld+0000",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec, (long long)us);
-    return (n > 0 && (size_t)n < cap) ? MT_OK : MT_EINVAL;
+    if (!gmtime_r(&tt, &tm) || cap < 32 || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0)
+        return MT_EINVAL;
+    char *p = buf;
+    put_digits(p, (unsigned)(tm.tm_year + 1900), 4); p[4] = '-';
+    put_digits(p + 5, (unsigned)(tm.tm_mon + 1), 2); p[7] = '-';
+    put_digits(p + 8, (unsigned)tm.tm_mday, 2); p[10] = 'T';
+    put_digits(p + 11, (unsigned)tm.tm_hour, 2); p[13] = ':';
+    put_digits(p + 14, (unsigned)tm.tm_min, 2); p[16] = ':';
+    put_digits(p + 17, (unsigned)tm.tm_sec, 2); p[19] = '.';
+    put_digits(p + 20, (unsigned)us, 6);
+    memcpy(p + 26, "+0000", 6);
+    cached_secs = secs;
+    memcpy(cached, buf, 32);
+    return MT_OK;
 }
 
 /* Days since 1970-01-01 for a proleptic Gregorian date (no timegm needed). */
