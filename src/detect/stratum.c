@@ -176,8 +176,8 @@ static const char *protocol_of(const sess *s)
     return mt_stratum_dialect_str((mt_stratum_dialect)s->dialect);
 }
 
-/* Family by agent when the dialect does not say (our own short table;
- * facts: miner program names and the coins they mine). */
+/* Family by agent when the dialect does not say and no intel is loaded
+ * (our own short table; facts: miner program names and their coins). */
 static const char *family_by_agent(const char *agent)
 {
     static const struct { const char *prefix, *family; } t[] = {
@@ -192,8 +192,28 @@ static const char *family_by_agent(const char *agent)
     return NULL;
 }
 
-static const char *family_of(const sess *s)
+/* 1 when the intel knows the agent; *fam may still be NULL. */
+static int intel_agent_family(mt_engine *e, const char *agent, const char **fam)
 {
+    const mt_intel *in = mt_engine_intel(e);
+    const char *name = NULL;
+    *fam = NULL;
+    return agent[0] && in && mt_intel_match_agent(in, agent, &name, fam);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static const char *family_of(mt_engine *e, const sess *s)
+{
+    const char *ifam = NULL;
+    int known = intel_agent_family(e, s->agent, &ifam);
+    /* A named malware family from the agent (e.g. "Lemon-Duck-") beats
+     * the coin family the dialect implies. */
+    if (known && ifam && !ends_with(ifam, "-miner")) return ifam;
     switch (s->dialect) {
     case MT_SD_XMRIG: return "monero-miner";
     case MT_SD_ETH_PROXY: case MT_SD_ETHSTRATUM: case MT_SD_ETHSTRATUM2:
@@ -209,6 +229,7 @@ static const char *family_of(const sess *s)
     default: break;
     }
     if (s->eth_methods) return "ethereum-miner";
+    if (known && ifam) return ifam;
     return s->agent[0] ? family_by_agent(s->agent) : NULL;
 }
 
@@ -276,7 +297,7 @@ static void finish(mt_engine *e, state *st, sess *s)
                      (unsigned)f.dst_port);
         }
     }
-    const char *fam = family_of(s);
+    const char *fam = family_of(e, s);
     if (fam) mt_strlcpy(f.family, fam, sizeof f.family);
 
     /* Evidence: what was seen, in one line. */

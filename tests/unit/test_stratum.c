@@ -633,6 +633,28 @@ static void test_detector_pool_and_family(void **st)
     mt_engine_free(e);
 }
 
+static void test_detector_intel_agent_family(void **st)
+{
+    (void)st;
+    mt_intel *in = mt_intel_new();
+    assert_int_equal(mt_intel_load_builtin(in), MT_OK);
+    mt_engine *e = mt_engine_new(in, NULL);
+    mt_sink *sk = calloc(1, sizeof *sk);
+    sk->name = "capture";
+    sk->emit = cap_emit;
+    sk->close = cap_close;
+    mt_engine_add_sink(e, sk);
+    n_caught = 0;
+    fake_flow fl = mkflow(21, "10.9.0.5", 50000, "10.9.0.1", 3333);
+    send_json(e, &fl, 1, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{\"login\":\"4abc\",\"pass\":\"x\",\"agent\":\"Lemon-Duck-Win-7.1\"}}", 0, 1);
+    send_json(e, &fl, 0, XMRSTAK_REPLY, 0, 2);
+    mt_engine_flush(e);
+    assert_int_equal(n_caught, 1);
+    assert_string_equal(caught[0].family, "lemonduck"); /* named family beats monero-miner */
+    mt_engine_free(e);
+    mt_intel_free(in);
+}
+
 static void test_detector_many_flows_bounded(void **st)
 {
     (void)st;
@@ -893,6 +915,7 @@ int main(void)
         cmocka_unit_test(test_detector_negative_jsonrpc),
         cmocka_unit_test(test_detector_midstream_submit_and_swap),
         cmocka_unit_test(test_detector_pool_and_family),
+        cmocka_unit_test(test_detector_intel_agent_family),
         cmocka_unit_test(test_detector_many_flows_bounded),
         cmocka_unit_test(test_corpus_replay),
     };
