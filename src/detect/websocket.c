@@ -1,9 +1,221 @@
-/* Detector 'websocket': not written yet; the owner of this file replaces it. */
+/* Detector 'websocket': browser-miner protocols inside WebSocket text
+ * messages (already unmasked by the stream layer).
+ *
+ * Recognised message shapes (parsed with the bounded JSON reader):
+ *   Coinhive model (also deepMiner, CryptoLoot and other clones):
+ *     {"type":"auth","params":{"site_key":K,..}}            C->S  90, wallet K
+ *     {"type":"submit","params":{"job_id","nonce","result"}} C->S  85
+ *     {"type":"job","params":{"blob","job_id"|"target"}}     S->C  85
+ *     {"type":"authed","params":{"token"|"hashes"}}          S->C  80
+ *     {"type":"hash_accepted","params":{"hashes"}}           S->C  85
+ *   webminerpool:
+ *     {"identifier":"handshake","pool","login",..}    90, wallet login, pool
+ *     {"identifier":"job","blob",..} / "solved" / "hashsolved"           85
+ *   Stratum tunnelled in WebSocket (deepMiner-style proxies, xmrig-proxy
+ *   behind a WS bridge): "method" login / submit / job / keepalived /
+ *   getjob / mining.* / eth_submitLogin with the usual params       85
+ * Each flow reports at most twice: once for the first mining message and
+ * once more when a message names a wallet / site key not yet reported.
+ * Per-flow memory is dropped at MT_EV_FLOW_END. */
 #include "detect/detectors.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "detect/flowmark.h"
+#include "proto/json.h"
+
+#define FLOW_SLOTS (1u << 14)
+enum { R_WORK = 1u << 0, R_WALLET = 1u << 1 };
+
+typedef struct ws_hit {
+    const char *protocol;
+    const char *what;      /* message name for the evidence */
+    int confidence;
+    char wallet[256];
+    char pool[256];
+    char agent[256];
+} ws_hit;
+
+static int has(const mt_jv *o, const char *k)
+{
+    mt_jv v;
+    return mt_jv_get(o, k, &v);
+}
+
+static void copy_str(const mt_jv *o, const char *k, char *dst, size_t cap)
+{
+    mt_jv v;
+    if (mt_jv_get(o, k, &v) && v.type == MT_JV_STRING) mt_jv_strcpy(&v, dst, cap);
+}
+
+static int coinhive(const mt_jv *root, ws_hit *h)
+{
+    mt_jv type, params;
+    if (!mt_jv_get(root, "type", &type) || type.type != MT_JV_STRING) return 0;
+    if (!mt_jv_get(root, "params", &params) || params.type != MT_JV_OBJECT) return 0;
+    h->protocol = "coinhive-ws";
+    if (mt_jv_streq(&type, "auth") && has(&params, "site_key")) {
+        h->what = "auth";
+        h->confidence = 90;
+        copy_str(&params, "site_key", h->wallet, sizeof h->wallet);
+        return 1;
+    }
+    if (mt_jv_streq(&type, "submit") && has(&params, "job_id") &&
+        (has(&params, "nonce") || has(&params, "result"))) {
+        h->what = "submit";
+        h->confidence = 85;
+        return 1;
+    }
+    if (mt_jv_streq(&type, "job") && has(&params, "blob") &&
+        (has(&params, "job_id") || has(&params, "target"))) {
+        h->what = "job";
+        h->confidence = 85;
+        return 1;
+    }
+    if (mt_jv_streq(&type, "authed") && (has(&params, "token") || has(&params, "hashes"))) {
+        h->what = "authed";
+        h->confidence = 80;
+        return 1;
+    }
+    if (mt_jv_streq(&type, "hash_accepted") && has(&params, "hashes")) {
+        h->what = "hash_accepted";
+        h->confidence = 85;
+        return 1;
+    }
+    return 0;
+}
+
+static int webminerpool(const mt_jv *root, ws_hit *h)
+{
+    mt_jv id;
+    if (!mt_jv_get(root, "identifier", &id) || id.type != MT_JV_STRING) return 0;
+    h->protocol = "webminerpool-ws";
+    if (mt_jv_streq(&id, "handshake") && (has(root, "login") || has(root, "pool"))) {
+        h->what = "handshake";
+        h->confidence = 90;
+        copy_str(root, "login", h->wallet, sizeof h->wallet);
+        copy_str(root, "pool", h->pool, sizeof h->pool);
+        return 1;
+    }
+    if (mt_jv_streq(&id, "job") && has(root, "blob")) {
+        h->what = "job";
+        h->confidence = 85;
+        return 1;
+    }
+    if (mt_jv_streq(&id, "solved") && has(root, "job_id") && has(root, "nonce")) {
+        h->what = "solved";
+        h->confidence = 85;
+        return 1;
+    }
+    if (mt_jv_streq(&id, "hashsolved")) {
+        h->what = "hashsolved";
+        h->confidence = 80;
+        return 1;
+    }
+    return 0;
+}
+
+static int stratum(const mt_jv *root, ws_hit *h)
+{
+    mt_jv m, params;
+    if (!mt_jv_get(root, "method", &m) || m.type != MT_JV_STRING) return 0;
+    int hp = mt_jv_get(root, "params", &params);
+    h->protocol = "stratum-ws";
+    h->confidence = 85;
+    if (mt_jv_streq(&m, "login") && hp && params.type == MT_JV_OBJECT && has(&params, "login")) {
+        h->what = "login";
+        copy_str(&params, "login", h->wallet, sizeof h->wallet);
+        copy_str(&params, "agent", h->agent, sizeof h->agent);
+        return 1;
+    }
+    if ((mt_jv_streq(&m, "submit") || mt_jv_streq(&m, "keepalived")) && hp &&
+        params.type == MT_JV_OBJECT && has(&params, "id")) {
+        h->what = "submit";
+        return 1;
+    }
+    if (mt_jv_streq(&m, "job") && hp && params.type == MT_JV_OBJECT && has(&params, "blob")) {
+        h->what = "job";
+        return 1;
+    }
+    static const char *const m_arr[] = {"mining.subscribe", "mining.authorize", "mining.submit",
+                                        "mining.notify", "mining.set_difficulty",
+                                        "eth_submitLogin", "eth_getWork", "eth_submitWork"};
+    for (size_t i = 0; i < sizeof m_arr / sizeof m_arr[0]; i++) {
+        if (mt_jv_streq(&m, m_arr[i]) && hp && params.type == MT_JV_ARRAY) {
+            h->what = m_arr[i];
+            if (!strcmp(m_arr[i], "mining.authorize") || !strcmp(m_arr[i], "eth_submitLogin")) {
+                mt_jv p0;
+                if (mt_jv_at(&params, 0, &p0) && p0.type == MT_JV_STRING)
+                    mt_jv_strcpy(&p0, h->wallet, sizeof h->wallet);
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int init(mt_engine *e, void **state)
+{
+    (void)e;
+    *state = mt_flowmark_new(FLOW_SLOTS);
+    return MT_OK;
+}
+
+static void free_state(void *state) { mt_flowmark_free(state); }
 
 static void on_event(mt_engine *e, void *state, const mt_event *ev)
 {
-    (void)e; (void)state; (void)ev;
+    mt_flowmark *fm = state;
+    if (ev->type == MT_EV_FLOW_END) {
+        mt_flowmark_drop(fm, ev);
+        return;
+    }
+    if (ev->type != MT_EV_WS_MSG || !ev->u.ws || !ev->u.ws->text) return;
+    const mt_ws_msg *w = ev->u.ws;
+    /* skip leading whitespace; only objects are of interest */
+    size_t off = 0;
+    while (off < w->len && (w->text[off] == ' ' || w->text[off] == '\n' ||
+                            w->text[off] == '\r' || w->text[off] == '\t')) off++;
+    if (off >= w->len || w->text[off] != '{') return;
+    mt_jv root;
+    if (mt_jv_parse(w->text + off, w->len - off, &root, NULL) != MT_OK || root.type != MT_JV_OBJECT)
+        return;
+    ws_hit h;
+    memset(&h, 0, sizeof h);
+    if (!coinhive(&root, &h) && !webminerpool(&root, &h) && !stratum(&root, &h)) return;
+
+    uint32_t bits = R_WORK | (h.wallet[0] ? R_WALLET : 0);
+    uint32_t done = mt_flowmark_get(fm, ev);
+    if (!(bits & ~done)) return;
+    mt_flowmark_set(fm, ev, bits);
+
+    mt_finding f;
+    mt_finding_from_event(&f, ev, MT_KIND_WEBSOCKET);
+    mt_strlcpy(f.protocol, h.protocol, sizeof f.protocol);
+    mt_strlcpy(f.wallet, h.wallet, sizeof f.wallet);
+    mt_strlcpy(f.agent, h.agent, sizeof f.agent);
+    if (h.pool[0]) {
+        mt_strlcpy(f.pool, h.pool, sizeof f.pool);
+    } else if (w->host[0]) {
+        const char *c = strrchr(w->host, ':');
+        size_t n = (c && w->host[0] != '[' && !strchr(w->host, ']')) ? (size_t)(c - w->host)
+                                                                     : strlen(w->host);
+        mt_memlcpy(f.pool, sizeof f.pool, w->host, n);
+    } else {
+        mt_addr_to_str(&ev->srv, f.pool, sizeof f.pool);
+    }
+    const char *aname = NULL, *afam = NULL;
+    if (h.agent[0] && mt_intel_match_agent(mt_engine_intel(e), h.agent, &aname, &afam) && afam)
+        mt_strlcpy(f.family, afam, sizeof f.family);
+    else
+        mt_strlcpy(f.family, "browser-miner", sizeof f.family);
+    f.confidence = h.confidence;
+    snprintf(f.evidence, sizeof f.evidence, "WebSocket %s message \"%s\" %s %.100s%.100s%s%.60s",
+             h.protocol, h.what, (ev->flags & MT_EVF_TO_SERVER) ? "to" : "from",
+             w->host[0] ? w->host : f.pool, w->uri, h.wallet[0] ? ", key/wallet " : "",
+             h.wallet);
+    mt_engine_emit(e, &f);
 }
 
-const mt_detector mt_detector_websocket = {"websocket", NULL, on_event, NULL, NULL};
+const mt_detector mt_detector_websocket = {"websocket", init, on_event, NULL, free_state};

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "proto/http.h"
+#include "unit/capture_engine.h"
 #include "unit/pcap_payload.h"
 
 typedef struct grab {
@@ -284,6 +285,162 @@ static void test_mutations(void **st)
     }
 }
 
+
+/* ---- detector ----------------------------------------------------------- */
+static int req_event(mt_event *ev, mt_http_request *r, uint64_t flow, const char *srv,
+                     uint16_t port, const char *text)
+{
+    size_t hl = 0, n = strlen(text);
+    int rc = mt_http_parse_request((const uint8_t *)text, n, r, &hl);
+    if (rc != MT_OK) return rc;
+    if (hl < n) {
+        r->body = (const uint8_t *)text + hl;
+        r->body_len = n - hl;
+    }
+    ce_event(ev, MT_EV_HTTP_REQUEST, flow, "10.1.1.2", 40000, srv, port);
+    ev->u.http = r;
+    return MT_OK;
+}
+
+static void test_detector_real_cgminer(void **st)
+{
+    (void)st;
+    if (!getenv("MT_CORPUS")) skip();
+    grab g;
+    assert_int_equal(load_frame(NESFIT "cgminer.g0.pcapng", 1361, &g), 0);
+    g.buf[g.len] = 0;
+    ce *c = ce_new();
+    mt_event ev;
+    mt_http_request r;
+    assert_int_equal(req_event(&ev, &r, 7, "138.201.31.12", 3335, (const char *)g.buf), MT_OK);
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    const mt_finding *f = &c->f[0];
+    assert_int_equal(f->kind, MT_KIND_HTTP);
+    assert_string_equal(f->protocol, "getblocktemplate");
+    assert_string_equal(f->agent, "cgminer 3.7.2");
+    assert_string_equal(f->pool, "138.201.31.12");
+    assert_string_equal(f->family, "bitcoin-miner");
+    assert_true(f->confidence >= 90);
+    assert_non_null(strstr(f->evidence, "X-Mining-Extensions"));
+    assert_non_null(strstr(f->evidence, "getblocktemplate"));
+    /* same flow again: nothing new */
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    /* flow ends; a new flow with the same indicators to the same server is
+     * the same finding (cgminer opens one connection per request) */
+    mt_event end;
+    ce_event(&end, MT_EV_FLOW_END, 7, "10.1.1.2", 40000, "138.201.31.12", 3335);
+    mt_flow_stats fs;
+    memset(&fs, 0, sizeof fs);
+    end.u.flow = &fs;
+    mt_engine_event(c->e, &end);
+    ev.flow_id = 8;
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    ce_free(c);
+}
+
+static void test_detector_real_getwork(void **st)
+{
+    (void)st;
+    if (!getenv("MT_CORPUS")) skip();
+    grab g;
+    assert_int_equal(load_frame(NESFIT "pool.eth.pp.ua.pcapng", 7, &g), 0);
+    g.buf[g.len] = 0;
+    ce *c = ce_new();
+    mt_event ev;
+    mt_http_request r;
+    assert_int_equal(req_event(&ev, &r, 1, "176.9.0.1", 80, (const char *)g.buf), MT_OK);
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    assert_string_equal(c->f[0].protocol, "getwork");
+    assert_string_equal(c->f[0].pool, "pool.eth.pp.ua");
+    assert_string_equal(c->f[0].wallet, "0x4b999ba68e017854ffb6b494bc2ddb9ef02bd745");
+    assert_string_equal(c->f[0].family, "ethereum-miner");
+    ce_free(c);
+}
+
+static void test_detector_agents_paths_hosts(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    mt_event ev;
+    mt_http_request r;
+    uint64_t flow = 100;
+    static const struct { const char *req; const char *expect_in_evidence; } pos[] = {
+        {"GET /x HTTP/1.1\r\nUser-Agent: XMRig/6.21.0 (Linux x86_64) libuv/1.44.2 gcc/12.2.0\r\n\r\n", "XMRig/6.21.0"},
+        {"GET /ps HTTP/1.1\r\nUser-Agent: Lemon-Duck-AB-CD\r\nHost: t.example\r\n\r\n", "Lemon-Duck"},
+        {"GET /lib/coinhive.min.js HTTP/1.1\r\nHost: www.victim.example\r\n\r\n", "/coinhive.min.js"},
+        {"GET /lib/CryptoNight.wasm HTTP/1.1\r\nHost: static.example\r\n\r\n", "/cryptonight.wasm"},
+        {"GET /deepMiner.js HTTP/1.1\r\nHost: a.example\r\n\r\n", "/deepminer.js"},
+        {"GET /webmr.js HTTP/1.1\r\nHost: a.example\r\n\r\n", "/webmr.js"},
+        {"GET /lib/crypta.js HTTP/1.1\r\nHost: a.example\r\n\r\n", "/crypta.js"},
+        {"GET /page?proxy=wss://relay.example:8181/?pool=x HTTP/1.1\r\nHost: a.example\r\n\r\n", "?proxy=wss://"},
+        {"GET / HTTP/1.1\r\nHost: coinhive.com\r\n\r\n", "Host coinhive.com"},
+        {"POST / HTTP/1.1\r\nX-Stratum: 1\r\nHost: a.example\r\n\r\n", "X-Stratum"},
+        {"POST / HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 59\r\n\r\n"
+         "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"eth_getWork\",\"params\":[]}", "eth_getWork"},
+        {"POST / HTTP/1.1\r\nContent-Length: 300\r\n\r\n{\"id\": 0, \"method\" : \"getwork\", \"params\": [", "getwork"},
+    };
+    for (size_t i = 0; i < sizeof pos / sizeof pos[0]; i++) {
+        size_t before = c->n;
+        assert_int_equal(req_event(&ev, &r, flow++, "192.0.2.50", 80, pos[i].req), MT_OK);
+        mt_engine_event(c->e, &ev);
+        if (c->n != before + 1) fail_msg("no finding for request %zu", i);
+        const mt_finding *f = &c->f[c->n - 1];
+        assert_int_equal(f->kind, MT_KIND_HTTP);
+        if (!strstr(f->evidence, pos[i].expect_in_evidence))
+            fail_msg("request %zu: evidence '%s' lacks '%s'", i, f->evidence, pos[i].expect_in_evidence);
+    }
+    /* negatives: browsers, generic names alone, ordinary JSON-RPC, ntp */
+    static const char *const neg[] = {
+        "GET / HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/115.0\r\n\r\n",
+        "GET /static/miner.js HTTP/1.1\r\nHost: www.example.com\r\n\r\n", /* generic name alone */
+        "GET /hash.wasm HTTP/1.1\r\nHost: www.example.com\r\n\r\n",
+        "GET /wproxy HTTP/1.1\r\nHost: www.example.com\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: node:8545\r\nContent-Length: 64\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"eth_blockNumber\",\"params\":[],\"id\":1}",
+        "GET /pool.ntp.org HTTP/1.1\r\nHost: pool.ntp.org\r\n\r\n",
+        "GET /mining/news HTTP/1.1\r\nHost: www.mining.com\r\n\r\n",
+    };
+    size_t before = c->n;
+    for (size_t i = 0; i < sizeof neg / sizeof neg[0]; i++) {
+        assert_int_equal(req_event(&ev, &r, flow++, "192.0.2.60", 80, neg[i]), MT_OK);
+        mt_engine_event(c->e, &ev);
+        if (c->n != before) fail_msg("false positive on negative %zu: %s", i, c->f[c->n - 1].evidence);
+    }
+    /* a generic path counts together with a miner agent */
+    assert_int_equal(req_event(&ev, &r, flow++, "192.0.2.61", 80,
+                               "GET /miner.js HTTP/1.1\r\nUser-Agent: xmrig/6.0\r\n\r\n"), MT_OK);
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, before + 1);
+    assert_non_null(strstr(c->f[c->n - 1].evidence, "/miner.js"));
+    ce_free(c);
+}
+
+/* One finding per flow per indicator type: a later request on the same flow
+ * that adds a new indicator gives one more finding, repeats give none. */
+static void test_detector_per_flow_types(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    mt_event ev;
+    mt_http_request r;
+    assert_int_equal(req_event(&ev, &r, 9, "192.0.2.70", 8332, "POST / HTTP/1.1\r\nUser-Agent: bfgminer/5.2.0\r\n\r\n"), MT_OK);
+    mt_engine_event(c->e, &ev);
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    assert_int_equal(req_event(&ev, &r, 9, "192.0.2.70", 8332,
+                               "POST / HTTP/1.1\r\nUser-Agent: bfgminer/5.2.0\r\nContent-Length: 40\r\n\r\n"
+                               "{\"method\":\"getblocktemplate\",\"id\":1}"), MT_OK);
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 2);
+    assert_string_equal(c->f[1].protocol, "getblocktemplate");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 2);
+    ce_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +453,10 @@ int main(void)
         cmocka_unit_test(test_head_too_long),
         cmocka_unit_test(test_not_http_and_junk),
         cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_detector_real_cgminer),
+        cmocka_unit_test(test_detector_real_getwork),
+        cmocka_unit_test(test_detector_agents_paths_hosts),
+        cmocka_unit_test(test_detector_per_flow_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "detect/dnstie.h"
 #include "proto/tls.h"
+#include "unit/capture_engine.h"
 #include "unit/pcap_payload.h"
 #include "util/md5.h"
 
@@ -308,6 +310,115 @@ static void test_malformed_everywhere(void **st)
     free(b);
 }
 
+
+/* ---- detector ----------------------------------------------------------- */
+static void hello_event(mt_event *ev, mt_tls_hello *h, uint64_t flow, const char *srv,
+                        uint16_t port, const char *sni)
+{
+    memset(h, 0, sizeof *h);
+    h->version = 0x0303;
+    mt_strlcpy(h->sni, sni, sizeof h->sni);
+    mt_strlcpy(h->ja3_hash, "0123456789abcdef0123456789abcdef", sizeof h->ja3_hash);
+    ce_event(ev, MT_EV_TLS_HELLO, flow, "10.0.0.5", 50000, srv, port);
+    ev->u.tls = h;
+}
+
+static void test_detector_sni_listed(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    mt_event ev;
+    mt_tls_hello h;
+    hello_event(&ev, &h, 1, "198.51.100.7", 443, "ws027.AuthedMine.com");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    assert_int_equal(c->f[0].kind, MT_KIND_TLS);
+    assert_string_equal(c->f[0].protocol, "tls");
+    assert_string_equal(c->f[0].pool, "ws027.AuthedMine.com");
+    assert_string_equal(c->f[0].family, "browser-miner");
+    assert_true(c->f[0].confidence >= 70);
+    assert_non_null(strstr(c->f[0].evidence, "JA3 0123456789abcdef"));
+    /* same client/server/name again: deduplicated; a new flow too */
+    mt_engine_event(c->e, &ev);
+    hello_event(&ev, &h, 2, "198.51.100.7", 443, "ws027.AuthedMine.com");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    /* ordinary web names: nothing */
+    hello_event(&ev, &h, 3, "198.51.100.8", 443, "www.example.com");
+    mt_engine_event(c->e, &ev);
+    hello_event(&ev, &h, 4, "198.51.100.8", 443, "pool.ntp.org");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    ce_free(c);
+}
+
+static void test_detector_dns_tie(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    mt_addr a;
+    mt_addr_parse("203.0.113.9", &a);
+    mt_event ev;
+    mt_tls_hello h;
+    hello_event(&ev, &h, 1, "203.0.113.9", 443, "");
+    mt_dnstie_put(mt_engine_dnstie(c->e), &a, "pool.supportxmr.com", ev.ts + 60000000LL, 90, MT_CAT_POOL);
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    assert_string_equal(c->f[0].pool, "pool.supportxmr.com");
+    assert_int_equal(c->f[0].confidence, 85);
+    assert_non_null(strstr(c->f[0].evidence, "TLS to 203.0.113.9 resolved from pool name pool.supportxmr.com (no SNI)"));
+    assert_string_equal(c->f[0].family, "monero-miner");
+    /* an unlisted SNI to the same address: weaker */
+    hello_event(&ev, &h, 2, "203.0.113.9", 443, "cdn.example.net");
+    mt_engine_event(c->e, &ev);
+    /* deduped on (client, server, tied name) */
+    assert_int_equal(c->n, 1);
+    /* expired tie: nothing */
+    mt_addr b;
+    mt_addr_parse("203.0.113.10", &b);
+    mt_dnstie_put(mt_engine_dnstie(c->e), &b, "pool.supportxmr.com", ev.ts - 1, 90, MT_CAT_POOL);
+    hello_event(&ev, &h, 3, "203.0.113.10", 443, "");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    /* a tie to an unlisted name: nothing */
+    mt_dnstie_put(mt_engine_dnstie(c->e), &b, "www.example.org", ev.ts + 60000000LL, 0, 0);
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    ce_free(c);
+}
+
+static void test_detector_keywords(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    mt_event ev;
+    mt_tls_hello h;
+    /* mining word + ticker, but port 443 (not a mining port): no */
+    hello_event(&ev, &h, 1, "192.0.2.1", 443, "xmr-pool.unlisted-example.net");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 0);
+    /* only a mining word, on a mining port: no (pool.ntp.org-like) */
+    hello_event(&ev, &h, 2, "192.0.2.1", 3333, "pool.unlisted-example.net");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 0);
+    /* only a ticker: no */
+    hello_event(&ev, &h, 3, "192.0.2.1", 3333, "eth.unlisted-example.net");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 0);
+    /* substrings do not count: "ethics", "mineral", "btcenter" */
+    hello_event(&ev, &h, 4, "192.0.2.1", 3333, "mineral.ethics.example");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 0);
+    /* both, with digits after the label, on a mining port: weak finding */
+    hello_event(&ev, &h, 5, "192.0.2.1", 3333, "xmr1-pool2.unlisted-example.net");
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    assert_string_equal(c->f[0].family, "monero-miner");
+    assert_true(c->f[0].confidence >= 45 && c->f[0].confidence < 70);
+    assert_non_null(strstr(c->f[0].evidence, "keyword"));
+    ce_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +430,9 @@ int main(void)
         cmocka_unit_test(test_long_ja3_hash_exact),
         cmocka_unit_test(test_not_client_hello),
         cmocka_unit_test(test_malformed_everywhere),
+        cmocka_unit_test(test_detector_sni_listed),
+        cmocka_unit_test(test_detector_dns_tie),
+        cmocka_unit_test(test_detector_keywords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

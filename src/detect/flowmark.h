@@ -1,0 +1,29 @@
+/* Small bounded memories shared by the TLS, HTTP and WebSocket detectors to
+ * report each thing once:
+ *   - mt_flowmark: per flow, a bit mask of indicator kinds already reported
+ *     (direct-mapped on the flow key; a collision evicts the older flow and
+ *     is counted), cleared when the flow ends;
+ *   - mt_seenset: 64-bit fingerprints of (client, server, name) style keys,
+ *     with a short probe window and counted eviction.
+ * Both are fixed-size arrays allocated once at detector init. */
+#ifndef MT_DETECT_FLOWMARK_H
+#define MT_DETECT_FLOWMARK_H
+
+#include "minetrace/event.h"
+
+typedef struct mt_flowmark mt_flowmark;
+mt_flowmark *mt_flowmark_new(size_t slots); /* slots: power of two */
+void mt_flowmark_free(mt_flowmark *m);
+/* Bits already reported for the event's flow (0 when none). */
+uint32_t mt_flowmark_get(const mt_flowmark *m, const mt_event *ev);
+void mt_flowmark_set(mt_flowmark *m, const mt_event *ev, uint32_t bits);
+void mt_flowmark_drop(mt_flowmark *m, const mt_event *ev);
+uint64_t mt_flowmark_evicted(const mt_flowmark *m);
+
+typedef struct mt_seenset mt_seenset;
+mt_seenset *mt_seenset_new(size_t slots); /* power of two */
+void mt_seenset_free(mt_seenset *s);
+/* 1 if h was seen before; otherwise remembers it and returns 0. */
+int mt_seenset_test_add(mt_seenset *s, uint64_t h);
+
+#endif

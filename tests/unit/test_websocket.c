@@ -1,0 +1,213 @@
+/* WebSocket tests: RFC 6455 frame decoding and unmasking on real frames
+ * (nDPI's websocket.pcap: a masked client "test message" / "hello
+ * websocket", an unmasked server greeting), every-prefix truncation, the
+ * extended length forms and bad headers; then the browser-miner detector
+ * on Coinhive-model, webminerpool and tunnelled-Stratum messages written
+ * from the documented protocols, plus ordinary WebSocket chatter. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "proto/websocket.h"
+#include "unit/capture_engine.h"
+#include "unit/pcap_payload.h"
+
+typedef struct frames {
+    uint8_t buf[8][128];
+    size_t len[8];
+    size_t n;
+} frames;
+
+static void grab_cb(const tp_seg *s, void *ctx)
+{
+    frames *f = ctx;
+    if (f->n < 8 && s->len <= sizeof f->buf[0]) {
+        memcpy(f->buf[f->n], s->payload, s->len);
+        f->len[f->n++] = s->len;
+    }
+}
+
+static void text_of(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+    mt_ws_frame f;
+    assert_int_equal(mt_ws_frame_parse(p, n, &f), MT_OK);
+    assert_int_equal(f.fin, 1);
+    assert_int_equal(f.opcode, 1);
+    assert_true(f.header_len + f.payload_len <= n);
+    assert_true(f.payload_len < cap);
+    memcpy(out, p + f.header_len, (size_t)f.payload_len);
+    if (f.masked) mt_ws_unmask((uint8_t *)out, (size_t)f.payload_len, f.mask, 0);
+    out[f.payload_len] = 0;
+}
+
+static void test_real_frames(void **st)
+{
+    (void)st;
+    char path[1024];
+    if (!tp_corpus_path(path, sizeof path, "pcap/ndpi-tests/websocket.pcap")) skip();
+    frames fr;
+    memset(&fr, 0, sizeof fr);
+    assert_int_equal(tp_walk(path, grab_cb, &fr), 0);
+    assert_true(fr.n >= 4);
+    char t[128];
+    text_of(fr.buf[0], fr.len[0], t, sizeof t);
+    assert_string_equal(t, "Welcome, 192.168.43.1 !");
+    text_of(fr.buf[1], fr.len[1], t, sizeof t);
+    assert_string_equal(t, "test message");
+    text_of(fr.buf[3], fr.len[3], t, sizeof t);
+    assert_string_equal(t, "hello websocket");
+    /* the masked frame: every header prefix asks for more */
+    mt_ws_frame f;
+    for (size_t k = 0; k < 6; k++) assert_int_equal(mt_ws_frame_parse(fr.buf[1], k, &f), MT_EAGAIN);
+    assert_int_equal(mt_ws_frame_parse(fr.buf[1], 6, &f), MT_OK);
+    assert_int_equal(f.masked, 1);
+    assert_int_equal(f.header_len, 6);
+}
+
+static void test_lengths_and_errors(void **st)
+{
+    (void)st;
+    mt_ws_frame f;
+    const uint8_t l16[] = {0x81, 0x7e, 0x01, 0x00};
+    assert_int_equal(mt_ws_frame_parse(l16, 3, &f), MT_EAGAIN);
+    assert_int_equal(mt_ws_frame_parse(l16, 4, &f), MT_OK);
+    assert_int_equal(f.payload_len, 256);
+    assert_int_equal(f.header_len, 4);
+    const uint8_t l64[] = {0x82, 0xff, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4};
+    for (size_t k = 0; k < sizeof l64; k++) assert_int_equal(mt_ws_frame_parse(l64, k, &f), MT_EAGAIN);
+    assert_int_equal(mt_ws_frame_parse(l64, sizeof l64, &f), MT_OK);
+    assert_int_equal(f.payload_len, 1ULL << 32);
+    assert_int_equal(f.header_len, 14);
+    assert_int_equal(f.opcode, 2);
+    assert_int_equal(f.mask[3], 4);
+    const uint8_t top[] = {0x81, 0x7f, 0x80, 0, 0, 0, 0, 0, 0, 1};
+    assert_int_equal(mt_ws_frame_parse(top, sizeof top, &f), MT_EINVAL);
+    const uint8_t rsv[] = {0xc1, 0x00};
+    assert_int_equal(mt_ws_frame_parse(rsv, sizeof rsv, &f), MT_EINVAL);
+    /* unmask with an offset continues the key stream */
+    uint8_t a[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, b[10];
+    memcpy(b, a, 10);
+    const uint8_t key[4] = {0x11, 0x22, 0x33, 0x44};
+    mt_ws_unmask(a, 10, key, 0);
+    mt_ws_unmask(b, 3, key, 0);
+    mt_ws_unmask(b + 3, 7, key, 3);
+    assert_memory_equal(a, b, 10);
+}
+
+/* ---- detector ----------------------------------------------------------- */
+static void ws_send(ce *c, uint64_t flow, int to_server, const char *host, const char *text)
+{
+    mt_ws_msg m;
+    memset(&m, 0, sizeof m);
+    m.text = text;
+    m.len = strlen(text);
+    mt_strlcpy(m.host, host, sizeof m.host);
+    mt_strlcpy(m.uri, "/proxy", sizeof m.uri);
+    mt_event ev;
+    ce_event(&ev, MT_EV_WS_MSG, flow, "10.2.2.2", 51000, "192.0.2.80", 443);
+    if (!to_server) ev.flags = 0;
+    ev.u.ws = &m;
+    mt_engine_event(c->e, &ev);
+}
+
+static void test_coinhive_session(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    ws_send(c, 1, 1, "ws001.coinhive.com:443",
+            "{\"type\":\"auth\",\"params\":{\"site_key\":\"k3yOfTheSite0000000000000000000a\",\"type\":\"anonymous\",\"user\":null,\"goal\":0}}");
+    assert_int_equal(c->n, 1);
+    assert_int_equal(c->f[0].kind, MT_KIND_WEBSOCKET);
+    assert_string_equal(c->f[0].protocol, "coinhive-ws");
+    assert_string_equal(c->f[0].wallet, "k3yOfTheSite0000000000000000000a");
+    assert_string_equal(c->f[0].pool, "ws001.coinhive.com");
+    assert_string_equal(c->f[0].family, "browser-miner");
+    assert_int_equal(c->f[0].confidence, 90);
+    /* the rest of the session adds nothing on this flow */
+    ws_send(c, 1, 0, "ws001.coinhive.com", "{\"type\":\"authed\",\"params\":{\"token\":\"\",\"hashes\":0}}");
+    ws_send(c, 1, 0, "ws001.coinhive.com", "{\"type\":\"job\",\"params\":{\"job_id\":\"1\",\"blob\":\"0606\",\"target\":\"ffff\"}}");
+    ws_send(c, 1, 1, "ws001.coinhive.com", "{\"type\":\"submit\",\"params\":{\"job_id\":\"1\",\"nonce\":\"0a0b0c0d\",\"result\":\"00ff\"}}");
+    ws_send(c, 1, 0, "ws001.coinhive.com", "{\"type\":\"hash_accepted\",\"params\":{\"hashes\":256}}");
+    assert_int_equal(c->n, 1);
+    /* a session seen from the middle (no auth): one finding from the job */
+    ws_send(c, 2, 0, "miner.example", " {\"type\":\"job\",\"params\":{\"job_id\":\"1\",\"blob\":\"0606\",\"target\":\"ffff\"}}");
+    assert_int_equal(c->n, 2);
+    assert_string_equal(c->f[1].protocol, "coinhive-ws");
+    assert_string_equal(c->f[1].wallet, "");
+    /* ... and a later auth on that flow still reports the key */
+    ws_send(c, 2, 1, "miner.example", "{\"type\":\"auth\",\"params\":{\"site_key\":\"abc\"}}");
+    assert_int_equal(c->n, 3);
+    assert_string_equal(c->f[2].wallet, "abc");
+    ce_free(c);
+}
+
+static void test_webminerpool_and_stratum(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    ws_send(c, 1, 1, "wmp.example:8181",
+            "{\"identifier\":\"handshake\",\"pool\":\"pool.supportxmr.com\",\"login\":\"4AWalletAddr\",\"password\":\"x\",\"userid\":\"\",\"version\":8}");
+    assert_int_equal(c->n, 1);
+    assert_string_equal(c->f[0].protocol, "webminerpool-ws");
+    assert_string_equal(c->f[0].wallet, "4AWalletAddr");
+    assert_string_equal(c->f[0].pool, "pool.supportxmr.com");
+    ws_send(c, 2, 0, "wmp.example:8181", "{\"identifier\":\"job\",\"job_id\":\"7\",\"algo\":\"cn\",\"blob\":\"07\",\"target\":\"ff\"}");
+    assert_int_equal(c->n, 2);
+    assert_string_equal(c->f[1].protocol, "webminerpool-ws");
+    ws_send(c, 3, 1, "wmp.example", "{\"identifier\":\"solved\",\"job_id\":\"7\",\"nonce\":\"01\",\"result\":\"ab\"}");
+    assert_int_equal(c->n, 3);
+    /* Stratum login through a WebSocket bridge (deepMiner proxy style) */
+    ws_send(c, 4, 1, "bridge.example",
+            "{\"method\":\"login\",\"params\":{\"login\":\"4BWallet\",\"pass\":\"x\",\"rigid\":\"\",\"agent\":\"deepMiner\"},\"id\":1}");
+    assert_int_equal(c->n, 4);
+    assert_string_equal(c->f[3].protocol, "stratum-ws");
+    assert_string_equal(c->f[3].wallet, "4BWallet");
+    assert_string_equal(c->f[3].agent, "deepMiner");
+    assert_string_equal(c->f[3].family, "browser-miner");
+    ws_send(c, 5, 1, "bridge.example",
+            "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"user.worker\",\"x\"]}");
+    assert_int_equal(c->n, 5);
+    assert_string_equal(c->f[4].wallet, "user.worker");
+    ce_free(c);
+}
+
+static void test_ordinary_ws_messages(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    static const char *const neg[] = {
+        "hello websocket",
+        "{\"type\":\"message\",\"params\":{\"text\":\"hi\"}}",
+        "{\"type\":\"auth\",\"params\":{\"token\":\"jwt...\"}}",         /* app login, no site_key */
+        "{\"type\":\"job\",\"params\":{\"id\":3,\"title\":\"engineer\"}}", /* a job board */
+        "{\"type\":\"submit\",\"params\":{\"form\":\"contact\"}}",
+        "{\"identifier\":\"{\\\"channel\\\":\\\"ChatChannel\\\"}\",\"message\":{\"x\":1}}", /* ActionCable */
+        "{\"method\":\"login\",\"params\":[\"user\",\"pw\"]}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"],\"id\":1}",
+        "{\"type\":\"auth\",\"params\":",                                  /* truncated */
+        "[{\"type\":\"auth\",\"params\":{\"site_key\":\"k\"}}]",           /* not an object */
+        "",
+    };
+    for (size_t i = 0; i < sizeof neg / sizeof neg[0]; i++) {
+        ws_send(c, 10 + i, 1, "chat.example", neg[i]);
+        if (c->n) fail_msg("false positive on %zu: %s", i, c->f[0].evidence);
+    }
+    ce_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_real_frames),
+        cmocka_unit_test(test_lengths_and_errors),
+        cmocka_unit_test(test_coinhive_session),
+        cmocka_unit_test(test_webminerpool_and_stratum),
+        cmocka_unit_test(test_ordinary_ws_messages),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
