@@ -24,7 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!f) return 0;
     fwrite(data, 1, size, f);
     fclose(f);
-    mt_engine *e = mt_engine_new(intel, NULL);
+    /* One engine for the whole run: its tables are bounded, and building
+     * them per input would dominate the fuzzer's time. */
+    static mt_engine *e;
+    if (!e) e = mt_engine_new(intel, NULL);
     mt_pipeline_config c;
     mt_pipeline_config_defaults(&c);
     c.max_flows = 64;
@@ -38,7 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mt_pipeline_finish(pl);
     mt_engine_flush(e);
     mt_pipeline_free(pl);
-    mt_engine_free(e);
     unlink(path);
     return 0;
 }

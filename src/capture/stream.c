@@ -6,6 +6,7 @@
  * 8 KiB block from a pooled set (no malloc per packet), and joined with the
  * next segment. Anything larger than a block is skipped over, counted. */
 #include <string.h>
+#include <strings.h>
 
 #include "capture/pipeline_int.h"
 #include "proto/dns.h"
@@ -16,7 +17,7 @@
 
 enum {
     MT_SM_DETECT = 0, MT_SM_TLS, MT_SM_HTTP_REQ, MT_SM_HTTP_RESP, MT_SM_HTTP_BODY,
-    MT_SM_JSON, MT_SM_WS, MT_SM_DNS_TCP, MT_SM_SKIP
+    MT_SM_JSON, MT_SM_WS, MT_SM_DNS_TCP, MT_SM_SKIP, MT_SM_HTTP_CHUNK
 };
 
 static uint8_t *block_get(mt_pipeline *pl, mt_dirstate *ds)
@@ -100,6 +101,57 @@ static void body_json(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
         emit_json(pl, f, dir, ts, p + i, span, 1);
         i += span;
     }
+}
+
+/* Does a response head say "Transfer-Encoding: chunked"? (Pools answering
+ * HTTP getwork often do; the JSON is inside the chunks.) */
+static int head_is_chunked(const uint8_t *p, size_t n)
+{
+    static const char name[] = "transfer-encoding:";
+    for (size_t i = 0; i + sizeof name < n; i++) {
+        if (i && p[i - 1] != '\n') continue;
+        size_t k = 0;
+        while (k < sizeof name - 1 && (p[i + k] | 0x20) == (uint8_t)name[k]) k++;
+        if (k < sizeof name - 1) continue;
+        for (size_t j = i + k; j + 7 <= n && p[j] != '\n'; j++)
+            if (strncasecmp((const char *)p + j, "chunked", 7) == 0) return 1;
+    }
+    return 0;
+}
+
+/* One chunk of a chunked body: "<hex size>[;ext]\r\n<data>\r\n". Returns the
+ * bytes consumed, 0 when more are needed, or (size_t)-1 when malformed. */
+static size_t chunk(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
+                    const uint8_t *q, size_t m)
+{
+    mt_dirstate *ds = &f->d[dir];
+    const uint8_t *nl = memchr(q, '\n', m < 64 ? m : 64);
+    if (!nl) return m >= 64 ? (size_t)-1 : 0;
+    uint64_t size = 0;
+    size_t i = 0, line = (size_t)(nl - q) + 1;
+    int digits = 0;
+    for (; q + i < nl; i++) {
+        int c = q[i], v;
+        if (c >= '0' && c <= '9') v = c - '0';
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') v = (c | 0x20) - 'a' + 10;
+        else break;
+        if (++digits > 12) return (size_t)-1;
+        size = size * 16 + (uint64_t)v;
+    }
+    if (!digits) return (size_t)-1;
+    if (size == 0) {
+        /* Last chunk; skip an empty trailer line if it is here. */
+        ds->mode = MT_SM_HTTP_RESP;
+        if (m >= line + 2 && q[line] == '\r' && q[line + 1] == '\n') return line + 2;
+        return line;
+    }
+    if (line + size + 2 > MT_BLOCK_SIZE) {
+        ds->skip_bytes = size + 2;
+        return line;
+    }
+    if (m < line + size + 2) return 0;
+    body_json(pl, f, dir, ts, q + line, (size_t)size);
+    return line + (size_t)size + 2;
 }
 
 /* Process as much of p[0..n) as forms whole messages; return bytes used. */
@@ -213,6 +265,8 @@ static size_t process(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
             } else if (resp.has_content_length && resp.content_length) {
                 ds->body_left = resp.content_length;
                 ds->mode = MT_SM_HTTP_BODY;
+            } else if (!resp.has_content_length && head_is_chunked(q, hl)) {
+                ds->mode = MT_SM_HTTP_CHUNK;
             } else if (!resp.has_content_length && resp.status >= 200 &&
                        resp.status != 204 && resp.status != 304) {
                 /* Chunked or close-delimited body: we do not de-chunk. */
@@ -236,6 +290,13 @@ static size_t process(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
             ds->body_left = 0;
             ds->mode = dir == 0 ? MT_SM_HTTP_REQ : MT_SM_HTTP_RESP;
             if (dir == 0 && (f->flags & MT_FLOW_WS_PENDING)) ds->mode = MT_SM_WS;
+            continue;
+        }
+        case MT_SM_HTTP_CHUNK: {
+            size_t c = chunk(pl, f, dir, ts, q, m);
+            if (c == (size_t)-1) { ds->mode = MT_SM_SKIP; return n; }
+            if (c == 0) return off;
+            off += c;
             continue;
         }
         case MT_SM_JSON: {

@@ -55,7 +55,13 @@ static void free_state(void *state)
  * returns 0. When the probe window is full the oldest-placed slot goes. */
 static int seen_before(dns_state *s, const mt_addr *cli, const char *name)
 {
-    uint64_t h = mt_hash_bytes(name, strlen(name), mt_addr_hash(cli, 0x646e7321ULL));
+    /* Logs may spell a name in any case; fold it so they dedupe alike. */
+    char low[MT_NAME_MAX];
+    size_t n = 0;
+    for (; name[n] && n + 1 < sizeof low; n++)
+        low[n] = (name[n] >= 'A' && name[n] <= 'Z') ? (char)(name[n] + 32) : name[n];
+    while (n && low[n - 1] == '.') n--;
+    uint64_t h = mt_hash_bytes(low, n, mt_addr_hash(cli, 0x646e7321ULL));
     if (h == 0) h = 1;
     size_t mask = SEEN_SLOTS - 1;
     size_t i0 = (size_t)h & mask;

@@ -53,6 +53,7 @@ typedef struct sess {
     char algo[96];
     char pool[128];
     char first_method[40];  /* the first strong request's method */
+    char any_method[40];    /* the first mining method of any strength */
 } sess;
 
 typedef struct http_note {
@@ -245,6 +246,9 @@ static int confidence_of(const sess *s)
         return (both ? 80 : 75) + (int)extra;
     }
     if ((s->cli_medium || s->srv_medium) && both) return 70;
+    /* getwork-style calls in HTTP request bodies: chunked replies are not
+     * decoded, so the client's calls may be all there is to see. */
+    if (s->in_http && s->cli_medium) return 70;
     return 0;
 }
 
@@ -305,9 +309,12 @@ static void finish(mt_engine *e, state *st, sess *s)
     size_t cap = sizeof f.evidence;
     ev[0] = '\0';
     append(ev, cap, "%s", f.protocol);
-    if (s->first_method[0]) append(ev, cap, " %s", s->first_method);
+    if (s->first_method[0] && strcmp(s->first_method, f.protocol) != 0)
+        append(ev, cap, " %s", s->first_method);
+    else if (s->first_method[0]) append(ev, cap, " request");
     else if (s->kinds & (1u << MT_SK_JOB)) append(ev, cap, " job push");
     else if (s->kinds & (1u << MT_SK_SUBMIT)) append(ev, cap, " submit");
+    else if (s->any_method[0]) append(ev, cap, " %s", s->any_method);
     if (s->agent[0]) append(ev, cap, " from agent %.80s", s->agent);
     if (s->kinds & (1u << MT_SK_LOGIN_REPLY)) append(ev, cap, "; login reply");
     if (s->kinds & (1u << MT_SK_SUBSCRIBE_REPLY)) append(ev, cap, "; subscribe reply");
@@ -316,7 +323,8 @@ static void finish(mt_engine *e, state *st, sess *s)
            s->n_req, s->n_notify, s->n_resp);
     if (s->nicehash) append(ev, cap, "; nicehash extranonce");
     if (s->n_generic) append(ev, cap, "; %u non-mining msgs", s->n_generic);
-    if (!s->cli_strong && !s->srv_strong) append(ev, cap, "; mid-stream");
+    if (!s->cli_strong && !s->srv_strong && !s->in_http) append(ev, cap, "; mid-stream");
+    if (s->in_http && !s->n_resp) append(ev, cap, "; replies not decoded");
     if (swapped) append(ev, cap, "; direction from messages");
     mt_engine_emit(e, &f);
 }
@@ -353,6 +361,7 @@ static void fold(state *st, sess *s, const mt_event *ev, const mt_stratum_msg *m
     if (strncmp(m->method, "eth_", 4) == 0 || m->dialect == MT_SD_ETH_PROXY) s->eth_methods = 1;
     if (m->nicehash) s->nicehash = 1;
     s->kinds |= 1u << m->kind;
+    if (!s->any_method[0] && m->method[0]) mt_strlcpy(s->any_method, m->method, sizeof s->any_method);
 
     switch (m->role) {
     case MT_SR_REQUEST: s->n_req++; break;

@@ -208,9 +208,15 @@ int mt_intel_load_stream(mt_intel *in, FILE *f, const char *source, int weight,
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
+    int first = 1;
     while ((got = getline(&line, &cap, f)) >= 0) {
         if (memchr(line, '\0', (size_t)got)) { c.st.skipped++; continue; } /* binary junk */
-        load_line(&c, line);
+        char *l = line;
+        if (first && (unsigned char)l[0] == 0xef && (unsigned char)l[1] == 0xbb &&
+            (unsigned char)l[2] == 0xbf)
+            l += 3; /* UTF-8 byte order mark written by some editors */
+        first = 0;
+        load_line(&c, l);
     }
     free(line);
     in->last = c.st;

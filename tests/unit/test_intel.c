@@ -338,12 +338,12 @@ static void test_loader_formats(void **st)
 {
     (void)st;
     const char *text =
-        "[Adblock Plus 2.0]\n"
+        "\xef\xbb\xbf[Adblock Plus 2.0]\r\n"
         "! comment\n"
         "# comment\n"
         "\n"
         "   \n"
-        "plain.example-pool.com\n"
+        "plain.example-pool.com\r\n"
         "UPPER.Example-Pool.NET.\n"
         "*.wild.example.org\n"
         ".dot.example.org\n"

@@ -630,6 +630,23 @@ static void test_detector_pool_and_family(void **st)
     assert_string_equal(caught[2].pool, "pool.eth.pp.ua");
     assert_string_equal(caught[2].family, "ethereum-miner");
     assert_int_equal(caught[2].confidence, 95);
+
+    /* the same without the (chunked, undecoded) replies: still getwork */
+    fake_flow f4 = mkflow(15, "147.229.13.222", 49418, "88.198.15.41", 80);
+    hev.flow_id = f4.id;
+    mt_engine_event(e, &hev);
+    send_json(e, &f4, 1, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"eth_submitHashrate\",\"params\":[\"0x0\",\"0x595394dfcf62b8f99cf36dae818fa985a394c6ded5d59f8711e93d445ad257a0\"]}", 1, 30);
+    send_json(e, &f4, 1, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"eth_getWork\"}", 1, 31);
+    end_flow(e, &f4);
+    assert_int_equal(n_caught, 4);
+    assert_string_equal(caught[3].protocol, "getwork");
+    assert_string_equal(caught[3].pool, "pool.eth.pp.ua");
+    assert_int_equal(caught[3].confidence, 70);
+    /* but not over a plain TCP stream with nobody answering */
+    fake_flow f5 = mkflow(16, "10.0.0.1", 40002, "10.0.0.2", 8545);
+    send_json(e, &f5, 1, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"eth_getWork\"}", 0, 40);
+    end_flow(e, &f5);
+    assert_int_equal(n_caught, 4);
     mt_engine_free(e);
 }
 

@@ -164,12 +164,38 @@ static void test_flow_cap_evicts(void **state)
     rig_free(&r);
 }
 
+static void test_http_bodies_plain_and_chunked(void **state)
+{
+    (void)state;
+    rig r;
+    rig_init(&r, 1024);
+    send(&r, 1, 99, 0x02, "");
+    send(&r, 0, 499, 0x12, "");
+    const char *req = "POST / HTTP/1.1\r\nHost: pool\r\nContent-Length: 47\r\n\r\n"
+                      "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"eth_getWork\"}";
+    send(&r, 1, 100, 0x18, req);
+    /* Chunked response split mid-chunk across two segments. */
+    const char *a = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n27\r\n{\"id\":73,\"json";
+    const char *b = "rpc\":\"2.0\",\"result\":true}\r\n0\r\n\r\n";
+    send(&r, 0, 500, 0x18, a);
+    send(&r, 0, 500 + (uint32_t)strlen(a), 0x18, b);
+    assert_int_equal(r.s.n_json, 2);
+    assert_string_equal(r.s.json[0], "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"eth_getWork\"}");
+    assert_string_equal(r.s.json[1], "{\"id\":73,\"jsonrpc\":\"2.0\",\"result\":true}");
+    assert_false(r.s.dir_to_server[1]);
+    /* Keep-alive: a second request on the same connection is parsed too. */
+    send(&r, 1, 100 + (uint32_t)strlen(req), 0x18, req);
+    assert_int_equal(r.s.n_json, 3);
+    rig_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_lines_and_order),
         cmocka_unit_test(test_midstream_and_gap),
         cmocka_unit_test(test_flow_cap_evicts),
+        cmocka_unit_test(test_http_bodies_plain_and_chunked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
