@@ -221,6 +221,12 @@ static size_t process(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
             if (r == MT_EAGAIN && m < MT_BLOCK_SIZE) return off;
             if (r != MT_OK) { ds->mode = MT_SM_SKIP; return n; }
             size_t avail = m - hl;
+            /* Miners often send the body in the next segment (cgminer,
+             * bfgminer): wait for a small body so the request event carries
+             * it (getwork / getblocktemplate methods are in the body). */
+            if (req.content_length && req.content_length <= 4096 && avail < req.content_length &&
+                hl + req.content_length <= MT_BLOCK_SIZE)
+                return off;
             req.body = req.content_length ? q + hl : NULL;
             req.body_len = req.content_length < avail ? (size_t)req.content_length : avail;
             mt_event ev = {0};

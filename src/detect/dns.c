@@ -6,7 +6,11 @@
  * (client, name) per run: a bounded set of 64-bit fingerprints remembers
  * what was reported, so the response that follows a query, or a client
  * that resolves the same pool every minute, adds nothing. Names in
- * category "crypto" (exchanges, wallets) are not findings.
+ * category "crypto" (exchanges, wallets) are not findings. Only lookups a
+ * client makes before connecting count: address queries (A, AAAA, CNAME,
+ * SVCB/HTTPS, ANY, or a type the log did not say); a mail server asking
+ * for the MX, SPF (TXT) or "_dmarc." record of a pool's newsletter domain
+ * is not mining.
  *
  * Every A/AAAA answer goes into the DNS tie (address -> query name, with
  * the intel weight of the name or of any CNAME on its chain), listed or
@@ -139,6 +143,19 @@ static const char *category_words(mt_intel_category c)
     }
 }
 
+/* Is this a lookup made to connect to the name? */
+static int connect_lookup(const mt_dns *d, const char *name)
+{
+    switch (d->qtype) {
+    case 0: case 1: case 5: case 28: case 64: case 65: case 255: break;
+    default: return 0;
+    }
+    /* Service labels (_dmarc, _domainkey, _acme-challenge, SRV names). */
+    for (const char *p = name; *p; p++)
+        if (*p == '_' && (p == name || p[-1] == '.')) return 0;
+    return 1;
+}
+
 static int in_chain(const char *const *chain, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
@@ -216,7 +233,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
             best_name = chain[i];
         }
     }
-    if (best_name && is_mining(best.category))
+    if (best_name && is_mining(best.category) && connect_lookup(d, chain[0]))
         report(e, s, ev, d, chain[0], &best, best_name == chain[0] ? NULL : best_name);
 
     if (!d->is_response) return;

@@ -11,7 +11,9 @@
 typedef struct mt_dnstie mt_dnstie;
 
 typedef struct mt_dnstie_entry {
-    char name[256];        /* the name the client asked for (query name) */
+    char name[128];        /* the name the client asked for (query name; names
+                              longer than 127 bytes are kept cut: the weight and
+                              category below were taken from the full name) */
     mt_time_us expires;    /* answer time + TTL (+ grace) */
     int weight;            /* intel weight of the name, 0 if not listed */
     mt_intel_category category; /* 0 if not listed */

@@ -45,7 +45,7 @@ void mt_engine_config_defaults(mt_engine_config *c)
 {
     memset(c, 0, sizeof *c);
     c->min_confidence = 0;
-    c->dnstie_max = 1u << 18;
+    c->dnstie_max = 1u << 17;
     c->source = "pcap";
 }
 

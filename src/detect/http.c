@@ -80,31 +80,35 @@ static const path_rule path_rules[] = {
 
 static int lc(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
-/* Does the glob (lower-case, '*' wildcard) occur anywhere in s? Iterative,
- * bounded: pattern segments are matched left to right, greedy-first. */
+/* Does the glob ('*' wildcard) occur anywhere in the lower-cased s?
+ * Segments are found left to right with strstr (leftmost match first is
+ * enough for patterns whose only wildcard is '*'); no backtracking. */
 static int glob_in(const char *s, const char *pat)
 {
     const char *from = s;
+    char seg[64];
     while (*pat) {
-        size_t seg = strcspn(pat, "*");
-        if (seg) {
-            const char *hit = NULL;
-            for (const char *p = from; *p; p++) {
-                size_t i = 0;
-                while (i < seg && p[i] && lc((unsigned char)p[i]) == pat[i]) i++;
-                if (i == seg) { hit = p; break; }
-            }
+        size_t n = strcspn(pat, "*");
+        if (n) {
+            if (n >= sizeof seg) return 0;
+            memcpy(seg, pat, n);
+            seg[n] = '\0';
+            const char *hit = strstr(from, seg);
             if (!hit) return 0;
-            from = hit + seg;
+            from = hit + n;
         }
-        pat += seg;
+        pat += n;
         if (*pat == '*') pat++;
     }
     return 1;
 }
 
-static const path_rule *match_path(const char *uri)
+static const path_rule *match_path(const char *uri_raw)
 {
+    char uri[sizeof ((mt_http_request *)0)->uri];
+    size_t k = 0;
+    for (; uri_raw[k] && k + 1 < sizeof uri; k++) uri[k] = (char)lc((unsigned char)uri_raw[k]);
+    uri[k] = '\0';
     const path_rule *weak = NULL;
     for (size_t i = 0; i < sizeof path_rules / sizeof path_rules[0]; i++) {
         if (glob_in(uri, path_rules[i].pat)) {

@@ -19,26 +19,15 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
-static uint64_t juint(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    if (json_is_integer(v)) {
-        json_int_t i = json_integer_value(v);
-        return i > 0 ? (uint64_t)i : 0;
-    }
-    if (json_is_real(v)) {
-        double d = json_real_value(v);
-        return d > 0 && d < 1.8e19 ? (uint64_t)d : 0;
-    }
-    return 0;
-}
+/* The document being read (one line at a time, single-threaded). */
+static js_doc *D;
+#define jstr(o, k) js_gstr(D, (o), (k))
+#define juint(o, k) js_gu64(D, (o), (k))
+#define jget(o, k) js_get(D, (o), (k))
+#define jtrue(t) (js_type(D, (t)) == JS_TRUE)
 
 static uint8_t proto_num(const char *p)
 {
@@ -78,7 +67,7 @@ static int is_mining_port(uint16_t p)
     return 0;
 }
 
-static int base_event(mt_event *ev, mt_event_type type, json_t *obj)
+static int base_event(mt_event *ev, mt_event_type type, int obj)
 {
     memset(ev, 0, sizeof *ev);
     ev->type = type;
@@ -139,48 +128,46 @@ static void add_answer(mt_dns *dns, const char *owner, const char *type, uint32_
     dns->n_answers++;
 }
 
-static int eve_dns(eve_state *st, json_t *obj, const mt_ingest_out *out)
+static int eve_dns(eve_state *st, int obj, const mt_ingest_out *out)
 {
     static mt_dns dns;
     mt_event ev;
     int rc = base_event(&ev, MT_EV_DNS, obj);
     if (rc != MT_OK) return rc;
     if (!ev.ipproto) ev.ipproto = 17;
-    json_t *d = json_object_get(obj, "dns");
-    if (!json_is_object(d)) return mt_error_set(MT_EINVAL, "dns event without dns object");
+    int d = jget(obj, "dns");
+    if (js_type(D, d) != JS_OBJECT) return mt_error_set(MT_EINVAL, "dns event without dns object");
     const char *type = jstr(d, "type");
     if (!type) return mt_error_set(MT_EINVAL, "dns event without type");
     memset(&dns, 0, sizeof dns);
     dns.is_response = strcmp(type, "answer") == 0 || strcmp(type, "response") == 0;
     dns.id = (uint16_t)juint(d, "id");
     dns.rcode = rcode_num(jstr(d, "rcode"));
-    json_t *queries = json_object_get(d, "queries");
+    int queries = jget(d, "queries");
     const char *rrname = jstr(d, "rrname"), *rrtype = jstr(d, "rrtype");
-    if (json_is_array(queries) && json_array_size(queries) > 0) { /* v3 */
-        rrname = jstr(json_array_get(queries, 0), "rrname");
-        rrtype = jstr(json_array_get(queries, 0), "rrtype");
+    int q0 = js_type(D, queries) == JS_ARRAY ? js_first(D, queries) : -1;
+    if (q0 >= 0) { /* v3 */
+        rrname = jstr(q0, "rrname");
+        rrtype = jstr(q0, "rrtype");
     }
     copy_name(dns.qname, sizeof dns.qname, rrname);
     dns.qtype = rrtype_num(rrtype);
 
-    json_t *answers = json_object_get(d, "answers");
-    json_t *grouped = json_object_get(d, "grouped");
-    if (dns.is_response && json_is_array(answers)) { /* v2, v3 */
-        size_t i;
-        json_t *a;
-        json_array_foreach(answers, i, a)
+    int answers = jget(d, "answers");
+    int grouped = jget(d, "grouped");
+    if (dns.is_response && js_type(D, answers) == JS_ARRAY) { /* v2, v3 */
+        for (int a = js_first(D, answers); a >= 0; a = js_next(D, answers, a))
             add_answer(&dns, jstr(a, "rrname"), jstr(a, "rrtype"),
                        (uint32_t)juint(a, "ttl"), jstr(a, "rdata"));
-    } else if (dns.is_response && json_is_object(grouped)) { /* v2 grouped only */
-        const char *k;
-        json_t *list;
-        json_object_foreach(grouped, k, list) {
-            size_t i;
-            json_t *a;
-            if (!json_is_array(list)) continue;
-            json_array_foreach(list, i, a) add_answer(&dns, NULL, k, 0, json_string_value(a));
+    } else if (dns.is_response && js_type(D, grouped) == JS_OBJECT) { /* v2 grouped only */
+        for (int k = js_first(D, grouped); k >= 0; k = js_next(D, grouped, k)) {
+            int list = k + 1;
+            if (js_type(D, list) != JS_ARRAY) continue;
+            const char *gtype = js_str(D, k);
+            for (int a = js_first(D, list); a >= 0; a = js_next(D, list, a))
+                add_answer(&dns, NULL, gtype, 0, js_str(D, a));
         }
-    } else if (dns.is_response && json_object_get(d, "rdata")) { /* v1 */
+    } else if (dns.is_response && jget(d, "rdata") >= 0) { /* v1 */
         /* The owner name is this record's; the query is the first record's
          * owner in this transaction. */
         if (st->last_flow == ev.flow_id && st->last_id == dns.id && st->last_qname[0]) {
@@ -209,30 +196,30 @@ static uint16_t tls_version(const char *v)
     return 0;
 }
 
-static int eve_tls(json_t *obj, const mt_ingest_out *out)
+static int eve_tls(int obj, const mt_ingest_out *out)
 {
     static mt_tls_hello tls;
     mt_event ev;
     int rc = base_event(&ev, MT_EV_TLS_HELLO, obj);
     if (rc != MT_OK) return rc;
-    json_t *t = json_object_get(obj, "tls");
-    if (!json_is_object(t)) return mt_error_set(MT_EINVAL, "tls event without tls object");
+    int t = jget(obj, "tls");
+    if (js_type(D, t) != JS_OBJECT) return mt_error_set(MT_EINVAL, "tls event without tls object");
     memset(&tls, 0, sizeof tls);
     copy_name(tls.sni, sizeof tls.sni, jstr(t, "sni"));
     tls.version = tls_version(jstr(t, "version"));
-    json_t *ja3 = json_object_get(t, "ja3");
-    if (json_is_object(ja3)) {
-        if (jstr(ja3, "string")) mt_strlcpy(tls.ja3, jstr(ja3, "string"), sizeof tls.ja3);
-        if (jstr(ja3, "hash")) mt_strlcpy(tls.ja3_hash, jstr(ja3, "hash"), sizeof tls.ja3_hash);
-    } else if (json_is_string(ja3)) {
-        mt_strlcpy(tls.ja3_hash, json_string_value(ja3), sizeof tls.ja3_hash);
+    int ja3 = jget(t, "ja3");
+    if (js_type(D, ja3) == JS_OBJECT) {
+        const char *s;
+        if ((s = jstr(ja3, "string"))) mt_strlcpy(tls.ja3, s, sizeof tls.ja3);
+        if ((s = jstr(ja3, "hash"))) mt_strlcpy(tls.ja3_hash, s, sizeof tls.ja3_hash);
+    } else if (js_type(D, ja3) == JS_STRING) {
+        mt_strlcpy(tls.ja3_hash, js_str(D, ja3), sizeof tls.ja3_hash);
     }
-    json_t *alpns = json_object_get(t, "client_alpns");
-    if (json_is_array(alpns)) {
-        size_t i, n = 0;
-        json_t *a;
-        json_array_foreach(alpns, i, a) {
-            const char *s = json_string_value(a);
+    int alpns = jget(t, "client_alpns");
+    if (js_type(D, alpns) == JS_ARRAY) {
+        size_t n = 0;
+        for (int a = js_first(D, alpns); a >= 0; a = js_next(D, alpns, a)) {
+            const char *s = js_str(D, a);
             if (!s) continue;
             size_t sl = strlen(s);
             if (n + sl + 2 > sizeof tls.alpn) break;
@@ -248,26 +235,24 @@ static int eve_tls(json_t *obj, const mt_ingest_out *out)
     return MT_OK;
 }
 
-static int eve_http(json_t *obj, const mt_ingest_out *out)
+static int eve_http(int obj, const mt_ingest_out *out)
 {
     static mt_http_request http;
     mt_event ev;
     int rc = base_event(&ev, MT_EV_HTTP_REQUEST, obj);
     if (rc != MT_OK) return rc;
     if (!ev.ipproto) ev.ipproto = 6;
-    json_t *h = json_object_get(obj, "http");
-    if (!json_is_object(h)) return mt_error_set(MT_EINVAL, "http event without http object");
+    int h = jget(obj, "http");
+    if (js_type(D, h) != JS_OBJECT) return mt_error_set(MT_EINVAL, "http event without http object");
     memset(&http, 0, sizeof http);
     const char *s;
     if ((s = jstr(h, "http_method"))) mt_strlcpy(http.method, s, sizeof http.method);
     if ((s = jstr(h, "url"))) mt_strlcpy(http.uri, s, sizeof http.uri);
     copy_name(http.host, sizeof http.host, jstr(h, "hostname"));
     if ((s = jstr(h, "http_user_agent"))) mt_strlcpy(http.user_agent, s, sizeof http.user_agent);
-    json_t *hdrs = json_object_get(h, "request_headers");
-    if (json_is_array(hdrs)) {
-        size_t i;
-        json_t *kv;
-        json_array_foreach(hdrs, i, kv) {
+    int hdrs = jget(h, "request_headers");
+    if (js_type(D, hdrs) == JS_ARRAY) {
+        for (int kv = js_first(D, hdrs); kv >= 0; kv = js_next(D, hdrs, kv)) {
             const char *n = jstr(kv, "name"), *v = jstr(kv, "value");
             if (!n || !v) continue;
             if (strcasecmp(n, "X-Mining-Extensions") == 0) http.has_x_mining_extensions = 1;
@@ -297,14 +282,14 @@ static uint8_t app_num(const char *a)
     return MT_APP_UNKNOWN;
 }
 
-static int eve_flow(json_t *obj, const mt_ingest_out *out)
+static int eve_flow(int obj, const mt_ingest_out *out)
 {
     static mt_flow_stats fs;
     mt_event ev;
     int rc = base_event(&ev, MT_EV_FLOW_END, obj);
     if (rc != MT_OK) return rc;
-    json_t *f = json_object_get(obj, "flow");
-    if (!json_is_object(f)) return mt_error_set(MT_EINVAL, "flow event without flow object");
+    int f = jget(obj, "flow");
+    if (js_type(D, f) != JS_OBJECT) return mt_error_set(MT_EINVAL, "flow event without flow object");
     memset(&fs, 0, sizeof fs);
     fs.pkts_c2s = juint(f, "pkts_toserver");
     fs.pkts_s2c = juint(f, "pkts_toclient");
@@ -317,11 +302,10 @@ static int eve_flow(json_t *obj, const mt_ingest_out *out)
     fs.app = app_num(jstr(obj, "app_proto"));
     s = jstr(f, "reason");
     fs.evicted = s && strcmp(s, "timeout") != 0 && strcmp(s, "shutdown") != 0;
-    json_t *tcp = json_object_get(obj, "tcp");
-    if (json_is_object(tcp)) {
-        fs.saw_syn = json_is_true(json_object_get(tcp, "syn"));
-        fs.saw_fin_or_rst = json_is_true(json_object_get(tcp, "fin")) ||
-                            json_is_true(json_object_get(tcp, "rst"));
+    int tcp = jget(obj, "tcp");
+    if (js_type(D, tcp) == JS_OBJECT) {
+        fs.saw_syn = jtrue(jget(tcp, "syn"));
+        fs.saw_fin_or_rst = jtrue(jget(tcp, "fin")) || jtrue(jget(tcp, "rst"));
     }
     ev.ts = fs.last_ts;
     ev.u.flow = &fs;
@@ -329,14 +313,14 @@ static int eve_flow(json_t *obj, const mt_ingest_out *out)
     return MT_OK;
 }
 
-static int eve_alert(json_t *obj, const mt_ingest_out *out)
+static int eve_alert(int obj, const mt_ingest_out *out)
 {
     static mt_alert al;
     mt_event ev;
     int rc = base_event(&ev, MT_EV_ALERT, obj);
     if (rc != MT_OK) return rc;
-    json_t *a = json_object_get(obj, "alert");
-    if (!json_is_object(a)) return mt_error_set(MT_EINVAL, "alert event without alert object");
+    int a = jget(obj, "alert");
+    if (js_type(D, a) != JS_OBJECT) return mt_error_set(MT_EINVAL, "alert event without alert object");
     memset(&al, 0, sizeof al);
     al.signature_id = juint(a, "signature_id");
     const char *s;
@@ -356,9 +340,10 @@ static int eve_alert(json_t *obj, const mt_ingest_out *out)
     return MT_OK;
 }
 
-int eve_record(eve_state *st, json_t *obj, const mt_ingest_out *out, char *unk,
+int eve_record(eve_state *st, js_doc *doc, int obj, const mt_ingest_out *out, char *unk,
                size_t unk_cap)
 {
+    D = doc;
     const char *t = jstr(obj, "event_type");
     if (!t) return mt_error_set(MT_EINVAL, "no event_type");
     if (strcmp(t, "flow") == 0) return eve_flow(obj, out);

@@ -2,8 +2,9 @@
  * keys: an object with a "mining" object is a minetrace finding
  * (docs/FINDINGS.md), one with "event_type" is Suricata EVE, one with
  * "_path", "uid" or "id.orig_h" is Zeek JSON. Deciding per line lets one
- * file mix them (e.g. several tools' output concatenated). jansson parses
- * each line; the object lives only for that line. */
+ * file mix them (e.g. several tools' output concatenated). Each line is
+ * tokenized by jscan (no allocation per line); the tokens live until the
+ * next line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ struct mt_json_reader {
     char path_hint[64];
     mt_ingest_format force; /* AUTO: decide per line */
     eve_state eve;
+    js_doc doc;
 };
 
 void mt_json_reader_force(mt_json_reader *jr, mt_ingest_format f) { jr->force = f; }
@@ -25,17 +27,21 @@ mt_json_reader *mt_json_reader_new(const char *path_hint)
 {
     mt_json_reader *jr = mt_xcalloc(1, sizeof *jr);
     zeek_path_from_filename(path_hint, jr->path_hint, sizeof jr->path_hint);
+    js_init(&jr->doc);
     return jr;
 }
 
-void mt_json_reader_free(mt_json_reader *jr) { free(jr); }
-
-static const char *jstr(json_t *o, const char *k)
+void mt_json_reader_free(mt_json_reader *jr)
 {
-    return json_string_value(json_object_get(o, k));
+    if (!jr) return;
+    js_free(&jr->doc);
+    free(jr);
 }
 
-static void copy_field(char *dst, size_t cap, json_t *o, const char *k)
+static js_doc *D;
+#define jstr(o, k) js_gstr(D, (o), (k))
+
+static void copy_field(char *dst, size_t cap, int o, const char *k)
 {
     const char *s = jstr(o, k);
     mt_strlcpy(dst, s ? s : "", cap);
@@ -51,23 +57,21 @@ static uint8_t proto_num(const char *p)
     return 0;
 }
 
-static uint16_t port_of(json_t *o, const char *k)
+static uint16_t port_of(int o, const char *k)
 {
-    json_int_t v = json_integer_value(json_object_get(o, k));
-    return v > 0 && v <= 65535 ? (uint16_t)v : 0;
+    uint64_t v = js_gu64(D, o, k);
+    return v <= 65535 ? (uint16_t)v : 0;
 }
 
 /* A minetrace finding line -> mt_finding, straight to the store. */
-static int jsonl_finding(json_t *obj, json_t *m, const mt_ingest_out *out)
+static int jsonl_finding(int obj, int m, const mt_ingest_out *out)
 {
     mt_finding f;
     mt_finding_init(&f);
     const char *ts = jstr(obj, "timestamp");
     if (!ts || ingest_time_parse(ts, &f.ts) != MT_OK)
         return mt_error_set(MT_EINVAL, "finding without a valid timestamp");
-    json_t *fid = json_object_get(obj, "flow_id");
-    if (json_is_integer(fid)) f.flow_id = (uint64_t)json_integer_value(fid);
-    else if (json_is_real(fid)) f.flow_id = (uint64_t)json_real_value(fid);
+    f.flow_id = js_gu64(D, obj, "flow_id");
     const char *s = jstr(obj, "src_ip"), *d = jstr(obj, "dest_ip");
     if (s && *s && mt_addr_parse(s, &f.src) != MT_OK) return MT_EINVAL;
     if (d && *d && mt_addr_parse(d, &f.dst) != MT_OK) return MT_EINVAL;
@@ -89,7 +93,8 @@ static int jsonl_finding(json_t *obj, json_t *m, const mt_ingest_out *out)
     copy_field(f.evidence, sizeof f.evidence, m, "evidence");
     copy_field(f.source, sizeof f.source, m, "source");
     if (!f.source[0]) mt_strlcpy(f.source, "jsonl", sizeof f.source);
-    json_int_t c = json_integer_value(json_object_get(m, "confidence"));
+    int64_t c = 0;
+    js_i64(D, js_get(D, m, "confidence"), &c);
     f.confidence = c < 0 ? 0 : c > 100 ? 100 : (int)c;
     if (!out->finding) return MT_OK;
     return out->finding(out->ctx, &f) < 0 ? MT_EIO : MT_OK;
@@ -99,39 +104,30 @@ int mt_json_reader_line(mt_json_reader *jr, const char *line, size_t len,
                         const mt_ingest_out *out, char *unk, size_t unk_cap,
                         mt_ingest_format *kind_out)
 {
-    json_error_t err;
     if (kind_out) *kind_out = MT_FMT_AUTO;
-    json_t *obj = json_loadb(line, len, 0, &err);
-    if (!obj) return mt_error_set(MT_EINVAL, "JSON: %s", err.text);
-    int rc;
-    if (!json_is_object(obj)) {
-        rc = mt_error_set(MT_EINVAL, "JSON line is not an object");
-    } else {
-        json_t *m = json_object_get(obj, "mining");
-        mt_ingest_format f = jr->force;
-        if (f == MT_FMT_AUTO) {
-            if (json_is_object(m) && json_object_get(obj, "event_type")) f = MT_FMT_JSONL;
-            else if (json_object_get(obj, "event_type")) f = MT_FMT_EVE;
-            else if (json_object_get(obj, "_path") || json_object_get(obj, "uid") ||
-                     json_object_get(obj, "id.orig_h") || json_object_get(obj, "ts"))
-                f = MT_FMT_ZEEK_JSON;
-        }
-        if (f == MT_FMT_JSONL && !json_is_object(m)) {
-            rc = mt_error_set(MT_EINVAL, "finding line without a mining object");
-        } else if (f == MT_FMT_JSONL) {
-            if (kind_out) *kind_out = MT_FMT_JSONL;
-            rc = jsonl_finding(obj, m, out);
-        } else if (f == MT_FMT_EVE) {
-            if (kind_out) *kind_out = MT_FMT_EVE;
-            rc = eve_record(&jr->eve, obj, out, unk, unk_cap);
-        } else if (f == MT_FMT_ZEEK_JSON) {
-            if (kind_out) *kind_out = MT_FMT_ZEEK_JSON;
-            rc = zeek_json_record(obj, jr->path_hint, out, unk, unk_cap);
-        } else {
-            snprintf(unk, unk_cap, "json:unrecognised-object");
-            rc = MT_ENOTFOUND;
-        }
+    D = &jr->doc;
+    if (js_parse(D, line, len) != MT_OK) return mt_error_set(MT_EINVAL, "JSON: %s", D->err);
+    if (js_type(D, 0) != JS_OBJECT) return mt_error_set(MT_EINVAL, "JSON line is not an object");
+    int m = js_get(D, 0, "mining");
+    int has_et = js_get(D, 0, "event_type") >= 0;
+    mt_ingest_format f = jr->force;
+    if (f == MT_FMT_AUTO) {
+        if (js_type(D, m) == JS_OBJECT && has_et) f = MT_FMT_JSONL;
+        else if (has_et) f = MT_FMT_EVE;
+        else if (js_get(D, 0, "_path") >= 0 || js_get(D, 0, "uid") >= 0 ||
+                 js_get(D, 0, "id.orig_h") >= 0 || js_get(D, 0, "ts") >= 0)
+            f = MT_FMT_ZEEK_JSON;
     }
-    json_decref(obj);
-    return rc;
+    if (kind_out) *kind_out = f;
+    switch (f) {
+    case MT_FMT_JSONL:
+        if (js_type(D, m) != JS_OBJECT)
+            return mt_error_set(MT_EINVAL, "finding line without a mining object");
+        return jsonl_finding(0, m, out);
+    case MT_FMT_EVE: return eve_record(&jr->eve, D, 0, out, unk, unk_cap);
+    case MT_FMT_ZEEK_JSON: return zeek_json_record(D, 0, jr->path_hint, out, unk, unk_cap);
+    default:
+        snprintf(unk, unk_cap, "json:unrecognised-object");
+        return MT_ENOTFOUND;
+    }
 }

@@ -5,10 +5,10 @@
 #ifndef MT_INGEST_ZEEK_H
 #define MT_INGEST_ZEEK_H
 
-#include <jansson.h>
 #include <stddef.h>
 
 #include "ingest/ingest.h"
+#include "ingest/jscan.h"
 
 typedef enum zeek_field {
     ZF_TS, ZF_UID, ZF_ORIG_H, ZF_ORIG_P, ZF_RESP_H, ZF_RESP_P, ZF_PROTO,
@@ -61,7 +61,7 @@ const char *zeek_tsv_path(const zeek_tsv *t);
 /* ---- JSON ------------------------------------------------------------- */
 /* One parsed JSON object from a Zeek JSON log; `path_hint` from the file
  * name is used when the record has no "_path". Same returns as above. */
-int zeek_json_record(json_t *obj, const char *path_hint, const mt_ingest_out *out,
+int zeek_json_record(js_doc *d, int obj, const char *path_hint, const mt_ingest_out *out,
                      char *unk, size_t unk_cap);
 
 #endif

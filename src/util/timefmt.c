@@ -88,6 +88,10 @@ int mt_time_parse(const char *s, mt_time_us *out)
             while (nd < 6) { frac_us *= 10; nd++; }
         }
         if (end == s) return mt_error_set(MT_EINVAL, "bad timestamp '%.40s'", s);
+        /* Years 1..9999 only: anything else is garbage and would overflow
+         * the microsecond arithmetic. */
+        if (whole < -62135596800LL || whole > 253402300799LL)
+            return mt_error_set(MT_EINVAL, "timestamp out of range '%.40s'", s);
         *out = (mt_time_us)whole * 1000000 + frac_us;
         return MT_OK;
     }

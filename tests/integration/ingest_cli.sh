@@ -52,6 +52,21 @@ grep -q "findings 0 new / 1 duplicate" "$T/m2" || err "alert stored twice: $(cat
 [ "$(sqlite3 "$T/m.db" "SELECT kind||' '||src_ip||' '||confidence||' '||source FROM findings")" = "alert 10.0.0.7 90 eve" ] ||
     err "alert row: $(sqlite3 "$T/m.db" "SELECT * FROM findings")"
 
+# scan -> JSONL -> ingest: the same findings (uids) whichever way they come.
+PC=${MT_CORPUS}/pcap
+"$BIN" scan --db "$T/s.db" -o "$T/scan.jsonl" "$PC/ndpi/mining.pcapng" "$PC/ndpi/monero-mining_ndpi4.2.pcap" > /dev/null 2>&1 ||
+    err "scan failed"
+nj=$(grep -c . "$T/scan.jsonl")
+[ "$nj" -gt 0 ] || err "scan wrote no findings"
+"$BIN" ingest --db "$T/s.db" "$T/scan.jsonl" > "$T/j1" || err "jsonl ingest failed"
+grep -q "jsonl, $nj records, $nj used, 0 malformed, 0 unknown, findings 0 new / $nj duplicate" "$T/j1" ||
+    err "scan findings not recognised as duplicates: $(cat "$T/j1")"
+"$BIN" ingest --db "$T/j.db" "$T/scan.jsonl" > "$T/j2" || err "jsonl ingest failed"
+grep -q "findings $nj new / 0 duplicate" "$T/j2" || err "jsonl into a new db: $(cat "$T/j2")"
+[ "$(sqlite3 "$T/s.db" "SELECT group_concat(uid||kind||pool||wallet||confidence, ',') FROM (SELECT * FROM findings ORDER BY uid)")" = \
+  "$(sqlite3 "$T/j.db" "SELECT group_concat(uid||kind||pool||wallet||confidence, ',') FROM (SELECT * FROM findings ORDER BY uid)")" ] ||
+    err "findings differ between scan --db and ingest of its JSONL"
+
 # Exit statuses.
 "$BIN" ingest --db "$T/x.db" "$T/missing.json" > /dev/null 2>&1; [ $? -eq 1 ] || err "missing input: exit not 1"
 head -c 100000 "$LOGS/zeek/wrccdc2018_zeek6.2_zed-sample-data/tsv/dns.log.gz" > "$T/dns.log.gz"

@@ -13,8 +13,7 @@
 #
 # Env (from CTest): MT_BIN, MT_SRC, MT_BUILD.
 # Optional: MT_XMRIG_LIVE=0 skip the live run; MT_XMRIG_SECONDS mining time
-# per run (default 20); MT_XMRIG_STRICT=1 run every minetrace check even if
-# the detector it needs is still a stub; MT_XMRIG_KEEP=DIR keep the work dir.
+# per run (default 20); MT_XMRIG_KEEP=DIR keep the work dir.
 set -uo pipefail
 
 : "${MT_BIN:?MT_BIN not set}" "${MT_SRC:?MT_SRC not set}"
@@ -171,25 +170,11 @@ fi
 # ---------------------------------------------------------------------------
 # 3. minetrace on the captures.
 # ---------------------------------------------------------------------------
-# Parts whose detector is still the skeleton's stub on main are reported as
-# PENDING rather than failed (MT_XMRIG_STRICT=1 runs them anyway).
-pending=()
-is_stub() { grep -q "not written yet" "$1" 2>/dev/null; }
-if [ "${MT_XMRIG_STRICT:-0}" != "1" ]; then
-    intel_ready=1
-    compgen -G "$MT_SRC/src/intel/*.c" >/dev/null || intel_ready=0
-    is_stub "$MT_SRC/src/detect/stratum.c" && pending+=(--skip stratum)
-    { is_stub "$MT_SRC/src/detect/dns.c" || [ $intel_ready = 0 ]; } && pending+=(--skip dns)
-    { is_stub "$MT_SRC/src/detect/tls.c" || is_stub "$MT_SRC/src/detect/dns.c" \
-        || [ $intel_ready = 0 ]; } && pending+=(--skip tls)
-fi
-
 if ! "$MT_BIN" scan --help >/dev/null 2>&1; then
-    echo "PENDING: 'minetrace scan' is not available in this build; minetrace checks not run"
+    fail "'minetrace scan --help' failed"
 else
     printf '# test intel: the test pool name, listed as a pool\n%s\n' "$POOL_NAME" >"$W/intel.txt"
-    INTEL=()
-    [ "${intel_ready:-1}" = 1 ] && INTEL=(--intel "$W/intel.txt:90:pool")
+    INTEL=(--intel "$W/intel.txt:90:pool")
     for s in "${SETS[@]}"; do
         IFS=: read -r label clear tls facts <<<"$s"
         for mode in clear tls; do
@@ -206,7 +191,17 @@ else
             fi
             echo "-- $label $mode ($(basename "$pcap"))"
             python3 "$HERE/check.py" "$mode" "$facts" "$out/findings.jsonl" \
-                "$out/hosts.json" "${pending[@]}" || FAILS=$((FAILS + 1))
+                "$out/hosts.json" || FAILS=$((FAILS + 1))
+            if [ $mode = tls ]; then
+                # Negative control: drop the DNS packets, the tie must vanish.
+                if "$MT_BIN" scan "${INTEL[@]}" -f "not port 53" -o "$out/nodns.jsonl" \
+                        "$pcap" >/dev/null 2>"$out/nodns.err"; then
+                    python3 "$HERE/check.py" tls-nodns "$facts" "$out/nodns.jsonl" \
+                        "$out/hosts.json" || FAILS=$((FAILS + 1))
+                else
+                    fail "$label tls: minetrace scan -f 'not port 53' exited non-zero"; cat "$out/nodns.err"
+                fi
+            fi
         done
     done
 fi

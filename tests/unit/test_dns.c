@@ -530,13 +530,33 @@ static void test_detector_findings(void **st)
     assert_int_equal(c.n, 6);
     assert_string_equal(c.f[5].family, "litecoin-miner");
 
+    /* Mail-server lookups of a pool's domain are not mining: MX, TXT and
+     * service labels. An AAAA lookup is. */
+    static const struct { const char *name; unsigned type; int finding; } lk[] = {
+        {"nicehash.com", 15, 0}, {"nicehash.com", 16, 0}, {"_dmarc.nicehash.com", 16, 0},
+        {"s1._domainkey.nicehash.com", 16, 0}, {"_dmarc.nicehash.com", 1, 0},
+        {"nicehash.com", 2, 0}, {"api2.nicehash.com", 28, 1},
+        {"randomxmonero.auto.nicehash.com", 65, 1},
+    };
+    for (size_t i = 0; i < sizeof lk / sizeof lk[0]; i++) {
+        size_t before = c.n;
+        whdr(&w, 12, 0x0100, 1, 0);
+        wq(&w, lk[i].name, lk[i].type);
+        assert_int_equal(mt_dns_parse(w.b, w.n, &q), MT_OK);
+        dns_event(&ev, &q, "10.0.0.11", t0 + 100000);
+        mt_engine_event(e, &ev);
+        if (c.n - before != (size_t)lk[i].finding)
+            fail_msg("%s type %u: %zu findings", lk[i].name, lk[i].type, c.n - before);
+    }
+    assert_string_equal(c.f[7].family, "monero-miner");
+
     /* Other event types are ignored. */
     mt_event other;
     memset(&other, 0, sizeof other);
     other.type = MT_EV_FLOW_END;
     mt_engine_event(e, &other);
     mt_engine_flush(e);
-    assert_int_equal(c.n, 6);
+    assert_int_equal(c.n, 8);
     mt_engine_free(e);
     mt_intel_free(in);
 }

@@ -378,6 +378,8 @@ static void test_detector_agents_paths_hosts(void **st)
         {"GET /lib/crypta.js HTTP/1.1\r\nHost: a.example\r\n\r\n", "/crypta.js"},
         {"GET /page?proxy=wss://relay.example:8181/?pool=x HTTP/1.1\r\nHost: a.example\r\n\r\n", "?proxy=wss://"},
         {"GET / HTTP/1.1\r\nHost: coinhive.com\r\n\r\n", "Host coinhive.com"},
+        {"GET /m.html?u=WSS://relay.example/ws?pool=x HTTP/1.1\r\nHost: b.example\r\n\r\n", "=wss://*?pool="},
+        {"GET /jsecoin.v2/?x=1 HTTP/1.1\r\nHost: b.example\r\n\r\n", "/jsecoin.*/?"},
         {"POST / HTTP/1.1\r\nX-Stratum: 1\r\nHost: a.example\r\n\r\n", "X-Stratum"},
         {"POST / HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 59\r\n\r\n"
          "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"eth_getWork\",\"params\":[]}", "eth_getWork"},
@@ -399,6 +401,7 @@ static void test_detector_agents_paths_hosts(void **st)
         "GET /static/miner.js HTTP/1.1\r\nHost: www.example.com\r\n\r\n", /* generic name alone */
         "GET /hash.wasm HTTP/1.1\r\nHost: www.example.com\r\n\r\n",
         "GET /wproxy HTTP/1.1\r\nHost: www.example.com\r\n\r\n",
+        "GET /pool?id=wss HTTP/1.1\r\nHost: www.example.com\r\n\r\n", /* segments out of order */
         "POST / HTTP/1.1\r\nHost: node:8545\r\nContent-Length: 64\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"eth_blockNumber\",\"params\":[],\"id\":1}",
         "GET /pool.ntp.org HTTP/1.1\r\nHost: pool.ntp.org\r\n\r\n",
         "GET /mining/news HTTP/1.1\r\nHost: www.mining.com\r\n\r\n",

@@ -1,0 +1,133 @@
+/* The `minetrace report` analyses: one model (mt_report) computed from a
+ * findings database (docs/STORE.md) and rendered by src/report/.
+ *
+ * Speed: 10M findings must take < 5 s per analysis. SQLite's GROUP BY sorts,
+ * and a ts-range query through the plain ts index does one random row
+ * lookup per finding (measured: 74 s for 10M rows), so instead each pass is
+ * one sequential scan with a prepared statement and all grouping happens
+ * here in hash tables (analyze/strtab.h). Pass A reads only compact columns
+ * (ts, event_type, kind, src_ip, dest_port, family) through a covering index
+ * `mt_report_scan` created at report time when the database is writable
+ * (CREATE INDEX IF NOT EXISTS; about 12 s once for 10M rows), else through a
+ * full table scan. Pass B (top pools/wallets/agents) is a full table scan.
+ * Definitions of every number: docs/REPORT.md. */
+#ifndef MT_ANALYZE_ANALYZE_H
+#define MT_ANALYZE_ANALYZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/period.h"
+#include "analyze/prices.h"
+#include "minetrace/common.h"
+
+#define MT_REP_MAX_PRICES 4
+#define MT_REP_LAGS 7      /* -3 .. +3 months */
+#define MT_REP_NRANGES 66  /* 0-999 .. 65000-65535 */
+
+enum {
+    MT_AN_ACTIVITY = 1,
+    MT_AN_MIX = 2,
+    MT_AN_PORTS = 4,
+    MT_AN_VICTIMS = 8,
+    MT_AN_MARKET = 16,
+    MT_AN_TOP = 32,
+    MT_AN_ALL = 63
+};
+
+typedef struct mt_rep_opts {
+    const char *db_path;
+    mt_period_unit by;
+    mt_tz tz;
+    int has_from, has_to;
+    mt_time_us from, to;          /* [from, to) in UTC microseconds */
+    const char *assets_path;
+    const char *price_paths[MT_REP_MAX_PRICES];
+    int nprices;
+    mt_price_opts price_opts;
+    unsigned analyses;            /* MT_AN_* bits; 0 = all */
+    int top_n;                    /* rows of the top tables; 0 = 10 */
+    int no_index;                 /* never create the covering index */
+} mt_rep_opts;
+
+/* One row of a ranked table. */
+typedef struct mt_rep_row {
+    char *name;
+    uint64_t findings, hosts, orgs;
+    double share;                 /* of the table's `total` */
+} mt_rep_row;
+
+typedef struct mt_rep_table {
+    mt_rep_row *v;
+    size_t n;                     /* rows kept */
+    size_t distinct;              /* distinct names before the top-N cut */
+    uint64_t total;               /* denominator of `share` */
+} mt_rep_table;
+
+typedef struct mt_rep_period {
+    int64_t key, first_day;       /* period key; its first local day */
+    char label[16];
+    uint64_t findings, hosts;     /* mining findings; distinct mining hosts */
+} mt_rep_period;
+
+typedef struct mt_rep_lag {
+    int lag;                      /* activity(m) vs price(m + lag) */
+    size_t n;                     /* months with both values */
+    double pearson, pearson_p, spearman, spearman_p; /* NaN when undefined */
+} mt_rep_lag;
+
+typedef struct mt_rep_market {
+    mt_price_series series;
+    mt_rep_lag lags[MT_REP_LAGS];
+    double *month_price;          /* per report month (NaN = no price) */
+} mt_rep_market;
+
+typedef struct mt_report {
+    unsigned analyses;
+    mt_period_unit by;
+    char tz[64];
+    mt_time_us from, to;          /* effective range [from, to) */
+    int empty;                    /* no findings in range */
+    const char *scan_path;        /* "covering-index" or "table-scan" */
+    double ms_pass_a, ms_pass_b;  /* scan times */
+
+    uint64_t findings_total, findings_mining, findings_precursor;
+    uint64_t hosts_all, hosts_mining;
+
+    /* Activity. */
+    mt_rep_period *periods;
+    size_t nperiods;
+    mt_rep_period *months;        /* always monthly, for the market */
+    size_t nmonths;
+
+    /* Behaviour mix (all findings, mining and precursor). */
+    mt_rep_table families, kinds, behaviours;
+
+    /* Ports (mining findings, kind != dns, dest_port > 0). */
+    uint64_t port_findings, port_hosts;
+    uint64_t p80, p443, p80_hosts, p443_hosts;
+    mt_rep_table ports;           /* top ports other than 80 and 443 */
+    uint64_t ranges[MT_REP_NRANGES];
+    uint64_t ranges_total;        /* findings on ports other than 80/443 */
+    size_t distinct_ports;
+
+    /* Victims (hosts with mining findings). */
+    int have_assets;
+    size_t asset_entries, asset_bad, asset_dup, asset_bad_size;
+    mt_rep_table sectors, sizes;  /* hosts, orgs, findings per bucket */
+    uint64_t victims, victims_known, victims_sme, orgs_known;
+
+    /* Market. */
+    mt_rep_market market[MT_REP_MAX_PRICES];
+    int nmarket;
+
+    /* Top tables (mining findings). */
+    mt_rep_table pools, wallets, agents, hosts;
+} mt_report;
+
+int mt_report_compute(const mt_rep_opts *o, mt_report *r);
+void mt_report_free(mt_report *r);
+/* Parse "activity,mix,ports,victims,market,top" (or "all"). */
+int mt_analyses_parse(const char *s, unsigned *out);
+
+#endif

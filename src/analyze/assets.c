@@ -1,0 +1,218 @@
+/* Asset inventory CSV and longest-prefix match (see assets.h). */
+#include "analyze/assets.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyze/csvread.h"
+#include "analyze/prices.h"
+
+#define MAXF 16
+#define RECCAP 4096
+#define MAX_ENTRIES (1u << 24)
+
+const char *mt_size_str(int size)
+{
+    switch (size) {
+    case MT_SIZE_SMALL: return "small";
+    case MT_SIZE_MEDIUM: return "medium";
+    case MT_SIZE_LARGE: return "large";
+    default: return "unknown";
+    }
+}
+
+static void mask_addr(mt_addr *a, int bits)
+{
+    int max = a->family == 4 ? 4 : 16;
+    for (int i = 0; i < max; i++) {
+        int keep = bits - i * 8;
+        if (keep >= 8) continue;
+        a->b[i] &= keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+    }
+    for (int i = max; i < 16; i++) a->b[i] = 0;
+}
+
+static uint64_t key_hash(const mt_addr *a, int bits)
+{
+    uint8_t k[18];
+    k[0] = a->family;
+    k[1] = (uint8_t)bits;
+    memcpy(k + 2, a->b, 16);
+    return mt_hash_bytes(k, sizeof k, 0xa55e7);
+}
+
+static long find_slot(const mt_assets *as, const mt_addr *a, int bits, uint64_t h)
+{
+    size_t i = (size_t)h & (as->nslots - 1);
+    while (as->slots[i]) {
+        const mt_asset *e = &as->v[as->slots[i] - 1];
+        if (e->bits == bits && e->net.family == a->family && memcmp(e->net.b, a->b, 16) == 0)
+            return (long)i;
+        i = (i + 1) & (as->nslots - 1);
+    }
+    return -(long)i - 1;
+}
+
+static void rehash(mt_assets *as, size_t nslots)
+{
+    free(as->slots);
+    as->slots = mt_xcalloc(nslots, sizeof *as->slots);
+    as->nslots = nslots;
+    for (size_t j = 0; j < as->n; j++) {
+        size_t i = (size_t)key_hash(&as->v[j].net, as->v[j].bits) & (nslots - 1);
+        while (as->slots[i]) i = (i + 1) & (nslots - 1);
+        as->slots[i] = (uint32_t)j + 1;
+    }
+}
+
+static int parse_net(char *s, mt_addr *a, int *bits)
+{
+    char *slash = strchr(s, '/');
+    int b = -1;
+    if (slash) {
+        *slash = '\0';
+        const char *q = slash + 1;
+        if (!*q || strlen(q) > 3) return 0;
+        b = 0;
+        for (; *q; q++) {
+            if (!isdigit((unsigned char)*q)) return 0;
+            b = b * 10 + (*q - '0');
+        }
+    }
+    if (strlen(s) >= MT_ADDR_STRLEN || mt_addr_parse(s, a) != MT_OK) return 0;
+    int max = a->family == 4 ? 32 : 128;
+    if (b < 0) b = max;
+    if (b > max) return 0;
+    *bits = b;
+    mask_addr(a, b);
+    return 1;
+}
+
+static int parse_size(const char *s)
+{
+    if (strcasecmp(s, "small") == 0) return MT_SIZE_SMALL;
+    if (strcasecmp(s, "medium") == 0) return MT_SIZE_MEDIUM;
+    if (strcasecmp(s, "large") == 0) return MT_SIZE_LARGE;
+    return -1;
+}
+
+static char *dup_field(const char *s)
+{
+    char tmp[257];
+    mt_strlcpy(tmp, s, sizeof tmp);
+    return mt_xstrdup(tmp);
+}
+
+int mt_assets_parse(const char *data, size_t n, mt_assets *out)
+{
+    memset(out, 0, sizeof *out);
+    mt_csvr r;
+    mt_csvr_init(&r, data, n);
+    char *buf = mt_xmalloc(RECCAP);
+    char *f[MAXF];
+    int cnet = 0, corg = 1, csec = 2, csize = 3;
+    int first = 1, nf;
+    rehash(out, 1024);
+    while ((nf = mt_csvr_next(&r, buf, RECCAP, f, MAXF)) != 0) {
+        if (nf < 0) { out->rows++; out->bad++; first = 0; continue; }
+        for (int i = 0; i < nf; i++) f[i] = mt_csv_trim(f[i]);
+        if (first) {
+            first = 0;
+            mt_addr probe;
+            int pb;
+            char tmp[128];
+            mt_strlcpy(tmp, f[0], sizeof tmp);
+            if (!parse_net(tmp, &probe, &pb)) {
+                /* A header: find the columns by name. */
+                out->has_header = 1;
+                cnet = corg = csec = csize = -1;
+                for (int i = 0; i < nf; i++) {
+                    const char *h = f[i];
+                    if (!strcasecmp(h, "network") || !strcasecmp(h, "cidr") || !strcasecmp(h, "ip") ||
+                        !strcasecmp(h, "prefix") || !strcasecmp(h, "address")) cnet = i;
+                    else if (!strcasecmp(h, "organisation") || !strcasecmp(h, "organization") ||
+                             !strcasecmp(h, "org")) corg = i;
+                    else if (!strcasecmp(h, "sector")) csec = i;
+                    else if (!strcasecmp(h, "size") || !strcasecmp(h, "size_class")) csize = i;
+                }
+                if (cnet < 0) {
+                    free(buf);
+                    mt_assets_free(out);
+                    return mt_error_set(MT_EINVAL, "asset inventory: no 'network' column in the header "
+                                        "(want network,organisation,sector,size)");
+                }
+                continue;
+            }
+        }
+        out->rows++;
+        mt_asset e;
+        memset(&e, 0, sizeof e);
+        if (cnet >= nf || !parse_net(f[cnet], &e.net, &e.bits)) { out->bad++; continue; }
+        const char *org = corg >= 0 && corg < nf ? f[corg] : "";
+        const char *sec = csec >= 0 && csec < nf ? f[csec] : "";
+        const char *sz = csize >= 0 && csize < nf ? f[csize] : "";
+        e.size = *sz ? parse_size(sz) : MT_SIZE_UNKNOWN;
+        if (e.size < 0) { out->bad_size++; e.size = MT_SIZE_UNKNOWN; }
+        uint64_t h = key_hash(&e.net, e.bits);
+        long slot = find_slot(out, &e.net, e.bits, h);
+        if (slot >= 0) { out->dup++; continue; } /* first row for a network wins */
+        if (out->n >= MAX_ENTRIES) { out->bad++; continue; }
+        e.org = dup_field(org);
+        e.sector = dup_field(sec);
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 64;
+            out->v = mt_xrealloc(out->v, out->cap * sizeof *out->v);
+        }
+        out->v[out->n++] = e;
+        out->slots[-slot - 1] = (uint32_t)out->n;
+        if (e.net.family == 4) out->len4[e.bits] = 1;
+        else out->len6[e.bits] = 1;
+        if (out->n * 2 > out->nslots) rehash(out, out->nslots * 2);
+    }
+    free(buf);
+    return MT_OK;
+}
+
+int mt_assets_load(const char *path, mt_assets *out)
+{
+    char *data;
+    size_t n;
+    int rc = mt_read_file(path, (size_t)512 << 20, &data, &n);
+    if (rc) return rc;
+    rc = mt_assets_parse(data, n, out);
+    free(data);
+    if (rc) {
+        char msg[256];
+        mt_strlcpy(msg, mt_error_msg(), sizeof msg);
+        return mt_error_set(rc, "%s: %s", path, msg);
+    }
+    return MT_OK;
+}
+
+void mt_assets_free(mt_assets *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        free(a->v[i].org);
+        free(a->v[i].sector);
+    }
+    free(a->v);
+    free(a->slots);
+    memset(a, 0, sizeof *a);
+}
+
+const mt_asset *mt_assets_lookup(const mt_assets *a, const mt_addr *addr)
+{
+    if (!a || !a->n || (addr->family != 4 && addr->family != 6)) return NULL;
+    int max = addr->family == 4 ? 32 : 128;
+    const uint8_t *present = addr->family == 4 ? a->len4 : a->len6;
+    for (int bits = max; bits >= 0; bits--) {
+        if (!present[bits]) continue;
+        mt_addr m = *addr;
+        mask_addr(&m, bits);
+        long slot = find_slot(a, &m, bits, key_hash(&m, bits));
+        if (slot >= 0) return &a->v[a->slots[slot] - 1];
+    }
+    return NULL;
+}

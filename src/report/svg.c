@@ -1,0 +1,149 @@
+/* SVG bar charts for the HTML report (see svg.h). */
+#include "report/svg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+double mt_svg_nice(double v, double *step)
+{
+    if (!(v > 0) || !isfinite(v)) {
+        *step = 1;
+        return 1;
+    }
+    double mag = pow(10, floor(log10(v)));
+    static const double f[] = {1, 2, 2.5, 5, 10};
+    for (int i = 0; i < 5; i++) {
+        if (f[i] * mag >= v) {
+            double max = f[i] * mag;
+            *step = max / (f[i] == 2.5 ? 5 : f[i] == 1 || f[i] == 10 ? 5 : f[i] == 2 ? 4 : 5);
+            return max;
+        }
+    }
+    *step = mag * 2;
+    return mag * 10;
+}
+
+void mt_svg_num(char *buf, size_t cap, double v)
+{
+    double a = fabs(v);
+    if (a >= 1e9) snprintf(buf, cap, "%.3gG", v / 1e9);
+    else if (a >= 1e6) snprintf(buf, cap, "%.3gM", v / 1e6);
+    else if (a >= 1e4) snprintf(buf, cap, "%.3gk", v / 1e3);
+    else if (a >= 100 || a == floor(a)) snprintf(buf, cap, "%.0f", v);
+    else snprintf(buf, cap, "%.3g", v);
+}
+
+void mt_svg_label(mt_buf *b, const char *s, size_t max)
+{
+    char tmp[512];
+    size_t o = 0, cols = 0, n = strlen(s);
+    const unsigned char *p = (const unsigned char *)s;
+    while (n && cols < max && o + 4 < sizeof tmp - 4) {
+        size_t k = mt_utf8_seq_len(p, n);
+        if (!k) k = 1; /* invalid byte: copied, the escaper replaces it */
+        memcpy(tmp + o, p, k);
+        o += k;
+        p += k;
+        n -= k;
+        cols++;
+    }
+    if (n) {
+        memcpy(tmp + o, "\xe2\x80\xa6", 3);
+        o += 3;
+    }
+    tmp[o] = '\0';
+    mt_html_str(b, tmp);
+}
+
+#define HB_W 760
+#define HB_LABEL 230
+#define HB_ROW 22
+
+void mt_svg_hbars(mt_buf *b, const char *id, const char *title, const mt_bar *bars, size_t n)
+{
+    double max = 0, step;
+    for (size_t i = 0; i < n; i++)
+        if (bars[i].value > max) max = bars[i].value;
+    max = mt_svg_nice(max, &step);
+    int plot = HB_W - HB_LABEL - 90;
+    int h = 40 + (int)n * HB_ROW + 24;
+    mt_buf_printf(b, "<svg id=\"%s\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+                  "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">", id, HB_W, h, HB_W, h);
+    mt_buf_puts(b, "<title>");
+    mt_html_str(b, title);
+    mt_buf_puts(b, "</title><text x=\"4\" y=\"18\" class=\"ct\">");
+    mt_html_str(b, title);
+    mt_buf_puts(b, "</text>");
+    int y0 = 30, y1 = 30 + (int)n * HB_ROW;
+    for (double t = 0; t <= max * 1.0001; t += step) {
+        double x = HB_LABEL + t / max * plot;
+        char num[32];
+        mt_svg_num(num, sizeof num, t);
+        mt_buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"grid\"/>"
+                      "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>",
+                      x, y0, x, y1, x, y1 + 14, num);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int y = y0 + (int)i * HB_ROW;
+        double w = max > 0 ? bars[i].value / max * plot : 0;
+        mt_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"lab\" text-anchor=\"end\">", HB_LABEL - 6, y + 15);
+        mt_svg_label(b, bars[i].label, 32);
+        mt_buf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"%s\"/>",
+                      HB_LABEL, y + 3, w, HB_ROW - 6, bars[i].accent ? "bar2" : "bar");
+        if (bars[i].note) {
+            mt_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"val\">", HB_LABEL + w + 5, y + 15);
+            mt_html_str(b, bars[i].note);
+            mt_buf_puts(b, "</text>");
+        }
+    }
+    mt_buf_puts(b, "</svg>\n");
+}
+
+#define VB_W 1000
+#define VB_H 300
+
+void mt_svg_vbars(mt_buf *b, const char *id, const char *title, const mt_bar *bars, size_t n)
+{
+    double max = 0, step;
+    for (size_t i = 0; i < n; i++)
+        if (bars[i].value > max) max = bars[i].value;
+    max = mt_svg_nice(max, &step);
+    int left = 60, right = 20, top = 30, bottom = 90;
+    double pw = VB_W - left - right, ph = VB_H - top - bottom;
+    mt_buf_printf(b, "<svg id=\"%s\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+                  "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">", id, VB_W, VB_H,
+                  VB_W, VB_H);
+    mt_buf_puts(b, "<title>");
+    mt_html_str(b, title);
+    mt_buf_puts(b, "</title><text x=\"4\" y=\"18\" class=\"ct\">");
+    mt_html_str(b, title);
+    mt_buf_puts(b, "</text>");
+    for (double t = 0; t <= max * 1.0001; t += step) {
+        double y = top + ph - t / max * ph;
+        char num[32];
+        mt_svg_num(num, sizeof num, t);
+        mt_buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
+                      "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
+                      left, y, left + pw, y, left - 4, y + 4, num);
+    }
+    double slot = n ? pw / (double)n : pw;
+    for (size_t i = 0; i < n; i++) {
+        double x = left + slot * (double)i;
+        double hgt = max > 0 ? bars[i].value / max * ph : 0;
+        mt_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"%s\"/>",
+                      x + slot * 0.1, top + ph - hgt, slot * 0.8, hgt, bars[i].accent ? "bar2" : "bar");
+        if (bars[i].note && n <= 24) {
+            mt_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"val\" text-anchor=\"middle\">",
+                          x + slot / 2, top + ph - hgt - 4);
+            mt_html_str(b, bars[i].note);
+            mt_buf_puts(b, "</text>");
+        }
+        double lx = x + slot / 2, ly = top + ph + 12;
+        mt_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\" "
+                      "transform=\"rotate(-45 %.1f %.1f)\">", lx, ly, lx, ly);
+        mt_svg_label(b, bars[i].label, 14);
+        mt_buf_puts(b, "</text>");
+    }
+    mt_buf_puts(b, "</svg>\n");
+}

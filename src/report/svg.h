@@ -1,0 +1,29 @@
+/* Inline SVG charts for the HTML report: horizontal and vertical bar
+ * charts and axis helpers. Charts are plain SVG elements inside the page
+ * (no scripts, no external references); every label from the data is cut
+ * to a display length and then HTML-escaped. */
+#ifndef MT_REPORT_SVG_H
+#define MT_REPORT_SVG_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+
+typedef struct mt_bar {
+    const char *label;   /* from the data: escaped here */
+    double value;
+    const char *note;    /* text after the bar, e.g. "43.0%" (escaped) */
+    int accent;          /* draw in the accent colour (e.g. ports 80/443) */
+} mt_bar;
+
+/* "Nice" axis maximum >= v (1, 2, 2.5, 5 x 10^k) and its tick step. */
+double mt_svg_nice(double v, double *step);
+/* Escaped, cut to at most `max` code points (a cut label ends in "…"). */
+void mt_svg_label(mt_buf *b, const char *s, size_t max);
+/* Number for axis ticks: 12, 1.5k, 2M. */
+void mt_svg_num(char *buf, size_t cap, double v);
+
+void mt_svg_hbars(mt_buf *b, const char *id, const char *title, const mt_bar *bars, size_t n);
+void mt_svg_vbars(mt_buf *b, const char *id, const char *title, const mt_bar *bars, size_t n);
+
+#endif
