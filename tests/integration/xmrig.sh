@@ -40,6 +40,8 @@ note() { echo "xmrig-e2e: $*"; }
 live_skip_reason=""
 if [ "${MT_XMRIG_LIVE:-1}" = "0" ]; then
     live_skip_reason="MT_XMRIG_LIVE=0"
+elif [ "${MT_SANITIZED:-0}" = "1" ]; then
+    live_skip_reason="sanitizer pass (MT_SANITIZED=1): the release pass runs it"
 elif [ "$(id -u)" != "0" ]; then
     live_skip_reason="not root (network namespaces need root)"
 else
@@ -86,6 +88,11 @@ print("pool saw: clear logins=%d tls logins=%d clear submits=%d tls submits=%d" 
 sys.exit(0 if ok else 1)
 PY
 }
+
+# Real-time detection too: minetrace scan -i on the miner's veth during the
+# runs, with the same test intel list as the file scans below.
+printf '# test intel: the test pool name, listed as a pool\n%s\n' "$POOL_NAME" >"$W/intel.txt"
+export MT_XMRIG_SCAN="$MT_BIN" MT_XMRIG_SCAN_INTEL="$W/intel.txt:90:pool"
 
 SETS=()
 if [ -z "$live_skip_reason" ]; then
@@ -173,8 +180,19 @@ fi
 if ! "$MT_BIN" scan --help >/dev/null 2>&1; then
     fail "'minetrace scan --help' failed"
 else
-    printf '# test intel: the test pool name, listed as a pool\n%s\n' "$POOL_NAME" >"$W/intel.txt"
     INTEL=(--intel "$W/intel.txt:90:pool")
+    # The live scans (scan -i during the runs) are checked like the files.
+    if [ -n "${LIVE:-}" ] && [ -f "$LIVE/facts.env" ]; then
+        for mode in clear tls; do
+            echo "-- live scan -i ($mode run)"
+            rc="$(cat "$LIVE/live_$mode.rc" 2>/dev/null || echo missing)"
+            if [ "$rc" != 0 ]; then
+                fail "live $mode: minetrace scan -i exited $rc"; cat "$LIVE/live_$mode.err"; continue
+            fi
+            python3 "$HERE/check.py" "$mode" "$LIVE/facts.env" "$LIVE/live_$mode.jsonl" \
+                "$LIVE/live_hosts_$mode.json" || FAILS=$((FAILS + 1))
+        done
+    fi
     for s in "${SETS[@]}"; do
         IFS=: read -r label clear tls facts <<<"$s"
         for mode in clear tls; do

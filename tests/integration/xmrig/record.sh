@@ -20,6 +20,11 @@
 # received), OUTDIR/xmrig_{clear,tls}.log, OUTDIR/dnsmasq.log, OUTDIR/facts.env
 # Env: MT_XMRIG_SECONDS (default 20) how long each run mines.
 #      MT_XMRIG_EXTRA    extra xmrig options (e.g. --asm=none).
+#      MT_XMRIG_SCAN     a minetrace binary: also run `minetrace scan -i` on
+#                        the miner's veth during each run (live detection of
+#                        the real miner), writing OUTDIR/live_NAME.jsonl,
+#                        live_hosts_NAME.json, live_NAME.err, live_NAME.rc.
+#      MT_XMRIG_SCAN_INTEL  --intel spec for that live scan.
 set -euo pipefail
 
 XMRIG="$1"
@@ -76,7 +81,8 @@ wait_for() { # wait_for SECONDS CMD...: poll until CMD succeeds
 
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-rm -f "$OUT"/{clear,tls}.pcap "$OUT"/pool.log "$OUT"/xmrig_*.log "$OUT"/dnsmasq.log
+rm -f "$OUT"/{clear,tls}.pcap "$OUT"/pool.log "$OUT"/xmrig_*.log "$OUT"/dnsmasq.log \
+    "$OUT"/live_*
 
 # --- namespaces, veth, addresses; no default route anywhere ---------------
 ip netns add "$NS_POOL"
@@ -127,13 +133,23 @@ wait_for 10 ip netns exec "$NS_MINER" getent ahostsv4 "$POOL_NAME" >/dev/null \
 # --- one mining run with capture ------------------------------------------
 run_miner() { # run_miner NAME URL [xmrig options...]
     local name="$1" url="$2"; shift 2
-    local pcap="$OUT/$name.pcap" tpid xpid
+    local pcap="$OUT/$name.pcap" tpid xpid spid=""
     ip netns exec "$NS_MINER" tcpdump -i "$VM" -n -U -s 0 -Z root -w "$pcap" \
         2>"$OUT/tcpdump_$name.err" &
     tpid=$!
     PIDS+=("$tpid")
     wait_for 10 grep -q "listening on" "$OUT/tcpdump_$name.err" \
         || { log "tcpdump did not start"; cat "$OUT/tcpdump_$name.err" >&2; exit 1; }
+    if [ -n "${MT_XMRIG_SCAN:-}" ]; then
+        local intel=()
+        [ -n "${MT_XMRIG_SCAN_INTEL:-}" ] && intel=(--intel "$MT_XMRIG_SCAN_INTEL")
+        ip netns exec "$NS_MINER" "$MT_XMRIG_SCAN" scan -i "$VM" "${intel[@]}" -q \
+            -o "$OUT/live_$name.jsonl" --hosts --json >"$OUT/live_hosts_$name.json" \
+            2>"$OUT/live_$name.err" &
+        spid=$!
+        PIDS+=("$spid")
+        sleep 1.5   # let it open the interface (it prints nothing until the end)
+    fi
     # shellcheck disable=SC2086
     ip netns exec "$NS_MINER" "$XMRIG" -o "$url" -u "$WALLET" -p x \
         --rig-id="$RIGID" -k --threads=1 --cpu-max-threads-hint=50 --cpu-priority=2 \
@@ -160,6 +176,12 @@ run_miner() { # run_miner NAME URL [xmrig options...]
     sleep 1
     kill -INT "$tpid" 2>/dev/null || true
     wait "$tpid" 2>/dev/null || true
+    if [ -n "$spid" ]; then
+        local src=0
+        kill -TERM "$spid" 2>/dev/null || true
+        wait "$spid" || src=$?
+        echo "$src" >"$OUT/live_$name.rc"
+    fi
     log "$name: $(grep -c accepted "$OUT/xmrig_$name.log" || true) shares accepted"
 }
 
