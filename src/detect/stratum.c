@@ -50,7 +50,8 @@ typedef struct sess {
     char agent[128];
     char wallet[256];
     char worker[64];
-    char algo[96];
+    char algo[128];         /* algorithm in use (job, submit, reply) */
+    char algos[128];        /* algorithms the miner offered at login */
     char pool[128];
     char first_method[40];  /* the first strong request's method */
     char any_method[40];    /* the first mining method of any strength */
@@ -285,7 +286,7 @@ static void finish(mt_engine *e, state *st, sess *s)
     mt_strlcpy(f.wallet, s->wallet, sizeof f.wallet);
     mt_strlcpy(f.worker, s->worker, sizeof f.worker);
     mt_strlcpy(f.agent, s->agent, sizeof f.agent);
-    mt_strlcpy(f.algo, s->algo, sizeof f.algo);
+    mt_strlcpy(f.algo, s->algo[0] ? s->algo : s->algos, sizeof f.algo);
 
     /* Pool: what the client named, else the DNS tie, else IP:port. */
     if (s->pool[0]) {
@@ -398,7 +399,8 @@ static void fold(state *st, sess *s, const mt_event *ev, const mt_stratum_msg *m
     keep(s->agent, sizeof s->agent, m->agent);
     keep(s->wallet, sizeof s->wallet, m->wallet);
     keep(s->worker, sizeof s->worker, m->worker);
-    keep(s->algo, sizeof s->algo, m->algo);
+    if (m->kind == MT_SK_LOGIN) keep(s->algos, sizeof s->algos, m->algo);
+    else keep(s->algo, sizeof s->algo, m->algo);
     keep(s->pool, sizeof s->pool, m->pool_host);
 
     if (s->in_http) {

@@ -160,8 +160,10 @@ static void join_algos(const mt_jv *v, char *dst, size_t cap)
     mt_jv_iter_init(&it, v);
     while (mt_jv_iter_next(&it, NULL, &e)) {
         if (e.type != MT_JV_STRING) continue;
-        if (w && w + 2 < cap) dst[w++] = ',';
-        if (w + 1 >= cap) break;
+        /* whole names only: stop before one that does not fit */
+        size_t need = e.len - 2 + (w ? 1 : 0);
+        if (w + need + 1 > cap) break;
+        if (w) dst[w++] = ',';
         w += mt_jv_strcpy(&e, dst + w, cap - w);
         dst[w] = '\0';
     }
