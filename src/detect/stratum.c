@@ -6,7 +6,11 @@
  * strong messages each side sent, and which way they travelled. The
  * decision is taken once, when the flow ends (MT_EV_FLOW_END, eviction of
  * the session, or flush at end of input), so the single finding per flow
- * carries everything the session showed. Rules and confidences are in
+ * carries everything the session showed — except for long sessions: a
+ * miner's connection can last days, and a live sensor must not wait for it
+ * to close. A session already sure (confidence >= 75) that has run for
+ * REPORT_AFTER_US or shown REPORT_AFTER_MSGS messages is reported then, and
+ * only then (the flow end adds nothing more). Rules and confidences are in
  * docs/STRATUM.md.
  *
  * State is bounded: a fixed pool of sessions with an open-addressing index
@@ -29,10 +33,13 @@
 #define MAX_SESSIONS 65536u      /* live sessions */
 #define INDEX_SLOTS (MAX_SESSIONS * 2u)
 #define HTTP_CACHE 1024u
+#define REPORT_AFTER_US (60LL * 1000000) /* early report of long sessions */
+#define REPORT_AFTER_MSGS 64u
 
 typedef struct sess {
     uint64_t flow_id;
     uint8_t live;
+    uint8_t reported;       /* finding already emitted (long session) */
     uint8_t dialect;        /* first dialect seen (mt_stratum_dialect) */
     uint8_t in_http;        /* messages came from HTTP bodies */
     uint8_t eth_methods;    /* eth_* seen (getwork over HTTP is Ethereum) */
@@ -268,7 +275,7 @@ static void finish(mt_engine *e, state *st, sess *s)
 {
     (void)st;
     int conf = confidence_of(s);
-    if (conf == 0) return;
+    if (conf == 0 || s->reported) return;
 
     mt_finding f;
     mt_finding_init(&f);
@@ -444,6 +451,12 @@ static void on_json(mt_engine *e, state *st, const mt_event *ev)
         s = create(e, st, ev);
     }
     fold(st, s, ev, &m, mining);
+    if (!s->reported && confidence_of(s) >= 75 &&
+        (s->last_ts - s->first_ts >= REPORT_AFTER_US ||
+         s->n_req + s->n_notify + s->n_resp >= REPORT_AFTER_MSGS)) {
+        finish(e, st, s);
+        s->reported = 1;
+    }
 }
 
 static void strip_port(char *host)

@@ -931,6 +931,33 @@ static void test_corpus_replay(void **st)
     print_message("xmrig616_clear: %s\n", f.evidence);
 }
 
+/* A miner's connection can stay open for days: once sure, a long session
+ * is reported without waiting for the flow to end, and only once. */
+static void test_detector_long_session_reported_early(void **st)
+{
+    (void)st;
+    mt_engine *e = new_engine();
+    fake_flow fl = mkflow(77, "192.168.2.92", 55190, "178.32.196.217", 9050);
+    send_json(e, &fl, 1, XMRSTAK_LOGIN, 0, 1000000);
+    send_json(e, &fl, 0, XMRSTAK_REPLY, 0, 1100000);
+    send_json(e, &fl, 1, XMRSTAK_SUBMIT, 0, 30000000);
+    assert_int_equal(n_caught, 0); /* 29 s in: still collecting */
+    send_json(e, &fl, 1, XMRSTAK_SUBMIT, 0, 62000000);
+    assert_int_equal(n_caught, 1); /* past a minute: reported */
+    assert_int_equal(caught[0].kind, MT_KIND_STRATUM);
+    assert_true(strncmp(caught[0].wallet, "4BCe", 4) == 0);
+    for (int i = 0; i < 100; i++) send_json(e, &fl, 1, XMRSTAK_SUBMIT, 0, 63000000 + i);
+    end_flow(e, &fl);
+    mt_engine_flush(e);
+    assert_int_equal(n_caught, 1); /* and not again */
+    /* Many messages in a short time count too. */
+    fake_flow f2 = mkflow(78, "192.168.2.93", 55191, "178.32.196.217", 9050);
+    send_json(e, &f2, 1, XMRSTAK_LOGIN, 0, 1000);
+    for (int i = 0; i < 70 && n_caught == 1; i++) send_json(e, &f2, 0, XMRSTAK_JOB, 0, 2000 + i);
+    assert_int_equal(n_caught, 2);
+    mt_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -949,6 +976,7 @@ int main(void)
         cmocka_unit_test(test_detector_intel_agent_family),
         cmocka_unit_test(test_detector_many_flows_bounded),
         cmocka_unit_test(test_corpus_replay),
+        cmocka_unit_test(test_detector_long_session_reported_early),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
