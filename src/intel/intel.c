@@ -273,20 +273,30 @@ int mt_intel_match_domain(const mt_intel *in, const char *name, mt_intel_hit *hi
     for (size_t i = 0; i < n; i++) buf[i] = lower(name[i]);
     buf[n] = '\0';
 
-    const mt_intel_dentry *best = NULL;
-    const char *p = buf;
-    size_t len = n;
-    for (;;) {
-        const char *dot = memchr(p, '.', len);
+    /* Hash every suffix that still has a dot first and prefetch its slot,
+     * so the (cache-missing) probes of the labels overlap. */
+    size_t off[MT_INTEL_MAX_NAME]; /* one per dot at most */
+    uint64_t hs[MT_INTEL_MAX_NAME];
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        const char *dot = memchr(buf + i, '.', n - i);
         if (!dot) break; /* single labels (TLDs) are never listed */
-        const mt_intel_dentry *e = dfind(in, p, len, name_hash(p, len));
+        off[k] = i;
+        hs[k] = name_hash(buf + i, n - i);
+#if defined(__GNUC__)
+        __builtin_prefetch(&in->dslots[(size_t)hs[k] & (in->dslot_cap - 1)]);
+#endif
+        k++;
+        i = (size_t)(dot - buf) + 1;
+    }
+    const mt_intel_dentry *best = NULL;
+    for (size_t j = 0; j < k; j++) {
+        const mt_intel_dentry *e = dfind(in, buf + off[j], n - off[j], hs[j]);
         if (e) {
             if (e->allow) return 0;
             if (e->weight && (!best || stronger(e->weight, e->cat, best->weight, best->cat)))
                 best = e;
         }
-        len -= (size_t)(dot + 1 - p);
-        p = dot + 1;
     }
     if (!best) return 0;
     if (hit) {

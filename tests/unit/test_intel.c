@@ -85,6 +85,14 @@ static void test_suffix_match(void **st)
     memset(big, 'a', sizeof big);
     big[sizeof big - 1] = '\0';
     assert_int_equal(mt_intel_match_domain(in, big, &h), 0);
+    /* Worst case for the per-suffix arrays: a 253-byte name of dots. */
+    memset(big, '.', 253);
+    big[0] = 'a';
+    big[253] = '\0';
+    assert_int_equal(mt_intel_match_domain(in, big, &h), 0);
+    for (int i = 0; i < 253; i += 2) big[i] = 'a';
+    big[252] = 'm';
+    assert_int_equal(mt_intel_match_domain(in, big, &h), 0);
 
     /* Bad arguments are errors with a message. */
     assert_int_equal(mt_intel_add_domain(in, "com", 80, MT_CAT_POOL, "t", NULL), MT_EINVAL);
