@@ -131,10 +131,11 @@ static int db_err(sqlite3 *db, const char *what)
     return mt_error_set(MT_EIO, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
 }
 
-static int open_db(const mt_rep_opts *o, sqlite3 **out, int *indexed)
+static int open_db(const mt_rep_opts *o, unsigned analyses, sqlite3 **out, int *indexed, int *top_indexed)
 {
     sqlite3 *db = NULL;
     *indexed = 0;
+    *top_indexed = 0;
     int rw = !o->no_index;
     int rc = sqlite3_open_v2(o->db_path, &db, rw ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, NULL);
     if (rc != SQLITE_OK && rw) {
@@ -165,6 +166,11 @@ static int open_db(const mt_rep_opts *o, sqlite3 **out, int *indexed)
                          "(src_ip, ts, event_type, kind, dest_port, family)",
                          NULL, NULL, NULL) != SQLITE_OK)
             rw = 0; /* e.g. read-only medium or a writer holds the lock */
+        /* The top tables' index: ordered by pool, wallet, agent so equal
+         * values arrive together (see pass_b). Only when asked for. */
+        if (rw && (analyses & MT_AN_TOP))
+            sqlite3_exec(db, "CREATE INDEX IF NOT EXISTS mt_report_top ON findings"
+                         "(pool, wallet, agent, event_type, ts)", NULL, NULL, NULL);
     }
     /* Use the index only when it is ours, with the column order the scan
      * relies on (a read-only database may still have it from before). */
@@ -174,6 +180,14 @@ static int open_db(const mt_rep_opts *o, sqlite3 **out, int *indexed)
         if (sqlite3_step(st) == SQLITE_ROW) {
             const char *sql = (const char *)sqlite3_column_text(st, 0);
             *indexed = sql && strstr(sql, "(src_ip, ts, event_type, kind, dest_port, family)") != NULL;
+        }
+        sqlite3_finalize(st);
+    }
+    if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type='index' AND "
+                           "name='mt_report_top'", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *sql = (const char *)sqlite3_column_text(st, 0);
+            *top_indexed = sql && strstr(sql, "(pool, wallet, agent, event_type, ts)") != NULL;
         }
         sqlite3_finalize(st);
     }
@@ -429,17 +443,26 @@ static int pass_a(sqlite3 *db, int indexed, mt_report *r, scan_state *s, mt_tz *
     return ok ? MT_OK : MT_EIO;
 }
 
-static int pass_b(sqlite3 *db, mt_report *r, size_t keep)
+/* Pass B: top pools, wallets and agents of mining findings. Through the
+ * index mt_report_top rows come ordered by (pool, wallet, agent), so a value
+ * equal to the previous row's is counted without hashing; without it, a
+ * full table scan. */
+static int pass_b(sqlite3 *db, int indexed, mt_report *r, size_t keep)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT pool, wallet, agent FROM findings NOT INDEXED "
-                           "WHERE event_type = 'mining' AND ts >= ?1 AND ts < ?2",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_err(db, "top scan");
+    const char *sql = indexed
+        ? "SELECT pool, wallet, agent FROM findings INDEXED BY mt_report_top "
+          "WHERE event_type = 'mining' AND ts >= ?1 AND ts < ?2"
+        : "SELECT pool, wallet, agent FROM findings NOT INDEXED "
+          "WHERE event_type = 'mining' AND ts >= ?1 AND ts < ?2";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(db, "top scan");
     sqlite3_bind_int64(st, 1, r->from);
     sqlite3_bind_int64(st, 2, r->to);
     mt_strtab t[3];
     uint64_t tot[3] = {0, 0, 0};
+    char prev[3][512];
+    int prevlen[3] = {-1, -1, -1};
+    uint32_t previd[3] = {0, 0, 0};
     for (int i = 0; i < 3; i++) mt_strtab_init(&t[i]);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -447,7 +470,20 @@ static int pass_b(sqlite3 *db, mt_report *r, size_t keep)
             const char *v = (const char *)sqlite3_column_text(st, c);
             int n = sqlite3_column_bytes(st, c);
             if (!v || n <= 0) continue;
-            uint32_t id = mt_strtab_intern(&t[c], v, (size_t)(n > 4096 ? 4096 : n));
+            if (n > 4096) n = 4096;
+            uint32_t id;
+            if (n == prevlen[c] && memcmp(prev[c], v, (size_t)n) == 0) {
+                id = previd[c];
+            } else {
+                id = mt_strtab_intern(&t[c], v, (size_t)n);
+                if ((size_t)n <= sizeof prev[c]) {
+                    memcpy(prev[c], v, (size_t)n);
+                    prevlen[c] = n;
+                    previd[c] = id;
+                } else {
+                    prevlen[c] = -1;
+                }
+            }
             t[c].cnt[id][0]++;
             tot[c]++;
         }
@@ -589,8 +625,8 @@ int mt_report_compute(const mt_rep_opts *o, mt_report *r)
     }
 
     sqlite3 *db = NULL;
-    int indexed;
-    int rc = open_db(o, &db, &indexed);
+    int indexed, top_indexed;
+    int rc = open_db(o, r->analyses, &db, &indexed, &top_indexed);
     if (rc) { mt_report_free(r); return rc; }
     r->scan_path = indexed ? "covering-index" : "table-scan";
     rc = data_range(db, o, r);
@@ -653,7 +689,7 @@ int mt_report_compute(const mt_rep_opts *o, mt_report *r)
     if (r->analyses & MT_AN_TOP) {
         table_from(&r->hosts, &s.hosts, 0, -1, keep, r->findings_mining, 1);
         t0 = now_ms();
-        if (!r->empty) rc = pass_b(db, r, keep);
+        if (!r->empty) rc = pass_b(db, top_indexed, r, keep);
         r->ms_pass_b = now_ms() - t0;
         if (rc) goto free_state;
     }
