@@ -14,5 +14,5 @@ if [ "${MT_TEST_NO_ASAN:-0}" != 1 ]; then
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMT_SANITIZE=ON >/dev/null
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    MT_SANITIZED=1 ctest --test-dir build-asan --output-on-failure -j"$jobs" -E 'integration\.xmrig|bench'
+    MT_SANITIZED=1 ctest --test-dir build-asan --output-on-failure -j"$jobs" -E 'bench'
 fi
