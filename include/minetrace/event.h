@@ -106,12 +106,19 @@ typedef enum mt_smb_sig {
     MT_SMB_ETERNALBLUE_VULN_REPLY,  /* STATUS_INSUFF_SERVER_RESOURCES reply */
     MT_SMB_ETERNALBLUE_EXPLOIT,     /* NT Trans / Trans2 secondary grooming */
     MT_SMB_DOUBLEPULSAR_PING,       /* Trans2 SESSION_SETUP, MID 65 */
-    MT_SMB_DOUBLEPULSAR_RESPONSE    /* Trans2 reply, STATUS_NOT_IMPLEMENTED, MID 81.. */
+    MT_SMB_DOUBLEPULSAR_RESPONSE,   /* Trans2 reply, STATUS_NOT_IMPLEMENTED, MID 81.. */
+    MT_SMB_DOUBLEPULSAR_NO_IMPLANT  /* Trans2 reply, STATUS_NOT_IMPLEMENTED, MID 64..73:
+                                       the answer to a ping from a host without the
+                                       implant (meaningful only after a ping) */
 } mt_smb_sig;
 
 typedef struct mt_smb {
     mt_smb_sig sig;
     char detail[128];
+    uint8_t command;  /* SMB1 command byte */
+    uint8_t is_reply; /* SMB_FLAGS_REPLY set: the message came from the SMB server */
+    uint16_t mid;     /* Multiplex ID */
+    uint32_t status;  /* NT status of the header */
 } mt_smb;
 
 /* ---- Flow end ----------------------------------------------------------- */
@@ -126,6 +133,17 @@ typedef struct mt_flow_stats {
     uint8_t app;                          /* MT_APP_* guessed by the dispatcher */
     uint8_t evicted;                      /* ended by the flow table, not by the end of input */
     char sni[MT_NAME_MAX];                /* SNI if a ClientHello was seen */
+    /* Payload-packet statistics for the flow-behaviour detector (flow.c).
+     * "payload packet" = L4 payload > 0. All zero = not filled by the source
+     * (logs): the detector then falls back to the totals above. */
+    uint64_t data_pkts_c2s, data_pkts_s2c;   /* payload packets per direction */
+    uint32_t max_size_c2s, max_size_s2c;     /* largest payload per direction */
+    uint64_t small_pkts_c2s, small_pkts_s2c; /* payload packets of 1..400 bytes */
+    uint64_t pushes_s2c;   /* s2c payload packets >= 1 s after the previous
+                              payload packet of either direction (job push) */
+    uint64_t bursts_c2s;   /* c2s payload packets >= 1 s after the previous
+                              payload packet of either direction */
+    mt_time_us max_gap_us; /* longest gap between consecutive payload packets */
 } mt_flow_stats;
 
 enum { MT_APP_UNKNOWN = 0, MT_APP_TLS, MT_APP_HTTP, MT_APP_JSON, MT_APP_SMB,
