@@ -26,7 +26,7 @@ static const char *CSS =
     "stroke-width:2}.chart .pl{fill:none;stroke-width:2.5}.note{color:#5a6478;font-size:13px}"
     ".muted{color:#8a93a5}";
 
-static const char *PRICE_COLOURS[] = {"#c0392b", "#8e44ad", "#16a085", "#7f8c8d"};
+static const char *PRICE_COLOURS[] = {"#c0392b", "#8e44ad", "#b8860b", "#7f8c8d"};
 
 static void num_td(mt_buf *b, uint64_t v)
 {
@@ -121,8 +121,8 @@ static void activity_chart(mt_buf *b, const mt_report *r)
                       "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
                       L, y, L + pw, y, L - 4, y + 4, num);
     }
-    /* Bars and x labels (at most ~24 labels). */
-    size_t every = r->nperiods / 24 + 1;
+    /* Bars and x labels (one label per ~70 px). */
+    size_t every = (size_t)((double)r->nperiods * 70.0 / pw) + 1;
     for (size_t i = 0; i < r->nperiods; i++) {
         const mt_rep_period *p = &r->periods[i];
         int64_t next = i + 1 < r->nperiods ? r->periods[i + 1].first_day : d1;
