@@ -94,11 +94,16 @@ static int check_ip(mt_engine *e, const mt_event *ev, const mt_flow_stats *s)
         mining_category(te.category)) {
         int c = te.weight;
         if (!answered) c = c * 2 / 3;
+        /* web ports: likely the pool's web site or a TLS flow caught
+         * mid-stream, on an address a CDN may share with other sites */
+        int web = ev->srv_port == 443 || ev->srv_port == 80;
+        if (web) c -= 25;
         start(&f, ev, MT_KIND_IP, "tcp", c < 1 ? 1 : c);
         mt_strlcpy(f.pool, te.name, sizeof f.pool);
         snprintf(f.evidence, sizeof f.evidence,
-                 "connection to address resolved from pool name %.300s (%s)%s", te.name,
-                 mt_intel_category_str(te.category), answered ? "" : ", unanswered");
+                 "connection to address resolved from pool name %.300s (%s)%s%s", te.name,
+                 mt_intel_category_str(te.category), answered ? "" : ", unanswered",
+                 web ? ", web port (shared hosting possible)" : "");
         mt_engine_emit(e, &f);
         return 1;
     }

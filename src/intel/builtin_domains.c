@@ -60,6 +60,7 @@ const mt_intel_builtin_domain mt_intel_builtin_domains[] = {
     {"poolto.be", 85, POOL, XMR},
     {"fastpool.xyz", 85, POOL, XMR},
     {"gntl.co.uk", 80, POOL, XMR},
+    {"xmrvsbeast.com", 85, POOL, XMR},
     {"xmr.nanopool.org", 90, POOL, XMR},
     {"pool.minergate.com", 90, POOL, NULL},
     {"p2pool.io", 75, POOL, NULL},

@@ -227,6 +227,7 @@ int mt_intel_load_file(mt_intel *in, const char *path, int weight,
                        mt_intel_category cat)
 {
     if (!in || !path) return mt_error_set(MT_EINVAL, "intel: no file given");
+    memset(&in->last, 0, sizeof in->last);
     if (cat < MT_CAT_POOL || cat > MT_CAT_ALLOW)
         return mt_error_set(MT_EINVAL, "intel: bad category %d for %s", (int)cat, path);
     if (weight < 1 || weight > 100)

@@ -376,6 +376,11 @@ static void test_detector_dns_tie(void **st)
     assert_int_equal(g.f[0].kind, MT_KIND_IP);
     assert_string_equal(g.f[0].pool, "pool.supportxmr.com");
     assert_non_null(strstr(g.f[0].evidence, "resolved from pool name pool.supportxmr.com"));
+    assert_int_equal(g.f[0].confidence, 90 - 25); /* web port: shared hosting possible */
+    flow_end(e, "198.51.100.7", 3333, &fs);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.f[1].confidence, 90);
+    g.n = 1;
 
     /* TLS, JSON, HTTP flows to the same address: other detectors' business */
     int apps[] = {MT_APP_TLS, MT_APP_JSON, MT_APP_HTTP, MT_APP_WEBSOCKET};
