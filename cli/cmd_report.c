@@ -63,7 +63,8 @@ static void usage(FILE *out)
 "  --json                JSON on stdout\n"
 "  --csv DIR             one CSV file per table into DIR\n"
 "  --html FILE           one self-contained HTML file with SVG charts\n"
-"  --no-index            do not create the covering index mt_report_scan\n"
+"  --no-index            do not create the covering indexes mt_report_scan and\n"
+"                        mt_report_top\n"
 "                        (report then scans the whole table; see docs/REPORT.md)\n"
 "  -h, --help            this text\n", out);
 }

@@ -9,7 +9,9 @@
  * (ts, event_type, kind, src_ip, dest_port, family) through a covering index
  * `mt_report_scan` created at report time when the database is writable
  * (CREATE INDEX IF NOT EXISTS; about 12 s once for 10M rows), else through a
- * full table scan. Pass B (top pools/wallets/agents) is a full table scan.
+ * full table scan. Pass B (top pools/wallets/agents) reads the index
+ * `mt_report_top` (pool, wallet, agent, ...), created when top is asked
+ * for, else the table.
  * Definitions of every number: docs/REPORT.md. */
 #ifndef MT_ANALYZE_ANALYZE_H
 #define MT_ANALYZE_ANALYZE_H

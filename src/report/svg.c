@@ -11,17 +11,15 @@ double mt_svg_nice(double v, double *step)
         *step = 1;
         return 1;
     }
-    double mag = pow(10, floor(log10(v)));
+    /* About five ticks: the smallest 1/2/2.5/5 x 10^k step >= v/5, and the
+     * axis ends at the first multiple of it that reaches v. */
+    double raw = v / 5, mag = pow(10, floor(log10(raw)));
     static const double f[] = {1, 2, 2.5, 5, 10};
-    for (int i = 0; i < 5; i++) {
-        if (f[i] * mag >= v) {
-            double max = f[i] * mag;
-            *step = max / (f[i] == 2.5 ? 5 : f[i] == 1 || f[i] == 10 ? 5 : f[i] == 2 ? 4 : 5);
-            return max;
-        }
-    }
-    *step = mag * 2;
-    return mag * 10;
+    double st = mag * 10;
+    for (int i = 0; i < 5; i++)
+        if (f[i] * mag >= raw) { st = f[i] * mag; break; }
+    *step = st;
+    return ceil(v / st - 1e-9) * st;
 }
 
 void mt_svg_num(char *buf, size_t cap, double v)

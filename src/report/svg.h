@@ -16,7 +16,7 @@ typedef struct mt_bar {
     int accent;          /* draw in the accent colour (e.g. ports 80/443) */
 } mt_bar;
 
-/* "Nice" axis maximum >= v (1, 2, 2.5, 5 x 10^k) and its tick step. */
+/* "Nice" axis maximum >= v and its tick step (1, 2, 2.5, 5 x 10^k; ~5 ticks). */
 double mt_svg_nice(double v, double *step);
 /* Escaped, cut to at most `max` code points (a cut label ends in "…"). */
 void mt_svg_label(mt_buf *b, const char *s, size_t max);

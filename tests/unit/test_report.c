@@ -269,9 +269,11 @@ static void test_svg_helpers(void **state)
 {
     (void)state;
     double step;
-    assert_true(mt_svg_nice(7, &step) == 10 && step == 2);
-    assert_true(mt_svg_nice(13, &step) == 20 && step == 5);
+    assert_true(mt_svg_nice(7, &step) == 8 && step == 2);
+    assert_true(mt_svg_nice(13, &step) == 15 && step == 5);
     assert_true(mt_svg_nice(230, &step) == 250 && step == 50);
+    assert_true(mt_svg_nice(599, &step) == 600 && step == 200);
+    assert_true(mt_svg_nice(10, &step) == 10 && step == 2);
     assert_true(mt_svg_nice(0, &step) == 1);
     char n[32];
     mt_svg_num(n, sizeof n, 15000);
