@@ -13,6 +13,23 @@ W=$(mktemp -d /tmp/mt_report_html.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
+# Command line: help names every analysis; bad arguments are usage errors (2);
+# an unreadable database is a run error (1).
+"$BIN" report --help > "$W/help.txt" || fail "--help"
+for a in activity mix ports victims market top "ISO week" "Student's t" "80 and 443"; do
+    grep -q "$a" "$W/help.txt" || fail "--help does not explain '$a'"
+done
+expect_rc() { local want=$1; shift; "$BIN" report "$@" >/dev/null 2>&1; local rc=$?
+              [ "$rc" = "$want" ] || fail "report $* exited $rc, want $want"; }
+expect_rc 2
+expect_rc 2 --db x.db --by year
+expect_rc 2 --db x.db --tz Mars/Olympus
+expect_rc 2 --db x.db --from 2018-02-30
+expect_rc 2 --db x.db --from 2018-03 --to 2018-01
+expect_rc 2 --db x.db --only bogus
+expect_rc 2 --db x.db --json --html x.html
+expect_rc 1 --db "$W/does-not-exist/x.db"
+
 DB=$W/f.db
 P=$CORPUS/pcap
 mapfile -t PCAPS < <(awk -F'\t' '$2=="mining"{print "'"$P"'/"$1}' "$P/LABELS.tsv")
