@@ -53,6 +53,10 @@ typedef struct mt_flow {
     mt_time_us first_ts, last_ts;
     uint64_t pkts[2], bytes[2];  /* [0] client->server, [1] server->client */
     int32_t sizes[MT_FLOW_NSIZES];
+    /* behaviour statistics for the flow detector (payload packets only) */
+    mt_time_us last_data_ts, max_gap;
+    uint64_t data_pkts[2], small_pkts[2], pushes_s2c, bursts_c2s;
+    uint32_t max_size[2];
     mt_flow_extra *extra;  /* allocated for TLS/WebSocket flows only */
     mt_dirstate d[2];
     uint8_t in_use;

@@ -9,6 +9,7 @@
 #include "capture/pipeline_int.h"
 #include "proto/dns.h"
 #include "proto/smb.h"
+#include "proto/sv2.h"
 
 void mt_pipeline_config_defaults(mt_pipeline_config *c)
 {
@@ -71,6 +72,15 @@ static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
     fs.bytes_s2c = f->bytes[1];
     memcpy(fs.first_sizes, f->sizes, sizeof fs.first_sizes);
     fs.n_first_sizes = f->n_sizes;
+    fs.data_pkts_c2s = f->data_pkts[0];
+    fs.data_pkts_s2c = f->data_pkts[1];
+    fs.max_size_c2s = f->max_size[0];
+    fs.max_size_s2c = f->max_size[1];
+    fs.small_pkts_c2s = f->small_pkts[0];
+    fs.small_pkts_s2c = f->small_pkts[1];
+    fs.pushes_s2c = f->pushes_s2c;
+    fs.bursts_c2s = f->bursts_c2s;
+    fs.max_gap_us = f->max_gap;
     fs.saw_syn = (f->flags & MT_FLOW_SYN) != 0;
     fs.saw_fin_or_rst = (f->flags & (MT_FLOW_FIN_C | MT_FLOW_FIN_S | MT_FLOW_RST)) != 0;
     fs.app = f->app;
@@ -264,8 +274,28 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
     f->last_ts = ts > f->last_ts ? ts : f->last_ts;
     f->pkts[dir]++;
     f->bytes[dir] += pk.payload_wire_len;
-    if (pk.payload_wire_len && f->n_sizes < MT_FLOW_NSIZES)
-        f->sizes[f->n_sizes++] = dir == 0 ? (int32_t)pk.payload_wire_len : -(int32_t)pk.payload_wire_len;
+    if (pk.payload_wire_len) {
+        /* Shape of the conversation, for the behaviour detector: sizes,
+         * silences, and who speaks after a silence (pool job pushes). */
+        uint32_t l = pk.payload_wire_len;
+        if (f->n_sizes < MT_FLOW_NSIZES) {
+            /* A plaintext Stratum V2 SetupConnection opens the flow. */
+            if (f->n_sizes == 0 && dir == 0 && pk.ipproto == 6 &&
+                mt_sv2_is_setup_connection(pk.payload, pk.payload_len))
+                f->app = MT_APP_SV2;
+            f->sizes[f->n_sizes++] = dir == 0 ? (int32_t)l : -(int32_t)l;
+        }
+        mt_time_us gap = f->last_data_ts ? ts - f->last_data_ts : 0;
+        f->data_pkts[dir]++;
+        if (l > f->max_size[dir]) f->max_size[dir] = l;
+        if (l <= 400) f->small_pkts[dir]++;
+        if (f->last_data_ts && gap >= 1000000) {
+            if (dir == 1) f->pushes_s2c++;
+            else f->bursts_c2s++;
+        }
+        if (gap > f->max_gap) f->max_gap = gap;
+        f->last_data_ts = ts;
+    }
 
     if (pk.ipproto != 6) return;
     if (pk.payload_len && (f->srv_port == 445 || f->srv_port == 139) && f->smb_pkts < 256) {

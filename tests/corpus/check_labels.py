@@ -48,13 +48,14 @@ def scan(path):
             out.append(json.loads(l))
     return p.returncode, out, p.stderr.decode("utf-8", "replace")
 
-# Captures whose detector is still being written: their failures are
-# reported as PENDING instead of failing the run. The file empties as
-# detectors land; an entry that passes is reported so it gets removed.
-pending = set()
-pfile = os.path.join(here, "pending.txt")
-if os.path.exists(pfile):
-    pending = {l.strip() for l in open(pfile) if l.strip() and not l.startswith("#")}
+# Captures whose label cannot be met, each with the reason (exceptions.tsv):
+# reported, not failed. An exception that passes is flagged for removal.
+pending = {}
+pfile = os.path.join(here, "exceptions.tsv")
+for l in open(pfile, encoding="utf-8"):
+    if l.strip() and not l.startswith("#"):
+        f, why = (l.rstrip("\n").split("\t") + [""])[:2]
+        pending[f] = why
 
 failures = []
 counts = {"mining": 0, "not-mining": 0, "precursor": 0}
@@ -93,6 +94,10 @@ for rel, label in sorted(labels.items()):
             failures.append(f"{rel}: labelled not-mining, got {len(mining)} mining findings, e.g. "
                             + json.dumps(mining[0]["mining"])[:300])
     elif label == "precursor":
+        for f in prec:
+            if f["mining"]["family"] != "wannamine" or f["mining"]["kind"] != "smb":
+                failures.append(f"{rel}: precursor finding is not kind smb / family wannamine")
+                break
         if not prec:
             failures.append(f"{rel}: labelled precursor, no precursor finding")
         if mining:
@@ -103,12 +108,12 @@ print(f"\nchecked {sum(counts.values())} captures: {counts}")
 still = []
 for f in failures:
     if f.split(":")[0] in pending:
-        print("PENDING", f)
+        print("EXCEPTION", f, "--", pending[f.split(":")[0]])
     else:
         still.append(f)
-passing_pending = pending - {f.split(":")[0] for f in failures}
+passing_pending = set(pending) - {f.split(":")[0] for f in failures}
 for p in sorted(passing_pending):
-    print("NOTE: now passes, remove from pending.txt:", p)
+    print("NOTE: now passes, remove from exceptions.tsv:", p)
 failures = still
 for f in failures:
     print("FAIL", f)
