@@ -100,6 +100,11 @@ static int check_ip(mt_engine *e, const mt_event *ev, const mt_flow_stats *s)
         if (web) c -= 25;
         start(&f, ev, MT_KIND_IP, "tcp", c < 1 ? 1 : c);
         mt_strlcpy(f.pool, te.name, sizeof f.pool);
+        /* The tie keeps weight and category only; the family comes from
+         * the listed name itself. */
+        mt_intel_hit nh;
+        if (in && mt_intel_match_domain(in, te.name, &nh) && nh.family)
+            mt_strlcpy(f.family, nh.family, sizeof f.family);
         snprintf(f.evidence, sizeof f.evidence,
                  "connection to address resolved from pool name %.300s (%s)%s%s", te.name,
                  mt_intel_category_str(te.category), answered ? "" : ", unanswered",
