@@ -74,7 +74,22 @@ int mt_time_format(mt_time_us t, char *buf, size_t cap);
  * or a decimal epoch (seconds with optional fraction). */
 int mt_time_parse(const char *s, mt_time_us *out);
 
-/* 64-bit hash used across tables (wyhash-style mixing of our own). */
+/* 64-bit hash used across tables (multiply-xorshift mixing of our own). */
 uint64_t mt_hash_bytes(const void *p, size_t n, uint64_t seed);
+/* The finaliser behind it: spreads a 64-bit key over all bits. One
+ * definition for every table that hashes integers. */
+static inline uint64_t mt_mix64(uint64_t x)
+{
+    x ^= x >> 32;
+    x *= 0xd6e8feb86659fd93ULL;
+    x ^= x >> 32;
+    x *= 0xd6e8feb86659fd93ULL;
+    x ^= x >> 32;
+    return x;
+}
+
+/* Proleptic Gregorian calendar <-> days since 1970-01-01 (no timegm). */
+int64_t mt_days_from_civil(int64_t y, unsigned m, unsigned d);
+void mt_civil_from_days(int64_t z, int *y, int *m, int *d);
 
 #endif

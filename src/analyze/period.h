@@ -33,8 +33,7 @@ int64_t mt_tz_local(mt_tz *tz, int64_t utc_s);
 int64_t mt_tz_to_utc(mt_tz *tz, int y, int mon, int d, int hh, int mm, int ss);
 
 /* Proleptic Gregorian helpers (days since 1970-01-01). */
-int64_t mt_days_from_civil(int64_t y, unsigned m, unsigned d);
-void mt_civil_from_days(int64_t z, int *y, int *m, int *d);
+/* mt_days_from_civil / mt_civil_from_days: include/minetrace/common.h */
 static inline int64_t mt_floor_div(int64_t a, int64_t b)
 {
     int64_t q = a / b;

@@ -6,16 +6,6 @@
 
 #include "minetrace/common.h"
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 void mt_strtab_init(mt_strtab *t)
 {
     memset(t, 0, sizeof *t);
@@ -118,7 +108,7 @@ static void set_grow(mt_u64set *s)
     uint64_t *k = mt_xcalloc(cap, sizeof *k);
     for (size_t j = 0; j < s->cap; j++) {
         if (!s->keys[j]) continue;
-        size_t i = (size_t)mix(s->keys[j]) & (cap - 1);
+        size_t i = (size_t)mt_mix64(s->keys[j]) & (cap - 1);
         while (k[i]) i = (i + 1) & (cap - 1);
         k[i] = s->keys[j];
     }
@@ -131,7 +121,7 @@ int mt_u64set_add(mt_u64set *s, uint64_t key)
 {
     if ((s->n + 1) * 2 > s->cap) set_grow(s);
     uint64_t k = key + 1;
-    size_t i = (size_t)mix(k) & (s->cap - 1);
+    size_t i = (size_t)mt_mix64(k) & (s->cap - 1);
     while (s->keys[i]) {
         if (s->keys[i] == k) return 0;
         i = (i + 1) & (s->cap - 1);

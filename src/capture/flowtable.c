@@ -44,29 +44,19 @@ void mt_flowtable_free(mt_flowtable *t)
  * operation (sum and xor of per-endpoint hashes), so both directions of a
  * flow hash alike without ordering the endpoints first. Cheap: two 64-bit
  * mixes per packet, no key copy. */
-static inline uint64_t mix(uint64_t x)
-{
-    x ^= x >> 31;
-    x *= 0x7fb5d329728ea185ULL;
-    x ^= x >> 27;
-    x *= 0x81dadef4bc2dd44dULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static inline uint64_t endpoint_hash(const mt_addr *a, uint16_t port)
 {
     uint64_t lo, hi;
     memcpy(&lo, a->b, 8);
     memcpy(&hi, a->b + 8, 8);
-    return mix(lo ^ mix(hi ^ ((uint64_t)port << 32 | a->family)));
+    return mt_mix64(lo ^ mt_mix64(hi ^ ((uint64_t)port << 32 | a->family)));
 }
 
 static uint32_t key_hash(const mt_addr *a, uint16_t ap, const mt_addr *b, uint16_t bp,
                          uint8_t proto)
 {
     uint64_t x = endpoint_hash(a, ap), y = endpoint_hash(b, bp);
-    return (uint32_t)mix((x + y) ^ (x ^ y) << 1 ^ proto);
+    return (uint32_t)mt_mix64((x + y) ^ (x ^ y) << 1 ^ proto);
 }
 
 static int flow_matches(const mt_flow *f, const mt_packet *pk, int *dir)

@@ -57,20 +57,6 @@ int mt_intel_default_weight(mt_intel_category c)
     return 50;
 }
 
-static int is_mining_cat(int c)
-{
-    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
-}
-
-/* Is hit (w2, c2) stronger than (w1, c1)? A mining category outranks
- * CRYPTO whatever the weights: "this is a pool" is the stronger claim. */
-static int stronger(int w2, int c2, int w1, int c1)
-{
-    if (w1 == 0) return w2 > 0;
-    if (is_mining_cat(c2) != is_mining_cat(c1)) return is_mining_cat(c2);
-    return w2 > w1;
-}
-
 /* ---- lifetime ----------------------------------------------------------- */
 
 mt_intel *mt_intel_new(void)
@@ -252,7 +238,7 @@ int mt_intel_add_domain(mt_intel *in, const char *name, int weight,
         e->allow = 1;
         return MT_OK;
     }
-    if (stronger(weight, cat, e->weight, e->cat)) {
+    if (mt_intel_stronger(weight, cat, e->weight, e->cat)) {
         e->weight = (uint8_t)weight;
         e->cat = (uint8_t)cat;
         e->source = mt_intel_intern(in, source ? source : "api");
@@ -294,7 +280,7 @@ int mt_intel_match_domain(const mt_intel *in, const char *name, mt_intel_hit *hi
         const mt_intel_dentry *e = dfind(in, buf + off[j], n - off[j], hs[j]);
         if (e) {
             if (e->allow) return 0;
-            if (e->weight && (!best || stronger(e->weight, e->cat, best->weight, best->cat)))
+            if (e->weight && (!best || mt_intel_stronger(e->weight, e->cat, best->weight, best->cat)))
                 best = e;
         }
     }

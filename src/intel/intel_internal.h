@@ -112,4 +112,18 @@ extern const size_t mt_intel_builtin_agents_n;
 extern const mt_intel_builtin_port mt_intel_builtin_ports[];
 extern const size_t mt_intel_builtin_ports_n;
 
+static inline int mt_intel_is_mining_cat(int c)
+{
+    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
+}
+
+/* Is hit (w2, c2) stronger than (w1, c1)? A mining category outranks
+ * CRYPTO whatever the weights: "this is a pool" is the stronger claim. */
+static inline int mt_intel_stronger(int w2, int c2, int w1, int c1)
+{
+    if (w1 == 0) return w2 > 0;
+    if (mt_intel_is_mining_cat(c2) != mt_intel_is_mining_cat(c1)) return mt_intel_is_mining_cat(c2);
+    return w2 > w1;
+}
+
 #endif

@@ -64,18 +64,6 @@ static void igrow(mt_intel *in)
     in->islot_cap = cap;
 }
 
-static int is_mining_cat(int c)
-{
-    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
-}
-
-static int stronger(int w2, int c2, int w1, int c1)
-{
-    if (w1 == 0) return w2 > 0;
-    if (is_mining_cat(c2) != is_mining_cat(c1)) return is_mining_cat(c2);
-    return w2 > w1;
-}
-
 int mt_intel_add_cidr(mt_intel *in, const mt_addr *prefix, int bits, int weight,
                       mt_intel_category cat, const char *source)
 {
@@ -110,7 +98,7 @@ int mt_intel_add_cidr(mt_intel *in, const mt_addr *prefix, int bits, int weight,
     }
     if (cat == MT_CAT_ALLOW) {
         e->allow = 1;
-    } else if (stronger(weight, cat, e->weight, e->cat)) {
+    } else if (mt_intel_stronger(weight, cat, e->weight, e->cat)) {
         e->weight = (uint8_t)weight;
         e->cat = (uint8_t)cat;
         e->source = mt_intel_intern(in, source ? source : "api");
@@ -132,7 +120,7 @@ int mt_intel_match_ip(const mt_intel *in, const mt_addr *addr, mt_intel_hit *hit
         const mt_intel_ientry *e = ifind(in, &a, bits);
         if (!e) continue;
         if (e->allow) return 0;
-        if (e->weight && (!best || stronger(e->weight, e->cat, best->weight, best->cat)))
+        if (e->weight && (!best || mt_intel_stronger(e->weight, e->cat, best->weight, best->cat)))
             best = e;
     }
     if (!best) return 0;

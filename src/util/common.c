@@ -145,17 +145,6 @@ int mt_addr_in_prefix(const mt_addr *a, const mt_addr *prefix, int bits)
     return 1;
 }
 
-/* A 64-bit multiply-xorshift hash (our own; good spread, no table). */
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 32;
-    x *= 0xd6e8feb86659fd93ULL;
-    x ^= x >> 32;
-    x *= 0xd6e8feb86659fd93ULL;
-    x ^= x >> 32;
-    return x;
-}
-
 uint64_t mt_hash_bytes(const void *p, size_t n, uint64_t seed)
 {
     const uint8_t *s = p;
@@ -163,13 +152,13 @@ uint64_t mt_hash_bytes(const void *p, size_t n, uint64_t seed)
     while (n >= 8) {
         uint64_t v;
         memcpy(&v, s, 8);
-        h = mix64(h ^ v) + 0x9e3779b97f4a7c15ULL;
+        h = mt_mix64(h ^ v) + 0x9e3779b97f4a7c15ULL;
         s += 8;
         n -= 8;
     }
     uint64_t v = 0;
     for (size_t i = 0; i < n; i++) v |= (uint64_t)s[i] << (8 * i);
-    return mix64(h ^ v ^ ((uint64_t)n << 56));
+    return mt_mix64(h ^ v ^ ((uint64_t)n << 56));
 }
 
 uint64_t mt_addr_hash(const mt_addr *a, uint64_t seed)
