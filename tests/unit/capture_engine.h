@@ -17,7 +17,7 @@ typedef struct ce {
     size_t n;
 } ce;
 
-static int ce_emit(mt_sink *s, const mt_finding *f)
+static inline int ce_emit(mt_sink *s, const mt_finding *f)
 {
     ce *c = s->ctx;
     if (c->n < CE_MAX) c->f[c->n] = *f;
@@ -25,9 +25,9 @@ static int ce_emit(mt_sink *s, const mt_finding *f)
     return MT_OK;
 }
 
-static void ce_close(mt_sink *s) { free(s); }
+static inline void ce_close(mt_sink *s) { free(s); }
 
-static ce *ce_new(void)
+static inline ce *ce_new(void)
 {
     ce *c = calloc(1, sizeof *c);
     c->intel = mt_intel_new();
@@ -42,7 +42,7 @@ static ce *ce_new(void)
     return c;
 }
 
-static void ce_free(ce *c)
+static inline void ce_free(ce *c)
 {
     mt_engine_free(c->e);
     mt_intel_free(c->intel);
@@ -50,7 +50,7 @@ static void ce_free(ce *c)
 }
 
 /* An event between cli:cport and srv:sport (IPv4 dotted strings). */
-static void ce_event(mt_event *ev, mt_event_type t, uint64_t flow, const char *cli,
+static inline void ce_event(mt_event *ev, mt_event_type t, uint64_t flow, const char *cli,
                      uint16_t cport, const char *srv, uint16_t sport)
 {
     memset(ev, 0, sizeof *ev);

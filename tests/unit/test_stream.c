@@ -13,6 +13,7 @@
 #include "capture/decode.h"
 #include "capture/pipeline.h"
 #include "minetrace/engine.h"
+#include "unit/frames.h"
 
 typedef struct seen {
     int n_json, n_end, n_evicted;
@@ -38,21 +39,8 @@ static void observe(void *ctx, const mt_event *ev)
     }
 }
 
-/* Raw IPv4/TCP frame (linktype 101). */
-static size_t frame(uint8_t *b, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp,
-                    uint32_t seq, uint8_t flags, const char *payload, size_t pl)
-{
-    uint16_t total = (uint16_t)(40 + pl);
-    memset(b, 0, 40);
-    b[0] = 0x45; b[2] = (uint8_t)(total >> 8); b[3] = (uint8_t)total; b[8] = 64; b[9] = 6;
-    b[12] = (uint8_t)(src >> 24); b[13] = (uint8_t)(src >> 16); b[14] = (uint8_t)(src >> 8); b[15] = (uint8_t)src;
-    b[16] = (uint8_t)(dst >> 24); b[17] = (uint8_t)(dst >> 16); b[18] = (uint8_t)(dst >> 8); b[19] = (uint8_t)dst;
-    b[20] = (uint8_t)(sp >> 8); b[21] = (uint8_t)sp; b[22] = (uint8_t)(dp >> 8); b[23] = (uint8_t)dp;
-    b[24] = (uint8_t)(seq >> 24); b[25] = (uint8_t)(seq >> 16); b[26] = (uint8_t)(seq >> 8); b[27] = (uint8_t)seq;
-    b[32] = 0x50; b[33] = flags;
-    memcpy(b + 40, payload, pl);
-    return 40 + pl;
-}
+#define frame(b, src, sp, dst, dp, seq, flags, payload, pl) \
+    fr_tcp(b, src, sp, dst, dp, seq, flags, payload, pl)
 
 typedef struct rig {
     mt_intel *intel;
