@@ -11,6 +11,8 @@ struct mt_flowtable {
     uint32_t *free_list;
     uint32_t n_free;
     uint32_t max, index_mask, count;
+    uint32_t high;      /* slots ever handed out: the free list gives low
+                           indexes first, so pages above were never touched */
     uint32_t lru_head, lru_tail; /* flow index + 1 */
 };
 
@@ -33,7 +35,7 @@ mt_flowtable *mt_flowtable_new(uint32_t max_flows)
 void mt_flowtable_free(mt_flowtable *t)
 {
     if (!t) return;
-    for (uint32_t i = 0; i < t->max; i++) free(t->flows[i].extra);
+    for (uint32_t i = 0; i < t->high; i++) free(t->flows[i].extra);
     free(t->flows);
     free(t->index);
     free(t->free_list);
@@ -122,6 +124,7 @@ mt_flow *mt_flowtable_insert(mt_flowtable *t, const mt_packet *pk, int src_is_cl
 {
     if (t->n_free == 0) return NULL;
     uint32_t idx = t->free_list[--t->n_free];
+    if (idx + 1 > t->high) t->high = idx + 1;
     mt_flow *f = &t->flows[idx];
     mt_flow_extra *keep = f->extra; /* reuse an extra block if one is parked */
     memset(f, 0, sizeof *f);

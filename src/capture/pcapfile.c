@@ -1,12 +1,15 @@
-/* mmap reader for classic pcap; see pcapfile.h. */
+/* Buffered reader for classic pcap; see pcapfile.h. */
 #include "capture/pcapfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define CHUNK (4u << 20)
+#define MAX_RECORD (16u + 262144u)
 
 static uint32_t rd32(const uint8_t *p, int swapped)
 {
@@ -17,31 +20,31 @@ static uint32_t rd32(const uint8_t *p, int swapped)
 int mt_pcapfile_open(mt_pcapfile *f, const char *path)
 {
     memset(f, 0, sizeof *f);
+    f->fd = -1;
     int fd = open(path, O_RDONLY);
     if (fd < 0) return mt_error_set(MT_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 24) {
+    uint8_t hdr[24];
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 24 ||
+        pread(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr) {
         close(fd);
         return MT_ENOTFOUND; /* pipes, devices, tiny files: let libpcap say */
     }
-    uint8_t hdr[24];
-    if (pread(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr) {
-        close(fd);
-        return MT_ENOTFOUND;
-    }
-    uint32_t magic = rd32(hdr, 0);
-    switch (magic) {
+    switch (rd32(hdr, 0)) {
     case 0xa1b2c3d4: break;
     case 0xd4c3b2a1: f->swapped = 1; break;
     case 0xa1b23c4d: f->nanos = 1; break;
     case 0x4d3cb2a1: f->swapped = 1; f->nanos = 1; break;
     default: close(fd); return MT_ENOTFOUND;
     }
-    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (m == MAP_FAILED) return MT_ENOTFOUND;
-    madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
-    f->map = m;
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (lseek(fd, 24, SEEK_SET) != 24) {
+        close(fd);
+        return mt_error_set(MT_EIO, "%s: cannot seek: %s", path, strerror(errno));
+    }
+    f->fd = fd;
+    f->cap = CHUNK + MAX_RECORD;
+    f->buf = mt_xmalloc(f->cap);
     f->size = (size_t)st.st_size;
     f->off = 24;
     f->snaplen = rd32(hdr + 16, f->swapped);
@@ -50,25 +53,63 @@ int mt_pcapfile_open(mt_pcapfile *f, const char *path)
     return MT_OK;
 }
 
+/* Make at least `need` bytes available at buf[pos], unless the file ends.
+ * Returns the bytes available (may be less at the end), or -1 on error. */
+static long fill(mt_pcapfile *f, size_t need)
+{
+    if (f->len - f->pos >= need || f->eof) return (long)(f->len - f->pos);
+    /* Slide the unread tail to the front, then read whole chunks. */
+    size_t keep = f->len - f->pos;
+    memmove(f->buf, f->buf + f->pos, keep);
+    f->len = keep;
+    f->pos = 0;
+    while (f->len < need || f->len < CHUNK) {
+        size_t want = f->cap - f->len;
+        if (want > CHUNK) want = CHUNK;
+        if (want == 0) break;
+        ssize_t n = read(f->fd, f->buf + f->len, want);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (n == 0) {
+            f->eof = 1;
+            break;
+        }
+        f->len += (size_t)n;
+        if (f->len >= need) break;
+    }
+    return (long)(f->len - f->pos);
+}
+
 int mt_pcapfile_next(mt_pcapfile *f, mt_pcaprec *r)
 {
-    if (f->off == f->size) return 0;
-    if (f->size - f->off < 16) return MT_ETRUNC;
-    const uint8_t *h = f->map + f->off;
-    uint32_t sec = rd32(h, f->swapped), frac = rd32(h + 4, f->swapped);
-    uint32_t cap = rd32(h + 8, f->swapped), wire = rd32(h + 12, f->swapped);
+    long have = fill(f, 16);
+    if (have < 0) return mt_error_set(MT_EIO, "read error: %s", strerror(errno));
+    if (have == 0) return 0;
+    if (have < 16) return MT_ETRUNC;
+    const uint8_t *h = f->buf + f->pos;
+    uint32_t cap = rd32(h + 8, f->swapped);
     if (cap > 262144) return MT_EINVAL;
-    if (f->size - f->off - 16 < cap) return MT_ETRUNC;
+    have = fill(f, 16 + (size_t)cap);
+    if (have < 0) return mt_error_set(MT_EIO, "read error: %s", strerror(errno));
+    if ((size_t)have < 16 + (size_t)cap) return MT_ETRUNC;
+    h = f->buf + f->pos;
+    uint32_t sec = rd32(h, f->swapped), frac = rd32(h + 4, f->swapped);
+    uint32_t wire = rd32(h + 12, f->swapped);
     r->ts = (mt_time_us)sec * 1000000 + (f->nanos ? frac / 1000 : frac);
     r->caplen = cap;
     r->wirelen = wire < cap ? cap : wire;
     r->data = h + 16;
+    f->pos += 16 + (size_t)cap;
     f->off += 16 + (size_t)cap;
     return 1;
 }
 
 void mt_pcapfile_close(mt_pcapfile *f)
 {
-    if (f->map) munmap((void *)f->map, f->size);
+    if (f->fd >= 0) close(f->fd);
+    free(f->buf);
     memset(f, 0, sizeof *f);
+    f->fd = -1;
 }

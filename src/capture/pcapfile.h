@@ -1,17 +1,23 @@
-/* A zero-copy reader for classic pcap files (all four magic numbers:
- * microsecond and nanosecond, both byte orders) over mmap. libpcap copies
- * every record through stdio (two fread calls per packet); mapping the file
- * lets the decoder read frames where they lie. pcapng and anything else go
- * through libpcap (source.c). Every record header is checked against the
- * bytes that remain, so a truncated or corrupt file ends cleanly. */
+/* A fast reader for classic pcap files (all four magic numbers:
+ * microsecond and nanosecond, both byte orders). libpcap copies every
+ * record through stdio with two fread calls per packet; this reader pulls
+ * the file in 4 MiB read() calls and hands out records where they lie in
+ * that buffer (memory stays at the buffer size whatever the file size; a
+ * mapping would have cost page faults and counted the file as resident).
+ * pcapng and anything else go through libpcap (source.c). Every record
+ * header is checked against the bytes that remain, so a truncated or
+ * corrupt file ends cleanly. */
 #ifndef MT_CAPTURE_PCAPFILE_H
 #define MT_CAPTURE_PCAPFILE_H
 
 #include "minetrace/common.h"
 
 typedef struct mt_pcapfile {
-    const uint8_t *map;
-    size_t size, off;
+    int fd;
+    uint8_t *buf;
+    size_t cap, len, pos;  /* buffer capacity, bytes held, next record */
+    size_t size, off;      /* file size; file offset of buf[pos] */
+    int eof;
     int swapped, nanos;
     int linktype;
     uint32_t snaplen;
@@ -20,14 +26,15 @@ typedef struct mt_pcapfile {
 typedef struct mt_pcaprec {
     mt_time_us ts;
     uint32_t caplen, wirelen;
-    const uint8_t *data;
+    const uint8_t *data;   /* valid until the next mt_pcapfile_next() */
 } mt_pcaprec;
 
 /* MT_OK; MT_ENOTFOUND when the file is not classic pcap (use libpcap);
- * MT_EIO when it cannot be opened or mapped. */
+ * MT_EIO when it cannot be opened. */
 int mt_pcapfile_open(mt_pcapfile *f, const char *path);
 /* 1 = a record, 0 = clean end, MT_ETRUNC = the file ends inside a record,
- * MT_EINVAL = a record header that cannot be right (caplen > 256 KiB). */
+ * MT_EINVAL = a record header that cannot be right (caplen > 256 KiB),
+ * MT_EIO = a read error. */
 int mt_pcapfile_next(mt_pcapfile *f, mt_pcaprec *r);
 void mt_pcapfile_close(mt_pcapfile *f);
 

@@ -331,7 +331,8 @@ void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)
             "packets %llu (%llu bytes): decoded %llu, not TCP/UDP %llu, fragments skipped %llu, "
             "truncated %llu, malformed %llu, unsupported link %llu\n"
             "flows %llu created, %llu ended (%llu idle-expired, %llu evicted at the cap of %u; peak %u)\n"
-            "tcp gaps %llu, retransmitted bytes %llu, buffer overflows %llu, buffer pool exhausted %llu\n"
+            "tcp gaps %llu, retransmitted bytes %llu, buffer overflows %llu, buffer pool exhausted %llu, "
+            "blocks allocated %u\n"
             "messages: dns %llu (%llu malformed, %llu truncated), tls hello %llu, http %llu, json %llu, websocket %llu, smb %llu\n",
             (unsigned long long)s->packets, (unsigned long long)s->bytes,
             (unsigned long long)s->decoded, (unsigned long long)s->not_ip,
@@ -342,6 +343,7 @@ void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)
             pl->cfg.max_flows, s->max_flows_in_use,
             (unsigned long long)s->tcp_gaps, (unsigned long long)s->tcp_retrans_bytes,
             (unsigned long long)s->buffer_overflows, (unsigned long long)s->blocks_exhausted,
+            pl->n_blocks,
             (unsigned long long)s->dns_msgs, (unsigned long long)s->dns_errors,
             (unsigned long long)s->dns_truncated,
             (unsigned long long)s->tls_hellos, (unsigned long long)s->http_requests,
