@@ -103,14 +103,44 @@ static int glob_in(const char *s, const char *pat)
     return 1;
 }
 
+/* Trigram prefilter: a rule can only match if the first three bytes of its
+ * first literal segment occur in the URI. One pass over the URI sets a bit
+ * per trigram (hashed into 4096 bits); rules whose bit is clear are skipped
+ * without a strstr. Rules whose first segment is shorter are always tried. */
+#define N_RULES (sizeof path_rules / sizeof path_rules[0])
+static inline unsigned trigram(const char *p)
+{
+    return ((unsigned)(unsigned char)p[0] * 961u + (unsigned)(unsigned char)p[1] * 31u +
+            (unsigned char)p[2]) & 4095u;
+}
+
+static int rule_trigram(const char *pat)
+{
+    size_t n = strcspn(pat, "*");
+    return n >= 3 ? (int)trigram(pat) : -1;
+}
+
 static const path_rule *match_path(const char *uri_raw)
 {
+    static int tri_of[N_RULES];
+    static int tri_ready;
+    if (!tri_ready) {
+        for (size_t i = 0; i < N_RULES; i++) tri_of[i] = rule_trigram(path_rules[i].pat);
+        tri_ready = 1;
+    }
     char uri[sizeof ((mt_http_request *)0)->uri];
     size_t k = 0;
     for (; uri_raw[k] && k + 1 < sizeof uri; k++) uri[k] = (char)lc((unsigned char)uri_raw[k]);
     uri[k] = '\0';
+    uint64_t bits[64] = {0};
+    for (size_t j = 0; j + 3 <= k; j++) {
+        unsigned t = trigram(uri + j);
+        bits[t >> 6] |= 1ULL << (t & 63);
+    }
     const path_rule *weak = NULL;
-    for (size_t i = 0; i < sizeof path_rules / sizeof path_rules[0]; i++) {
+    for (size_t i = 0; i < N_RULES; i++) {
+        int t = tri_of[i];
+        if (t >= 0 && !(bits[t >> 6] & (1ULL << (t & 63)))) continue;
         if (glob_in(uri, path_rules[i].pat)) {
             if (path_rules[i].strong) return &path_rules[i];
             if (!weak) weak = &path_rules[i];
