@@ -7,7 +7,9 @@
 struct mt_flowtable {
     mt_flow *last;      /* the flow of the previous lookup (packets come in bursts) */
     mt_flow *flows;     /* max entries */
-    uint32_t *index;    /* slot -> flow index + 1, 0 = empty */
+    uint64_t *index;    /* slot -> hash << 32 | (flow index + 1), 0 = empty:
+                           the hash beside the index lets probes skip
+                           other flows' slots without touching their flow */
     uint32_t *free_list;
     uint32_t n_free;
     uint32_t max, index_mask, count;
@@ -82,10 +84,11 @@ mt_flow *mt_flowtable_find(mt_flowtable *t, const mt_packet *pk, int *dir)
     if (t->last && t->last->in_use && flow_matches(t->last, pk, dir)) return t->last;
     uint32_t h = key_hash(&pk->src, pk->sport, &pk->dst, pk->dport, pk->ipproto);
     for (uint32_t i = h & t->index_mask;; i = (i + 1) & t->index_mask) {
-        uint32_t v = t->index[i];
+        uint64_t v = t->index[i];
         if (v == 0) return NULL;
-        mt_flow *f = &t->flows[v - 1];
-        if (f->hash == h && flow_matches(f, pk, dir)) {
+        if ((uint32_t)(v >> 32) != h) continue;
+        mt_flow *f = &t->flows[(uint32_t)v - 1];
+        if (flow_matches(f, pk, dir)) {
             t->last = f;
             return f;
         }
@@ -140,7 +143,7 @@ mt_flow *mt_flowtable_insert(mt_flowtable *t, const mt_packet *pk, int src_is_cl
     f->hash = key_hash(&pk->src, pk->sport, &pk->dst, pk->dport, pk->ipproto);
     uint32_t i = f->hash & t->index_mask;
     while (t->index[i]) i = (i + 1) & t->index_mask;
-    t->index[i] = idx + 1;
+    t->index[i] = (uint64_t)f->hash << 32 | (idx + 1);
     lru_push_head(t, f);
     t->count++;
     return f;
@@ -150,14 +153,14 @@ void mt_flowtable_remove(mt_flowtable *t, mt_flow *f)
 {
     uint32_t idx = (uint32_t)(f - t->flows);
     uint32_t i = f->hash & t->index_mask;
-    while (t->index[i] != idx + 1) i = (i + 1) & t->index_mask;
+    while ((uint32_t)t->index[i] != idx + 1) i = (i + 1) & t->index_mask;
     /* Backward-shift deletion keeps probe chains intact without tombstones. */
     uint32_t j = i;
     for (;;) {
         j = (j + 1) & t->index_mask;
-        uint32_t v = t->index[j];
+        uint64_t v = t->index[j];
         if (v == 0) break;
-        uint32_t home = t->flows[v - 1].hash & t->index_mask;
+        uint32_t home = (uint32_t)(v >> 32) & t->index_mask;
         /* Move v into the hole at i if its home is not in (i, j]. */
         int in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (!in_range) {

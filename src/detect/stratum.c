@@ -73,6 +73,9 @@ typedef struct http_note {
 typedef struct state {
     sess *pool;             /* MAX_SESSIONS */
     uint32_t *index;        /* INDEX_SLOTS; pool index + 1, 0 = empty */
+    uint64_t *keys;         /* INDEX_SLOTS; flow_id of the session in that
+                               slot, so a probe (most flows have no session)
+                               never touches the session pool */
     uint32_t *free_list;    /* stack of free pool indexes */
     uint32_t n_free;
     uint32_t high;          /* pool entries ever handed out (flush scans these) */
@@ -93,9 +96,8 @@ static uint32_t slot_of(uint64_t flow_id)
 static uint32_t find_slot(const state *st, uint64_t flow_id)
 {
     for (uint32_t i = slot_of(flow_id), k = 0; k < INDEX_SLOTS; k++, i = (i + 1) & (INDEX_SLOTS - 1)) {
-        uint32_t v = st->index[i];
-        if (v == 0) return UINT32_MAX;
-        if (st->pool[v - 1].flow_id == flow_id) return i;
+        if (st->index[i] == 0) return UINT32_MAX;
+        if (st->keys[i] == flow_id) return i;
     }
     return UINT32_MAX;
 }
@@ -116,15 +118,17 @@ static void index_delete(state *st, uint32_t i)
         j = (j + 1) & mask;
         uint32_t v = st->index[j];
         if (v == 0) break;
-        uint32_t home = slot_of(st->pool[v - 1].flow_id);
+        uint32_t home = slot_of(st->keys[j]);
         /* can the entry at j move to i? (home not cyclically in (i, j]) */
         int between = (i <= j) ? (home > i && home <= j) : (home > i || home <= j);
         if (!between) {
             st->index[i] = v;
+            st->keys[i] = st->keys[j];
             i = j;
         }
     }
     st->index[i] = 0;
+    st->keys[i] = 0;
 }
 
 static void release(state *st, sess *s)
@@ -163,6 +167,7 @@ static sess *create(mt_engine *e, state *st, const mt_event *ev)
     uint32_t i = slot_of(ev->flow_id);
     while (st->index[i]) i = (i + 1) & (INDEX_SLOTS - 1);
     st->index[i] = pi + 1;
+    st->keys[i] = ev->flow_id;
     return s;
 }
 
@@ -515,6 +520,7 @@ static int init(mt_engine *e, void **out)
     state *st = mt_xcalloc(1, sizeof *st);
     st->pool = mt_xcalloc(MAX_SESSIONS, sizeof *st->pool);
     st->index = mt_xcalloc(INDEX_SLOTS, sizeof *st->index);
+    st->keys = mt_xcalloc(INDEX_SLOTS, sizeof *st->keys);
     st->free_list = mt_xmalloc(MAX_SESSIONS * sizeof *st->free_list);
     for (uint32_t i = 0; i < MAX_SESSIONS; i++) st->free_list[i] = MAX_SESSIONS - 1 - i;
     st->n_free = MAX_SESSIONS;
@@ -528,6 +534,7 @@ static void free_state(void *vst)
     if (!st) return;
     free(st->pool);
     free(st->index);
+    free(st->keys);
     free(st->free_list);
     free(st);
 }
