@@ -285,14 +285,8 @@ int mt_intel_match_domain(const mt_intel *in, const char *name, mt_intel_hit *hi
         }
     }
     if (!best) return 0;
-    if (hit) {
-        hit->weight = best->weight;
-        hit->category = (mt_intel_category)best->cat;
-        hit->matched = in->names + best->name_off;
-        hit->source = mt_intel_str(in, best->source);
-        if (!hit->source) hit->source = "unknown";
-        hit->family = mt_intel_str(in, best->family);
-    }
+    mt_intel_fill_hit(in, hit, best->weight, best->cat, in->names + best->name_off, best->source,
+                      mt_intel_str(in, best->family));
     return 1;
 }
 

@@ -126,4 +126,18 @@ static inline int mt_intel_stronger(int w2, int c2, int w1, int c1)
     return w2 > w1;
 }
 
+/* Fill a caller's hit from the winning entry's fields (shared by the name
+ * and address lookups). */
+static inline void mt_intel_fill_hit(const mt_intel *in, mt_intel_hit *hit, int weight, int cat,
+                                     const char *matched, uint16_t source, const char *family)
+{
+    if (!hit) return;
+    hit->weight = weight;
+    hit->category = (mt_intel_category)cat;
+    hit->matched = matched;
+    hit->source = mt_intel_str(in, source);
+    if (!hit->source) hit->source = "unknown";
+    hit->family = family;
+}
+
 #endif

@@ -124,13 +124,7 @@ int mt_intel_match_ip(const mt_intel *in, const mt_addr *addr, mt_intel_hit *hit
             best = e;
     }
     if (!best) return 0;
-    if (hit) {
-        hit->weight = best->weight;
-        hit->category = (mt_intel_category)best->cat;
-        hit->matched = in->names + best->text_off;
-        hit->source = mt_intel_str(in, best->source);
-        if (!hit->source) hit->source = "unknown";
-        hit->family = NULL;
-    }
+    mt_intel_fill_hit(in, hit, best->weight, best->cat, in->names + best->text_off, best->source,
+                      NULL);
     return 1;
 }

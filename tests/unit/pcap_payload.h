@@ -130,4 +130,32 @@ static const char *tp_corpus_path(char *buf, size_t cap, const char *rel)
     return buf;
 }
 
+/* The TCP payload of one frame (1-based frame number) of a corpus capture. */
+typedef struct tp_grab {
+    unsigned frame;
+    uint8_t buf[8192];
+    size_t len;
+} tp_grab;
+
+static void tp_grab_cb(const tp_seg *s, void *ctx)
+{
+    tp_grab *g = ctx;
+    if (s->frame == g->frame && s->len <= sizeof g->buf) {
+        memcpy(g->buf, s->payload, s->len);
+        g->len = s->len;
+    }
+}
+
+/* 0 and g filled, or -1 when the corpus is missing or the frame has no
+ * TCP payload. */
+static inline int tp_load_frame(const char *rel, unsigned frame, tp_grab *g)
+{
+    char path[1024];
+    memset(g, 0, sizeof *g);
+    if (!tp_corpus_path(path, sizeof path, rel)) return -1;
+    g->frame = frame;
+    if (tp_walk(path, tp_grab_cb, g) != 0 || g->len == 0) return -1;
+    return 0;
+}
+
 #endif

@@ -15,31 +15,6 @@
 #include "unit/capture_engine.h"
 #include "unit/pcap_payload.h"
 
-typedef struct grab {
-    unsigned frame;
-    uint8_t buf[8192];
-    size_t len;
-} grab;
-
-static void grab_cb(const tp_seg *s, void *ctx)
-{
-    grab *g = ctx;
-    if (s->frame == g->frame && s->len <= sizeof g->buf) {
-        memcpy(g->buf, s->payload, s->len);
-        g->len = s->len;
-    }
-}
-
-static int load_frame(const char *rel, unsigned frame, grab *g)
-{
-    char path[1024];
-    if (!tp_corpus_path(path, sizeof path, rel)) return -1;
-    memset(g, 0, sizeof *g);
-    g->frame = frame;
-    if (tp_walk(path, grab_cb, g) != 0 || g->len == 0) return -1;
-    return 0;
-}
-
 #define NESFIT "pcap/other/nesfit_DI-cryptominingdetection/"
 #define JSIWEK "pcap/other/jsiwek_zeek-cryptomining/"
 
@@ -47,8 +22,8 @@ static void test_real_getwork_post(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
-    grab g;
-    assert_int_equal(load_frame(NESFIT "pool.eth.pp.ua.pcapng", 7, &g), 0);
+    tp_grab g;
+    assert_int_equal(tp_load_frame(NESFIT "pool.eth.pp.ua.pcapng", 7, &g), 0);
     assert_true(mt_http_looks_like_request(g.buf, g.len));
     mt_http_request r;
     size_t hl = 0;
@@ -70,9 +45,9 @@ static void test_real_cgminer_gbt(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
-    grab g;
+    tp_grab g;
     /* frame 259: the head alone in one segment; 1361: head + body */
-    assert_int_equal(load_frame(NESFIT "cgminer.g0.pcapng", 259, &g), 0);
+    assert_int_equal(tp_load_frame(NESFIT "cgminer.g0.pcapng", 259, &g), 0);
     mt_http_request r;
     size_t hl = 0;
     assert_int_equal(mt_http_parse_request(g.buf, g.len, &r, &hl), MT_OK);
@@ -83,7 +58,7 @@ static void test_real_cgminer_gbt(void **st)
     assert_int_equal(r.has_x_mining_extensions, 1);
     assert_int_equal(r.content_length, 116);
 
-    assert_int_equal(load_frame(NESFIT "cgminer.g0.pcapng", 1361, &g), 0);
+    assert_int_equal(tp_load_frame(NESFIT "cgminer.g0.pcapng", 1361, &g), 0);
     assert_int_equal(mt_http_parse_request(g.buf, g.len, &r, &hl), MT_OK);
     assert_int_equal(hl + 116, g.len);
     const char *gbt = "{\"id\": 0, \"method\": \"getblocktemplate\"";
@@ -94,8 +69,8 @@ static void test_real_bfgminer(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
-    grab g;
-    assert_int_equal(load_frame(JSIWEK "bitcoin-mining.pcap", 4, &g), 0);
+    tp_grab g;
+    assert_int_equal(tp_load_frame(JSIWEK "bitcoin-mining.pcap", 4, &g), 0);
     mt_http_request r;
     size_t hl = 0;
     assert_int_equal(mt_http_parse_request(g.buf, g.len, &r, &hl), MT_OK);
@@ -117,8 +92,8 @@ static void test_real_x_stratum_response(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
-    grab g;
-    assert_int_equal(load_frame(NESFIT "cgminer.g0.pcapng", 539, &g), 0);
+    tp_grab g;
+    assert_int_equal(tp_load_frame(NESFIT "cgminer.g0.pcapng", 539, &g), 0);
     assert_true(mt_http_looks_like_response(g.buf, g.len));
     mt_http_response r;
     size_t hl = 0;
@@ -306,8 +281,8 @@ static void test_detector_real_cgminer(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
-    grab g;
-    assert_int_equal(load_frame(NESFIT "cgminer.g0.pcapng", 1361, &g), 0);
+    tp_grab g;
+    assert_int_equal(tp_load_frame(NESFIT "cgminer.g0.pcapng", 1361, &g), 0);
     g.buf[g.len] = 0;
     ce *c = ce_new();
     mt_event ev;
@@ -345,8 +320,8 @@ static void test_detector_real_getwork(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
-    grab g;
-    assert_int_equal(load_frame(NESFIT "pool.eth.pp.ua.pcapng", 7, &g), 0);
+    tp_grab g;
+    assert_int_equal(tp_load_frame(NESFIT "pool.eth.pp.ua.pcapng", 7, &g), 0);
     g.buf[g.len] = 0;
     ce *c = ce_new();
     mt_event ev;

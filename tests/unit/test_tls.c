@@ -43,38 +43,13 @@ static const want real[] = {
      "d551fafc4f40f1dec2bb45980bfa9492", NULL, 0},
 };
 
-typedef struct grab {
-    unsigned frame;
-    uint8_t buf[4096];
-    size_t len;
-} grab;
-
-static void grab_cb(const tp_seg *s, void *ctx)
-{
-    grab *g = ctx;
-    if (s->frame == g->frame && s->len <= sizeof g->buf) {
-        memcpy(g->buf, s->payload, s->len);
-        g->len = s->len;
-    }
-}
-
-static int load_frame(const char *rel, unsigned frame, grab *g)
-{
-    char path[1024];
-    if (!tp_corpus_path(path, sizeof path, rel)) return -1;
-    memset(g, 0, sizeof *g);
-    g->frame = frame;
-    if (tp_walk(path, grab_cb, g) != 0 || g->len == 0) return -1;
-    return 0;
-}
-
 static void test_real_hellos(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
     for (size_t i = 0; i < sizeof real / sizeof real[0]; i++) {
-        grab g;
-        assert_int_equal(load_frame(real[i].file, real[i].frame, &g), 0);
+        tp_grab g;
+        assert_int_equal(tp_load_frame(real[i].file, real[i].frame, &g), 0);
         assert_true(mt_tls_looks_like(g.buf, g.len));
         mt_tls_hello h;
         int rc = mt_tls_parse_client_hello(g.buf, g.len, &h);
@@ -96,8 +71,8 @@ static void test_real_grease_removed(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
-    grab g;
-    assert_int_equal(load_frame("pcap/ndpi-tests/chrome.pcap", 59, &g), 0);
+    tp_grab g;
+    assert_int_equal(tp_load_frame("pcap/ndpi-tests/chrome.pcap", 59, &g), 0);
     mt_tls_hello h;
     assert_int_equal(mt_tls_parse_client_hello(g.buf, g.len, &h), MT_OK);
     assert_string_equal(h.ja3, "771,4867-4865-4866-52393-52392-49195-49199-49196-49200-49171-49172-156-157-47-53,"
@@ -109,8 +84,8 @@ static void test_every_prefix_eagain(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
-    grab g;
-    assert_int_equal(load_frame(real[0].file, real[0].frame, &g), 0);
+    tp_grab g;
+    assert_int_equal(tp_load_frame(real[0].file, real[0].frame, &g), 0);
     mt_tls_hello h;
     for (size_t k = 0; k < g.len; k++) {
         /* copy into an exact-size heap buffer so ASan catches over-reads */
@@ -144,11 +119,11 @@ static void test_multi_record(void **st)
 {
     (void)st;
     if (!getenv("MT_CORPUS")) skip();
-    grab g;
-    assert_int_equal(load_frame(real[3].file, real[3].frame, &g), 0);
+    tp_grab g;
+    assert_int_equal(tp_load_frame(real[3].file, real[3].frame, &g), 0);
     static const size_t chunks[] = {1, 2, 3, 100, 333};
     for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
-        static uint8_t rf[4096 * 6];
+        static uint8_t rf[sizeof g.buf * 6];
         size_t n = reframe(g.buf, g.len, chunks[c], rf);
         mt_tls_hello h;
         assert_int_equal(mt_tls_parse_client_hello(rf, n, &h), MT_OK);
