@@ -16,6 +16,7 @@ struct mt_flowtable {
     uint32_t high;      /* slots ever handed out: the free list gives low
                            indexes first, so pages above were never touched */
     uint32_t lru_head, lru_tail; /* flow index + 1 */
+    int draining;       /* removals leave the index alone (see drain_begin) */
 };
 
 mt_flowtable *mt_flowtable_new(uint32_t max_flows)
@@ -149,10 +150,9 @@ mt_flow *mt_flowtable_insert(mt_flowtable *t, const mt_packet *pk, int src_is_cl
     return f;
 }
 
-void mt_flowtable_remove(mt_flowtable *t, mt_flow *f)
+static void index_delete(mt_flowtable *t, uint32_t idx, uint32_t hash)
 {
-    uint32_t idx = (uint32_t)(f - t->flows);
-    uint32_t i = f->hash & t->index_mask;
+    uint32_t i = hash & t->index_mask;
     while ((uint32_t)t->index[i] != idx + 1) i = (i + 1) & t->index_mask;
     /* Backward-shift deletion keeps probe chains intact without tombstones. */
     uint32_t j = i;
@@ -169,11 +169,37 @@ void mt_flowtable_remove(mt_flowtable *t, mt_flow *f)
         }
     }
     t->index[i] = 0;
+}
+
+void mt_flowtable_remove(mt_flowtable *t, mt_flow *f)
+{
+    uint32_t idx = (uint32_t)(f - t->flows);
+    if (!t->draining) index_delete(t, idx, f->hash);
     lru_unlink(t, f);
     f->in_use = 0;
     if (t->last == f) t->last = NULL;
     t->free_list[t->n_free++] = idx;
     t->count--;
+}
+
+void mt_flowtable_drain_begin(mt_flowtable *t) { t->draining = 1; }
+
+void mt_flowtable_drain_end(mt_flowtable *t)
+{
+    if (!t->draining) return;
+    t->draining = 0;
+    /* Removals skipped the index: a fresh zeroed one is cheaper than the
+     * random writes (one cache miss per flow) that keeping it exact costs. */
+    size_t cap = (size_t)t->index_mask + 1;
+    free(t->index);
+    t->index = mt_xcalloc(cap, sizeof *t->index);
+    for (uint32_t i = 0; i < t->high; i++)
+        if (t->flows[i].in_use) {
+            uint32_t j = t->flows[i].hash & t->index_mask;
+            while (t->index[j]) j = (j + 1) & t->index_mask;
+            t->index[j] = (uint64_t)t->flows[i].hash << 32 | (i + 1);
+        }
+    t->last = NULL;
 }
 
 mt_flow *mt_flowtable_oldest(mt_flowtable *t)

@@ -73,6 +73,11 @@ mt_flow *mt_flowtable_find(mt_flowtable *t, const mt_packet *pk, int *dir);
 mt_flow *mt_flowtable_insert(mt_flowtable *t, const mt_packet *pk, int src_is_client);
 void mt_flowtable_remove(mt_flowtable *t, mt_flow *f);
 void mt_flowtable_touch(mt_flowtable *t, mt_flow *f);
+/* Draining (end of input): between begin and end, removals skip the index,
+ * and lookups and inserts must not happen; end rebuilds the index for the
+ * flows still in use, so the table is whole again afterwards. */
+void mt_flowtable_drain_begin(mt_flowtable *t);
+void mt_flowtable_drain_end(mt_flowtable *t);
 /* Least recently active flow, or NULL when empty. */
 mt_flow *mt_flowtable_oldest(mt_flowtable *t);
 uint32_t mt_flowtable_count(const mt_flowtable *t);

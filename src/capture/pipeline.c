@@ -321,7 +321,9 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
 void mt_pipeline_finish(mt_pipeline *pl)
 {
     mt_flow *f;
+    mt_flowtable_drain_begin(pl->flows);
     while ((f = mt_flowtable_oldest(pl->flows)) != NULL) end_flow(pl, f, 0);
+    mt_flowtable_drain_end(pl->flows);
 }
 
 void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)

@@ -32,6 +32,7 @@
 
 #define MAX_SESSIONS 65536u      /* live sessions */
 #define INDEX_SLOTS (MAX_SESSIONS * 2u)
+#define LIVE_FILTER_BITS 18u   /* counting filter in front of the index */
 #define HTTP_CACHE 1024u
 #define REPORT_AFTER_US (60LL * 1000000) /* early report of long sessions */
 #define REPORT_AFTER_MSGS 64u
@@ -76,6 +77,11 @@ typedef struct state {
     uint64_t *keys;         /* INDEX_SLOTS; flow_id of the session in that
                                slot, so a probe (most flows have no session)
                                never touches the session pool */
+    uint8_t *live;          /* 2^LIVE_FILTER_BITS counters: live sessions whose
+                               flow_id maps there (255 = saturated, sticky).
+                               0 means "no session" without an index probe:
+                               most flow ends and generic JSON have none,
+                               and the index probe is a cache miss each. */
     uint32_t *free_list;    /* stack of free pool indexes */
     uint32_t n_free;
     uint32_t high;          /* pool entries ever handed out (flush scans these) */
@@ -93,6 +99,11 @@ static uint32_t slot_of(uint64_t flow_id)
     return (uint32_t)(h & (INDEX_SLOTS - 1));
 }
 
+static uint8_t *live_count(const state *st, uint64_t flow_id)
+{
+    return &st->live[(flow_id * 0xC2B2AE3D27D4EB4FULL) >> (64 - LIVE_FILTER_BITS)];
+}
+
 static uint32_t find_slot(const state *st, uint64_t flow_id)
 {
     for (uint32_t i = slot_of(flow_id), k = 0; k < INDEX_SLOTS; k++, i = (i + 1) & (INDEX_SLOTS - 1)) {
@@ -104,6 +115,7 @@ static uint32_t find_slot(const state *st, uint64_t flow_id)
 
 static sess *lookup(state *st, uint64_t flow_id)
 {
+    if (*live_count(st, flow_id) == 0) return NULL;
     uint32_t i = find_slot(st, flow_id);
     return i == UINT32_MAX ? NULL : &st->pool[st->index[i] - 1];
 }
@@ -135,6 +147,8 @@ static void release(state *st, sess *s)
 {
     uint32_t i = find_slot(st, s->flow_id);
     if (i != UINT32_MAX) index_delete(st, i);
+    uint8_t *c = live_count(st, s->flow_id);
+    if (*c != 255) (*c)--;
     s->live = 0;
     st->free_list[st->n_free++] = (uint32_t)(s - st->pool);
 }
@@ -168,6 +182,8 @@ static sess *create(mt_engine *e, state *st, const mt_event *ev)
     while (st->index[i]) i = (i + 1) & (INDEX_SLOTS - 1);
     st->index[i] = pi + 1;
     st->keys[i] = ev->flow_id;
+    uint8_t *c = live_count(st, ev->flow_id);
+    if (*c != 255) (*c)++;
     return s;
 }
 
@@ -521,6 +537,7 @@ static int init(mt_engine *e, void **out)
     st->pool = mt_xcalloc(MAX_SESSIONS, sizeof *st->pool);
     st->index = mt_xcalloc(INDEX_SLOTS, sizeof *st->index);
     st->keys = mt_xcalloc(INDEX_SLOTS, sizeof *st->keys);
+    st->live = mt_xcalloc((size_t)1 << LIVE_FILTER_BITS, 1);
     st->free_list = mt_xmalloc(MAX_SESSIONS * sizeof *st->free_list);
     for (uint32_t i = 0; i < MAX_SESSIONS; i++) st->free_list[i] = MAX_SESSIONS - 1 - i;
     st->n_free = MAX_SESSIONS;
@@ -535,6 +552,7 @@ static void free_state(void *vst)
     free(st->pool);
     free(st->index);
     free(st->keys);
+    free(st->live);
     free(st->free_list);
     free(st);
 }
