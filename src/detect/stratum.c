@@ -20,7 +20,7 @@
  * the eviction is counted. The pool is calloc'd once; pages are only
  * touched as sessions are used. A tiny direct-mapped cache remembers the
  * Host and User-Agent of HTTP requests so getwork bodies get a pool name. */
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,15 +281,32 @@ static int confidence_of(const sess *s)
     return 0;
 }
 
-static void append(char *buf, size_t cap, const char *fmt, ...) MT_PRINTF(3, 4);
-static void append(char *buf, size_t cap, const char *fmt, ...)
+/* Evidence text is built with plain copies rather than snprintf (one
+ * finding per mining flow, and formatting was a visible share of the run).
+ * Truncation matches snprintf's: at most cap - 1 bytes, always terminated. */
+typedef struct textbuf {
+    char *p;
+    size_t cap, n;
+} textbuf;
+
+static void put_str(textbuf *b, const char *str, size_t max)
 {
-    size_t n = strlen(buf);
-    if (n + 1 >= cap) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + n, cap - n, fmt, ap);
-    va_end(ap);
+    if (b->n + 1 >= b->cap) return;
+    size_t l = strnlen(str, max), room = b->cap - 1 - b->n;
+    if (l > room) l = room;
+    memcpy(b->p + b->n, str, l);
+    b->n += l;
+    b->p[b->n] = '\0';
+}
+
+static void put_s(textbuf *b, const char *str) { put_str(b, str, SIZE_MAX); }
+
+static void put_u(textbuf *b, uint32_t v)
+{
+    char t[10];
+    size_t i = sizeof t;
+    do t[--i] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    put_str(b, t + i, sizeof t - i);
 }
 
 static void finish(mt_engine *e, state *st, sess *s)
@@ -326,35 +343,61 @@ static void finish(mt_engine *e, state *st, sess *s)
         } else {
             char a[MT_ADDR_STRLEN];
             mt_addr_to_str(&f.dst, a, sizeof a);
-            snprintf(f.pool, sizeof f.pool, f.dst.family == 6 ? "[%s]:%u" : "%s:%u", a,
-                     (unsigned)f.dst_port);
+            textbuf pb = {f.pool, sizeof f.pool, 0};
+            f.pool[0] = '\0';
+            if (f.dst.family == 6) put_s(&pb, "[");
+            put_s(&pb, a);
+            put_s(&pb, f.dst.family == 6 ? "]:" : ":");
+            put_u(&pb, f.dst_port);
         }
     }
     const char *fam = family_of(e, s);
     if (fam) mt_strlcpy(f.family, fam, sizeof f.family);
 
     /* Evidence: what was seen, in one line. */
-    char *ev = f.evidence;
-    size_t cap = sizeof f.evidence;
-    ev[0] = '\0';
-    append(ev, cap, "%s", f.protocol);
-    if (s->first_method[0] && strcmp(s->first_method, f.protocol) != 0)
-        append(ev, cap, " %s", s->first_method);
-    else if (s->first_method[0]) append(ev, cap, " request");
-    else if (s->kinds & (1u << MT_SK_JOB)) append(ev, cap, " job push");
-    else if (s->kinds & (1u << MT_SK_SUBMIT)) append(ev, cap, " submit");
-    else if (s->any_method[0]) append(ev, cap, " %s", s->any_method);
-    if (s->agent[0]) append(ev, cap, " from agent %.80s", s->agent);
-    if (s->kinds & (1u << MT_SK_LOGIN_REPLY)) append(ev, cap, "; login reply");
-    if (s->kinds & (1u << MT_SK_SUBSCRIBE_REPLY)) append(ev, cap, "; subscribe reply");
-    if (s->kinds & (1u << MT_SK_WORK_RESULT)) append(ev, cap, "; work result");
-    append(ev, cap, "; %u submit, %u job, %u req, %u notify, %u resp", s->n_submit, s->n_job,
-           s->n_req, s->n_notify, s->n_resp);
-    if (s->nicehash) append(ev, cap, "; nicehash extranonce");
-    if (s->n_generic) append(ev, cap, "; %u non-mining msgs", s->n_generic);
-    if (!s->cli_strong && !s->srv_strong && !s->in_http) append(ev, cap, "; mid-stream");
-    if (s->in_http && !s->n_resp) append(ev, cap, "; replies not decoded");
-    if (swapped) append(ev, cap, "; direction from messages");
+    textbuf b = {f.evidence, sizeof f.evidence, 0};
+    f.evidence[0] = '\0';
+    put_s(&b, f.protocol);
+    if (s->first_method[0] && strcmp(s->first_method, f.protocol) != 0) {
+        put_s(&b, " ");
+        put_s(&b, s->first_method);
+    } else if (s->first_method[0]) {
+        put_s(&b, " request");
+    } else if (s->kinds & (1u << MT_SK_JOB)) {
+        put_s(&b, " job push");
+    } else if (s->kinds & (1u << MT_SK_SUBMIT)) {
+        put_s(&b, " submit");
+    } else if (s->any_method[0]) {
+        put_s(&b, " ");
+        put_s(&b, s->any_method);
+    }
+    if (s->agent[0]) {
+        put_s(&b, " from agent ");
+        put_str(&b, s->agent, 80);
+    }
+    if (s->kinds & (1u << MT_SK_LOGIN_REPLY)) put_s(&b, "; login reply");
+    if (s->kinds & (1u << MT_SK_SUBSCRIBE_REPLY)) put_s(&b, "; subscribe reply");
+    if (s->kinds & (1u << MT_SK_WORK_RESULT)) put_s(&b, "; work result");
+    put_s(&b, "; ");
+    put_u(&b, s->n_submit);
+    put_s(&b, " submit, ");
+    put_u(&b, s->n_job);
+    put_s(&b, " job, ");
+    put_u(&b, s->n_req);
+    put_s(&b, " req, ");
+    put_u(&b, s->n_notify);
+    put_s(&b, " notify, ");
+    put_u(&b, s->n_resp);
+    put_s(&b, " resp");
+    if (s->nicehash) put_s(&b, "; nicehash extranonce");
+    if (s->n_generic) {
+        put_s(&b, "; ");
+        put_u(&b, s->n_generic);
+        put_s(&b, " non-mining msgs");
+    }
+    if (!s->cli_strong && !s->srv_strong && !s->in_http) put_s(&b, "; mid-stream");
+    if (s->in_http && !s->n_resp) put_s(&b, "; replies not decoded");
+    if (swapped) put_s(&b, "; direction from messages");
     mt_engine_emit(e, &f);
 }
 

@@ -89,12 +89,31 @@ size_t mt_memlcpy(char *dst, size_t cap, const void *src, size_t n)
     return n;
 }
 
+/* Dotted quad by hand: glibc's inet_ntop formats IPv4 with sprintf, and
+ * every finding prints two addresses. Same text, same "too small" rule. */
+static int ipv4_to_str(const uint8_t *b, char *buf, size_t cap)
+{
+    char t[16];
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = b[i];
+        if (i) t[n++] = '.';
+        if (v >= 100) t[n++] = (char)('0' + v / 100);
+        if (v >= 10) t[n++] = (char)('0' + v / 10 % 10);
+        t[n++] = (char)('0' + v % 10);
+    }
+    if (n + 1 > cap) return MT_EINVAL;
+    memcpy(buf, t, n);
+    buf[n] = '\0';
+    return MT_OK;
+}
+
 int mt_addr_to_str(const mt_addr *a, char *buf, size_t cap)
 {
     if (cap == 0) return MT_EINVAL;
     buf[0] = '\0';
     if (a->family == 4) {
-        if (!inet_ntop(AF_INET, a->b, buf, (socklen_t)cap)) return MT_EINVAL;
+        return ipv4_to_str(a->b, buf, cap);
     } else if (a->family == 6) {
         if (!inet_ntop(AF_INET6, a->b, buf, (socklen_t)cap)) return MT_EINVAL;
     } else {
