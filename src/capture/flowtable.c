@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bigalloc.h"
+
 struct mt_flowtable {
     mt_flow *last;      /* the flow of the previous lookup (packets come in bursts) */
     mt_flow *flows;     /* max entries */
@@ -27,8 +29,8 @@ mt_flowtable *mt_flowtable_new(uint32_t max_flows)
     uint32_t cap = 32;
     while (cap < max_flows * 2u) cap <<= 1;
     t->index_mask = cap - 1;
-    t->flows = mt_xcalloc(max_flows, sizeof *t->flows);
-    t->index = mt_xcalloc(cap, sizeof *t->index);
+    t->flows = mt_big_calloc((size_t)max_flows * sizeof *t->flows);
+    t->index = mt_big_calloc((size_t)cap * sizeof *t->index);
     t->free_list = mt_xmalloc(sizeof *t->free_list * max_flows);
     for (uint32_t i = 0; i < max_flows; i++) t->free_list[i] = max_flows - 1 - i;
     t->n_free = max_flows;
@@ -39,8 +41,8 @@ void mt_flowtable_free(mt_flowtable *t)
 {
     if (!t) return;
     for (uint32_t i = 0; i < t->high; i++) free(t->flows[i].extra);
-    free(t->flows);
-    free(t->index);
+    mt_big_free(t->flows, (size_t)t->max * sizeof *t->flows);
+    mt_big_free(t->index, ((size_t)t->index_mask + 1) * sizeof *t->index);
     free(t->free_list);
     free(t);
 }
@@ -191,8 +193,8 @@ void mt_flowtable_drain_end(mt_flowtable *t)
     /* Removals skipped the index: a fresh zeroed one is cheaper than the
      * random writes (one cache miss per flow) that keeping it exact costs. */
     size_t cap = (size_t)t->index_mask + 1;
-    free(t->index);
-    t->index = mt_xcalloc(cap, sizeof *t->index);
+    mt_big_free(t->index, cap * sizeof *t->index);
+    t->index = mt_big_calloc(cap * sizeof *t->index);
     for (uint32_t i = 0; i < t->high; i++)
         if (t->flows[i].in_use) {
             uint32_t j = t->flows[i].hash & t->index_mask;

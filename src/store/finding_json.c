@@ -15,6 +15,24 @@ const char *mt_ipproto_str(uint8_t p)
     }
 }
 
+/* Keys are fixed ASCII: written as literals (with their quotes, colon and
+ * any leading comma) instead of going through the string escaper, which
+ * the values still do. Same bytes as mt_json_kv_str / mt_json_kv_int. */
+static inline void kv_str(mt_buf *b, const char *lit, size_t n, const char *val)
+{
+    mt_buf_put(b, lit, n);
+    mt_json_str(b, val);
+}
+
+static inline void kv_int(mt_buf *b, const char *lit, size_t n, long long val)
+{
+    mt_buf_put(b, lit, n);
+    mt_buf_put_int(b, val);
+}
+
+#define put_kv_str(b, lit, val) kv_str((b), lit, sizeof lit - 1, (val))
+#define put_kv_int(b, lit, val) kv_int((b), lit, sizeof lit - 1, (val))
+
 void mt_finding_to_json(const mt_finding *f, mt_buf *b)
 {
     char ts[40], src[MT_ADDR_STRLEN], dst[MT_ADDR_STRLEN];
@@ -22,27 +40,27 @@ void mt_finding_to_json(const mt_finding *f, mt_buf *b)
     if (mt_addr_to_str(&f->src, src, sizeof src) != MT_OK) src[0] = '\0';
     if (mt_addr_to_str(&f->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
     mt_buf_putc(b, '{');
-    mt_json_kv_str(b, 0, "timestamp", ts);
+    put_kv_str(b, "\"timestamp\":", ts);
     mt_buf_puts(b, ",\"flow_id\":");
     mt_buf_put_int(b, (long long)f->flow_id);
-    mt_json_kv_str(b, 1, "src_ip", src);
-    mt_json_kv_int(b, 1, "src_port", f->src_port);
-    mt_json_kv_str(b, 1, "dest_ip", dst);
-    mt_json_kv_int(b, 1, "dest_port", f->dst_port);
-    mt_json_kv_str(b, 1, "proto", mt_ipproto_str(f->ipproto));
-    mt_json_kv_str(b, 1, "event_type", f->event_type ? f->event_type : MT_EVENT_MINING);
+    put_kv_str(b, ",\"src_ip\":", src);
+    put_kv_int(b, ",\"src_port\":", f->src_port);
+    put_kv_str(b, ",\"dest_ip\":", dst);
+    put_kv_int(b, ",\"dest_port\":", f->dst_port);
+    put_kv_str(b, ",\"proto\":", mt_ipproto_str(f->ipproto));
+    put_kv_str(b, ",\"event_type\":", f->event_type ? f->event_type : MT_EVENT_MINING);
     mt_buf_puts(b, ",\"mining\":{");
-    mt_json_kv_str(b, 0, "kind", mt_finding_kind_str(f->kind));
-    mt_json_kv_str(b, 1, "protocol", f->protocol);
-    mt_json_kv_str(b, 1, "pool", f->pool);
-    mt_json_kv_str(b, 1, "wallet", f->wallet);
-    mt_json_kv_str(b, 1, "worker", f->worker);
-    mt_json_kv_str(b, 1, "agent", f->agent);
-    mt_json_kv_str(b, 1, "algo", f->algo);
-    mt_json_kv_str(b, 1, "family", f->family);
-    mt_json_kv_int(b, 1, "confidence", f->confidence);
-    mt_json_kv_str(b, 1, "evidence", f->evidence);
-    mt_json_kv_str(b, 1, "source", f->source);
+    put_kv_str(b, "\"kind\":", mt_finding_kind_str(f->kind));
+    put_kv_str(b, ",\"protocol\":", f->protocol);
+    put_kv_str(b, ",\"pool\":", f->pool);
+    put_kv_str(b, ",\"wallet\":", f->wallet);
+    put_kv_str(b, ",\"worker\":", f->worker);
+    put_kv_str(b, ",\"agent\":", f->agent);
+    put_kv_str(b, ",\"algo\":", f->algo);
+    put_kv_str(b, ",\"family\":", f->family);
+    put_kv_int(b, ",\"confidence\":", f->confidence);
+    put_kv_str(b, ",\"evidence\":", f->evidence);
+    put_kv_str(b, ",\"source\":", f->source);
     mt_buf_puts(b, "}}");
 }
 
