@@ -1,9 +1,12 @@
 /* A fast reader for classic pcap files (all four magic numbers:
  * microsecond and nanosecond, both byte orders). libpcap copies every
  * record through stdio with two fread calls per packet; this reader pulls
- * the file in 4 MiB read() calls and hands out records where they lie in
- * that buffer (memory stays at the buffer size whatever the file size; a
+ * the file in 256 KiB read() calls and hands out records where they lie
+ * in that buffer (memory stays at the buffer size whatever the file size; a
  * mapping would have cost page faults and counted the file as resident).
+ * The chunk is small on purpose: the buffer stays in the L2 cache, so the
+ * kernel's copy and the decoder's reads do not evict the flow and session
+ * tables (4 MiB chunks measured ~3% slower over the whole scan).
  * pcapng and anything else go through libpcap (source.c). Every record
  * header is checked against the bytes that remain, so a truncated or
  * corrupt file ends cleanly. */
