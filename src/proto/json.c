@@ -187,6 +187,24 @@ int mt_jv_parse(const char *p, size_t n, mt_jv *root, size_t *end)
 
 /* ---- walking validated views --------------------------------------------- */
 
+/* Index of the quote closing the string opened at p[open], or n when it
+ * does not close: memchr to each quote, which ends the string unless an
+ * odd run of backslashes stands right before it (long hex strings are
+ * crossed in one call instead of byte by byte). */
+static size_t string_close(const char *p, size_t n, size_t open)
+{
+    size_t j = open + 1;
+    while (j < n) {
+        const char *q = memchr(p + j, '"', n - j);
+        if (!q) return n;
+        size_t k = (size_t)(q - p), bs = 0;
+        while (k - bs > open + 1 && p[k - bs - 1] == '\\') bs++;
+        if ((bs & 1) == 0) return k;
+        j = k + 1;
+    }
+    return n;
+}
+
 /* Skip one value starting at p[i] (bounded by n); returns the offset past it.
  * The view was validated, but every step still checks the bound. */
 static size_t skip_value(const char *p, size_t i, size_t n)
@@ -200,17 +218,14 @@ static size_t skip_value(const char *p, size_t i, size_t n)
     }
     if (c == '{' || c == '[') {
         size_t depth = 0;
-        int in_str = 0, esc = 0;
         for (size_t k = i; k < n; k++) {
             char d = p[k];
-            if (in_str) {
-                if (esc) esc = 0;
-                else if (d == '\\') esc = 1;
-                else if (d == '"') in_str = 0;
+            if (d == '"') {
+                k = string_close(p, n, k);
+                if (k >= n) return n;
                 continue;
             }
-            if (d == '"') in_str = 1;
-            else if (d == '{' || d == '[') depth++;
+            if (d == '{' || d == '[') depth++;
             else if (d == '}' || d == ']') {
                 if (depth <= 1) return k + 1;
                 depth--;
