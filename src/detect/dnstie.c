@@ -4,18 +4,21 @@
  * memory stays flat however many answers a capture holds. */
 #include "detect/dnstie.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bigalloc.h"
+
 #define PROBE_WINDOW 8
 
-typedef struct slot {
-    mt_addr addr;           /* family 0 = empty */
-    mt_dnstie_entry e;
-} slot;
-
+/* Keys and entries live in two arrays: a lookup (one per ended flow and per
+ * TLS/HTTP event) probes only the compact key array, and reads the 144-byte
+ * entry only on a match. With one array, most lookups touched a page of the
+ * big table that no answer had ever been written to (a page fault each). */
 struct mt_dnstie {
-    slot *slots;
+    mt_addr *keys;          /* family 0 = empty */
+    mt_dnstie_entry *ents;
     size_t cap;   /* power of two */
     size_t used;
 };
@@ -26,14 +29,16 @@ mt_dnstie *mt_dnstie_new(size_t max_entries)
     size_t cap = 16;
     while (cap < max_entries + max_entries / 3) cap <<= 1;
     t->cap = cap;
-    t->slots = mt_xcalloc(cap, sizeof *t->slots);
+    t->keys = mt_big_calloc(cap * sizeof *t->keys);
+    t->ents = mt_xcalloc(cap, sizeof *t->ents);
     return t;
 }
 
 void mt_dnstie_free(mt_dnstie *t)
 {
     if (!t) return;
-    free(t->slots);
+    mt_big_free(t->keys, t->cap * sizeof *t->keys);
+    free(t->ents);
     free(t);
 }
 
@@ -42,26 +47,29 @@ void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
 {
     size_t mask = t->cap - 1;
     size_t i = (size_t)mt_addr_hash(addr, 0x7469650aULL) & mask;
-    slot *victim = NULL;
+    size_t victim = SIZE_MAX;
     for (size_t k = 0; k < PROBE_WINDOW; k++) {
-        slot *s = &t->slots[(i + k) & mask];
-        if (s->addr.family == 0 || mt_addr_eq(&s->addr, addr)) {
-            if (s->addr.family == 0) t->used++;
-            victim = s;
+        size_t j = (i + k) & mask;
+        const mt_addr *key = &t->keys[j];
+        if (key->family == 0 || mt_addr_eq(key, addr)) {
+            if (key->family == 0) t->used++;
+            victim = j;
             break;
         }
-        if (!victim || s->e.expires < victim->e.expires) victim = s;
+        if (victim == SIZE_MAX || t->ents[j].expires < t->ents[victim].expires) victim = j;
     }
+    mt_addr *vk = &t->keys[victim];
+    mt_dnstie_entry *ve = &t->ents[victim];
     /* A listed name is never replaced by an unlisted one for the same
      * address while it is alive: CDNs serve pools and web sites alike. */
-    if (victim->addr.family && mt_addr_eq(&victim->addr, addr) &&
-        victim->e.weight > weight && victim->e.expires > expires - 3600000000LL)
+    if (vk->family && mt_addr_eq(vk, addr) &&
+        ve->weight > weight && ve->expires > expires - 3600000000LL)
         return;
-    victim->addr = *addr;
-    mt_strlcpy(victim->e.name, name, sizeof victim->e.name);
-    victim->e.expires = expires;
-    victim->e.weight = weight;
-    victim->e.category = cat;
+    *vk = *addr;
+    mt_strlcpy(ve->name, name, sizeof ve->name);
+    ve->expires = expires;
+    ve->weight = weight;
+    ve->category = cat;
 }
 
 int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
@@ -70,11 +78,13 @@ int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
     size_t mask = t->cap - 1;
     size_t i = (size_t)mt_addr_hash(addr, 0x7469650aULL) & mask;
     for (size_t k = 0; k < PROBE_WINDOW; k++) {
-        const slot *s = &t->slots[(i + k) & mask];
-        if (s->addr.family == 0) return 0;
-        if (mt_addr_eq(&s->addr, addr)) {
-            if (s->e.expires < now) return 0;
-            *out = s->e;
+        size_t j = (i + k) & mask;
+        const mt_addr *key = &t->keys[j];
+        if (key->family == 0) return 0;
+        if (mt_addr_eq(key, addr)) {
+            const mt_dnstie_entry *e = &t->ents[j];
+            if (e->expires < now) return 0;
+            *out = *e;
             return 1;
         }
     }
