@@ -7,6 +7,8 @@
 
 struct mt_flowmark {
     size_t mask;
+    size_t live;      /* slots in use: 0 lets a flow end skip the probe (a
+                         cache miss per ended flow per detector otherwise) */
     uint64_t evicted;
     struct fm_slot {
         uint64_t key; /* 0 = empty */
@@ -59,6 +61,7 @@ void mt_flowmark_set(mt_flowmark *m, const mt_event *ev, uint32_t bits)
     struct fm_slot *s = slot_of(m, k);
     if (s->key != k) {
         if (s->key) m->evicted++;
+        else m->live++;
         s->key = k;
         s->bits = 0;
     }
@@ -67,11 +70,13 @@ void mt_flowmark_set(mt_flowmark *m, const mt_event *ev, uint32_t bits)
 
 void mt_flowmark_drop(mt_flowmark *m, const mt_event *ev)
 {
+    if (m->live == 0) return;
     uint64_t k = flow_key(ev);
     struct fm_slot *s = slot_of(m, k);
     if (s->key == k) {
         s->key = 0;
         s->bits = 0;
+        m->live--;
     }
 }
 
