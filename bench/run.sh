@@ -17,7 +17,7 @@ BIG=$W/bench.pcap
 for n in 10000 100000 1000000; do
   [ -s "$W/flows_$n.pcap" ] || python3 bench/make_flows.py "$W/flows_$n.pcap" "$n" >/dev/null
 done
-size=$(stat -c %s "$BIG")
+size=$(stat -L -c %s "$BIG")
 pkts=$(build/pcap_count "$BIG" | awk '{print $1}')
 
 # run NAME CMD... : min wall time and max RSS over $RUNS runs
