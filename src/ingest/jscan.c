@@ -238,7 +238,7 @@ const char *js_str(js_doc *d, int t)
         s[k->len] = '\0'; /* the closing quote */
         return s;
     }
-    /* Decoding only shrinks (\uXXXX = 6 bytes -> at most 3; a surrogate
+    /* Decoding only shrinks (a \u sequence = 6 bytes -> at most 3; a surrogate
      * pair = 12 bytes -> 4), so it is done in place. */
     size_t r = 0, w = 0, n = k->len;
     while (r < n) {

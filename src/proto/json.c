@@ -3,6 +3,7 @@
  * walk bounded by the view it starts from. Nothing here allocates or
  * recurses, so hostile input costs at most a linear scan. */
 #include "proto/json.h"
+#include "proto/json_span.h"
 
 #include <string.h>
 
@@ -187,24 +188,6 @@ int mt_jv_parse(const char *p, size_t n, mt_jv *root, size_t *end)
 
 /* ---- walking validated views --------------------------------------------- */
 
-/* Index of the quote closing the string opened at p[open], or n when it
- * does not close: memchr to each quote, which ends the string unless an
- * odd run of backslashes stands right before it (long hex strings are
- * crossed in one call instead of byte by byte). */
-static size_t string_close(const char *p, size_t n, size_t open)
-{
-    size_t j = open + 1;
-    while (j < n) {
-        const char *q = memchr(p + j, '"', n - j);
-        if (!q) return n;
-        size_t k = (size_t)(q - p), bs = 0;
-        while (k - bs > open + 1 && p[k - bs - 1] == '\\') bs++;
-        if ((bs & 1) == 0) return k;
-        j = k + 1;
-    }
-    return n;
-}
-
 /* Skip one value starting at p[i] (bounded by n); returns the offset past it.
  * The view was validated, but every step still checks the bound. */
 static size_t skip_value(const char *p, size_t i, size_t n)
@@ -221,7 +204,7 @@ static size_t skip_value(const char *p, size_t i, size_t n)
         for (size_t k = i; k < n; k++) {
             char d = p[k];
             if (d == '"') {
-                k = string_close(p, n, k);
+                k = mt_json_string_end(p, n, k);
                 if (k >= n) return n;
                 continue;
             }

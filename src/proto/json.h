@@ -7,7 +7,7 @@
  * later lookup (member by key, element by index, dotted path, iteration)
  * walks that view again, always bounded by the view's length, so nothing is
  * copied until a caller asks for a string with mt_jv_strcpy(), which decodes
- * escapes (\uXXXX incl. surrogate pairs -> UTF-8) into a bounded buffer.
+ * escapes (\u sequences incl. surrogate pairs -> UTF-8) into a bounded buffer.
  *
  * Leniency, on purpose: raw bytes >= 0x80 (even invalid UTF-8) and raw
  * control characters inside strings are accepted and copied as they are;

@@ -7,9 +7,7 @@
 
 #include <string.h>
 
-/* Index of the quote closing the string whose opening quote is at `open`,
- * or n when the string does not end within p[0..n). */
-static size_t string_end(const char *p, size_t n, size_t open)
+size_t mt_json_string_end(const char *p, size_t n, size_t open)
 {
     size_t j = open + 1;
     while (j < n) {
@@ -30,7 +28,7 @@ size_t mt_json_object_span(const char *p, size_t n)
     for (size_t i = 0; i < n; i++) {
         switch (p[i]) {
         case '"':
-            i = string_end(p, n, i);
+            i = mt_json_string_end(p, n, i);
             if (i >= n) return MT_JSON_SPAN_INCOMPLETE;
             break;
         case '{': case '[':

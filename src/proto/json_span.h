@@ -10,4 +10,9 @@
 /* p[0] must be '{'. Returns the object's length, MT_JSON_SPAN_INCOMPLETE, or
  * MT_JSON_SPAN_INVALID (depth > 64 or a stray closing bracket). */
 size_t mt_json_object_span(const char *p, size_t n);
+/* Index of the quote closing the string whose opening quote is at p[open],
+ * or n when it does not close within p[0..n). memchr to each quote, which
+ * ends the string unless an odd run of backslashes stands right before it
+ * (long hex strings are crossed in one call). Shared with proto/json.c. */
+size_t mt_json_string_end(const char *p, size_t n, size_t open);
 #endif
