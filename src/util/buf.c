@@ -83,45 +83,63 @@ size_t mt_utf8_seq_len(const unsigned char *s, size_t n)
     return len;
 }
 
-/* Bytes that need no escaping in a JSON string (printable ASCII but '"'
- * and '\\'); runs of them are copied in one go. */
+/* Bytes that need no escaping in a JSON string: printable ASCII but '"'
+ * and '\\'. */
 static inline int json_plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+
+/* One pass, writing straight into the buffer: room for the worst case
+ * (6 output bytes per input byte, "\u00XX") is reserved per chunk, so the
+ * loop needs no bounds check per byte. Findings escape a dozen short
+ * strings each, and the per-run mt_buf_put calls this replaces were a
+ * visible share of writing them. Chunks keep the reservation small for
+ * long inputs. */
+#define JSON_CHUNK 4096
 
 void mt_json_strn(mt_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
-    reserve(b, n + 2);
+    reserve(b, 1);
     b->p[b->len++] = '"';
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && json_plain(u[j])) j++;
-        if (j > i) {
-            mt_buf_put(b, u + i, j - i);
-            i = j;
-            if (i == n) break;
-        }
-        unsigned char c = u[i];
-        if (c == '"' || c == '\\') {
-            char e[2] = {'\\', (char)c};
-            mt_buf_put(b, e, 2);
-            i++;
-        } else if (c < 0x20 || c == 0x7f) {
-            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            mt_buf_put(b, e, 6);
-            i++;
-        } else {
-            size_t l = mt_utf8_seq_len(u + i, n - i);
-            if (l == 0) {
-                mt_buf_put(b, "\\ufffd", 6);
+    size_t i = 0;
+    while (i < n) {
+        size_t stop = n - i > JSON_CHUNK ? i + JSON_CHUNK : n;
+        /* A UTF-8 sequence starting before stop may end after it: it
+         * writes as many bytes as it consumes, within the 6-per-byte room. */
+        reserve(b, 6 * (stop - i) + 1);
+        char *o = b->p + b->len;
+        while (i < stop) {
+            unsigned char c = u[i];
+            if (json_plain(c)) {
+                *o++ = (char)c;
+                i++;
+            } else if (c == '"' || c == '\\') {
+                *o++ = '\\';
+                *o++ = (char)c;
+                i++;
+            } else if (c < 0x20 || c == 0x7f) {
+                memcpy(o, "\\u00", 4);
+                o[4] = hex[c >> 4];
+                o[5] = hex[c & 15];
+                o += 6;
                 i++;
             } else {
-                mt_buf_put(b, u + i, l);
-                i += l;
+                size_t l = mt_utf8_seq_len(u + i, n - i);
+                if (l == 0) {
+                    memcpy(o, "\\ufffd", 6);
+                    o += 6;
+                    i++;
+                } else {
+                    memcpy(o, u + i, l);
+                    o += l;
+                    i += l;
+                }
             }
         }
+        b->len = (size_t)(o - b->p);
     }
-    mt_buf_putc(b, '"');
+    reserve(b, 1);
+    b->p[b->len++] = '"';
 }
 
 void mt_json_str(mt_buf *b, const char *s) { mt_json_strn(b, s, strlen(s)); }
