@@ -252,6 +252,32 @@ static void free_state(void *state)
     free(s);
 }
 
+/* Bounded text building by plain copies instead of snprintf: a capture of
+ * getwork miners yields one finding per request, and the two formatted
+ * strings each cost a visible share of the run. put_str(b, s, max) appends
+ * at most max bytes of s, as "%.<max>s" would; like snprintf, the result is
+ * cut at cap - 1 bytes and always terminated. */
+typedef struct textbuf {
+    char *p;
+    size_t cap, n;
+} textbuf;
+
+static textbuf text_start(char *p, size_t cap)
+{
+    p[0] = '\0';
+    return (textbuf){p, cap, 0};
+}
+
+static void put_str(textbuf *b, const char *str, size_t max)
+{
+    if (b->n + 1 >= b->cap) return;
+    size_t l = strnlen(str, max), room = b->cap - 1 - b->n;
+    if (l > room) l = room;
+    memcpy(b->p + b->n, str, l);
+    b->n += l;
+    b->p[b->n] = '\0';
+}
+
 /* Append "; text" (or "text" when empty) to the evidence, bounded. */
 static void add_ev(char *ev, size_t cap, const char *text)
 {
@@ -287,7 +313,9 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         if (c > conf) conf = c;
         family = afam;
         char t[256];
-        snprintf(t, sizeof t, "miner User-Agent %.200s", r->user_agent);
+        textbuf tb = text_start(t, sizeof t);
+        put_str(&tb, "miner User-Agent ", SIZE_MAX);
+        put_str(&tb, r->user_agent, 200);
         add_ev(evidence, sizeof evidence, t);
     }
     if (r->has_x_mining_extensions) {
@@ -307,7 +335,10 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         protocol = rm->protocol;
         if (!family) family = rm->family;
         char t[96];
-        snprintf(t, sizeof t, "JSON-RPC %s in the request body", rm->name);
+        textbuf tb = text_start(t, sizeof t);
+        put_str(&tb, "JSON-RPC ", SIZE_MAX);
+        put_str(&tb, rm->name, SIZE_MAX);
+        put_str(&tb, " in the request body", SIZE_MAX);
         add_ev(evidence, sizeof evidence, t);
     }
     mt_intel_hit hit;
@@ -320,7 +351,10 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         if (!family && hit.family) family = hit.family;
         if (!family && hit.category == MT_CAT_BROWSER_MINER) family = "browser-miner";
         char t[200];
-        snprintf(t, sizeof t, "Host %.150s is a listed mining name", host);
+        textbuf tb = text_start(t, sizeof t);
+        put_str(&tb, "Host ", SIZE_MAX);
+        put_str(&tb, host, 150);
+        put_str(&tb, " is a listed mining name", SIZE_MAX);
         add_ev(evidence, sizeof evidence, t);
     }
     const path_rule *pr = r->uri[0] ? match_path(r->uri) : NULL;
@@ -329,7 +363,10 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         if (pr->strong && 75 > conf) conf = 75;
         if (!family) family = "browser-miner";
         char t[128];
-        snprintf(t, sizeof t, "browser-miner path rule %s in the URI", pr->pat);
+        textbuf tb = text_start(t, sizeof t);
+        put_str(&tb, "browser-miner path rule ", SIZE_MAX);
+        put_str(&tb, pr->pat, SIZE_MAX);
+        put_str(&tb, " in the URI", SIZE_MAX);
         add_ev(evidence, sizeof evidence, t);
     }
     if (!found) return;
@@ -360,8 +397,13 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         uri_wallet(r->uri, f.wallet, sizeof f.wallet);
     f.confidence = conf;
     /* Truncation is intended: evidence is one bounded line. */
-    int en = snprintf(f.evidence, sizeof f.evidence, "HTTP %.15s %.120s: %.360s", r->method, r->uri, evidence);
-    (void)en;
+    textbuf eb = text_start(f.evidence, sizeof f.evidence);
+    put_str(&eb, "HTTP ", SIZE_MAX);
+    put_str(&eb, r->method, 15);
+    put_str(&eb, " ", SIZE_MAX);
+    put_str(&eb, r->uri, 120);
+    put_str(&eb, ": ", SIZE_MAX);
+    put_str(&eb, evidence, 360);
     mt_engine_emit(e, &f);
 }
 
