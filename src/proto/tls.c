@@ -56,12 +56,16 @@ static void ja3_put(ja3w *w, const char *s, size_t n)
     w->out[w->len] = '\0';
 }
 
+/* Digits written by hand: a ClientHello carries dozens of numbers, and an
+ * snprintf for each was most of the cost of building the JA3 string. */
 static void ja3_num(ja3w *w, unsigned v, int *first)
 {
-    char tmp[8];
-    int k = snprintf(tmp, sizeof tmp, "%s%u", *first ? "" : "-", v);
+    char tmp[12]; /* "-" and the 10 digits of any unsigned */
+    size_t i = sizeof tmp;
+    do tmp[--i] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    if (!*first) tmp[--i] = '-';
     *first = 0;
-    ja3_put(w, tmp, (size_t)k);
+    ja3_put(w, tmp + i, sizeof tmp - i);
 }
 
 /* ---- ClientHello body -------------------------------------------------- */
