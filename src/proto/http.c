@@ -22,15 +22,19 @@ static int tchar(uint8_t c)
     return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-/* Case-insensitive: does [p, p+n) equal the NUL-terminated s? */
-static int ieq(const uint8_t *p, size_t n, const char *s)
+/* Case-insensitive: does [p, p+n) equal s (k bytes)? Called through ieq()
+ * with literals, so the length is known at compile time: every header line
+ * is compared against several names, and a strlen per try showed in
+ * profiles of getwork captures. */
+static inline int ieq_n(const uint8_t *p, size_t n, const char *s, size_t k)
 {
-    size_t k = strlen(s);
     if (k != n) return 0;
     for (size_t i = 0; i < n; i++)
         if (lc(p[i]) != lc((unsigned char)s[i])) return 0;
     return 1;
 }
+
+#define ieq(p, n, lit) ieq_n((p), (n), "" lit, sizeof(lit) - 1)
 
 /* Case-insensitive substring search within [p, p+n). */
 static int icontains(const uint8_t *p, size_t n, const char *s)
@@ -69,8 +73,10 @@ int mt_http_looks_like_response(const uint8_t *p, size_t n)
  * past it, 0 when not found within n. Accepts CRLF and bare LF. */
 static size_t head_end(const uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] != '\n') continue;
+    if (n == 0) return 0;
+    /* memchr jumps from line end to line end instead of testing each byte */
+    for (const uint8_t *e = p, *end = p + n; (e = memchr(e, '\n', (size_t)(end - e))) != NULL; e++) {
+        size_t i = (size_t)(e - p);
         /* line ending at i; is the next line empty? */
         if (i + 1 < n && p[i + 1] == '\n') return i + 2;
         if (i + 2 < n && p[i + 1] == '\r' && p[i + 2] == '\n') return i + 3;
