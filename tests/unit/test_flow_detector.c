@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "unit/collect_sink.h"
+
 #include "detect/dnstie.h"
 #include "detect/flow_score.h"
 #include "minetrace/engine.h"
@@ -270,30 +272,11 @@ static void test_sv2_recognisers(void **st)
 
 /* ---- detector through the engine ---------------------------------------- */
 
-typedef struct got {
-    mt_finding f[16];
-    int n;
-} got;
-
-static int cap_emit(mt_sink *s, const mt_finding *f)
-{
-    got *g = s->ctx;
-    if (g->n < 16) g->f[g->n++] = *f;
-    return MT_OK;
-}
-static void cap_close(mt_sink *s) { free(s); }
-
 static mt_engine *new_engine(got *g)
 {
-    memset(g, 0, sizeof *g);
     mt_engine *e = mt_engine_new(NULL, NULL);
     assert_non_null(e);
-    mt_sink *s = calloc(1, sizeof *s);
-    s->name = "test";
-    s->emit = cap_emit;
-    s->close = cap_close;
-    s->ctx = g;
-    mt_engine_add_sink(e, s);
+    mt_engine_add_sink(e, got_sink(g));
     return e;
 }
 

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "unit/collect_sink.h"
+
 #include "minetrace/engine.h"
 #include "proto/smb.h"
 
@@ -309,19 +311,6 @@ static void test_corpus_patterns(void **st)
 
 /* ---- detector through the engine -------------------------------------- */
 
-typedef struct got {
-    mt_finding f[64];
-    int n;
-} got;
-
-static int cap_emit(mt_sink *s, const mt_finding *f)
-{
-    got *g = s->ctx;
-    if (g->n < 64) g->f[g->n++] = *f;
-    return MT_OK;
-}
-static void cap_close(mt_sink *s) { free(s); }
-
 typedef struct feed { mt_engine *e; } feed;
 
 static uint64_t flow_key(const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
@@ -361,12 +350,7 @@ static mt_engine *new_engine(got *g)
 {
     mt_engine *e = mt_engine_new(NULL, NULL);
     assert_non_null(e);
-    mt_sink *s = calloc(1, sizeof *s);
-    s->name = "test";
-    s->emit = cap_emit;
-    s->close = cap_close;
-    s->ctx = g;
-    mt_engine_add_sink(e, s);
+    mt_engine_add_sink(e, got_sink(g));
     return e;
 }
 
