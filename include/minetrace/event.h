@@ -144,7 +144,20 @@ typedef struct mt_flow_stats {
     uint64_t bursts_c2s;   /* c2s payload packets >= 1 s after the previous
                               payload packet of either direction */
     mt_time_us max_gap_us; /* longest gap between consecutive payload packets */
+    /* Which event types this flow produced before its end (bit 1u << type),
+     * valid when events_known is set (the packet path); logs leave both 0.
+     * Lets a detector skip its per-flow clean-up, a cache miss per ended
+     * flow, for flows it never saw (mt_flow_may_have). */
+    uint32_t event_mask;
+    uint8_t events_known;
 } mt_flow_stats;
+
+/* Could the flow behind this FLOW_END have produced an event of type t?
+ * 1 when the source does not say. */
+static inline int mt_flow_may_have(const mt_flow_stats *s, int t)
+{
+    return !s || !s->events_known || (s->event_mask & (1u << t)) != 0;
+}
 
 enum { MT_APP_UNKNOWN = 0, MT_APP_TLS, MT_APP_HTTP, MT_APP_JSON, MT_APP_SMB,
        MT_APP_DNS, MT_APP_WEBSOCKET, MT_APP_SV2 };

@@ -49,6 +49,7 @@ typedef struct mt_flow {
     uint32_t hash;
     uint32_t lru_prev, lru_next; /* slot index + 1; 0 = none */
     uint32_t smb_pkts;
+    uint32_t event_mask;   /* 1u << MT_EV_* of the events emitted so far */
     uint64_t id;
     mt_time_us first_ts, last_ts;
     uint64_t pkts[2], bytes[2];  /* [0] client->server, [1] server->client */

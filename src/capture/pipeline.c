@@ -44,9 +44,10 @@ void mt_pipeline_free(mt_pipeline *pl)
 
 const mt_pipeline_stats *mt_pipeline_get_stats(const mt_pipeline *pl) { return &pl->st; }
 
-void mt_pipeline_emit(mt_pipeline *pl, const mt_flow *f, int dir, mt_time_us ts,
+void mt_pipeline_emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
                       mt_event *ev)
 {
+    f->event_mask |= 1u << ev->type;
     ev->source = MT_SRC_PCAP;
     ev->ts = ts;
     ev->flow_id = f->id;
@@ -85,6 +86,8 @@ static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
     fs.saw_fin_or_rst = (f->flags & (MT_FLOW_FIN_C | MT_FLOW_FIN_S | MT_FLOW_RST)) != 0;
     fs.app = f->app;
     fs.evicted = (uint8_t)evicted;
+    fs.event_mask = f->event_mask;
+    fs.events_known = 1;
     if (f->extra) mt_strlcpy(fs.sni, f->extra->sni, sizeof fs.sni);
     mt_event ev = {0};
     ev.type = MT_EV_FLOW_END;

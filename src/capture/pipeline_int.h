@@ -28,7 +28,7 @@ void mt_stream_gap(mt_pipeline *pl, mt_flow *f, int dir);
 /* Release both directions' buffers (flow end). */
 void mt_stream_release(mt_pipeline *pl, mt_flow *f);
 /* Build and deliver an event for flow f. */
-void mt_pipeline_emit(mt_pipeline *pl, const mt_flow *f, int dir, mt_time_us ts,
+void mt_pipeline_emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
                       mt_event *ev);
 
 #endif

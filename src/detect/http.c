@@ -292,7 +292,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     http_state *st = state;
     mt_flowmark *fm = st->flows;
     if (ev->type == MT_EV_FLOW_END) {
-        mt_flowmark_drop(fm, ev);
+        if (mt_flow_may_have(ev->u.flow, MT_EV_HTTP_REQUEST)) mt_flowmark_drop(fm, ev);
         return;
     }
     if (ev->type != MT_EV_HTTP_REQUEST || !ev->u.http) return;

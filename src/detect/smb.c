@@ -164,7 +164,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     smb_state *st = state;
     if (ev->type == MT_EV_SMB) {
         on_smb(e, st, ev);
-    } else if (ev->type == MT_EV_FLOW_END) {
+    } else if (ev->type == MT_EV_FLOW_END && mt_flow_may_have(ev->u.flow, MT_EV_SMB)) {
         smb_slot *s = slot_find(st, ev->flow_id, 0);
         if (s) memset(s, 0, sizeof *s);
     }

@@ -547,6 +547,10 @@ static void on_event(mt_engine *e, void *vst, const mt_event *ev)
         }
         break;
     case MT_EV_FLOW_END: {
+        /* Sessions come from JSON messages, notes from HTTP requests. */
+        if (!mt_flow_may_have(ev->u.flow, MT_EV_JSON_MSG) &&
+            !mt_flow_may_have(ev->u.flow, MT_EV_HTTP_REQUEST))
+            break;
         sess *s = lookup(st, ev->flow_id);
         if (s) {
             finish(e, st, s);

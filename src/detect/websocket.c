@@ -168,7 +168,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
 {
     mt_flowmark *fm = state;
     if (ev->type == MT_EV_FLOW_END) {
-        mt_flowmark_drop(fm, ev);
+        if (mt_flow_may_have(ev->u.flow, MT_EV_WS_MSG)) mt_flowmark_drop(fm, ev);
         return;
     }
     if (ev->type != MT_EV_WS_MSG || !ev->u.ws || !ev->u.ws->text) return;
