@@ -87,6 +87,19 @@ size_t mt_utf8_seq_len(const unsigned char *s, size_t n)
  * and '\\'. */
 static inline int json_plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
 
+/* Per byte of x, a set high bit where the byte may need escaping: below
+ * 0x20, 0x7f and above (control, DEL, non-ASCII), '"' or '\\'. Exact up to
+ * the lowest flagged byte (borrows only run upwards). */
+#define SWAR_ONES 0x0101010101010101ULL
+#define SWAR_HIGH 0x8080808080808080ULL
+static inline uint64_t swar_zero(uint64_t v) { return (v - SWAR_ONES) & ~v & SWAR_HIGH; }
+static inline uint64_t swar_special(uint64_t x)
+{
+    uint64_t lt20 = (x - SWAR_ONES * 0x20) & ~x & SWAR_HIGH;
+    uint64_t ge7f = ((x + SWAR_ONES * 0x01) | x) & SWAR_HIGH;
+    return lt20 | ge7f | swar_zero(x ^ (SWAR_ONES * '"')) | swar_zero(x ^ (SWAR_ONES * '\\'));
+}
+
 /* One pass, writing straight into the buffer: room for the worst case
  * (6 output bytes per input byte, "\u00XX") is reserved per chunk, so the
  * loop needs no bounds check per byte. Findings escape a dozen short
@@ -109,6 +122,30 @@ void mt_json_strn(mt_buf *b, const char *s, size_t n)
         reserve(b, 6 * (stop - i) + 1);
         char *o = b->p + b->len;
         while (i < stop) {
+            /* Runs of plain bytes eight at a time: the first byte that needs
+             * care is found exactly (later flags may be false positives,
+             * which only send those bytes down the careful path). */
+            while (stop - i >= 8) {
+                uint64_t x;
+                memcpy(&x, u + i, 8);
+                uint64_t m = swar_special(x);
+                if (!m) {
+                    memcpy(o, &x, 8);
+                    o += 8;
+                    i += 8;
+                    continue;
+                }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                unsigned k = (unsigned)__builtin_clzll(m) >> 3;
+#else
+                unsigned k = (unsigned)__builtin_ctzll(m) >> 3;
+#endif
+                memcpy(o, &x, 8); /* room is reserved; only k bytes count */
+                o += k;
+                i += k;
+                break;
+            }
+            if (i >= stop) break;
             unsigned char c = u[i];
             if (json_plain(c)) {
                 *o++ = (char)c;

@@ -78,12 +78,73 @@ static void test_escapers(void **state)
     mt_buf_free(&b);
 }
 
+/* The plain byte-at-a-time escaper the fast one must agree with. */
+static void ref_json(mt_buf *b, const unsigned char *u, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    mt_buf_putc(b, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        if (c == '"' || c == '\\') {
+            mt_buf_putc(b, '\\');
+            mt_buf_putc(b, (char)c);
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            mt_buf_put(b, e, 6);
+            i++;
+        } else if (c < 0x80) {
+            mt_buf_putc(b, (char)c);
+            i++;
+        } else {
+            size_t l = mt_utf8_seq_len(u + i, n - i);
+            if (l == 0) { mt_buf_puts(b, "\\ufffd"); i++; }
+            else { mt_buf_put(b, u + i, l); i += l; }
+        }
+    }
+    mt_buf_putc(b, '"');
+}
+
+/* Random strings with escapes, UTF-8 (valid and cut) and plain runs at
+ * every alignment, short and longer than the escaper's 4 KiB chunk. */
+static void test_json_escape_differential(void **state)
+{
+    (void)state;
+    static const unsigned char alpha[] = {'a', 'Z', '0', ' ', '~', '"', '\\', '\n', 0x01, 0x1f,
+                                          0x7f, 0x80, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0,
+                                          0x9f, 0x98, 0x80, 0xff, '/', '<'};
+    unsigned char in[9000];
+    mt_buf got, want;
+    mt_buf_init(&got);
+    mt_buf_init(&want);
+    uint64_t r = 0x9e3779b97f4a7c15ULL;
+    for (int it = 0; it < 20000; it++) {
+        r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+        size_t n = it % 500 == 0 ? 4096 + (size_t)(r % 4000) : (size_t)(r % 48);
+        int plain_bias = (int)((r >> 20) % 4); /* 0: all random; higher: mostly plain */
+        for (size_t i = 0; i < n; i++) {
+            r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+            if (plain_bias && (r >> 33) % 8 < (uint64_t)plain_bias * 2) in[i] = (unsigned char)('a' + (r >> 40) % 26);
+            else in[i] = alpha[(r >> 40) % sizeof alpha];
+        }
+        mt_buf_reset(&got);
+        mt_buf_reset(&want);
+        mt_json_strn(&got, (const char *)in, n);
+        ref_json(&want, in, n);
+        assert_int_equal(got.len, want.len);
+        assert_memory_equal(got.p, want.p, want.len);
+    }
+    mt_buf_free(&got);
+    mt_buf_free(&want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_addr),
         cmocka_unit_test(test_escapers),
+        cmocka_unit_test(test_json_escape_differential),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
