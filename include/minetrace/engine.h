@@ -34,7 +34,13 @@ typedef struct mt_detector {
     void (*on_event)(mt_engine *e, void *state, const mt_event *ev);
     void (*flush)(mt_engine *e, void *state);  /* may be NULL */
     void (*free_state)(void *state);           /* may be NULL */
+    /* The event types on_event acts on, as bits MT_EV_BIT(type); 0 = all.
+     * The engine calls a detector only for those (hundreds of thousands of
+     * events per capture, most of them of interest to one detector). */
+    uint32_t events;
 } mt_detector;
+
+#define MT_EV_BIT(t) (1u << (t))
 
 typedef struct mt_engine_config {
     int min_confidence;   /* findings below are dropped (default 0) */

@@ -118,4 +118,5 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
 
 static void free_state(void *state) { free(state); }
 
-const mt_detector mt_detector_alert = {"alert", init, on_event, NULL, free_state};
+const mt_detector mt_detector_alert = {"alert", init, on_event, NULL, free_state,
+                                       MT_EV_BIT(MT_EV_ALERT)};

@@ -257,4 +257,5 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     }
 }
 
-const mt_detector mt_detector_dns = {"dns", init, on_event, NULL, free_state};
+const mt_detector mt_detector_dns = {"dns", init, on_event, NULL, free_state,
+                                     MT_EV_BIT(MT_EV_DNS)};

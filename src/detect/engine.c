@@ -19,12 +19,20 @@ static const mt_detector *const registry[] = {
 };
 #define N_DETECTORS (sizeof registry / sizeof registry[0])
 #define MAX_SINKS 8
+#define N_EVENT_TYPES 16
+
+/* For each event type, the detectors that act on it, in registry order. */
+typedef struct route {
+    uint8_t n;
+    uint8_t det[N_DETECTORS];
+} route;
 
 struct mt_engine {
     const mt_intel *intel;
     mt_engine_config cfg;
     char source[64];
     void *state[N_DETECTORS];
+    route routes[N_EVENT_TYPES];
     mt_sink *sinks[MAX_SINKS];
     size_t n_sinks;
     mt_dnstie *tie;
@@ -59,6 +67,10 @@ mt_engine *mt_engine_new(const mt_intel *intel, const mt_engine_config *cfg)
     e->hosts = mt_hosts_new();
     const char *tr = getenv("MT_TRACE_EVENTS");
     e->trace = tr && *tr && *tr != '0';
+    for (unsigned t = 0; t < N_EVENT_TYPES; t++)
+        for (size_t i = 0; i < N_DETECTORS; i++)
+            if (!registry[i]->events || (registry[i]->events & MT_EV_BIT(t)))
+                e->routes[t].det[e->routes[t].n++] = (uint8_t)i;
     for (size_t i = 0; i < N_DETECTORS; i++) {
         if (registry[i]->init && registry[i]->init(e, &e->state[i]) != MT_OK) {
             mt_engine_free(e);
@@ -116,11 +128,15 @@ static void trace_event(const mt_event *ev)
 
 void mt_engine_event(mt_engine *e, const mt_event *ev)
 {
-    if ((unsigned)ev->type < 16) e->stats.events[ev->type]++;
+    if ((unsigned)ev->type >= N_EVENT_TYPES) return; /* no detector knows it */
+    e->stats.events[ev->type]++;
     if (e->trace) trace_event(ev);
     if (e->observer) e->observer(e->observer_ctx, ev);
-    for (size_t i = 0; i < N_DETECTORS; i++)
+    const route *r = &e->routes[ev->type];
+    for (unsigned k = 0; k < r->n; k++) {
+        unsigned i = r->det[k];
         registry[i]->on_event(e, e->state[i], ev);
+    }
 }
 
 void mt_engine_flush(mt_engine *e)

@@ -156,4 +156,5 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     check_behaviour(e, ev, s, pw);
 }
 
-const mt_detector mt_detector_flow = {"flow", NULL, on_event, NULL, NULL};
+const mt_detector mt_detector_flow = {"flow", NULL, on_event, NULL, NULL,
+                                      MT_EV_BIT(MT_EV_FLOW_END)};

@@ -177,4 +177,5 @@ static void flush(mt_engine *e, void *state)
     memset(st->slots, 0, sizeof st->slots);
 }
 
-const mt_detector mt_detector_smb = {"smb", init, on_event, flush, free_state};
+const mt_detector mt_detector_smb = {"smb", init, on_event, flush, free_state,
+                                     MT_EV_BIT(MT_EV_SMB) | MT_EV_BIT(MT_EV_FLOW_END)};

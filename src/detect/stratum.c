@@ -604,4 +604,6 @@ static void free_state(void *vst)
     free(st);
 }
 
-const mt_detector mt_detector_stratum = {"stratum", init, on_event, flush, free_state};
+const mt_detector mt_detector_stratum = {
+    "stratum", init, on_event, flush, free_state,
+    MT_EV_BIT(MT_EV_JSON_MSG) | MT_EV_BIT(MT_EV_HTTP_REQUEST) | MT_EV_BIT(MT_EV_FLOW_END)};

@@ -233,4 +233,5 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     mt_engine_emit(e, &f);
 }
 
-const mt_detector mt_detector_tls = {"tls", init, on_event, NULL, free_state};
+const mt_detector mt_detector_tls = {"tls", init, on_event, NULL, free_state,
+                                     MT_EV_BIT(MT_EV_TLS_HELLO)};
