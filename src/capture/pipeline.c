@@ -2,6 +2,7 @@
  * payload to stream inspection, end flows (FIN/RST, idle, LRU eviction,
  * end of input) with a MT_EV_FLOW_END event carrying their statistics.
  * DNS over UDP is handled without a flow entry: one message, one event. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,7 +65,12 @@ void mt_pipeline_emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
 static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
 {
     mt_flow_stats fs;
-    memset(&fs, 0, sizeof fs);
+    /* Zero all but the SNI buffer (most of the struct, and written only
+     * for TLS flows): this runs for every flow. */
+    memset(&fs, 0, offsetof(mt_flow_stats, sni));
+    fs.sni[0] = '\0';
+    memset((char *)&fs + offsetof(mt_flow_stats, sni) + sizeof fs.sni, 0,
+           sizeof fs - offsetof(mt_flow_stats, sni) - sizeof fs.sni);
     fs.first_ts = f->first_ts;
     fs.last_ts = f->last_ts;
     fs.pkts_c2s = f->pkts[0];
