@@ -15,53 +15,94 @@ const char *mt_ipproto_str(uint8_t p)
     }
 }
 
-/* Keys are fixed ASCII: written as literals (with their quotes, colon and
- * any leading comma) instead of going through the string escaper, which
- * the values still do. Same bytes as mt_json_kv_str / mt_json_kv_int. */
-static inline void kv_str(mt_buf *b, const char *lit, size_t n, const char *val)
-{
-    mt_buf_put(b, lit, n);
-    mt_json_str(b, val);
-}
+/* One reservation per finding for its worst case, then plain stores: the
+ * keys are literals (with their quotes, colon and leading comma), numbers
+ * are written by hand and every text value goes through the JSON escaper
+ * (attacker-controlled or not). A capture can yield tens of thousands of
+ * findings, and per-call buffer upkeep, not bytes, was the cost of writing
+ * them. Same bytes as the field-by-field writers (mt_json_kv_*). */
+#define LIT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
 
-static inline void kv_int(mt_buf *b, const char *lit, size_t n, long long val)
-{
-    mt_buf_put(b, lit, n);
-    mt_buf_put_int(b, val);
-}
+typedef struct text {
+    const char *s;
+    size_t n, readable; /* length; bytes of its array that may be read */
+} text;
 
-#define put_kv_str(b, lit, val) kv_str((b), lit, sizeof lit - 1, (val))
-#define put_kv_int(b, lit, val) kv_int((b), lit, sizeof lit - 1, (val))
+static text txt(const char *s, size_t cap) { size_t n = strnlen(s, cap); return (text){s, n, n}; }
+#define FIELD(f) ((text){(f), strnlen((f), sizeof(f)), sizeof(f)})
+
+static char *str(char *o, text t)
+{
+    *o++ = '"';
+    o = mt_json_escape_raw(o, t.s, t.n, t.readable);
+    *o++ = '"';
+    return o;
+}
 
 void mt_finding_to_json(const mt_finding *f, mt_buf *b)
 {
-    char ts[40], src[MT_ADDR_STRLEN], dst[MT_ADDR_STRLEN];
-    mt_time_format(f->ts, ts, sizeof ts);
+    /* zeroed: their whole arrays are read (see str) */
+    char ts[40] = {0}, src[MT_ADDR_STRLEN] = {0}, dst[MT_ADDR_STRLEN] = {0};
+    if (mt_time_format(f->ts, ts, sizeof ts) != MT_OK) ts[0] = '\0';
     if (mt_addr_to_str(&f->src, src, sizeof src) != MT_OK) src[0] = '\0';
     if (mt_addr_to_str(&f->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
-    mt_buf_putc(b, '{');
-    put_kv_str(b, "\"timestamp\":", ts);
-    mt_buf_puts(b, ",\"flow_id\":");
-    mt_buf_put_int(b, (long long)f->flow_id);
-    put_kv_str(b, ",\"src_ip\":", src);
-    put_kv_int(b, ",\"src_port\":", f->src_port);
-    put_kv_str(b, ",\"dest_ip\":", dst);
-    put_kv_int(b, ",\"dest_port\":", f->dst_port);
-    put_kv_str(b, ",\"proto\":", mt_ipproto_str(f->ipproto));
-    put_kv_str(b, ",\"event_type\":", f->event_type ? f->event_type : MT_EVENT_MINING);
-    mt_buf_puts(b, ",\"mining\":{");
-    put_kv_str(b, "\"kind\":", mt_finding_kind_str(f->kind));
-    put_kv_str(b, ",\"protocol\":", f->protocol);
-    put_kv_str(b, ",\"pool\":", f->pool);
-    put_kv_str(b, ",\"wallet\":", f->wallet);
-    put_kv_str(b, ",\"worker\":", f->worker);
-    put_kv_str(b, ",\"agent\":", f->agent);
-    put_kv_str(b, ",\"algo\":", f->algo);
-    put_kv_str(b, ",\"family\":", f->family);
-    put_kv_int(b, ",\"confidence\":", f->confidence);
-    put_kv_str(b, ",\"evidence\":", f->evidence);
-    put_kv_str(b, ",\"source\":", f->source);
-    mt_buf_puts(b, "}}");
+    const char *ev = f->event_type ? f->event_type : MT_EVENT_MINING;
+    const char *kind = mt_finding_kind_str(f->kind), *proto = mt_ipproto_str(f->ipproto);
+    text t_ts = FIELD(ts), t_src = FIELD(src), t_dst = FIELD(dst), t_proto = txt(proto, 64),
+         t_ev = txt(ev, 64), t_kind = txt(kind, 64), t_protocol = FIELD(f->protocol),
+         t_pool = FIELD(f->pool), t_wallet = FIELD(f->wallet), t_worker = FIELD(f->worker),
+         t_agent = FIELD(f->agent), t_algo = FIELD(f->algo), t_family = FIELD(f->family),
+         t_evidence = FIELD(f->evidence), t_source = FIELD(f->source);
+    size_t text_bytes = t_ts.n + t_src.n + t_dst.n + t_proto.n + t_ev.n + t_kind.n +
+                        t_protocol.n + t_pool.n + t_wallet.n + t_worker.n + t_agent.n +
+                        t_algo.n + t_family.n + t_evidence.n + t_source.n;
+    /* keys and punctuation (~250 bytes), four numbers, escaped text */
+    char *o = mt_buf_room(b, 512 + 6 * text_bytes);
+    o = LIT(o, "{\"timestamp\":");
+    o = str(o, t_ts);
+    o = LIT(o, ",\"flow_id\":");
+    o = mt_put_u64(o, f->flow_id);
+    o = LIT(o, ",\"src_ip\":");
+    o = str(o, t_src);
+    o = LIT(o, ",\"src_port\":");
+    o = mt_put_u64(o, f->src_port);
+    o = LIT(o, ",\"dest_ip\":");
+    o = str(o, t_dst);
+    o = LIT(o, ",\"dest_port\":");
+    o = mt_put_u64(o, f->dst_port);
+    o = LIT(o, ",\"proto\":");
+    o = str(o, t_proto);
+    o = LIT(o, ",\"event_type\":");
+    o = str(o, t_ev);
+    o = LIT(o, ",\"mining\":{\"kind\":");
+    o = str(o, t_kind);
+    o = LIT(o, ",\"protocol\":");
+    o = str(o, t_protocol);
+    o = LIT(o, ",\"pool\":");
+    o = str(o, t_pool);
+    o = LIT(o, ",\"wallet\":");
+    o = str(o, t_wallet);
+    o = LIT(o, ",\"worker\":");
+    o = str(o, t_worker);
+    o = LIT(o, ",\"agent\":");
+    o = str(o, t_agent);
+    o = LIT(o, ",\"algo\":");
+    o = str(o, t_algo);
+    o = LIT(o, ",\"family\":");
+    o = str(o, t_family);
+    o = LIT(o, ",\"confidence\":");
+    if (f->confidence < 0) {
+        *o++ = '-';
+        o = mt_put_u64(o, 0ULL - (unsigned long long)(long long)f->confidence);
+    } else {
+        o = mt_put_u64(o, (uint64_t)f->confidence);
+    }
+    o = LIT(o, ",\"evidence\":");
+    o = str(o, t_evidence);
+    o = LIT(o, ",\"source\":");
+    o = str(o, t_source);
+    o = LIT(o, "}}");
+    mt_buf_commit(b, o);
 }
 
 typedef struct jsonl_ctx {

@@ -24,10 +24,22 @@ void mt_buf_printf(mt_buf *b, const char *fmt, ...) __attribute__((format(printf
 const char *mt_buf_cstr(mt_buf *b); /* NUL-terminated view */
 /* Decimal integer without printf. */
 void mt_buf_put_int(mt_buf *b, long long v);
+/* Writing in place: room for `extra` more bytes, returned as where they
+ * start; mt_buf_commit(b, end) then takes everything up to `end`. For
+ * writers that know their worst-case size (one reservation per record). */
+char *mt_buf_room(mt_buf *b, size_t extra);
+void mt_buf_commit(mt_buf *b, const char *end);
+/* Decimal digits of v at o; returns the end (at most 20 bytes). */
+char *mt_put_u64(char *o, uint64_t v);
 
 /* JSON string literal with quotes: "..." */
 void mt_json_str(mt_buf *b, const char *s);
 void mt_json_strn(mt_buf *b, const char *s, size_t n);
+/* The escaped content of s[0..n) (no quotes) written at o, which must have
+ * room for 6 * n + 8 bytes; returns the end. s may be read up to
+ * `readable` bytes (>= n; e.g. the size of the array holding a shorter
+ * string), which lets short strings go eight bytes at a time. */
+char *mt_json_escape_raw(char *o, const char *s, size_t n, size_t readable);
 /* "key":"value" (value escaped), with a leading comma when `comma`. */
 void mt_json_kv_str(mt_buf *b, int comma, const char *key, const char *val);
 void mt_json_kv_int(mt_buf *b, int comma, const char *key, long long val);

@@ -133,6 +133,16 @@ static void test_json_escape_differential(void **state)
         ref_json(&want, in, n);
         assert_int_equal(got.len, want.len);
         assert_memory_equal(got.p, want.p, want.len);
+        /* the in-place form, allowed to read past n into other bytes */
+        size_t readable = n + (size_t)((r >> 50) % 16);
+        if (readable > sizeof in) readable = sizeof in;
+        for (size_t i = n; i < readable; i++) in[i] = alpha[(i * 7 + (size_t)it) % sizeof alpha];
+        char *room = mt_buf_room(&got, 6 * n + 8 + 2);
+        char *end = mt_json_escape_raw(room + 1, (const char *)in, n, readable);
+        room[0] = '"';
+        *end++ = '"';
+        assert_int_equal((size_t)(end - room), want.len);
+        assert_memory_equal(room, want.p, want.len);
     }
     mt_buf_free(&got);
     mt_buf_free(&want);
