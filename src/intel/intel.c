@@ -297,6 +297,16 @@ int mt_intel_port_weight(const mt_intel *in, uint16_t port)
     return in ? in->port_w[port] : 0;
 }
 
+/* Agents are matched against every HTTP request and every Stratum login,
+ * with dozens of patterns each. A filter of the agent's byte pairs (one
+ * pass; 4096 hashed bits) lets a pattern whose first two bytes never occur
+ * be skipped without a strstr; prefix patterns compare their first byte
+ * first. First match in list order wins, as before. */
+static inline unsigned pair_hash(unsigned char a, unsigned char b)
+{
+    return ((unsigned)a * 31u + b) & 4095u;
+}
+
 int mt_intel_match_agent(const mt_intel *in, const char *agent,
                          const char **name, const char **family)
 {
@@ -308,11 +318,25 @@ int mt_intel_match_agent(const mt_intel *in, const char *agent,
     /* Skip leading blanks some clients send. */
     const char *s = buf;
     while (*s == ' ' || *s == '\t') s++;
+    size_t sl = n - (size_t)(s - buf);
+    uint64_t pairs[64] = {0};
+    for (size_t i = 0; i + 1 < sl; i++) {
+        unsigned h = pair_hash((unsigned char)s[i], (unsigned char)s[i + 1]);
+        pairs[h >> 6] |= 1ULL << (h & 63);
+    }
     for (size_t i = 0; i < in->n_agents; i++) {
         const mt_intel_agent *a = &in->agents[i];
-        size_t pl = strlen(a->pattern);
-        int ok = a->prefix_only ? strncmp(s, a->pattern, pl) == 0
-                                : strstr(s, a->pattern) != NULL;
+        const unsigned char *p = (const unsigned char *)a->pattern;
+        int ok;
+        if (a->prefix_only) {
+            ok = p[0] == (unsigned char)s[0] && strncmp(s, a->pattern, strlen(a->pattern)) == 0;
+        } else {
+            if (p[0] && p[1]) {
+                unsigned h = pair_hash(p[0], p[1]);
+                if (!(pairs[h >> 6] & (1ULL << (h & 63)))) continue;
+            }
+            ok = strstr(s, a->pattern) != NULL;
+        }
         if (ok) {
             if (name) *name = a->name;
             if (family) *family = a->family;
