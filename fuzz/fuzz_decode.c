@@ -4,6 +4,8 @@
  * prefixed by a 2-byte length. */
 #include <stdint.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "capture/decode.h"
 #include "capture/pipeline.h"
@@ -35,8 +37,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n = (size_t)data[off] << 8 | data[off + 1];
         off += 2;
         if (n > size - off) n = size - off;
-        mt_packet pk;
-        mt_decode_packet(lt, data + off, (uint32_t)n, &pk);
+        /* The fast path must agree with the general decoder. */
+        mt_packet a, b;
+        mt_decode_result ra = mt_decode_packet(lt, data + off, (uint32_t)n, &a);
+        mt_decode_result rb = mt_decode_packet_general(lt, data + off, (uint32_t)n, &b);
+        if (ra != rb ||
+            (ra == MT_DEC_OK &&
+             (a.ipproto != b.ipproto || a.sport != b.sport || a.dport != b.dport ||
+              a.tcp_flags != b.tcp_flags || a.seq != b.seq || a.payload != b.payload ||
+              a.payload_len != b.payload_len || a.payload_wire_len != b.payload_wire_len ||
+              a.is_first_fragment != b.is_first_fragment ||
+              memcmp(&a.src, &b.src, sizeof a.src) != 0 || memcmp(&a.dst, &b.dst, sizeof a.dst) != 0)))
+            abort();
         mt_pipeline_packet(pl, lt, t, data + off, (uint32_t)n, (uint32_t)n);
         t += 1000;
         off += n;

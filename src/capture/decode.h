@@ -44,6 +44,10 @@ typedef enum mt_decode_result {
 /* `linktype` is a DLT_/LINKTYPE_ value from libpcap. */
 mt_decode_result mt_decode_packet(int linktype, const uint8_t *p, uint32_t caplen,
                                   mt_packet *out);
+/* The same without the fast path for Ethernet/IPv4/TCP|UDP: for tests
+ * that check both agree. */
+mt_decode_result mt_decode_packet_general(int linktype, const uint8_t *p, uint32_t caplen,
+                                          mt_packet *out);
 int mt_decode_link_supported(int linktype);
 const char *mt_decode_result_str(mt_decode_result r);
 
