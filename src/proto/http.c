@@ -49,17 +49,28 @@ static int icontains(const uint8_t *p, size_t n, const char *s)
     return 0;
 }
 
-static const char *const methods[] = {
-    "GET", "POST", "PUT", "HEAD", "OPTIONS", "DELETE", "PATCH", "CONNECT", "TRACE",
-    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT",
-    "SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "MSEARCH", "M-SEARCH",
+#define M(s) {s, sizeof(s) - 1}
+static const struct method {
+    const char *name;
+    size_t len;
+} methods[] = {
+    M("GET"), M("POST"), M("PUT"), M("HEAD"), M("OPTIONS"), M("DELETE"), M("PATCH"),
+    M("CONNECT"), M("TRACE"), M("PROPFIND"), M("PROPPATCH"), M("MKCOL"), M("COPY"),
+    M("MOVE"), M("LOCK"), M("UNLOCK"), M("REPORT"), M("SEARCH"), M("NOTIFY"),
+    M("SUBSCRIBE"), M("UNSUBSCRIBE"), M("MSEARCH"), M("M-SEARCH"),
 };
+#undef M
 
+/* Asked of the first bytes of every TCP direction: the first byte rules
+ * out most methods before any compare. */
 int mt_http_looks_like_request(const uint8_t *p, size_t n)
 {
+    if (n < 4 || p[0] < 'C' || p[0] > 'U') return 0;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
-        size_t k = strlen(methods[i]);
-        if (n > k && memcmp(p, methods[i], k) == 0 && p[k] == ' ') return 1;
+        const struct method *m = &methods[i];
+        if ((uint8_t)m->name[0] == p[0] && n > m->len && memcmp(p, m->name, m->len) == 0 &&
+            p[m->len] == ' ')
+            return 1;
     }
     return 0;
 }
@@ -88,8 +99,9 @@ static size_t head_end(const uint8_t *p, size_t n)
 static int next_line(const uint8_t *p, size_t end, size_t *off, const uint8_t **ls, size_t *ll)
 {
     if (*off >= end) return 0;
-    size_t s = *off, e = s;
-    while (e < end && p[e] != '\n') e++;
+    size_t s = *off;
+    const uint8_t *nl = memchr(p + s, '\n', end - s);
+    size_t e = nl ? (size_t)(nl - p) : end;
     *ls = p + s;
     *ll = e - s;
     if (*ll && (*ls)[*ll - 1] == '\r') (*ll)--;
