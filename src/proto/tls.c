@@ -407,7 +407,7 @@ static int parse_body(const uint8_t *p, size_t n, mt_tls_hello *out)
 
     out->ja4_version = best_version ? best_version : out->version;
     if (lists_fit && sigs.n <= MT_TLS_JA4_RAW - xo) {
-        memcpy(out->ja4_raw + xo, sigs.p, sigs.n);
+        if (sigs.n) memcpy(out->ja4_raw + xo, sigs.p, sigs.n);
         out->ja4_cs_len = (uint16_t)ciphers.n;
         out->ja4_ext_len = (uint16_t)(xo - ciphers.n);
         out->ja4_sig_len = (uint16_t)sigs.n;
