@@ -3,7 +3,8 @@
  *
  * Recognised message shapes (parsed with the bounded JSON reader):
  *   Coinhive model (also deepMiner, CryptoLoot and other clones):
- *     {"type":"auth","params":{"site_key":K,..}}            C->S  90, wallet K
+ *     {"type":"auth","params":{"site_key":K,"user":U,..}}   C->S  90, wallet K,
+ *                                                            worker U (User mode)
  *     {"type":"submit","params":{"job_id","nonce","result"}} C->S  85
  *     {"type":"job","params":{"blob","job_id"|"target"}}     S->C  85
  *     {"type":"authed","params":{"token"|"hashes"}}          S->C  80
@@ -33,6 +34,7 @@ typedef struct ws_hit {
     const char *what;      /* message name for the evidence */
     int confidence;
     char wallet[256];
+    char worker[128];
     char pool[256];
     char agent[256];
 } ws_hit;
@@ -59,6 +61,9 @@ static int coinhive(const mt_jv *root, ws_hit *h)
         h->what = "auth";
         h->confidence = 90;
         copy_str(&params, "site_key", h->wallet, sizeof h->wallet);
+        /* CoinHive.User(key, name): the name is the pool-side worker (the
+         * coin-hive-stratum proxy logs in as "key.name"); null otherwise. */
+        copy_str(&params, "user", h->worker, sizeof h->worker);
         return 1;
     }
     if (mt_jv_streq(&type, "submit") && has(&params, "job_id") &&
@@ -195,6 +200,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     mt_strlcpy(f.protocol, h.protocol, sizeof f.protocol);
     mt_strlcpy(f.wallet, h.wallet, sizeof f.wallet);
     mt_strlcpy(f.agent, h.agent, sizeof f.agent);
+    mt_strlcpy(f.worker, h.worker, sizeof f.worker);
     if (h.pool[0]) {
         mt_strlcpy(f.pool, h.pool, sizeof f.pool);
     } else if (w->host[0]) {

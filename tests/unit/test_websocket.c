@@ -143,6 +143,14 @@ static void test_coinhive_session(void **st)
     ws_send(c, 2, 1, "miner.example", "{\"type\":\"auth\",\"params\":{\"site_key\":\"abc\"}}");
     assert_int_equal(c->n, 3);
     assert_string_equal(c->f[2].wallet, "abc");
+    assert_string_equal(c->f[0].worker, ""); /* "user":null: anonymous */
+    /* CoinHive.User(key, name): the name is the worker (as sent by our
+     * Chromium driver to coin-hive-stratum, tests/data/wsminer/) */
+    ws_send(c, 3, 1, "ws.minetrace-test.example:8892",
+            "{\"type\":\"auth\",\"params\":{\"site_key\":\"44AFF\",\"type\":\"user\",\"user\":\"mt-ws-worker\",\"goal\":0}}");
+    assert_int_equal(c->n, 4);
+    assert_string_equal(c->f[3].worker, "mt-ws-worker");
+    assert_string_equal(c->f[3].pool, "ws.minetrace-test.example");
     ce_free(c);
 }
 
