@@ -13,7 +13,7 @@ mismatch, or when fewer than MIN_HELLOS hellos could be compared."""
 import hashlib, json, os, re, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
 
-MIN_HELLOS = 300
+MIN_HELLOS = 800
 corpus = os.environ.get("MT_CORPUS") or os.path.join(os.path.dirname(__file__), "../../../shared/corpus")
 binary = os.environ.get("MT_BIN") or "build/minetrace"
 pcapdir = os.path.join(corpus, "pcap")
@@ -105,8 +105,9 @@ def client_hellos(node):
             yield from client_hellos(v)
 
 
-def tshark_hellos(path):
-    p = subprocess.run(["tshark", "-n", "-r", path, "-Y", "tls.handshake.type==1", "-T", "json",
+def tshark_hellos(path, tls_ports=()):
+    decode = [a for port in sorted(tls_ports) for a in ("-d", f"tcp.port=={port},tls")]
+    p = subprocess.run(["tshark", "-n", "-r", path, *decode, "-Y", "tls.handshake.type==1", "-T", "json",
                         "--no-duplicate-keys", "-x", "-J", "ip ipv6 tcp tls"],
                        capture_output=True, timeout=600)
     out = []
@@ -114,9 +115,12 @@ def tshark_hellos(path):
         lay = pkt["_source"]["layers"]
         if "tcp" not in lay:
             continue
-        ip = lay.get("ip") or lay.get("ipv6") or {}
-        src = as_list(ip.get("ip.src") or ip.get("ipv6.src"))[-1]
-        dst = as_list(ip.get("ip.dst") or ip.get("ipv6.dst"))[-1]
+        ips = [as_list(v)[-1] for k, v in lay.items() if k in ("ip", "ipv6")]
+        if not ips:
+            continue
+        ip = ips[-1]  # the innermost, e.g. IPv6 in a 6in4 tunnel
+        src = ip.get("ip.src") or ip.get("ipv6.src")
+        dst = ip.get("ip.dst") or ip.get("ipv6.dst")
         key = frozenset({(src, int(lay["tcp"]["tcp.srcport"])), (dst, int(lay["tcp"]["tcp.dstport"]))})
         for hs in client_hellos(lay.get("tls")):
             if not isinstance(hs.get("tls.handshake.ciphersuites"), dict):
@@ -140,7 +144,7 @@ def minetrace_hellos(path):
         m = TRACE.match(line)
         if m:
             key = frozenset({(m[1], int(m[2])), (m[3], int(m[4]))})
-            out.append((key, m[6], m[5]))
+            out.append((key, m[6], m[5], int(m[4])))
     return out
 
 
@@ -151,19 +155,28 @@ with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
 tls_files = [f for f in files if mt_all[f]]
 with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
     ts_all = dict(zip(tls_files, ex.map(tshark_hellos, tls_files)))
+# TLS on ports tshark does not dissect as TLS by default (8080, 80, ...):
+# once more, decoding minetrace's server ports of the unmatched hellos as TLS.
+for f in tls_files:
+    keys = {k for k, _, _ in ts_all[f]}
+    ports = {port for k, _, _, port in mt_all[f] if k not in keys}
+    if ports:
+        ts_all[f] = tshark_hellos(f, ports)
 
 compared = ja4_ok = ja3_ok = ja3_cmp = only_mt = only_ts = 0
 failures = []
+uncompared = []
 distinct = set()
 for f in tls_files:
     ts = {}
     for key, ja4, ja3 in ts_all[f]:
         ts.setdefault(key, []).append((ja4, ja3))
     seen = set()
-    for key, ja4, ja3 in mt_all[f]:
+    for key, ja4, ja3, _ in mt_all[f]:
         seen.add(key)
         if key not in ts:
             only_mt += 1
+            uncompared.append(f"minetrace only: {os.path.relpath(f, pcapdir)} {sorted(key)}")
             continue
         compared += 1
         distinct.add(ja4)
@@ -181,7 +194,10 @@ for f in tls_files:
             else:
                 failures.append(f"{os.path.relpath(f, pcapdir)} {sorted(key)}: JA3 minetrace {ja3!r}, "
                                 f"tshark {sorted(want3)}")
-    only_ts += sum(len(v) for k, v in ts.items() if k not in seen)
+    for k, v in ts.items():
+        if k not in seen:
+            only_ts += len(v)
+            uncompared.append(f"tshark only: {os.path.relpath(f, pcapdir)} {sorted(k)} x{len(v)}")
 
 print(f"captures: {len(files)}, with TLS ClientHellos seen by minetrace: {len(tls_files)}")
 print(f"hellos compared: {compared} (JA4 equal: {ja4_ok}, distinct JA4 values: {len(distinct)}); "
@@ -195,6 +211,8 @@ for j in distinct:
                       ("ALPN other", j[8:10] not in ("00", "h2"))):
         kinds[name] = kinds.get(name, 0) + hit
 print("distinct JA4 values by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
+for l in uncompared[:20]:
+    print("  not compared:", l)
 for l in failures[:40]:
     print("FAIL", l)
 if failures:
