@@ -65,6 +65,10 @@ def main():
         check(w["family"] == "browser-miner", "family browser-miner", w["family"])
         check(w["confidence"] >= 85, "confidence >= 85", str(w["confidence"]))
         check('"auth"' in w["evidence"], "evidence names the auth message", w["evidence"])
+        if facts.get("DEFLATE", "0") == "1":
+            # The auth arrived compressed (RSV1): found by inflating it.
+            check("(permessage-deflate)" in w["evidence"],
+                  "evidence says the message was inflated", w["evidence"])
     # One WebSocket flow: at most two reports (first mining message, then a
     # message with a key not yet reported); here the first message has it.
     check(len(ws) == 1, "exactly one websocket finding for the one session", str(len(ws)))

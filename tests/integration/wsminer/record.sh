@@ -29,6 +29,9 @@
 #                     OUTDIR/live.jsonl, live_hosts.json, live.err, live.rc.
 #      MT_WS_SCAN_INTEL  --intel spec for that live scan.
 #      MT_CHROMIUM    browser binary (default: chromium).
+#      MT_WS_DEFLATE=1  start the proxy with permessage-deflate on (through
+#                     its API, proxy_deflate.js): Chromium then compresses
+#                     every message it sends (RSV1 frames).
 set -euo pipefail
 
 CHS="$1"
@@ -138,8 +141,14 @@ wait_for 15 test -s "$OUT/pool.ready" || { log "pool did not start"; exit 1; }
 # --- the real coin-hive-stratum proxy -----------------------------------
 # Its 1% donation connection (la01.supportxmr.com) cannot resolve here and
 # fails at once; the miner's own connection is unaffected.
-ip netns exec "$NS_POOL" node "$CHS" "$WS_PORT" --host=127.0.0.1 \
-    --port="$STRATUM_PORT" >"$OUT/proxy.log" 2>&1 &
+DEFLATE="${MT_WS_DEFLATE:-0}"
+if [ "$DEFLATE" = 1 ]; then
+    ip netns exec "$NS_POOL" node "$HERE/proxy_deflate.js" "$(dirname "$(dirname "$CHS")")" \
+        "$WS_PORT" 127.0.0.1 "$STRATUM_PORT" >"$OUT/proxy.log" 2>&1 &
+else
+    ip netns exec "$NS_POOL" node "$CHS" "$WS_PORT" --host=127.0.0.1 \
+        --port="$STRATUM_PORT" >"$OUT/proxy.log" 2>&1 &
+fi
 PIDS+=($!)
 proxy_up() { ip netns exec "$NS_POOL" ss -ltn | grep -q ":$WS_PORT "; }
 wait_for 15 proxy_up || { log "proxy did not start"; cat "$OUT/proxy.log" >&2; exit 1; }
@@ -206,6 +215,7 @@ WS_PATH=$WS_PATH
 SITE_KEY=$SITE_KEY
 WS_USER=$WS_USER
 SUBMITS=$SUBMITS
+DEFLATE=$DEFLATE
 PROXY="coin-hive-stratum@1.4.10 (ws@3.3.3)"
 BROWSER="$("$CHROMIUM" --version 2>/dev/null | head -n1)"
 FACTS
