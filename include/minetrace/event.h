@@ -62,12 +62,30 @@ typedef struct mt_dns {
 } mt_dns;
 
 /* ---- TLS ---------------------------------------------------------------- */
+#define MT_TLS_JA4_RAW 512      /* bytes kept for the JA4 lists */
+#define MT_TLS_JA4_SNI 0x01     /* a server_name extension is present */
+#define MT_TLS_JA4_ALPN 0x02    /* the first ALPN value is non-empty */
+#define MT_TLS_JA4_LISTS 0x04   /* ja4_raw holds the lists */
 typedef struct mt_tls_hello {
     uint16_t version;         /* legacy_version of the ClientHello */
     char sni[MT_NAME_MAX];    /* "" when the client sends none (XMRig) */
     char alpn[128];           /* comma-separated protocol list */
     char ja3[1024];           /* JA3 string */
     char ja3_hash[33];        /* MD5 hex of ja3 */
+    /* JA4 inputs, recorded while the ClientHello is walked (plain copies of
+     * wire bytes, GREASE kept); the JA4 string itself is built only on
+     * demand by mt_tls_ja4() in src/proto/tls.h, so hellos that lead to no
+     * finding pay no hashing. */
+    uint16_t ja4_version;     /* highest non-GREASE supported_versions, else legacy */
+    uint8_t ja4_flags;        /* MT_TLS_JA4_* */
+    uint8_t alpn0_first;      /* first and last byte of the first ALPN value */
+    uint8_t alpn0_last;
+    uint16_t ja4_cs_len;      /* bytes in ja4_raw: cipher suites, then */
+    uint16_t ja4_ext_len;     /* extension types (2 bytes each), then */
+    uint16_t ja4_sig_len;     /* signature_algorithms entries */
+    uint8_t ja4_raw[MT_TLS_JA4_RAW];
+    char ja4[37];             /* JA4 given as text (EVE ingest, or lists too
+                                 long for ja4_raw); "" when computed lazily */
 } mt_tls_hello;
 
 /* ---- HTTP --------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include "detect/detectors.h"
 #include "detect/dnstie.h"
 #include "detect/hosts.h"
+#include "proto/tls.h"
 
 static const mt_detector *const registry[] = {
     &mt_detector_dns,  &mt_detector_stratum,   &mt_detector_tls,
@@ -121,7 +122,11 @@ static void trace_event(const mt_event *ev)
         fprintf(stderr, " json[%zu]=%.*s", ev->u.json->len,
                 (int)(ev->u.json->len > 160 ? 160 : ev->u.json->len), ev->u.json->text);
     if (ev->type == MT_EV_DNS) fprintf(stderr, " dns qname=%s resp=%d", ev->u.dns->qname, ev->u.dns->is_response);
-    if (ev->type == MT_EV_TLS_HELLO) fprintf(stderr, " sni=%s", ev->u.tls->sni);
+    if (ev->type == MT_EV_TLS_HELLO) {
+        char ja4[37]; /* built here only because tracing is on */
+        mt_tls_ja4(ev->u.tls, ja4);
+        fprintf(stderr, " sni=%s ja3=%s ja4=%s", ev->u.tls->sni, ev->u.tls->ja3_hash, ja4);
+    }
     if (ev->type == MT_EV_HTTP_REQUEST) fprintf(stderr, " http %s %s host=%s", ev->u.http->method, ev->u.http->uri, ev->u.http->host);
     fputc('\n', stderr);
 }

@@ -17,7 +17,9 @@
  *      only at the full score AND on a mining port (mt_intel_port_weight),
  *      with confidence 45 + port weight / 4. pool.ntp.org scores 0.5: no.
  * SNIs in an allow list suppress everything. Reports are de-duplicated per
- * (client, server, name) for the whole run with a bounded fingerprint set. */
+ * (client, server, name) for the whole run with a bounded fingerprint set.
+ * The evidence ends with "; JA3 <md5>; JA4 <ja4>"; JA4 is computed only
+ * here, for hellos that become findings (see src/proto/tls.c). */
 #include "detect/detectors.h"
 
 #include <stdio.h>
@@ -26,6 +28,7 @@
 
 #include "detect/dnstie.h"
 #include "detect/flowmark.h"
+#include "proto/tls.h"
 
 #define SEEN_SLOTS (1u << 15)
 
@@ -150,10 +153,15 @@ static int already(mt_seenset *seen, const mt_event *ev, const char *name)
     return mt_seenset_test_add(seen, h);
 }
 
-static void ja3_note(char *buf, size_t cap, const mt_tls_hello *t)
+/* "; JA3 <md5>; JA4 <ja4>" for the evidence, each part only when known.
+ * Called only once a finding is certain: JA4 is built here, lazily, because
+ * it costs a sort and two SHA-256 runs per hello. */
+static void fp_note(char *buf, size_t cap, const mt_tls_hello *t)
 {
-    if (t->ja3_hash[0]) snprintf(buf, cap, "; JA3 %s", t->ja3_hash);
-    else buf[0] = '\0';
+    char ja4[37];
+    int has4 = mt_tls_ja4(t, ja4);
+    snprintf(buf, cap, "%s%s%s%s", t->ja3_hash[0] ? "; JA3 " : "", t->ja3_hash,
+             has4 ? "; JA4 " : "", has4 ? ja4 : "");
 }
 
 static void on_event(mt_engine *e, void *state, const mt_event *ev)
@@ -162,8 +170,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     mt_seenset *seen = state;
     const mt_tls_hello *t = ev->u.tls;
     const mt_intel *intel = mt_engine_intel(e);
-    char ja3[64];
-    ja3_note(ja3, sizeof ja3, t);
+    char fp[112];
     mt_finding f;
 
     /* 1. SNI on a list */
@@ -177,11 +184,12 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         mt_strlcpy(f.pool, t->sni, sizeof f.pool);
         mt_strlcpy(f.family, guess_family(t->sni, &hit), sizeof f.family);
         f.confidence = hit.weight;
+        fp_note(fp, sizeof fp, t);
         snprintf(f.evidence, sizeof f.evidence,
                  "TLS ClientHello with SNI %.120s, a %s name (matched %.120s, list %.60s)%s", t->sni,
                  hit.category == MT_CAT_BROWSER_MINER ? "browser-miner"
                  : hit.category == MT_CAT_MINER_C2    ? "miner C2" : "mining pool",
-                 hit.matched, hit.source, ja3);
+                 hit.matched, hit.source, fp);
         mt_engine_emit(e, &f);
         return;
     }
@@ -200,15 +208,16 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         mt_intel_hit nh; /* the list entry of the tied name carries the family */
         if (mt_intel_match_domain(intel, te.name, &nh) && nh.family) th.family = nh.family;
         mt_strlcpy(f.family, guess_family(te.name, &th), sizeof f.family);
+        fp_note(fp, sizeof fp, t);
         if (!t->sni[0]) {
             f.confidence = te.weight > 5 ? te.weight - 5 : te.weight;
             snprintf(f.evidence, sizeof f.evidence,
-                     "TLS to %s resolved from pool name %.150s (no SNI)%s", ip, te.name, ja3);
+                     "TLS to %s resolved from pool name %.150s (no SNI)%s", ip, te.name, fp);
         } else {
             f.confidence = te.weight > 25 ? te.weight - 25 : te.weight;
             snprintf(f.evidence, sizeof f.evidence,
                      "TLS to %s resolved from pool name %.150s (SNI %.150s is not listed)%s", ip,
-                     te.name, t->sni, ja3);
+                     te.name, t->sni, fp);
         }
         mt_engine_emit(e, &f);
         return;
@@ -226,10 +235,11 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     mt_strlcpy(f.pool, t->sni, sizeof f.pool);
     mt_strlcpy(f.family, fam ? fam : "coin-miner", sizeof f.family);
     f.confidence = 45 + (pw > 100 ? 100 : pw) / 4;
+    fp_note(fp, sizeof fp, t);
     snprintf(f.evidence, sizeof f.evidence,
              "TLS ClientHello with SNI %.200s: mining word and coin ticker in the name, "
              "to mining port %u (keyword score 1.0)%s",
-             t->sni, (unsigned)ev->srv_port, ja3);
+             t->sni, (unsigned)ev->srv_port, fp);
     mt_engine_emit(e, &f);
 }
 

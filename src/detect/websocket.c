@@ -3,7 +3,8 @@
  *
  * Recognised message shapes (parsed with the bounded JSON reader):
  *   Coinhive model (also deepMiner, CryptoLoot and other clones):
- *     {"type":"auth","params":{"site_key":K,..}}            C->S  90, wallet K
+ *     {"type":"auth","params":{"site_key":K,"user":U,..}}   C->S  90, wallet K,
+ *                                                            worker U (User mode)
  *     {"type":"submit","params":{"job_id","nonce","result"}} C->S  85
  *     {"type":"job","params":{"blob","job_id"|"target"}}     S->C  85
  *     {"type":"authed","params":{"token"|"hashes"}}          S->C  80
@@ -16,16 +17,34 @@
  *   getjob / mining.* / eth_submitLogin with the usual params       85
  * Each flow reports at most twice: once for the first mining message and
  * once more when a message names a wallet / site key not yet reported.
- * Per-flow memory is dropped at MT_EV_FLOW_END. */
+ * Per-flow memory is dropped at MT_EV_FLOW_END.
+ *
+ * permessage-deflate (RFC 7692): every browser offers it; when the server
+ * accepts, the browser compresses all it sends (RSV1 frames), which the
+ * stream layer passes on as they are. A message that does not start like
+ * JSON is therefore tried as one raw-DEFLATE message (proto/websocket.c,
+ * one reusable inflater, no per-flow window): that decodes the first
+ * message of a direction, which is the auth / login with the site key or
+ * wallet; later messages that refer back into earlier ones stay unread.
+ * Seen with Chromium against coin-hive-stratum (tests/data/wsminer). */
 #include "detect/detectors.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect/flowmark.h"
 #include "proto/json.h"
+#include "proto/websocket.h"
 
 #define FLOW_SLOTS (1u << 14)
+#define INFLATE_CAP 16384 /* miner messages are < 2 KB; a job with a long blob fits */
+
+typedef struct ws_state {
+    mt_flowmark *fm;
+    mt_ws_inflater *z; /* NULL if zlib could not start: no inflation */
+    uint8_t out[INFLATE_CAP];
+} ws_state;
 enum { R_WORK = 1u << 0, R_WALLET = 1u << 1 };
 
 typedef struct ws_hit {
@@ -33,6 +52,7 @@ typedef struct ws_hit {
     const char *what;      /* message name for the evidence */
     int confidence;
     char wallet[256];
+    char worker[128];
     char pool[256];
     char agent[256];
 } ws_hit;
@@ -59,6 +79,9 @@ static int coinhive(const mt_jv *root, ws_hit *h)
         h->what = "auth";
         h->confidence = 90;
         copy_str(&params, "site_key", h->wallet, sizeof h->wallet);
+        /* CoinHive.User(key, name): the name is the pool-side worker (the
+         * coin-hive-stratum proxy logs in as "key.name"); null otherwise. */
+        copy_str(&params, "user", h->worker, sizeof h->worker);
         return 1;
     }
     if (mt_jv_streq(&type, "submit") && has(&params, "job_id") &&
@@ -158,28 +181,55 @@ static int stratum(const mt_jv *root, ws_hit *h)
 static int init(mt_engine *e, void **state)
 {
     (void)e;
-    *state = mt_flowmark_new(FLOW_SLOTS);
+    ws_state *st = calloc(1, sizeof *st);
+    if (!st) return mt_error_set(MT_ENOMEM, "websocket detector: out of memory");
+    st->fm = mt_flowmark_new(FLOW_SLOTS);
+    st->z = mt_ws_inflater_new();
+    *state = st;
     return MT_OK;
 }
 
-static void free_state(void *state) { mt_flowmark_free(state); }
+static void free_state(void *state)
+{
+    ws_state *st = state;
+    if (!st) return;
+    mt_flowmark_free(st->fm);
+    mt_ws_inflater_free(st->z);
+    free(st);
+}
 
 static void on_event(mt_engine *e, void *state, const mt_event *ev)
 {
-    mt_flowmark *fm = state;
+    ws_state *st = state;
+    mt_flowmark *fm = st->fm;
     if (ev->type == MT_EV_FLOW_END) {
         if (mt_flow_may_have(ev->u.flow, MT_EV_WS_MSG)) mt_flowmark_drop(fm, ev);
         return;
     }
     if (ev->type != MT_EV_WS_MSG || !ev->u.ws || !ev->u.ws->text) return;
     const mt_ws_msg *w = ev->u.ws;
+    const char *text = w->text;
+    size_t len = w->len;
+    int inflated = 0;
     /* skip leading whitespace; only objects are of interest */
     size_t off = 0;
-    while (off < w->len && (w->text[off] == ' ' || w->text[off] == '\n' ||
-                            w->text[off] == '\r' || w->text[off] == '\t')) off++;
-    if (off >= w->len || w->text[off] != '{') return;
+    while (off < len && (text[off] == ' ' || text[off] == '\n' || text[off] == '\r' ||
+                         text[off] == '\t')) off++;
+    if (off < len && text[off] != '{' && st->z) {
+        /* maybe a permessage-deflate message: decodable alone? */
+        size_t n = 0;
+        if (mt_ws_inflate(st->z, (const uint8_t *)text, len, st->out, sizeof st->out, &n) != MT_OK)
+            return;
+        text = (const char *)st->out;
+        len = n;
+        inflated = 1;
+        off = 0;
+        while (off < len && (text[off] == ' ' || text[off] == '\n' || text[off] == '\r' ||
+                             text[off] == '\t')) off++;
+    }
+    if (off >= len || text[off] != '{') return;
     mt_jv root;
-    if (mt_jv_parse(w->text + off, w->len - off, &root, NULL) != MT_OK || root.type != MT_JV_OBJECT)
+    if (mt_jv_parse(text + off, len - off, &root, NULL) != MT_OK || root.type != MT_JV_OBJECT)
         return;
     ws_hit h;
     memset(&h, 0, sizeof h);
@@ -195,6 +245,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     mt_strlcpy(f.protocol, h.protocol, sizeof f.protocol);
     mt_strlcpy(f.wallet, h.wallet, sizeof f.wallet);
     mt_strlcpy(f.agent, h.agent, sizeof f.agent);
+    mt_strlcpy(f.worker, h.worker, sizeof f.worker);
     if (h.pool[0]) {
         mt_strlcpy(f.pool, h.pool, sizeof f.pool);
     } else if (w->host[0]) {
@@ -211,10 +262,10 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     else
         mt_strlcpy(f.family, "browser-miner", sizeof f.family);
     f.confidence = h.confidence;
-    snprintf(f.evidence, sizeof f.evidence, "WebSocket %s message \"%s\" %s %.100s%.100s%s%.60s",
-             h.protocol, h.what, (ev->flags & MT_EVF_TO_SERVER) ? "to" : "from",
-             w->host[0] ? w->host : f.pool, w->uri, h.wallet[0] ? ", key/wallet " : "",
-             h.wallet);
+    snprintf(f.evidence, sizeof f.evidence, "WebSocket %s message \"%s\"%s %s %.100s%.100s%s%.60s",
+             h.protocol, h.what, inflated ? " (permessage-deflate)" : "",
+             (ev->flags & MT_EVF_TO_SERVER) ? "to" : "from", w->host[0] ? w->host : f.pool, w->uri,
+             h.wallet[0] ? ", key/wallet " : "", h.wallet);
     mt_engine_emit(e, &f);
 }
 

@@ -2,7 +2,7 @@
  *
  * alert -> MT_EV_ALERT; dns -> MT_EV_DNS (v1: one event per query/answer
  * record; v2: answers[] / grouped; v3: queries[] + answers[]); tls ->
- * MT_EV_TLS_HELLO (sni, ja3); http -> MT_EV_HTTP_REQUEST (hostname, url,
+ * MT_EV_TLS_HELLO (sni, ja3, ja4); http -> MT_EV_HTTP_REQUEST (hostname, url,
  * user agent, method, request headers when logged); flow -> MT_EV_FLOW_END
  * (packets/bytes per direction, start/end, app_proto). Other event types
  * (fileinfo, anomaly, stats, ...) are named and counted by the caller.
@@ -215,6 +215,8 @@ static int eve_tls(int obj, const mt_ingest_out *out)
     } else if (js_type(D, ja3) == JS_STRING) {
         mt_strlcpy(tls.ja3_hash, js_str(D, ja3), sizeof tls.ja3_hash);
     }
+    int ja4 = jget(t, "ja4"); /* Suricata 7.0+ with JA4 on: the fingerprint string */
+    if (js_type(D, ja4) == JS_STRING) mt_strlcpy(tls.ja4, js_str(D, ja4), sizeof tls.ja4);
     int alpns = jget(t, "client_alpns");
     if (js_type(D, alpns) == JS_ARRAY) {
         size_t n = 0;

@@ -12,13 +12,26 @@
  * 64-bit arithmetic where fields add up. The JA3 string ("version,ciphers,
  * extensions,groups,point formats", GREASE values removed) is fed to MD5 as
  * it is produced, so the hash is right even when the stored string has to be
- * truncated to the event's buffer. */
+ * truncated to the event's buffer.
+ *
+ * JA4 (FoxIO, technical_details/JA4.md) is NOT computed here: it costs a
+ * sort and two SHA-256 runs and is needed only for the few hellos that
+ * become findings. While walking the hello we only copy what it needs into
+ * the event: the raw cipher list, the extension types, the signature
+ * algorithms (bounded buffer), the highest supported_versions entry, SNI
+ * presence and the first/last byte of the first ALPN value. mt_tls_ja4()
+ * turns those into the fingerprint later. A hello whose lists do not fit
+ * the buffer (hundreds of ciphers: rare, odd clients or fuzzers) gets its
+ * JA4 computed here once, from the bytes in place, so the answer is exact
+ * either way. */
 #include "proto/tls.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/md5.h"
+#include "util/sha256.h"
 
 #define MT_TLS_MAX_HELLO 16384u /* cap on the handshake bytes we gather */
 
@@ -68,6 +81,186 @@ static void ja3_num(ja3w *w, unsigned v, int *first)
     ja3_put(w, tmp + i, sizeof tmp - i);
 }
 
+/* ---- JA4 --------------------------------------------------------------- */
+
+/* Two-character TLS version code of the JA4 spec ("00" when unknown). */
+static const char *ja4_version_code(uint16_t v)
+{
+    switch (v) {
+    case 0x0304: return "13";
+    case 0x0303: return "12";
+    case 0x0302: return "11";
+    case 0x0301: return "10";
+    case 0x0300: return "s3";
+    case 0x0002: return "s2";
+    case 0xfeff: return "d1";
+    case 0xfefd: return "d2";
+    case 0xfefc: return "d3";
+    default: return "00";
+    }
+}
+
+static int is_alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+    uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Feed "xxxx" (or ",xxxx" after the first) for each value to the hash. */
+static void hash_list(mt_sha256 *h, const uint16_t *v, size_t n)
+{
+    static const char hx[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        char t[5] = {',', hx[v[i] >> 12], hx[(v[i] >> 8) & 15], hx[(v[i] >> 4) & 15], hx[v[i] & 15]};
+        mt_sha256_update(h, i ? t : t + 1, i ? 5 : 4);
+    }
+}
+
+/* 12 lower-case hex characters of the SHA-256 of the finished hash. */
+static void hash12(mt_sha256 *h, char *out)
+{
+    static const char hx[] = "0123456789abcdef";
+    uint8_t d[32];
+    mt_sha256_final(h, d);
+    for (int i = 0; i < 6; i++) {
+        out[2 * i] = hx[d[i] >> 4];
+        out[2 * i + 1] = hx[d[i] & 15];
+    }
+}
+
+/* Big-endian 2-byte values from `p` (n bytes), GREASE removed, into v. */
+static size_t take_values(const uint8_t *p, size_t n, uint16_t *v)
+{
+    size_t k = 0;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        uint16_t x = rd16(p + i);
+        if (!is_grease(x)) v[k++] = x;
+    }
+    return k;
+}
+
+typedef struct ja4_in {
+    uint16_t version;
+    uint8_t flags, alpn_first, alpn_last;
+    const uint8_t *cs, *ext, *sig; /* wire bytes; ext = packed 2-byte types */
+    size_t cs_n, ext_n, sig_n;     /* in bytes */
+} ja4_in;
+
+/* The fingerprint "t13d1516h2_8daaf6152771_e5627efa2ab1" (36 chars + NUL).
+ * Scratch arrays are sized for the largest lists a ClientHello under our
+ * cap can carry. */
+static void ja4_build(const ja4_in *in, char out[37])
+{
+    static const char hx[] = "0123456789abcdef";
+    uint16_t v[MT_TLS_MAX_HELLO / 2];
+    char *o = out;
+    *o++ = 't';
+    memcpy(o, ja4_version_code(in->version), 2);
+    o += 2;
+    *o++ = (in->flags & MT_TLS_JA4_SNI) ? 'd' : 'i';
+
+    size_t ncs = take_values(in->cs, in->cs_n, v);
+    size_t next = 0;
+    for (size_t i = 0; i + 1 < in->ext_n; i += 2)
+        if (!is_grease(rd16(in->ext + i))) next++;
+    size_t c = ncs > 99 ? 99 : ncs;
+    *o++ = (char)('0' + c / 10);
+    *o++ = (char)('0' + c % 10);
+    c = next > 99 ? 99 : next;
+    *o++ = (char)('0' + c / 10);
+    *o++ = (char)('0' + c % 10);
+    if (!(in->flags & MT_TLS_JA4_ALPN)) {
+        *o++ = '0';
+        *o++ = '0';
+    } else if (is_alnum(in->alpn_first) && is_alnum(in->alpn_last)) {
+        *o++ = (char)in->alpn_first;
+        *o++ = (char)in->alpn_last;
+    } else { /* first and last characters of the value's hex form */
+        *o++ = hx[in->alpn_first >> 4];
+        *o++ = hx[in->alpn_last & 15];
+    }
+    *o++ = '_';
+
+    /* b: sorted cipher suites */
+    mt_sha256 h;
+    if (ncs) {
+        qsort(v, ncs, sizeof v[0], cmp_u16);
+        mt_sha256_init(&h);
+        hash_list(&h, v, ncs);
+        hash12(&h, o);
+    } else {
+        memset(o, '0', 12);
+    }
+    o += 12;
+    *o++ = '_';
+
+    /* c: sorted extensions without SNI and ALPN, "_", signature algorithms
+     * in wire order */
+    size_t ne = 0;
+    for (size_t i = 0; i + 1 < in->ext_n; i += 2) {
+        uint16_t x = rd16(in->ext + i);
+        if (!is_grease(x) && x != 0x0000 && x != 0x0010) v[ne++] = x;
+    }
+    if (ne) {
+        qsort(v, ne, sizeof v[0], cmp_u16);
+        mt_sha256_init(&h);
+        hash_list(&h, v, ne);
+        size_t ns = take_values(in->sig, in->sig_n, v);
+        if (ns) {
+            mt_sha256_update(&h, "_", 1);
+            hash_list(&h, v, ns);
+        }
+        hash12(&h, o);
+    } else {
+        memset(o, '0', 12);
+    }
+    o += 12;
+    *o = '\0';
+}
+
+int mt_tls_ja4(const mt_tls_hello *t, char out[37])
+{
+    if (t->ja4[0]) {
+        mt_strlcpy(out, t->ja4, 37);
+        return 1;
+    }
+    if (!(t->ja4_flags & MT_TLS_JA4_LISTS) ||
+        (size_t)t->ja4_cs_len + t->ja4_ext_len + t->ja4_sig_len > sizeof t->ja4_raw) {
+        out[0] = '\0';
+        return 0;
+    }
+    ja4_in in = {t->ja4_version, t->ja4_flags, t->alpn0_first, t->alpn0_last,
+                 t->ja4_raw, t->ja4_raw + t->ja4_cs_len,
+                 t->ja4_raw + t->ja4_cs_len + t->ja4_ext_len,
+                 t->ja4_cs_len, t->ja4_ext_len, t->ja4_sig_len};
+    ja4_build(&in, out);
+    return 1;
+}
+
+/* The rare hello whose lists overflow ja4_raw: fingerprint it now, from the
+ * bytes in place (exts is the validated extension block). Kept out of line
+ * so its scratch space is not on the common path's stack frame. */
+static __attribute__((noinline)) void ja4_now(mt_tls_hello *out, const uint8_t *cs, size_t cs_n,
+                                              const uint8_t *exts, size_t exts_n,
+                                              const uint8_t *sig, size_t sig_n)
+{
+    uint8_t types[MT_TLS_MAX_HELLO / 2];
+    size_t k = 0;
+    for (size_t eo = 0; eo + 4 <= exts_n && k + 2 <= sizeof types;) {
+        types[k++] = exts[eo];
+        types[k++] = exts[eo + 1];
+        eo += 4 + (size_t)rd16(exts + eo + 2);
+    }
+    ja4_in in = {out->ja4_version, out->ja4_flags, out->alpn0_first, out->alpn0_last,
+                 cs, types, sig, cs_n, k, sig_n};
+    ja4_build(&in, out->ja4);
+}
+
 /* ---- ClientHello body -------------------------------------------------- */
 typedef struct span {
     const uint8_t *p;
@@ -102,6 +295,11 @@ static int parse_alpn(const uint8_t *p, size_t n, mt_tls_hello *out)
     while (off < list) {
         size_t len = p[off++];
         if (len > list - off) return mt_error_set(MT_EINVAL, "tls: ALPN entry overruns list");
+        if (off == 1 && len) { /* JA4 looks at the first value only */
+            out->ja4_flags |= MT_TLS_JA4_ALPN;
+            out->alpn0_first = p[off];
+            out->alpn0_last = p[off + len - 1];
+        }
         /* append ",proto" while it fits entirely; drop the rest */
         size_t need = len + (w ? 1 : 0);
         if (w + need + 1 <= sizeof out->alpn) {
@@ -135,7 +333,7 @@ static int parse_body(const uint8_t *p, size_t n, mt_tls_hello *out)
     if (comp > n - off) return mt_error_set(MT_EINVAL, "tls: bad compression_methods length");
     off += comp;
 
-    span exts = {NULL, 0}, groups = {NULL, 0}, points = {NULL, 0};
+    span exts = {NULL, 0}, groups = {NULL, 0}, points = {NULL, 0}, sigs = {NULL, 0};
     if (n - off >= 2) {
         size_t ext_len = rd16(p + off);
         off += 2;
@@ -146,19 +344,50 @@ static int parse_body(const uint8_t *p, size_t n, mt_tls_hello *out)
         return mt_error_set(MT_EINVAL, "tls: stray byte after compression_methods");
     }
 
+    /* JA4 lists: the cipher suites as they are on the wire, then each
+     * extension type as the walk meets it, then the signature algorithms. */
+    int lists_fit = ciphers.n <= MT_TLS_JA4_RAW;
+    size_t xo = ciphers.n;
+    if (lists_fit) memcpy(out->ja4_raw, ciphers.p, ciphers.n);
+    uint16_t best_version = 0;
+
     /* First pass over the extensions: validate and pick the ones we need. */
     size_t eo = 0;
     while (eo < exts.n) {
         if (exts.n - eo < 4) return mt_error_set(MT_EINVAL, "tls: truncated extension header");
         uint16_t type = rd16(exts.p + eo);
         size_t len = rd16(exts.p + eo + 2);
+        if (lists_fit && xo + 2 <= MT_TLS_JA4_RAW) {
+            out->ja4_raw[xo] = exts.p[eo];
+            out->ja4_raw[xo + 1] = exts.p[eo + 1];
+            xo += 2;
+        } else {
+            lists_fit = 0;
+        }
         eo += 4;
         if (len > exts.n - eo) return mt_error_set(MT_EINVAL, "tls: extension %u overruns the list", type);
         const uint8_t *d = exts.p + eo;
         int rc = MT_OK;
         switch (type) {
-        case 0: rc = parse_sni(d, len, out); break;
+        case 0:
+            out->ja4_flags |= MT_TLS_JA4_SNI;
+            rc = parse_sni(d, len, out);
+            break;
         case 16: rc = parse_alpn(d, len, out); break;
+        case 13: /* signature_algorithms: for JA4 only, so never fatal */
+            if (len >= 2 && rd16(d) <= len - 2) {
+                sigs.p = d + 2;
+                sigs.n = rd16(d) & ~(size_t)1;
+            }
+            break;
+        case 43: /* supported_versions (ClientHello form): for JA4 only */
+            if (len >= 1 && d[0] <= len - 1) {
+                for (size_t i = 1; i + 1 <= d[0]; i += 2) {
+                    uint16_t v = rd16(d + i);
+                    if (!is_grease(v) && v > best_version) best_version = v;
+                }
+            }
+            break;
         case 10:
             if (len < 2 || rd16(d) > len - 2 || (rd16(d) & 1))
                 return mt_error_set(MT_EINVAL, "tls: bad supported_groups");
@@ -174,6 +403,17 @@ static int parse_body(const uint8_t *p, size_t n, mt_tls_hello *out)
         }
         if (rc != MT_OK) return rc;
         eo += len;
+    }
+
+    out->ja4_version = best_version ? best_version : out->version;
+    if (lists_fit && sigs.n <= MT_TLS_JA4_RAW - xo) {
+        if (sigs.n) memcpy(out->ja4_raw + xo, sigs.p, sigs.n);
+        out->ja4_cs_len = (uint16_t)ciphers.n;
+        out->ja4_ext_len = (uint16_t)(xo - ciphers.n);
+        out->ja4_sig_len = (uint16_t)sigs.n;
+        out->ja4_flags |= MT_TLS_JA4_LISTS;
+    } else {
+        ja4_now(out, ciphers.p, ciphers.n, exts.p, exts.n, sigs.p, sigs.n);
     }
 
     /* JA3 */

@@ -1,4 +1,4 @@
-/* TLS ClientHello decoder: SNI, ALPN, JA3 (string and MD5). `p` is the start
+/* TLS ClientHello decoder: SNI, ALPN, JA3 (string and MD5), JA4 on demand. `p` is the start
  * of the client's byte stream (the first TLS record). */
 #ifndef MT_PROTO_TLS_H
 #define MT_PROTO_TLS_H
@@ -9,4 +9,11 @@ int mt_tls_looks_like(const uint8_t *p, size_t n);
  * needed (the record spans segments); MT_ENOTFOUND when this is not a
  * ClientHello; MT_EINVAL when malformed. */
 int mt_tls_parse_client_hello(const uint8_t *p, size_t n, mt_tls_hello *out);
+/* JA4 fingerprint of a decoded hello ("t13d1516h2_8daaf6152771_e5627efa2ab1",
+ * 36 characters + NUL) into out: built here from the lists the parser
+ * recorded (a sort and two SHA-256 runs: call it only when the value is
+ * going to be used), or copied when the hello came with one as text.
+ * Returns 1, or 0 with out = "" when the hello carries no JA4 inputs
+ * (e.g. from a log without a ja4 field). */
+int mt_tls_ja4(const mt_tls_hello *t, char out[37]);
 #endif

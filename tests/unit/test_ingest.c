@@ -338,9 +338,11 @@ static void test_eve_events(void **state)
         "{\"timestamp\":\"2021-06-06T16:54:00.074627+0200\",\"flow_id\":1,\"event_type\":\"tls\","
         "\"src_ip\":\"192.168.1.129\",\"src_port\":60316,\"dest_ip\":\"122.248.252.67\",\"dest_port\":443,"
         "\"proto\":\"TCP\",\"tls\":{\"sni\":\"gulf.moneroocean.stream\",\"version\":\"TLS 1.2\","
-        "\"ja3\":{\"hash\":\"b7202231ff2db28363c109cedc6d1642\",\"string\":\"770,51-57,0,,\"}}}",
+        "\"ja3\":{\"hash\":\"b7202231ff2db28363c109cedc6d1642\",\"string\":\"770,51-57,0,,\"},"
+        "\"ja4\":\"t12i020000_0f2cb44170f4_000000000000\"}}",
         NULL), MT_OK);
     assert_string_equal(c.tls[0].sni, "gulf.moneroocean.stream");
+    assert_string_equal(c.tls[0].ja4, "t12i020000_0f2cb44170f4_000000000000");
     assert_string_equal(c.tls[0].ja3_hash, "b7202231ff2db28363c109cedc6d1642");
     assert_string_equal(c.tls[0].ja3, "770,51-57,0,,");
     assert_int_equal(c.tls[0].version, 0x0303);

@@ -2,7 +2,9 @@
  * the JA3 hashes tshark 4.0 prints for them (Firefox to authedmine.com in
  * coinhive.pcap, Chrome with GREASE values, Android), stream splitting at
  * every offset, the handshake spread over several records, hand-built
- * hellos for the exact JA3 string, and malformed lengths. */
+ * hellos for the exact JA3 string and for JA4 (GREASE, no SNI, no ALPN,
+ * non-alphanumeric ALPN, no signature algorithms, long lists, truncation),
+ * and malformed lengths. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,23 +26,31 @@ typedef struct want {
     unsigned frame;
     const char *sni, *ja3_hash, *alpn;
     uint16_t version;
+    const char *ja4;
 } want;
 
 /* Expected values from: tshark -r F -Y frame.number==N -T fields
- *   -e tls.handshake.extensions_server_name -e tls.handshake.ja3 */
+ *   -e tls.handshake.extensions_server_name -e tls.handshake.ja3
+ * and JA4 computed from tshark's dissection by tests/corpus/ja4_check.py
+ * (Firefox in coinhive.pcap offers a TLS 1.3 draft version, 0x7f1c, as its
+ * highest supported_versions entry: an unknown version, "00"). */
 static const want real[] = {
     {"pcap/other/jsiwek_zeek-cryptomining/coinhive.pcap", 22, "authedmine.com",
-     "e539cf186447573e3ac2e0b10e262bd1", "h2,http/1.1", 0x0303},
+     "e539cf186447573e3ac2e0b10e262bd1", "h2,http/1.1", 0x0303, "t00d1412h2_45de795eb070_4b99b185ee6b"},
     {"pcap/other/jsiwek_zeek-cryptomining/coinhive.pcap", 56, "ws027.authedmine.com",
-     "7375c86ede5d928ba34a0622e4ac0dcd", "http/1.1", 0x0303},
+     "7375c86ede5d928ba34a0622e4ac0dcd", "http/1.1", 0x0303, "t00d1413h1_45de795eb070_ad97e2351c08"},
     {"pcap/other/jsiwek_zeek-cryptomining/coinhive-stratum.pcap", 8, "coinhive.com",
-     "94c485bca29d5392be53f2b8cf7f4304", "h2,http/1.1", 0x0303},
+     "94c485bca29d5392be53f2b8cf7f4304", "h2,http/1.1", 0x0303,
+     "t12d1311h2_8b80da21ef18_eb7c9aabf852"},
     {"pcap/ndpi-tests/chrome.pcap", 59, "www.iit.cnr.it",
-     "aa50c12a5dfa717d9d6ab34e97de79d5", "h2,http/1.1", 0x0303},
+     "aa50c12a5dfa717d9d6ab34e97de79d5", "h2,http/1.1", 0x0303,
+     "t13d1516h2_8daaf6152771_e5627efa2ab1"},
     {"pcap/ndpi-tests/android.pcap", 241, "datasaver.googleapis.com",
-     "66918128f1b9b03303d77c6f2eefd128", "h2,http/1.1", 0x0303},
+     "66918128f1b9b03303d77c6f2eefd128", "h2,http/1.1", 0x0303,
+     "t13d1615h2_46e7e9700bed_45f260be83e2"},
     {"pcap/ndpi-tests/alexa-app.pcapng", 262, "www.amazon.com",
-     "d551fafc4f40f1dec2bb45980bfa9492", NULL, 0},
+     "d551fafc4f40f1dec2bb45980bfa9492", NULL, 0,
+     "t12d1510h2_f0daf39aad75_e69ac49eb88f"},
 };
 
 static void test_real_hellos(void **st)
@@ -63,6 +73,10 @@ static void test_real_hellos(void **st)
         char hex[33];
         mt_md5_hex(h.ja3, strlen(h.ja3), hex);
         assert_string_equal(hex, h.ja3_hash);
+        char ja4[37];
+        assert_int_equal(mt_tls_ja4(&h, ja4), 1);
+        assert_string_equal(ja4, real[i].ja4);
+        assert_string_equal(h.ja4, ""); /* not computed while parsing */
     }
 }
 
@@ -129,6 +143,9 @@ static void test_multi_record(void **st)
         assert_int_equal(mt_tls_parse_client_hello(rf, n, &h), MT_OK);
         assert_string_equal(h.sni, real[3].sni);
         assert_string_equal(h.ja3_hash, real[3].ja3_hash);
+        char ja4[37];
+        mt_tls_ja4(&h, ja4);
+        assert_string_equal(ja4, real[3].ja4);
         if (chunks[c] >= 100) {
             for (size_t k = 0; k < n; k++)
                 assert_int_equal(mt_tls_parse_client_hello(rf, k, &h), MT_EAGAIN);
@@ -286,6 +303,292 @@ static void test_malformed_everywhere(void **st)
 }
 
 
+/* ---- JA4 on hand-built hellos ------------------------------------------ */
+/* Expected values: JA4 spec (FoxIO technical_details/JA4.md) worked example,
+ * and Python hashlib.sha256 over the lists written out by hand. */
+typedef struct h4 {
+    uint16_t legacy;
+    const uint16_t *cs; size_t ncs;
+    const uint16_t *ext; size_t next; /* types in order; bodies made up below */
+    const uint16_t *sig; size_t nsig;
+    const uint16_t *sv; size_t nsv;
+    const uint8_t *alpn0; size_t nalpn0; /* first ALPN value; "x1" follows */
+    int no_ext_block;
+} h4;
+
+static void build4(hb *h, const h4 *s)
+{
+    h->n = 0;
+    put8(h, 0x16); put16(h, 0x0301); put16(h, 0);
+    put8(h, 1); put8(h, 0); put16(h, 0);
+    put16(h, s->legacy);
+    for (int i = 0; i < 32; i++) put8(h, (unsigned)i);
+    put8(h, 0);
+    put16(h, (unsigned)(2 * s->ncs));
+    for (size_t i = 0; i < s->ncs; i++) put16(h, s->cs[i]);
+    put8(h, 1); put8(h, 0);
+    if (!s->no_ext_block) {
+        size_t ext_at = h->n;
+        put16(h, 0);
+        for (size_t e = 0; e < s->next; e++) {
+            uint16_t t = s->ext[e];
+            put16(h, t);
+            size_t len_at = h->n;
+            put16(h, 0);
+            if (t == 0x0000) {
+                put16(h, 19); put8(h, 0); put16(h, 16); putmem(h, "pool.example.org", 16);
+            } else if (t == 0x0010) {
+                put16(h, (unsigned)(1 + s->nalpn0 + 3)); put8(h, (unsigned)s->nalpn0);
+                putmem(h, s->alpn0, s->nalpn0); put8(h, 2); putmem(h, "x1", 2);
+            } else if (t == 0x000d) {
+                put16(h, (unsigned)(2 * s->nsig));
+                for (size_t i = 0; i < s->nsig; i++) put16(h, s->sig[i]);
+            } else if (t == 0x002b) {
+                put8(h, (unsigned)(2 * s->nsv));
+                for (size_t i = 0; i < s->nsv; i++) put16(h, s->sv[i]);
+            } else if (t == 0x000a) {
+                put16(h, 2); put16(h, 29);
+            } else if (t == 0x000b) {
+                put8(h, 1); put8(h, 0);
+            }
+            patch16(h, len_at, h->n - len_at - 2);
+        }
+        patch16(h, ext_at, h->n - ext_at - 2);
+    }
+    size_t hs_len = h->n - 9;
+    h->b[6] = (uint8_t)(hs_len >> 16); h->b[7] = (uint8_t)(hs_len >> 8); h->b[8] = (uint8_t)hs_len;
+    patch16(h, 3, h->n - 5);
+}
+
+static void ja4_of(const h4 *s, char out[37])
+{
+    static hb h;
+    build4(&h, s);
+    mt_tls_hello t;
+    int rc = mt_tls_parse_client_hello(h.b, h.n, &t);
+    if (rc != MT_OK) fprintf(stderr, "%s\n", mt_error_msg());
+    assert_int_equal(rc, MT_OK);
+    assert_int_equal(mt_tls_ja4(&t, out), 1);
+    assert_int_equal(strlen(out), 36);
+}
+
+/* the spec's worked example: Chrome's lists */
+static const uint16_t spec_cs[] = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9,
+                                   0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035};
+static const uint16_t spec_ext[] = {0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017, 0x002d, 0x000d,
+                                    0x0005, 0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a, 0x0015};
+static const uint16_t spec_sig[] = {0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601};
+static const uint16_t tls13[] = {0x0304, 0x0303};
+
+static h4 spec_hello(void)
+{
+    h4 s = {0x0303, spec_cs, 15, spec_ext, 16, spec_sig, 8, tls13, 2,
+            (const uint8_t *)"h2", 2, 0};
+    return s;
+}
+
+static void test_ja4_spec_example(void **st)
+{
+    (void)st;
+    char j[37];
+    h4 s = spec_hello();
+    ja4_of(&s, j);
+    assert_string_equal(j, "t13d1516h2_8daaf6152771_e5627efa2ab1");
+}
+
+/* GREASE in ciphers, extensions, supported_versions and signature
+ * algorithms changes nothing (not counted, not hashed, not the version). */
+static void test_ja4_grease_ignored(void **st)
+{
+    (void)st;
+    static const uint16_t cs[] = {0x0a0a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030,
+                                  0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035, 0xfafa};
+    static const uint16_t ext[] = {0x1a1a, 0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017, 0x002d,
+                                   0x000d, 0x0005, 0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a,
+                                   0x0015, 0xeaea};
+    static const uint16_t sig[] = {0x3a3a, 0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601};
+    static const uint16_t sv[] = {0xbaba, 0x0304, 0x0303};
+    h4 s = {0x0303, cs, 17, ext, 18, sig, 9, sv, 3, (const uint8_t *)"h2", 2, 0};
+    char j[37];
+    ja4_of(&s, j);
+    assert_string_equal(j, "t13d1516h2_8daaf6152771_e5627efa2ab1");
+    /* only GREASE in supported_versions: the legacy version counts */
+    static const uint16_t sv_g[] = {0x6a6a};
+    s.sv = sv_g;
+    s.nsv = 1;
+    ja4_of(&s, j);
+    assert_string_equal(j, "t12d1516h2_8daaf6152771_e5627efa2ab1");
+}
+
+/* No SNI and no ALPN: "i" and "00", counts drop by two, and part c is the
+ * same (SNI and ALPN are never in it). */
+static void test_ja4_no_sni_no_alpn(void **st)
+{
+    (void)st;
+    static const uint16_t ext[] = {0x001b, 0x0033, 0x4469, 0x0017, 0x002d, 0x000d, 0x0005,
+                                   0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a, 0x0015};
+    h4 s = spec_hello();
+    s.ext = ext;
+    s.next = 14;
+    char j[37];
+    ja4_of(&s, j);
+    assert_string_equal(j, "t13i151400_8daaf6152771_e5627efa2ab1");
+}
+
+/* No signature_algorithms extension: no "_" part in the c input. An
+ * extension with an empty list hashes the same. */
+static void test_ja4_no_sigalgs(void **st)
+{
+    (void)st;
+    static const uint16_t ext[] = {0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017, 0x002d,
+                                   0x0005, 0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a, 0x0015};
+    h4 s = spec_hello();
+    s.ext = ext;
+    s.next = 15;
+    char j[37];
+    ja4_of(&s, j);
+    /* sha256("0005,000a,000b,0012,0015,0017,001b,0023,002b,002d,0033,4469,ff01") */
+    assert_string_equal(j, "t13d1515h2_8daaf6152771_bebfbbe173b2");
+    /* signature_algorithms present but empty: extension counted and hashed */
+    s = spec_hello();
+    s.nsig = 0;
+    ja4_of(&s, j);
+    assert_int_equal(strncmp(j, "t13d1516h2_8daaf6152771_", 24), 0);
+    assert_string_not_equal(j + 24, "e5627efa2ab1");
+}
+
+/* The ALPN characters: alphanumeric first/last bytes as they are, else the
+ * first and last characters of the value's hex form (spec examples). */
+static void test_ja4_alpn_rules(void **st)
+{
+    (void)st;
+    static const struct { const char *v; size_t n; const char *code; } cases[] = {
+        {"http/1.1", 8, "h1"},
+        {"h", 1, "hh"},         /* one character: first and last */
+        {"\xab", 1, "ab"},
+        {"\xab\xcd", 2, "ad"},
+        {"0\xab", 2, "3b"},
+        {"01\xab\xcd", 4, "3d"},
+        {"0\xab\xcd" "1", 4, "01"},
+        {"/x", 2, "28"},        /* "/" is not alphanumeric: hex "2f78" */
+        {"", 0, "00"},          /* empty first value */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        h4 s = spec_hello();
+        s.alpn0 = (const uint8_t *)cases[i].v;
+        s.nalpn0 = cases[i].n;
+        char j[37];
+        ja4_of(&s, j);
+        char code[3] = {j[8], j[9], 0};
+        if (strcmp(code, cases[i].code) != 0) fprintf(stderr, "ALPN case %zu: %s\n", i, j);
+        assert_string_equal(code, cases[i].code);
+        assert_string_equal(j + 10, "_8daaf6152771_e5627efa2ab1");
+    }
+}
+
+/* Versions, empty lists, and lists too long for the event's buffer (JA4
+ * then computed during the parse: same answer, from the bytes in place). */
+static void test_ja4_edges(void **st)
+{
+    (void)st;
+    char j[37];
+    /* no cipher suites, only SNI: both hashes "000000000000" */
+    static const uint16_t only_sni[] = {0x0000};
+    h4 s = {0x0303, NULL, 0, only_sni, 1, NULL, 0, NULL, 0, NULL, 0, 0};
+    ja4_of(&s, j);
+    assert_string_equal(j, "t12d000100_000000000000_000000000000");
+    /* no extension block at all; SSL 3.0 */
+    static const uint16_t one_cs[] = {0x0035};
+    h4 s2 = {0x0300, one_cs, 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0, 1};
+    ja4_of(&s2, j);
+    assert_string_equal(j, "ts3i010000_692296a295db_000000000000");
+    s2.legacy = 0x0301;
+    ja4_of(&s2, j);
+    assert_string_equal(j, "t10i010000_692296a295db_000000000000");
+    /* an unknown version (a TLS 1.3 draft) in supported_versions: "00" */
+    static const uint16_t sv_draft[] = {0x7f1c, 0x0304};
+    static const uint16_t sv_ext[] = {0x002b};
+    h4 s3 = {0x0303, one_cs, 1, sv_ext, 1, NULL, 0, sv_draft, 2, NULL, 0, 0};
+    ja4_of(&s3, j);
+    assert_string_equal(j, "t00i010100_692296a295db_b9a491fefe05");
+
+    /* 300 cipher suites (600 bytes > the 512 kept): count capped at 99,
+     * hash over all 300; the value is made while parsing */
+    static uint16_t many[300];
+    for (size_t i = 0; i < 300; i++) many[i] = (uint16_t)(10000 + 299 - i);
+    static const uint16_t sni_sv_sig[] = {0x0000, 0x002b, 0x000d};
+    static const uint16_t sig1[] = {0x0403};
+    static const uint16_t sv12[] = {0x0303};
+    h4 s4 = {0x0303, many, 300, sni_sv_sig, 3, sig1, 1, sv12, 1, NULL, 0, 0};
+    static hb h;
+    build4(&h, &s4);
+    mt_tls_hello t;
+    assert_int_equal(mt_tls_parse_client_hello(h.b, h.n, &t), MT_OK);
+    assert_string_equal(t.ja4, "t12d990300_4df7ff89b91d_3953dc75acc4");
+    assert_int_equal(mt_tls_ja4(&t, j), 1);
+    assert_string_equal(j, "t12d990300_4df7ff89b91d_3953dc75acc4");
+    /* 254 ciphers fit (508 bytes) but the extension types do not: eager too */
+    h4 s5 = s4;
+    s5.ncs = 254;
+    build4(&h, &s5);
+    assert_int_equal(mt_tls_parse_client_hello(h.b, h.n, &t), MT_OK);
+    assert_int_equal(t.ja4_flags & MT_TLS_JA4_LISTS, 0);
+    assert_int_equal(strlen(t.ja4), 36);
+    /* 200 ciphers: everything fits, computed lazily */
+    s5.ncs = 200;
+    build4(&h, &s5);
+    assert_int_equal(mt_tls_parse_client_hello(h.b, h.n, &t), MT_OK);
+    assert_string_equal(t.ja4, "");
+    assert_int_equal(mt_tls_ja4(&t, j), 1);
+    assert_int_equal(strncmp(j, "t12d990300_", 11), 0);
+}
+
+/* Truncated and malformed: every prefix asks for more; a bad
+ * signature_algorithms or supported_versions body does not fail the hello
+ * (JA3 does not look at them) and is left out of JA4. */
+static void test_ja4_truncated_malformed(void **st)
+{
+    (void)st;
+    static hb h;
+    h4 s = spec_hello();
+    build4(&h, &s);
+    mt_tls_hello t;
+    for (size_t k = 0; k < h.n; k++) {
+        uint8_t *b = malloc(k ? k : 1);
+        memcpy(b, h.b, k);
+        assert_int_equal(mt_tls_parse_client_hello(b, k, &t), MT_EAGAIN);
+        free(b);
+    }
+    /* signature_algorithms list length beyond its extension */
+    static const uint16_t ext[] = {0x000d};
+    static const uint16_t sig[] = {0x0403, 0x0804};
+    h4 m = {0x0303, spec_cs, 15, ext, 1, sig, 2, NULL, 0, NULL, 0, 0};
+    build4(&h, &m);
+    size_t at = h.n - 6; /* the list length inside the extension */
+    assert_int_equal(h.b[at + 1], 4);
+    h.b[at + 1] = 9;
+    assert_int_equal(mt_tls_parse_client_hello(h.b, h.n, &t), MT_OK);
+    char j[37];
+    assert_int_equal(mt_tls_ja4(&t, j), 1);
+    /* sha256("000d"): extension counted, no signature algorithms */
+    assert_string_equal(j, "t12i150100_8daaf6152771_06540eb5c95f");
+    /* supported_versions with a list length beyond the extension: legacy */
+    static const uint16_t ext2[] = {0x002b};
+    static const uint16_t sv[] = {0x0304};
+    h4 m2 = {0x0303, spec_cs, 15, ext2, 1, NULL, 0, sv, 1, NULL, 0, 0};
+    build4(&h, &m2);
+    h.b[h.n - 3] = 7;
+    assert_int_equal(mt_tls_parse_client_hello(h.b, h.n, &t), MT_OK);
+    mt_tls_ja4(&t, j);
+    assert_int_equal(strncmp(j, "t12i150100_", 11), 0);
+    /* a hello from a log without JA4 inputs: no value */
+    mt_tls_hello empty;
+    memset(&empty, 0, sizeof empty);
+    j[0] = 'x';
+    assert_int_equal(mt_tls_ja4(&empty, j), 0);
+    assert_string_equal(j, "");
+}
+
 /* ---- detector ----------------------------------------------------------- */
 static void hello_event(mt_event *ev, mt_tls_hello *h, uint64_t flow, const char *srv,
                         uint16_t port, const char *sni)
@@ -313,6 +616,7 @@ static void test_detector_sni_listed(void **st)
     assert_string_equal(c->f[0].family, "browser-miner");
     assert_true(c->f[0].confidence >= 70);
     assert_non_null(strstr(c->f[0].evidence, "JA3 0123456789abcdef"));
+    assert_null(strstr(c->f[0].evidence, "JA4")); /* none known for this hello */
     /* same client/server/name again: deduplicated; a new flow too */
     mt_engine_event(c->e, &ev);
     hello_event(&ev, &h, 2, "198.51.100.7", 443, "ws027.AuthedMine.com");
@@ -324,6 +628,30 @@ static void test_detector_sni_listed(void **st)
     hello_event(&ev, &h, 4, "198.51.100.8", 443, "pool.ntp.org");
     mt_engine_event(c->e, &ev);
     assert_int_equal(c->n, 1);
+    ce_free(c);
+}
+
+/* A real hello (Chrome, chrome.pcap) with a listed SNI: the evidence
+ * ends with both fingerprints. */
+static void test_detector_ja4_evidence(void **st)
+{
+    (void)st;
+    if (!getenv("MT_CORPUS")) skip();
+    tp_grab g;
+    assert_int_equal(tp_load_frame(real[3].file, real[3].frame, &g), 0);
+    mt_tls_hello h;
+    assert_int_equal(mt_tls_parse_client_hello(g.buf, g.len, &h), MT_OK);
+    mt_strlcpy(h.sni, "ws027.authedmine.com", sizeof h.sni);
+    ce *c = ce_new();
+    mt_event ev;
+    ce_event(&ev, MT_EV_TLS_HELLO, 1, "10.0.0.5", 50000, "198.51.100.7", 443);
+    ev.u.tls = &h;
+    mt_engine_event(c->e, &ev);
+    assert_int_equal(c->n, 1);
+    const char *e = c->f[0].evidence;
+    const char *tail = "; JA3 aa50c12a5dfa717d9d6ab34e97de79d5; JA4 t13d1516h2_8daaf6152771_e5627efa2ab1";
+    assert_true(strlen(e) > strlen(tail));
+    assert_string_equal(e + strlen(e) - strlen(tail), tail);
     ce_free(c);
 }
 
@@ -405,6 +733,14 @@ int main(void)
         cmocka_unit_test(test_long_ja3_hash_exact),
         cmocka_unit_test(test_not_client_hello),
         cmocka_unit_test(test_malformed_everywhere),
+        cmocka_unit_test(test_ja4_spec_example),
+        cmocka_unit_test(test_ja4_grease_ignored),
+        cmocka_unit_test(test_ja4_no_sni_no_alpn),
+        cmocka_unit_test(test_ja4_no_sigalgs),
+        cmocka_unit_test(test_ja4_alpn_rules),
+        cmocka_unit_test(test_ja4_edges),
+        cmocka_unit_test(test_ja4_truncated_malformed),
+        cmocka_unit_test(test_detector_ja4_evidence),
         cmocka_unit_test(test_detector_sni_listed),
         cmocka_unit_test(test_detector_dns_tie),
         cmocka_unit_test(test_detector_keywords),

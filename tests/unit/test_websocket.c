@@ -3,7 +3,8 @@
  * websocket", an unmasked server greeting), every-prefix truncation, the
  * extended length forms and bad headers; then the browser-miner detector
  * on Coinhive-model, webminerpool and tunnelled-Stratum messages written
- * from the documented protocols, plus ordinary WebSocket chatter. */
+ * from the documented protocols, plus ordinary WebSocket chatter; then
+ * permessage-deflate inflation on real Chromium output (our recording). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,8 +88,17 @@ static void test_lengths_and_errors(void **st)
     assert_int_equal(f.mask[3], 4);
     const uint8_t top[] = {0x81, 0x7f, 0x80, 0, 0, 0, 0, 0, 0, 1};
     assert_int_equal(mt_ws_frame_parse(top, sizeof top, &f), MT_EINVAL);
-    const uint8_t rsv[] = {0xc1, 0x00};
-    assert_int_equal(mt_ws_frame_parse(rsv, sizeof rsv, &f), MT_EINVAL);
+    /* RSV1 = permessage-deflate "compressed": accepted and reported;
+     * RSV2 / RSV3 belong to no extension in use: rejected */
+    const uint8_t rsv1[] = {0xc1, 0x00};
+    assert_int_equal(mt_ws_frame_parse(rsv1, sizeof rsv1, &f), MT_OK);
+    assert_int_equal(f.rsv1, 1);
+    assert_int_equal(f.opcode, 1);
+    assert_int_equal(mt_ws_frame_parse(l16, 4, &f), MT_OK);
+    assert_int_equal(f.rsv1, 0);
+    const uint8_t rsv2[] = {0xa1, 0x00}, rsv3[] = {0x91, 0x00};
+    assert_int_equal(mt_ws_frame_parse(rsv2, sizeof rsv2, &f), MT_EINVAL);
+    assert_int_equal(mt_ws_frame_parse(rsv3, sizeof rsv3, &f), MT_EINVAL);
     /* unmask with an offset continues the key stream */
     uint8_t a[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, b[10];
     memcpy(b, a, 10);
@@ -100,12 +110,13 @@ static void test_lengths_and_errors(void **st)
 }
 
 /* ---- detector ----------------------------------------------------------- */
-static void ws_send(ce *c, uint64_t flow, int to_server, const char *host, const char *text)
+static void ws_send_n(ce *c, uint64_t flow, int to_server, const char *host, const char *text,
+                      size_t len)
 {
     mt_ws_msg m;
     memset(&m, 0, sizeof m);
     m.text = text;
-    m.len = strlen(text);
+    m.len = len;
     mt_strlcpy(m.host, host, sizeof m.host);
     mt_strlcpy(m.uri, "/proxy", sizeof m.uri);
     mt_event ev;
@@ -113,6 +124,11 @@ static void ws_send(ce *c, uint64_t flow, int to_server, const char *host, const
     if (!to_server) ev.flags = 0;
     ev.u.ws = &m;
     mt_engine_event(c->e, &ev);
+}
+
+static void ws_send(ce *c, uint64_t flow, int to_server, const char *host, const char *text)
+{
+    ws_send_n(c, flow, to_server, host, text, strlen(text));
 }
 
 static void test_coinhive_session(void **st)
@@ -143,6 +159,14 @@ static void test_coinhive_session(void **st)
     ws_send(c, 2, 1, "miner.example", "{\"type\":\"auth\",\"params\":{\"site_key\":\"abc\"}}");
     assert_int_equal(c->n, 3);
     assert_string_equal(c->f[2].wallet, "abc");
+    assert_string_equal(c->f[0].worker, ""); /* "user":null: anonymous */
+    /* CoinHive.User(key, name): the name is the worker (as sent by our
+     * Chromium driver to coin-hive-stratum, tests/data/wsminer/) */
+    ws_send(c, 3, 1, "ws.minetrace-test.example:8892",
+            "{\"type\":\"auth\",\"params\":{\"site_key\":\"44AFF\",\"type\":\"user\",\"user\":\"mt-ws-worker\",\"goal\":0}}");
+    assert_int_equal(c->n, 4);
+    assert_string_equal(c->f[3].worker, "mt-ws-worker");
+    assert_string_equal(c->f[3].pool, "ws.minetrace-test.example");
     ce_free(c);
 }
 
@@ -200,11 +224,115 @@ static void test_ordinary_ws_messages(void **st)
     ce_free(c);
 }
 
+
+/* ---- permessage-deflate ------------------------------------------------- */
+/* Real Chromium 156 output, unmasked, from our recording
+ * tests/data/wsminer/chs1410_chromium_deflate.pcap (Chromium against
+ * coin-hive-stratum with permessage-deflate on): the first message, the
+ * Coinhive auth, and the second, a submit that refers back into the auth
+ * (context takeover) and so cannot be decoded alone. */
+static const char AUTH_HEX[] =
+    "2c8e4d0b82401445ffcb5b27946368ee1cfc68519209a66d628cb1cc6c74e69988f8df136975b9e72ece1d0187"
+    "86830dacc327aca06192d50aec115489fc56f161de0cc3f1fd765bc56540c5d5088f6e9f61b8b1447eb71c5ec7"
+    "84b8f47051646f0a4c0b24e94b362e46c1d78cdb58319ad17c6775612ef584520fcd42ef8b0f39274144bd1371"
+    "66edff44a7b89cdb1236d4a8f54aeb85ac16fa10ec0df67a9a7e00";
+static const char SUBMIT_HEX[] =
+    "548e4b0e83300c44efd213f893c4f834551c2712888254605571f7268b2e3acb376fa4f9fcf4e3b2d77cfebd5e"
+    "767bcedebb0666b98900007663dbb732263149f06603bdeb71ad6767351b477231e7ea26ac644a41134362f411"
+    "24052e5a4830a1aba7e6191b4d054b0cd3e3bebf00";
+static const char AUTH_JSON[] =
+    "{\"type\":\"auth\",\"params\":{\"site_key\":\"44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3"
+    "XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A\",\"type\":\"user\",\"user\":\"mt-ws-worker\","
+    "\"goal\":0}}";
+
+static size_t unhex(const char *h, uint8_t *out, size_t cap)
+{
+    size_t n = strlen(h) / 2;
+    assert_true(n <= cap);
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+        assert_int_equal(sscanf(h + 2 * i, "%2x", &v), 1);
+        out[i] = (uint8_t)v;
+    }
+    return n;
+}
+
+static void test_inflate(void **st)
+{
+    (void)st;
+    mt_ws_inflater *z = mt_ws_inflater_new();
+    assert_non_null(z);
+    uint8_t in[256], out[512];
+    size_t n = unhex(AUTH_HEX, in, sizeof in), m = 0;
+    assert_int_equal(mt_ws_inflate(z, in, n, out, sizeof out, &m), MT_OK);
+    assert_int_equal(m, strlen(AUTH_JSON));
+    assert_memory_equal(out, AUTH_JSON, m);
+    /* reusable: the same message again gives the same text */
+    assert_int_equal(mt_ws_inflate(z, in, n, out, sizeof out, &m), MT_OK);
+    assert_int_equal(m, strlen(AUTH_JSON));
+    /* output cap: exactly the length, and smaller, do not fit */
+    assert_int_equal(mt_ws_inflate(z, in, n, out, strlen(AUTH_JSON), &m), MT_ENOMEM);
+    assert_int_equal(m, strlen(AUTH_JSON));
+    assert_int_equal(mt_ws_inflate(z, in, n, out, 10, &m), MT_ENOMEM);
+    assert_int_equal(m, 10);
+    assert_memory_equal(out, AUTH_JSON, 10);
+    assert_int_equal(mt_ws_inflate(z, in, n, out, strlen(AUTH_JSON) + 1, &m), MT_OK);
+    /* every truncation: bounded output or an error (a cut Huffman stream
+     * followed by the 00 00 ff ff tail may decode to junk: that is DEFLATE,
+     * the JSON reader after it rejects such text) */
+    for (size_t k = 0; k < n; k++) {
+        int r = mt_ws_inflate(z, in, k, out, sizeof out, &m);
+        assert_true(r == MT_OK || r == MT_EINVAL || r == MT_ENOMEM);
+        assert_true(m <= sizeof out);
+    }
+    /* the second message needs the first one's window */
+    n = unhex(SUBMIT_HEX, in, sizeof in);
+    assert_int_equal(mt_ws_inflate(z, in, n, out, sizeof out, &m), MT_EINVAL);
+    /* not DEFLATE at all: plain text and a reserved block type */
+    const char *plain = "hello websocket";
+    assert_int_equal(mt_ws_inflate(z, (const uint8_t *)plain, strlen(plain), out, sizeof out, &m),
+                     MT_EINVAL);
+    const uint8_t bad[] = {0x07, 0x00};
+    assert_int_equal(mt_ws_inflate(z, bad, sizeof bad, out, sizeof out, &m), MT_EINVAL);
+    /* an empty compressed message (one empty fixed block) */
+    const uint8_t empty[] = {0x02, 0x00};
+    assert_int_equal(mt_ws_inflate(z, empty, sizeof empty, out, sizeof out, &m), MT_OK);
+    assert_int_equal(m, 0);
+    assert_int_equal(mt_ws_inflate(z, NULL, 0, out, sizeof out, &m), MT_OK);
+    assert_int_equal(mt_ws_inflate(z, in, n, out, 0, &m), MT_EINVAL);
+    assert_int_equal(mt_ws_inflate(NULL, in, n, out, sizeof out, &m), MT_EINVAL);
+    mt_ws_inflater_free(z);
+    mt_ws_inflater_free(NULL);
+}
+
+static void test_deflated_session(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    uint8_t in[256];
+    size_t n = unhex(AUTH_HEX, in, sizeof in);
+    ws_send_n(c, 7, 1, "ws.minetrace-test.example:8892", (const char *)in, n);
+    assert_int_equal(c->n, 1);
+    assert_string_equal(c->f[0].protocol, "coinhive-ws");
+    assert_string_equal(c->f[0].wallet,
+                        "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A");
+    assert_string_equal(c->f[0].worker, "mt-ws-worker");
+    assert_non_null(strstr(c->f[0].evidence, "(permessage-deflate)"));
+    /* the undecodable follow-up and binary noise add nothing, break nothing */
+    n = unhex(SUBMIT_HEX, in, sizeof in);
+    ws_send_n(c, 7, 1, "ws.minetrace-test.example:8892", (const char *)in, n);
+    ws_send(c, 8, 1, "chat.example", "\x01\x02\x03 not json");
+    assert_int_equal(c->n, 1);
+    ce_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_frames),
         cmocka_unit_test(test_lengths_and_errors),
+        cmocka_unit_test(test_inflate),
+        cmocka_unit_test(test_deflated_session),
         cmocka_unit_test(test_coinhive_session),
         cmocka_unit_test(test_webminerpool_and_stratum),
         cmocka_unit_test(test_ordinary_ws_messages),
