@@ -70,8 +70,16 @@ typedef struct mt_tls_hello {
     uint16_t version;         /* legacy_version of the ClientHello */
     char sni[MT_NAME_MAX];    /* "" when the client sends none (XMRig) */
     char alpn[128];           /* comma-separated protocol list */
+    /* JA3 as text: set by log readers, and by the parser only for hellos
+     * whose lists overflow the buffers below. Otherwise ja3_lazy is set
+     * and mt_tls_ja3() (src/proto/tls.h) builds it from the lists. */
     char ja3[1024];           /* JA3 string */
     char ja3_hash[33];        /* MD5 hex of ja3 */
+    uint8_t ja3_lazy;         /* 1: ja3/ja3_hash empty, inputs recorded */
+    uint8_t ja3_points_len;
+    uint16_t ja3_groups_len;
+    uint8_t ja3_groups[128];  /* supported_groups list (wire bytes) */
+    uint8_t ja3_points[32];   /* ec_point_formats list */
     /* JA4 inputs, recorded while the ClientHello is walked (plain copies of
      * wire bytes, GREASE kept); the JA4 string itself is built only on
      * demand by mt_tls_ja4() in src/proto/tls.h, so hellos that lead to no

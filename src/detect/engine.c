@@ -123,9 +123,10 @@ static void trace_event(const mt_event *ev)
                 (int)(ev->u.json->len > 160 ? 160 : ev->u.json->len), ev->u.json->text);
     if (ev->type == MT_EV_DNS) fprintf(stderr, " dns qname=%s resp=%d", ev->u.dns->qname, ev->u.dns->is_response);
     if (ev->type == MT_EV_TLS_HELLO) {
-        char ja4[37]; /* built here only because tracing is on */
+        char ja3[33], ja4[37]; /* built here only because tracing is on */
+        mt_tls_ja3(ev->u.tls, NULL, 0, ja3);
         mt_tls_ja4(ev->u.tls, ja4);
-        fprintf(stderr, " sni=%s ja3=%s ja4=%s", ev->u.tls->sni, ev->u.tls->ja3_hash, ja4);
+        fprintf(stderr, " sni=%s ja3=%s ja4=%s", ev->u.tls->sni, ja3, ja4);
     }
     if (ev->type == MT_EV_HTTP_REQUEST) fprintf(stderr, " http %s %s host=%s", ev->u.http->method, ev->u.http->uri, ev->u.http->host);
     fputc('\n', stderr);

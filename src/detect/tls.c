@@ -158,9 +158,10 @@ static int already(mt_seenset *seen, const mt_event *ev, const char *name)
  * it costs a sort and two SHA-256 runs per hello. */
 static void fp_note(char *buf, size_t cap, const mt_tls_hello *t)
 {
-    char ja4[37];
+    char ja3[33], ja4[37];
+    int has3 = mt_tls_ja3(t, NULL, 0, ja3); /* also built only here */
     int has4 = mt_tls_ja4(t, ja4);
-    snprintf(buf, cap, "%s%s%s%s", t->ja3_hash[0] ? "; JA3 " : "", t->ja3_hash,
+    snprintf(buf, cap, "%s%s%s%s", has3 ? "; JA3 " : "", has3 ? ja3 : "",
              has4 ? "; JA4 " : "", has4 ? ja4 : "");
 }
 

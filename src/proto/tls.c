@@ -1,5 +1,5 @@
 /* TLS ClientHello decoder (RFC 8446 4.1.2 / RFC 5246 7.4.1.2) for SNI, ALPN
- * and the JA3 fingerprint.
+ * and the JA3 and JA4 fingerprints.
  *
  * The caller hands us the prefix of the client's byte stream. The handshake
  * message may span several TLS records (and TCP segments): when it fits in
@@ -11,8 +11,11 @@
  * Every length field is checked against what remains before it is used, in
  * 64-bit arithmetic where fields add up. The JA3 string ("version,ciphers,
  * extensions,groups,point formats", GREASE values removed) is fed to MD5 as
- * it is produced, so the hash is right even when the stored string has to be
- * truncated to the event's buffer.
+ * it is produced, so the hash is right even when the string has to be
+ * truncated to its buffer. Like JA4 below, it is built on demand
+ * (mt_tls_ja3) from lists recorded during the walk: an MD5 and dozens of
+ * numbers per hello were a visible share of a scan, for a value only
+ * findings print.
  *
  * JA4 (FoxIO, technical_details/JA4.md) is NOT computed here: it costs a
  * sort and two SHA-256 runs and is needed only for the few hellos that
@@ -79,6 +82,86 @@ static void ja3_num(ja3w *w, unsigned v, int *first)
     if (!*first) tmp[--i] = '-';
     *first = 0;
     ja3_put(w, tmp + i, sizeof tmp - i);
+}
+
+/* JA3 from the lists as on the wire: cipher suites and supported groups
+ * (2 bytes each), extension types (2 bytes each, in order), point formats
+ * (1 byte each); GREASE values removed. The string goes to str (cut to
+ * cap, may be NULL with cap 0); the MD5 is of the whole string. */
+static void ja3_build(uint16_t version, const uint8_t *cs, size_t cs_n, const uint8_t *types,
+                      size_t types_n, const uint8_t *groups, size_t groups_n,
+                      const uint8_t *points, size_t points_n, char *str, size_t cap,
+                      char hash[33])
+{
+    ja3w w;
+    mt_md5_init(&w.md5);
+    w.out = str;
+    w.cap = cap;
+    w.len = 0;
+    w.truncated = 0;
+    if (cap) str[0] = '\0';
+    int first = 1;
+    ja3_num(&w, version, &first);
+    ja3_put(&w, ",", 1);
+    first = 1;
+    for (size_t i = 0; i + 1 < cs_n; i += 2) {
+        uint16_t v = rd16(cs + i);
+        if (!is_grease(v)) ja3_num(&w, v, &first);
+    }
+    ja3_put(&w, ",", 1);
+    first = 1;
+    for (size_t i = 0; i + 1 < types_n; i += 2) {
+        uint16_t v = rd16(types + i);
+        if (!is_grease(v)) ja3_num(&w, v, &first);
+    }
+    ja3_put(&w, ",", 1);
+    first = 1;
+    for (size_t i = 0; i + 1 < groups_n; i += 2) {
+        uint16_t v = rd16(groups + i);
+        if (!is_grease(v)) ja3_num(&w, v, &first);
+    }
+    ja3_put(&w, ",", 1);
+    first = 1;
+    for (size_t i = 0; i < points_n; i++) ja3_num(&w, points[i], &first);
+
+    uint8_t dig[16];
+    mt_md5_final(&w.md5, dig);
+    static const char hx[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) {
+        hash[2 * i] = hx[dig[i] >> 4];
+        hash[2 * i + 1] = hx[dig[i] & 15];
+    }
+    hash[32] = '\0';
+}
+
+int mt_tls_ja3(const mt_tls_hello *t, char *str, size_t cap, char hash[33])
+{
+    if (!t->ja3_lazy) {
+        if (cap) mt_strlcpy(str, t->ja3, cap);
+        mt_strlcpy(hash, t->ja3_hash, 33);
+        return t->ja3_hash[0] != '\0';
+    }
+    ja3_build(t->version, t->ja4_raw, t->ja4_cs_len, t->ja4_raw + t->ja4_cs_len, t->ja4_ext_len,
+              t->ja3_groups, t->ja3_groups_len, t->ja3_points, t->ja3_points_len, str, cap, hash);
+    return 1;
+}
+
+/* The rare hello whose lists did not fit the event's buffers: JA3 now, from
+ * the bytes in place (exts is the validated extension block). */
+static __attribute__((noinline)) void ja3_now(mt_tls_hello *out, const uint8_t *cs, size_t cs_n,
+                                              const uint8_t *exts, size_t exts_n,
+                                              const uint8_t *groups, size_t groups_n,
+                                              const uint8_t *points, size_t points_n)
+{
+    uint8_t types[MT_TLS_MAX_HELLO / 2];
+    size_t k = 0;
+    for (size_t eo = 0; eo + 4 <= exts_n && k + 2 <= sizeof types;) {
+        types[k++] = exts[eo];
+        types[k++] = exts[eo + 1];
+        eo += 4 + (size_t)rd16(exts + eo + 2);
+    }
+    ja3_build(out->version, cs, cs_n, types, k, groups, groups_n, points, points_n, out->ja3,
+              sizeof out->ja3, out->ja3_hash);
 }
 
 /* ---- JA4 --------------------------------------------------------------- */
@@ -416,47 +499,18 @@ static int parse_body(const uint8_t *p, size_t n, mt_tls_hello *out)
         ja4_now(out, ciphers.p, ciphers.n, exts.p, exts.n, sigs.p, sigs.n);
     }
 
-    /* JA3 */
-    ja3w w;
-    mt_md5_init(&w.md5);
-    w.out = out->ja3;
-    w.cap = sizeof out->ja3;
-    w.len = 0;
-    w.truncated = 0;
-    out->ja3[0] = '\0';
-    char tmp[8];
-    int k = snprintf(tmp, sizeof tmp, "%u,", (unsigned)out->version);
-    ja3_put(&w, tmp, (size_t)k);
-    int first = 1;
-    for (size_t i = 0; i + 1 < ciphers.n; i += 2) {
-        uint16_t v = rd16(ciphers.p + i);
-        if (!is_grease(v)) ja3_num(&w, v, &first);
+    /* JA3: like JA4, only its inputs now when they fit (the MD5 and the
+     * text are wanted for the few hellos that become findings). */
+    if ((out->ja4_flags & MT_TLS_JA4_LISTS) && groups.n <= sizeof out->ja3_groups &&
+        points.n <= sizeof out->ja3_points) {
+        if (groups.n) memcpy(out->ja3_groups, groups.p, groups.n);
+        if (points.n) memcpy(out->ja3_points, points.p, points.n);
+        out->ja3_groups_len = (uint16_t)groups.n;
+        out->ja3_points_len = (uint8_t)points.n;
+        out->ja3_lazy = 1;
+    } else {
+        ja3_now(out, ciphers.p, ciphers.n, exts.p, exts.n, groups.p, groups.n, points.p, points.n);
     }
-    ja3_put(&w, ",", 1);
-    first = 1;
-    for (eo = 0; eo + 4 <= exts.n;) {
-        uint16_t v = rd16(exts.p + eo);
-        if (!is_grease(v)) ja3_num(&w, v, &first);
-        eo += 4 + (size_t)rd16(exts.p + eo + 2);
-    }
-    ja3_put(&w, ",", 1);
-    first = 1;
-    for (size_t i = 0; i + 1 < groups.n; i += 2) {
-        uint16_t v = rd16(groups.p + i);
-        if (!is_grease(v)) ja3_num(&w, v, &first);
-    }
-    ja3_put(&w, ",", 1);
-    first = 1;
-    for (size_t i = 0; i < points.n; i++) ja3_num(&w, points.p[i], &first);
-
-    uint8_t dig[16];
-    mt_md5_final(&w.md5, dig);
-    static const char hx[] = "0123456789abcdef";
-    for (int i = 0; i < 16; i++) {
-        out->ja3_hash[2 * i] = hx[dig[i] >> 4];
-        out->ja3_hash[2 * i + 1] = hx[dig[i] & 15];
-    }
-    out->ja3_hash[32] = '\0';
     return MT_OK;
 }
 

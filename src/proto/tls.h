@@ -16,4 +16,9 @@ int mt_tls_parse_client_hello(const uint8_t *p, size_t n, mt_tls_hello *out);
  * Returns 1, or 0 with out = "" when the hello carries no JA4 inputs
  * (e.g. from a log without a ja4 field). */
 int mt_tls_ja4(const mt_tls_hello *t, char out[37]);
+/* JA3 string (into str, cut to cap; str may be NULL with cap 0) and its MD5
+ * hex (into hash): built from the recorded lists, or copied when the hello
+ * carries them as text (logs, oversized lists). Returns 1, or 0 with an
+ * empty hash when the hello has no JA3 (a log without one). */
+int mt_tls_ja3(const mt_tls_hello *t, char *str, size_t cap, char hash[33]);
 #endif
