@@ -47,23 +47,24 @@ void mt_flowtable_free(mt_flowtable *t)
     free(t);
 }
 
-/* Direction-independent hash: combine the two endpoints with a symmetric
- * operation (sum and xor of per-endpoint hashes), so both directions of a
- * flow hash alike without ordering the endpoints first. Cheap: two 64-bit
- * mixes per packet, no key copy. */
+/* Direction-independent hash: the sum of per-endpoint hashes, so both
+ * directions of a flow hash alike without ordering the endpoints first.
+ * One 64-bit mix per endpoint (the address halves folded with a multiply,
+ * the port and family in the top bits) and none after the sum: this runs
+ * for every packet. */
 static inline uint64_t endpoint_hash(const mt_addr *a, uint16_t port)
 {
     uint64_t lo, hi;
     memcpy(&lo, a->b, 8);
     memcpy(&hi, a->b + 8, 8);
-    return mt_mix64(lo ^ mt_mix64(hi ^ ((uint64_t)port << 32 | a->family)));
+    return mt_mix64(lo ^ hi * 0x9e3779b97f4a7c15ULL ^ ((uint64_t)port << 48 | (uint64_t)a->family << 40));
 }
 
 static uint32_t key_hash(const mt_addr *a, uint16_t ap, const mt_addr *b, uint16_t bp,
                          uint8_t proto)
 {
-    uint64_t x = endpoint_hash(a, ap), y = endpoint_hash(b, bp);
-    return (uint32_t)mt_mix64((x + y) ^ (x ^ y) << 1 ^ proto);
+    uint64_t x = endpoint_hash(a, ap) + endpoint_hash(b, bp) + proto * 0xc2b2ae3d27d4eb4fULL;
+    return (uint32_t)(x >> 32) ^ (uint32_t)x;
 }
 
 /* Address equality inline (family and all 16 bytes, as mt_addr_eq): this

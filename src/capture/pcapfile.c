@@ -82,7 +82,7 @@ static long fill(mt_pcapfile *f, size_t need)
     return (long)(f->len - f->pos);
 }
 
-int mt_pcapfile_next(mt_pcapfile *f, mt_pcaprec *r)
+int mt_pcapfile_next_slow(mt_pcapfile *f, mt_pcaprec *r)
 {
     long have = fill(f, 16);
     if (have < 0) return mt_error_set(MT_EIO, "read error: %s", strerror(errno));

@@ -13,6 +13,8 @@
 #ifndef MT_CAPTURE_PCAPFILE_H
 #define MT_CAPTURE_PCAPFILE_H
 
+#include <string.h>
+
 #include "minetrace/common.h"
 
 typedef struct mt_pcapfile {
@@ -38,7 +40,33 @@ int mt_pcapfile_open(mt_pcapfile *f, const char *path);
 /* 1 = a record, 0 = clean end, MT_ETRUNC = the file ends inside a record,
  * MT_EINVAL = a record header that cannot be right (caplen > 256 KiB),
  * MT_EIO = a read error. */
-int mt_pcapfile_next(mt_pcapfile *f, mt_pcaprec *r);
+int mt_pcapfile_next_slow(mt_pcapfile *f, mt_pcaprec *r);
+
+/* The common case inline: a little-endian file on a little-endian host
+ * with the whole record already in the buffer (all but one record per
+ * 256 KiB chunk). Everything else, including every check that can fail,
+ * is the out-of-line path's. */
+static inline int mt_pcapfile_next(mt_pcapfile *f, mt_pcaprec *r)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t avail = f->len - f->pos;
+    if (avail >= 16 && !f->swapped) {
+        const uint8_t *h = f->buf + f->pos;
+        uint32_t hdr[4]; /* sec, frac, caplen, wirelen */
+        memcpy(hdr, h, sizeof hdr);
+        if (hdr[2] <= 262144u && avail - 16 >= hdr[2]) {
+            r->ts = (mt_time_us)hdr[0] * 1000000 + (f->nanos ? hdr[1] / 1000 : hdr[1]);
+            r->caplen = hdr[2];
+            r->wirelen = hdr[3] < hdr[2] ? hdr[2] : hdr[3];
+            r->data = h + 16;
+            f->pos += 16 + (size_t)hdr[2];
+            f->off += 16 + (size_t)hdr[2];
+            return 1;
+        }
+    }
+#endif
+    return mt_pcapfile_next_slow(f, r);
+}
 void mt_pcapfile_close(mt_pcapfile *f);
 
 #endif
