@@ -61,6 +61,17 @@ static int read_name(const uint8_t *p, size_t n, size_t *off, char *out, size_t 
         wire += 1u + len;
         if (wire + 1 > MAX_WIRE_NAME) return mt_error_set(MT_EINVAL, "dns: name longer than 255 bytes");
         if (olen && olen + 1 < cap) out[olen++] = '.';
+        const uint8_t *lab = p + pos + 1;
+        if (olen + len + 1 < cap) { /* room for all of it: no per-byte bound */
+            if (memchr(lab, 0, len)) return mt_error_set(MT_EINVAL, "dns: NUL byte inside a label");
+            for (size_t i = 0; i < len; i++) {
+                uint8_t c = lab[i];
+                out[olen + i] = (char)(c + (uint8_t)((unsigned)(c - 'A') < 26u ? 32 : 0));
+            }
+            olen += len;
+            pos += 1u + len;
+            continue;
+        }
         for (size_t i = 0; i < len; i++) {
             uint8_t c = p[pos + 1 + i];
             if (c == 0) return mt_error_set(MT_EINVAL, "dns: NUL byte inside a label");
