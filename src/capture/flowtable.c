@@ -12,6 +12,11 @@ struct mt_flowtable {
     uint64_t *index;    /* slot -> hash << 32 | (flow index + 1), 0 = empty:
                            the hash beside the index lets probes skip
                            other flows' slots without touching their flow */
+    uint64_t *occ;      /* one bit per index slot: in use. 64 KiB for the
+                           default table, so it stays in the L2 cache where
+                           the 4 MiB index does not: a new flow's lookup
+                           (an empty home slot) and its insert then touch
+                           no index line before the store */
     uint32_t *free_list;
     uint32_t n_free;
     uint32_t max, index_mask, count;
@@ -20,6 +25,13 @@ struct mt_flowtable {
     uint32_t lru_head, lru_tail; /* flow index + 1 */
     int draining;       /* removals leave the index alone (see drain_begin) */
 };
+
+static inline int occupied(const mt_flowtable *t, uint32_t i)
+{
+    return (int)(t->occ[i >> 6] >> (i & 63)) & 1;
+}
+static inline void occ_set(mt_flowtable *t, uint32_t i) { t->occ[i >> 6] |= 1ULL << (i & 63); }
+static inline void occ_clear(mt_flowtable *t, uint32_t i) { t->occ[i >> 6] &= ~(1ULL << (i & 63)); }
 
 mt_flowtable *mt_flowtable_new(uint32_t max_flows)
 {
@@ -31,6 +43,7 @@ mt_flowtable *mt_flowtable_new(uint32_t max_flows)
     t->index_mask = cap - 1;
     t->flows = mt_big_calloc((size_t)max_flows * sizeof *t->flows);
     t->index = mt_big_calloc((size_t)cap * sizeof *t->index);
+    t->occ = mt_xcalloc((cap + 63) / 64, sizeof *t->occ);
     t->free_list = mt_xmalloc(sizeof *t->free_list * max_flows);
     for (uint32_t i = 0; i < max_flows; i++) t->free_list[i] = max_flows - 1 - i;
     t->n_free = max_flows;
@@ -43,6 +56,7 @@ void mt_flowtable_free(mt_flowtable *t)
     for (uint32_t i = 0; i < t->high; i++) free(t->flows[i].extra);
     mt_big_free(t->flows, (size_t)t->max * sizeof *t->flows);
     mt_big_free(t->index, ((size_t)t->index_mask + 1) * sizeof *t->index);
+    free(t->occ);
     free(t->free_list);
     free(t);
 }
@@ -100,8 +114,8 @@ mt_flow *mt_flowtable_find(mt_flowtable *t, const mt_packet *pk, int *dir)
     if (t->last && t->last->in_use && flow_matches(t->last, pk, dir)) return t->last;
     uint32_t h = key_hash(&pk->src, pk->sport, &pk->dst, pk->dport, pk->ipproto);
     for (uint32_t i = h & t->index_mask;; i = (i + 1) & t->index_mask) {
+        if (!occupied(t, i)) return NULL;
         uint64_t v = t->index[i];
-        if (v == 0) return NULL;
         if ((uint32_t)(v >> 32) != h) continue;
         mt_flow *f = &t->flows[(uint32_t)v - 1];
         if (flow_matches(f, pk, dir)) {
@@ -158,8 +172,9 @@ mt_flow *mt_flowtable_insert(mt_flowtable *t, const mt_packet *pk, int src_is_cl
     }
     f->hash = key_hash(&pk->src, pk->sport, &pk->dst, pk->dport, pk->ipproto);
     uint32_t i = f->hash & t->index_mask;
-    while (t->index[i]) i = (i + 1) & t->index_mask;
+    while (occupied(t, i)) i = (i + 1) & t->index_mask;
     t->index[i] = (uint64_t)f->hash << 32 | (idx + 1);
+    occ_set(t, i);
     lru_push_head(t, f);
     t->count++;
     return f;
@@ -173,8 +188,8 @@ static void index_delete(mt_flowtable *t, uint32_t idx, uint32_t hash)
     uint32_t j = i;
     for (;;) {
         j = (j + 1) & t->index_mask;
+        if (!occupied(t, j)) break;
         uint64_t v = t->index[j];
-        if (v == 0) break;
         uint32_t home = (uint32_t)(v >> 32) & t->index_mask;
         /* Move v into the hole at i if its home is not in (i, j]. */
         int in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
@@ -184,6 +199,7 @@ static void index_delete(mt_flowtable *t, uint32_t idx, uint32_t hash)
         }
     }
     t->index[i] = 0;
+    occ_clear(t, i);
 }
 
 void mt_flowtable_remove(mt_flowtable *t, mt_flow *f)
@@ -208,11 +224,13 @@ void mt_flowtable_drain_end(mt_flowtable *t)
     size_t cap = (size_t)t->index_mask + 1;
     mt_big_free(t->index, cap * sizeof *t->index);
     t->index = mt_big_calloc(cap * sizeof *t->index);
+    memset(t->occ, 0, (cap + 63) / 64 * sizeof *t->occ);
     for (uint32_t i = 0; i < t->high; i++)
         if (t->flows[i].in_use) {
             uint32_t j = t->flows[i].hash & t->index_mask;
-            while (t->index[j]) j = (j + 1) & t->index_mask;
+            while (occupied(t, j)) j = (j + 1) & t->index_mask;
             t->index[j] = (uint64_t)t->flows[i].hash << 32 | (i + 1);
+            occ_set(t, j);
         }
     t->last = NULL;
 }
