@@ -66,7 +66,10 @@ void mt_engine_set_observer(mt_engine *e, mt_event_observer fn, void *ctx);
 void mt_engine_flush(mt_engine *e);
 
 /* ---- for detectors ------------------------------------------------------ */
-void mt_engine_emit(mt_engine *e, const mt_finding *f);
+/* Completes f in place (source, event type, the WannaMine attribution) and
+ * hands it to host verdicts and sinks: f is the caller's scratch, not
+ * copied (a finding is 2 KB and a capture can yield tens of thousands). */
+void mt_engine_emit(mt_engine *e, mt_finding *f);
 const mt_intel *mt_engine_intel(const mt_engine *e);
 struct mt_dnstie *mt_engine_dnstie(mt_engine *e);
 struct mt_hosts *mt_engine_hosts(mt_engine *e);

@@ -153,28 +153,27 @@ void mt_engine_flush(mt_engine *e)
         if (e->sinks[i]->flush) e->sinks[i]->flush(e->sinks[i]);
 }
 
-void mt_engine_emit(mt_engine *e, const mt_finding *in)
+void mt_engine_emit(mt_engine *e, mt_finding *f)
 {
-    if (in->confidence < e->cfg.min_confidence) {
+    if (f->confidence < e->cfg.min_confidence) {
         e->stats.dropped_low_confidence++;
         return;
     }
-    mt_finding f = *in;
-    if (!f.source[0]) mt_strlcpy(f.source, e->source, sizeof f.source);
-    if (!f.event_type) f.event_type = MT_EVENT_MINING;
-    if (strcmp(f.event_type, MT_EVENT_PRECURSOR) == 0) {
-        mt_hosts_mark_precursor_victim(e->hosts, &f.dst);
-    } else if (mt_hosts_is_precursor_victim(e->hosts, &f.src)) {
+    if (!f->source[0]) mt_strlcpy(f->source, e->source, sizeof f->source);
+    if (!f->event_type) f->event_type = MT_EVENT_MINING;
+    if (strcmp(f->event_type, MT_EVENT_PRECURSOR) == 0) {
+        mt_hosts_mark_precursor_victim(e->hosts, &f->dst);
+    } else if (mt_hosts_is_precursor_victim(e->hosts, &f->src)) {
         /* The WannaMine chain: EternalBlue hit this host, now it mines. */
-        mt_strlcpy(f.family, "wannamine", sizeof f.family);
-        size_t n = strlen(f.evidence);
-        if (n + 40 < sizeof f.evidence)
-            mt_strlcpy(f.evidence + n, "; host earlier hit by EternalBlue",
-                       sizeof f.evidence - n);
+        mt_strlcpy(f->family, "wannamine", sizeof f->family);
+        size_t n = strlen(f->evidence);
+        if (n + 40 < sizeof f->evidence)
+            mt_strlcpy(f->evidence + n, "; host earlier hit by EternalBlue",
+                       sizeof f->evidence - n);
     }
     e->stats.findings++;
-    mt_hosts_add(e->hosts, &f);
-    for (size_t i = 0; i < e->n_sinks; i++) e->sinks[i]->emit(e->sinks[i], &f);
+    mt_hosts_add(e->hosts, f);
+    for (size_t i = 0; i < e->n_sinks; i++) e->sinks[i]->emit(e->sinks[i], f);
 }
 
 const mt_intel *mt_engine_intel(const mt_engine *e) { return e->intel; }

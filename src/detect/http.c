@@ -302,7 +302,8 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     uint32_t found = 0;
     int conf = 0, n_ind = 0;
     const char *family = NULL, *protocol = "http";
-    char evidence[512] = "";
+    char evidence[512];
+    evidence[0] = '\0'; /* no memset of all 512 bytes per request */
     char host[MT_NAME_MAX];
     host_only(r->host, host, sizeof host);
 

@@ -69,6 +69,8 @@ typedef enum mt_stratum_kind {
     MT_SK__COUNT
 } mt_stratum_kind;
 
+/* Field order matters to reset_msg() in stratum.c: scalars first, then the
+ * strings from id_str on, then has_job/has_submit. */
 typedef struct mt_stratum_msg {
     mt_stratum_dialect dialect;
     mt_stratum_role role;
