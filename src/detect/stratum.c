@@ -86,6 +86,9 @@ typedef struct state {
     uint32_t n_free;
     uint32_t high;          /* pool entries ever handed out (flush scans these) */
     uint32_t hand;          /* eviction clock */
+    sess *last;             /* the session of the previous lookup: messages
+                               of one flow come in runs (a segment holds
+                               several, replies follow requests) */
     uint64_t evicted;
     http_note http[HTTP_CACHE];
 } state;
@@ -115,9 +118,12 @@ static uint32_t find_slot(const state *st, uint64_t flow_id)
 
 static sess *lookup(state *st, uint64_t flow_id)
 {
+    if (st->last && st->last->flow_id == flow_id) return st->last;
     if (*live_count(st, flow_id) == 0) return NULL;
     uint32_t i = find_slot(st, flow_id);
-    return i == UINT32_MAX ? NULL : &st->pool[st->index[i] - 1];
+    if (i == UINT32_MAX) return NULL;
+    st->last = &st->pool[st->index[i] - 1];
+    return st->last;
 }
 
 /* Remove the index entry at slot i, shifting later entries of the same
@@ -150,6 +156,7 @@ static void release(state *st, sess *s)
     uint8_t *c = live_count(st, s->flow_id);
     if (*c != 255) (*c)--;
     s->live = 0;
+    if (st->last == s) st->last = NULL;
     st->free_list[st->n_free++] = (uint32_t)(s - st->pool);
 }
 
