@@ -20,36 +20,43 @@ done
 size=$(stat -L -c %s "$BIG")
 pkts=$(build/pcap_count "$BIG" | awk '{print $1}')
 
-# run NAME CMD... : min wall time and max RSS over $RUNS runs
+# The tools run in rounds, each tool once per round, so a slow spell of this
+# shared machine hits all of them alike; per tool the fastest run is kept
+# (wall time to the microsecond, its CPU time, the largest peak RSS).
 declare -A T M C
-run() {
-  local name=$1; shift
-  local best="" rss=0 cpu=""
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M %U %S" -o "$W/time.txt" taskset -c 0 "$@" >/dev/null 2>"$W/$name.err" || true
-    read -r t m u s < <(tail -1 "$W/time.txt")
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; cpu=$(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}'); fi
-    [ "$m" -gt "$rss" ] && rss=$m
-  done
-  T[$name]=$best; M[$name]=$rss; C[$name]=$cpu
+tool_cmd() {
+  case $1 in
+  pcap_count) echo build/pcap_count "$BIG" ;;
+  minetrace) echo build/minetrace scan -q -o /dev/null "$BIG" ;;
+  minetrace_noinspect) echo build/minetrace scan -q --inspect-bytes 0 -o /dev/null "$BIG" ;;
+  ndpiReader) echo ndpiReader -q -i "$BIG" ;;
+  esac
 }
-run pcap_count build/pcap_count "$BIG"
-run minetrace build/minetrace scan -q -o /dev/null "$BIG"
-run minetrace_noinspect build/minetrace scan -q --inspect-bytes 0 -o /dev/null "$BIG"
-run ndpiReader ndpiReader -q -i "$BIG"
-run tshark tshark -n -r "$BIG" -Y "dns.flags.response==0 || tls.handshake.type==1" -T fields -e ip.src -e dns.qry.name -e tls.handshake.extensions_server_name
+measure() {
+  local name=$1; shift
+  read -r t u m _ < <(python3 bench/timeit.py "$W/$name.err" taskset -c 0 "$@")
+  if [ -z "${T[$name]:-}" ] || awk "BEGIN{exit !($t < ${T[$name]})}"; then T[$name]=$t; C[$name]=$u; fi
+  if [ -z "${M[$name]:-}" ] || [ "$m" -gt "${M[$name]}" ]; then M[$name]=$m; fi
+}
+for _ in $(seq "$RUNS"); do
+  for name in pcap_count minetrace minetrace_noinspect ndpiReader; do
+    # shellcheck disable=SC2046
+    measure "$name" $(tool_cmd "$name")
+  done
+  measure tshark tshark -n -r "$BIG" -Y "dns.flags.response==0 || tls.handshake.type==1" -T fields -e ip.src -e dns.qry.name -e tls.handshake.extensions_server_name
+done
 
 row() {
   local name=$1 cmd=$2
   local t=${T[$name]} m=${M[$name]} u=${C[$name]}
   awk -v n="$name" -v c="$cmd" -v t="$t" -v u="$u" -v m="$m" -v s="$size" -v p="$pkts" -v base="${T[minetrace]}" \
-    'BEGIN{printf "| %s | `%s` | %.2f | %.2f | %.0f | %.0f | %.1f | %.2fx |\n", n, c, t, u, s/1e6/t, p/1e3/t, m/1024, t/base}'
+    'BEGIN{printf "| %s | `%s` | %.3f | %.3f | %.0f | %.0f | %.1f | %.2fx |\n", n, c, t, u, s/1e6/t, p/1e3/t, m/1024, t/base}'
 }
 {
   echo "# Benchmarks"
   echo
   echo "Produced by \`bench/run.sh $RUNS\` on $(date -u +%Y-%m-%d) ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))."
-  echo "Each command pinned to one core (\`taskset -c 0\`), minimum wall time of $RUNS runs, warm page cache."
+  echo "Each command pinned to one core (\`taskset -c 0\`), warm page cache; $RUNS rounds of all tools in turn, fastest wall time per tool (\`bench/timeit.py\`: monotonic clock, CPU from the child's rusage)."
   echo
   echo "## Throughput on $(awk -v s="$size" 'BEGIN{printf "%.0f", s/1e6}') MB / $pkts packets built from the corpus captures (\`bench/make_capture.py\`)"
   echo
@@ -62,7 +69,7 @@ row() {
   row tshark "tshark -n -r bench.pcap -Y 'dns.flags.response==0 || tls.handshake.type==1' -T fields ..."
   echo
   awk -v a="${T[ndpiReader]}" -v b="${T[minetrace]}" -v c="${T[pcap_count]}" \
-    'BEGIN{printf "minetrace is %.1fx faster than ndpiReader (target >= 8x) and runs at %.0f%% of the bare libpcap loop (target >= 50%%).\n", a/b, 100*c/b}'
+    'BEGIN{printf "minetrace is %.1fx faster than ndpiReader (target >= 8x) and runs at %.1f%% of the bare libpcap loop'"'"'s speed (target >= 50%%).\n", a/b, 100*c/b}'
   echo
   echo "## Memory as flows grow (\`bench/make_flows.py\`: SYN + one JSON-RPC segment per flow)"
   echo
