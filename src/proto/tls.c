@@ -146,6 +146,20 @@ int mt_tls_ja3(const mt_tls_hello *t, char *str, size_t cap, char hash[33])
     return 1;
 }
 
+/* The extension types of a validated extension block, 2 bytes each in wire
+ * order, into types (cap bytes); returns the bytes written. For the rare
+ * hellos fingerprinted while parsing (lists too long to keep). */
+static size_t ext_types(const uint8_t *exts, size_t exts_n, uint8_t *types, size_t cap)
+{
+    size_t k = 0;
+    for (size_t eo = 0; eo + 4 <= exts_n && k + 2 <= cap;) {
+        types[k++] = exts[eo];
+        types[k++] = exts[eo + 1];
+        eo += 4 + (size_t)rd16(exts + eo + 2);
+    }
+    return k;
+}
+
 /* The rare hello whose lists did not fit the event's buffers: JA3 now, from
  * the bytes in place (exts is the validated extension block). */
 static __attribute__((noinline)) void ja3_now(mt_tls_hello *out, const uint8_t *cs, size_t cs_n,
@@ -154,12 +168,7 @@ static __attribute__((noinline)) void ja3_now(mt_tls_hello *out, const uint8_t *
                                               const uint8_t *points, size_t points_n)
 {
     uint8_t types[MT_TLS_MAX_HELLO / 2];
-    size_t k = 0;
-    for (size_t eo = 0; eo + 4 <= exts_n && k + 2 <= sizeof types;) {
-        types[k++] = exts[eo];
-        types[k++] = exts[eo + 1];
-        eo += 4 + (size_t)rd16(exts + eo + 2);
-    }
+    size_t k = ext_types(exts, exts_n, types, sizeof types);
     ja3_build(out->version, cs, cs_n, types, k, groups, groups_n, points, points_n, out->ja3,
               sizeof out->ja3, out->ja3_hash);
 }
@@ -333,12 +342,7 @@ static __attribute__((noinline)) void ja4_now(mt_tls_hello *out, const uint8_t *
                                               const uint8_t *sig, size_t sig_n)
 {
     uint8_t types[MT_TLS_MAX_HELLO / 2];
-    size_t k = 0;
-    for (size_t eo = 0; eo + 4 <= exts_n && k + 2 <= sizeof types;) {
-        types[k++] = exts[eo];
-        types[k++] = exts[eo + 1];
-        eo += 4 + (size_t)rd16(exts + eo + 2);
-    }
+    size_t k = ext_types(exts, exts_n, types, sizeof types);
     ja4_in in = {out->ja4_version, out->ja4_flags, out->alpn0_first, out->alpn0_last,
                  cs, types, sig, cs_n, k, sig_n};
     ja4_build(&in, out->ja4);

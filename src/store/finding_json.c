@@ -39,6 +39,19 @@ static char *str(char *o, text t)
     return o;
 }
 
+/* One output field: its key literal (with the punctuation before it) and
+ * either a text value or a number. */
+typedef struct out_field {
+    const char *key;
+    size_t key_len;
+    int is_num;
+    text t;
+    long long num;
+} out_field;
+
+#define TXT(k, v) {k, sizeof(k) - 1, 0, (v), 0}
+#define NUM(k, v) {k, sizeof(k) - 1, 1, {NULL, 0, 0}, (long long)(v)}
+
 void mt_finding_to_json(const mt_finding *f, mt_buf *b)
 {
     /* zeroed: their whole arrays are read (see str) */
@@ -47,60 +60,46 @@ void mt_finding_to_json(const mt_finding *f, mt_buf *b)
     if (mt_addr_to_str(&f->src, src, sizeof src) != MT_OK) src[0] = '\0';
     if (mt_addr_to_str(&f->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
     const char *ev = f->event_type ? f->event_type : MT_EVENT_MINING;
-    const char *kind = mt_finding_kind_str(f->kind), *proto = mt_ipproto_str(f->ipproto);
-    text t_ts = FIELD(ts), t_src = FIELD(src), t_dst = FIELD(dst), t_proto = txt(proto, 64),
-         t_ev = txt(ev, 64), t_kind = txt(kind, 64), t_protocol = FIELD(f->protocol),
-         t_pool = FIELD(f->pool), t_wallet = FIELD(f->wallet), t_worker = FIELD(f->worker),
-         t_agent = FIELD(f->agent), t_algo = FIELD(f->algo), t_family = FIELD(f->family),
-         t_evidence = FIELD(f->evidence), t_source = FIELD(f->source);
-    size_t text_bytes = t_ts.n + t_src.n + t_dst.n + t_proto.n + t_ev.n + t_kind.n +
-                        t_protocol.n + t_pool.n + t_wallet.n + t_worker.n + t_agent.n +
-                        t_algo.n + t_family.n + t_evidence.n + t_source.n;
-    /* keys and punctuation (~250 bytes), four numbers, escaped text */
-    char *o = mt_buf_room(b, 512 + 6 * text_bytes);
-    o = LIT(o, "{\"timestamp\":");
-    o = str(o, t_ts);
-    o = LIT(o, ",\"flow_id\":");
-    o = mt_put_u64(o, f->flow_id);
-    o = LIT(o, ",\"src_ip\":");
-    o = str(o, t_src);
-    o = LIT(o, ",\"src_port\":");
-    o = mt_put_u64(o, f->src_port);
-    o = LIT(o, ",\"dest_ip\":");
-    o = str(o, t_dst);
-    o = LIT(o, ",\"dest_port\":");
-    o = mt_put_u64(o, f->dst_port);
-    o = LIT(o, ",\"proto\":");
-    o = str(o, t_proto);
-    o = LIT(o, ",\"event_type\":");
-    o = str(o, t_ev);
-    o = LIT(o, ",\"mining\":{\"kind\":");
-    o = str(o, t_kind);
-    o = LIT(o, ",\"protocol\":");
-    o = str(o, t_protocol);
-    o = LIT(o, ",\"pool\":");
-    o = str(o, t_pool);
-    o = LIT(o, ",\"wallet\":");
-    o = str(o, t_wallet);
-    o = LIT(o, ",\"worker\":");
-    o = str(o, t_worker);
-    o = LIT(o, ",\"agent\":");
-    o = str(o, t_agent);
-    o = LIT(o, ",\"algo\":");
-    o = str(o, t_algo);
-    o = LIT(o, ",\"family\":");
-    o = str(o, t_family);
-    o = LIT(o, ",\"confidence\":");
-    if (f->confidence < 0) {
-        *o++ = '-';
-        o = mt_put_u64(o, 0ULL - (unsigned long long)(long long)f->confidence);
-    } else {
-        o = mt_put_u64(o, (uint64_t)f->confidence);
+    /* The field order is the documented, stable one (docs/FINDINGS.md). */
+    const out_field fields[] = {
+        TXT("{\"timestamp\":", FIELD(ts)),
+        NUM(",\"flow_id\":", f->flow_id),
+        TXT(",\"src_ip\":", FIELD(src)),
+        NUM(",\"src_port\":", f->src_port),
+        TXT(",\"dest_ip\":", FIELD(dst)),
+        NUM(",\"dest_port\":", f->dst_port),
+        TXT(",\"proto\":", txt(mt_ipproto_str(f->ipproto), 64)),
+        TXT(",\"event_type\":", txt(ev, 64)),
+        TXT(",\"mining\":{\"kind\":", txt(mt_finding_kind_str(f->kind), 64)),
+        TXT(",\"protocol\":", FIELD(f->protocol)),
+        TXT(",\"pool\":", FIELD(f->pool)),
+        TXT(",\"wallet\":", FIELD(f->wallet)),
+        TXT(",\"worker\":", FIELD(f->worker)),
+        TXT(",\"agent\":", FIELD(f->agent)),
+        TXT(",\"algo\":", FIELD(f->algo)),
+        TXT(",\"family\":", FIELD(f->family)),
+        NUM(",\"confidence\":", f->confidence),
+        TXT(",\"evidence\":", FIELD(f->evidence)),
+        TXT(",\"source\":", FIELD(f->source)),
+    };
+    const size_t n = sizeof fields / sizeof fields[0];
+    size_t room = sizeof "}}";
+    for (size_t i = 0; i < n; i++)
+        room += fields[i].key_len + (fields[i].is_num ? 21 : 2 + 6 * fields[i].t.n + 8);
+    char *o = mt_buf_room(b, room);
+    for (size_t i = 0; i < n; i++) {
+        const out_field *x = &fields[i];
+        memcpy(o, x->key, x->key_len);
+        o += x->key_len;
+        if (!x->is_num) {
+            o = str(o, x->t);
+        } else if (x->num < 0) {
+            *o++ = '-';
+            o = mt_put_u64(o, 0ULL - (unsigned long long)x->num);
+        } else {
+            o = mt_put_u64(o, (uint64_t)x->num);
+        }
     }
-    o = LIT(o, ",\"evidence\":");
-    o = str(o, t_evidence);
-    o = LIT(o, ",\"source\":");
-    o = str(o, t_source);
     o = LIT(o, "}}");
     mt_buf_commit(b, o);
 }
