@@ -37,6 +37,8 @@ set -euo pipefail
 CHS="$1"
 OUT="$2"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=../lib/netns.sh
+. "$HERE/../lib/netns.sh"
 SECS="${MT_WS_SECONDS:-40}"
 CHROMIUM="${MT_CHROMIUM:-chromium}"
 
@@ -72,25 +74,11 @@ cleanup() {
     for p in "${PIDS[@]}"; do
         wait "$p" 2>/dev/null || true
     done
-    ip netns pids "$NS_CLIENT" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-    ip netns pids "$NS_POOL" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-    ip netns del "$NS_CLIENT" 2>/dev/null || true
-    ip netns del "$NS_POOL" 2>/dev/null || true
-    ip link del "$VP" 2>/dev/null || true
-    rm -rf "/etc/netns/$NS_CLIENT" "/etc/netns/$NS_POOL" "$OUT/chrome-profile"
+    netns_teardown "$NS_POOL" "$NS_CLIENT" "$VP"
+    rm -rf "$OUT/chrome-profile"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-wait_for() { # wait_for SECONDS CMD...: poll until CMD succeeds
-    local t="$1"; shift
-    local i
-    for ((i = 0; i < t * 10; i++)); do
-        if "$@" 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    return 1
-}
 
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -98,29 +86,7 @@ rm -f "$OUT"/ws.pcap "$OUT"/pool.log "$OUT"/proxy.log "$OUT"/chromium.log \
     "$OUT"/dnsmasq.log "$OUT"/live*
 
 # --- namespaces, veth, addresses; no default route anywhere ---------------
-ip netns add "$NS_POOL"
-ip netns add "$NS_CLIENT"
-ip link add "$VP" type veth peer name "$VC"
-ip link set "$VP" netns "$NS_POOL"
-ip link set "$VC" netns "$NS_CLIENT"
-for ns in "$NS_POOL" "$NS_CLIENT"; do
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-    ip netns exec "$ns" ip link set lo up
-done
-ip netns exec "$NS_POOL" ip addr add "$POOL_IP/30" dev "$VP"
-ip netns exec "$NS_CLIENT" ip addr add "$CLIENT_IP/30" dev "$VC"
-ip netns exec "$NS_POOL" ip link set "$VP" up
-ip netns exec "$NS_CLIENT" ip link set "$VC" up
-for ns in "$NS_POOL" "$NS_CLIENT"; do
-    if ip netns exec "$ns" ip route show | grep -q '^default'; then
-        log "namespace $ns has a default route; refusing to run"; exit 1
-    fi
-    mkdir -p "/etc/netns/$ns"
-    echo "nameserver $POOL_IP" >"/etc/netns/$ns/resolv.conf"
-done
-link_up() { ip -n "$NS_CLIENT" link show dev "$VC" | grep -q LOWER_UP; }
-wait_for 10 link_up || { log "veth did not come up"; exit 1; }
+netns_pair "$NS_POOL" "$NS_CLIENT" "$VP" "$VC" "$POOL_IP" "$CLIENT_IP"
 
 # --- DNS server: only our name, nothing forwarded ------------------------
 ip netns exec "$NS_POOL" dnsmasq --keep-in-foreground --conf-file=/dev/null \

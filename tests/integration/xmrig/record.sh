@@ -30,6 +30,8 @@ set -euo pipefail
 XMRIG="$1"
 OUT="$2"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=../lib/netns.sh
+. "$HERE/../lib/netns.sh"
 SECS="${MT_XMRIG_SECONDS:-20}"
 EXTRA="${MT_XMRIG_EXTRA:-}"
 
@@ -59,25 +61,10 @@ cleanup() {
     for p in "${PIDS[@]}"; do
         wait "$p" 2>/dev/null || true
     done
-    ip netns pids "$NS_MINER" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-    ip netns pids "$NS_POOL" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-    ip netns del "$NS_MINER" 2>/dev/null || true
-    ip netns del "$NS_POOL" 2>/dev/null || true
-    ip link del "$VP" 2>/dev/null || true
-    rm -rf "/etc/netns/$NS_MINER" "/etc/netns/$NS_POOL"
+    netns_teardown "$NS_POOL" "$NS_MINER" "$VP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-wait_for() { # wait_for SECONDS CMD...: poll until CMD succeeds
-    local t="$1"; shift
-    local i
-    for ((i = 0; i < t * 10; i++)); do
-        if "$@" 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    return 1
-}
 
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -85,27 +72,7 @@ rm -f "$OUT"/{clear,tls}.pcap "$OUT"/pool.log "$OUT"/xmrig_*.log "$OUT"/dnsmasq.
     "$OUT"/live_*
 
 # --- namespaces, veth, addresses; no default route anywhere ---------------
-ip netns add "$NS_POOL"
-ip netns add "$NS_MINER"
-ip link add "$VP" type veth peer name "$VM"
-ip link set "$VP" netns "$NS_POOL"
-ip link set "$VM" netns "$NS_MINER"
-for ns in "$NS_POOL" "$NS_MINER"; do
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-    ip netns exec "$ns" ip link set lo up
-done
-ip netns exec "$NS_POOL" ip addr add "$POOL_IP/30" dev "$VP"
-ip netns exec "$NS_MINER" ip addr add "$MINER_IP/30" dev "$VM"
-ip netns exec "$NS_POOL" ip link set "$VP" up
-ip netns exec "$NS_MINER" ip link set "$VM" up
-if ip netns exec "$NS_MINER" ip route show | grep -q '^default'; then
-    log "miner namespace has a default route; refusing to run"; exit 1
-fi
-mkdir -p "/etc/netns/$NS_MINER"
-echo "nameserver $POOL_IP" >"/etc/netns/$NS_MINER/resolv.conf"
-link_up() { ip -n "$NS_MINER" link show dev "$VM" | grep -q LOWER_UP; }
-wait_for 10 link_up || { log "veth did not come up"; exit 1; }
+netns_pair "$NS_POOL" "$NS_MINER" "$VP" "$VM" "$POOL_IP" "$MINER_IP"
 
 # --- DNS server: only our name, nothing forwarded ------------------------
 ip netns exec "$NS_POOL" dnsmasq --keep-in-foreground --conf-file=/dev/null \
