@@ -84,6 +84,17 @@ static void ja3_num(ja3w *w, unsigned v, int *first)
     ja3_put(w, tmp + i, sizeof tmp - i);
 }
 
+/* One JA3 field from a list of 16-bit wire values: GREASE removed, '-'
+ * between the numbers. */
+static void ja3_list16(ja3w *w, const uint8_t *p, size_t n)
+{
+    int first = 1;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        uint16_t v = rd16(p + i);
+        if (!is_grease(v)) ja3_num(w, v, &first);
+    }
+}
+
 /* JA3 from the lists as on the wire: cipher suites and supported groups
  * (2 bytes each), extension types (2 bytes each, in order), point formats
  * (1 byte each); GREASE values removed. The string goes to str (cut to
@@ -103,23 +114,11 @@ static void ja3_build(uint16_t version, const uint8_t *cs, size_t cs_n, const ui
     int first = 1;
     ja3_num(&w, version, &first);
     ja3_put(&w, ",", 1);
-    first = 1;
-    for (size_t i = 0; i + 1 < cs_n; i += 2) {
-        uint16_t v = rd16(cs + i);
-        if (!is_grease(v)) ja3_num(&w, v, &first);
-    }
+    ja3_list16(&w, cs, cs_n);
     ja3_put(&w, ",", 1);
-    first = 1;
-    for (size_t i = 0; i + 1 < types_n; i += 2) {
-        uint16_t v = rd16(types + i);
-        if (!is_grease(v)) ja3_num(&w, v, &first);
-    }
+    ja3_list16(&w, types, types_n);
     ja3_put(&w, ",", 1);
-    first = 1;
-    for (size_t i = 0; i + 1 < groups_n; i += 2) {
-        uint16_t v = rd16(groups + i);
-        if (!is_grease(v)) ja3_num(&w, v, &first);
-    }
+    ja3_list16(&w, groups, groups_n);
     ja3_put(&w, ",", 1);
     first = 1;
     for (size_t i = 0; i < points_n; i++) ja3_num(&w, points[i], &first);
