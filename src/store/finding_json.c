@@ -34,7 +34,7 @@ static text txt(const char *s, size_t cap) { size_t n = strnlen(s, cap); return 
 static char *str(char *o, text t)
 {
     *o++ = '"';
-    o = mt_json_escape_raw(o, t.s, t.n, t.readable);
+    if (t.n) o = mt_json_escape_raw(o, t.s, t.n, t.readable); /* many fields are empty */
     *o++ = '"';
     return o;
 }
