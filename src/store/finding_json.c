@@ -1,6 +1,7 @@
 /* EVE-style JSON for findings. Field order is fixed (stable output). */
 #include "store/finding_json.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,18 +40,44 @@ static char *str(char *o, text t)
     return o;
 }
 
-/* One output field: its key literal (with the punctuation before it) and
- * either a text value or a number. */
-typedef struct out_field {
+/* The text members of mt_finding written from a table: key literal (with
+ * the punctuation before it), offset and array size. Built once, at
+ * compile time; a table made per finding cost 15% more instructions. */
+typedef struct member {
     const char *key;
-    size_t key_len;
-    int is_num;
-    text t;
-    long long num;
-} out_field;
+    size_t key_len, off, cap;
+} member;
 
-#define TXT(k, v) {k, sizeof(k) - 1, 0, (v), 0}
-#define NUM(k, v) {k, sizeof(k) - 1, 1, {NULL, 0, 0}, (long long)(v)}
+#define MEMBER(k, m) {k, sizeof(k) - 1, offsetof(mt_finding, m), sizeof(((mt_finding *)0)->m)}
+static const member members[] = {
+    MEMBER(",\"protocol\":", protocol), MEMBER(",\"pool\":", pool),
+    MEMBER(",\"wallet\":", wallet),     MEMBER(",\"worker\":", worker),
+    MEMBER(",\"agent\":", agent),       MEMBER(",\"algo\":", algo),
+    MEMBER(",\"family\":", family),     /* then confidence */
+    MEMBER(",\"evidence\":", evidence), MEMBER(",\"source\":", source),
+};
+#define N_MEMBERS (sizeof members / sizeof members[0])
+#define MEMBERS_BEFORE_CONFIDENCE 7
+
+static char *put_members(char *o, const mt_finding *f, const size_t *len, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const member *m = &members[i];
+        memcpy(o, m->key, m->key_len);
+        o += m->key_len;
+        o = str(o, (text){(const char *)f + m->off, len[i], m->cap});
+    }
+    return o;
+}
+
+static char *put_int(char *o, long long v)
+{
+    if (v < 0) {
+        *o++ = '-';
+        return mt_put_u64(o, 0ULL - (unsigned long long)v);
+    }
+    return mt_put_u64(o, (uint64_t)v);
+}
 
 void mt_finding_to_json(const mt_finding *f, mt_buf *b)
 {
@@ -59,47 +86,31 @@ void mt_finding_to_json(const mt_finding *f, mt_buf *b)
     if (mt_time_format(f->ts, ts, sizeof ts) != MT_OK) ts[0] = '\0';
     if (mt_addr_to_str(&f->src, src, sizeof src) != MT_OK) src[0] = '\0';
     if (mt_addr_to_str(&f->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
-    const char *ev = f->event_type ? f->event_type : MT_EVENT_MINING;
-    /* The field order is the documented, stable one (docs/FINDINGS.md). */
-    const out_field fields[] = {
-        TXT("{\"timestamp\":", FIELD(ts)),
-        NUM(",\"flow_id\":", f->flow_id),
-        TXT(",\"src_ip\":", FIELD(src)),
-        NUM(",\"src_port\":", f->src_port),
-        TXT(",\"dest_ip\":", FIELD(dst)),
-        NUM(",\"dest_port\":", f->dst_port),
-        TXT(",\"proto\":", txt(mt_ipproto_str(f->ipproto), 64)),
-        TXT(",\"event_type\":", txt(ev, 64)),
-        TXT(",\"mining\":{\"kind\":", txt(mt_finding_kind_str(f->kind), 64)),
-        TXT(",\"protocol\":", FIELD(f->protocol)),
-        TXT(",\"pool\":", FIELD(f->pool)),
-        TXT(",\"wallet\":", FIELD(f->wallet)),
-        TXT(",\"worker\":", FIELD(f->worker)),
-        TXT(",\"agent\":", FIELD(f->agent)),
-        TXT(",\"algo\":", FIELD(f->algo)),
-        TXT(",\"family\":", FIELD(f->family)),
-        NUM(",\"confidence\":", f->confidence),
-        TXT(",\"evidence\":", FIELD(f->evidence)),
-        TXT(",\"source\":", FIELD(f->source)),
-    };
-    const size_t n = sizeof fields / sizeof fields[0];
-    size_t room = sizeof "}}";
-    for (size_t i = 0; i < n; i++)
-        room += fields[i].key_len + (fields[i].is_num ? 21 : 2 + 6 * fields[i].t.n + 8);
-    char *o = mt_buf_room(b, room);
-    for (size_t i = 0; i < n; i++) {
-        const out_field *x = &fields[i];
-        memcpy(o, x->key, x->key_len);
-        o += x->key_len;
-        if (!x->is_num) {
-            o = str(o, x->t);
-        } else if (x->num < 0) {
-            *o++ = '-';
-            o = mt_put_u64(o, 0ULL - (unsigned long long)x->num);
-        } else {
-            o = mt_put_u64(o, (uint64_t)x->num);
-        }
+    text t_ts = FIELD(ts), t_src = FIELD(src), t_dst = FIELD(dst),
+         t_proto = txt(mt_ipproto_str(f->ipproto), 64),
+         t_ev = txt(f->event_type ? f->event_type : MT_EVENT_MINING, 64),
+         t_kind = txt(mt_finding_kind_str(f->kind), 64);
+    size_t len[N_MEMBERS], text_bytes = t_ts.n + t_src.n + t_dst.n + t_proto.n + t_ev.n + t_kind.n;
+    for (size_t i = 0; i < N_MEMBERS; i++) {
+        len[i] = strnlen((const char *)f + members[i].off, members[i].cap);
+        text_bytes += len[i];
     }
+    /* keys and punctuation (~250 bytes), four numbers, escaped text and
+     * up to 8 bytes of escaper slack per field */
+    char *o = mt_buf_room(b, 512 + 6 * text_bytes);
+    /* The order is the documented, stable one (docs/FINDINGS.md). */
+    o = str(LIT(o, "{\"timestamp\":"), t_ts);
+    o = put_int(LIT(o, ",\"flow_id\":"), (long long)f->flow_id);
+    o = str(LIT(o, ",\"src_ip\":"), t_src);
+    o = put_int(LIT(o, ",\"src_port\":"), f->src_port);
+    o = str(LIT(o, ",\"dest_ip\":"), t_dst);
+    o = put_int(LIT(o, ",\"dest_port\":"), f->dst_port);
+    o = str(LIT(o, ",\"proto\":"), t_proto);
+    o = str(LIT(o, ",\"event_type\":"), t_ev);
+    o = str(LIT(o, ",\"mining\":{\"kind\":"), t_kind);
+    o = put_members(o, f, len, 0, MEMBERS_BEFORE_CONFIDENCE);
+    o = put_int(LIT(o, ",\"confidence\":"), f->confidence);
+    o = put_members(o, f, len, MEMBERS_BEFORE_CONFIDENCE, N_MEMBERS);
     o = LIT(o, "}}");
     mt_buf_commit(b, o);
 }
