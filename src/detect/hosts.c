@@ -105,8 +105,8 @@ static host *get(mt_hosts *h, const mt_addr *a, int create)
 static void set_add(strset *s, const char *v)
 {
     if (!v || !v[0]) return;
-    for (unsigned i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], v) == 0) return;
+    for (unsigned i = 0; i < s->n; i++) /* first byte first: one call per finding per set */
+        if (s->v[i][0] == v[0] && strcmp(s->v[i], v) == 0) return;
     if (s->n == SET_MAX) { s->overflow++; return; }
     s->v[s->n++] = mt_xstrdup(v);
 }

@@ -563,7 +563,8 @@ int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
          * exactly (a name longer than the buffer cannot match) */
         if (is_str(&rf[RF_METHOD]) && rf[RF_METHOD].len - 2 < sizeof m->method) {
             for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
-                if (strcmp(m->method, methods[i].name) == 0) {
+                /* first byte first: this runs for every message */
+                if (methods[i].name[0] == m->method[0] && strcmp(m->method, methods[i].name) == 0) {
                     mi = &methods[i];
                     break;
                 }
