@@ -23,14 +23,15 @@ static int tchar(uint8_t c)
 }
 
 /* Case-insensitive: does [p, p+n) equal s (k bytes)? Called through ieq()
- * with literals, so the length is known at compile time: every header line
- * is compared against several names, and a strlen per try showed in
- * profiles of getwork captures. */
+ * with lower-case literals, so the length is known at compile time and
+ * only the input needs folding: every header line is compared against
+ * several names, and a strlen per try showed in profiles of getwork
+ * captures. */
 static inline int ieq_n(const uint8_t *p, size_t n, const char *s, size_t k)
 {
     if (k != n) return 0;
     for (size_t i = 0; i < n; i++)
-        if (lc(p[i]) != lc((unsigned char)s[i])) return 0;
+        if (lc(p[i]) != (unsigned char)s[i]) return 0;
     return 1;
 }
 

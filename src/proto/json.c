@@ -9,7 +9,13 @@
 
 #include "minetrace/common.h"
 
-static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+/* JSON whitespace. The first test settles almost every byte: all four
+ * are at or below ' ', and the readers call this before every token. */
+static int is_ws(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return u <= ' ' && (u == ' ' || u == '\t' || u == '\n' || u == '\r');
+}
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static int hexval(char c)
