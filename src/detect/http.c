@@ -231,7 +231,26 @@ static void uri_wallet(const char *uri, char *out, size_t cap)
 typedef struct http_state {
     mt_flowmark *flows; /* indicator bits reported per flow */
     mt_seenset *seen;   /* (client, server, port, bits, agent) across flows */
+    /* The last User-Agent matched and its answer: a miner sends the same
+     * agent with every request (cgminer opens a connection per getwork), and
+     * matching it against the agent list is the detector's largest cost.
+     * The engine's intel does not change during a run. */
+    char last_ua[sizeof ((mt_http_request *)0)->user_agent];
+    int last_hit;
+    const char *last_name, *last_fam;
 } http_state;
+
+static int match_agent(http_state *st, const mt_intel *intel, const char *ua,
+                       const char **name, const char **fam)
+{
+    if (strcmp(ua, st->last_ua) != 0) {
+        st->last_hit = mt_intel_match_agent(intel, ua, &st->last_name, &st->last_fam);
+        mt_strlcpy(st->last_ua, ua, sizeof st->last_ua);
+    }
+    *name = st->last_name;
+    *fam = st->last_fam;
+    return st->last_hit;
+}
 
 static int init(mt_engine *e, void **state)
 {
@@ -308,7 +327,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     host_only(r->host, host, sizeof host);
 
     const char *aname = NULL, *afam = NULL;
-    if (r->user_agent[0] && mt_intel_match_agent(intel, r->user_agent, &aname, &afam)) {
+    if (r->user_agent[0] && match_agent(st, intel, r->user_agent, &aname, &afam)) {
         found |= I_AGENT;
         int c = (afam && (!strcmp(afam, "lemonduck") || !strcmp(afam, "redtail"))) ? 90 : 80;
         if (c > conf) conf = c;
