@@ -86,6 +86,9 @@ typedef struct state {
     uint32_t n_free;
     uint32_t high;          /* pool entries ever handed out (flush scans these) */
     uint32_t hand;          /* eviction clock */
+    char last_agent[128];   /* the last agent matched against the intel and */
+    int last_agent_known;   /* its answer: sessions of one miner repeat it */
+    const char *last_agent_fam;
     sess *last;             /* the session of the previous lookup: messages
                                of one flow come in runs (a segment holds
                                several, replies follow requests) */
@@ -239,13 +242,21 @@ static const char *family_by_agent(const char *agent)
     return NULL;
 }
 
-/* 1 when the intel knows the agent; *fam may still be NULL. */
-static int intel_agent_family(mt_engine *e, const char *agent, const char **fam)
+/* 1 when the intel knows the agent; *fam may still be NULL. The answer
+ * for the previous agent is kept (the engine's intel is fixed for a run). */
+static int intel_agent_family(mt_engine *e, state *st, const char *agent, const char **fam)
 {
     const mt_intel *in = mt_engine_intel(e);
-    const char *name = NULL;
     *fam = NULL;
-    return agent[0] && in && mt_intel_match_agent(in, agent, &name, fam);
+    if (!agent[0] || !in) return 0;
+    if (strcmp(agent, st->last_agent) != 0) {
+        const char *name = NULL;
+        st->last_agent_fam = NULL;
+        st->last_agent_known = mt_intel_match_agent(in, agent, &name, &st->last_agent_fam);
+        mt_strlcpy(st->last_agent, agent, sizeof st->last_agent);
+    }
+    *fam = st->last_agent_fam;
+    return st->last_agent_known;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -254,10 +265,10 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static const char *family_of(mt_engine *e, const sess *s)
+static const char *family_of(mt_engine *e, state *st, const sess *s)
 {
     const char *ifam = NULL;
-    int known = intel_agent_family(e, s->agent, &ifam);
+    int known = intel_agent_family(e, st, s->agent, &ifam);
     /* A named malware family from the agent (e.g. "Lemon-Duck-") beats
      * the coin family the dialect implies. */
     if (known && ifam && !ends_with(ifam, "-miner")) return ifam;
@@ -328,7 +339,6 @@ static void put_u(textbuf *b, uint32_t v)
 
 static void finish(mt_engine *e, state *st, sess *s)
 {
-    (void)st;
     int conf = confidence_of(s);
     if (conf == 0 || s->reported) return;
 
@@ -368,7 +378,7 @@ static void finish(mt_engine *e, state *st, sess *s)
             put_u(&pb, f.dst_port);
         }
     }
-    const char *fam = family_of(e, s);
+    const char *fam = family_of(e, st, s);
     if (fam) mt_strlcpy(f.family, fam, sizeof f.family);
 
     /* Evidence: what was seen, in one line. */
