@@ -104,9 +104,10 @@ static int glob_in(const char *s, const char *pat)
 }
 
 /* Trigram prefilter: a rule can only match if the first three bytes of its
- * first literal segment occur in the URI. One pass over the URI sets a bit
- * per trigram (hashed into 4096 bits); rules whose bit is clear are skipped
- * without a strstr. Rules whose first segment is shorter are always tried. */
+ * first literal segment occur in the URI. Trigrams are hashed into 4096
+ * slots; match_path collects, in one pass over the URI, the rules whose
+ * slot occurs and tries only those (with a strstr per segment). Rules whose
+ * first segment is shorter are always tried. */
 #define N_RULES (sizeof path_rules / sizeof path_rules[0])
 static inline unsigned trigram(const char *p)
 {
@@ -120,30 +121,61 @@ static int rule_trigram(const char *pat)
     return n >= 3 ? (int)trigram(pat) : -1;
 }
 
+/* Candidate rules as a bit set over the rule table (two words). */
+#define MASK_WORDS ((N_RULES + 63) / 64)
+typedef struct rule_mask {
+    uint64_t w[MASK_WORDS];
+} rule_mask;
+
+/* Built once: for each trigram that starts some rule's first segment, the
+ * set of those rules (tri_slot[t] = index + 1 into tri_masks; 0 = none);
+ * and the rules that are always tried. */
+static uint8_t tri_slot[4096];
+static rule_mask tri_masks[N_RULES];
+static rule_mask always_rules;
+static int rules_ready;
+
+static void rules_init(void)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < N_RULES; i++) {
+        int t = rule_trigram(path_rules[i].pat);
+        rule_mask *m = &always_rules;
+        if (t >= 0) {
+            if (!tri_slot[t]) tri_slot[t] = (uint8_t)++used;
+            m = &tri_masks[tri_slot[t] - 1];
+        }
+        m->w[i / 64] |= 1ULL << (i % 64);
+    }
+    rules_ready = 1;
+}
+
+/* One pass over the lower-cased URI collects the rules whose first trigram
+ * occurs in it; only those are tried, in table order (strong rules win, then
+ * the first weak one). The trigram check used to run per rule, for all of
+ * them, on every request. */
 static const path_rule *match_path(const char *uri_raw)
 {
-    static int tri_of[N_RULES];
-    static int tri_ready;
-    if (!tri_ready) {
-        for (size_t i = 0; i < N_RULES; i++) tri_of[i] = rule_trigram(path_rules[i].pat);
-        tri_ready = 1;
-    }
+    _Static_assert(N_RULES < 255, "tri_slot holds rule-set indexes in a byte");
+    if (!rules_ready) rules_init();
     char uri[sizeof ((mt_http_request *)0)->uri];
     size_t k = 0;
     for (; uri_raw[k] && k + 1 < sizeof uri; k++) uri[k] = (char)lc((unsigned char)uri_raw[k]);
     uri[k] = '\0';
-    uint64_t bits[64] = {0};
+    rule_mask cand = always_rules;
     for (size_t j = 0; j + 3 <= k; j++) {
-        unsigned t = trigram(uri + j);
-        bits[t >> 6] |= 1ULL << (t & 63);
+        unsigned slot = tri_slot[trigram(uri + j)];
+        if (slot)
+            for (size_t w = 0; w < MASK_WORDS; w++) cand.w[w] |= tri_masks[slot - 1].w[w];
     }
     const path_rule *weak = NULL;
-    for (size_t i = 0; i < N_RULES; i++) {
-        int t = tri_of[i];
-        if (t >= 0 && !(bits[t >> 6] & (1ULL << (t & 63)))) continue;
-        if (glob_in(uri, path_rules[i].pat)) {
-            if (path_rules[i].strong) return &path_rules[i];
-            if (!weak) weak = &path_rules[i];
+    for (size_t w = 0; w < MASK_WORDS; w++) {
+        for (uint64_t bits = cand.w[w]; bits; bits &= bits - 1) {
+            size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+            if (glob_in(uri, path_rules[i].pat)) {
+                if (path_rules[i].strong) return &path_rules[i];
+                if (!weak) weak = &path_rules[i];
+            }
         }
     }
     return weak;
