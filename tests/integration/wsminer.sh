@@ -21,41 +21,14 @@ set -uo pipefail
 HERE="$MT_SRC/tests/integration/wsminer"
 DATA="$MT_SRC/tests/data/wsminer"
 
-W="$(mktemp -d "${TMPDIR:-/tmp}/mt-wsminer.XXXXXX")"
-cleanup() {
-    if [ -n "${MT_WS_KEEP:-}" ]; then
-        mkdir -p "$MT_WS_KEEP" && cp -a "$W/." "$MT_WS_KEEP/"
-    fi
-    rm -rf "$W"
-}
-trap cleanup EXIT
-
-FAILS=0
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-note() { echo "wsminer: $*"; }
+# shellcheck source=lib/harness.sh
+. "$MT_SRC/tests/integration/lib/harness.sh"
+harness_start wsminer "${MT_WS_KEEP:-}"
 
 # ---------------------------------------------------------------------------
 # 1. Live run: fetch the proxy, run Chromium in namespaces, capture.
 # ---------------------------------------------------------------------------
-skip=""
-if [ "${MT_WS_LIVE:-1}" = "0" ]; then
-    skip="MT_WS_LIVE=0"
-elif [ "${MT_SANITIZED:-0}" = "1" ]; then
-    skip="sanitizer pass (MT_SANITIZED=1): the release pass runs it"
-elif [ "$(id -u)" != "0" ]; then
-    skip="not root (network namespaces need root)"
-else
-    for tool in ip tcpdump dnsmasq python3 node ss setsid "${MT_CHROMIUM:-chromium}"; do
-        command -v "$tool" >/dev/null 2>&1 || { skip="$tool not installed"; break; }
-    done
-    if [ -z "$skip" ]; then
-        if ip netns add "mtprobe$$" 2>/dev/null; then
-            ip netns del "mtprobe$$"
-        else
-            skip="cannot create network namespaces here"
-        fi
-    fi
-fi
+skip="$(live_run_blocker "${MT_WS_LIVE:-1}" MT_WS_LIVE ip tcpdump dnsmasq python3 node ss setsid "${MT_CHROMIUM:-chromium}")"
 CHS=""
 if [ -z "$skip" ]; then
     CHS="$(bash "$MT_SRC/scripts/fetch_chstratum.sh")"

@@ -21,41 +21,14 @@ HERE="$MT_SRC/tests/integration/xmrig"
 DATA="$MT_SRC/tests/data/xmrig"
 POOL_NAME="pool.minetrace-test.example"
 
-W="$(mktemp -d "${TMPDIR:-/tmp}/mt-xmrig.XXXXXX")"
-cleanup() {
-    if [ -n "${MT_XMRIG_KEEP:-}" ]; then
-        mkdir -p "$MT_XMRIG_KEEP" && cp -a "$W/." "$MT_XMRIG_KEEP/"
-    fi
-    rm -rf "$W"
-}
-trap cleanup EXIT
-
-FAILS=0
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-note() { echo "xmrig-e2e: $*"; }
+# shellcheck source=lib/harness.sh
+. "$MT_SRC/tests/integration/lib/harness.sh"
+harness_start xmrig-e2e "${MT_XMRIG_KEEP:-}"
 
 # ---------------------------------------------------------------------------
 # 1. Live run: fetch XMRig, mine in namespaces, capture.
 # ---------------------------------------------------------------------------
-live_skip_reason=""
-if [ "${MT_XMRIG_LIVE:-1}" = "0" ]; then
-    live_skip_reason="MT_XMRIG_LIVE=0"
-elif [ "${MT_SANITIZED:-0}" = "1" ]; then
-    live_skip_reason="sanitizer pass (MT_SANITIZED=1): the release pass runs it"
-elif [ "$(id -u)" != "0" ]; then
-    live_skip_reason="not root (network namespaces need root)"
-else
-    for tool in ip tcpdump dnsmasq python3 openssl; do
-        command -v "$tool" >/dev/null 2>&1 || { live_skip_reason="$tool not installed"; break; }
-    done
-    if [ -z "$live_skip_reason" ]; then
-        if ip netns add "mtprobe$$" 2>/dev/null; then
-            ip netns del "mtprobe$$"
-        else
-            live_skip_reason="cannot create network namespaces here"
-        fi
-    fi
-fi
+live_skip_reason="$(live_run_blocker "${MT_XMRIG_LIVE:-1}" MT_XMRIG_LIVE ip tcpdump dnsmasq python3 openssl)"
 
 XMRIG=""
 if [ -z "$live_skip_reason" ]; then
