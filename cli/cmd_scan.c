@@ -9,7 +9,7 @@
 #include "capture/pipeline.h"
 #include "capture/source.h"
 #include "commands.h"
-#include "detect/hosts.h"
+#include "report/hosts_render.h"
 #include "minetrace/engine.h"
 #include "minetrace/intel.h"
 #include "store/finding_json.h"
@@ -258,8 +258,8 @@ int mt_cmd_scan(int argc, char **argv)
                 (unsigned long long)es->findings, (unsigned long long)es->dropped_low_confidence);
     }
     if (hosts) {
-        if (hosts_json) mt_hosts_write_json(mt_engine_hosts(eng), stdout, (int)min_score);
-        else mt_hosts_write_text(mt_engine_hosts(eng), stdout, (int)min_score);
+        if (hosts_json) mt_hosts_render_json(mt_engine_hosts(eng), stdout, (int)min_score);
+        else mt_hosts_render_text(mt_engine_hosts(eng), stdout, (int)min_score);
     }
     fflush(stdout);
     mt_pipeline_free(pl);

@@ -1,21 +1,16 @@
 /* Host verdicts. A small chained hash keyed by address; each host keeps a
  * few distinct values per attribute (bounded: a host talking to thousands of
  * pools keeps the first ones and counts the rest). The score combines the
- * findings' confidences as independent evidence: 1 - prod(1 - c_i). */
+ * findings' confidences as independent evidence: 1 - prod(1 - c_i).
+ * Rendering the verdicts is the report layer's (report/hosts_render.c). */
 #include "detect/hosts.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/finding_json.h"
-#include "util/buf.h"
+#include "minetrace/common.h"
 
-#define SET_MAX 8
-
-typedef struct strset {
-    char *v[SET_MAX];
-    unsigned n, overflow;
-} strset;
+typedef mt_host_strset strset;
 
 typedef struct host {
     struct host *next;
@@ -25,7 +20,7 @@ typedef struct host {
     double miss;           /* prod(1 - c_i) over mining findings */
     int precursor_victim;
     strset pools, wallets, families, kinds, agents;
-    uint16_t ports[16];
+    uint16_t ports[MT_HOST_PORTS_MAX];
     unsigned n_ports;
 } host;
 
@@ -107,7 +102,7 @@ static void set_add(strset *s, const char *v)
     if (!v || !v[0]) return;
     for (unsigned i = 0; i < s->n; i++) /* first byte first: one call per finding per set */
         if (s->v[i][0] == v[0] && strcmp(s->v[i], v) == 0) return;
-    if (s->n == SET_MAX) { s->overflow++; return; }
+    if (s->n == MT_HOST_SET_MAX) { s->overflow++; return; }
     s->v[s->n++] = mt_xstrdup(v);
 }
 
@@ -132,7 +127,7 @@ void mt_hosts_add(mt_hosts *h, const mt_finding *f)
     if (f->dst_port) {
         unsigned i;
         for (i = 0; i < x->n_ports; i++) if (x->ports[i] == f->dst_port) break;
-        if (i == x->n_ports && x->n_ports < 16) x->ports[x->n_ports++] = f->dst_port;
+        if (i == x->n_ports && x->n_ports < MT_HOST_PORTS_MAX) x->ports[x->n_ports++] = f->dst_port;
     }
 }
 
@@ -165,7 +160,7 @@ static int cmp_host(const void *a, const void *b)
     return memcmp(x->addr.b, y->addr.b, 16);
 }
 
-static host **sorted(const mt_hosts *h, int min_score, size_t *n)
+size_t mt_hosts_verdicts(const mt_hosts *h, int min_score, mt_host_verdict **out)
 {
     host **v = mt_xcalloc(h->count + 1, sizeof *v);
     size_t k = 0;
@@ -173,100 +168,18 @@ static host **sorted(const mt_hosts *h, int min_score, size_t *n)
         for (host *x = h->buckets[i]; x; x = x->next)
             if (x->n_findings > 0 && score(x) >= min_score) v[k++] = x;
     qsort(v, k, sizeof *v, cmp_host);
-    *n = k;
-    return v;
-}
-
-static void set_json(mt_buf *b, const char *key, const strset *s)
-{
-    mt_buf_printf(b, ",\"%s\":[", key);
-    for (unsigned i = 0; i < s->n; i++) {
-        if (i) mt_buf_putc(b, ',');
-        mt_json_str(b, s->v[i]);
-    }
-    mt_buf_putc(b, ']');
-}
-
-size_t mt_hosts_write_json(const mt_hosts *h, FILE *out, int min_score)
-{
-    size_t n;
-    host **v = sorted(h, min_score, &n);
-    mt_buf b;
-    mt_buf_init(&b);
-    for (size_t i = 0; i < n; i++) {
+    mt_host_verdict *r = mt_xcalloc(k + 1, sizeof *r);
+    for (size_t i = 0; i < k; i++) {
         const host *x = v[i];
-        char a[MT_ADDR_STRLEN], t1[40], t2[40];
-        mt_addr_to_str(&x->addr, a, sizeof a);
-        mt_time_format(x->first, t1, sizeof t1);
-        mt_time_format(x->last, t2, sizeof t2);
-        mt_buf_reset(&b);
-        mt_buf_putc(&b, '{');
-        mt_json_kv_str(&b, 0, "host", a);
-        mt_json_kv_str(&b, 1, "first_seen", t1);
-        mt_json_kv_str(&b, 1, "last_seen", t2);
-        mt_json_kv_int(&b, 1, "score", score(x));
-        mt_json_kv_int(&b, 1, "findings", (long long)x->n_findings);
-        mt_json_kv_int(&b, 1, "precursor_findings", (long long)x->n_precursor);
-        set_json(&b, "pools", &x->pools);
-        mt_buf_puts(&b, ",\"ports\":[");
-        for (unsigned j = 0; j < x->n_ports; j++) mt_buf_printf(&b, "%s%u", j ? "," : "", x->ports[j]);
-        mt_buf_putc(&b, ']');
-        set_json(&b, "wallets", &x->wallets);
-        set_json(&b, "families", &x->families);
-        set_json(&b, "agents", &x->agents);
-        set_json(&b, "kinds", &x->kinds);
-        mt_buf_puts(&b, "}\n");
-        fwrite(b.p, 1, b.len, out);
+        r[i] = (mt_host_verdict){
+            .addr = x->addr, .first = x->first, .last = x->last, .score = score(x),
+            .findings = x->n_findings, .precursor_findings = x->n_precursor,
+            .pools = &x->pools, .wallets = &x->wallets, .families = &x->families,
+            .kinds = &x->kinds, .agents = &x->agents, .ports = x->ports, .n_ports = x->n_ports,
+        };
     }
-    mt_buf_free(&b);
     free(v);
-    return n;
+    *out = r;
+    return k;
 }
 
-static void set_text(mt_buf *b, const strset *s)
-{
-    if (s->n == 0) { mt_buf_putc(b, '-'); return; }
-    for (unsigned i = 0; i < s->n; i++) {
-        if (i) mt_buf_putc(b, ',');
-        /* Terminal output: escape like JSON minus the quotes, so hostile
-         * strings cannot inject terminal control sequences. */
-        mt_buf tmp;
-        mt_buf_init(&tmp);
-        mt_json_str(&tmp, s->v[i]);
-        mt_buf_put(b, tmp.p + 1, tmp.len - 2);
-        mt_buf_free(&tmp);
-    }
-    if (s->overflow) mt_buf_printf(b, ",+%u", s->overflow);
-}
-
-size_t mt_hosts_write_text(const mt_hosts *h, FILE *out, int min_score)
-{
-    size_t n;
-    host **v = sorted(h, min_score, &n);
-    fprintf(out, "%-39s %5s %8s  %-26s %-26s %s\n", "HOST", "SCORE", "FINDINGS",
-            "FIRST SEEN", "LAST SEEN", "POOLS / PORTS / WALLETS / FAMILIES");
-    mt_buf b;
-    mt_buf_init(&b);
-    for (size_t i = 0; i < n; i++) {
-        const host *x = v[i];
-        char a[MT_ADDR_STRLEN], t1[40], t2[40];
-        mt_addr_to_str(&x->addr, a, sizeof a);
-        mt_time_format(x->first, t1, sizeof t1);
-        mt_time_format(x->last, t2, sizeof t2);
-        mt_buf_reset(&b);
-        mt_buf_puts(&b, "pools=");
-        set_text(&b, &x->pools);
-        mt_buf_puts(&b, " ports=");
-        for (unsigned j = 0; j < x->n_ports; j++) mt_buf_printf(&b, "%s%u", j ? "," : "", x->ports[j]);
-        if (!x->n_ports) mt_buf_putc(&b, '-');
-        mt_buf_puts(&b, " wallets=");
-        set_text(&b, &x->wallets);
-        mt_buf_puts(&b, " families=");
-        set_text(&b, &x->families);
-        fprintf(out, "%-39s %5d %8llu  %-26s %-26s %s\n", a, score(x),
-                (unsigned long long)x->n_findings, t1, t2, mt_buf_cstr(&b));
-    }
-    mt_buf_free(&b);
-    free(v);
-    return n;
-}

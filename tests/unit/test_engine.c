@@ -15,6 +15,7 @@
 #include "capture/pipeline.h"
 #include "capture/source.h"
 #include "detect/hosts.h"
+#include "report/hosts_render.h"
 #include "unit/capture_engine.h"
 #include "unit/frames.h"
 
@@ -88,7 +89,7 @@ static void test_wannamine_chain_and_verdicts(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
-    size_t hosts = mt_hosts_write_json(mt_engine_hosts(c->e), m, 0);
+    size_t hosts = mt_hosts_render_json(mt_engine_hosts(c->e), m, 0);
     fclose(m);
     assert_int_equal(hosts, 2);
     assert_non_null(strstr(buf, "\"host\":\"192.168.198.203\""));
@@ -116,14 +117,14 @@ static void test_host_score_combines(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
-    mt_hosts_write_json(h, m, 0);
+    mt_hosts_render_json(h, m, 0);
     fclose(m);
     assert_non_null(strstr(buf, "\"score\":75"));
     assert_non_null(strstr(buf, "\"findings\":2"));
     free(buf);
     /* min_score filters. */
     m = open_memstream(&buf, &len);
-    assert_int_equal(mt_hosts_write_json(h, m, 80), 0);
+    assert_int_equal(mt_hosts_render_json(h, m, 80), 0);
     fclose(m);
     free(buf);
     mt_hosts_free(h);
