@@ -78,7 +78,7 @@ echo "|---|---|---|---|---|"
 for ix in mt_report_scan:activity mt_report_top:top; do
     if ! sqlite3 "$DB" "SELECT 1 FROM sqlite_master WHERE name='${ix%%:*}'" | grep -q 1; then
         S=$(date +%s.%N)
-        "$BIN" report --db "$DB" --only "${ix#*:}" --json > /dev/null
+        "$BIN" report --db "$DB" --only "${ix#*:}" --json > /dev/null || [ $? -le 1 ] # 1 = findings in range
         printf "| (first run: create index %s + %s) | %.1f | | | |\n" "${ix%%:*}" "${ix#*:}" \
             "$(echo "$(date +%s.%N) - $S" | bc)"
     fi

@@ -2,11 +2,9 @@
  * minetrace JSONL findings into a findings database. Option parsing, intel
  * setup, the per-input summary and the exit status live here; the reading
  * itself is src/ingest/. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "ingest/ingest.h"
@@ -14,90 +12,46 @@
 #include "minetrace/intel.h"
 #include "store/sqlite_store.h"
 
-static void usage(FILE *out)
-{
-    fputs(
-"NAME\n"
-"    minetrace ingest - read IDS logs and findings into a findings database\n"
-"\n"
-"SYNOPSIS\n"
-"    minetrace ingest --db FILE [OPTIONS] INPUT...\n"
-"\n"
-"DESCRIPTION\n"
-"    Reads each INPUT (a file, or - for standard input; gzip-compressed or\n"
-"    plain) and stores the mining findings it yields in the SQLite database\n"
-"    FILE (created if missing; schema in docs/STORE.md). Inputs may be:\n"
-"\n"
-"    Suricata EVE JSON   event types alert, dns, tls, http and flow are read.\n"
-"                        Coin-mining alerts (ET COINMINER, Crypto Coin Miner,\n"
-"                        classtype coin-mining, ...) become findings of kind\n"
-"                        'alert'; dns/tls/http/flow records pass through the\n"
-"                        same detectors as packets (pool domains, SNI, miner\n"
-"                        user agents, pool addresses, DNS-tied flows).\n"
-"    Zeek logs           conn, dns, ssl, http and notice logs, in the TSV form\n"
-"                        (#separator/#fields header; extra columns such as\n"
-"                        _node_name or label are fine) or as JSON lines.\n"
-"    minetrace JSONL     findings written by `minetrace scan` (docs/FINDINGS.md)\n"
-"                        are stored as they are.\n"
-"\n"
-"    The format is detected per file (a Zeek TSV header, else JSON lines\n"
-"    recognised per line by their keys). Files are streamed: memory use does\n"
-"    not grow with input size. Give dns logs before conn/ssl logs of the same\n"
-"    capture (inputs whose name starts with \"dns\" are read first anyway) so\n"
-"    that flows to resolved pool addresses are attributed to the pool name.\n"
-"\n"
-"    Ingest is idempotent: every finding has a uid hashed from its identifying\n"
-"    fields, so ingesting the same input twice stores each finding once; the\n"
-"    summary reports new and duplicate findings. Lines that cannot be parsed\n"
-"    (bad JSON, wrong column count, over-long lines) and records of types not\n"
-"    read (e.g. EVE fileinfo, Zeek files.log) are skipped, counted and named\n"
-"    in the summary; ingest never stops for them. One row per input is\n"
-"    written to the ingest_log table.\n"
-"\n"
-"OPTIONS\n"
-"    --db FILE             The findings database (required).\n"
-"    --intel FILE[:W[:CAT]]\n"
-"                          Load an extra indicator list (domains, hosts file,\n"
-"                          Adblock rules, IPs/CIDRs) with weight W (1-100) and\n"
-"                          category CAT (pool, browser-miner, miner-c2, crypto,\n"
-"                          allow). Repeatable. Added to the built-in lists.\n"
-"    --no-builtin-intel    Do not load the built-in indicator lists.\n"
-"    --format FMT          Do not detect: read every input as FMT, one of\n"
-"                          eve, zeek-tsv, zeek-json, jsonl.\n"
-"    --min-confidence N    Drop findings below confidence N (0-100).\n"
-"    --max-line BYTES      Longest line read (default 1048576); longer lines\n"
-"                          are skipped as malformed.\n"
-"    --progress            Report progress on stderr about once a second\n"
-"                          (default when stderr is a terminal).\n"
-"    --no-progress         Never report progress.\n"
-"    -q, --quiet           Print no per-input summary.\n"
-"    -h, --help            Print this help.\n"
-"\n"
-"OUTPUT\n"
-"    One summary line per input on standard output, e.g.\n"
-"      eve.json: eve, 5000 records, 4994 used, 0 malformed, 6 unknown\n"
-"        (eve:fileinfo 3, eve:anomaly 3), alerts 0 mining / 745 other,\n"
-"        findings 0 new / 0 duplicate, 2.8 MB in 0.05 s\n"
-"    followed by the first line numbers of malformed lines, and a total.\n"
-"\n"
-"EXIT STATUS\n"
-"    0  every input was read to its end (skipped lines do not count).\n"
-"    1  an input could not be opened or failed part-way (e.g. a truncated\n"
-"       gzip file); what was read before the failure is kept.\n"
-"    2  usage error, or the database could not be opened.\n"
-"\n"
-"EXAMPLES\n"
-"    minetrace ingest --db findings.db /var/log/suricata/eve.json\n"
-"    minetrace ingest --db findings.db zeek/2024-04-19/*.log.gz\n"
-"    zcat eve.json.gz | minetrace ingest --db findings.db -\n"
-"    minetrace ingest --db findings.db --intel mypools.txt:90:pool eve.json\n"
-"\n"
-"SEE ALSO\n"
-"    minetrace scan --help, minetrace report --help, docs/INGEST.md\n", out);
-}
+enum { O_FORMAT = MT_OPT_OWN, O_MAXLINE };
 
-enum { OPT_DB = 256, OPT_INTEL, OPT_NO_BUILTIN, OPT_FORMAT, OPT_MINCONF,
-       OPT_MAXLINE, OPT_PROGRESS, OPT_NO_PROGRESS };
+static const mt_cli_opt ingest_opts[] = {
+    {MT_OPT_DB, NULL, 0, NULL, "The findings database (required; created if missing)."},
+    {MT_OPT_INTEL, NULL, 0, NULL, NULL},
+    {MT_OPT_NO_BUILTIN_INTEL, NULL, 0, NULL, NULL},
+    {O_FORMAT, "format", 0, "FMT",
+     "Do not detect: read every input as FMT, one of\neve, zeek-tsv, zeek-json, jsonl."},
+    {MT_OPT_MIN_CONFIDENCE, NULL, 0, NULL, NULL},
+    {O_MAXLINE, "max-line", 0, "BYTES",
+     "Longest line read (64..1073741824, default 1048576);\nlonger lines are skipped as malformed."},
+    {MT_OPT_PROGRESS, NULL, 0, NULL, NULL},
+    {MT_OPT_NO_PROGRESS, NULL, 0, NULL, NULL},
+    {MT_OPT_QUIET, NULL, 0, NULL, "Print no per-input summary, no progress and no warnings."},
+    {MT_OPT_STRICT, NULL, 0, NULL,
+     "Treat a damaged input (truncated or corrupt gzip, malformed\n"
+     "lines) as an error: exit status 2 instead of a warning."},
+    {MT_OPT_HELP, NULL, 0, NULL, NULL},
+    {0, NULL, 0, NULL, NULL},
+};
+
+static int ingest_opt(void *ctx, int id, const char *arg)
+{
+    mt_ingest_opts *opts = ctx;
+    unsigned long v;
+    switch (id) {
+    case O_FORMAT: {
+        int f = mt_ingest_format_parse(arg);
+        if (f < 0) return mt_cli_usage(&mt_cli_ingest, "unknown format '%s'", arg);
+        opts->format = (mt_ingest_format)f;
+        return 0;
+    }
+    case O_MAXLINE:
+        if (mt_cli_uint(&mt_cli_ingest, "--max-line", arg, 1UL << 30, &v)) return MT_EXIT_ERROR;
+        if (v < 64) return mt_cli_usage(&mt_cli_ingest, "--max-line must be 64..1073741824");
+        opts->max_line = (size_t)v;
+        return 0;
+    }
+    return MT_EXIT_ERROR;
+}
 
 static void print_summary(const char *path, const mt_ingest_stats *st)
 {
@@ -138,119 +92,65 @@ static int is_dns_name(const char *p)
     return strncmp(b, "dns", 3) == 0;
 }
 
-int mt_cmd_ingest(int argc, char **argv)
+/* An input that failed part-way was read in part (damaged); one that
+ * failed before a byte was read could not be read at all (an error). */
+static int read_in_part(int rc, const mt_ingest_stats *st)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, OPT_DB},
-        {"intel", required_argument, NULL, OPT_INTEL},
-        {"no-builtin-intel", no_argument, NULL, OPT_NO_BUILTIN},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"min-confidence", required_argument, NULL, OPT_MINCONF},
-        {"max-line", required_argument, NULL, OPT_MAXLINE},
-        {"progress", no_argument, NULL, OPT_PROGRESS},
-        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL;
-    const char **intel_specs = mt_xcalloc((size_t)argc + 1, sizeof *intel_specs);
-    int n_intel = 0, builtin = 1, quiet = 0, prog = -1, status = 0;
-    mt_ingest_opts opts = {0};
+    return rc == MT_ETRUNC || st->bytes > 0 || st->records > 0;
+}
+
+static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
+{
+    const mt_cli_cmd *cmd = &mt_cli_ingest;
     mt_engine_config cfg;
     mt_engine_config_defaults(&cfg);
     cfg.source = "eve";
+    if (co->min_confidence >= 0) cfg.min_confidence = co->min_confidence;
+    opts->progress = mt_cli_progress(co);
 
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DB: db = optarg; break;
-        case OPT_INTEL: intel_specs[n_intel++] = optarg; break;
-        case OPT_NO_BUILTIN: builtin = 0; break;
-        case OPT_FORMAT: {
-            int f = mt_ingest_format_parse(optarg);
-            if (f < 0) {
-                fprintf(stderr, "minetrace ingest: unknown format '%s'\n", optarg);
-                free(intel_specs);
-                return 2;
-            }
-            opts.format = (mt_ingest_format)f;
-            break;
-        }
-        case OPT_MINCONF: cfg.min_confidence = atoi(optarg); break;
-        case OPT_MAXLINE: {
-            long long v = atoll(optarg);
-            if (v < 64 || v > (1LL << 30)) {
-                fprintf(stderr, "minetrace ingest: --max-line must be 64..1073741824\n");
-                free(intel_specs);
-                return 2;
-            }
-            opts.max_line = (size_t)v;
-            break;
-        }
-        case OPT_PROGRESS: prog = 1; break;
-        case OPT_NO_PROGRESS: prog = 0; break;
-        case 'q': quiet = 1; break;
-        case 'h': usage(stdout); free(intel_specs); return 0;
-        default:
-            fprintf(stderr, "Try 'minetrace ingest --help'.\n");
-            free(intel_specs);
-            return 2;
-        }
-    }
-    if (!db || optind >= argc) {
-        fprintf(stderr, "minetrace ingest: %s\nUsage: minetrace ingest --db FILE [OPTIONS] INPUT...\n"
-                        "Try 'minetrace ingest --help'.\n",
-                !db ? "--db FILE is required" : "no INPUT given");
-        free(intel_specs);
-        return 2;
-    }
-    opts.progress = prog >= 0 ? prog : isatty(2);
-
-    mt_intel *intel = mt_intel_new();
-    if (builtin && mt_intel_load_builtin(intel) != MT_OK) {
-        fprintf(stderr, "minetrace ingest: built-in intel: %s\n", mt_error_msg());
-        status = 2;
-    }
-    for (int i = 0; i < n_intel && status == 0; i++) {
-        if (mt_intel_load_spec(intel, intel_specs[i]) != MT_OK) {
-            fprintf(stderr, "minetrace ingest: --intel %s: %s\n", intel_specs[i], mt_error_msg());
-            status = 2;
-        }
-    }
-    free(intel_specs);
-    mt_store *store = status ? NULL : mt_store_open(db);
-    if (!status && !store) {
-        fprintf(stderr, "minetrace ingest: %s\n", mt_error_msg());
-        status = 2;
-    }
-    if (status) {
+    mt_intel *intel = mt_cli_intel(co);
+    if (!intel) return MT_EXIT_ERROR;
+    mt_store *store = mt_store_open(co->db);
+    if (!store) {
+        mt_cli_error(cmd, "%s", mt_error_msg());
         mt_intel_free(intel);
-        return status;
+        return MT_EXIT_ERROR;
     }
     mt_engine *e = mt_engine_new(intel, &cfg);
     if (!e) {
-        fprintf(stderr, "minetrace ingest: %s\n", mt_error_msg());
+        mt_cli_error(cmd, "%s", mt_error_msg());
         mt_store_close(store);
         mt_intel_free(intel);
-        return 2;
+        return MT_EXIT_ERROR;
     }
     mt_engine_add_sink(e, mt_sink_sqlite_new(store, 0));
-    mt_ingest *ig = mt_ingest_new(e, store, &opts);
+    mt_ingest *ig = mt_ingest_new(e, store, opts);
 
     mt_ingest_stats total = {0}, st;
     int n_inputs = 0, n_failed = 0;
+    unsigned errors = 0, damaged = 0;
     for (int pass = 0; pass < 2; pass++) {
-        for (int i = optind; i < argc; i++) {
-            if (is_dns_name(argv[i]) != (pass == 0)) continue;
-            int rc = mt_ingest_file(ig, argv[i], &st);
+        for (int i = 0; i < co->nargs; i++) {
+            const char *path = co->args[i];
+            if (is_dns_name(path) != (pass == 0)) continue;
+            int rc = mt_ingest_file(ig, path, &st);
             n_inputs++;
             if (rc != MT_OK) {
                 n_failed++;
-                fprintf(stderr, "minetrace ingest: %s: %s\n", argv[i], st.error);
+                if (read_in_part(rc, &st)) {
+                    damaged++;
+                    mt_cli_damaged(co, path, 0, "%s; what was read before is kept", st.error);
+                } else {
+                    errors++;
+                    mt_cli_error(cmd, "%s: %s", path, st.error);
+                }
+            } else if (st.malformed) {
+                damaged++;
+                mt_cli_damaged(co, path, st.n_malformed_lines ? st.malformed_lines[0] : 0,
+                               "%llu malformed line%s skipped", (unsigned long long)st.malformed,
+                               st.malformed == 1 ? "" : "s");
             }
-            if (!quiet) print_summary(argv[i], &st);
+            if (!co->quiet) print_summary(path, &st);
             total.records += st.records;
             total.used += st.used;
             total.malformed += st.malformed;
@@ -261,7 +161,7 @@ int mt_cmd_ingest(int argc, char **argv)
             total.seconds += st.seconds;
         }
     }
-    if (!quiet && n_inputs > 1)
+    if (!co->quiet && n_inputs > 1)
         printf("total: %d inputs (%d failed), %llu records, %llu used, %llu malformed, "
                "%llu unknown, findings %llu new / %llu duplicate, %.1f MB in %.2f s\n",
                n_inputs, n_failed, (unsigned long long)total.records,
@@ -273,6 +173,76 @@ int mt_cmd_ingest(int argc, char **argv)
     mt_engine_free(e); /* closes the sink, which commits */
     mt_store_close(store);
     mt_intel_free(intel);
-    fflush(stdout);
-    return n_failed ? 1 : 0;
+    if (fflush(stdout) != 0) errors++;
+    return mt_cli_exit(co, errors, damaged, total.findings_new + total.findings_dup);
 }
+
+static int run(int argc, char **argv)
+{
+    const mt_cli_cmd *cmd = &mt_cli_ingest;
+    mt_ingest_opts opts = {0};
+    mt_cli_common co;
+    int rc = mt_cli_parse(cmd, argc, argv, &co, ingest_opt, &opts);
+    if (rc < 0 && !co.db) rc = mt_cli_usage(cmd, "--db FILE is required");
+    else if (rc < 0 && co.nargs == 0) rc = mt_cli_usage(cmd, "no INPUT given");
+    if (rc < 0) rc = ingest(&co, &opts);
+    mt_cli_common_free(&co);
+    return rc;
+}
+
+const mt_cli_cmd mt_cli_ingest = {
+    .name = "ingest",
+    .summary = "read IDS logs and findings into a findings database",
+    .run = run,
+    .synopsis = "ingest --db FILE [OPTIONS] INPUT...",
+    .description =
+"Reads each INPUT (a file, or - for standard input; gzip-compressed or\n"
+"plain) and stores the mining findings it yields in the SQLite database\n"
+"FILE (created if missing; schema in docs/STORE.md). Inputs may be:\n"
+"\n"
+"Suricata EVE JSON   event types alert, dns, tls, http and flow are read.\n"
+"                    Coin-mining alerts (ET COINMINER, Crypto Coin Miner,\n"
+"                    classtype coin-mining, ...) become findings of kind\n"
+"                    'alert'; dns/tls/http/flow records pass through the\n"
+"                    same detectors as packets (pool domains, SNI, miner\n"
+"                    user agents, pool addresses, DNS-tied flows).\n"
+"Zeek logs           conn, dns, ssl, http and notice logs, in the TSV form\n"
+"                    (#separator/#fields header; extra columns such as\n"
+"                    _node_name or label are fine) or as JSON lines.\n"
+"minetrace JSONL     findings written by `minetrace scan` (docs/FINDINGS.md)\n"
+"                    are stored as they are.\n"
+"\n"
+"The format is detected per file (a Zeek TSV header, else JSON lines\n"
+"recognised per line by their keys). Files are streamed: memory use does\n"
+"not grow with input size. Give dns logs before conn/ssl logs of the same\n"
+"capture (inputs whose name starts with \"dns\" are read first anyway) so\n"
+"that flows to resolved pool addresses are attributed to the pool name.\n"
+"\n"
+"Ingest is idempotent: every finding has a uid hashed from its identifying\n"
+"fields, so ingesting the same input twice stores each finding once; the\n"
+"summary reports new and duplicate findings. Lines that cannot be parsed\n"
+"(bad JSON, wrong column count, over-long lines) are skipped, counted,\n"
+"named in the summary and warned about (the input is damaged); records of\n"
+"types not read (e.g. EVE fileinfo, Zeek files.log) are counted and named.\n"
+"One row per input is written to the ingest_log table.\n"
+"\n"
+"Output: one summary line per input on standard output, e.g.\n"
+"  eve.json: eve, 5000 records, 4994 used, 0 malformed, 6 unknown\n"
+"    (eve:fileinfo 3, eve:anomaly 3), alerts 0 mining / 745 other,\n"
+"    findings 0 new / 0 duplicate, 2.8 MB in 0.05 s\n"
+"followed by the first line numbers of malformed lines, and a total.",
+    .opts = ingest_opts,
+    .exit_none = "Every input was read; it yielded no finding.",
+    .exit_found = "Every input was read; it yielded findings (new ones, or ones the\n"
+                  "database already held).",
+    .reads_inputs = 1,
+    .exit_notes = "A missing --db, a database that cannot be opened and an input that\n"
+                  "cannot be opened are errors (2); the other inputs are still read.",
+    .examples = "minetrace ingest --db findings.db /var/log/suricata/eve.json\n"
+                "minetrace ingest --db findings.db zeek/2024-04-19/*.log.gz\n"
+                "zcat eve.json.gz | minetrace ingest --db findings.db -\n"
+                "minetrace ingest --db findings.db --intel mypools.txt:90:pool eve.json\n"
+                "minetrace ingest -q --strict --db findings.db eve.json; echo $?",
+    .see_also = "minetrace(1), minetrace-scan(1), minetrace-report(1), docs/INGEST.md,\n"
+                "docs/STORE.md",
+};

@@ -1,7 +1,7 @@
 /* minetrace report: the yearly-study analyses over a findings database.
  * Parses options, computes the model (analyze/analyze.h) and hands it to
  * one renderer (report/render.h). Definitions: docs/REPORT.md. */
-#include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,171 +10,140 @@
 #include "commands.h"
 #include "report/render.h"
 
-static void usage(FILE *out)
+enum { O_BY = MT_OPT_OWN, O_FROM, O_TO, O_TZ, O_ASSETS, O_PRICES, O_PDATE, O_PCOL, O_ONLY,
+       O_TOP, O_CSV, O_HTML, O_NOINDEX };
+
+static const mt_cli_opt report_opts[] = {
+    {0, NULL, 0, NULL, "Input"},
+    {MT_OPT_DB, NULL, 0, NULL, "The findings database (required), as written by scan --db\nor ingest."},
+    {O_BY, "by", 0, "UNIT", "Period: day, week (ISO) or month (default month)."},
+    {O_FROM, "from", 0, "D",
+     "Start of the range, inclusive: YYYY, YYYY-MM, YYYY-MM-DD or\n"
+     "YYYY-MM-DDTHH:MM[:SS]; default: the first stored finding."},
+    {O_TO, "to", 0, "D",
+     "End of the range, inclusive (a time in --to is exclusive);\n"
+     "same forms; default: the last stored finding."},
+    {O_TZ, "tz", 0, "ZONE",
+     "Calendar for dates and periods: UTC (default), a fixed\n"
+     "offset +HH:MM, or an IANA name (Europe/Berlin)."},
+    {O_ASSETS, "assets", 0, "FILE",
+     "CSV network,organisation,sector,size (network = IP or CIDR;\n"
+     "size = small, medium or large)."},
+    {O_PRICES, "prices", 0, "FILE",
+     "CSV date,price (daily or monthly; up to 4 files); 'null'\nprices are skipped and counted."},
+    {O_PDATE, "price-date-col", 0, "C", "Date column of --prices, by name or 1-based number."},
+    {O_PCOL, "price-col", 0, "C",
+     "Price column (default: 'price', else the first column whose\n"
+     "name contains 'price', else 'close')."},
+    {0, NULL, 0, NULL, "Analyses"},
+    {O_ONLY, "only", 0, "LIST", "Comma-separated analyses (activity,mix,ports,victims,\nmarket,top)."},
+    {O_TOP, "top", 0, "N", "Rows in the top tables (1..100000, default 10)."},
+    {O_NOINDEX, "no-index", 0, NULL,
+     "Do not create the covering indexes mt_report_scan and\n"
+     "mt_report_top (report then scans the whole table; see\ndocs/REPORT.md)."},
+    {0, NULL, 0, NULL, "Output"},
+    {MT_OPT_OUTPUT, NULL, 0, NULL, "Write the text or JSON report to FILE instead of standard\noutput."},
+    {MT_OPT_JSON, NULL, 0, NULL, "JSON instead of terminal tables."},
+    {O_CSV, "csv", 0, "DIR", "One CSV file per table into DIR (created if missing)."},
+    {O_HTML, "html", 0, "FILE", "One self-contained HTML file with SVG charts."},
+    {MT_OPT_QUIET, NULL, 0, NULL, NULL},
+    {MT_OPT_STRICT, NULL, 0, NULL,
+     "Treat skipped rows of --assets or --prices files as an error\n(exit status 2)."},
+    {MT_OPT_HELP, NULL, 0, NULL, NULL},
+    {0, NULL, 0, NULL, NULL},
+};
+
+typedef struct report_args {
+    mt_rep_opts o;
+    const char *from, *to, *tz, *csv, *html;
+} report_args;
+
+/* Parse errors of the analyze layer are in mt_error_msg(). */
+static int report_opt(void *ctx, int id, const char *arg)
 {
-    fputs(
-"Usage: minetrace report --db FILE [--by day|week|month] [--from D] [--to D]\n"
-"                        [--tz ZONE] [--assets FILE] [--prices FILE]...\n"
-"                        [--json | --csv DIR | --html FILE]\n"
-"\n"
-"Compute the yearly-study analyses from the findings stored by `scan` or\n"
-"`ingest`, over a period, and print them as terminal tables (default),\n"
-"JSON, one CSV file per table, or one self-contained HTML page with charts.\n"
-"\n"
-"Analyses (all by default; pick some with --only LIST):\n"
-"  activity  Mining findings and distinct mining hosts (src_ip) per day,\n"
-"            ISO week (Monday-Sunday, labelled 2018-W05) or month.\n"
-"  mix       Behaviour mix: share of ALL findings (mining and precursor) per\n"
-"            family (monero-miner, wannamine, browser-miner, ...), per kind\n"
-"            (dns = pool-domain lookups, stratum sessions, tls, http, smb, ...)\n"
-"            and per family/kind pair, with distinct hosts of each.\n"
-"  ports     Mining connections = mining findings with dest_port > 0, except\n"
-"            kind dns (a lookup has no mining port). Ports 80 and 443 are\n"
-"            reported apart; top other ports; share of findings per 1000-wide\n"
-"            range (0-999, 1000-1999, ...) among ports other than 80/443.\n"
-"  victims   Hosts with mining findings joined to --assets (longest prefix\n"
-"            match): hosts and organisations by sector and by size class;\n"
-"            hosts not in the inventory form the 'unknown' bucket.\n"
-"  market    Monthly mining findings vs the monthly mean of each --prices\n"
-"            series: Pearson r and Spearman rho for lags -3..+3 (activity of\n"
-"            month m vs price of month m+lag), months used (n), and two-sided\n"
-"            p-values from Student's t with n-2 degrees of freedom.\n"
-"  top       Top pools, wallets, agents (mining findings naming one) and top\n"
-"            hosts by mining findings.\n"
-"\n"
-"Options:\n"
-"  --db FILE             findings database (required)\n"
-"  --by UNIT             day, week (ISO) or month (default month)\n"
-"  --from D, --to D      range, inclusive: YYYY, YYYY-MM, YYYY-MM-DD or\n"
-"                        YYYY-MM-DDTHH:MM[:SS] (a time in --to is exclusive);\n"
-"                        default: the first to the last stored finding\n"
-"  --tz ZONE             calendar for dates and periods: UTC (default), a\n"
-"                        fixed offset +HH:MM, or an IANA name (Europe/Berlin)\n"
-"  --assets FILE         CSV network,organisation,sector,size (network = IP\n"
-"                        or CIDR; size = small, medium or large)\n"
-"  --prices FILE         CSV date,price (daily or monthly; up to 4 files);\n"
-"                        'null' prices are skipped and counted\n"
-"  --price-date-col C    date column of --prices, by name or 1-based number\n"
-"  --price-col C         price column (default: 'price', else the first\n"
-"                        column whose name contains 'price', else 'close')\n"
-"  --only LIST           comma-separated analyses (activity,mix,ports,victims,\n"
-"                        market,top)\n"
-"  --top N               rows in the top tables (default 10)\n"
-"  --json                JSON on stdout\n"
-"  --csv DIR             one CSV file per table into DIR\n"
-"  --html FILE           one self-contained HTML file with SVG charts\n"
-"  --no-index            do not create the covering indexes mt_report_scan and\n"
-"                        mt_report_top\n"
-"                        (report then scans the whole table; see docs/REPORT.md)\n"
-"  -h, --help            this text\n", out);
+    report_args *a = ctx;
+    const mt_cli_cmd *cmd = &mt_cli_report;
+    mt_rep_opts *o = &a->o;
+    unsigned long v;
+    switch (id) {
+    case O_BY:
+        if (mt_period_unit_parse(arg, &o->by)) return mt_cli_usage(cmd, "%s", mt_error_msg());
+        return 0;
+    case O_FROM: a->from = arg; return 0;
+    case O_TO: a->to = arg; return 0;
+    case O_TZ: a->tz = arg; return 0;
+    case O_ASSETS: o->assets_path = arg; return 0;
+    case O_PRICES:
+        if (o->nprices == MT_REP_MAX_PRICES)
+            return mt_cli_usage(cmd, "at most %d --prices files", MT_REP_MAX_PRICES);
+        o->price_paths[o->nprices++] = arg;
+        return 0;
+    case O_PDATE: o->price_opts.date_col = arg; return 0;
+    case O_PCOL: o->price_opts.price_col = arg; return 0;
+    case O_ONLY:
+        if (mt_analyses_parse(arg, &o->analyses)) return mt_cli_usage(cmd, "%s", mt_error_msg());
+        return 0;
+    case O_TOP:
+        if (mt_cli_uint(cmd, "--top", arg, 100000, &v)) return MT_EXIT_ERROR;
+        if (v < 1) return mt_cli_usage(cmd, "--top wants 1..100000");
+        o->top_n = (int)v;
+        return 0;
+    case O_CSV: a->csv = arg; return 0;
+    case O_HTML: a->html = arg; return 0;
+    case O_NOINDEX: o->no_index = 1; return 0;
+    }
+    return MT_EXIT_ERROR;
 }
 
-int mt_cmd_report(int argc, char **argv)
+/* The range and zone options, once all are known. */
+static int check_args(const mt_cli_common *co, report_args *a)
 {
-    enum { O_DB = 256, O_BY, O_FROM, O_TO, O_TZ, O_ASSETS, O_PRICES, O_PDATE, O_PCOL, O_ONLY,
-           O_TOP, O_JSON, O_CSV, O_HTML, O_NOINDEX };
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, O_DB},
-        {"by", required_argument, NULL, O_BY},
-        {"from", required_argument, NULL, O_FROM},
-        {"to", required_argument, NULL, O_TO},
-        {"tz", required_argument, NULL, O_TZ},
-        {"assets", required_argument, NULL, O_ASSETS},
-        {"prices", required_argument, NULL, O_PRICES},
-        {"price-date-col", required_argument, NULL, O_PDATE},
-        {"price-col", required_argument, NULL, O_PCOL},
-        {"only", required_argument, NULL, O_ONLY},
-        {"top", required_argument, NULL, O_TOP},
-        {"json", no_argument, NULL, O_JSON},
-        {"csv", required_argument, NULL, O_CSV},
-        {"html", required_argument, NULL, O_HTML},
-        {"no-index", no_argument, NULL, O_NOINDEX},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    mt_rep_opts o;
-    memset(&o, 0, sizeof o);
-    o.by = MT_BY_MONTH;
-    const char *from = NULL, *to = NULL, *tz = NULL, *csv = NULL, *html = NULL;
-    int json = 0, c;
-    optind = 1;
-    opterr = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case O_DB: o.db_path = optarg; break;
-        case O_BY:
-            if (mt_period_unit_parse(optarg, &o.by)) goto bad;
-            break;
-        case O_FROM: from = optarg; break;
-        case O_TO: to = optarg; break;
-        case O_TZ: tz = optarg; break;
-        case O_ASSETS: o.assets_path = optarg; break;
-        case O_PRICES:
-            if (o.nprices == MT_REP_MAX_PRICES) {
-                fprintf(stderr, "minetrace report: at most %d --prices files\n", MT_REP_MAX_PRICES);
-                return 2;
-            }
-            o.price_paths[o.nprices++] = optarg;
-            break;
-        case O_PDATE: o.price_opts.date_col = optarg; break;
-        case O_PCOL: o.price_opts.price_col = optarg; break;
-        case O_ONLY:
-            if (mt_analyses_parse(optarg, &o.analyses)) goto bad;
-            break;
-        case O_TOP: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 100000) {
-                fprintf(stderr, "minetrace report: --top wants 1..100000\n");
-                return 2;
-            }
-            o.top_n = (int)v;
-            break;
-        }
-        case O_JSON: json = 1; break;
-        case O_CSV: csv = optarg; break;
-        case O_HTML: html = optarg; break;
-        case O_NOINDEX: o.no_index = 1; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
+    const mt_cli_cmd *cmd = &mt_cli_report;
+    mt_rep_opts *o = &a->o;
+    if (co->nargs) return mt_cli_usage(cmd, "unexpected argument '%s'", co->args[0]);
+    if (!co->db) return mt_cli_usage(cmd, "--db FILE is required");
+    o->db_path = co->db;
+    if (co->json + (a->csv != NULL) + (a->html != NULL) > 1)
+        return mt_cli_usage(cmd, "choose one of --json, --csv, --html");
+    if (co->output && (a->csv || a->html))
+        return mt_cli_usage(cmd, "-o is for the text and JSON report; --csv and --html name their own output");
+    if (mt_tz_parse(a->tz, &o->tz)) return mt_cli_usage(cmd, "%s", mt_error_msg());
+    if (a->from) {
+        if (mt_date_bound_parse(a->from, &o->tz, 0, &o->from)) return mt_cli_usage(cmd, "%s", mt_error_msg());
+        o->has_from = 1;
     }
-    if (optind < argc) {
-        fprintf(stderr, "minetrace report: unexpected argument '%s'\n", argv[optind]);
-        return 2;
+    if (a->to) {
+        if (mt_date_bound_parse(a->to, &o->tz, 1, &o->to)) return mt_cli_usage(cmd, "%s", mt_error_msg());
+        o->has_to = 1;
     }
-    if (!o.db_path) {
-        fprintf(stderr, "minetrace report: --db FILE is required\n\n");
-        usage(stderr);
-        return 2;
-    }
-    if (json + (csv != NULL) + (html != NULL) > 1) {
-        fprintf(stderr, "minetrace report: choose one of --json, --csv, --html\n");
-        return 2;
-    }
-    if (mt_tz_parse(tz, &o.tz)) goto bad;
-    if (from) {
-        if (mt_date_bound_parse(from, &o.tz, 0, &o.from)) goto bad;
-        o.has_from = 1;
-    }
-    if (to) {
-        if (mt_date_bound_parse(to, &o.tz, 1, &o.to)) goto bad;
-        o.has_to = 1;
-    }
-    if (o.has_from && o.has_to && o.to <= o.from) {
-        fprintf(stderr, "minetrace report: --to is before --from\n");
-        return 2;
-    }
+    if (o->has_from && o->has_to && o->to <= o->from) return mt_cli_usage(cmd, "--to is before --from");
+    return -1;
+}
 
+static int report(const mt_cli_common *co, report_args *a)
+{
+    const mt_cli_cmd *cmd = &mt_cli_report;
+    const char *csv = a->csv, *html = a->html;
+    int json = co->json;
     mt_report r;
-    if (mt_report_compute(&o, &r)) {
-        fprintf(stderr, "minetrace report: %s\n", mt_error_msg());
-        return 1;
+    if (mt_report_compute(&a->o, &r)) return mt_cli_error(cmd, "%s", mt_error_msg());
+    unsigned damaged = 0;
+    if (r.have_assets && r.asset_bad) {
+        damaged++;
+        mt_cli_damaged(co, a->o.assets_path, 0, "%zu row%s skipped (not network,organisation,sector,size)",
+                       r.asset_bad, r.asset_bad == 1 ? "" : "s");
     }
-    int rc = 0;
+    for (int i = 0; i < r.nmarket; i++) {
+        if (!r.market[i].series.bad) continue;
+        damaged++;
+        mt_cli_damaged(co, a->o.price_paths[i], 0, "%zu row%s skipped (no date or price)",
+                       r.market[i].series.bad, r.market[i].series.bad == 1 ? "" : "s");
+    }
+    int errors = 0;
     if (csv) {
         if (mt_render_csv(&r, csv)) {
-            fprintf(stderr, "minetrace report: %s\n", mt_error_msg());
-            rc = 1;
+            mt_cli_error(cmd, "%s", mt_error_msg());
+            errors = 1;
         }
     } else {
         mt_buf b;
@@ -182,20 +151,83 @@ int mt_cmd_report(int argc, char **argv)
         if (json) mt_render_json(&r, &b);
         else if (html) mt_render_html(&r, &b);
         else mt_render_text(&r, &b);
-        FILE *out = html ? fopen(html, "wb") : stdout;
+        const char *path = html ? html : co->output && strcmp(co->output, "-") != 0 ? co->output : NULL;
+        FILE *out = path ? fopen(path, "wb") : stdout;
         if (!out) {
-            fprintf(stderr, "minetrace report: cannot write %s\n", html);
-            rc = 1;
+            mt_cli_error(cmd, "cannot write %s: %s", path, strerror(errno));
+            errors = 1;
         } else {
-            if (fwrite(b.p ? b.p : "", 1, b.len, out) != b.len) rc = 1;
-            if (html ? fclose(out) != 0 : fflush(out) != 0) rc = 1;
-            if (rc) fprintf(stderr, "minetrace report: write failed\n");
+            if (fwrite(b.p ? b.p : "", 1, b.len, out) != b.len) errors = 1;
+            if (path ? fclose(out) != 0 : fflush(out) != 0) errors = 1;
+            if (errors) mt_cli_error(cmd, "write failed");
         }
         mt_buf_free(&b);
     }
+    uint64_t findings = r.empty ? 0 : r.findings_total;
     mt_report_free(&r);
-    return rc;
-bad:
-    fprintf(stderr, "minetrace report: %s\n", mt_error_msg());
-    return 2;
+    return mt_cli_exit(co, (unsigned)errors, damaged, findings);
 }
+
+static int run(int argc, char **argv)
+{
+    report_args a;
+    memset(&a, 0, sizeof a);
+    a.o.by = MT_BY_MONTH;
+    mt_cli_common co;
+    int rc = mt_cli_parse(&mt_cli_report, argc, argv, &co, report_opt, &a);
+    if (rc < 0) rc = check_args(&co, &a);
+    if (rc < 0) rc = report(&co, &a);
+    mt_cli_common_free(&co);
+    return rc;
+}
+
+const mt_cli_cmd mt_cli_report = {
+    .name = "report",
+    .summary = "the yearly-study analyses of a findings database",
+    .run = run,
+    .synopsis = "report --db FILE [--by day|week|month] [--from D] [--to D]\n"
+                "       [--tz ZONE] [--assets FILE] [--prices FILE]...\n"
+                "       [--json | --csv DIR | --html FILE] [OPTIONS]",
+    .description =
+"Computes the yearly-study analyses from the findings stored by `scan` or\n"
+"`ingest`, over a period, and prints them as terminal tables (default),\n"
+"JSON, one CSV file per table, or one self-contained HTML page with charts.\n"
+"\n"
+"Analyses (all by default; pick some with --only LIST):\n"
+"  activity  Mining findings and distinct mining hosts (src_ip) per\n"
+"            day, ISO week (Monday-Sunday, labelled 2018-W05) or month.\n"
+"  mix       Behaviour mix: share of ALL findings (mining and precursor)\n"
+"            per family (monero-miner, wannamine, browser-miner, ...),\n"
+"            per kind (dns = pool-domain lookups, stratum sessions, tls,\n"
+"            http, smb, ...) and per family/kind pair, with distinct\n"
+"            hosts of each.\n"
+"  ports     Mining connections = mining findings with dest_port > 0,\n"
+"            except kind dns (a lookup has no mining port).\n"
+"            Ports 80 and 443 are reported apart; top other ports; share\n"
+"            of findings per 1000-wide range (0-999, 1000-1999, ...) among\n"
+"            ports other than 80/443.\n"
+"  victims   Hosts with mining findings joined to --assets (longest\n"
+"            prefix match): hosts and organisations by sector and by size\n"
+"            class; hosts not in the inventory form the 'unknown' bucket.\n"
+"  market    Monthly mining findings vs the monthly mean of each --prices\n"
+"            series: Pearson r and Spearman rho for lags -3..+3 (activity\n"
+"            of month m vs price of month m+lag), months used (n), and\n"
+"            two-sided p-values from Student's t with n-2 degrees of\n"
+"            freedom.\n"
+"  top       Top pools, wallets, agents (mining findings naming one) and\n"
+"            top hosts by mining findings.",
+    .opts = report_opts,
+    .exit_none = "The report was produced; there is no finding in the range (the\n"
+                 "tables are empty).",
+    .exit_found = "The report was produced with findings in the range.",
+    .reads_inputs = 1,
+    .exit_notes = "A database that cannot be opened, an --assets or --prices file that\n"
+                  "cannot be read and an output that cannot be written are errors (2).\n"
+                  "Rows of --assets and --prices files that cannot be used are the\n"
+                  "damaged input here: counted in the report and warned about.",
+    .examples = "minetrace report --db findings.db\n"
+                "minetrace report --db findings.db --by week --from 2018-01 --to 2018-12\n"
+                "minetrace report --db f.db --assets a.csv --prices xmr.csv --html r.html\n"
+                "minetrace report --db findings.db --only top --top 20 -o top.txt",
+    .see_also = "minetrace(1), minetrace-scan(1), minetrace-ingest(1), docs/REPORT.md",
+};

@@ -1,269 +1,262 @@
 /* minetrace scan: pcap/pcapng files or a live interface -> findings. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "capture/pipeline.h"
 #include "capture/source.h"
 #include "commands.h"
-#include "report/hosts_render.h"
 #include "minetrace/engine.h"
 #include "minetrace/intel.h"
+#include "report/hosts_render.h"
 #include "store/finding_json.h"
 #include "store/sqlite_store.h"
 
-static const char scan_help[] =
-"Usage: minetrace scan [OPTIONS] FILE...\n"
-"       minetrace scan -i IFACE [OPTIONS]\n"
-"\n"
-"Detect cryptocurrency mining in packet captures (pcap or pcapng) or on a\n"
-"live interface. Every finding names the host, the pool, the port, and\n"
-"where the traffic shows them the wallet, worker, miner agent and family,\n"
-"with a confidence (0-100) and a line of evidence.\n"
-"\n"
-"What is detected:\n"
-"  dns        lookups of mining-pool and browser-miner domains (suffix match\n"
-"             against the built-in list and any --intel lists); answers are\n"
-"             remembered so later flows to those addresses are tied to the pool\n"
-"  stratum    Stratum in clear: Bitcoin-style v1, XMRig/CryptoNote login/job/\n"
-"             submit, Ethereum (eth-proxy, EthereumStratum/1.0.0 and 2.0.0),\n"
-"             NiceHash extensions, sessions captured mid-stream\n"
-"  http       getwork/getblocktemplate, miner User-Agents, miner scripts/Wasm\n"
-"  websocket  browser-miner protocols (Coinhive model, webminerpool)\n"
-"  tls        SNI of pools; without SNI, the DNS tie to a pool name\n"
-"  ip, behaviour  pool address lists, encrypted Stratum by flow shape,\n"
-"             Stratum V2 handshakes\n"
-"  smb        EternalBlue / DoublePulsar (WannaMine precursors; reported with\n"
-"             event_type \"precursor\", not \"mining\")\n"
-"A port alone is never a finding. Generic JSON-RPC (an Ethereum node's\n"
-"eth_blockNumber, LSP, web APIs) and crypto-currency P2P node traffic are\n"
-"not mining.\n"
-"\n"
-"Input:\n"
-"  -i, --interface IFACE   capture live from IFACE until SIGINT/SIGTERM\n"
-"  -f, --filter EXPR       BPF filter expression (files and live)\n"
-"  -s, --snaplen N         live snap length (default 65535)\n"
-"      --no-promisc        do not put the interface in promiscuous mode\n"
-"  -Z, --user USER         drop privileges to USER once the interface is open\n"
-"  -c, --count N           stop a live capture after N packets\n"
-"\n"
-"Output:\n"
-"  -o, --output FILE       write findings as EVE-style JSON lines to FILE\n"
-"                          (default: standard output, unless --hosts is given)\n"
-"      --db FILE           also store findings in the SQLite database FILE\n"
-"                          (created if needed; see docs/STORE.md)\n"
-"      --hosts             after the scan, list each host judged to be mining:\n"
-"                          first/last seen, score, findings, pools, ports,\n"
-"                          wallets, families\n"
-"      --json              with --hosts: one JSON object per host\n"
-"      --min-score N       with --hosts: only hosts scoring at least N (default 50)\n"
-"      --min-confidence N  drop findings below confidence N (default 0)\n"
-"      --stats             print packet, flow and message counters to stderr\n"
-"      --progress          report progress on stderr (default when a terminal)\n"
-"  -q, --quiet             no progress, no warnings except errors\n"
-"\n"
-"Intel:\n"
-"      --intel FILE[:WEIGHT[:CATEGORY]]\n"
-"                          add an indicator list (domains, hosts file, Adblock\n"
-"                          rules, IPs/CIDRs, URL patterns); WEIGHT 1-100\n"
-"                          (default 70); CATEGORY pool, browser-miner,\n"
-"                          miner-c2, crypto or allow (default pool). Repeatable.\n"
-"      --no-builtin-intel  do not load the built-in lists\n"
-"\n"
-"Limits:\n"
-"      --max-flows N       flow table cap (default 262144); the least recently\n"
-"                          active flow is evicted when full (counted)\n"
-"      --inspect-bytes N   payload bytes inspected per direction (default 16384)\n"
-"      --tcp-timeout S     idle timeout of TCP flows in seconds (default 600)\n"
-"\n"
-"Exit status: 0 on success, 1 if an input could not be read, 2 on usage errors.\n"
-"\n"
-"Examples:\n"
-"  minetrace scan capture.pcapng\n"
-"  minetrace scan --db findings.db --hosts *.pcap\n"
-"  minetrace scan -i eth0 -f 'not port 22' -Z nobody -o /var/log/minetrace.json\n";
+enum { O_HOSTS = MT_OPT_OWN, O_MIN_SCORE, O_MAX_FLOWS, O_INSPECT, O_TCP_TIMEOUT, O_NO_PROMISC };
 
-enum {
-    OPT_DB = 256, OPT_HOSTS, OPT_JSON, OPT_MIN_SCORE, OPT_MIN_CONF, OPT_STATS, OPT_PROGRESS,
-    OPT_INTEL, OPT_NO_BUILTIN, OPT_MAX_FLOWS, OPT_INSPECT, OPT_TCP_TIMEOUT, OPT_NO_PROMISC
+static const mt_cli_opt scan_opts[] = {
+    {0, NULL, 0, NULL, "Input"},
+    {'i', "interface", 'i', "IFACE", "Capture live from IFACE until SIGINT/SIGTERM."},
+    {'f', "filter", 'f', "EXPR", "BPF filter expression (files and live)."},
+    {'s', "snaplen", 's', "N", "Live snap length (default 65535)."},
+    {O_NO_PROMISC, "no-promisc", 0, NULL, "Do not put the interface in promiscuous mode."},
+    {'Z', "user", 'Z', "USER", "Drop privileges to USER once the interface is open."},
+    {'c', "count", 'c', "N", "Stop a live capture after N packets."},
+    {0, NULL, 0, NULL, "Output"},
+    {MT_OPT_OUTPUT, NULL, 0, NULL,
+     "Write findings as EVE-style JSON lines to FILE (- is standard\n"
+     "output; default: standard output, unless --hosts is given)."},
+    {MT_OPT_DB, NULL, 0, NULL,
+     "Also store findings in the SQLite database FILE (created if\nmissing; see docs/STORE.md)."},
+    {O_HOSTS, "hosts", 0, NULL,
+     "After the scan, list each host judged to be mining: first and\n"
+     "last seen, score, findings, pools, ports, wallets, families."},
+    {MT_OPT_JSON, NULL, 0, NULL, "With --hosts: one JSON object per host."},
+    {O_MIN_SCORE, "min-score", 0, "N", "With --hosts: only hosts scoring at least N (default 50)."},
+    {MT_OPT_MIN_CONFIDENCE, NULL, 0, NULL, NULL},
+    {MT_OPT_STATS, NULL, 0, NULL, "Print packet, flow and message counters to stderr."},
+    {MT_OPT_PROGRESS, NULL, 0, NULL, NULL},
+    {MT_OPT_NO_PROGRESS, NULL, 0, NULL, NULL},
+    {MT_OPT_QUIET, NULL, 0, NULL, NULL},
+    {MT_OPT_STRICT, NULL, 0, NULL, NULL},
+    {0, NULL, 0, NULL, "Intel"},
+    {MT_OPT_INTEL, NULL, 0, NULL, NULL},
+    {MT_OPT_NO_BUILTIN_INTEL, NULL, 0, NULL, NULL},
+    {0, NULL, 0, NULL, "Limits"},
+    {O_MAX_FLOWS, "max-flows", 0, "N",
+     "Flow table cap (16..67108864, default 262144); the least\n"
+     "recently active flow is evicted when full (counted)."},
+    {O_INSPECT, "inspect-bytes", 0, "N", "Payload bytes inspected per direction (default 16384)."},
+    {O_TCP_TIMEOUT, "tcp-timeout", 0, "S", "Idle timeout of TCP flows in seconds (default 600)."},
+    {0, NULL, 0, NULL, "Help"},
+    {MT_OPT_HELP, NULL, 0, NULL, NULL},
+    {0, NULL, 0, NULL, NULL},
 };
 
-static int parse_uint(const char *s, const char *what, unsigned long max, unsigned long *out)
+typedef struct scan_args {
+    mt_source_opts so;
+    mt_pipeline_config pc;
+    const char *iface;
+    int hosts;
+    unsigned long min_score, count;
+} scan_args;
+
+static int scan_opt(void *ctx, int id, const char *arg)
 {
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || end == s || v > max || s[0] == '-') {
-        fprintf(stderr, "minetrace scan: %s must be a number up to %lu, not '%s'\n", what, max, s);
-        return -1;
+    scan_args *a = ctx;
+    const mt_cli_cmd *cmd = &mt_cli_scan;
+    unsigned long v;
+    switch (id) {
+    case 'i': a->iface = arg; return 0;
+    case 'f': a->so.bpf = arg; return 0;
+    case 's':
+        if (mt_cli_uint(cmd, "--snaplen", arg, 262144, &v)) return MT_EXIT_ERROR;
+        a->so.snaplen = (int)v;
+        return 0;
+    case 'Z': a->so.drop_user = arg; return 0;
+    case 'c': return mt_cli_uint(cmd, "--count", arg, ~0UL, &a->count);
+    case O_NO_PROMISC: a->so.promisc = 0; return 0;
+    case O_HOSTS: a->hosts = 1; return 0;
+    case O_MIN_SCORE: return mt_cli_uint(cmd, "--min-score", arg, 100, &a->min_score);
+    case O_MAX_FLOWS:
+        if (mt_cli_uint(cmd, "--max-flows", arg, 1UL << 26, &v)) return MT_EXIT_ERROR;
+        if (v < 16) return mt_cli_usage(cmd, "--max-flows must be 16..%lu", 1UL << 26);
+        a->pc.max_flows = (uint32_t)v;
+        return 0;
+    case O_INSPECT:
+        if (mt_cli_uint(cmd, "--inspect-bytes", arg, 1UL << 24, &v)) return MT_EXIT_ERROR;
+        a->pc.inspect_bytes = (uint32_t)v;
+        return 0;
+    case O_TCP_TIMEOUT:
+        if (mt_cli_uint(cmd, "--tcp-timeout", arg, 86400 * 7, &v)) return MT_EXIT_ERROR;
+        a->pc.tcp_idle_s = (uint32_t)v;
+        return 0;
     }
-    *out = v;
-    return 0;
+    return MT_EXIT_ERROR;
 }
 
-int mt_cmd_scan(int argc, char **argv)
+static int scan(const mt_cli_common *co, scan_args *a)
 {
-    static const struct option opts[] = {
-        {"interface", required_argument, 0, 'i'}, {"filter", required_argument, 0, 'f'},
-        {"snaplen", required_argument, 0, 's'},   {"user", required_argument, 0, 'Z'},
-        {"count", required_argument, 0, 'c'},     {"output", required_argument, 0, 'o'},
-        {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
-        {"db", required_argument, 0, OPT_DB},     {"hosts", no_argument, 0, OPT_HOSTS},
-        {"json", no_argument, 0, OPT_JSON},       {"min-score", required_argument, 0, OPT_MIN_SCORE},
-        {"min-confidence", required_argument, 0, OPT_MIN_CONF},
-        {"stats", no_argument, 0, OPT_STATS},     {"progress", no_argument, 0, OPT_PROGRESS},
-        {"intel", required_argument, 0, OPT_INTEL},
-        {"no-builtin-intel", no_argument, 0, OPT_NO_BUILTIN},
-        {"max-flows", required_argument, 0, OPT_MAX_FLOWS},
-        {"inspect-bytes", required_argument, 0, OPT_INSPECT},
-        {"tcp-timeout", required_argument, 0, OPT_TCP_TIMEOUT},
-        {"no-promisc", no_argument, 0, OPT_NO_PROMISC},
-        {0, 0, 0, 0}};
-    mt_source_opts so;
-    mt_source_opts_defaults(&so);
-    mt_pipeline_config pc;
-    mt_pipeline_config_defaults(&pc);
+    const mt_cli_cmd *cmd = &mt_cli_scan;
     mt_engine_config ec;
     mt_engine_config_defaults(&ec);
-    const char *iface = NULL, *output = NULL, *db = NULL;
-    const char *intel_specs[64];
-    int n_intel = 0, hosts = 0, hosts_json = 0, stats = 0, quiet = 0, builtin = 1;
-    int progress = isatty(2);
-    unsigned long min_score = 50, count = 0, v;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "i:f:s:Z:c:o:qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i': iface = optarg; break;
-        case 'f': so.bpf = optarg; break;
-        case 's': if (parse_uint(optarg, "--snaplen", 262144, &v)) return 2; so.snaplen = (int)v; break;
-        case 'Z': so.drop_user = optarg; break;
-        case 'c': if (parse_uint(optarg, "--count", ~0UL, &count)) return 2; break;
-        case 'o': output = optarg; break;
-        case 'q': quiet = 1; progress = 0; break;
-        case 'h': fputs(scan_help, stdout); return 0;
-        case OPT_DB: db = optarg; break;
-        case OPT_HOSTS: hosts = 1; break;
-        case OPT_JSON: hosts_json = 1; break;
-        case OPT_MIN_SCORE: if (parse_uint(optarg, "--min-score", 100, &min_score)) return 2; break;
-        case OPT_MIN_CONF: if (parse_uint(optarg, "--min-confidence", 100, &v)) return 2; ec.min_confidence = (int)v; break;
-        case OPT_STATS: stats = 1; break;
-        case OPT_PROGRESS: progress = 1; break;
-        case OPT_INTEL:
-            if (n_intel == 64) { fprintf(stderr, "minetrace scan: too many --intel lists (max 64)\n"); return 2; }
-            intel_specs[n_intel++] = optarg;
-            break;
-        case OPT_NO_BUILTIN: builtin = 0; break;
-        case OPT_MAX_FLOWS: if (parse_uint(optarg, "--max-flows", 1UL << 26, &v) || v < 16) { fprintf(stderr, "minetrace scan: --max-flows must be 16..%lu\n", 1UL << 26); return 2; } pc.max_flows = (uint32_t)v; break;
-        case OPT_INSPECT: if (parse_uint(optarg, "--inspect-bytes", 1UL << 24, &v)) return 2; pc.inspect_bytes = (uint32_t)v; break;
-        case OPT_TCP_TIMEOUT: if (parse_uint(optarg, "--tcp-timeout", 86400 * 7, &v)) return 2; pc.tcp_idle_s = (uint32_t)v; break;
-        case OPT_NO_PROMISC: so.promisc = 0; break;
-        default:
-            fputs("Try 'minetrace scan --help'.\n", stderr);
-            return 2;
-        }
-    }
-    if (!iface && optind >= argc) {
-        fputs("minetrace scan: no input: give capture files or -i IFACE.\n"
-              "Try 'minetrace scan --help'.\n", stderr);
-        return 2;
-    }
-    if (iface && optind < argc) {
-        fputs("minetrace scan: give either -i IFACE or files, not both.\n", stderr);
-        return 2;
-    }
-    so.progress = progress;
-    so.quiet = quiet;
+    if (co->min_confidence >= 0) ec.min_confidence = co->min_confidence;
+    a->so.progress = mt_cli_progress(co);
+    a->so.quiet = co->quiet;
 
-    mt_intel *intel = mt_intel_new();
-    if (builtin && mt_intel_load_builtin(intel) != MT_OK) {
-        fprintf(stderr, "minetrace scan: built-in intel: %s\n", mt_error_msg());
-        mt_intel_free(intel);
-        return 1;
-    }
-    for (int i = 0; i < n_intel; i++) {
-        if (mt_intel_load_spec(intel, intel_specs[i]) != MT_OK) {
-            fprintf(stderr, "minetrace scan: --intel %s: %s\n", intel_specs[i], mt_error_msg());
-            mt_intel_free(intel);
-            return 1;
-        }
-        if (!quiet) {
-            const mt_intel_load_stats *ls = mt_intel_last_load(intel);
-            fprintf(stderr, "minetrace: %s: %llu domains, %llu addresses, %llu networks, %llu lines skipped\n",
-                    intel_specs[i], (unsigned long long)ls->domains, (unsigned long long)ls->ips,
-                    (unsigned long long)ls->cidrs, (unsigned long long)ls->skipped);
-        }
-    }
+    mt_intel *intel = mt_cli_intel(co);
+    if (!intel) return MT_EXIT_ERROR;
 
-    ec.source = iface ? "live" : "pcap";
+    ec.source = a->iface ? "live" : "pcap";
     mt_engine *eng = mt_engine_new(intel, &ec);
     if (!eng) {
-        fprintf(stderr, "minetrace scan: %s\n", mt_error_msg());
+        mt_cli_error(cmd, "%s", mt_error_msg());
         mt_intel_free(intel);
-        return 1;
+        return MT_EXIT_ERROR;
     }
+    const char *output = co->output;
     if (output && strcmp(output, "-") != 0) {
         FILE *f = fopen(output, "w");
         if (!f) {
-            fprintf(stderr, "minetrace scan: cannot write %s: %s\n", output, strerror(errno));
+            mt_cli_error(cmd, "cannot write %s: %s", output, strerror(errno));
             mt_engine_free(eng);
             mt_intel_free(intel);
-            return 1;
+            return MT_EXIT_ERROR;
         }
         mt_engine_add_sink(eng, mt_sink_jsonl_new(f, 1));
-    } else if (output || !hosts) {
+    } else if (output || !a->hosts) {
         mt_engine_add_sink(eng, mt_sink_jsonl_new(stdout, 0));
     }
-    if (db) {
-        mt_store *st = mt_store_open(db);
+    if (co->db) {
+        mt_store *st = mt_store_open(co->db);
         if (!st) {
-            fprintf(stderr, "minetrace scan: --db %s: %s\n", db, mt_error_msg());
+            mt_cli_error(cmd, "--db %s: %s", co->db, mt_error_msg());
             mt_engine_free(eng);
             mt_intel_free(intel);
-            return 1;
+            return MT_EXIT_ERROR;
         }
         mt_engine_add_sink(eng, mt_sink_sqlite_new(st, 1));
     }
 
-    mt_pipeline *pl = mt_pipeline_new(eng, &pc);
-    int rc = 0;
+    mt_pipeline *pl = mt_pipeline_new(eng, &a->pc);
+    unsigned errors = 0, damaged = 0, inputs = 0;
     mt_source_result res;
-    if (iface) {
-        if (mt_source_live(pl, iface, &so, count, &res) != MT_OK) {
-            fprintf(stderr, "minetrace scan: %s\n", mt_error_msg());
-            rc = 1;
+    if (a->iface) {
+        inputs = 1;
+        if (mt_source_live(pl, a->iface, &a->so, a->count, &res) != MT_OK) {
+            mt_cli_error(cmd, "%s", mt_error_msg());
+            errors++;
         }
-        if (!quiet || stats)
+        if (!co->quiet || co->stats)
             fprintf(stderr, "minetrace: %s: %llu packets captured, %llu received by filter, "
                             "%llu dropped by kernel, %llu dropped by interface\n",
-                    iface, (unsigned long long)res.packets, (unsigned long long)res.recv,
+                    a->iface, (unsigned long long)res.packets, (unsigned long long)res.recv,
                     (unsigned long long)res.drop, (unsigned long long)res.ifdrop);
     } else {
-        for (int i = optind; i < argc; i++) {
-            if (mt_source_read_file(pl, argv[i], &so, &res) != MT_OK) {
-                fprintf(stderr, "minetrace scan: %s\n", mt_error_msg());
-                rc = 1;
+        for (int i = 0; i < co->nargs; i++) {
+            inputs++;
+            if (mt_source_read_file(pl, co->args[i], &a->so, &res) != MT_OK) {
+                mt_cli_error(cmd, "%s", mt_error_msg());
+                errors++;
+            } else if (res.truncated) {
+                damaged++;
+                /* The source has already warned, unless -q; --strict makes
+                 * it an error, which is said whatever -q says. */
+                if (co->strict)
+                    mt_cli_damaged(co, co->args[i], 0, "read only in part (%s) after %llu packets",
+                                   res.error, (unsigned long long)res.packets);
             }
         }
     }
     mt_pipeline_finish(pl);
     mt_engine_flush(eng);
-    if (stats) {
+    const mt_engine_stats *es = mt_engine_get_stats(eng);
+    if (co->stats) {
         mt_pipeline_print_stats(pl, stderr);
-        const mt_engine_stats *es = mt_engine_get_stats(eng);
         fprintf(stderr, "findings %llu (%llu dropped below --min-confidence)\n",
                 (unsigned long long)es->findings, (unsigned long long)es->dropped_low_confidence);
+        fprintf(stderr, "inputs %u (%u damaged, %u unreadable)\n", inputs, damaged, errors);
     }
-    if (hosts) {
-        if (hosts_json) mt_hosts_render_json(mt_engine_hosts(eng), stdout, (int)min_score);
-        else mt_hosts_render_text(mt_engine_hosts(eng), stdout, (int)min_score);
+    if (a->hosts) {
+        if (co->json) mt_hosts_render_json(mt_engine_hosts(eng), stdout, (int)a->min_score);
+        else mt_hosts_render_text(mt_engine_hosts(eng), stdout, (int)a->min_score);
     }
-    fflush(stdout);
+    if (fflush(stdout) != 0) errors++;
+    uint64_t findings = es->findings;
     mt_pipeline_free(pl);
     mt_engine_free(eng);
     mt_intel_free(intel);
+    return mt_cli_exit(co, errors, damaged, findings);
+}
+
+static int run(int argc, char **argv)
+{
+    const mt_cli_cmd *cmd = &mt_cli_scan;
+    scan_args a;
+    memset(&a, 0, sizeof a);
+    mt_source_opts_defaults(&a.so);
+    mt_pipeline_config_defaults(&a.pc);
+    a.min_score = 50;
+    mt_cli_common co;
+    int rc = mt_cli_parse(cmd, argc, argv, &co, scan_opt, &a);
+    if (rc < 0 && !a.iface && co.nargs == 0)
+        rc = mt_cli_usage(cmd, "no input: give capture files or -i IFACE");
+    if (rc < 0 && a.iface && co.nargs)
+        rc = mt_cli_usage(cmd, "give either -i IFACE or files, not both");
+    if (rc < 0) rc = scan(&co, &a);
+    mt_cli_common_free(&co);
     return rc;
 }
+
+const mt_cli_cmd mt_cli_scan = {
+    .name = "scan",
+    .summary = "find cryptocurrency mining in captures and live traffic",
+    .run = run,
+    .synopsis = "scan [OPTIONS] FILE...\nscan -i IFACE [OPTIONS]",
+    .description =
+"Detects cryptocurrency mining in packet captures (pcap or pcapng; - is\n"
+"standard input) or on a live interface. Every finding names the host,\n"
+"the pool, the port, and where the traffic shows them the wallet, worker,\n"
+"miner agent and family, with a confidence (0-100) and a line of evidence.\n"
+"Findings are written as EVE-style JSON lines (docs/FINDINGS.md) and, with\n"
+"--db, stored in SQLite.\n"
+"\n"
+"What is detected:\n"
+"  dns        lookups of mining-pool and browser-miner domains (suffix\n"
+"             match against the built-in list and any --intel lists);\n"
+"             answers are remembered so later flows to those addresses\n"
+"             are tied to the pool\n"
+"  stratum    Stratum in clear: Bitcoin-style v1, XMRig/CryptoNote\n"
+"             login/job/submit, Ethereum (eth-proxy, EthereumStratum\n"
+"             1.0.0 and 2.0.0), NiceHash extensions, sessions captured\n"
+"             mid-stream\n"
+"  http       getwork/getblocktemplate, miner User-Agents, miner\n"
+"             scripts and Wasm\n"
+"  websocket  browser-miner protocols (Coinhive model, webminerpool)\n"
+"  tls        SNI of pools; without SNI, the DNS tie to a pool name\n"
+"  ip         pool address lists\n"
+"  behaviour  encrypted Stratum by flow shape, Stratum V2 handshakes\n"
+"  smb        EternalBlue / DoublePulsar (WannaMine precursors,\n"
+"             reported with event_type \"precursor\", not \"mining\")\n"
+"A port alone is never a finding. Generic JSON-RPC (an Ethereum node's\n"
+"eth_blockNumber, LSP, web APIs) and crypto-currency P2P node traffic are\n"
+"not mining.\n"
+"\n"
+"Files are read in order into one flow table, so a DNS answer in one file\n"
+"ties flows in the next. A live capture runs until SIGINT or SIGTERM (or\n"
+"-c N packets), then flushes pending findings and exits.",
+    .opts = scan_opts,
+    .exit_none = "Every input was read; no finding (no mining, no precursor).",
+    .exit_found = "Every input was read; at least one finding was written (precursor\n"
+                  "findings count; --min-score does not).",
+    .reads_inputs = 1,
+    .exit_notes = "An interface that cannot be opened, a bad BPF filter or an output\n"
+                  "that cannot be written is an error (2).",
+    .examples = "minetrace scan capture.pcapng\n"
+                "minetrace scan --db findings.db --hosts *.pcap\n"
+                "minetrace scan -i eth0 -f 'not port 22' -Z nobody -o /var/log/mt.json\n"
+                "minetrace scan -q --strict capture.pcap || echo \"exit status $?\"",
+    .see_also = "minetrace(1), minetrace-ingest(1), minetrace-report(1), docs/FINDINGS.md,\n"
+                "docs/DETECTORS.md, docs/INTEL.md",
+};

@@ -1,8 +1,19 @@
-/* Subcommands of the minetrace CLI. Each returns the process exit status:
- * 0 success, 1 findings-level failure (e.g. input unreadable), 2 usage. */
+/* The commands of the minetrace CLI, one file each (cmd_NAME.c), and the
+ * table main.c dispatches through. Every command returns the exit status of
+ * options.h: 0 ran, nothing found; 1 ran, findings; 2 error. */
 #ifndef MT_CLI_COMMANDS_H
 #define MT_CLI_COMMANDS_H
-int mt_cmd_scan(int argc, char **argv);
-int mt_cmd_ingest(int argc, char **argv);
-int mt_cmd_report(int argc, char **argv);
+
+#include "options.h"
+
+extern const mt_cli_cmd mt_cli_scan, mt_cli_ingest, mt_cli_report, mt_cli_version, mt_cli_help_cmd;
+
+/* The table, ending with NULL, in the order `minetrace help` lists them. */
+extern const mt_cli_cmd *const mt_cli_commands[];
+const mt_cli_cmd *mt_cli_find(const char *name);
+/* The list of commands (`minetrace` without a command, `minetrace help`). */
+void mt_cli_usage_all(FILE *out);
+/* Dispatch: argv[1] is the command. */
+int mt_cli_main(int argc, char **argv);
+
 #endif

@@ -45,11 +45,14 @@ cat "$out"/pcap/*.intel.json > "$work/scan.jsonl"
 dump "$all" > "$out/logs/all.findings" 2>/dev/null || true
 "$bin" report --db "$all" > "$out/report.txt" 2>&1 || true
 "$bin" report --db "$all" --json > "$out/report.json" 2>&1 || true
+sed -i -E 's/"(scan_ms|top_scan_ms)":[0-9.]+/"\1":T/g' "$out/report.json" # times differ run to run
 mkdir -p "$out/report.csv"
 "$bin" report --db "$all" --csv "$out/report.csv" >/dev/null 2>&1 || true
-"$bin" report --db "$all" --by day --html "$work/r.html" >/dev/null 2>&1 && grep -v -i 'generated' "$work/r.html" > "$out/report.html" || true
+# Exit status 0 or 1 (nothing found / findings) both mean the report was made.
+rc=0; "$bin" report --db "$all" --by day --html "$work/r.html" >/dev/null 2>&1 || rc=$?
+[ "$rc" -le 1 ] && grep -v -i 'generated' "$work/r.html" > "$out/report.html" || true
 
 if [ -n "$bench" ]; then
-  "$bin" scan -q -o - "$bench" 2>/dev/null | sort > "$out/bench.json"
+  { "$bin" scan -q -o - "$bench" 2>/dev/null || [ $? -le 1 ]; } | sort > "$out/bench.json"
 fi
 echo "snapshot: $(ls "$out/pcap" | wc -l) capture files, $(ls "$out/logs" | wc -l) log files in $out" >&2

@@ -14,7 +14,8 @@ trap 'rm -rf "$W"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # Command line: help names every analysis; bad arguments are usage errors (2);
-# an unreadable database is a run error (1).
+# so is an unreadable database (2). A report with findings in range exits 1,
+# one without 0 (the exit status convention of every command).
 "$BIN" report --help > "$W/help.txt" || fail "--help"
 for a in activity mix ports victims market top "ISO week" "Student's t" "80 and 443"; do
     grep -q "$a" "$W/help.txt" || fail "--help does not explain '$a'"
@@ -28,17 +29,19 @@ expect_rc 2 --db x.db --from 2018-02-30
 expect_rc 2 --db x.db --from 2018-03 --to 2018-01
 expect_rc 2 --db x.db --only bogus
 expect_rc 2 --db x.db --json --html x.html
-expect_rc 1 --db "$W/does-not-exist/x.db"
+expect_rc 2 --db "$W/does-not-exist/x.db"
 
 DB=$W/f.db
 P=$CORPUS/pcap
 mapfile -t PCAPS < <(awk -F'\t' '$2=="mining"{print "'"$P"'/"$1}' "$P/LABELS.tsv")
 [ ${#PCAPS[@]} -ge 5 ] || fail "no labelled mining captures in $P/LABELS.tsv"
-"$BIN" scan --db "$DB" "${PCAPS[@]}" >/dev/null 2>"$W/scan.err" || fail "scan --db: $(tail -2 "$W/scan.err")"
+"$BIN" scan --db "$DB" "${PCAPS[@]}" >/dev/null 2>"$W/scan.err"; rc=$?
+[ $rc = 1 ] || fail "scan --db exited $rc, want 1 (findings): $(tail -2 "$W/scan.err")"
 L=$CORPUS/logs
 "$BIN" ingest --no-progress --db "$DB" "$L/suricata/slips_test6-malicious_eve.json" \
     "$L/zeek/slips_test10_zeek3.2_tsv/dns.log" "$L/zeek/slips_test10_zeek3.2_tsv/conn.log" \
-    >/dev/null 2>&1 || fail "ingest"
+    >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] || fail "ingest exited $rc, want 0 (no finding in these logs without extra intel)"
 # A hostile finding: every string field carries markup and a terminal escape.
 sqlite3 "$DB" "INSERT INTO findings(uid, ts, day, src_ip, dest_ip, dest_port, proto, event_type, kind,
   protocol, pool, wallet, worker, agent, algo, family, confidence, evidence, source) VALUES
@@ -63,7 +66,9 @@ PR=$L/prices
 PRICES=(--prices "$PR/yahoo_close_coinsight/xmr.csv" --prices "$PR/coinmetrics_snapshot_2020-02-09/btc_daily_usd.csv"
         --prices "$PR/coingecko_style_patej744/monero.csv")
 
-"$BIN" report --db "$DB" --top 1000 --assets "$W/assets.csv" "${PRICES[@]}" --json > "$W/r.json" || fail "report --json"
+# Findings in range: exit status 1.
+found() { "$@"; local rc=$?; [ $rc = 1 ] || fail "$* exited $rc, want 1"; }
+found "$BIN" report --db "$DB" --top 1000 --assets "$W/assets.csv" "${PRICES[@]}" --json > "$W/r.json"
 python3 - "$W/r.json" "$N" "$NM" "$NH" "$N3333" "$NCONN" <<'PY' || fail "JSON check"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -96,7 +101,7 @@ assert "<script>alert(1)</script>.pool" in pools
 print("json ok:", t, "3333:", n3333)
 PY
 
-"$BIN" report --db "$DB" --assets "$W/assets.csv" "${PRICES[@]}" --csv "$W/csv" || fail "report --csv"
+found "$BIN" report --db "$DB" --assets "$W/assets.csv" "${PRICES[@]}" --csv "$W/csv"
 for f in summary activity families kinds behaviours ports port_ranges victims_sector victims_size \
          market_correlation market_monthly top_pools top_wallets top_agents top_hosts; do
     [ -s "$W/csv/$f.csv" ] || fail "missing $f.csv"
@@ -106,11 +111,14 @@ grep -q "'\"><img" "$W/csv/top_wallets.csv" || true
 grep -q "^rank,wallet,findings,share" "$W/csv/top_wallets.csv" || fail "top_wallets.csv header"
 
 # Terminal output: the ESC byte of the hostile agent must not reach the terminal.
-"$BIN" report --db "$DB" --top 1000 --only top > "$W/r.txt" || fail "report text"
+found "$BIN" report --db "$DB" --top 1000 --only top > "$W/r.txt"
+# Nothing in range: exit status 0, and the report is still produced.
+"$BIN" report --db "$DB" --from 1999 --to 1999 > "$W/empty.txt"; rc=$?
+[ $rc = 0 ] && [ -s "$W/empty.txt" ] || fail "report of an empty range exited $rc, want 0 with output"
 if grep -q $'\x1b' "$W/r.txt"; then fail "raw ESC in terminal output"; fi
 grep -q "Agent?\[31mRED" "$W/r.txt" || fail "agent not shown sanitised"
 
-"$BIN" report --db "$DB" --top 1000 --by week --assets "$W/assets.csv" "${PRICES[@]}" --html "$W/r.html" || fail "report --html"
+found "$BIN" report --db "$DB" --top 1000 --by week --assets "$W/assets.csv" "${PRICES[@]}" --html "$W/r.html"
 H=$W/r.html
 grep -q "<script" "$H" && fail "raw <script in HTML"
 grep -q "<img" "$H" && fail "raw <img in HTML"

@@ -133,8 +133,8 @@ for l in "${LIVES[@]}"; do
     [ -f "$dir/live.rc" ] || continue
     echo "-- $label scan -i"
     rc="$(cat "$dir/live.rc")"
-    if [ "$rc" != 0 ]; then
-        fail "$label: minetrace scan -i exited $rc"; cat "$dir/live.err"
+    if ! scan_status_ok "$rc" "$dir/live.jsonl"; then
+        fail "$label: minetrace scan -i exited $rc (0 = no finding, 1 = findings)"; cat "$dir/live.err"
     else
         python3 "$HERE/check.py" intel "$dir/facts.env" "$dir/live.jsonl" \
             "$dir/live_hosts.json" || FAILS=$((FAILS + 1))
@@ -148,13 +148,17 @@ for s in "${SETS[@]}"; do
         args=()
         [ $mode = intel ] && args=("${INTEL[@]}")
         echo "-- $label $mode ($(basename "$pcap"))"
-        if ! "$MT_BIN" scan "${args[@]}" -o "$out/findings.jsonl" "$pcap" \
-                >"$out/scan.out" 2>"$out/scan.err"; then
-            fail "$label $mode: minetrace scan exited non-zero"; cat "$out/scan.err"; continue
+        rc=0
+        "$MT_BIN" scan "${args[@]}" -o "$out/findings.jsonl" "$pcap" \
+            >"$out/scan.out" 2>"$out/scan.err" || rc=$?
+        if ! scan_status_ok "$rc" "$out/findings.jsonl"; then
+            fail "$label $mode: minetrace scan exited $rc"; cat "$out/scan.err"; continue
         fi
-        if ! "$MT_BIN" scan "${args[@]}" --hosts --json "$pcap" \
-                >"$out/hosts.json" 2>"$out/hosts.err"; then
-            fail "$label $mode: minetrace scan --hosts --json exited non-zero"; cat "$out/hosts.err"; continue
+        hrc=0
+        "$MT_BIN" scan "${args[@]}" --hosts --json "$pcap" \
+            >"$out/hosts.json" 2>"$out/hosts.err" || hrc=$?
+        if [ "$hrc" != "$rc" ]; then
+            fail "$label $mode: minetrace scan --hosts --json exited $hrc, the scan $rc"; cat "$out/hosts.err"; continue
         fi
         python3 "$HERE/check.py" "$mode" "$facts" "$out/findings.jsonl" "$out/hosts.json" \
             || FAILS=$((FAILS + 1))

@@ -159,8 +159,9 @@ else
         for mode in clear tls; do
             echo "-- live scan -i ($mode run)"
             rc="$(cat "$LIVE/live_$mode.rc" 2>/dev/null || echo missing)"
-            if [ "$rc" != 0 ]; then
-                fail "live $mode: minetrace scan -i exited $rc"; cat "$LIVE/live_$mode.err"; continue
+            if ! scan_status_ok "$rc" "$LIVE/live_$mode.jsonl"; then
+                fail "live $mode: minetrace scan -i exited $rc (0 = no finding, 1 = findings)"
+                cat "$LIVE/live_$mode.err"; continue
             fi
             python3 "$HERE/check.py" "$mode" "$LIVE/facts.env" "$LIVE/live_$mode.jsonl" \
                 "$LIVE/live_hosts_$mode.json" || FAILS=$((FAILS + 1))
@@ -172,25 +173,32 @@ else
             pcap="$clear"; [ $mode = tls ] && pcap="$tls"
             out="$W/$label-$mode"
             mkdir -p "$out"
-            if ! "$MT_BIN" scan "${INTEL[@]}" -o "$out/findings.jsonl" "$pcap" \
-                    >"$out/scan.out" 2>"$out/scan.err"; then
-                fail "$label $mode: minetrace scan exited non-zero"; cat "$out/scan.err"; continue
+            rc=0
+            "$MT_BIN" scan "${INTEL[@]}" -o "$out/findings.jsonl" "$pcap" \
+                >"$out/scan.out" 2>"$out/scan.err" || rc=$?
+            if ! scan_status_ok "$rc" "$out/findings.jsonl"; then
+                fail "$label $mode: minetrace scan exited $rc"; cat "$out/scan.err"; continue
             fi
-            if ! "$MT_BIN" scan "${INTEL[@]}" --hosts --json "$pcap" \
-                    >"$out/hosts.json" 2>"$out/hosts.err"; then
-                fail "$label $mode: minetrace scan --hosts --json exited non-zero"; cat "$out/hosts.err"; continue
+            hrc=0
+            "$MT_BIN" scan "${INTEL[@]}" --hosts --json "$pcap" \
+                >"$out/hosts.json" 2>"$out/hosts.err" || hrc=$?
+            if [ "$hrc" != "$rc" ]; then
+                fail "$label $mode: minetrace scan --hosts --json exited $hrc, the scan $rc"
+                cat "$out/hosts.err"; continue
             fi
             echo "-- $label $mode ($(basename "$pcap"))"
             python3 "$HERE/check.py" "$mode" "$facts" "$out/findings.jsonl" \
                 "$out/hosts.json" || FAILS=$((FAILS + 1))
             if [ $mode = tls ]; then
                 # Negative control: drop the DNS packets, the tie must vanish.
-                if "$MT_BIN" scan "${INTEL[@]}" -f "not port 53" -o "$out/nodns.jsonl" \
-                        "$pcap" >/dev/null 2>"$out/nodns.err"; then
+                rc=0
+                "$MT_BIN" scan "${INTEL[@]}" -f "not port 53" -o "$out/nodns.jsonl" \
+                    "$pcap" >/dev/null 2>"$out/nodns.err" || rc=$?
+                if scan_status_ok "$rc" "$out/nodns.jsonl"; then
                     python3 "$HERE/check.py" tls-nodns "$facts" "$out/nodns.jsonl" \
                         "$out/hosts.json" || FAILS=$((FAILS + 1))
                 else
-                    fail "$label tls: minetrace scan -f 'not port 53' exited non-zero"; cat "$out/nodns.err"
+                    fail "$label tls: minetrace scan -f 'not port 53' exited $rc"; cat "$out/nodns.err"
                 fi
             fi
         done

@@ -39,3 +39,10 @@ live_run_blocker() {
         echo "cannot create network namespaces here"
     fi
 }
+
+# scan_status_ok RC JSONL: the exit status of a scan that wrote JSONL is the
+# one its findings call for: 1 when it wrote findings, 0 when none (2 and
+# anything else is an error).
+scan_status_ok() {
+    if [ -s "$2" ]; then [ "$1" = 1 ]; else [ "$1" = 0 ]; fi
+}

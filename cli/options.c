@@ -1,0 +1,325 @@
+/* The generic body of every command: one option parser built from the
+ * command's table, the shared options, the exit status and --help. */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "minetrace/common.h"
+
+static const mt_cli_opt shared[] = {
+    {MT_OPT_HELP, "help", 'h', NULL, "Print this help and exit."},
+    {MT_OPT_OUTPUT, "output", 'o', "FILE", "Write the output to FILE instead of standard output."},
+    {MT_OPT_QUIET, "quiet", 'q', NULL, "No progress and no warnings; errors are still printed."},
+    {MT_OPT_INTEL, "intel", 0, "FILE[:WEIGHT[:CATEGORY]]",
+     "Add an indicator list (domains, hosts file, Adblock rules,\n"
+     "IPs/CIDRs, URL patterns) with WEIGHT 1-100 (default 70) and\n"
+     "CATEGORY pool, browser-miner, miner-c2, crypto or allow\n"
+     "(default pool). Repeatable; added to the built-in lists."},
+    {MT_OPT_NO_BUILTIN_INTEL, "no-builtin-intel", 0, NULL, "Do not load the built-in indicator lists."},
+    {MT_OPT_DB, "db", 0, "FILE", "The SQLite findings database (created if missing;\nschema in docs/STORE.md)."},
+    {MT_OPT_JSON, "json", 0, NULL, "Write JSON instead of text."},
+    {MT_OPT_PROGRESS, "progress", 0, NULL,
+     "Report progress on stderr about once a second (default when\nstderr is a terminal and -q is not given)."},
+    {MT_OPT_NO_PROGRESS, "no-progress", 0, NULL, "Never report progress."},
+    {MT_OPT_STATS, "stats", 0, NULL, "Print counters to stderr at the end."},
+    {MT_OPT_STRICT, "strict", 0, NULL,
+     "Treat a damaged input (read only in part) as an error:\nexit status 2 instead of a warning."},
+    {MT_OPT_MIN_CONFIDENCE, "min-confidence", 0, "N", "Drop findings below confidence N (0-100; default 0)."},
+};
+
+mt_cli_opt mt_cli_opt_resolve(const mt_cli_opt *o)
+{
+    mt_cli_opt r = *o;
+    if (o->name || !o->id) return r;
+    for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++) {
+        if (shared[i].id != o->id) continue;
+        r = shared[i];
+        if (o->help) r.help = o->help;
+        if (o->arg) r.arg = o->arg;
+        return r;
+    }
+    return r; /* an unknown shared id: test_cli.c fails on a NULL name */
+}
+
+static int is_shared(int id)
+{
+    return id == MT_OPT_HELP || id == MT_OPT_OUTPUT || id == MT_OPT_QUIET ||
+           (id >= MT_OPT_INTEL && id < MT_OPT_OWN);
+}
+
+static int shared_opt(const mt_cli_cmd *cmd, mt_cli_common *co, int id, const char *arg)
+{
+    unsigned long v = 0;
+    switch (id) {
+    case MT_OPT_OUTPUT: co->output = arg; return 0;
+    case MT_OPT_QUIET: co->quiet = 1; return 0;
+    case MT_OPT_INTEL: co->intel[co->n_intel++] = arg; return 0;
+    case MT_OPT_NO_BUILTIN_INTEL: co->no_builtin_intel = 1; return 0;
+    case MT_OPT_DB: co->db = arg; return 0;
+    case MT_OPT_JSON: co->json = 1; return 0;
+    case MT_OPT_PROGRESS: co->progress = 1; return 0;
+    case MT_OPT_NO_PROGRESS: co->progress = 0; return 0;
+    case MT_OPT_STATS: co->stats = 1; return 0;
+    case MT_OPT_STRICT: co->strict = 1; return 0;
+    case MT_OPT_MIN_CONFIDENCE:
+        if (mt_cli_uint(cmd, "--min-confidence", arg, 100, &v)) return MT_EXIT_ERROR;
+        co->min_confidence = (int)v;
+        return 0;
+    }
+    return MT_EXIT_ERROR;
+}
+
+int mt_cli_parse(const mt_cli_cmd *cmd, int argc, char **argv, mt_cli_common *co,
+                 int (*own)(void *ctx, int id, const char *arg), void *ctx)
+{
+    memset(co, 0, sizeof *co);
+    co->cmd = cmd;
+    co->progress = -1;
+    co->min_confidence = -1;
+    co->intel = mt_xcalloc((size_t)argc + 1, sizeof *co->intel);
+
+    size_t n = 0;
+    while (cmd->opts[n].id || cmd->opts[n].name || cmd->opts[n].help) n++;
+    struct option *lo = mt_xcalloc(n + 1, sizeof *lo);
+    char *so = mt_xcalloc(2 * n + 2, 1);
+    size_t nl = 0, ns = 0;
+    so[ns++] = ':'; /* missing arguments reported by us, with the option's name */
+    for (size_t i = 0; i < n; i++) {
+        mt_cli_opt o = mt_cli_opt_resolve(&cmd->opts[i]);
+        if (!o.name) continue; /* a heading */
+        lo[nl].name = o.name;
+        lo[nl].has_arg = o.arg ? required_argument : no_argument;
+        lo[nl].val = o.id;
+        nl++;
+        if (o.short_name) {
+            so[ns++] = (char)o.short_name;
+            if (o.arg) so[ns++] = ':';
+        }
+    }
+
+    int rc = -1, c, li;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (c = getopt_long(argc, argv, so, lo, &li)) != -1) {
+        if (c == '?' || c == ':') {
+            const char *what = argv[optind - 1];
+            int is_long = what[0] == '-' && what[1] == '-';
+            if (optopt && !is_long)
+                rc = mt_cli_usage(cmd, c == ':' ? "option -%c needs an argument"
+                                                : "unknown option -%c", optopt);
+            else if (c == ':')
+                rc = mt_cli_usage(cmd, "option %s needs an argument", what);
+            else if (optopt) /* a known long option given "=VALUE" */
+                rc = mt_cli_usage(cmd, "option %.*s takes no argument", (int)strcspn(what, "="), what);
+            else
+                rc = mt_cli_usage(cmd, "unknown or ambiguous option %s", what);
+        } else if (c == MT_OPT_HELP) {
+            mt_cli_help(cmd, stdout);
+            rc = fflush(stdout) == 0 ? MT_EXIT_NONE : MT_EXIT_ERROR;
+        } else if (is_shared(c)) {
+            if (shared_opt(cmd, co, c, optarg)) rc = MT_EXIT_ERROR;
+        } else if (!own || own(ctx, c, optarg)) {
+            rc = MT_EXIT_ERROR;
+        }
+    }
+    free(lo);
+    free(so);
+    co->args = argv + optind;
+    co->nargs = argc - optind;
+    return rc;
+}
+
+void mt_cli_common_free(mt_cli_common *co)
+{
+    free(co->intel);
+    co->intel = NULL;
+}
+
+int mt_cli_usage(const mt_cli_cmd *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "minetrace %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'minetrace %s --help'.\n", cmd->name);
+    return MT_EXIT_ERROR;
+}
+
+int mt_cli_error(const mt_cli_cmd *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "minetrace %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return MT_EXIT_ERROR;
+}
+
+void mt_cli_damaged(const mt_cli_common *co, const char *input, uint64_t line,
+                    const char *fmt, ...)
+{
+    if (co->quiet && !co->strict) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "minetrace %s: %s", co->cmd->name, input);
+    if (line) fprintf(stderr, ":%llu", (unsigned long long)line);
+    fputs(co->strict ? ": error: " : ": warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int mt_cli_exit(const mt_cli_common *co, unsigned errors, unsigned damaged, uint64_t findings)
+{
+    if (errors) return MT_EXIT_ERROR;
+    if (damaged && co->strict) {
+        fprintf(stderr, "minetrace %s: %u damaged input%s (--strict)\n", co->cmd->name, damaged,
+                damaged == 1 ? "" : "s");
+        return MT_EXIT_ERROR;
+    }
+    return findings ? MT_EXIT_FOUND : MT_EXIT_NONE;
+}
+
+int mt_cli_uint(const mt_cli_cmd *cmd, const char *opt, const char *s, unsigned long max,
+                unsigned long *out)
+{
+    char *end;
+    *out = 0;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || end == s || v > max || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+        return mt_cli_usage(cmd, "%s must be a number 0..%lu, not '%s'", opt, max, s);
+    *out = v;
+    return 0;
+}
+
+int mt_cli_progress(const mt_cli_common *co)
+{
+    return co->progress >= 0 ? co->progress : !co->quiet && isatty(2);
+}
+
+mt_intel *mt_cli_intel(const mt_cli_common *co)
+{
+    mt_intel *intel = mt_intel_new();
+    if (!co->no_builtin_intel && mt_intel_load_builtin(intel) != MT_OK) {
+        mt_cli_error(co->cmd, "built-in intel: %s", mt_error_msg());
+        mt_intel_free(intel);
+        return NULL;
+    }
+    for (int i = 0; i < co->n_intel; i++) {
+        if (mt_intel_load_spec(intel, co->intel[i]) != MT_OK) {
+            mt_cli_error(co->cmd, "--intel %s: %s", co->intel[i], mt_error_msg());
+            mt_intel_free(intel);
+            return NULL;
+        }
+        if (!co->quiet) {
+            const mt_intel_load_stats *ls = mt_intel_last_load(intel);
+            fprintf(stderr, "minetrace: %s: %llu domains, %llu addresses, %llu networks, %llu lines skipped\n",
+                    co->intel[i], (unsigned long long)ls->domains, (unsigned long long)ls->ips,
+                    (unsigned long long)ls->cidrs, (unsigned long long)ls->skipped);
+        }
+    }
+    return intel;
+}
+
+/* ---- --help ------------------------------------------------------------ */
+
+static void indented(FILE *out, const char *text, int indent)
+{
+    while (text && *text) {
+        const char *nl = strchr(text, '\n');
+        size_t len = nl ? (size_t)(nl - text) : strlen(text);
+        if (len) fprintf(out, "%*s%.*s\n", indent, "", (int)len, text);
+        else fputc('\n', out);
+        text += len + (nl ? 1 : 0);
+    }
+}
+
+/* Words of `text` ('\n' counts as a blank) from column `col`, wrapped at
+ * 79 columns onto lines indented by `indent`. */
+static void wrapped(FILE *out, const char *text, int col, int indent)
+{
+    const char *p = text ? text : "";
+    int at = col, first = 1;
+    while (*p) {
+        while (*p == ' ' || *p == '\n') p++;
+        if (!*p) break;
+        size_t w = strcspn(p, " \n");
+        if (!first && at + 1 + (int)w > 79) {
+            fprintf(out, "\n%*s", indent, "");
+            at = indent;
+            first = 1;
+        }
+        if (!first) { fputc(' ', out); at++; }
+        fprintf(out, "%.*s", (int)w, p);
+        at += (int)w;
+        first = 0;
+        p += w;
+    }
+    fputc('\n', out);
+}
+
+static void option_help(FILE *out, const mt_cli_opt *o)
+{
+    char label[96];
+    int k = 0;
+    if (o->short_name) k = snprintf(label, sizeof label, "-%c, ", o->short_name);
+    snprintf(label + k, sizeof label - (size_t)k, "--%s%s%s", o->name, o->arg ? " " : "",
+             o->arg ? o->arg : "");
+    if (strlen(label) <= 20) fprintf(out, "    %-22s", label);
+    else fprintf(out, "    %s\n%26s", label, "");
+    wrapped(out, o->help, 26, 26);
+}
+
+void mt_cli_help(const mt_cli_cmd *cmd, FILE *out)
+{
+    fprintf(out, "NAME\n    minetrace %s - %s\n\nSYNOPSIS\n", cmd->name, cmd->summary);
+    for (const char *s = cmd->synopsis; *s;) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+        /* A line starting with a blank continues the one before. */
+        fprintf(out, "    %s%.*s\n", s[0] == ' ' ? "          " : "minetrace ", (int)len, s);
+        s += len + (nl ? 1 : 0);
+    }
+    fputs("\nDESCRIPTION\n", out);
+    indented(out, cmd->description, 4);
+    fputs("\nOPTIONS\n", out);
+    for (const mt_cli_opt *p = cmd->opts; p->id || p->name || p->help; p++) {
+        mt_cli_opt o = mt_cli_opt_resolve(p);
+        if (o.name) option_help(out, &o);
+        else fprintf(out, "%s  %s\n", p == cmd->opts ? "" : "\n", o.help);
+    }
+    fputs("\nEXIT STATUS\n", out);
+    fputs("    0  ", out);
+    wrapped(out, cmd->exit_none, 7, 7);
+    fputs("    1  ", out);
+    wrapped(out, cmd->exit_found, 7, 7);
+    fputs("    2  ", out);
+    wrapped(out, cmd->reads_inputs ? "An error: bad usage, or an input that could not be opened or "
+                                     "read at all, or a damaged input with --strict."
+                                   : "An error: bad usage, or the output could not be written.",
+            7, 7);
+    if (cmd->reads_inputs)
+        fputs("\n    A damaged input that was read in part (a truncated capture or gzip\n"
+              "    file, malformed lines) is not an error: a warning line names the\n"
+              "    input (and the line, where there is one), what was read is kept,\n"
+              "    and the exit status is 0 or 1 by the findings. --strict makes it an\n"
+              "    error (exit status 2).\n", out);
+    if (cmd->exit_notes) {
+        fputc('\n', out);
+        indented(out, cmd->exit_notes, 4);
+    }
+    if (cmd->examples) {
+        fputs("\nEXAMPLES\n", out);
+        indented(out, cmd->examples, 4);
+    }
+    fputs("\nSEE ALSO\n", out);
+    indented(out, cmd->see_also ? cmd->see_also : "minetrace(1)", 4);
+}
