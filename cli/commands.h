@@ -1,6 +1,13 @@
 /* The commands of the minetrace CLI, one file each (cmd_NAME.c), and the
  * table main.c dispatches through. Every command returns the exit status of
- * options.h: 0 ran, nothing found; 1 ran, findings; 2 error. */
+ * options.h: 0 ran, nothing found; 1 ran, findings; 2 error.
+ *
+ * A new command (web, botnet, ...) is a cmd_NAME.c defining
+ * `const mt_cli_cmd mt_cli_NAME` (its option table, naming the shared
+ * options by id, and a run function that calls mt_cli_parse and ends with
+ * mt_cli_exit), an entry in mt_cli_commands (commands.c), and a manual page
+ * docs/man/minetrace-NAME.1 added to the install() list in CMakeLists.txt;
+ * tests/unit/test_cli.c then checks its help and page against its parser. */
 #ifndef MT_CLI_COMMANDS_H
 #define MT_CLI_COMMANDS_H
 

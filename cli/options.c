@@ -74,6 +74,36 @@ static int shared_opt(const mt_cli_cmd *cmd, mt_cli_common *co, int id, const ch
     return MT_EXIT_ERROR;
 }
 
+/* The id of the long option `arg` ("--name" or "--name=value", perhaps
+ * abbreviated) stands for, or -1. */
+static int long_id(const struct option *lo, const char *arg)
+{
+    if (arg[0] != '-' || arg[1] != '-') return -1;
+    const char *name = arg + 2;
+    size_t len = strcspn(name, "=");
+    int id = -1, n = 0;
+    for (; lo->name; lo++) {
+        if (strncmp(lo->name, name, len) != 0) continue;
+        if (lo->name[len] == '\0') return lo->val;
+        id = lo->val;
+        n++;
+    }
+    return n == 1 ? id : -1;
+}
+
+/* getopt's '?' or ':' as a usage error. `last` is argv[optind - 1]: the
+ * failing long option, or (inside a cluster of short ones) maybe not. */
+static int option_error(const mt_cli_cmd *cmd, const struct option *lo, int c, const char *last)
+{
+    int is_long = optopt == 0 || long_id(lo, last) == optopt;
+    if (!is_long)
+        return mt_cli_usage(cmd, c == ':' ? "option -%c needs an argument" : "unknown option -%c",
+                            optopt);
+    if (c == ':') return mt_cli_usage(cmd, "option %s needs an argument", last);
+    if (optopt) return mt_cli_usage(cmd, "option %.*s takes no argument", (int)strcspn(last, "="), last);
+    return mt_cli_usage(cmd, "unknown or ambiguous option %s", last);
+}
+
 int mt_cli_parse(const mt_cli_cmd *cmd, int argc, char **argv, mt_cli_common *co,
                  int (*own)(void *ctx, int id, const char *arg), void *ctx)
 {
@@ -107,17 +137,7 @@ int mt_cli_parse(const mt_cli_cmd *cmd, int argc, char **argv, mt_cli_common *co
     opterr = 0;
     while (rc < 0 && (c = getopt_long(argc, argv, so, lo, &li)) != -1) {
         if (c == '?' || c == ':') {
-            const char *what = argv[optind - 1];
-            int is_long = what[0] == '-' && what[1] == '-';
-            if (optopt && !is_long)
-                rc = mt_cli_usage(cmd, c == ':' ? "option -%c needs an argument"
-                                                : "unknown option -%c", optopt);
-            else if (c == ':')
-                rc = mt_cli_usage(cmd, "option %s needs an argument", what);
-            else if (optopt) /* a known long option given "=VALUE" */
-                rc = mt_cli_usage(cmd, "option %.*s takes no argument", (int)strcspn(what, "="), what);
-            else
-                rc = mt_cli_usage(cmd, "unknown or ambiguous option %s", what);
+            rc = option_error(cmd, lo, c, argv[optind - 1]);
         } else if (c == MT_OPT_HELP) {
             mt_cli_help(cmd, stdout);
             rc = fflush(stdout) == 0 ? MT_EXIT_NONE : MT_EXIT_ERROR;

@@ -168,10 +168,11 @@ static void test_man_pages_match(void **state)
     (void)state;
     const char *src = getenv("MT_SRC");
     if (!src) skip();
-    static const char *const paged[] = {"scan", "ingest", "report"};
-    for (size_t c = 0; c < sizeof paged / sizeof paged[0]; c++) {
-        const mt_cli_cmd *cmd = mt_cli_find(paged[c]);
-        assert_non_null(cmd);
+    /* Every command has its page but version and help, which minetrace.1
+     * covers: a new command without one fails here. */
+    for (size_t c = 0; mt_cli_commands[c]; c++) {
+        const mt_cli_cmd *cmd = mt_cli_commands[c];
+        if (cmd == &mt_cli_version || cmd == &mt_cli_help_cmd) continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/docs/man/minetrace-%s.1", src, cmd->name);
         char *page = slurp(path);
