@@ -236,6 +236,9 @@ int mt_cmd_ingest(int argc, char **argv)
         mt_intel_free(intel);
         return 2;
     }
+    /* MT_TRACE_EVENTS=1: every event to stderr (docs/ARCHITECTURE.md). */
+    const char *trace = getenv("MT_TRACE_EVENTS");
+    if (trace && *trace && *trace != '0') mt_engine_set_observer(e, mt_event_trace, NULL);
     mt_engine_add_sink(e, mt_sink_sqlite_new(store, 0));
     mt_ingest *ig = mt_ingest_new(e, store, &opts);
 

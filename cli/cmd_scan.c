@@ -205,6 +205,9 @@ int mt_cmd_scan(int argc, char **argv)
         mt_intel_free(intel);
         return 1;
     }
+    /* MT_TRACE_EVENTS=1: every event to stderr (docs/ARCHITECTURE.md). */
+    const char *trace = getenv("MT_TRACE_EVENTS");
+    if (trace && *trace && *trace != '0') mt_engine_set_observer(eng, mt_event_trace, NULL);
     if (output && strcmp(output, "-") != 0) {
         FILE *f = fopen(output, "w");
         if (!f) {

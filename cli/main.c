@@ -4,10 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
-
-#ifndef MT_VERSION
-#define MT_VERSION "0.1.0"
-#endif
+#include "minetrace/version.h"
 
 static void usage(FILE *out)
 {

@@ -44,7 +44,7 @@ cat "$out"/pcap/*.intel.json > "$work/scan.jsonl"
 "$bin" ingest -q --no-progress --db "$all" "$work/scan.jsonl" > "$out/logs/scan-jsonl.summary" 2>&1 || true
 dump "$all" > "$out/logs/all.findings" 2>/dev/null || true
 "$bin" report --db "$all" > "$out/report.txt" 2>&1 || true
-"$bin" report --db "$all" --json > "$out/report.json" 2>&1 || true
+"$bin" report --db "$all" --json 2>&1 | sed -E 's/"(scan_ms|top_scan_ms)":[0-9.]+/"\1":T/g' > "$out/report.json" || true
 mkdir -p "$out/report.csv"
 "$bin" report --db "$all" --csv "$out/report.csv" >/dev/null 2>&1 || true
 "$bin" report --db "$all" --by day --html "$work/r.html" >/dev/null 2>&1 && grep -v -i 'generated' "$work/r.html" > "$out/report.html" || true
