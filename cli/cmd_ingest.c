@@ -123,6 +123,7 @@ static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
         mt_intel_free(intel);
         return MT_EXIT_ERROR;
     }
+    mt_cli_trace(e);
     mt_engine_add_sink(e, mt_sink_sqlite_new(store, 0));
     mt_ingest *ig = mt_ingest_new(e, store, opts);
 

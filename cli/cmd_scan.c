@@ -115,6 +115,7 @@ static int scan(const mt_cli_common *co, scan_args *a)
         mt_intel_free(intel);
         return MT_EXIT_ERROR;
     }
+    mt_cli_trace(eng);
     const char *output = co->output;
     if (output && strcmp(output, "-") != 0) {
         FILE *f = fopen(output, "w");

@@ -3,9 +3,7 @@
 
 #include "commands.h"
 
-#ifndef MT_VERSION
-#define MT_VERSION "0.1.0"
-#endif
+#include "minetrace/version.h"
 
 static const mt_cli_opt version_opts[] = {
     {MT_OPT_HELP, NULL, 0, NULL, NULL},

@@ -225,6 +225,12 @@ int mt_cli_progress(const mt_cli_common *co)
     return co->progress >= 0 ? co->progress : !co->quiet && isatty(2);
 }
 
+void mt_cli_trace(mt_engine *e)
+{
+    const char *trace = getenv("MT_TRACE_EVENTS");
+    if (trace && *trace && *trace != '0') mt_engine_set_observer(e, mt_event_trace, NULL);
+}
+
 mt_intel *mt_cli_intel(const mt_cli_common *co)
 {
     mt_intel *intel = mt_intel_new();

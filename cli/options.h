@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "minetrace/engine.h"
 #include "minetrace/intel.h"
 
 /* The exit status of every command. */
@@ -114,6 +115,10 @@ int mt_cli_progress(const mt_cli_common *co);
 /* The built-in lists (unless --no-builtin-intel) and every --intel list,
  * with a line per list on stderr unless -q. NULL after printing an error. */
 mt_intel *mt_cli_intel(const mt_cli_common *co);
+
+/* MT_TRACE_EVENTS=1 in the environment: every event the engine sees is
+ * printed to stderr (a debugging aid; docs/ARCHITECTURE.md). */
+void mt_cli_trace(mt_engine *e);
 
 /* --help: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES, SEE
  * ALSO. */

@@ -62,11 +62,15 @@ void mt_engine_event(mt_engine *e, const mt_event *ev);
  * tracing, exporting events). One at a time; NULL removes it. */
 typedef void (*mt_event_observer)(void *ctx, const mt_event *ev);
 void mt_engine_set_observer(mt_engine *e, mt_event_observer fn, void *ctx);
+/* An observer that prints every event to stderr (ctx unused): the CLI
+ * installs it when MT_TRACE_EVENTS=1, a debugging aid for decoder and
+ * detector work ("what did the parser see?"). */
+void mt_event_trace(void *ctx, const mt_event *ev);
 /* End of input: detectors flush pending sessions, sinks flush. */
 void mt_engine_flush(mt_engine *e);
 
 /* ---- for detectors ------------------------------------------------------ */
-/* Completes f in place (source, event type, the WannaMine attribution) and
+/* Completes f in place (source, event type, the cross-detector rules) and
  * hands it to host verdicts and sinks: f is the caller's scratch, not
  * copied (a finding is 2 KB and a capture can yield tens of thousands). */
 void mt_engine_emit(mt_engine *e, mt_finding *f);

@@ -1,7 +1,6 @@
 /* The engine: runs every event through the detectors and every finding
- * through host verdicts and sinks. Also where cross-detector facts meet:
- * a host that was the victim of an EternalBlue precursor and later mines is
- * attributed to WannaMine. */
+ * through the cross-detector rules (finding_rules.h), host verdicts and
+ * sinks. It holds no detection policy of its own. */
 #include "minetrace/engine.h"
 
 #include <stdio.h>
@@ -10,6 +9,7 @@
 
 #include "detect/detectors.h"
 #include "detect/dnstie.h"
+#include "detect/finding_rules.h"
 #include "detect/hosts.h"
 #include "proto/tls.h"
 
@@ -19,6 +19,8 @@ static const mt_detector *const registry[] = {
     &mt_detector_flow, &mt_detector_alert,
 };
 #define N_DETECTORS (sizeof registry / sizeof registry[0])
+static const mt_finding_rule *const finding_rules[] = {&mt_rule_wannamine};
+#define N_FINDING_RULES (sizeof finding_rules / sizeof finding_rules[0])
 #define MAX_SINKS 8
 #define N_EVENT_TYPES 16
 
@@ -39,7 +41,6 @@ struct mt_engine {
     mt_dnstie *tie;
     mt_hosts *hosts;
     mt_engine_stats stats;
-    int trace;
     mt_event_observer observer;
     void *observer_ctx;
 };
@@ -66,8 +67,6 @@ mt_engine *mt_engine_new(const mt_intel *intel, const mt_engine_config *cfg)
     mt_strlcpy(e->source, e->cfg.source ? e->cfg.source : "pcap", sizeof e->source);
     e->tie = mt_dnstie_new(e->cfg.dnstie_max ? e->cfg.dnstie_max : (1u << 18));
     e->hosts = mt_hosts_new();
-    const char *tr = getenv("MT_TRACE_EVENTS");
-    e->trace = tr && *tr && *tr != '0';
     for (unsigned t = 0; t < N_EVENT_TYPES; t++)
         for (size_t i = 0; i < N_DETECTORS; i++)
             if (!registry[i]->events || (registry[i]->events & MT_EV_BIT(t)))
@@ -107,10 +106,9 @@ void mt_engine_set_source(mt_engine *e, const char *source)
     mt_strlcpy(e->source, source, sizeof e->source);
 }
 
-/* MT_TRACE_EVENTS=1 in the environment prints every event to stderr: a
- * debugging aid for decoder and detector work ("what did the parser see?"). */
-static void trace_event(const mt_event *ev)
+void mt_event_trace(void *ctx, const mt_event *ev)
 {
+    (void)ctx;
     char c[MT_ADDR_STRLEN], s[MT_ADDR_STRLEN];
     mt_addr_to_str(&ev->cli, c, sizeof c);
     mt_addr_to_str(&ev->srv, s, sizeof s);
@@ -136,7 +134,6 @@ void mt_engine_event(mt_engine *e, const mt_event *ev)
 {
     if ((unsigned)ev->type >= N_EVENT_TYPES) return; /* no detector knows it */
     e->stats.events[ev->type]++;
-    if (e->trace) trace_event(ev);
     if (e->observer) e->observer(e->observer_ctx, ev);
     const route *r = &e->routes[ev->type];
     for (unsigned k = 0; k < r->n; k++) {
@@ -161,16 +158,7 @@ void mt_engine_emit(mt_engine *e, mt_finding *f)
     }
     if (!f->source[0]) mt_strlcpy(f->source, e->source, sizeof f->source);
     if (!f->event_type) f->event_type = MT_EVENT_MINING;
-    if (strcmp(f->event_type, MT_EVENT_PRECURSOR) == 0) {
-        mt_hosts_mark_precursor_victim(e->hosts, &f->dst);
-    } else if (mt_hosts_is_precursor_victim(e->hosts, &f->src)) {
-        /* The WannaMine chain: EternalBlue hit this host, now it mines. */
-        mt_strlcpy(f->family, "wannamine", sizeof f->family);
-        size_t n = strlen(f->evidence);
-        if (n + 40 < sizeof f->evidence)
-            mt_strlcpy(f->evidence + n, "; host earlier hit by EternalBlue",
-                       sizeof f->evidence - n);
-    }
+    for (size_t i = 0; i < N_FINDING_RULES; i++) finding_rules[i]->apply(e, f);
     e->stats.findings++;
     mt_hosts_add(e->hosts, f);
     for (size_t i = 0; i < e->n_sinks; i++) e->sinks[i]->emit(e->sinks[i], f);
