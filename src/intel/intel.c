@@ -80,6 +80,8 @@ void mt_intel_free(mt_intel *in)
     free(in->islots);
     for (size_t i = 0; i < in->n_strs; i++) free(in->strs[i]);
     free(in->strs);
+    mt_intel_url_free(in);
+    mt_intel_keys_free(in);
     free(in);
 }
 

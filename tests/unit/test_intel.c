@@ -329,8 +329,8 @@ static void test_agents(void **st)
         else assert_null(fam);
     }
     static const char *const benign[] = {
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/120.0.0.0 Safari/537.36",
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/120.0.0.0 Safari/537.36"),
         "curl/8.5.0", "Wget/1.21.3", "python-requests/2.31.0", "Go-http-client/1.1",
         "Microsoft-CryptoAPI/10.0", "Debian APT-HTTP/1.3 (2.6.1)", "okhttp/4.9.2", "",
         "Dalvik/2.1.0 (Linux; U; Android 11)", "git/2.39.2", "xmrnews reader",
