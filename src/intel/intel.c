@@ -68,6 +68,9 @@ mt_intel *mt_intel_new(void)
     in->strs = mt_xcalloc(in->cap_strs, sizeof *in->strs);
     in->strs[0] = mt_xstrdup("");
     in->n_strs = 1;
+    /* Port roles are facts, not indicators: present without any list. */
+    for (size_t i = 0; i < mt_intel_builtin_ports_n; i++)
+        in->port_roles[mt_intel_builtin_ports[i].port] = mt_intel_builtin_ports[i].roles;
     return in;
 }
 

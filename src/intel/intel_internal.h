@@ -108,6 +108,7 @@ struct mt_intel {
     size_t n_strs, cap_strs;
     /* ports and agents */
     uint8_t port_w[65536];
+    uint8_t port_roles[65536]; /* MT_PORT_* of the builtin table, set by mt_intel_new */
     const mt_intel_agent *agents;
     size_t n_agents;
     mt_intel_load_stats last;

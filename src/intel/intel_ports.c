@@ -1,11 +1,14 @@
-/* Port queries over the one port table of builtin_ports.c. The roles are
- * looked up by binary search in the sorted table (64 entries, 6 probes):
- * the callers (direction guesses for mid-stream flows and for EVE alerts
- * without a direction) ask once per flow or alert, not per packet. */
+/* Port queries over the one port table of builtin_ports.c. Without an
+ * indicator set (EVE alert orientation) the roles are found by binary
+ * search in the sorted table; an indicator set copies them into a
+ * per-port array when it is created, for the pipeline's direction guess,
+ * which asks for every TCP flow first seen mid-stream. */
 #include "intel/intel_internal.h"
 
 unsigned mt_intel_port_roles(uint16_t port)
 {
+    /* Most ports asked about are ephemeral ones, above the table. */
+    if (port > mt_intel_builtin_ports[mt_intel_builtin_ports_n - 1].port) return 0;
     size_t lo = 0, hi = mt_intel_builtin_ports_n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -20,6 +23,6 @@ unsigned mt_intel_port_roles(uint16_t port)
 int mt_intel_port_is_server(const mt_intel *in, uint16_t port)
 {
     if (port < 1024) return 1;
-    if (in && in->port_w[port] > 0) return 1;
+    if (in) return in->port_w[port] > 0 || (in->port_roles[port] & MT_PORT_SERVICE);
     return (mt_intel_port_roles(port) & MT_PORT_SERVICE) != 0;
 }

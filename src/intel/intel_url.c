@@ -8,12 +8,13 @@
  * others, then the higher weight; on a tie the earlier rule), so a
  * category decides, as for names, whether a path alone is a finding.
  *
- * Speed: every HTTP request is matched. A rule can only match if the
- * first three bytes of its first literal run occur in the path, so each
- * rule is filed under that trigram (hashed into 4096 slots); one pass over
- * the path ORs together the rule sets of the trigrams it contains, and
- * only those rules are tried, with one strstr per literal run. Rules whose
- * first run is shorter are always tried. */
+ * Speed: every HTTP request is matched. A rule can only match if each of
+ * its literal runs occurs in the path, so each rule is filed under the
+ * first three bytes of its first run of three bytes or more (hashed into
+ * 4096 slots); one pass over the path ORs together the rule sets of the
+ * trigrams it contains, and only those rules are tried, with one strstr
+ * per literal run. Most paths have no candidate and are not even copied.
+ * Rules with no run of three bytes are always tried. */
 #include "intel/intel_internal.h"
 
 #include <stdlib.h>
@@ -27,6 +28,20 @@ static inline unsigned trigram(const char *p)
 {
     return ((unsigned)(unsigned char)p[0] * 961u + (unsigned)(unsigned char)p[1] * 31u +
             (unsigned char)p[2]) & 4095u;
+}
+
+/* The trigram a rule is filed under: the first three bytes of its first
+ * literal run of three bytes or more (every run must occur in a matching
+ * path, so any one will do); -1 when it has none and is always tried. */
+static int rule_trigram(const char *pat)
+{
+    while (*pat) {
+        size_t n = strcspn(pat, "*");
+        if (n >= 3) return (int)trigram(pat);
+        pat += n;
+        while (*pat == '*') pat++;
+    }
+    return -1;
 }
 
 void mt_intel_url_free(mt_intel *in)
@@ -91,17 +106,26 @@ int mt_intel_add_url_rule(mt_intel *in, const char *rule, int weight, mt_intel_c
     mt_intel_urules *u = in->urules;
     if (u->n >= MT_INTEL_URL_MAX_RULES)
         return mt_error_set(MT_ENOMEM, "intel: more than %d URL rules", MT_INTEL_URL_MAX_RULES);
-    for (size_t i = 0; i < u->n; i++) {
-        if (strcmp(u->r[i].pat, pat) != 0) continue;
-        /* the same rule from another list: keep the stronger claim */
-        mt_intel_hit a = {weight, cat, NULL, NULL, NULL};
-        mt_intel_hit b = {u->r[i].weight, (mt_intel_category)u->r[i].cat, NULL, NULL, NULL};
-        if (mt_intel_hit_stronger(&a, &b)) {
-            u->r[i].weight = (uint8_t)weight;
-            u->r[i].cat = (uint8_t)cat;
-            u->r[i].source = mt_intel_intern(in, source ? source : "api");
+    /* An equal rule is filed under the same trigram (or none). */
+    int t = rule_trigram(pat);
+    const uint64_t *same = u->always;
+    if (t >= 0)
+        same = u->tri_slot[t] ? u->masks + (size_t)(u->tri_slot[t] - 1) * MT_INTEL_URL_WORDS
+                              : NULL;
+    for (size_t w = 0; same && w < (u->n + 63) / 64; w++) {
+        for (uint64_t bits = same[w]; bits; bits &= bits - 1) {
+            mt_intel_urule *e = &u->r[w * 64 + (size_t)__builtin_ctzll(bits)];
+            if (strcmp(e->pat, pat) != 0) continue;
+            /* the same rule from another list: keep the stronger claim */
+            mt_intel_hit a = {weight, cat, NULL, NULL, NULL};
+            mt_intel_hit b = {e->weight, (mt_intel_category)e->cat, NULL, NULL, NULL};
+            if (mt_intel_hit_stronger(&a, &b)) {
+                e->weight = (uint8_t)weight;
+                e->cat = (uint8_t)cat;
+                e->source = mt_intel_intern(in, source ? source : "api");
+            }
+            return MT_OK;
         }
-        return MT_OK;
     }
     if (u->n == u->cap) {
         u->cap = u->cap ? u->cap * 2 : 128;
@@ -115,8 +139,7 @@ int mt_intel_add_url_rule(mt_intel *in, const char *rule, int weight, mt_intel_c
     r->source = mt_intel_intern(in, source ? source : "api");
 
     uint64_t *m = u->always;
-    if (strcspn(pat, "*") >= 3) {
-        unsigned t = trigram(pat);
+    if (t >= 0) {
         if (!u->tri_slot[t]) {
             u->masks = mt_xrealloc(u->masks, (u->n_masks + 1) * MT_INTEL_URL_WORDS * sizeof *m);
             memset(u->masks + u->n_masks * MT_INTEL_URL_WORDS, 0, MT_INTEL_URL_WORDS * sizeof *m);
@@ -139,7 +162,8 @@ static int glob_in(const char *s, const char *pat)
     while (*pat) {
         size_t n = strcspn(pat, "*");
         if (n) {
-            memcpy(seg, pat, n); /* n <= MT_INTEL_URL_MAX_SEG: checked at load */
+            if (n >= sizeof seg) return 0; /* refused at load; keeps the copy bounded */
+            memcpy(seg, pat, n);
             seg[n] = '\0';
             const char *hit = strstr(from, seg);
             if (!hit) return 0;
@@ -155,20 +179,31 @@ int mt_intel_match_path(const mt_intel *in, const char *path, mt_intel_hit *hit)
 {
     if (!in || !in->urules || !path || !path[0]) return 0;
     const mt_intel_urules *u = in->urules;
-    char low[MAX_PATH];
+    const size_t words = (u->n + 63) / 64;
+    uint64_t cand[MT_INTEL_URL_WORDS], any = 0;
+    for (size_t w = 0; w < words; w++) any |= cand[w] = u->always[w];
+    /* First pass: the candidates, from the trigram ending at each byte
+     * (formed from the two bytes before it, lower-cased on the fly). */
     size_t k = 0;
-    for (; path[k] && k + 1 < sizeof low; k++) low[k] = lower(path[k]);
-    low[k] = '\0';
-    size_t words = (u->n + 63) / 64;
-    uint64_t cand[MT_INTEL_URL_WORDS];
-    memcpy(cand, u->always, words * sizeof cand[0]);
-    for (size_t j = 0; j + 3 <= k; j++) {
-        unsigned slot = u->tri_slot[trigram(low + j)];
-        if (slot) {
-            const uint64_t *m = u->masks + (size_t)(slot - 1) * MT_INTEL_URL_WORDS;
-            for (size_t w = 0; w < words; w++) cand[w] |= m[w];
+    unsigned c0 = 0, c1 = 0;
+    for (; path[k] && k + 1 < MAX_PATH; k++) {
+        unsigned c2 = (unsigned char)lower(path[k]);
+        if (k >= 2) {
+            unsigned slot = u->tri_slot[(c0 * 961u + c1 * 31u + c2) & 4095u];
+            if (slot) {
+                const uint64_t *m = u->masks + (size_t)(slot - 1) * MT_INTEL_URL_WORDS;
+                for (size_t w = 0; w < words; w++) cand[w] |= m[w];
+                any = 1;
+            }
         }
+        c0 = c1;
+        c1 = c2;
     }
+    if (!any) return 0; /* the common case: no rule can match */
+    /* Second pass, for the few paths that have candidates. */
+    char low[MAX_PATH];
+    for (size_t i = 0; i < k; i++) low[i] = lower(path[i]);
+    low[k] = '\0';
     const mt_intel_urule *best = NULL;
     for (size_t w = 0; w < words; w++) {
         for (uint64_t bits = cand[w]; bits; bits &= bits - 1) {
