@@ -174,7 +174,8 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         fp_note(fp, sizeof fp, t);
         snprintf(f.evidence, sizeof f.evidence,
                  "TLS ClientHello with SNI %.120s, a %s name (matched %.120s, list %.60s)%s", t->sni,
-                 hit.category == MT_CAT_POOL ? "mining pool" : mt_intel_category_noun(hit.category),
+                 hit.category == MT_CAT_POOL ? "mining pool"
+                                             : mt_intel_category_noun(hit.category),
                  hit.matched, hit.source, fp);
         mt_engine_emit(e, &f);
         return;
@@ -182,8 +183,8 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
 
     /* 2. DNS tie for the server address */
     mt_dnstie_entry te;
-    if (mt_dnstie_get(mt_engine_dnstie(e), &ev->srv, ev->ts, &te) && mt_intel_category_is_mining(te.category) &&
-        te.name[0]) {
+    if (mt_dnstie_get(mt_engine_dnstie(e), &ev->srv, ev->ts, &te) &&
+        mt_intel_category_is_mining(te.category) && te.name[0]) {
         if (already(seen, ev, te.name)) return;
         char ip[MT_ADDR_STRLEN];
         mt_addr_to_str(&ev->srv, ip, sizeof ip);

@@ -25,7 +25,8 @@ const char *mt_intel_category_noun(mt_intel_category c)
 
 int mt_intel_hit_stronger(const mt_intel_hit *a, const mt_intel_hit *b)
 {
-    int ma = mt_intel_category_is_mining(a->category), mb = mt_intel_category_is_mining(b->category);
+    int ma = mt_intel_category_is_mining(a->category);
+    int mb = mt_intel_category_is_mining(b->category);
     if (ma != mb) return ma;
     return a->weight > b->weight;
 }

@@ -863,7 +863,8 @@ static void test_url_rules(void **st)
 
 /* ---- wallets and site keys --------------------------------------------- */
 
-#define XMR "46WNbmwXpYxiBpkbHjAgjC65cyzAxtaaBQjcGpAZquhBKw2r8NtPQniEgMJcwFMCZzSBrEJtmPsTR54MoGBDbjTi2W1XmgM"
+#define XMR                                                                                        \
+    "46WNbmwXpYxiBpkbHjAgjC65cyzAxtaaBQjcGpAZquhBKw2r8NtPQniEgMJcwFMCZzSBrEJtmPsTR54MoGBDbjTi2W1XmgM"
 #define ETH "0x4b999ba68e017854ffb6b494bc2ddb9ef02bd745"
 #define BTC "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
 #define BECH "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
@@ -953,7 +954,8 @@ static void test_keys(void **st)
     assert_string_equal(h.source, strrchr(path, '/') + 1);
     assert_int_equal(mt_intel_match_wallet(in, ETH, &h), 1); /* hex: any case */
     assert_string_equal(h.matched, ETH);
-    assert_int_equal(mt_intel_match_wallet(in, "BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ", &h), 1);
+    assert_int_equal(mt_intel_match_wallet(in, "BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ", &h),
+                     1);
     assert_int_equal(mt_intel_match_wallet(in, "kvetak-rig-wallet", &h), 1);
     assert_int_equal(mt_intel_match_wallet(in, "KVETAK-RIG-WALLET", &h), 0); /* exact */
     char other[100];
