@@ -1,5 +1,6 @@
 /* Fuzz target: the per-line list loader on arbitrary bytes (fed from
- * memory), then domain, IP and agent matching on each input line. */
+ * memory), then each input line as a URL path rule, and domain, IP,
+ * agent, path, URL, wallet and site-key matching on each line. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mt_intel_match_domain(in, line, &h);
         if (mt_addr_parse(line, &a) == MT_OK) mt_intel_match_ip(in, &a, &h);
         mt_intel_match_agent(in, line, &name, &fam);
+        mt_intel_add_url_rule(in, line, 50, MT_CAT_BROWSER_MINER, "fuzz");
+        mt_intel_match_path(in, line, &h);
+        mt_intel_match_url(in, line, line, &h);
+        mt_intel_match_wallet(in, line, &h);
+        mt_intel_match_sitekey(in, line, &h);
+        mt_intel_wallet_shape(line);
+        mt_intel_sitekey_shape(line);
     }
     free(text);
     mt_intel_free(in);

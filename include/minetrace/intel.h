@@ -26,6 +26,21 @@ typedef enum mt_intel_category {
 const char *mt_intel_category_str(mt_intel_category c);
 int mt_intel_category_parse(const char *s); /* 0 when unknown */
 
+/* Does a match of this category alone make a finding? (pool, browser
+ * miner, miner C2; not crypto, allow or 0 = no match). Inline: the
+ * detectors ask it for every looked-up name. */
+static inline int mt_intel_category_is_mining(int c)
+{
+    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
+}
+/* The family a finding gets from the category when neither the list nor
+ * the name says more: "browser-miner", "miner-malware" (C2) or
+ * "coin-miner". */
+const char *mt_intel_category_family(mt_intel_category c);
+/* The category as a noun for evidence text: "pool", "browser-miner",
+ * "miner C2", "crypto", "allowed" ("pool" when unknown). */
+const char *mt_intel_category_noun(mt_intel_category c);
+
 typedef struct mt_intel_hit {
     int weight;                 /* 1..100 */
     mt_intel_category category;
@@ -33,6 +48,11 @@ typedef struct mt_intel_hit {
     const char *source;         /* list name (file base name or "builtin") */
     const char *family;         /* family hint, may be NULL */
 } mt_intel_hit;
+
+/* Is hit a stronger than hit b? A mining category outranks the others
+ * whatever the weights ("this is a pool" is the stronger claim), then the
+ * higher weight wins; on a tie b stays. */
+int mt_intel_hit_stronger(const mt_intel_hit *a, const mt_intel_hit *b);
 
 mt_intel *mt_intel_new(void);
 void mt_intel_free(mt_intel *in);
@@ -51,6 +71,7 @@ int mt_intel_load_file(mt_intel *in, const char *path, int weight,
 /* Counters of the last load, for progress/reporting. */
 typedef struct mt_intel_load_stats {
     uint64_t domains, ips, cidrs, skipped;
+    uint64_t wallets, sitekeys;
 } mt_intel_load_stats;
 const mt_intel_load_stats *mt_intel_last_load(const mt_intel *in);
 
@@ -64,12 +85,71 @@ int mt_intel_add_cidr(mt_intel *in, const mt_addr *prefix, int bits, int weight,
  * case-insensitively; a trailing dot is ignored. */
 int mt_intel_match_domain(const mt_intel *in, const char *name, mt_intel_hit *hit);
 int mt_intel_match_ip(const mt_intel *in, const mt_addr *a, mt_intel_hit *hit);
-/* Weight (0 = not a mining port) of a destination port. */
+/* Ports. One builtin table (builtin_ports.c) describes every port we know
+ * something about; each entry has roles:
+ *   MT_PORT_POOL     a pool or miner convention; its weight is a score
+ *                    feature (a port alone is never a finding) and it marks
+ *                    the pool side of a connection whose direction is
+ *                    unknown;
+ *   MT_PORT_SERVICE  the well-known server port of some other service
+ *                    (databases, proxies, Bitcoin P2P, ...): only a hint
+ *                    of which end is the server.
+ * Pool weights are indicators: they come with mt_intel_load_builtin() (and
+ * go with --no-builtin-intel). The roles are facts about ports and need no
+ * indicator set. */
+enum { MT_PORT_POOL = 1u << 0, MT_PORT_SERVICE = 1u << 1 };
+/* Roles of a port in the builtin table (0 = not listed). */
+unsigned mt_intel_port_roles(uint16_t port);
+/* Weight (0 = not a mining port) of a destination port in this set. */
 int mt_intel_port_weight(const mt_intel *in, uint16_t port);
+/* Is the port a server's when the handshake was not seen? Ports below
+ * 1024, MT_PORT_SERVICE ports and the set's weighted pool ports (in may
+ * be NULL: no pool ports). */
+int mt_intel_port_is_server(const mt_intel *in, uint16_t port);
 /* Miner software recognised from a User-Agent / Stratum agent string:
  * returns 1 and fills name (e.g. "XMRig") and family. */
 int mt_intel_match_agent(const mt_intel *in, const char *agent,
                          const char **name, const char **family);
+
+/* URL path rules: Adblock substring patterns ('*' = any run) over a
+ * request path or URL, such as NoCoin's "/coinhive.min.js" or
+ * "?proxy=wss://". The builtin set (mt_intel_load_builtin) holds miner
+ * script names as browser-miner (a finding alone) and generic names as
+ * crypto (only alongside other evidence). "$options" and leading/trailing
+ * '*' are dropped; host rules ("||"), exceptions, anchors, '^' and regexes
+ * are refused (MT_EINVAL). At most 1024 rules. */
+int mt_intel_add_url_rule(mt_intel *in, const char *rule, int weight, mt_intel_category cat,
+                          const char *source);
+/* The strongest rule matching the path (case-insensitive): hit->matched is
+ * the normalised rule text, hit->family NULL. 1 on match, 0 otherwise. */
+int mt_intel_match_path(const mt_intel *in, const char *path, mt_intel_hit *hit);
+/* A page or request URL: the host against the names, the path against the
+ * path rules; the stronger hit (the host's on a tie). host may be NULL. */
+int mt_intel_match_url(const mt_intel *in, const char *host, const char *path,
+                       mt_intel_hit *hit);
+size_t mt_intel_url_rule_count(const mt_intel *in);
+
+/* Wallets (payout addresses) and browser-miner site keys as indicators.
+ * In a list file a line "wallet:ADDR" or "sitekey:KEY" names one
+ * explicitly (any coin: 8..128 letters, digits, '-' or '_'); a bare token
+ * is taken by its shape: a Monero (95/106 base58, '4' or '8'), Ethereum
+ * (0x + 40 hex) or Bitcoin (base58 '1'/'3', bech32 "bc1") address, or a
+ * 32-character site key of mixed-case letters and digits. Ethereum and
+ * bech32 addresses compare case-insensitively, the others exactly. */
+int mt_intel_add_wallet(mt_intel *in, const char *wallet, int weight, mt_intel_category cat,
+                        const char *source);
+int mt_intel_add_sitekey(mt_intel *in, const char *key, int weight, mt_intel_category cat,
+                         const char *source);
+/* 1 and hit filled when the wallet / site key is listed (hit->matched is
+ * the listed spelling), else 0. */
+int mt_intel_match_wallet(const mt_intel *in, const char *wallet, mt_intel_hit *hit);
+int mt_intel_match_sitekey(const mt_intel *in, const char *key, mt_intel_hit *hit);
+size_t mt_intel_wallet_count(const mt_intel *in);
+size_t mt_intel_sitekey_count(const mt_intel *in);
+/* "monero", "ethereum", "bitcoin" when s has the shape of such an
+ * address, else NULL; 1 when s looks like a Coinhive-style site key. */
+const char *mt_intel_wallet_shape(const char *s);
+int mt_intel_sitekey_shape(const char *s);
 
 size_t mt_intel_domain_count(const mt_intel *in);
 

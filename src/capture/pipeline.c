@@ -104,22 +104,11 @@ static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
     mt_flowtable_remove(pl->flows, f);
 }
 
-/* Ports that are servers when we must guess (no SYN seen). */
+/* Ports that are servers when we must guess (no SYN seen): the intel's
+ * port table knows the well-known and the mining ones. */
 static int service_port(const mt_pipeline *pl, uint16_t p)
 {
-    if (p < 1024) return 1;
-    switch (p) {
-    case 1080: case 1433: case 1521: case 3128: case 3306: case 3389: case 5060:
-    case 5222: case 5432: case 5900: case 6379: case 6667: case 8000: case 8008:
-    case 8080: case 8081: case 8332: case 8333: case 8443: case 8545: case 8888:
-    case 9000: case 9050: case 9090: case 9200: case 9999: case 11211: case 18080:
-    case 18081: case 27017: case 30303:
-        return 1;
-    default:
-        break;
-    }
-    const mt_intel *in = mt_engine_intel(pl->engine);
-    return in && mt_intel_port_weight(in, p) > 0;
+    return mt_intel_port_is_server(mt_engine_intel(pl->engine), p);
 }
 
 static int guess_src_is_client(const mt_pipeline *pl, const mt_packet *pk)

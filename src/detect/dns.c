@@ -82,17 +82,6 @@ static int seen_before(dns_state *s, const mt_addr *cli, const char *name)
     return 0;
 }
 
-static int is_mining(mt_intel_category c)
-{
-    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
-}
-
-static int better(const mt_intel_hit *a, const mt_intel_hit *b)
-{
-    if (is_mining(a->category) != is_mining(b->category)) return is_mining(a->category);
-    return a->weight > b->weight;
-}
-
 /* Family from the host labels when the list gives none: pools name their
  * stratum hosts after the coin ("xmr-eu1", "eu1-zcash", "eth-us2"). */
 static const char *guess_family(const char *name)
@@ -123,24 +112,6 @@ static const char *guess_family(const char *name)
         if (*p) p++;
     }
     return NULL;
-}
-
-static const char *family_of_category(mt_intel_category c)
-{
-    switch (c) {
-    case MT_CAT_BROWSER_MINER: return "browser-miner";
-    case MT_CAT_MINER_C2: return "miner-malware";
-    default: return "coin-miner";
-    }
-}
-
-static const char *category_words(mt_intel_category c)
-{
-    switch (c) {
-    case MT_CAT_BROWSER_MINER: return "browser-miner domain";
-    case MT_CAT_MINER_C2: return "miner C2 domain";
-    default: return "pool domain";
-    }
 }
 
 /* Is this a lookup made to connect to the name? */
@@ -196,19 +167,20 @@ static void report(mt_engine *e, dns_state *s, const mt_event *ev, const mt_dns 
     const char *fam = hit->family;
     if (!fam) fam = guess_family(qname);
     if (!fam && via) fam = guess_family(via);
-    if (!fam) fam = family_of_category(hit->category);
+    if (!fam) fam = mt_intel_category_family(hit->category);
     mt_strlcpy(f.family, fam, sizeof f.family);
     f.confidence = hit->weight;
     const char *what = d->is_response ? "response" : "query";
     const char *nx = (d->is_response && d->rcode == 3) ? ", NXDOMAIN" : "";
     if (via)
         snprintf(f.evidence, sizeof f.evidence,
-                 "DNS %s for %s: CNAME to %s, a %s (matched %s, list %s%s)", what,
-                 qname, via, category_words(hit->category), hit->matched, hit->source, nx);
+                 "DNS %s for %s: CNAME to %s, a %s domain (matched %s, list %s%s)", what,
+                 qname, via, mt_intel_category_noun(hit->category), hit->matched, hit->source,
+                 nx);
     else
         snprintf(f.evidence, sizeof f.evidence,
-                 "DNS %s for %s %s (matched %s, list %s%s)", what,
-                 category_words(hit->category), qname, hit->matched, hit->source, nx);
+                 "DNS %s for %s domain %s (matched %s, list %s%s)", what,
+                 mt_intel_category_noun(hit->category), qname, hit->matched, hit->source, nx);
     mt_engine_emit(e, &f);
 }
 
@@ -228,12 +200,12 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     for (size_t i = 0; i < nchain; i++) {
         mt_intel_hit h;
         if (chain[i][0] && mt_intel_match_domain(intel, chain[i], &h) &&
-            (!best_name || better(&h, &best))) {
+            (!best_name || mt_intel_hit_stronger(&h, &best))) {
             best = h;
             best_name = chain[i];
         }
     }
-    if (best_name && is_mining(best.category) && connect_lookup(d, chain[0]))
+    if (best_name && mt_intel_category_is_mining(best.category) && connect_lookup(d, chain[0]))
         report(e, s, ev, d, chain[0], &best, best_name == chain[0] ? NULL : best_name);
 
     if (!d->is_response) return;

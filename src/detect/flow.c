@@ -23,11 +23,6 @@
 #include "detect/flow_score.h"
 #include "proto/sv2.h"
 
-static int mining_category(mt_intel_category c)
-{
-    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
-}
-
 static void start(mt_finding *f, const mt_event *ev, mt_finding_kind kind,
                   const char *protocol, int confidence)
 {
@@ -77,7 +72,7 @@ static int check_ip(mt_engine *e, const mt_event *ev, const mt_flow_stats *s)
     mt_intel_hit hit;
     mt_finding f;
     int answered = s->pkts_s2c > 0;
-    if (in && mt_intel_match_ip(in, &ev->srv, &hit) && mining_category(hit.category)) {
+    if (in && mt_intel_match_ip(in, &ev->srv, &hit) && mt_intel_category_is_mining(hit.category)) {
         int c = hit.weight;
         if (!answered) c = c * 2 / 3;
         start(&f, ev, MT_KIND_IP, "tcp", c < 1 ? 1 : c);
@@ -91,7 +86,7 @@ static int check_ip(mt_engine *e, const mt_event *ev, const mt_flow_stats *s)
     }
     mt_dnstie_entry te;
     if (mt_dnstie_get(mt_engine_dnstie(e), &ev->srv, ev->ts, &te) && te.weight > 0 &&
-        mining_category(te.category)) {
+        mt_intel_category_is_mining(te.category)) {
         int c = te.weight;
         if (!answered) c = c * 2 / 3;
         /* web ports: likely the pool's web site or a TLS flow caught

@@ -12,10 +12,12 @@
  *   RPC    JSON-RPC method in the body prefix: getwork,
  *          getblocktemplate, submitblock, eth_getWork, eth_submitWork,
  *          eth_submitHashrate, eth_submitLogin                          85
- *   PATH   miner script / Wasm path in the URI, from the NoCoin adblock
- *          list's "General blocking" path rules (facts re-typed into our
- *          table): distinctive names 75; generic names ("/miner.js",
- *          "/hash.wasm") only count together with another indicator.
+ *   PATH   miner script / Wasm path in the URI: the intel's URL path
+ *          rules (mt_intel_match_path; the builtin ones restate the NoCoin
+ *          adblock list's "General blocking" rules): distinctive names,
+ *          category browser-miner, their weight (75); generic names
+ *          ("/miner.js", "/hash.wasm") only count together with another
+ *          indicator.
  *   HOST   Host header listed with a mining category               weight
  * Protocol: "getblocktemplate" / "getwork" when the body says so, else
  * "http". agent = User-Agent, pool = Host (or the server address).
@@ -36,150 +38,6 @@ enum { I_AGENT = 1u << 0, I_XME = 1u << 1, I_XSTR = 1u << 2, I_RPC = 1u << 3,
 
 #define FLOW_SLOTS (1u << 14)
 #define SEEN_SLOTS (1u << 15)
-
-/* Path patterns: ABP substring rules, '*' = any run of characters. */
-typedef struct path_rule {
-    const char *pat;
-    int strong; /* 0: only alongside another indicator */
-} path_rule;
-
-static const path_rule path_rules[] = {
-    {"-coin-hive.js", 1},       {"-crypto-miner/", 1},      {"-monero-miner-", 1},
-    {"-monero-miner.", 1},      {"-monero-miner/", 1},      {"/authedmine.", 1},
-    {"/authedminer.js", 1},     {"/bitcoin-plus-miner/", 1}, {"/bitcoincore/?ref=", 0},
-    {"/bootstrap.wasm", 0},     {"/browsermine.js", 1},     {"/c-hive.js", 1},
-    {"/c.wasm", 0},             {"/cloudcoins.js", 1},      {"/cloudcoins.min.js", 1},
-    {"/cn.wasm", 1},            {"/coin-hive-proxy-", 1},   {"/coinblind.js", 1},
-    {"/coinblind_beta.", 1},    {"/coingofile.", 1},        {"/coinhive-proxy-", 1},
-    {"/coinhive.min.js", 1},    {"/coinlab.js", 1},         {"/compact_miner?", 0},
-    {"/crn.wasm", 1},           {"/crypta.js", 1},          {"/crypto-webminer.", 1},
-    {"/cryptocpu.js", 1},       {"/cryptonight-worker.", 1}, {"/cryptonight.wasm", 1},
-    {"/cryptonoter.", 1},       {"/deepminer.js", 1},       {"/deepminer.min.js", 1},
-    {"/dprocessor.js", 0},      {"/hash.wasm", 0},          {"/helper.wasm", 0},
-    {"/inject.js?key=", 0},     {"/jsecoin.*/?", 1},        {"/lhnhelpouttab-current.min.js", 0},
-    {"/lib/crlt.js", 1},        {"/media/miner.", 0},       {"/mine/bitcoincore/", 1},
-    {"/miner_proxy", 1},        {"/miner-ui.js", 1},        {"/miner.*/crypto-", 0},
-    {"/miner.*/loader.", 0},    {"/miner.full.js", 0},      {"/miner.js", 0},
-    {"/miner.min.js", 0},       {"/miner?key=", 1},         {"/minera.js", 1},
-    {"/minero-proxy-", 1},      {"/minescripts.js", 1},     {"/nano.wasm", 0},
-    {"/noblock.js", 0},         {"/obfus.min.js", 0},       {"/projectpoi.min.js", 1},
-    {"/poolstatus?", 0},        {"/safelinkconverter.js", 0}, {"/script_cry.js", 1},
-    {"/web_miner/", 1},         {"/webcoin.js", 1},         {"/webcoin.min.js", 1},
-    {"/webmr.js", 1},           {"/webxmr.js", 1},          {"/wproxy", 0},
-    {"/xminer.js", 1},          {"/xminer.min.js", 1},      {"/xmr-monero.js", 1},
-    {"/xmr.js", 0},             {"/xmr.min.js", 0},         {"?*.spacepools.", 1},
-    {".spacepools.*:", 1},      {".aspx?poolid=", 0},       {".cfm?poolid=", 0},
-    {"=ws://*?pool=", 1},       {"=ws://*?pools=", 1},      {"=wss://*?pool=", 1},
-    {"=wss://*?pools=", 1},     {"?proxy=*?pool=", 1},      {"?proxy=*?pools=", 1},
-    {"?proxy=ws://", 1},        {"?proxy=wss://", 1},
-    /* not in the adblock list's path section but named in its domain rules
-     * and in ET sid 2024721 / the brief */
-    {"/coinhive.js", 1},        {"/coin-hive.js", 1},       {"/cryptoloot.", 1},
-    {"/crypto-loot.", 1},
-};
-
-static int lc(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
-
-/* Does the glob ('*' wildcard) occur anywhere in the lower-cased s?
- * Segments are found left to right with strstr (leftmost match first is
- * enough for patterns whose only wildcard is '*'); no backtracking. */
-static int glob_in(const char *s, const char *pat)
-{
-    const char *from = s;
-    char seg[64];
-    while (*pat) {
-        size_t n = strcspn(pat, "*");
-        if (n) {
-            if (n >= sizeof seg) return 0;
-            memcpy(seg, pat, n);
-            seg[n] = '\0';
-            const char *hit = strstr(from, seg);
-            if (!hit) return 0;
-            from = hit + n;
-        }
-        pat += n;
-        if (*pat == '*') pat++;
-    }
-    return 1;
-}
-
-/* Trigram prefilter: a rule can only match if the first three bytes of its
- * first literal segment occur in the URI. Trigrams are hashed into 4096
- * slots; match_path collects, in one pass over the URI, the rules whose
- * slot occurs and tries only those (with a strstr per segment). Rules whose
- * first segment is shorter are always tried. */
-#define N_RULES (sizeof path_rules / sizeof path_rules[0])
-static inline unsigned trigram(const char *p)
-{
-    return ((unsigned)(unsigned char)p[0] * 961u + (unsigned)(unsigned char)p[1] * 31u +
-            (unsigned char)p[2]) & 4095u;
-}
-
-static int rule_trigram(const char *pat)
-{
-    size_t n = strcspn(pat, "*");
-    return n >= 3 ? (int)trigram(pat) : -1;
-}
-
-/* Candidate rules as a bit set over the rule table (two words). */
-#define MASK_WORDS ((N_RULES + 63) / 64)
-typedef struct rule_mask {
-    uint64_t w[MASK_WORDS];
-} rule_mask;
-
-/* Built once: for each trigram that starts some rule's first segment, the
- * set of those rules (tri_slot[t] = index + 1 into tri_masks; 0 = none);
- * and the rules that are always tried. */
-static uint8_t tri_slot[4096];
-static rule_mask tri_masks[N_RULES];
-static rule_mask always_rules;
-static int rules_ready;
-
-static void rules_init(void)
-{
-    size_t used = 0;
-    for (size_t i = 0; i < N_RULES; i++) {
-        int t = rule_trigram(path_rules[i].pat);
-        rule_mask *m = &always_rules;
-        if (t >= 0) {
-            if (!tri_slot[t]) tri_slot[t] = (uint8_t)++used;
-            m = &tri_masks[tri_slot[t] - 1];
-        }
-        m->w[i / 64] |= 1ULL << (i % 64);
-    }
-    rules_ready = 1;
-}
-
-/* One pass over the lower-cased URI collects the rules whose first trigram
- * occurs in it; only those are tried, in table order (strong rules win, then
- * the first weak one). The trigram check used to run per rule, for all of
- * them, on every request. */
-static const path_rule *match_path(const char *uri_raw)
-{
-    _Static_assert(N_RULES < 255, "tri_slot holds rule-set indexes in a byte");
-    if (!rules_ready) rules_init();
-    char uri[sizeof ((mt_http_request *)0)->uri];
-    size_t k = 0;
-    for (; uri_raw[k] && k + 1 < sizeof uri; k++) uri[k] = (char)lc((unsigned char)uri_raw[k]);
-    uri[k] = '\0';
-    rule_mask cand = always_rules;
-    for (size_t j = 0; j + 3 <= k; j++) {
-        unsigned slot = tri_slot[trigram(uri + j)];
-        if (slot)
-            for (size_t w = 0; w < MASK_WORDS; w++) cand.w[w] |= tri_masks[slot - 1].w[w];
-    }
-    const path_rule *weak = NULL;
-    for (size_t w = 0; w < MASK_WORDS; w++) {
-        for (uint64_t bits = cand.w[w]; bits; bits &= bits - 1) {
-            size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
-            if (glob_in(uri, path_rules[i].pat)) {
-                if (path_rules[i].strong) return &path_rules[i];
-                if (!weak) weak = &path_rules[i];
-            }
-        }
-    }
-    return weak;
-}
 
 /* JSON-RPC "method" value in a (possibly truncated) body prefix: a bounded
  * scan for "method" : "<value>", not a parse, so a cut body still works. */
@@ -396,8 +254,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     mt_intel_hit hit;
     int host_hit = host[0] && mt_intel_match_domain(intel, host, &hit);
     if (host_hit && hit.category == MT_CAT_ALLOW) return;
-    if (host_hit && (hit.category == MT_CAT_POOL || hit.category == MT_CAT_BROWSER_MINER ||
-                     hit.category == MT_CAT_MINER_C2)) {
+    if (host_hit && mt_intel_category_is_mining(hit.category)) {
         found |= I_HOST;
         if (hit.weight > conf) conf = hit.weight;
         if (!family && hit.family) family = hit.family;
@@ -409,15 +266,19 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         put_str(&tb, " is a listed mining name", SIZE_MAX);
         add_ev(evidence, sizeof evidence, t);
     }
-    const path_rule *pr = r->uri[0] ? match_path(r->uri) : NULL;
-    if (pr && (pr->strong || found)) {
+    /* A path rule of a mining category is evidence alone; the others
+     * (generic script names) only alongside another indicator. */
+    mt_intel_hit ph;
+    int path_hit = r->uri[0] && mt_intel_match_path(intel, r->uri, &ph);
+    int path_alone = path_hit && mt_intel_category_is_mining(ph.category);
+    if (path_hit && (path_alone || found)) {
         found |= I_PATH;
-        if (pr->strong && 75 > conf) conf = 75;
+        if (path_alone && ph.weight > conf) conf = ph.weight;
         if (!family) family = "browser-miner";
         char t[128];
         textbuf tb = text_start(t, sizeof t);
         put_str(&tb, "browser-miner path rule ", SIZE_MAX);
-        put_str(&tb, pr->pat, SIZE_MAX);
+        put_str(&tb, ph.matched, SIZE_MAX);
         put_str(&tb, " in the URI", SIZE_MAX);
         add_ev(evidence, sizeof evidence, t);
     }

@@ -425,6 +425,16 @@ static void finish(mt_engine *e, state *st, sess *s)
     if (!s->cli_strong && !s->srv_strong && !s->in_http) put_s(&b, "; mid-stream");
     if (s->in_http && !s->n_resp) put_s(&b, "; replies not decoded");
     if (swapped) put_s(&b, "; direction from messages");
+    /* A wallet on a loaded list (a campaign's payout address): only such a
+     * list changes the finding. */
+    mt_intel_hit wh;
+    if (s->wallet[0] && mt_intel_match_wallet(mt_engine_intel(e), s->wallet, &wh)) {
+        if (mt_intel_category_is_mining(wh.category) && wh.weight > f.confidence)
+            f.confidence = wh.weight;
+        put_s(&b, "; listed wallet (list ");
+        put_s(&b, wh.source);
+        put_s(&b, ")");
+    }
     mt_engine_emit(e, &f);
 }
 

@@ -41,20 +41,6 @@ static int init(mt_engine *e, void **state)
 
 static void free_state(void *state) { mt_seenset_free(state); }
 
-static int is_mining(mt_intel_category c)
-{
-    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
-}
-
-static const char *family_default(mt_intel_category c)
-{
-    switch (c) {
-    case MT_CAT_BROWSER_MINER: return "browser-miner";
-    case MT_CAT_MINER_C2: return "miner-malware";
-    default: return "coin-miner";
-    }
-}
-
 /* Walk the labels of name (split on '.' and '-'), trailing digits removed,
  * lower-cased, into cb; stops early when cb returns nonzero. */
 typedef int (*label_fn)(const char *lab, size_t n, void *ctx);
@@ -142,7 +128,7 @@ static const char *guess_family(const char *name, const mt_intel_hit *hit)
     const char *f = NULL;
     for_labels(name, fam_label, &f);
     if (f) return f;
-    return family_default(hit ? hit->category : MT_CAT_POOL);
+    return mt_intel_category_family(hit ? hit->category : MT_CAT_POOL);
 }
 
 static int already(mt_seenset *seen, const mt_event *ev, const char *name)
@@ -178,7 +164,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     mt_intel_hit hit;
     int sni_listed = t->sni[0] && mt_intel_match_domain(intel, t->sni, &hit);
     if (sni_listed && hit.category == MT_CAT_ALLOW) return;
-    if (sni_listed && is_mining(hit.category)) {
+    if (sni_listed && mt_intel_category_is_mining(hit.category)) {
         if (already(seen, ev, t->sni)) return;
         mt_finding_from_event(&f, ev, MT_KIND_TLS);
         mt_strlcpy(f.protocol, "tls", sizeof f.protocol);
@@ -188,8 +174,8 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         fp_note(fp, sizeof fp, t);
         snprintf(f.evidence, sizeof f.evidence,
                  "TLS ClientHello with SNI %.120s, a %s name (matched %.120s, list %.60s)%s", t->sni,
-                 hit.category == MT_CAT_BROWSER_MINER ? "browser-miner"
-                 : hit.category == MT_CAT_MINER_C2    ? "miner C2" : "mining pool",
+                 hit.category == MT_CAT_POOL ? "mining pool"
+                                             : mt_intel_category_noun(hit.category),
                  hit.matched, hit.source, fp);
         mt_engine_emit(e, &f);
         return;
@@ -197,8 +183,8 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
 
     /* 2. DNS tie for the server address */
     mt_dnstie_entry te;
-    if (mt_dnstie_get(mt_engine_dnstie(e), &ev->srv, ev->ts, &te) && is_mining(te.category) &&
-        te.name[0]) {
+    if (mt_dnstie_get(mt_engine_dnstie(e), &ev->srv, ev->ts, &te) &&
+        mt_intel_category_is_mining(te.category) && te.name[0]) {
         if (already(seen, ev, te.name)) return;
         char ip[MT_ADDR_STRLEN];
         mt_addr_to_str(&ev->srv, ip, sizeof ip);

@@ -266,6 +266,18 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
              h.protocol, h.what, inflated ? " (permessage-deflate)" : "",
              (ev->flags & MT_EVF_TO_SERVER) ? "to" : "from", w->host[0] ? w->host : f.pool, w->uri,
              h.wallet[0] ? ", key/wallet " : "", h.wallet);
+    /* A site key or wallet on a loaded list: only such a list changes the
+     * finding. */
+    const mt_intel *in = mt_engine_intel(e);
+    mt_intel_hit kh;
+    int site = h.wallet[0] && mt_intel_match_sitekey(in, h.wallet, &kh);
+    if (site || (h.wallet[0] && mt_intel_match_wallet(in, h.wallet, &kh))) {
+        if (mt_intel_category_is_mining(kh.category) && kh.weight > f.confidence)
+            f.confidence = kh.weight;
+        size_t n = strlen(f.evidence);
+        snprintf(f.evidence + n, sizeof f.evidence - n, "; listed %s (list %.60s)",
+                 site ? "site key" : "wallet", kh.source);
+    }
     mt_engine_emit(e, &f);
 }
 

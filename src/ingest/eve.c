@@ -16,6 +16,7 @@
  * counts payload), so flow-size heuristics see slightly larger numbers. */
 #include "ingest/eve.h"
 #include "ingest/timeparse.h"
+#include "minetrace/intel.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -57,14 +58,11 @@ static void swap_ends(mt_event *ev)
     ev->srv_port = p;
 }
 
+/* The pool side of an alert without a direction: a pool port of the
+ * intel's port table (known without loading any list). */
 static int is_mining_port(uint16_t p)
 {
-    static const uint16_t ports[] = {3333, 3334, 3335, 3336, 3357, 4444, 5555,
-        5588, 6666, 7777, 8008, 8888, 9999, 10343, 14433, 14444, 20580, 45560,
-        45700};
-    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++)
-        if (ports[i] == p) return 1;
-    return 0;
+    return (mt_intel_port_roles(p) & MT_PORT_POOL) != 0;
 }
 
 static int base_event(mt_event *ev, mt_event_type type, int obj)

@@ -68,6 +68,9 @@ mt_intel *mt_intel_new(void)
     in->strs = mt_xcalloc(in->cap_strs, sizeof *in->strs);
     in->strs[0] = mt_xstrdup("");
     in->n_strs = 1;
+    /* Port roles are facts, not indicators: present without any list. */
+    for (size_t i = 0; i < mt_intel_builtin_ports_n; i++)
+        in->port_roles[mt_intel_builtin_ports[i].port] = mt_intel_builtin_ports[i].roles;
     return in;
 }
 
@@ -80,6 +83,8 @@ void mt_intel_free(mt_intel *in)
     free(in->islots);
     for (size_t i = 0; i < in->n_strs; i++) free(in->strs[i]);
     free(in->strs);
+    mt_intel_url_free(in);
+    mt_intel_keys_free(in);
     free(in);
 }
 

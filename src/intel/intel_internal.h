@@ -49,6 +49,47 @@ typedef struct mt_intel_agent {
     const char *family;
 } mt_intel_agent;
 
+/* URL path rules: Adblock-style substring patterns with '*' wildcards,
+ * in load order, and a trigram prefilter over them (intel_url.c). */
+#define MT_INTEL_URL_MAX_RULES 1024
+#define MT_INTEL_URL_WORDS (MT_INTEL_URL_MAX_RULES / 64)
+#define MT_INTEL_URL_MAX_SEG 63 /* longest literal run of a pattern */
+
+typedef struct mt_intel_urule {
+    char *pat;          /* lower-case, no leading/trailing '*', no options */
+    uint8_t weight;
+    uint8_t cat;
+    uint16_t source;    /* interned */
+} mt_intel_urule;
+
+typedef struct mt_intel_urules {
+    mt_intel_urule *r;
+    size_t n, cap;
+    /* tri_slot[trigram] = index + 1 into masks (0: no rule starts so);
+     * masks are rows of MT_INTEL_URL_WORDS words, one bit per rule */
+    uint16_t tri_slot[4096];
+    uint64_t *masks;
+    size_t n_masks;
+    uint64_t always[MT_INTEL_URL_WORDS]; /* rules with no 3-byte prefix */
+} mt_intel_urules;
+
+/* Wallets and site keys: one sorted array per kind, binary-searched
+ * (lookups are per Stratum login or WebSocket job, not per packet). */
+typedef struct mt_intel_key {
+    char *key;          /* normalised */
+    uint8_t weight;
+    uint8_t cat;
+    uint16_t source;    /* interned */
+} mt_intel_key;
+
+typedef struct mt_intel_keys {
+    mt_intel_key *k[2]; /* [0] wallets, [1] site keys */
+    size_t n[2], cap[2];
+} mt_intel_keys;
+
+void mt_intel_url_free(mt_intel *in);
+void mt_intel_keys_free(mt_intel *in);
+
 struct mt_intel {
     /* domains */
     char *names;
@@ -67,9 +108,14 @@ struct mt_intel {
     size_t n_strs, cap_strs;
     /* ports and agents */
     uint8_t port_w[65536];
+    uint8_t port_roles[65536]; /* MT_PORT_* of the builtin table, set by mt_intel_new */
     const mt_intel_agent *agents;
     size_t n_agents;
     mt_intel_load_stats last;
+    /* URL path rules (intel_url.c) */
+    mt_intel_urules *urules;
+    /* wallets and site keys (intel_keys.c) */
+    mt_intel_keys *keys;
 };
 
 /* Intern a string (copied); returns its index. Index 0 is the empty
@@ -102,7 +148,8 @@ typedef struct mt_intel_builtin_domain {
 
 typedef struct mt_intel_builtin_port {
     uint16_t port;
-    uint8_t weight;
+    uint8_t weight;      /* > 0 exactly for MT_PORT_POOL entries */
+    uint8_t roles;       /* MT_PORT_* */
 } mt_intel_builtin_port;
 
 extern const mt_intel_builtin_domain mt_intel_builtin_domains[];
@@ -111,18 +158,19 @@ extern const mt_intel_agent mt_intel_builtin_agents[];
 extern const size_t mt_intel_builtin_agents_n;
 extern const mt_intel_builtin_port mt_intel_builtin_ports[];
 extern const size_t mt_intel_builtin_ports_n;
-
-static inline int mt_intel_is_mining_cat(int c)
-{
-    return c == MT_CAT_POOL || c == MT_CAT_BROWSER_MINER || c == MT_CAT_MINER_C2;
-}
+extern const char *const mt_intel_builtin_url_scripts[];
+extern const size_t mt_intel_builtin_url_scripts_n;
+extern const char *const mt_intel_builtin_url_hints[];
+extern const size_t mt_intel_builtin_url_hints_n;
+#define MT_INTEL_URL_SCRIPT_WEIGHT 75
+#define MT_INTEL_URL_HINT_WEIGHT 30
 
 /* Is hit (w2, c2) stronger than (w1, c1)? A mining category outranks
  * CRYPTO whatever the weights: "this is a pool" is the stronger claim. */
 static inline int mt_intel_stronger(int w2, int c2, int w1, int c1)
 {
     if (w1 == 0) return w2 > 0;
-    if (mt_intel_is_mining_cat(c2) != mt_intel_is_mining_cat(c1)) return mt_intel_is_mining_cat(c2);
+    if (mt_intel_category_is_mining(c2) != mt_intel_category_is_mining(c1)) return mt_intel_category_is_mining(c2);
     return w2 > w1;
 }
 

@@ -12,14 +12,18 @@
  *   - plain IPs and CIDRs (v4/v6)
  *   - TSV: the first tab-separated column
  *   - plain domains ("name", "*.name", ".name")
- * Every line ends up as a domain, an IP/CIDR or a counted skip; nothing in
- * a list can make the loader fail except an unreadable file. */
+ *   - wallets and site keys: "wallet:ADDR", "sitekey:KEY", or a bare token
+ *     with the shape of one (intel_keys.c)
+ * Every line ends up as a domain, an IP/CIDR, a wallet, a site key or a
+ * counted skip; nothing in a list can make the loader fail except an
+ * unreadable file. */
 #include "intel/intel_internal.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct loadctx {
     mt_intel *in;
@@ -141,12 +145,39 @@ static void url_pattern(loadctx *c, const char *p)
     add_name(c, h, n);
 }
 
+/* A wallet or site key; kind 'w' or 's'. */
+static void add_key(loadctx *c, int kind, const char *tok)
+{
+    int rc = kind == 'w' ? mt_intel_add_wallet(c->in, tok, c->weight, c->cat, c->source)
+                         : mt_intel_add_sitekey(c->in, tok, c->weight, c->cat, c->source);
+    if (rc != MT_OK) c->st.skipped++;
+    else if (kind == 'w') c->st.wallets++;
+    else c->st.sitekeys++;
+}
+
+/* "wallet:ADDR" / "sitekey:KEY" (case-insensitive prefix). Returns 1 if
+ * the line was one. */
+static int key_line(loadctx *c, char *line)
+{
+    int kind;
+    size_t pl;
+    if (strncasecmp(line, "wallet:", 7) == 0) { kind = 'w'; pl = 7; }
+    else if (strncasecmp(line, "sitekey:", 8) == 0) { kind = 's'; pl = 8; }
+    else return 0;
+    char *tok = line + pl;
+    while (*tok == ' ' || *tok == '\t') tok++;
+    tok[strcspn(tok, " \t#")] = '\0';
+    add_key(c, kind, tok);
+    return 1;
+}
+
 static void load_line(loadctx *c, char *line)
 {
     while (is_blank(*line)) line++;
     size_t n = strlen(line);
     while (n && is_blank(line[n - 1])) line[--n] = '\0';
     if (n == 0 || line[0] == '#' || line[0] == '!' || line[0] == '[') return;
+    if (key_line(c, line)) return;
 
     /* TSV: only the first column counts. */
     char *tab = strchr(line, '\t');
@@ -184,6 +215,11 @@ static void load_line(loadctx *c, char *line)
             return;
         }
     }
+    /* A wallet or site key alone on its line, known by its shape. */
+    if (!next || next[0] == '#') {
+        if (mt_intel_wallet_shape(tok)) { add_key(c, 'w', tok); return; }
+        if (mt_intel_sitekey_shape(tok)) { add_key(c, 's', tok); return; }
+    }
     /* A plain token, possibly with Adblock's anchor ("name^"). */
     size_t tl = strcspn(tok, "^$");
     if (tok[tl] == '$' || (tok[tl] == '^' && tok[tl + 1] && tok[tl + 1] != '$')) {
@@ -202,7 +238,7 @@ static const char *base_name(const char *path)
 int mt_intel_load_stream(mt_intel *in, FILE *f, const char *source, int weight,
                          mt_intel_category cat)
 {
-    loadctx c = {in, weight, cat, NULL, {0, 0, 0, 0}};
+    loadctx c = {in, weight, cat, NULL, {0}};
     /* Intern the source once; entries point at the interned copy. */
     c.source = mt_intel_str(in, mt_intel_intern(in, source));
     char *line = NULL;

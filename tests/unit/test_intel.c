@@ -2,6 +2,7 @@
  * CIDRs, ports, agents, the per-line list loader (hand-written lines and
  * every real list of the shared corpus), spec parsing, the builtin list,
  * and a micro-benchmark at 1M names (printed, not asserted). */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "intel/intel_internal.h"
 #include "minetrace/intel.h"
 
 static const char *corpus_dir(void)
@@ -329,8 +331,8 @@ static void test_agents(void **st)
         else assert_null(fam);
     }
     static const char *const benign[] = {
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/120.0.0.0 Safari/537.36",
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/120.0.0.0 Safari/537.36"),
         "curl/8.5.0", "Wget/1.21.3", "python-requests/2.31.0", "Go-http-client/1.1",
         "Microsoft-CryptoAPI/10.0", "Debian APT-HTTP/1.3 (2.6.1)", "okhttp/4.9.2", "",
         "Dalvik/2.1.0 (Linux; U; Android 11)", "git/2.39.2", "xmrnews reader",
@@ -586,6 +588,416 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* ---- verdicts ---------------------------------------------------------- */
+
+static void test_verdicts(void **st)
+{
+    (void)st;
+    assert_true(mt_intel_category_is_mining(MT_CAT_POOL));
+    assert_true(mt_intel_category_is_mining(MT_CAT_BROWSER_MINER));
+    assert_true(mt_intel_category_is_mining(MT_CAT_MINER_C2));
+    assert_false(mt_intel_category_is_mining(MT_CAT_CRYPTO));
+    assert_false(mt_intel_category_is_mining(MT_CAT_ALLOW));
+    assert_false(mt_intel_category_is_mining(0));
+    assert_string_equal(mt_intel_category_family(MT_CAT_POOL), "coin-miner");
+    assert_string_equal(mt_intel_category_family(MT_CAT_BROWSER_MINER), "browser-miner");
+    assert_string_equal(mt_intel_category_family(MT_CAT_MINER_C2), "miner-malware");
+    assert_string_equal(mt_intel_category_family(MT_CAT_CRYPTO), "coin-miner");
+    assert_string_equal(mt_intel_category_noun(MT_CAT_POOL), "pool");
+    assert_string_equal(mt_intel_category_noun(MT_CAT_BROWSER_MINER), "browser-miner");
+    assert_string_equal(mt_intel_category_noun(MT_CAT_MINER_C2), "miner C2");
+    assert_string_equal(mt_intel_category_noun(MT_CAT_CRYPTO), "crypto");
+    assert_string_equal(mt_intel_category_noun((mt_intel_category)0), "pool");
+
+    mt_intel_hit pool40 = {40, MT_CAT_POOL, NULL, NULL, NULL};
+    mt_intel_hit pool80 = {80, MT_CAT_POOL, NULL, NULL, NULL};
+    mt_intel_hit crypto99 = {99, MT_CAT_CRYPTO, NULL, NULL, NULL};
+    assert_true(mt_intel_hit_stronger(&pool80, &pool40));
+    assert_false(mt_intel_hit_stronger(&pool40, &pool80));
+    assert_false(mt_intel_hit_stronger(&pool80, &pool80)); /* a tie keeps the first */
+    /* "this is a pool" outranks a heavier "crypto" */
+    assert_true(mt_intel_hit_stronger(&pool40, &crypto99));
+    assert_false(mt_intel_hit_stronger(&crypto99, &pool40));
+}
+
+/* ---- ports ------------------------------------------------------------- */
+
+static int port_in(uint16_t p, const uint16_t *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == p) return 1;
+    return 0;
+}
+
+static void test_port_table(void **st)
+{
+    (void)st;
+    /* The table is sorted and unique (binary search), and a weight is
+     * exactly what makes a pool port. */
+    for (size_t i = 0; i < mt_intel_builtin_ports_n; i++) {
+        const mt_intel_builtin_port *p = &mt_intel_builtin_ports[i];
+        if (i) assert_true(mt_intel_builtin_ports[i - 1].port < p->port);
+        assert_true(p->roles != 0);
+        assert_int_equal(p->weight > 0, (p->roles & MT_PORT_POOL) != 0);
+        assert_int_equal(mt_intel_port_roles(p->port), p->roles);
+    }
+    assert_int_equal(mt_intel_port_roles(3333), MT_PORT_POOL);
+    assert_int_equal(mt_intel_port_roles(3306), MT_PORT_SERVICE);
+    assert_int_equal(mt_intel_port_roles(8888), MT_PORT_POOL | MT_PORT_SERVICE);
+    assert_int_equal(mt_intel_port_roles(20580), MT_PORT_POOL);
+    assert_int_equal(mt_intel_port_roles(443), 0);
+    assert_int_equal(mt_intel_port_roles(0), 0);
+    assert_int_equal(mt_intel_port_roles(1), 0);
+    assert_int_equal(mt_intel_port_roles(65535), 0);
+    assert_int_equal(mt_intel_port_roles(51234), 0);
+
+    /* Server guess: below 1024, service ports, and the set's pool ports. */
+    mt_intel *bare = mt_intel_new();
+    mt_intel *in = mt_intel_new();
+    assert_int_equal(mt_intel_load_builtin(in), MT_OK);
+    assert_true(mt_intel_port_is_server(NULL, 80));
+    assert_true(mt_intel_port_is_server(NULL, 3306));
+    assert_false(mt_intel_port_is_server(NULL, 3333));
+    assert_true(mt_intel_port_is_server(bare, 3306));
+    assert_false(mt_intel_port_is_server(bare, 3333)); /* pool weights come with the lists */
+    assert_true(mt_intel_port_is_server(in, 3333));
+    assert_true(mt_intel_port_is_server(in, 14444));
+    assert_true(mt_intel_port_is_server(in, 9999));
+    assert_false(mt_intel_port_is_server(in, 51234));
+    assert_false(mt_intel_port_is_server(in, 1024));
+    assert_int_equal(mt_intel_port_weight(bare, 3333), 0);
+    assert_int_equal(mt_intel_port_weight(in, 3306), 0);
+    mt_intel_free(bare);
+    mt_intel_free(in);
+}
+
+/* Every port the references name is a pool port of ours or one we leave
+ * out on purpose: SMTP, web, proxies, Bitcoin P2P, Tor (too common to
+ * weigh), and Falco's generic 8000/8001, the historic 8082 and p2pool's
+ * 9332 (nothing but a list entry says they are pools). A new reference
+ * port fails here until it is decided. */
+static void test_port_references(void **st)
+{
+    (void)st;
+    const char *dir = corpus_dir();
+    if (!dir) { skip(); return; }
+    static const uint16_t left_out[] = {25, 443, 8080, 8118, 8333, 9050, 8000, 8001, 8082, 9332};
+    static const char *const files[] = {"falco_miner_ports.txt", "mining_ports.tsv"};
+    for (size_t f = 0; f < 2; f++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/intel/%s", dir, files[f]);
+        FILE *fp = fopen(path, "r");
+        assert_non_null(fp);
+        char line[2048];
+        unsigned n = 0;
+        while (fgets(line, sizeof line, fp)) {
+            if (line[0] < '0' || line[0] > '9') continue;
+            long p = strtol(line, NULL, 10);
+            assert_true(p > 0 && p < 65536);
+            n++;
+            int pool = (mt_intel_port_roles((uint16_t)p) & MT_PORT_POOL) != 0;
+            int out = port_in((uint16_t)p, left_out, sizeof left_out / sizeof left_out[0]);
+            if (pool == out) fail_msg("%s: port %ld is %s", files[f], p,
+                                      pool ? "a pool port and left out" : "undecided");
+        }
+        fclose(fp);
+        assert_true(n >= 29);
+    }
+}
+
+/* ---- URL path rules ---------------------------------------------------- */
+
+/* Reference matcher: '*'-glob anywhere in s, by plain recursion. */
+static int ref_glob_at(const char *s, const char *p)
+{
+    if (!*p) return 1;
+    if (*p == '*') {
+        for (const char *t = s;; t++) {
+            if (ref_glob_at(t, p + 1)) return 1;
+            if (!*t) return 0;
+        }
+    }
+    return *s == *p && ref_glob_at(s + 1, p + 1);
+}
+
+static int ref_glob(const char *s, const char *p)
+{
+    for (const char *t = s;; t++) {
+        if (ref_glob_at(t, p)) return 1;
+        if (!*t) return 0;
+    }
+}
+
+static void test_url_rules(void **st)
+{
+    (void)st;
+    mt_intel *in = mt_intel_new();
+    mt_intel_hit h;
+    assert_int_equal(mt_intel_match_path(in, "/coinhive.min.js", &h), 0); /* none loaded */
+    assert_int_equal(mt_intel_load_builtin(in), MT_OK);
+    assert_int_equal(mt_intel_url_rule_count(in),
+                     mt_intel_builtin_url_scripts_n + mt_intel_builtin_url_hints_n);
+
+    assert_int_equal(mt_intel_match_path(in, "/lib/CoinHive.min.js?v=2", &h), 1);
+    assert_string_equal(h.matched, "/coinhive.min.js");
+    assert_int_equal(h.category, MT_CAT_BROWSER_MINER);
+    assert_int_equal(h.weight, 75);
+    assert_string_equal(h.source, "builtin");
+    assert_null(h.family);
+    /* Adblock's trailing '*' is implicit: the rule text is kept without it */
+    assert_int_equal(mt_intel_match_path(in, "/js/web_miner/w.js", &h), 1);
+    assert_string_equal(h.matched, "/web_miner/");
+    /* wildcards inside a rule */
+    assert_int_equal(mt_intel_match_path(in, "/jsecoin.com/?ref=1", &h), 1);
+    assert_string_equal(h.matched, "/jsecoin.*/?");
+    assert_int_equal(mt_intel_match_path(in, "/?proxy=wss://x.example/p", &h), 1);
+    assert_string_equal(h.matched, "?proxy=wss://");
+    assert_int_equal(mt_intel_match_path(in, "/a?b=1&x.spacepools.org", &h), 1);
+    assert_string_equal(h.matched, "?*.spacepools.");
+    /* a generic name is only a hint */
+    assert_int_equal(mt_intel_match_path(in, "/static/miner.js", &h), 1);
+    assert_string_equal(h.matched, "/miner.js");
+    assert_int_equal(h.category, MT_CAT_CRYPTO);
+    /* a script rule beats a hint wherever it stands */
+    assert_int_equal(mt_intel_match_path(in, "/miner.js?u=/xmr-monero.js", &h), 1);
+    assert_string_equal(h.matched, "/xmr-monero.js");
+    /* no match */
+    static const char *const clean[] = {
+        "/", "/index.html", "/api/v1/getwork", "/coinhive", "/minerjs", "/static/js/main.js",
+        "/wp-content/themes/mine/style.css", "/c.was", "",
+    };
+    for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++)
+        if (mt_intel_match_path(in, clean[i], &h))
+            fail_msg("path rule %s matched %s", h.matched, clean[i]);
+    assert_int_equal(mt_intel_match_path(in, NULL, &h), 0);
+    assert_int_equal(mt_intel_match_path(NULL, "/x", &h), 0);
+
+    /* The prefilter never changes the answer: every rule's own text (with
+     * the wildcards filled in), embedded in a path, against a brute-force
+     * scan of all rules in load order. */
+    const char *const *lists[2] = {mt_intel_builtin_url_scripts, mt_intel_builtin_url_hints};
+    const size_t ns[2] = {mt_intel_builtin_url_scripts_n, mt_intel_builtin_url_hints_n};
+    const mt_intel_urules *u = in->urules;
+    size_t tried = 0;
+    for (size_t l = 0; l < 2; l++) {
+        for (size_t i = 0; i < ns[l]; i++) {
+            char path[600], *o = path;
+            o += sprintf(o, "/x/");
+            for (const char *p = lists[l][i]; *p; p++) *o++ = *p == '*' ? 'q' : (char)toupper(*p);
+            sprintf(o, "&z=1");
+            const mt_intel_urule *best = NULL;
+            char low[600];
+            size_t k = 0;
+            for (; path[k]; k++) low[k] = (char)tolower((unsigned char)path[k]);
+            low[k] = '\0';
+            for (size_t r = 0; r < u->n; r++) {
+                if (!ref_glob(low, u->r[r].pat)) continue;
+                int mb = best && mt_intel_category_is_mining(best->cat);
+                int mr = mt_intel_category_is_mining(u->r[r].cat);
+                if (!best || (mr && !mb) || (mr == mb && u->r[r].weight > best->weight))
+                    best = &u->r[r];
+            }
+            assert_non_null(best);
+            assert_int_equal(mt_intel_match_path(in, path, &h), 1);
+            if (strcmp(h.matched, best->pat) != 0)
+                fail_msg("%s: prefilter gave %s, brute force %s", path, h.matched, best->pat);
+            tried++;
+        }
+    }
+    assert_int_equal(tried, u->n);
+
+    /* Rule syntax */
+    assert_int_equal(mt_intel_add_url_rule(in, "||coinhive.com^", 80, MT_CAT_BROWSER_MINER, "t"),
+                     MT_EINVAL);
+    assert_int_equal(mt_intel_add_url_rule(in, "@@/miner.js", 80, MT_CAT_BROWSER_MINER, "t"),
+                     MT_EINVAL);
+    assert_int_equal(mt_intel_add_url_rule(in, "/coin.*hive/", 80, MT_CAT_BROWSER_MINER, "t"),
+                     MT_EINVAL); /* a regex */
+    assert_int_equal(mt_intel_add_url_rule(in, "|https://a.example/", 80, MT_CAT_POOL, "t"),
+                     MT_EINVAL);
+    assert_int_equal(mt_intel_add_url_rule(in, "/a^b", 80, MT_CAT_POOL, "t"), MT_EINVAL);
+    assert_int_equal(mt_intel_add_url_rule(in, "example.com##.ad", 80, MT_CAT_POOL, "t"),
+                     MT_EINVAL);
+    assert_int_equal(mt_intel_add_url_rule(in, "***", 80, MT_CAT_POOL, "t"), MT_EINVAL);
+    assert_int_equal(mt_intel_add_url_rule(in, "/x.js", 80, MT_CAT_ALLOW, "t"), MT_EINVAL);
+    assert_int_equal(mt_intel_add_url_rule(in, "/x.js", 0, MT_CAT_POOL, "t"), MT_EINVAL);
+    char longrun[100];
+    memset(longrun, 'a', 80);
+    longrun[80] = '\0';
+    assert_int_equal(mt_intel_add_url_rule(in, longrun, 80, MT_CAT_POOL, "t"), MT_EINVAL);
+    size_t before = mt_intel_url_rule_count(in);
+    assert_int_equal(mt_intel_add_url_rule(in, "*/Evil-Miner.JS$script,third-party", 90,
+                                           MT_CAT_MINER_C2, "t"), MT_OK);
+    assert_int_equal(mt_intel_url_rule_count(in), before + 1);
+    assert_int_equal(mt_intel_match_path(in, "/a/evil-miner.js", &h), 1);
+    assert_string_equal(h.matched, "/evil-miner.js");
+    assert_int_equal(h.category, MT_CAT_MINER_C2);
+    assert_string_equal(h.source, "t");
+    /* the same rule again: one entry, the stronger claim kept */
+    assert_int_equal(mt_intel_add_url_rule(in, "/miner.js", 85, MT_CAT_BROWSER_MINER, "t2"),
+                     MT_OK);
+    assert_int_equal(mt_intel_url_rule_count(in), before + 1);
+    assert_int_equal(mt_intel_match_path(in, "/miner.js", &h), 1);
+    assert_int_equal(h.category, MT_CAT_BROWSER_MINER);
+    assert_int_equal(h.weight, 85);
+    assert_string_equal(h.source, "t2");
+    assert_int_equal(mt_intel_add_url_rule(in, "/miner.js", 20, MT_CAT_CRYPTO, "t3"), MT_OK);
+    assert_int_equal(mt_intel_match_path(in, "/miner.js", &h), 1);
+    assert_string_equal(h.source, "t2");
+
+    /* URL: host and path, the stronger wins, the host on a tie */
+    assert_int_equal(mt_intel_add_domain(in, "miner.example.net", 75, MT_CAT_BROWSER_MINER,
+                                         "t", NULL), MT_OK);
+    assert_int_equal(mt_intel_match_url(in, "www.example.org", "/coinhive.min.js", &h), 1);
+    assert_string_equal(h.matched, "/coinhive.min.js");
+    assert_int_equal(mt_intel_match_url(in, "miner.example.net", "/index.html", &h), 1);
+    assert_string_equal(h.matched, "miner.example.net");
+    assert_int_equal(mt_intel_match_url(in, "miner.example.net", "/coinhive.min.js", &h), 1);
+    assert_string_equal(h.matched, "miner.example.net");
+    assert_int_equal(mt_intel_match_url(in, "miner.example.net", "/evil-miner.js", &h), 1);
+    assert_string_equal(h.matched, "/evil-miner.js"); /* C2 90 over browser-miner 75 */
+    assert_int_equal(mt_intel_match_url(in, NULL, "/index.html", &h), 0);
+    assert_int_equal(mt_intel_match_url(in, "www.example.org", "/", &h), 0);
+    mt_intel_free(in);
+}
+
+/* ---- wallets and site keys --------------------------------------------- */
+
+#define XMR                                                                                        \
+    "46WNbmwXpYxiBpkbHjAgjC65cyzAxtaaBQjcGpAZquhBKw2r8NtPQniEgMJcwFMCZzSBrEJtmPsTR54MoGBDbjTi2W1XmgM"
+#define ETH "0x4b999ba68e017854ffb6b494bc2ddb9ef02bd745"
+#define BTC "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
+#define BECH "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+#define KEY "Xb3kP9qLm2Rt7Vw4Yz8Ac1De5Fg6Hj0K"
+
+static void test_key_shapes(void **st)
+{
+    (void)st;
+    assert_string_equal(mt_intel_wallet_shape(XMR), "monero");
+    assert_string_equal(mt_intel_wallet_shape(ETH), "ethereum");
+    assert_string_equal(mt_intel_wallet_shape("0X4B999BA68E017854FFB6B494BC2DDB9EF02BD745"),
+                        "ethereum");
+    assert_string_equal(mt_intel_wallet_shape(BTC), "bitcoin");
+    assert_string_equal(mt_intel_wallet_shape(BECH), "bitcoin");
+    static const char *const not_wallets[] = {
+        "", "pool.example.com", "0x4b999ba68e017854ffb6b494bc2ddb9ef02bd74",   /* 39 hex */
+        "0x4b999ba68e017854ffb6b494bc2ddb9ef02bd745a",                          /* 41 hex */
+        "0x4b999ba68e017854ffb6b494bc2ddb9ef02bd74g",                           /* not hex */
+        "12345678912345678912345678",                                            /* digits */
+        "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN0",                                    /* '0' */
+        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdb",                            /* 'b' */
+        "kvetak", KEY, "d41d8cd98f00b204e9800998ecf8427e",
+    };
+    for (size_t i = 0; i < sizeof not_wallets / sizeof not_wallets[0]; i++)
+        if (mt_intel_wallet_shape(not_wallets[i]))
+            fail_msg("'%s' taken for a %s wallet", not_wallets[i],
+                     mt_intel_wallet_shape(not_wallets[i]));
+    char xmr_short[100];
+    snprintf(xmr_short, sizeof xmr_short, "%s", XMR);
+    xmr_short[94] = '\0';
+    assert_null(mt_intel_wallet_shape(xmr_short));
+    char xmr_bad[100];
+    snprintf(xmr_bad, sizeof xmr_bad, "%s", XMR);
+    xmr_bad[10] = 'l'; /* not base58 */
+    assert_null(mt_intel_wallet_shape(xmr_bad));
+    assert_null(mt_intel_wallet_shape(NULL));
+
+    assert_true(mt_intel_sitekey_shape(KEY));
+    assert_false(mt_intel_sitekey_shape("d41d8cd98f00b204e9800998ecf8427e")); /* MD5 hex */
+    assert_false(mt_intel_sitekey_shape("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")); /* no digit */
+    assert_false(mt_intel_sitekey_shape("Xb3kP9qLm2Rt7Vw4Yz8Ac1De5Fg6Hj0"));  /* 31 */
+    assert_false(mt_intel_sitekey_shape("Xb3kP9qLm2Rt7Vw4Yz8Ac1De5Fg6Hj0KZ")); /* 33 */
+    assert_false(mt_intel_sitekey_shape("Xb3kP9qLm2Rt7Vw4Yz8Ac1De5Fg6Hj-K"));
+    assert_false(mt_intel_sitekey_shape(NULL));
+}
+
+static void test_keys(void **st)
+{
+    (void)st;
+    mt_intel *in = mt_intel_new();
+    mt_intel_hit h;
+    /* Without a list nothing is listed: the detectors' findings stay as
+     * they were. */
+    assert_int_equal(mt_intel_match_wallet(in, XMR, &h), 0);
+    assert_int_equal(mt_intel_match_sitekey(in, KEY, &h), 0);
+    assert_int_equal(mt_intel_load_builtin(in), MT_OK);
+    assert_int_equal(mt_intel_wallet_count(in), 0);
+    assert_int_equal(mt_intel_sitekey_count(in), 0);
+
+    const char *text =
+        "# campaign wallets and keys\n"
+        XMR "\n"
+        "0X4B999BA68E017854FFB6B494BC2DDB9EF02BD745 # upper case\n"
+        BECH "\t2018\n"
+        "Wallet: kvetak-rig-wallet\n"
+        "sitekey:abc12345\n"
+        KEY "\n"
+        "wallet:\n"                 /* empty: skipped */
+        "sitekey:a b\n"             /* 'a' is too short: skipped */
+        "wallet:has/slash/in/it\n"  /* not a token: skipped */
+        "pool.campaign.example\n"
+        "d41d8cd98f00b204e9800998ecf8427e\n"; /* a digest: not a key, not a name */
+    char *path = tmp_file(text);
+    assert_int_equal(mt_intel_load_file(in, path, 90, MT_CAT_MINER_C2), MT_OK);
+    const mt_intel_load_stats *ls = mt_intel_last_load(in);
+    assert_int_equal(ls->wallets, 4);
+    assert_int_equal(ls->sitekeys, 2);
+    assert_int_equal(ls->domains, 1);
+    assert_int_equal(ls->skipped, 4);
+    assert_int_equal(mt_intel_wallet_count(in), 4);
+    assert_int_equal(mt_intel_sitekey_count(in), 2);
+
+    assert_int_equal(mt_intel_match_wallet(in, XMR, &h), 1);
+    assert_string_equal(h.matched, XMR);
+    assert_int_equal(h.weight, 90);
+    assert_int_equal(h.category, MT_CAT_MINER_C2);
+    assert_string_equal(h.source, strrchr(path, '/') + 1);
+    assert_int_equal(mt_intel_match_wallet(in, ETH, &h), 1); /* hex: any case */
+    assert_string_equal(h.matched, ETH);
+    assert_int_equal(mt_intel_match_wallet(in, "BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ", &h),
+                     1);
+    assert_int_equal(mt_intel_match_wallet(in, "kvetak-rig-wallet", &h), 1);
+    assert_int_equal(mt_intel_match_wallet(in, "KVETAK-RIG-WALLET", &h), 0); /* exact */
+    char other[100];
+    snprintf(other, sizeof other, "%s", XMR);
+    other[94] = other[94] == 'M' ? 'N' : 'M';
+    assert_int_equal(mt_intel_match_wallet(in, other, &h), 0);
+    assert_int_equal(mt_intel_match_wallet(in, BTC, &h), 0);
+    assert_int_equal(mt_intel_match_wallet(in, "", &h), 0);
+    assert_int_equal(mt_intel_match_wallet(in, NULL, &h), 0);
+    assert_int_equal(mt_intel_match_sitekey(in, KEY, &h), 1);
+    assert_int_equal(mt_intel_match_sitekey(in, "abc12345", &h), 1);
+    assert_int_equal(mt_intel_match_sitekey(in, "ABC12345", &h), 0);
+    assert_int_equal(mt_intel_match_wallet(in, KEY, &h), 0); /* kinds are apart */
+    assert_int_equal(mt_intel_match_domain(in, "x.pool.campaign.example", &h), 1);
+
+    /* API: the stronger claim is kept; bad input is refused */
+    assert_int_equal(mt_intel_add_wallet(in, XMR, 50, MT_CAT_POOL, "weak"), MT_OK);
+    assert_int_equal(mt_intel_match_wallet(in, XMR, &h), 1);
+    assert_int_equal(h.weight, 90);
+    assert_int_equal(mt_intel_add_wallet(in, BTC, 95, MT_CAT_POOL, "api2"), MT_OK);
+    assert_int_equal(mt_intel_match_wallet(in, BTC, &h), 1);
+    assert_string_equal(h.source, "api2");
+    assert_int_equal(mt_intel_add_wallet(in, "short", 80, MT_CAT_POOL, "t"), MT_EINVAL);
+    assert_int_equal(mt_intel_add_wallet(in, BTC, 80, MT_CAT_ALLOW, "t"), MT_EINVAL);
+    assert_int_equal(mt_intel_add_sitekey(in, KEY, 101, MT_CAT_POOL, "t"), MT_EINVAL);
+    assert_int_equal(mt_intel_add_sitekey(NULL, KEY, 80, MT_CAT_POOL, "t"), MT_EINVAL);
+    unlink(path);
+
+    /* Many keys in random order stay findable (sorted inserts). */
+    char key[40];
+    for (unsigned i = 0; i < 2000; i++) {
+        snprintf(key, sizeof key, "k%08x", (i * 2654435761u) ^ 0x5a5a5a5au);
+        assert_int_equal(mt_intel_add_sitekey(in, key, 60, MT_CAT_BROWSER_MINER, "bulk"), MT_OK);
+    }
+    for (unsigned i = 0; i < 2000; i++) {
+        snprintf(key, sizeof key, "k%08x", (i * 2654435761u) ^ 0x5a5a5a5au);
+        if (!mt_intel_match_sitekey(in, key, &h)) fail_msg("lost %s", key);
+    }
+    assert_int_equal(mt_intel_sitekey_count(in), 2002);
+    mt_intel_free(in);
+}
+
 static void test_bench_1m(void **st)
 {
     (void)st;
@@ -636,6 +1048,12 @@ int main(void)
         cmocka_unit_test(test_loader_formats),
         cmocka_unit_test(test_spec),
         cmocka_unit_test(test_corpus_lists),
+        cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_port_table),
+        cmocka_unit_test(test_port_references),
+        cmocka_unit_test(test_url_rules),
+        cmocka_unit_test(test_key_shapes),
+        cmocka_unit_test(test_keys),
         cmocka_unit_test(test_bench_1m),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

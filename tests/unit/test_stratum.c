@@ -686,6 +686,55 @@ static void test_detector_intel_agent_family(void **st)
     mt_intel_free(in);
 }
 
+/* A wallet on a loaded list raises the confidence and says so; without
+ * such a list the same session gives the finding of test_detector_xmrstak_pair. */
+static void test_detector_listed_wallet(void **st)
+{
+    (void)st;
+    mt_intel *in = mt_intel_new();
+    assert_int_equal(mt_intel_load_builtin(in), MT_OK);
+    assert_int_equal(mt_intel_add_wallet(in, "4BCeEPhodgPMbPWFN1dPwhWXdRX8q4mhhdZdA1dtSMLTLCEYvAj9"
+                                             "QXjXAfF7CugEbmfBhgkqHbdgK9b2wKA6nqRZQCgvCDm",
+                                         99, MT_CAT_MINER_C2, "campaign.txt"), MT_OK);
+    mt_engine *e = mt_engine_new(in, NULL);
+    mt_sink *sk = calloc(1, sizeof *sk);
+    sk->name = "capture";
+    sk->emit = cap_emit;
+    sk->close = cap_close;
+    mt_engine_add_sink(e, sk);
+    n_caught = 0;
+    fake_flow fl = mkflow(7, "192.168.2.92", 55190, "178.32.196.217", 9050);
+    send_json(e, &fl, 1, XMRSTAK_LOGIN, 0, 1000);
+    send_json(e, &fl, 0, XMRSTAK_REPLY, 0, 2000);
+    end_flow(e, &fl);
+    assert_int_equal(n_caught, 1);
+    assert_int_equal(caught[0].confidence, 99);
+    assert_non_null(strstr(caught[0].evidence, "; listed wallet (list campaign.txt)"));
+    mt_engine_free(e);
+
+    /* unlisted wallet: no mention */
+    mt_intel *other = mt_intel_new();
+    assert_int_equal(mt_intel_add_wallet(other, "wallet:not-this-one", 99, MT_CAT_POOL, "x"),
+                     MT_EINVAL);
+    assert_int_equal(mt_intel_add_wallet(other, "not-this-one", 99, MT_CAT_POOL, "x"), MT_OK);
+    e = mt_engine_new(other, NULL);
+    sk = calloc(1, sizeof *sk);
+    sk->name = "capture";
+    sk->emit = cap_emit;
+    sk->close = cap_close;
+    mt_engine_add_sink(e, sk);
+    n_caught = 0;
+    send_json(e, &fl, 1, XMRSTAK_LOGIN, 0, 1000);
+    send_json(e, &fl, 0, XMRSTAK_REPLY, 0, 2000);
+    end_flow(e, &fl);
+    assert_int_equal(n_caught, 1);
+    assert_null(strstr(caught[0].evidence, "listed"));
+    assert_true(caught[0].confidence < 99);
+    mt_engine_free(e);
+    mt_intel_free(other);
+    mt_intel_free(in);
+}
+
 static void test_detector_many_flows_bounded(void **st)
 {
     (void)st;
@@ -974,6 +1023,7 @@ int main(void)
         cmocka_unit_test(test_detector_midstream_submit_and_swap),
         cmocka_unit_test(test_detector_pool_and_family),
         cmocka_unit_test(test_detector_intel_agent_family),
+        cmocka_unit_test(test_detector_listed_wallet),
         cmocka_unit_test(test_detector_many_flows_bounded),
         cmocka_unit_test(test_corpus_replay),
         cmocka_unit_test(test_detector_long_session_reported_early),

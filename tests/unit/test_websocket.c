@@ -170,6 +170,27 @@ static void test_coinhive_session(void **st)
     ce_free(c);
 }
 
+/* A site key on a loaded list raises the confidence and says so. */
+static void test_listed_site_key(void **st)
+{
+    (void)st;
+    ce *c = ce_new();
+    assert_int_equal(mt_intel_add_sitekey(c->intel, "k3yOfTheSite0000000000000000000a", 95,
+                                          MT_CAT_BROWSER_MINER, "keys.txt"), MT_OK);
+    ws_send(c, 1, 1, "ws001.coinhive.com:443",
+            "{\"type\":\"auth\",\"params\":{\"site_key\":\"k3yOfTheSite0000000000000000000a\",\"type\":\"anonymous\",\"user\":null,\"goal\":0}}");
+    assert_int_equal(c->n, 1);
+    assert_int_equal(c->f[0].confidence, 95);
+    assert_non_null(strstr(c->f[0].evidence, "; listed site key (list keys.txt)"));
+    /* another key: as without a list */
+    ws_send(c, 2, 1, "ws001.coinhive.com:443",
+            "{\"type\":\"auth\",\"params\":{\"site_key\":\"otherKeyOfASite000000000000000b\"}}");
+    assert_int_equal(c->n, 2);
+    assert_int_equal(c->f[1].confidence, 90);
+    assert_null(strstr(c->f[1].evidence, "listed"));
+    ce_free(c);
+}
+
 static void test_webminerpool_and_stratum(void **st)
 {
     (void)st;
@@ -334,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_inflate),
         cmocka_unit_test(test_deflated_session),
         cmocka_unit_test(test_coinhive_session),
+        cmocka_unit_test(test_listed_site_key),
         cmocka_unit_test(test_webminerpool_and_stratum),
         cmocka_unit_test(test_ordinary_ws_messages),
     };
