@@ -1,6 +1,7 @@
 /* minetrace report: the yearly-study analyses over a findings database.
- * Parses options, computes the model (analyze/analyze.h) and hands it to
- * one renderer (report/render.h). Definitions: docs/REPORT.md. */
+ * Parses options, computes the model (analyze/analyze.h), turns it into
+ * report sections (report/sections.h) and hands them to one renderer
+ * (report/render.h). Definitions: docs/REPORT.md. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "analyze/analyze.h"
 #include "commands.h"
 #include "report/render.h"
+#include "report/sections.h"
 
 static void usage(FILE *out)
 {
@@ -171,17 +173,20 @@ int mt_cmd_report(int argc, char **argv)
         return 1;
     }
     int rc = 0;
+    mt_rdoc doc;
+    mt_rdoc_init(&doc);
+    mt_traffic_sections(&r, &doc);
     if (csv) {
-        if (mt_render_csv(&r, csv)) {
+        if (mt_render_csv(&doc, csv)) {
             fprintf(stderr, "minetrace report: %s\n", mt_error_msg());
             rc = 1;
         }
     } else {
         mt_buf b;
         mt_buf_init(&b);
-        if (json) mt_render_json(&r, &b);
-        else if (html) mt_render_html(&r, &b);
-        else mt_render_text(&r, &b);
+        if (json) mt_render_json(&doc, &b);
+        else if (html) mt_render_html(&doc, &b);
+        else mt_render_text(&doc, &b);
         FILE *out = html ? fopen(html, "wb") : stdout;
         if (!out) {
             fprintf(stderr, "minetrace report: cannot write %s\n", html);
@@ -193,6 +198,7 @@ int mt_cmd_report(int argc, char **argv)
         }
         mt_buf_free(&b);
     }
+    mt_rdoc_free(&doc);
     mt_report_free(&r);
     return rc;
 bad:
