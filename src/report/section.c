@@ -102,7 +102,7 @@ const char *mt_rdoc_str(mt_rdoc *d, const char *s)
     return p;
 }
 
-static const char *vfmt(mt_rdoc *d, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static const char *vfmt(mt_rdoc *d, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);

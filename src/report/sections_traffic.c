@@ -183,7 +183,7 @@ static mt_rtable *ranked(mt_rdoc *d, mt_rbox *in, const mt_rep_table *r, const c
 }
 
 /* Horizontal bars of a table's first rows: label, value, share as the note. */
-static void hbars(mt_rdoc *d, mt_rblock *ch, const mt_rtable *t, const char *label, const char *value)
+static void hbars(mt_rblock *ch, const mt_rtable *t, const char *label, const char *value)
 {
     mt_rchart *c = &ch->chart;
     c->t = t;
@@ -193,7 +193,6 @@ static void hbars(mt_rdoc *d, mt_rblock *ch, const mt_rtable *t, const char *lab
         if (!strcmp(t->cols[i].key, value)) c->value_col = (int)i;
         if (!strcmp(t->cols[i].key, "share")) c->note_col = (int)i;
     }
-    (void)d;
 }
 
 void mt_sec_mix(const mt_report *r, mt_rdoc *d)
@@ -205,11 +204,11 @@ void mt_sec_mix(const mt_report *r, mt_rdoc *d)
     mt_rbox *x = &s->box;
     mt_rb_heading(d, x, T, "Families (share of all findings)");
     mt_rblock *ch = mt_rb_chart(d, x, MT_RCHART_HBARS, "chart-families", "Findings per family");
-    hbars(d, ch, ranked(d, x, &r->families, "families", "families", "t-families", "family", 1), "family",
+    hbars(ch, ranked(d, x, &r->families, "families", "families", "t-families", "family", 1), "family",
           "findings");
     mt_rb_heading(d, x, T, "Kinds (share of all findings)");
     ch = mt_rb_chart(d, x, MT_RCHART_HBARS, "chart-kinds", "Findings per kind");
-    hbars(d, ch, ranked(d, x, &r->kinds, "kinds", "kinds", "t-kinds", "kind", 1), "kind", "findings");
+    hbars(ch, ranked(d, x, &r->kinds, "kinds", "kinds", "t-kinds", "kind", 1), "kind", "findings");
     mt_rb_heading(d, x, T | H, "Behaviours (family / kind)");
     ranked(d, x, &r->behaviours, "behaviours", "behaviours", "t-behaviours", "behaviour", 1);
     if (r->families.n) {
@@ -430,7 +429,7 @@ void mt_sec_victims(const mt_report *r, mt_rdoc *d)
             mt_rt_count(t, w->orgs);
             mt_rt_share(t, w->share);
         }
-        hbars(d, ch, t, nm, "hosts");
+        hbars(ch, t, nm, "hosts");
     }
     if (r->have_assets) mt_rsec_highlight(d, s, "k-sme", "small+medium among known victims", p2);
 }

@@ -148,6 +148,28 @@ void mt_svg_vbars(mt_buf *b, const char *id, const char *title, const mt_bar *ba
 
 static const char *OWN_COLOURS[] = {"#c0392b", "#8e44ad", "#b8860b", "#7f8c8d"};
 
+/* The x axis of a time chart: periods start[0..n), the last ending on d1. */
+typedef struct time_axis {
+    const int64_t *start;
+    size_t n;
+    int64_t d0, d1;
+    double left, width, span;
+} time_axis;
+
+/* x of point i of a series: at its own day (kept inside the plot), or in
+ * the middle of period i. */
+static double point_x(const time_axis *g, const mt_svg_series *s, size_t i)
+{
+    if (s->x) {
+        double x = g->left + (double)(s->x[i] - g->d0) / g->span * g->width;
+        if (x < g->left) x = g->left;
+        if (x > g->left + g->width) x = g->left + g->width;
+        return x;
+    }
+    int64_t next = i + 1 < g->n ? g->start[i + 1] : g->d1;
+    return g->left + ((double)(g->start[i] - g->d0) + (double)(next - g->start[i]) / 2) / g->span * g->width;
+}
+
 void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, const int64_t *start,
                  const char *const *labels, size_t n, int period_days, const mt_svg_series *s,
                  size_t ns)
@@ -159,6 +181,7 @@ void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, 
     int64_t d1 = n > 1 ? 2 * start[n - 1] - start[n - 2] : d0 + period_days;
     if (d1 <= d0) d1 = d0 + 1;
     double span = (double)(d1 - d0);
+    time_axis g = {start, n, d0, d1, L, pw, span};
     double max = 0, step;
     for (size_t k = 0; k < ns; k++)
         if (!s[k].own)
@@ -200,17 +223,12 @@ void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, 
             mt_buf_puts(b, "</text>");
         }
     }
-    /* The point of value i: at its day, or in the middle of period i. */
-#define POINT_X(S, I)                                                                              \
-    ((S).x ? fmin(fmax(L + (double)((S).x[I] - d0) / span * pw, L), L + pw)                        \
-           : L + ((double)(start[I] - d0) + (double)((I + 1 < n ? start[I + 1] : d1) - start[I]) / 2) / \
-                     span * pw)
     for (size_t k = 0; k < ns; k++) {
         if (s[k].bar || s[k].own) continue;
         mt_buf_puts(b, "<polyline class=\"hl\" points=\"");
         for (size_t i = 0; i < s[k].n && (s[k].x || i < n); i++) {
             if (!isfinite(s[k].y[i])) continue;
-            mt_buf_printf(b, "%.1f,%.1f ", POINT_X(s[k], i), T + ph - s[k].y[i] / max * ph);
+            mt_buf_printf(b, "%.1f,%.1f ", point_x(&g, &s[k], i), T + ph - s[k].y[i] / max * ph);
         }
         mt_buf_puts(b, "\"/>");
     }
@@ -252,7 +270,7 @@ void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, 
         mt_buf_printf(b, "<polyline class=\"pl\" stroke=\"%s\" points=\"", col);
         for (size_t i = 0; i < s[k].n && (s[k].x || i < n); i++) {
             if (!isfinite(s[k].y[i])) continue;
-            mt_buf_printf(b, "%.1f,%.1f ", POINT_X(s[k], i), T + ph - s[k].y[i] / pmax * ph);
+            mt_buf_printf(b, "%.1f,%.1f ", point_x(&g, &s[k], i), T + ph - s[k].y[i] / pmax * ph);
         }
         mt_buf_puts(b, "\"/>");
         int lx = L + 330 + own * 170;
@@ -265,6 +283,5 @@ void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, 
         mt_buf_puts(b, own == 0 ? " (right axis)" : " (scaled)");
         mt_buf_puts(b, "</text>");
     }
-#undef POINT_X
     mt_buf_puts(b, "</svg>\n");
 }
