@@ -341,6 +341,8 @@ static mt_rcell *next_cell(mt_rtable *t)
         size_t cap = t->cap;
         grow((void **)&t->cells, &cap, (t->nrows + 1) * t->ncols, sizeof *t->cells);
         t->cap = cap;
+        /* A row a builder leaves short shows null cells, not stale memory. */
+        for (size_t i = 0; i < t->ncols; i++) t->cells[t->nrows * t->ncols + i] = (mt_rcell){.null = 1};
         t->nrows++;
     }
     mt_rcell *c = &t->cells[t->filled++];

@@ -302,6 +302,13 @@ static void test_model(void **state)
     assert_int_equal(strlen(mt_rt_cell(t, 777, 0)->v.s), 199999);
     assert_true(mt_rt_cell(t, 5, 2)->v.i == -5);
     assert_string_equal(mt_rdoc_printf(&d, "%d-%s", 7, "x"), "7-x");
+    /* A short last row: the missing cells are null. */
+    mt_rtable *sh = &mt_rb_table(&d, &s->box, MT_RF_JSON, "short", NULL, NULL)->table;
+    mt_rt_col(&d, sh, "a", MT_RT_TEXT, 0);
+    mt_rt_col(&d, sh, "b", MT_RT_COUNT, 0);
+    mt_rt_text(&d, sh, "only a");
+    assert_int_equal(sh->nrows, 1);
+    assert_true(mt_rt_cell(sh, 0, 1)->null);
     /* Highlights keep section order. */
     mt_rsection *s2 = mt_rdoc_section(&d, "two", NULL, NULL);
     mt_rsec_highlight(&d, s2, "k2", "second", "2");

@@ -288,6 +288,46 @@ static void test_empty(void **state)
     mt_report_free(&r);
 }
 
+/* --only: the document has the overview and just the sections asked for. */
+static void test_only(void **state)
+{
+    (void)state;
+    mt_rep_opts o;
+    memset(&o, 0, sizeof o);
+    o.db_path = dbpath;
+    o.by = MT_BY_MONTH;
+    o.analyses = MT_AN_PORTS | MT_AN_TOP;
+    assert_int_equal(mt_tz_parse("UTC", &o.tz), MT_OK);
+    mt_report r;
+    assert_int_equal(mt_report_compute(&o, &r), MT_OK);
+    mt_rdoc d;
+    mt_rdoc_init(&d);
+    mt_traffic_sections(&r, &d);
+    assert_int_equal(d.nsec, 3);
+    assert_string_equal(d.sec[0]->id, "summary");
+    assert_string_equal(d.sec[1]->id, "ports");
+    assert_string_equal(d.sec[2]->id, "top");
+    mt_buf b;
+    mt_buf_init(&b);
+    mt_render_json(&d, &b);
+    json_t *j = json_loads(mt_buf_cstr(&b), 0, NULL);
+    assert_non_null(j);
+    assert_null(json_object_get(j, "activity"));
+    assert_null(json_object_get(j, "mix"));
+    assert_non_null(json_object_get(j, "ports"));
+    assert_non_null(json_object_get(j, "top"));
+    json_decref(j);
+    /* Without the mix the HTML has no top-family card; the port cards stay. */
+    mt_buf_reset(&b);
+    mt_render_html(&d, &b);
+    assert_null(strstr(mt_buf_cstr(&b), "k-top-family"));
+    assert_non_null(strstr(mt_buf_cstr(&b), "id=\"k-top-port\">3333<"));
+    assert_null(strstr(mt_buf_cstr(&b), "chart-activity"));
+    mt_buf_free(&b);
+    mt_rdoc_free(&d);
+    mt_report_free(&r);
+}
+
 static void test_svg_helpers(void **state)
 {
     (void)state;
@@ -312,7 +352,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json),  cmocka_unit_test(test_csv),   cmocka_unit_test(test_html),
-        cmocka_unit_test(test_text),  cmocka_unit_test(test_empty), cmocka_unit_test(test_svg_helpers),
+        cmocka_unit_test(test_text),  cmocka_unit_test(test_empty), cmocka_unit_test(test_only),
+        cmocka_unit_test(test_svg_helpers),
     };
     return cmocka_run_group_tests_name("report", tests, setup, teardown);
 }
