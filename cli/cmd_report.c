@@ -1,6 +1,7 @@
 /* minetrace report: the yearly-study analyses over a findings database.
- * Parses options, computes the model (analyze/analyze.h) and hands it to
- * one renderer (report/render.h). Definitions: docs/REPORT.md. */
+ * Parses options, computes the model (analyze/analyze.h), turns it into
+ * report sections (report/sections.h) and hands them to one renderer
+ * (report/render.h). Definitions: docs/REPORT.md. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "analyze/analyze.h"
 #include "commands.h"
 #include "report/render.h"
+#include "report/sections.h"
 
 enum { O_BY = MT_OPT_OWN, O_FROM, O_TO, O_TZ, O_ASSETS, O_PRICES, O_PDATE, O_PCOL, O_ONLY,
        O_TOP, O_CSV, O_HTML, O_NOINDEX };
@@ -140,17 +142,20 @@ static int report(const mt_cli_common *co, report_args *a)
                        r.market[i].series.bad, r.market[i].series.bad == 1 ? "" : "s");
     }
     int errors = 0;
+    mt_rdoc doc;
+    mt_rdoc_init(&doc);
+    mt_traffic_sections(&r, &doc);
     if (csv) {
-        if (mt_render_csv(&r, csv)) {
+        if (mt_render_csv(&doc, csv)) {
             mt_cli_error(cmd, "%s", mt_error_msg());
             errors = 1;
         }
     } else {
         mt_buf b;
         mt_buf_init(&b);
-        if (json) mt_render_json(&r, &b);
-        else if (html) mt_render_html(&r, &b);
-        else mt_render_text(&r, &b);
+        if (json) mt_render_json(&doc, &b);
+        else if (html) mt_render_html(&doc, &b);
+        else mt_render_text(&doc, &b);
         const char *path = html ? html : co->output && strcmp(co->output, "-") != 0 ? co->output : NULL;
         FILE *out = path ? fopen(path, "wb") : stdout;
         if (!out) {
@@ -164,6 +169,7 @@ static int report(const mt_cli_common *co, report_args *a)
         mt_buf_free(&b);
     }
     uint64_t findings = r.empty ? 0 : r.findings_total;
+    mt_rdoc_free(&doc);
     mt_report_free(&r);
     return mt_cli_exit(co, (unsigned)errors, damaged, findings);
 }

@@ -1,8 +1,10 @@
-/* The self-contained HTML report (`--html FILE`): summary figures, every
- * analysis as a table, and charts drawn as inline SVG. No scripts, no
- * external fetches (a Content-Security-Policy forbids them), and every
- * string from the data is HTML-escaped (mt_html_str / mt_svg_label). */
+/* The self-contained HTML page of a report document (`--html FILE`): the
+ * key figures as cards, every section with its tables, and charts drawn as
+ * inline SVG. No scripts, no external fetches (a Content-Security-Policy
+ * forbids them), and every string from the data is HTML-escaped
+ * (mt_html_str / mt_svg_label). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/render.h"
@@ -26,392 +28,289 @@ static const char *CSS =
     "stroke-width:2}.chart .pl{fill:none;stroke-width:2.5}.note{color:#5a6478;font-size:13px}"
     ".muted{color:#8a93a5}";
 
-static const char *PRICE_COLOURS[] = {"#c0392b", "#8e44ad", "#b8860b", "#7f8c8d"};
-
-static void num_td(mt_buf *b, uint64_t v)
+/* Prose of a builder in element content: escaped by mt_html_str, except
+ * that an apostrophe stays one (it only needs escaping inside attributes). */
+static void html_text(mt_buf *b, const char *s)
 {
-    char n[32];
-    mt_fmt_count(n, sizeof n, v);
-    mt_buf_printf(b, "<td class=\"n\">%s</td>", n);
+    char piece[256];
+    while (*s) {
+        size_t n = strcspn(s, "'");
+        while (n) {
+            size_t k = n < sizeof piece - 8 ? n : sizeof piece - 8;
+            /* Never cut inside a UTF-8 sequence. */
+            size_t cut = k;
+            while (k < n && k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80) k--;
+            if (!k) k = cut; /* a run of stray continuation bytes: the escaper replaces them */
+            memcpy(piece, s, k);
+            piece[k] = '\0';
+            mt_html_str(b, piece);
+            s += k;
+            n -= k;
+        }
+        if (*s == '\'') {
+            mt_buf_putc(b, '\'');
+            s++;
+        }
+    }
 }
 
-static void pct_td(mt_buf *b, double share)
+static int is_left(const mt_rcol *c)
 {
-    if (isfinite(share)) mt_buf_printf(b, "<td class=\"n\">%.1f%%</td>", share * 100.0);
-    else mt_buf_puts(b, "<td class=\"n\">-</td>");
+    return c->type == MT_RT_TEXT || c->type == MT_RT_DATE || (c->flags & MT_RCF_LEFT);
 }
 
-static void dbl_td(mt_buf *b, double v, int is_p)
+static void td(mt_buf *b, const mt_rcol *c, const mt_rcell *v)
 {
-    if (!isfinite(v)) mt_buf_puts(b, "<td class=\"n\">-</td>");
-    else if (is_p) mt_buf_printf(b, "<td class=\"n\">%.3g</td>", v);
-    else mt_buf_printf(b, "<td class=\"n\">%.3f</td>", v);
+    mt_buf_puts(b, is_left(c) ? "<td>" : "<td class=\"n\">");
+    if (c->type == MT_RT_TEXT && !v->null) {
+        mt_svg_label(b, v->v.s, 100);
+    } else {
+        char s[64];
+        mt_rcell_display(c, v, s, sizeof s);
+        mt_html_str(b, s);
+    }
+    mt_buf_puts(b, "</td>");
 }
 
-static void card(mt_buf *b, const char *id, const char *key, const char *val_raw)
+static void table(mt_buf *b, const mt_rblock *k)
 {
-    mt_buf_printf(b, "<div class=\"card\"><div class=\"v\" id=\"%s\">", id);
-    mt_html_str(b, val_raw);
-    mt_buf_puts(b, "</div><div class=\"k\">");
-    mt_html_str(b, key);
-    mt_buf_puts(b, "</div></div>");
-}
-
-static void table(mt_buf *b, const char *id, const char *namecol, const mt_rep_table *t, int hosts)
-{
-    mt_buf_printf(b, "<table id=\"%s\"><tr><th>#</th><th>", id);
-    mt_html_str(b, namecol);
-    mt_buf_puts(b, "</th><th class=\"n\">findings</th><th class=\"n\">share</th>");
-    if (hosts) mt_buf_puts(b, "<th class=\"n\">hosts</th>");
+    const mt_rtable *t = &k->table;
+    int cols[MT_RTAB_MAXCOLS];
+    size_t n = mt_rt_cols_for(t, mt_rf_index(MT_RF_HTML), cols);
+    if (k->html_id) {
+        mt_buf_puts(b, "<table id=\"");
+        mt_html_str(b, k->html_id);
+        mt_buf_puts(b, "\"><tr>");
+    } else {
+        mt_buf_puts(b, "<table><tr>");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const mt_rcol *c = &t->cols[cols[i]];
+        mt_buf_puts(b, is_left(c) ? "<th>" : "<th class=\"n\">");
+        if (c->html) mt_buf_puts(b, c->html); /* a constant of the builder */
+        else mt_html_str(b, c->label ? c->label : c->key);
+        mt_buf_puts(b, "</th>");
+    }
     mt_buf_puts(b, "</tr>");
-    for (size_t i = 0; i < t->n; i++) {
-        mt_buf_printf(b, "<tr><td>%zu</td><td>", i + 1);
-        mt_svg_label(b, t->v[i].name, 100);
-        mt_buf_puts(b, "</td>");
-        num_td(b, t->v[i].findings);
-        pct_td(b, t->v[i].share);
-        if (hosts) num_td(b, t->v[i].hosts);
+    for (size_t r = 0; r < t->nrows; r++) {
+        mt_buf_puts(b, "<tr>");
+        for (size_t i = 0; i < n; i++) td(b, &t->cols[cols[i]], mt_rt_cell(t, r, cols[i]));
         mt_buf_puts(b, "</tr>");
     }
-    if (!t->n) mt_buf_printf(b, "<tr><td colspan=\"%d\" class=\"muted\">none</td></tr>", hosts ? 5 : 4);
+    if (t->show_empty && !t->nrows)
+        mt_buf_printf(b, "<tr><td colspan=\"%zu\" class=\"muted\">none</td></tr>", n);
     mt_buf_puts(b, "</table>");
-    if (t->distinct > t->n) mt_buf_printf(b, "<p class=\"note\">%zu more not shown.</p>", t->distinct - t->n);
+    if (t->more) mt_buf_printf(b, "<p class=\"note\">%llu more not shown.</p>", (unsigned long long)t->more);
 }
 
-static void bars_from(mt_bar *bars, char (*notes)[32], const mt_rep_table *t, size_t max, size_t *n,
-                      int by_hosts)
+static void kv(mt_buf *b, const mt_rkv *k)
 {
-    *n = t->n < max ? t->n : max;
-    for (size_t i = 0; i < *n; i++) {
-        bars[i].label = t->v[i].name;
-        bars[i].value = by_hosts ? (double)t->v[i].hosts : (double)t->v[i].findings;
-        snprintf(notes[i], 32, "%.1f%%", t->v[i].share * 100.0);
-        bars[i].note = notes[i];
-        bars[i].accent = 0;
+    mt_buf_puts(b, "<table class=\"kv\">");
+    for (size_t i = 0; i < k->n; i++) {
+        if (!(k->fmt[i] & MT_RF_HTML)) continue;
+        const mt_rcol *c = &k->cols[i];
+        mt_buf_puts(b, "<tr><th>");
+        mt_html_str(b, c->label ? c->label : c->key);
+        mt_buf_puts(b, "</th>");
+        td(b, c, &k->vals[i]);
+        mt_buf_puts(b, "</tr>");
     }
+    mt_buf_puts(b, "</table>");
 }
 
-/* Activity over time: bars of mining findings per period, a line of
- * distinct hosts, and each price series (monthly mean) on its own scale. */
-static void activity_chart(mt_buf *b, const mt_report *r)
+/* A cell as a chart value: shares in percent. */
+static double chart_value(const mt_rcol *c, const mt_rcell *v)
 {
-    const int W = 1000, H = 340, L = 70, R = 70, T = 40, B = 50;
-    double pw = W - L - R, ph = H - T - B;
-    if (!r->nperiods) return;
-    int64_t d0 = r->periods[0].first_day;
-    int64_t d1 = r->nperiods > 1 ? 2 * r->periods[r->nperiods - 1].first_day - r->periods[r->nperiods - 2].first_day
-                                 : d0 + (r->by == MT_BY_MONTH ? 31 : r->by == MT_BY_WEEK ? 7 : 1);
-    if (d1 <= d0) d1 = d0 + 1;
-    double span = (double)(d1 - d0);
-    double max = 0, step;
-    for (size_t i = 0; i < r->nperiods; i++)
-        if ((double)r->periods[i].findings > max) max = (double)r->periods[i].findings;
-    max = mt_svg_nice(max, &step);
-    mt_buf_printf(b, "<svg id=\"chart-activity\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
-                  "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>Mining activity "
-                  "per %s</title><text x=\"4\" y=\"18\" class=\"ct\">Mining findings per %s",
-                  W, H, W, H, mt_period_unit_str(r->by), mt_period_unit_str(r->by));
-    if ((r->analyses & MT_AN_MARKET) && r->nmarket) mt_buf_puts(b, " and monthly mean price");
-    mt_buf_puts(b, "</text>");
-    for (double t = 0; t <= max * 1.0001; t += step) {
-        double y = T + ph - t / max * ph;
-        char num[32];
-        mt_svg_num(num, sizeof num, t);
-        mt_buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
-                      "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
-                      L, y, L + pw, y, L - 4, y + 4, num);
+    if (v->null) return NAN;
+    switch (c->type) {
+    case MT_RT_COUNT: return (double)v->v.u;
+    case MT_RT_INT:
+    case MT_RT_DATE:
+    case MT_RT_BOOL: return (double)v->v.i;
+    case MT_RT_SHARE: return v->v.d * 100.0;
+    case MT_RT_FLOAT:
+    case MT_RT_MS: return v->v.d;
+    case MT_RT_TEXT: return NAN;
     }
-    /* Bars and x labels (one label per ~70 px). */
-    size_t every = (size_t)((double)r->nperiods * 70.0 / pw) + 1;
-    for (size_t i = 0; i < r->nperiods; i++) {
-        const mt_rep_period *p = &r->periods[i];
-        int64_t next = i + 1 < r->nperiods ? r->periods[i + 1].first_day : d1;
-        double x0 = L + (double)(p->first_day - d0) / span * pw;
-        double x1 = L + (double)(next - d0) / span * pw;
-        double hgt = (double)p->findings / max * ph;
-        double w = (x1 - x0) * 0.85;
-        mt_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" class=\"bar\"/>",
-                      x0 + (x1 - x0) * 0.075, T + ph - hgt, w > 0.5 ? w : 0.5, hgt);
-        if (i % every == 0)
-            mt_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"middle\">%s</text>",
-                          (x0 + x1) / 2, T + ph + 16, p->label);
-    }
-    /* Hosts line. */
-    mt_buf_puts(b, "<polyline class=\"hl\" points=\"");
-    for (size_t i = 0; i < r->nperiods; i++) {
-        const mt_rep_period *p = &r->periods[i];
-        int64_t next = i + 1 < r->nperiods ? r->periods[i + 1].first_day : d1;
-        double x = L + ((double)(p->first_day - d0) + (double)(next - p->first_day) / 2) / span * pw;
-        mt_buf_printf(b, "%.1f,%.1f ", x, T + ph - (double)p->hosts / max * ph);
-    }
-    mt_buf_puts(b, "\"/>");
-    /* Price lines: the monthly means of each series, on its own scale. */
-    int legend_y = H - 8;
-    mt_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"10\" class=\"bar\"/>"
-                  "<text x=\"%d\" y=\"%d\" class=\"tick\">mining findings</text>"
-                  "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"hl\"/>"
-                  "<text x=\"%d\" y=\"%d\" class=\"tick\">distinct mining hosts</text>",
-                  L, legend_y - 9, L + 16, legend_y, L + 130, legend_y - 4, L + 150, legend_y - 4,
-                  L + 155, legend_y);
-    if (!(r->analyses & MT_AN_MARKET)) goto done;
-    for (int s = 0; s < r->nmarket; s++) {
-        const mt_rep_market *m = &r->market[s];
-        double pmax = 0, pstep;
-        for (size_t k = 0; k < r->nmonths; k++)
-            if (isfinite(m->month_price[k]) && m->month_price[k] > pmax) pmax = m->month_price[k];
-        if (pmax <= 0) continue;
-        pmax = mt_svg_nice(pmax, &pstep);
-        const char *col = PRICE_COLOURS[s % 4];
-        if (s == 0) {
-            for (double t = 0; t <= pmax * 1.0001; t += pstep) {
-                char num[32];
-                mt_svg_num(num, sizeof num, t);
-                mt_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" fill=\"%s\">%s</text>",
-                              L + pw + 4, T + ph - t / pmax * ph + 4, col, num);
+    return NAN;
+}
+
+static void bars(mt_buf *b, const mt_rchart *c)
+{
+    const mt_rtable *t = c->t;
+    size_t n = t->nrows;
+    if (c->max_rows && n > c->max_rows) n = c->max_rows;
+    mt_bar *v = mt_xmalloc((n ? n : 1) * sizeof *v);
+    char (*lab)[64] = mt_xmalloc((n ? n : 1) * sizeof *lab);
+    char (*note)[64] = mt_xmalloc((n ? n : 1) * sizeof *note);
+    for (size_t i = 0; i < n; i++) {
+        const mt_rcell *l = mt_rt_cell(t, i, c->label_col);
+        if (t->cols[c->label_col].type == MT_RT_TEXT && !l->null) {
+            v[i].label = l->v.s;
+        } else {
+            mt_rcell_display(&t->cols[c->label_col], l, lab[i], sizeof lab[i]);
+            v[i].label = lab[i];
+        }
+        v[i].value = chart_value(&t->cols[c->value_col], mt_rt_cell(t, i, c->value_col));
+        if (!isfinite(v[i].value)) v[i].value = 0;
+        v[i].note = NULL;
+        if (c->note_col >= 0) {
+            const mt_rcell *nc = mt_rt_cell(t, i, c->note_col);
+            if (t->cols[c->note_col].type == MT_RT_TEXT && !nc->null) {
+                v[i].note = nc->v.s;
+            } else {
+                mt_rcell_display(&t->cols[c->note_col], nc, note[i], sizeof note[i]);
+                v[i].note = note[i];
             }
         }
-        mt_buf_printf(b, "<polyline class=\"pl\" stroke=\"%s\" points=\"", col);
-        for (size_t k = 0; k < r->nmonths; k++) {
-            if (!isfinite(m->month_price[k])) continue;
-            int64_t mid = r->months[k].first_day + 14;
-            double x = L + (double)(mid - d0) / span * pw;
-            if (x < L) x = L;
-            if (x > L + pw) x = L + pw;
-            mt_buf_printf(b, "%.1f,%.1f ", x, T + ph - m->month_price[k] / pmax * ph);
-        }
-        mt_buf_puts(b, "\"/>");
-        int lx = L + 330 + s * 170;
-        mt_buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\"/>"
-                      "<text x=\"%d\" y=\"%d\" class=\"tick\">", lx, legend_y - 4, lx + 20, legend_y - 4,
-                      col, lx + 25, legend_y);
-        mt_svg_label(b, m->series.name, 14);
-        mt_buf_puts(b, s == 0 ? " price (right axis)" : " price (scaled)");
-        mt_buf_puts(b, "</text>");
+        v[i].accent = c->accent_col >= 0 && chart_value(&t->cols[c->accent_col],
+                                                        mt_rt_cell(t, i, c->accent_col)) != 0;
     }
-done:
-    mt_buf_puts(b, "</svg>\n");
+    if (c->kind == MT_RCHART_HBARS) mt_svg_hbars(b, c->id, c->title, v, n);
+    else mt_svg_vbars(b, c->id, c->title, v, n);
+    free(v);
+    free(lab);
+    free(note);
 }
 
-static void summary(mt_buf *b, const mt_report *r)
+static void timechart(mt_buf *b, const mt_rchart *c)
 {
-    char v[160], n[32];
+    const mt_rtable *t = c->t;
+    size_t n = t->nrows, ns = c->nseries;
+    int64_t *start = mt_xmalloc((n ? n : 1) * sizeof *start);
+    const char **labels = mt_xmalloc((n ? n : 1) * sizeof *labels);
+    char (*lab)[32] = mt_xmalloc((n ? n : 1) * sizeof *lab);
+    for (size_t i = 0; i < n; i++) {
+        start[i] = mt_rt_cell(t, i, c->xcol)->v.i;
+        const mt_rcell *l = mt_rt_cell(t, i, c->label_col);
+        if (t->cols[c->label_col].type == MT_RT_TEXT && !l->null) {
+            labels[i] = l->v.s;
+        } else {
+            mt_rcell_display(&t->cols[c->label_col], l, lab[i], sizeof lab[i]);
+            labels[i] = lab[i];
+        }
+    }
+    mt_svg_series s[MT_RCHART_MAXSERIES];
+    double *y[MT_RCHART_MAXSERIES];
+    int64_t *x[MT_RCHART_MAXSERIES];
+    for (size_t k = 0; k < ns; k++) {
+        const mt_rseries *r = &c->series[k];
+        size_t m = r->t->nrows;
+        y[k] = mt_xmalloc((m ? m : 1) * sizeof *y[k]);
+        x[k] = r->at_mid ? NULL : mt_xmalloc((m ? m : 1) * sizeof *x[k]);
+        for (size_t i = 0; i < m; i++) {
+            y[k][i] = chart_value(&r->t->cols[r->ycol], mt_rt_cell(r->t, i, r->ycol));
+            if (x[k]) x[k][i] = mt_rt_cell(r->t, i, r->xcol)->v.i;
+        }
+        s[k] = (mt_svg_series){y[k], x[k], m, r->style == MT_RS_BAR, r->axis == MT_RAXIS_OWN,
+                               r->label ? r->label : "", r->label_max, r->suffix};
+    }
+    mt_svg_time(b, c->id, c->alt ? c->alt : c->title, c->title, start, labels, n, c->period_days, s, ns);
+    for (size_t k = 0; k < ns; k++) {
+        free(y[k]);
+        free(x[k]);
+    }
+    free(start);
+    free(labels);
+    free(lab);
+}
+
+static void highlights(mt_buf *b, const mt_rdoc *d)
+{
     mt_buf_puts(b, "<section id=\"summary\"><div class=\"cards\">");
-    mt_fmt_count(v, sizeof v, r->findings_mining);
-    card(b, "k-mining-findings", "mining findings", v);
-    mt_fmt_count(v, sizeof v, r->hosts_mining);
-    card(b, "k-mining-hosts", "distinct mining hosts", v);
-    mt_fmt_count(v, sizeof v, r->findings_precursor);
-    card(b, "k-precursor", "precursor findings", v);
-    if ((r->analyses & MT_AN_MIX) && r->families.n) {
-        snprintf(v, sizeof v, "%.1f%%", r->families.v[0].share * 100);
-        char key[160];
-        snprintf(key, sizeof key, "top family: %.100s", r->families.v[0].name);
-        card(b, "k-top-family", key, v);
-    }
-    if ((r->analyses & MT_AN_PORTS) && r->ports.n) {
-        snprintf(v, sizeof v, "%s", r->ports.v[0].name);
-        card(b, "k-top-port", "top mining port (not 80/443)", v);
-        mt_fmt_pct(v, sizeof v, r->ranges[3], r->ranges_total);
-        card(b, "k-range-3000", "ports 3000-3999", v);
-        mt_fmt_pct(v, sizeof v, r->ranges[5], r->ranges_total);
-        card(b, "k-range-5000", "ports 5000-5999", v);
-    }
-    if ((r->analyses & MT_AN_VICTIMS) && r->have_assets) {
-        mt_fmt_pct(v, sizeof v, r->victims_sme, r->victims_known);
-        card(b, "k-sme", "small+medium among known victims", v);
-    }
-    if ((r->analyses & MT_AN_MARKET) && r->nmarket) {
-        const mt_rep_lag *L = &r->market[0].lags[3];
-        if (isfinite(L->pearson)) snprintf(v, sizeof v, "r = %.2f", L->pearson);
-        else snprintf(v, sizeof v, "r = -");
-        snprintf(n, sizeof n, "%.20s", r->market[0].series.name);
-        char key[96];
-        snprintf(key, sizeof key, "activity vs %s price (lag 0)", n);
-        card(b, "k-corr", key, v);
-    }
+    for (size_t i = 0; i < d->nsec; i++)
+        for (size_t j = 0; j < d->sec[i]->nhl; j++) {
+            const mt_rhighlight *h = &d->sec[i]->hl[j];
+            mt_buf_puts(b, "<div class=\"card\"><div class=\"v\" id=\"");
+            mt_html_str(b, h->id);
+            mt_buf_puts(b, "\">");
+            mt_html_str(b, h->value);
+            mt_buf_puts(b, "</div><div class=\"k\">");
+            mt_html_str(b, h->label);
+            mt_buf_puts(b, "</div></div>");
+        }
     mt_buf_puts(b, "</div></section>\n");
 }
 
-void mt_render_html(const mt_report *r, mt_buf *b)
+static void box(mt_buf *b, const mt_rdoc *d, const mt_rbox *x)
 {
-    char from[16], to[16];
-    mt_report_days(r, from, to, sizeof from);
+    for (size_t i = 0; i < x->n; i++) {
+        const mt_rblock *k = x->v[i];
+        if (!(k->fmt & MT_RF_HTML)) continue;
+        switch (k->kind) {
+        case MT_RB_HEADING:
+            mt_buf_puts(b, "<h3>");
+            mt_html_str(b, k->text);
+            mt_buf_puts(b, "</h3>");
+            break;
+        case MT_RB_PARA:
+            mt_buf_puts(b, "<p class=\"");
+            mt_html_str(b, k->klass);
+            mt_buf_puts(b, "\">");
+            for (size_t s = 0; s < k->nspans; s++) {
+                if (k->spans[s].id) {
+                    mt_buf_puts(b, "<b id=\"");
+                    mt_html_str(b, k->spans[s].id);
+                    mt_buf_puts(b, "\">");
+                }
+                mt_html_str(b, k->spans[s].text);
+                if (k->spans[s].id) mt_buf_puts(b, "</b>");
+            }
+            mt_buf_puts(b, "</p>");
+            break;
+        case MT_RB_KV: kv(b, &k->kv); break;
+        case MT_RB_TABLE: table(b, k); break;
+        case MT_RB_CHART:
+            if (!k->chart.t) break;
+            if (k->chart.kind == MT_RCHART_TIME) timechart(b, &k->chart);
+            else bars(b, &k->chart);
+            break;
+        case MT_RB_GROUP: box(b, d, &k->box); break;
+        case MT_RB_HIGHLIGHTS: highlights(b, d); break;
+        }
+    }
+}
+
+void mt_render_html(const mt_rdoc *d, mt_buf *b)
+{
     mt_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                 "style-src 'unsafe-inline'; img-src data:\">"
                 "<meta name=\"viewport\" content=\"width=device-width\">");
-    mt_buf_printf(b, "<title>minetrace report %s to %s</title><style>%s</style></head><body>\n", from, to, CSS);
-    mt_buf_printf(b, "<h1>Cryptomining report</h1><p class=\"sub\" id=\"range\">%s to %s (", from, to);
-    mt_html_str(b, r->tz);
-    mt_buf_printf(b, "), grouped by %s. Generated by minetrace from stored findings.</p>\n",
-                  mt_period_unit_str(r->by));
-    summary(b, r);
-    if (r->empty) mt_buf_puts(b, "<p class=\"note\">No findings in this range.</p>");
-
-    mt_bar bars[64];
-    char notes[64][32];
-    size_t n;
-
-    if (r->analyses & MT_AN_ACTIVITY) {
-        mt_buf_puts(b, "<section id=\"activity\"><h2>Activity</h2><p class=\"note\">Mining findings "
-                    "and distinct mining hosts (source addresses) per period.</p>");
-        activity_chart(b, r);
-        mt_buf_printf(b, "<table id=\"t-activity\"><tr><th>%s</th><th class=\"n\">findings</th>"
-                      "<th class=\"n\">hosts</th></tr>", mt_period_unit_str(r->by));
-        for (size_t i = 0; i < r->nperiods; i++) {
-            mt_buf_printf(b, "<tr><td>%s</td>", r->periods[i].label);
-            num_td(b, r->periods[i].findings);
-            num_td(b, r->periods[i].hosts);
-            mt_buf_puts(b, "</tr>");
+    mt_buf_puts(b, "<title>");
+    mt_html_str(b, d->doc_title ? d->doc_title : "minetrace report");
+    mt_buf_printf(b, "</title><style>%s</style></head><body>\n", CSS);
+    mt_buf_puts(b, "<h1>");
+    mt_html_str(b, d->title ? d->title : "minetrace report");
+    mt_buf_puts(b, "</h1>");
+    if (d->sub) {
+        mt_buf_puts(b, "<p class=\"sub\"");
+        if (d->sub_id) {
+            mt_buf_puts(b, " id=\"");
+            mt_html_str(b, d->sub_id);
+            mt_buf_putc(b, '"');
         }
-        mt_buf_puts(b, "</table></section>\n");
+        mt_buf_putc(b, '>');
+        mt_html_str(b, d->sub);
+        mt_buf_puts(b, "</p>\n");
     }
-    if (r->analyses & MT_AN_MIX) {
-        mt_buf_puts(b, "<section id=\"mix\"><h2>Behaviour mix</h2><p class=\"note\">Share of all "
-                    "findings (mining and precursor) per family, per kind and per family/kind pair.</p>");
-        bars_from(bars, notes, &r->families, 20, &n, 0);
-        mt_svg_hbars(b, "chart-families", "Findings per family", bars, n);
-        table(b, "t-families", "family", &r->families, 1);
-        bars_from(bars, notes, &r->kinds, 20, &n, 0);
-        mt_svg_hbars(b, "chart-kinds", "Findings per kind", bars, n);
-        table(b, "t-kinds", "kind", &r->kinds, 1);
-        mt_buf_puts(b, "<h3>Behaviours (family / kind)</h3>");
-        table(b, "t-behaviours", "behaviour", &r->behaviours, 1);
-        mt_buf_puts(b, "</section>\n");
-    }
-    if (r->analyses & MT_AN_PORTS) {
-        char c1[32], c2[32], p1[32], p2[32];
-        mt_buf_puts(b, "<section id=\"ports\"><h2>Ports</h2>");
-        mt_fmt_count(c1, sizeof c1, r->port_findings);
-        mt_fmt_count(c2, sizeof c2, r->port_hosts);
-        mt_buf_printf(b, "<p class=\"note\">Mining connections: mining findings with a destination "
-                      "port, DNS lookups excluded: <b id=\"k-port-conns\">%s</b> from %s hosts on %zu "
-                      "ports.", c1, c2, r->distinct_ports);
-        mt_fmt_pct(p1, sizeof p1, r->p80, r->port_findings);
-        mt_fmt_pct(p2, sizeof p2, r->p443, r->port_findings);
-        mt_fmt_count(c1, sizeof c1, r->p80);
-        mt_fmt_count(c2, sizeof c2, r->p443);
-        mt_buf_printf(b, " Web ports apart: 80 = <b id=\"k-p80\">%s</b> (%s), 443 = <b id=\"k-p443\">%s</b> "
-                      "(%s). Range shares count the other ports only.</p>", c1, p1, c2, p2);
-        n = 0;
-        char webnotes[2][32];
-        if (r->p80) {
-            bars[n] = (mt_bar){"80 (web)", (double)r->p80, webnotes[0], 1};
-            snprintf(webnotes[0], 32, "%s", p1);
-            n++;
-        }
-        if (r->p443) {
-            bars[n] = (mt_bar){"443 (web)", (double)r->p443, webnotes[1], 1};
-            snprintf(webnotes[1], 32, "%s", p2);
-            n++;
-        }
-        size_t m;
-        bars_from(bars + n, notes, &r->ports, 20, &m, 0);
-        mt_svg_hbars(b, "chart-ports", "Top destination ports of mining connections", bars, n + m);
-        table(b, "t-ports", "port", &r->ports, 1);
-        n = 0;
-        for (int i = 0; i < MT_REP_NRANGES && n < 64; i++) {
-            if (!r->ranges[i]) continue;
-            mt_range_label(i, notes[n] + 16, 16);
-            bars[n].label = notes[n] + 16;
-            bars[n].value = (double)r->ranges[i] / (double)r->ranges_total * 100.0;
-            snprintf(notes[n], 16, "%.1f%%", bars[n].value);
-            bars[n].note = notes[n];
-            bars[n].accent = 0;
-            n++;
-        }
-        mt_svg_vbars(b, "chart-ranges", "Share of ports per 1000-wide range (%, ports 80/443 apart)", bars, n);
-        mt_buf_puts(b, "<table id=\"t-ranges\"><tr><th>range</th><th class=\"n\">findings</th>"
-                    "<th class=\"n\">share</th></tr>");
-        for (int i = 0; i < MT_REP_NRANGES; i++) {
-            if (!r->ranges[i]) continue;
-            char lab[24];
-            mt_range_label(i, lab, sizeof lab);
-            mt_buf_printf(b, "<tr><td>%s</td>", lab);
-            num_td(b, r->ranges[i]);
-            pct_td(b, (double)r->ranges[i] / (double)r->ranges_total);
-            mt_buf_puts(b, "</tr>");
-        }
-        mt_buf_puts(b, "</table></section>\n");
-    }
-    if (r->analyses & MT_AN_VICTIMS) {
-        char p1[32], p2[32];
-        mt_buf_puts(b, "<section id=\"victims\"><h2>Victims</h2><p class=\"note\">");
-        if (!r->have_assets) mt_buf_puts(b, "No asset inventory given (--assets): every host is unknown. ");
-        else mt_buf_printf(b, "Asset inventory: %zu networks (%zu rows skipped, %zu duplicates). ",
-                           r->asset_entries, r->asset_bad, r->asset_dup);
-        mt_fmt_pct(p1, sizeof p1, r->victims_known, r->victims);
-        mt_fmt_pct(p2, sizeof p2, r->victims_sme, r->victims_known);
-        mt_buf_printf(b, "%llu hosts with mining findings, %llu in the inventory (%s) in %llu "
-                      "organisations; small and medium enterprises: <b id=\"k-sme-hosts\">%llu</b> "
-                      "hosts (%s of known hosts).</p>",
-                      (unsigned long long)r->victims, (unsigned long long)r->victims_known, p1,
-                      (unsigned long long)r->orgs_known, (unsigned long long)r->victims_sme, p2);
-        const mt_rep_table *ts[2] = {&r->sectors, &r->sizes};
-        const char *ids[2] = {"sector", "size"};
-        for (int t = 0; t < 2; t++) {
-            bars_from(bars, notes, ts[t], 20, &n, 1);
-            char id[32], title[64];
-            snprintf(id, sizeof id, "chart-%ss", ids[t]);
-            snprintf(title, sizeof title, "Victim hosts per %s", ids[t]);
-            mt_svg_hbars(b, id, title, bars, n);
-            mt_buf_printf(b, "<table id=\"t-%ss\"><tr><th>%s</th><th class=\"n\">hosts</th>"
-                          "<th class=\"n\">share</th><th class=\"n\">organisations</th>"
-                          "<th class=\"n\">findings</th></tr>", ids[t], ids[t]);
-            for (size_t i = 0; i < ts[t]->n; i++) {
-                const mt_rep_row *w = &ts[t]->v[i];
-                mt_buf_puts(b, "<tr><td>");
-                mt_svg_label(b, w->name, 100);
-                mt_buf_puts(b, "</td>");
-                num_td(b, w->hosts);
-                pct_td(b, w->share);
-                num_td(b, w->orgs);
-                num_td(b, w->findings);
-                mt_buf_puts(b, "</tr>");
+    for (size_t i = 0; i < d->nsec; i++) {
+        const mt_rsection *s = d->sec[i];
+        int titled = s->title && (s->title_fmt & MT_RF_HTML);
+        if (titled) {
+            mt_buf_puts(b, "<section id=\"");
+            mt_html_str(b, s->id);
+            mt_buf_puts(b, "\"><h2>");
+            mt_html_str(b, s->title);
+            mt_buf_puts(b, "</h2>");
+            if (s->note) {
+                mt_buf_puts(b, "<p class=\"note\">");
+                html_text(b, s->note);
+                mt_buf_puts(b, "</p>");
             }
-            mt_buf_puts(b, "</table>");
         }
-        mt_buf_puts(b, "</section>\n");
-    }
-    if (r->analyses & MT_AN_MARKET) {
-        mt_buf_puts(b, "<section id=\"market\"><h2>Market</h2><p class=\"note\">Monthly mining "
-                    "findings against the monthly mean price; lag L pairs activity of month m with "
-                    "the price of month m+L. p: two-sided, Student's t with n-2 degrees of freedom.</p>");
-        if (!r->nmarket) mt_buf_puts(b, "<p class=\"muted\">No price series given (--prices).</p>");
-        for (int s = 0; s < r->nmarket; s++) {
-            const mt_rep_market *m = &r->market[s];
-            mt_buf_puts(b, "<h3>");
-            mt_html_str(b, m->series.name);
-            mt_buf_printf(b, "</h3><p class=\"note\">%zu rows, %zu used, %zu null, %zu bad; %s to %s.</p>",
-                          m->series.rows, m->series.used, m->series.nulls, m->series.bad,
-                          m->series.first_date, m->series.last_date);
-            mt_buf_printf(b, "<table id=\"t-market-%d\"><tr><th class=\"n\">lag</th><th class=\"n\">n</th>"
-                          "<th class=\"n\">Pearson r</th><th class=\"n\">p</th><th class=\"n\">Spearman "
-                          "&rho;</th><th class=\"n\">p</th></tr>", s);
-            for (int l = 0; l < MT_REP_LAGS; l++) {
-                const mt_rep_lag *L = &m->lags[l];
-                mt_buf_printf(b, "<tr><td class=\"n\">%+d</td><td class=\"n\">%zu</td>", L->lag, L->n);
-                dbl_td(b, L->pearson, 0);
-                dbl_td(b, L->pearson_p, 1);
-                dbl_td(b, L->spearman, 0);
-                dbl_td(b, L->spearman_p, 1);
-                mt_buf_puts(b, "</tr>");
-            }
-            mt_buf_puts(b, "</table>");
-        }
-        mt_buf_puts(b, "</section>\n");
-    }
-    if (r->analyses & MT_AN_TOP) {
-        mt_buf_puts(b, "<section id=\"top\"><h2>Top pools, wallets, agents and hosts</h2>");
-        mt_buf_puts(b, "<h3>Pools</h3>");
-        table(b, "t-pools", "pool", &r->pools, 0);
-        mt_buf_puts(b, "<h3>Wallets</h3>");
-        table(b, "t-wallets", "wallet", &r->wallets, 0);
-        mt_buf_puts(b, "<h3>Agents</h3>");
-        table(b, "t-agents", "agent", &r->agents, 0);
-        mt_buf_puts(b, "<h3>Hosts</h3>");
-        table(b, "t-hosts", "host", &r->hosts, 0);
-        mt_buf_puts(b, "</section>\n");
+        box(b, d, &s->box);
+        if (titled) mt_buf_puts(b, "</section>\n");
     }
     mt_buf_puts(b, "</body></html>\n");
 }

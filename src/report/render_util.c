@@ -71,17 +71,48 @@ void mt_fmt_count(char *buf, size_t cap, uint64_t v)
     buf[o < cap ? o : cap - 1] = '\0';
 }
 
-void mt_range_label(int i, char *buf, size_t cap)
+void mt_rcell_display(const mt_rcol *c, const mt_rcell *v, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%d-%d", i * 1000, i == 65 ? 65535 : i * 1000 + 999);
+    if (v->null) {
+        snprintf(buf, cap, "-");
+        return;
+    }
+    switch (c->type) {
+    case MT_RT_TEXT: snprintf(buf, cap, "%s", v->v.s); break;
+    case MT_RT_COUNT: mt_fmt_count(buf, cap, v->v.u); break;
+    case MT_RT_INT:
+        snprintf(buf, cap, (c->flags & MT_RCF_SIGN) ? "%+lld" : "%lld", (long long)v->v.i);
+        break;
+    case MT_RT_SHARE:
+        if (isfinite(v->v.d)) snprintf(buf, cap, "%.1f%%", v->v.d * 100.0);
+        else snprintf(buf, cap, "-");
+        break;
+    case MT_RT_FLOAT:
+        if (!isfinite(v->v.d)) snprintf(buf, cap, "-");
+        else snprintf(buf, cap, (c->flags & MT_RCF_G) ? "%.*g" : "%.*f", c->digits, v->v.d);
+        break;
+    case MT_RT_DATE: mt_fmt_day(v->v.i, buf, cap); break;
+    case MT_RT_MS: snprintf(buf, cap, "%.1f", v->v.d); break;
+    case MT_RT_BOOL: snprintf(buf, cap, "%s", v->v.i ? "yes" : "no"); break;
+    }
 }
 
-void mt_report_days(const mt_report *r, char *from, char *to, size_t cap)
+int mt_rcell_plain(const mt_rcol *c, const mt_rcell *v, char *buf, size_t cap)
 {
-    mt_tz tz;
-    if (mt_tz_parse(r->tz, &tz) != MT_OK) mt_tz_parse("UTC", &tz);
-    int64_t f = mt_floor_div(mt_tz_local(&tz, mt_floor_div(r->from, 1000000)), 86400);
-    int64_t t = r->to > r->from ? mt_floor_div(mt_tz_local(&tz, mt_floor_div(r->to - 1, 1000000)), 86400) : f;
-    mt_fmt_day(f, from, cap);
-    mt_fmt_day(t, to, cap);
+    buf[0] = '\0';
+    if (v->null) return 0;
+    switch (c->type) {
+    case MT_RT_TEXT: snprintf(buf, cap, "%s", v->v.s); break;
+    case MT_RT_COUNT: snprintf(buf, cap, "%llu", (unsigned long long)v->v.u); break;
+    case MT_RT_INT: snprintf(buf, cap, "%lld", (long long)v->v.i); break;
+    case MT_RT_SHARE:
+    case MT_RT_FLOAT:
+        if (!isfinite(v->v.d)) return 0;
+        snprintf(buf, cap, "%.6g", v->v.d);
+        break;
+    case MT_RT_DATE: mt_fmt_day(v->v.i, buf, cap); break;
+    case MT_RT_MS: snprintf(buf, cap, "%.1f", v->v.d); break;
+    case MT_RT_BOOL: snprintf(buf, cap, "%s", v->v.i ? "true" : "false"); break;
+    }
+    return 1;
 }

@@ -145,3 +145,143 @@ void mt_svg_vbars(mt_buf *b, const char *id, const char *title, const mt_bar *ba
     }
     mt_buf_puts(b, "</svg>\n");
 }
+
+static const char *OWN_COLOURS[] = {"#c0392b", "#8e44ad", "#b8860b", "#7f8c8d"};
+
+/* The x axis of a time chart: periods start[0..n), the last ending on d1. */
+typedef struct time_axis {
+    const int64_t *start;
+    size_t n;
+    int64_t d0, d1;
+    double left, width, span;
+} time_axis;
+
+/* x of point i of a series: at its own day (kept inside the plot), or in
+ * the middle of period i. */
+static double point_x(const time_axis *g, const mt_svg_series *s, size_t i)
+{
+    if (s->x) {
+        double x = g->left + (double)(s->x[i] - g->d0) / g->span * g->width;
+        if (x < g->left) x = g->left;
+        if (x > g->left + g->width) x = g->left + g->width;
+        return x;
+    }
+    int64_t next = i + 1 < g->n ? g->start[i + 1] : g->d1;
+    return g->left + ((double)(g->start[i] - g->d0) + (double)(next - g->start[i]) / 2) / g->span * g->width;
+}
+
+void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, const int64_t *start,
+                 const char *const *labels, size_t n, int period_days, const mt_svg_series *s,
+                 size_t ns)
+{
+    const int W = 1000, H = 340, L = 70, R = 70, T = 40, B = 50;
+    double pw = W - L - R, ph = H - T - B;
+    if (!n) return;
+    int64_t d0 = start[0];
+    int64_t d1 = n > 1 ? 2 * start[n - 1] - start[n - 2] : d0 + period_days;
+    if (d1 <= d0) d1 = d0 + 1;
+    double span = (double)(d1 - d0);
+    time_axis g = {start, n, d0, d1, L, pw, span};
+    double max = 0, step;
+    for (size_t k = 0; k < ns; k++)
+        if (!s[k].own)
+            for (size_t i = 0; i < s[k].n; i++)
+                if (isfinite(s[k].y[i]) && s[k].y[i] > max) max = s[k].y[i];
+    max = mt_svg_nice(max, &step);
+    mt_buf_printf(b, "<svg id=\"%s\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+                  "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>", id, W, H, W, H);
+    mt_html_str(b, alt);
+    mt_buf_puts(b, "</title><text x=\"4\" y=\"18\" class=\"ct\">");
+    mt_html_str(b, title);
+    mt_buf_puts(b, "</text>");
+    for (double t = 0; t <= max * 1.0001; t += step) {
+        double y = T + ph - t / max * ph;
+        char num[32];
+        mt_svg_num(num, sizeof num, t);
+        mt_buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
+                      "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
+                      L, y, L + pw, y, L - 4, y + 4, num);
+    }
+    /* Bars and x labels (one label per ~70 px). */
+    size_t every = (size_t)((double)n * 70.0 / pw) + 1;
+    for (size_t i = 0; i < n; i++) {
+        int64_t next = i + 1 < n ? start[i + 1] : d1;
+        double x0 = L + (double)(start[i] - d0) / span * pw;
+        double x1 = L + (double)(next - d0) / span * pw;
+        for (size_t k = 0; k < ns; k++) {
+            if (!s[k].bar || s[k].own || i >= s[k].n) continue;
+            double v = isfinite(s[k].y[i]) ? s[k].y[i] : 0;
+            double hgt = v / max * ph;
+            double w = (x1 - x0) * 0.85;
+            mt_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" class=\"bar\"/>",
+                          x0 + (x1 - x0) * 0.075, T + ph - hgt, w > 0.5 ? w : 0.5, hgt);
+        }
+        if (i % every == 0) {
+            mt_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"middle\">",
+                          (x0 + x1) / 2, T + ph + 16);
+            mt_html_str(b, labels[i]);
+            mt_buf_puts(b, "</text>");
+        }
+    }
+    for (size_t k = 0; k < ns; k++) {
+        if (s[k].bar || s[k].own) continue;
+        mt_buf_puts(b, "<polyline class=\"hl\" points=\"");
+        for (size_t i = 0; i < s[k].n && (s[k].x || i < n); i++) {
+            if (!isfinite(s[k].y[i])) continue;
+            mt_buf_printf(b, "%.1f,%.1f ", point_x(&g, &s[k], i), T + ph - s[k].y[i] / max * ph);
+        }
+        mt_buf_puts(b, "\"/>");
+    }
+    int legend_y = H - 8, slot = 0;
+    for (size_t k = 0; k < ns; k++) {
+        if (s[k].own) continue;
+        int x = L + 130 * slot++;
+        if (s[k].bar)
+            mt_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"10\" class=\"bar\"/>"
+                          "<text x=\"%d\" y=\"%d\" class=\"tick\">", x, legend_y - 9, x + 16, legend_y);
+        else
+            mt_buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"hl\"/>"
+                          "<text x=\"%d\" y=\"%d\" class=\"tick\">", x, legend_y - 4, x + 20, legend_y - 4,
+                          x + 25, legend_y);
+        if (s[k].label_max) mt_svg_label(b, s[k].label, s[k].label_max);
+        else mt_html_str(b, s[k].label);
+        if (s[k].suffix) mt_html_str(b, s[k].suffix);
+        mt_buf_puts(b, "</text>");
+    }
+    /* Own-scale lines keep their slot and colour even when they draw nothing. */
+    int own = -1;
+    for (size_t k = 0; k < ns; k++) {
+        if (!s[k].own) continue;
+        own++;
+        double pmax = 0, pstep;
+        for (size_t i = 0; i < s[k].n; i++)
+            if (isfinite(s[k].y[i]) && s[k].y[i] > pmax) pmax = s[k].y[i];
+        if (pmax <= 0) continue;
+        pmax = mt_svg_nice(pmax, &pstep);
+        const char *col = OWN_COLOURS[own % 4];
+        if (own == 0) {
+            for (double t = 0; t <= pmax * 1.0001; t += pstep) {
+                char num[32];
+                mt_svg_num(num, sizeof num, t);
+                mt_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" fill=\"%s\">%s</text>",
+                              L + pw + 4, T + ph - t / pmax * ph + 4, col, num);
+            }
+        }
+        mt_buf_printf(b, "<polyline class=\"pl\" stroke=\"%s\" points=\"", col);
+        for (size_t i = 0; i < s[k].n && (s[k].x || i < n); i++) {
+            if (!isfinite(s[k].y[i])) continue;
+            mt_buf_printf(b, "%.1f,%.1f ", point_x(&g, &s[k], i), T + ph - s[k].y[i] / pmax * ph);
+        }
+        mt_buf_puts(b, "\"/>");
+        int lx = L + 330 + own * 170;
+        mt_buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\"/>"
+                      "<text x=\"%d\" y=\"%d\" class=\"tick\">", lx, legend_y - 4, lx + 20, legend_y - 4,
+                      col, lx + 25, legend_y);
+        if (s[k].label_max) mt_svg_label(b, s[k].label, s[k].label_max);
+        else mt_html_str(b, s[k].label);
+        if (s[k].suffix) mt_html_str(b, s[k].suffix);
+        mt_buf_puts(b, own == 0 ? " (right axis)" : " (scaled)");
+        mt_buf_puts(b, "</text>");
+    }
+    mt_buf_puts(b, "</svg>\n");
+}

@@ -6,6 +6,7 @@
 #define MT_REPORT_SVG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/buf.h"
 
@@ -22,6 +23,26 @@ double mt_svg_nice(double v, double *step);
 void mt_svg_label(mt_buf *b, const char *s, size_t max);
 /* Number for axis ticks: 12, 1.5k, 2M. */
 void mt_svg_num(char *buf, size_t cap, double v);
+
+/* One series of a time chart. */
+typedef struct mt_svg_series {
+    const double *y;      /* n values; NaN = no point */
+    const int64_t *x;     /* day of each point; NULL = the middle of period i */
+    size_t n;
+    int bar;              /* bars (one per period) instead of a line */
+    int own;              /* own scale: the first gets the right axis, later ones are scaled */
+    const char *label;    /* legend (escaped) */
+    size_t label_max;     /* cut the label to this many code points (0 = whole) */
+    const char *suffix;   /* after the label */
+} mt_svg_series;
+
+/* Time chart over n periods starting on the days start[] (labels[] under
+ * the axis; the last period lasts as long as the one before it, or
+ * `period_days` when it is alone): bars and lines on a shared left axis,
+ * and lines on their own scales. Draws nothing for n = 0. */
+void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, const int64_t *start,
+                 const char *const *labels, size_t n, int period_days, const mt_svg_series *s,
+                 size_t ns);
 
 void mt_svg_hbars(mt_buf *b, const char *id, const char *title, const mt_bar *bars, size_t n);
 void mt_svg_vbars(mt_buf *b, const char *id, const char *title, const mt_bar *bars, size_t n);

@@ -18,6 +18,7 @@
 
 #include "analyze/analyze.h"
 #include "report/render.h"
+#include "report/sections.h"
 #include "report/svg.h"
 
 static char dbpath[256], dir[256];
@@ -106,6 +107,28 @@ static void compute(mt_report *r, mt_period_unit by)
     assert_int_equal(rc, MT_OK);
 }
 
+/* The traffic sections of r, rendered in one format ('t', 'j', 'h'). */
+static void render(const mt_report *r, int fmt, mt_buf *b)
+{
+    mt_rdoc d;
+    mt_rdoc_init(&d);
+    mt_traffic_sections(r, &d);
+    if (fmt == 'j') mt_render_json(&d, b);
+    else if (fmt == 'h') mt_render_html(&d, b);
+    else mt_render_text(&d, b);
+    mt_rdoc_free(&d);
+}
+
+static int render_csv(const mt_report *r, const char *to)
+{
+    mt_rdoc d;
+    mt_rdoc_init(&d);
+    mt_traffic_sections(r, &d);
+    int rc = mt_render_csv(&d, to);
+    mt_rdoc_free(&d);
+    return rc;
+}
+
 static void test_json(void **state)
 {
     (void)state;
@@ -113,7 +136,7 @@ static void test_json(void **state)
     compute(&r, MT_BY_MONTH);
     mt_buf b;
     mt_buf_init(&b);
-    mt_render_json(&r, &b);
+    render(&r, 'j', &b);
     json_error_t err;
     json_t *j = json_loads(mt_buf_cstr(&b), 0, &err);
     if (!j) fprintf(stderr, "json: %s at %d\n", err.text, err.position);
@@ -150,7 +173,7 @@ static void test_csv(void **state)
     (void)state;
     mt_report r;
     compute(&r, MT_BY_WEEK);
-    assert_int_equal(mt_render_csv(&r, dir), MT_OK);
+    assert_int_equal(render_csv(&r, dir), MT_OK);
     static const char *files[] = {"summary.csv", "activity.csv", "families.csv", "kinds.csv",
         "behaviours.csv", "ports.csv", "port_ranges.csv", "victims_sector.csv", "victims_size.csv",
         "market_correlation.csv", "market_monthly.csv", "top_pools.csv", "top_wallets.csv",
@@ -173,7 +196,7 @@ static void test_csv(void **state)
     assert_non_null(strstr(s, ",443,web,"));
     assert_non_null(strstr(s, "1,3333,other,"));
     /* Writing into a path that cannot be a directory fails cleanly. */
-    assert_int_not_equal(mt_render_csv(&r, "/proc/version/x"), MT_OK);
+    assert_int_not_equal(render_csv(&r, "/proc/version/x"), MT_OK);
     mt_report_free(&r);
 }
 
@@ -184,7 +207,7 @@ static void test_html(void **state)
     compute(&r, MT_BY_DAY);
     mt_buf b;
     mt_buf_init(&b);
-    mt_render_html(&r, &b);
+    render(&r, 'h', &b);
     const char *h = mt_buf_cstr(&b);
     assert_null(strstr(h, "<script"));
     assert_null(strstr(h, "\x1b"));
@@ -213,7 +236,7 @@ static void test_text(void **state)
     compute(&r, MT_BY_MONTH);
     mt_buf b;
     mt_buf_init(&b);
-    mt_render_text(&r, &b);
+    render(&r, 't', &b);
     const char *t = mt_buf_cstr(&b);
     for (const unsigned char *p = (const unsigned char *)t; *p; p++)
         assert_true(*p >= 0x20 || *p == '\n');
@@ -251,17 +274,57 @@ static void test_empty(void **state)
     assert_true(r.empty);
     mt_buf b;
     mt_buf_init(&b);
-    mt_render_text(&r, &b);
+    render(&r, 't', &b);
     assert_non_null(strstr(mt_buf_cstr(&b), "no findings"));
     mt_buf_reset(&b);
-    mt_render_json(&r, &b);
+    render(&r, 'j', &b);
     json_t *j = json_loads(mt_buf_cstr(&b), 0, NULL);
     assert_non_null(j);
     json_decref(j);
     mt_buf_reset(&b);
-    mt_render_html(&r, &b);
+    render(&r, 'h', &b);
     assert_non_null(strstr(mt_buf_cstr(&b), "</html>"));
     mt_buf_free(&b);
+    mt_report_free(&r);
+}
+
+/* --only: the document has the overview and just the sections asked for. */
+static void test_only(void **state)
+{
+    (void)state;
+    mt_rep_opts o;
+    memset(&o, 0, sizeof o);
+    o.db_path = dbpath;
+    o.by = MT_BY_MONTH;
+    o.analyses = MT_AN_PORTS | MT_AN_TOP;
+    assert_int_equal(mt_tz_parse("UTC", &o.tz), MT_OK);
+    mt_report r;
+    assert_int_equal(mt_report_compute(&o, &r), MT_OK);
+    mt_rdoc d;
+    mt_rdoc_init(&d);
+    mt_traffic_sections(&r, &d);
+    assert_int_equal(d.nsec, 3);
+    assert_string_equal(d.sec[0]->id, "summary");
+    assert_string_equal(d.sec[1]->id, "ports");
+    assert_string_equal(d.sec[2]->id, "top");
+    mt_buf b;
+    mt_buf_init(&b);
+    mt_render_json(&d, &b);
+    json_t *j = json_loads(mt_buf_cstr(&b), 0, NULL);
+    assert_non_null(j);
+    assert_null(json_object_get(j, "activity"));
+    assert_null(json_object_get(j, "mix"));
+    assert_non_null(json_object_get(j, "ports"));
+    assert_non_null(json_object_get(j, "top"));
+    json_decref(j);
+    /* Without the mix the HTML has no top-family card; the port cards stay. */
+    mt_buf_reset(&b);
+    mt_render_html(&d, &b);
+    assert_null(strstr(mt_buf_cstr(&b), "k-top-family"));
+    assert_non_null(strstr(mt_buf_cstr(&b), "id=\"k-top-port\">3333<"));
+    assert_null(strstr(mt_buf_cstr(&b), "chart-activity"));
+    mt_buf_free(&b);
+    mt_rdoc_free(&d);
     mt_report_free(&r);
 }
 
@@ -289,7 +352,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json),  cmocka_unit_test(test_csv),   cmocka_unit_test(test_html),
-        cmocka_unit_test(test_text),  cmocka_unit_test(test_empty), cmocka_unit_test(test_svg_helpers),
+        cmocka_unit_test(test_text),  cmocka_unit_test(test_empty), cmocka_unit_test(test_only),
+        cmocka_unit_test(test_svg_helpers),
     };
     return cmocka_run_group_tests_name("report", tests, setup, teardown);
 }
