@@ -247,9 +247,13 @@ mt_intel *mt_cli_intel(const mt_cli_common *co)
         }
         if (!co->quiet) {
             const mt_intel_load_stats *ls = mt_intel_last_load(intel);
-            fprintf(stderr, "minetrace: %s: %llu domains, %llu addresses, %llu networks, %llu lines skipped\n",
-                    co->intel[i], (unsigned long long)ls->domains, (unsigned long long)ls->ips,
-                    (unsigned long long)ls->cidrs, (unsigned long long)ls->skipped);
+            fprintf(stderr, "minetrace: %s: %llu domains, %llu addresses, %llu networks", co->intel[i],
+                    (unsigned long long)ls->domains, (unsigned long long)ls->ips,
+                    (unsigned long long)ls->cidrs);
+            if (ls->wallets || ls->sitekeys)
+                fprintf(stderr, ", %llu wallets, %llu site keys", (unsigned long long)ls->wallets,
+                        (unsigned long long)ls->sitekeys);
+            fprintf(stderr, ", %llu lines skipped\n", (unsigned long long)ls->skipped);
         }
     }
     return intel;
