@@ -95,6 +95,13 @@ int mt_hostport_parse(const char *s, size_t n, unsigned flags, mt_hostport *out)
 size_t mt_hostport_host(const char *s, char *out, size_t cap)
 {
     mt_hostport hp;
-    (void)split(s, strlen(s), 0, &hp); /* the host guess is wanted either way */
-    return mt_memlcpy(out, cap, hp.host, hp.host_len);
+    if (s[0] == '[') {
+        (void)split(s, strlen(s), 0, &hp); /* the host guess is wanted either way */
+        return mt_memlcpy(out, cap, hp.host, hp.host_len);
+    }
+    /* The same rules as split() without brackets, in one pass over a
+     * NUL-terminated string: this runs once per HTTP request. */
+    const char *c = strchrnul(s, ':');
+    if (*c && strchr(c + 1, ':')) c += strlen(c); /* bare IPv6: all of it */
+    return mt_memlcpy(out, cap, s, (size_t)(c - s));
 }

@@ -103,6 +103,29 @@ static void test_host_copy(void **state)
     assert_string_equal(o, "");
 }
 
+/* mt_hostport_host takes a one-pass path for Host headers: it must give the
+ * host of mt_hostport_parse for every string over a small alphabet. */
+static void test_host_copy_matches_parse(void **state)
+{
+    (void)state;
+    const char alpha[] = "a:[]1";
+    char s[7], o[16];
+    for (unsigned len = 0; len <= 6; len++) {
+        unsigned total = 1;
+        for (unsigned i = 0; i < len; i++) total *= 5;
+        for (unsigned v = 0; v < total; v++) {
+            unsigned x = v;
+            for (unsigned i = 0; i < len; i++, x /= 5) s[i] = alpha[x % 5];
+            s[len] = '\0';
+            mt_hostport hp;
+            (void)mt_hostport_parse(s, len, 0, &hp);
+            size_t n = mt_hostport_host(s, o, sizeof o);
+            if (n != hp.host_len || memcmp(o, hp.host, n) != 0)
+                fail_msg("'%s': host copy '%s', parse '%.*s'", s, o, (int)hp.host_len, hp.host);
+        }
+    }
+}
+
 static void test_textbuf(void **state)
 {
     (void)state;
@@ -133,6 +156,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),     cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_scheme),    cmocka_unit_test(test_host_copy),
+        cmocka_unit_test(test_host_copy_matches_parse),
         cmocka_unit_test(test_textbuf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
