@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
 #include "util/hashmap.h"
 
 #define PROBE_WINDOW 8
@@ -26,7 +27,7 @@ static uint64_t tie_hash(const void *key)
 {
     mt_addr a;
     memcpy(&a, key, sizeof a);
-    return mt_addr_hash(&a, TIE_SEED);
+    return mt_addr_hash_inl(&a, TIE_SEED);
 }
 
 mt_dnstie *mt_dnstie_new(size_t max_entries)
@@ -53,7 +54,7 @@ void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
 {
     if (addr->family != 4 && addr->family != 6) return; /* nothing to tie */
     mt_addr key = mt_hmap_addr_key(addr);
-    uint64_t h = mt_addr_hash(addr, TIE_SEED);
+    uint64_t h = mt_addr_hash_inl(addr, TIE_SEED);
     int added;
     size_t i = mt_hmap_put(&t->map, &key, h, &added);
     mt_dnstie_entry *ve;
@@ -82,7 +83,7 @@ int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
 {
     if (addr->family != 4 && addr->family != 6) return 0;
     mt_addr key = mt_hmap_addr_key(addr);
-    size_t i = mt_hmap_find(&t->map, &key, mt_addr_hash(addr, TIE_SEED));
+    size_t i = mt_hmap_find(&t->map, &key, mt_addr_hash_inl(addr, TIE_SEED));
     if (i == MT_HMAP_NONE) return 0;
     const mt_dnstie_entry *e = mt_hmap_val(&t->map, i);
     if (e->expires < now) return 0;

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "util/hash.h"
 #include "util/hashmap.h"
 
 #define FM_SEED 0x666d6b34ULL
@@ -17,7 +18,7 @@ struct mt_flowmark {
 
 static uint64_t fm_hash(const void *key)
 {
-    return mt_hash_bytes(key, sizeof(uint64_t), FM_SEED);
+    return mt_hash_bytes_inl(key, sizeof(uint64_t), FM_SEED);
 }
 
 /* Flow key: the flow id when the source has one, else the 5-tuple. */
@@ -25,9 +26,9 @@ static uint64_t flow_key(const mt_event *ev)
 {
     uint64_t k = ev->flow_id;
     if (k == 0) {
-        k = mt_addr_hash(&ev->cli, 0x666d6b31ULL) ^ (mt_addr_hash(&ev->srv, 0x666d6b32ULL) * 3);
+        k = mt_addr_hash_inl(&ev->cli, 0x666d6b31ULL) ^ (mt_addr_hash_inl(&ev->srv, 0x666d6b32ULL) * 3);
         k ^= ((uint64_t)ev->cli_port << 32) | ((uint64_t)ev->srv_port << 16) | ev->ipproto;
-        k = mt_hash_bytes(&k, sizeof k, 0x666d6b33ULL);
+        k = mt_hash_bytes_inl(&k, sizeof k, 0x666d6b33ULL);
     }
     return k ? k : 1;
 }

@@ -9,6 +9,7 @@
 
 #include "store/finding_json.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/hashmap.h"
 
 #define SET_MAX 8
@@ -38,7 +39,7 @@ static uint64_t host_hash(const void *key)
     mt_addr a;
     memcpy(&a, key, sizeof a);
     if (a.family == 0xff) a.family = 0; /* see get() */
-    return mt_addr_hash(&a, 0);
+    return mt_addr_hash_inl(&a, 0);
 }
 
 mt_hosts *mt_hosts_new(void)
@@ -80,7 +81,7 @@ static host *get(mt_hosts *h, const mt_addr *a, int create)
     /* A finding without an address (family 0) is a host too; its key must
      * not be the all-zero empty key. */
     if (key.family == 0) key.family = 0xff;
-    uint64_t hv = mt_addr_hash(a, 0);
+    uint64_t hv = mt_addr_hash_inl(a, 0);
     if (!create) {
         size_t i = mt_hmap_find(&h->map, &key, hv);
         return i == MT_HMAP_NONE ? NULL : host_at(h, i);

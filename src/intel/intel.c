@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+
 #define NAME_SEED 0x6d74696e74656c31ULL /* "mtintel1" */
+#define STR_SEED 0x6d74737472ULL       /* "mtstr" */
 #define MAX_STRS 65535u
 
 static const char *const cat_names[] = {
@@ -76,6 +79,8 @@ mt_intel *mt_intel_new(void)
     in->strs = mt_xcalloc(in->cap_strs, sizeof *in->strs);
     in->strs[0] = mt_xstrdup("");
     in->n_strs = 1;
+    mt_hmap_init(&in->strmap, &(mt_hmap_cfg){.key_size = sizeof(mt_intel_dslot), .capacity = 64,
+                                              .hash = dslot_hash});
     return in;
 }
 
@@ -88,20 +93,30 @@ void mt_intel_free(mt_intel *in)
     mt_hmap_free(&in->imap);
     for (size_t i = 0; i < in->n_strs; i++) free(in->strs[i]);
     free(in->strs);
+    mt_hmap_free(&in->strmap);
     free(in);
 }
 
 uint16_t mt_intel_intern(mt_intel *in, const char *s)
 {
     if (!s || !*s) return 0;
-    for (size_t i = 1; i < in->n_strs; i++)
-        if (strcmp(in->strs[i], s) == 0) return (uint16_t)i;
+    uint64_t h = mt_hash_bytes_inl(s, strlen(s), STR_SEED);
+    size_t k = 0;
+    for (size_t i = mt_hmap_run_first(&in->strmap, h, mt_intel_dslot); i != MT_HMAP_NONE;
+         i = mt_hmap_run_next(&in->strmap, i, &k, mt_intel_dslot)) {
+        const mt_intel_dslot *d = mt_hmap_key(&in->strmap, i);
+        /* Loaders pass back strings they got from here: same pointer. */
+        if (d->tag == h && (in->strs[d->idx] == s || strcmp(in->strs[d->idx], s) == 0))
+            return (uint16_t)d->idx;
+    }
     if (in->n_strs >= MAX_STRS) return 0; /* absurd; the hit just loses its label */
     if (in->n_strs == in->cap_strs) {
         in->cap_strs *= 2;
         in->strs = mt_xrealloc(in->strs, in->cap_strs * sizeof *in->strs);
     }
     in->strs[in->n_strs] = mt_xstrdup(s);
+    mt_intel_dslot key = {h, (uint32_t)in->n_strs, 0}; /* index >= 1: never the empty key */
+    mt_hmap_add(&in->strmap, &key, h);
     return (uint16_t)in->n_strs++;
 }
 
@@ -156,11 +171,11 @@ int mt_intel_norm_domain(const char *s, size_t n, char *out, size_t cap)
 
 static uint64_t name_hash(const char *p, size_t n)
 {
-    uint64_t h = mt_hash_bytes(p, n, NAME_SEED);
+    uint64_t h = mt_hash_bytes_inl(p, n, NAME_SEED);
     return h ? h : 1;
 }
 
-static mt_intel_dentry *dfind(const mt_intel *in, const char *p, size_t n, uint64_t h)
+static inline mt_intel_dentry *dfind(const mt_intel *in, const char *p, size_t n, uint64_t h)
 {
     size_t k = 0;
     for (size_t i = mt_hmap_run_first(&in->dmap, h, mt_intel_dslot); i != MT_HMAP_NONE;

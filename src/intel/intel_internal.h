@@ -67,6 +67,8 @@ struct mt_intel {
     /* interned strings; index 0 is "" */
     char **strs;
     size_t n_strs, cap_strs;
+    mt_hmap strmap;      /* mt_intel_dslot keys (hash, index) over strs: every
+                            added entry interns its source and family */
     /* ports and agents */
     uint8_t port_w[65536];
     const mt_intel_agent *agents;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+
 #define IP_SEED 0x6970696e74656cULL
 
 static void mask_addr(mt_addr *a, int bits)
@@ -27,7 +29,7 @@ static void mask_addr(mt_addr *a, int bits)
 
 static uint64_t ip_hash(const mt_addr *a, int bits)
 {
-    return mt_addr_hash(a, IP_SEED + (uint64_t)bits);
+    return mt_addr_hash_inl(a, IP_SEED + (uint64_t)bits);
 }
 
 static uint64_t ikey_hash(const void *key)

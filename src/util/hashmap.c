@@ -97,6 +97,12 @@ void mt_hmap_grow_(mt_hmap *m)
 void mt_hmap_remove(mt_hmap *m, size_t i)
 {
     if (i >= m->cap || mt_hmap_empty_at(m, i)) return;
+    if (m->window == 1) { /* direct-mapped: nothing can move */
+        memset(m->keys + i * m->ksize, 0, m->ksize);
+        if (m->vsize) mt_hmap_zero_(m->vals + i * m->vsize, m->vsize);
+        m->n--;
+        return;
+    }
     /* Backward shift: a key at j may fill the hole at i when its home is not
      * cyclically inside (i, j]. No key sits `window` or more slots past its
      * home, so in a fixed table the scan stops there. */
@@ -114,7 +120,7 @@ void mt_hmap_remove(mt_hmap *m, size_t i)
         dist = 0;
     }
     memset(m->keys + i * m->ksize, 0, m->ksize);
-    if (m->vsize) memset(m->vals + i * m->vsize, 0, m->vsize);
+    if (m->vsize) mt_hmap_zero_(m->vals + i * m->vsize, m->vsize);
     m->n--;
 }
 

@@ -127,6 +127,16 @@ static inline int mt_hmap_eq_(const unsigned char *a, const unsigned char *b, si
     return acc == 0;
 }
 
+/* Zero a value: the common small sizes as stores, not a memset call. */
+static inline void mt_hmap_zero_(unsigned char *p, size_t n)
+{
+    static const uint64_t z[2];
+    if (n == 4) memcpy(p, z, 4);
+    else if (n == 8) memcpy(p, z, 8);
+    else if (n == 16) memcpy(p, z, 16);
+    else memset(p, 0, n);
+}
+
 /* Is slot i empty? */
 static inline int mt_hmap_empty_at_(const mt_hmap *m, size_t i, size_t ksize)
 {
@@ -163,7 +173,7 @@ static inline size_t mt_hmap_put_(mt_hmap *m, const void *key, uint64_t h, int *
         unsigned char *s = m->keys + i * ksize;
         if (mt_hmap_iszero_(s, ksize)) {
             memcpy(s, key, ksize);
-            if (m->vsize) memset(m->vals + i * m->vsize, 0, m->vsize);
+            if (m->vsize) mt_hmap_zero_(m->vals + i * m->vsize, m->vsize);
             m->n++;
             *added = 1;
             return i;
@@ -186,7 +196,7 @@ static inline size_t mt_hmap_add_(mt_hmap *m, const void *key, uint64_t h, size_
         unsigned char *s = m->keys + i * ksize;
         if (mt_hmap_iszero_(s, ksize)) {
             memcpy(s, key, ksize);
-            if (m->vsize) memset(m->vals + i * m->vsize, 0, m->vsize);
+            if (m->vsize) mt_hmap_zero_(m->vals + i * m->vsize, m->vsize);
             m->n++;
             return i;
         }
@@ -204,7 +214,7 @@ static inline size_t mt_hmap_evict_(mt_hmap *m, size_t i, const void *key, size_
     if (mt_hmap_iszero_(s, ksize)) m->n++;
     else m->evicted++;
     memcpy(s, key, ksize);
-    if (m->vsize) memset(m->vals + i * m->vsize, 0, m->vsize);
+    if (m->vsize) mt_hmap_zero_(m->vals + i * m->vsize, m->vsize);
     return i;
 }
 #define mt_hmap_evict(m, i, key) mt_hmap_evict_((m), (i), (key), sizeof *(key))

@@ -92,13 +92,17 @@ int mt_hostport_parse(const char *s, size_t n, unsigned flags, mt_hostport *out)
     return MT_OK;
 }
 
-size_t mt_hostport_host(const char *s, char *out, size_t cap)
+/* Out of line: the common path then needs no stack frame for hp. */
+static __attribute__((noinline)) size_t host_bracketed(const char *s, char *out, size_t cap)
 {
     mt_hostport hp;
-    if (s[0] == '[') {
-        (void)split(s, strlen(s), 0, &hp); /* the host guess is wanted either way */
-        return mt_memlcpy(out, cap, hp.host, hp.host_len);
-    }
+    (void)split(s, strlen(s), 0, &hp); /* the host guess is wanted either way */
+    return mt_memlcpy(out, cap, hp.host, hp.host_len);
+}
+
+size_t mt_hostport_host(const char *s, char *out, size_t cap)
+{
+    if (s[0] == '[') return host_bracketed(s, out, cap);
     /* The same rules as split() without brackets, in one pass over a
      * NUL-terminated string: this runs once per HTTP request. */
     const char *c = strchrnul(s, ':');

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "minetrace/common.h"
+#include "util/hash.h"
 #include "util/hashmap.h"
 
 typedef struct key24 {
@@ -278,12 +279,31 @@ static void test_addr_keys(void **state)
     mt_hmap_free(&m);
 }
 
+/* The inline hashes give the out-of-line functions' values (a table may be
+ * filled through one and probed through the other). */
+static void test_hash_inline(void **state)
+{
+    (void)state;
+    unsigned char buf[40];
+    for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)(i * 37 + 11);
+    for (size_t n = 0; n <= sizeof buf; n++)
+        assert_true(mt_hash_bytes(buf, n, 0x5eed + n) == mt_hash_bytes_inl(buf, n, 0x5eed + n));
+    mt_addr a;
+    assert_int_equal(mt_addr_parse("192.0.2.1", &a), MT_OK);
+    assert_true(mt_addr_hash(&a, 3) == mt_addr_hash_inl(&a, 3));
+    assert_int_equal(mt_addr_parse("2001:db8::1", &a), MT_OK);
+    assert_true(mt_addr_hash(&a, 3) == mt_addr_hash_inl(&a, 3));
+    assert_true(mt_hash_bytes("", 0, 0) != mt_hash_bytes("a", 1, 0));
+    assert_true(mt_hash_bytes("abcdefgh", 8, 0) != mt_hash_bytes("abcdefgi", 8, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_growing_basic), cmocka_unit_test(test_growing_random_removals),
         cmocka_unit_test(test_fixed_window),  cmocka_unit_test(test_fixed_direct),
         cmocka_unit_test(test_runs),          cmocka_unit_test(test_addr_keys),
+        cmocka_unit_test(test_hash_inline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
