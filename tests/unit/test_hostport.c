@@ -1,4 +1,4 @@
-/* host:port splitting (util/hostport.h) and the bounded text builder. */
+/* host:port splitting (util/hostport.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include "minetrace/common.h"
-#include "util/buf.h"
 #include "util/hostport.h"
 
 /* Parse s and compare host text, port and status. */
@@ -126,38 +125,12 @@ static void test_host_copy_matches_parse(void **state)
     }
 }
 
-static void test_textbuf(void **state)
-{
-    (void)state;
-    char t[12];
-    mt_textbuf b = mt_textbuf_start(t, sizeof t);
-    assert_string_equal(t, "");
-    mt_textbuf_puts(&b, "ab");
-    mt_textbuf_put(&b, "cdefgh", 2);
-    mt_textbuf_put_u(&b, 0);
-    mt_textbuf_put_u(&b, 4096);
-    assert_string_equal(t, "abcd04096");
-    mt_textbuf_puts(&b, "xyzzy"); /* cut at cap - 1, like snprintf */
-    assert_string_equal(t, "abcd04096xy");
-    mt_textbuf_puts(&b, "more");
-    assert_string_equal(t, "abcd04096xy");
-    char u[24];
-    b = mt_textbuf_start(u, sizeof u);
-    mt_textbuf_put_u(&b, UINT64_MAX);
-    assert_string_equal(u, "18446744073709551615");
-    char one[1];
-    b = mt_textbuf_start(one, sizeof one);
-    mt_textbuf_puts(&b, "x");
-    assert_string_equal(one, "");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),     cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_scheme),    cmocka_unit_test(test_host_copy),
         cmocka_unit_test(test_host_copy_matches_parse),
-        cmocka_unit_test(test_textbuf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
