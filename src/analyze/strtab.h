@@ -2,25 +2,25 @@
  * distinct string a small dense id with per-id counters, and a set of 64-bit
  * keys for "distinct (period, host)"-style counting.
  *
- * Both are open-addressing hash tables that grow by doubling at 50 % load:
- * a report scans millions of rows and these lookups are its inner loop, so
- * there is no allocation per row once a string has been seen. */
+ * Both are growing util/hashmap tables: a report scans millions of rows and
+ * these lookups are its inner loop, so there is no allocation per row once
+ * a string has been seen. */
 #ifndef MT_ANALYZE_STRTAB_H
 #define MT_ANALYZE_STRTAB_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/hashmap.h"
+
 typedef struct mt_strtab {
     char *arena;          /* all strings, NUL-terminated, back to back */
     size_t arena_len, arena_cap;
     uint32_t *off;        /* id -> arena offset */
-    uint64_t *hash;       /* id -> hash */
     uint32_t *len;        /* id -> length */
     uint64_t (*cnt)[3];   /* id -> three free counters for the caller */
     uint32_t n, idcap;
-    uint32_t *slots;      /* id + 1; 0 = empty */
-    uint32_t nslots;      /* power of two */
+    mt_hmap index;        /* (hash, id + 1) keys; several ids may share a hash */
 } mt_strtab;
 
 void mt_strtab_init(mt_strtab *t);
@@ -32,8 +32,7 @@ int64_t mt_strtab_find(const mt_strtab *t, const char *s, size_t n);
 const char *mt_strtab_str(const mt_strtab *t, uint32_t id);
 
 typedef struct mt_u64set {
-    uint64_t *keys;   /* stored as key + 1 so 0 means empty; key ~0 unusable */
-    size_t n, cap;    /* cap is a power of two */
+    mt_hmap map;      /* keys stored as key + 1 so 0 means empty; key ~0 unusable */
 } mt_u64set;
 
 void mt_u64set_init(mt_u64set *s);

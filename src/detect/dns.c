@@ -26,23 +26,22 @@
 #include <strings.h>
 
 #include "detect/dnstie.h"
+#include "detect/flowmark.h"
 
 #define SEEN_SLOTS (1u << 16) /* fingerprints; 512 KiB */
-#define SEEN_WINDOW 8
 #define TIE_GRACE_US (3600LL * 1000000LL)
 #define TIE_MAX_TTL_S (7LL * 86400LL)
 #define CHAIN_MAX (MT_DNS_MAX_ANSWERS + 1)
 
 typedef struct dns_state {
-    uint64_t *seen;
-    uint64_t evicted;
+    mt_seenset *seen;   /* (client, name) already reported */
 } dns_state;
 
 static int init(mt_engine *e, void **state)
 {
     (void)e;
     dns_state *s = mt_xcalloc(1, sizeof *s);
-    s->seen = mt_xcalloc(SEEN_SLOTS, sizeof *s->seen);
+    s->seen = mt_seenset_new(SEEN_SLOTS);
     *state = s;
     return MT_OK;
 }
@@ -51,12 +50,12 @@ static void free_state(void *state)
 {
     dns_state *s = state;
     if (!s) return;
-    free(s->seen);
+    mt_seenset_free(s->seen);
     free(s);
 }
 
 /* 1 if (client, name) was already reported; else remembers it and
- * returns 0. When the probe window is full the oldest-placed slot goes. */
+ * returns 0 (a bounded memory: see mt_seenset). */
 static int seen_before(dns_state *s, const mt_addr *cli, const char *name)
 {
     /* Logs may spell a name in any case; fold it so they dedupe alike. */
@@ -65,21 +64,7 @@ static int seen_before(dns_state *s, const mt_addr *cli, const char *name)
     for (; name[n] && n + 1 < sizeof low; n++)
         low[n] = (name[n] >= 'A' && name[n] <= 'Z') ? (char)(name[n] + 32) : name[n];
     while (n && low[n - 1] == '.') n--;
-    uint64_t h = mt_hash_bytes(low, n, mt_addr_hash(cli, 0x646e7321ULL));
-    if (h == 0) h = 1;
-    size_t mask = SEEN_SLOTS - 1;
-    size_t i0 = (size_t)h & mask;
-    for (size_t k = 0; k < SEEN_WINDOW; k++) {
-        uint64_t *slot = &s->seen[(i0 + k) & mask];
-        if (*slot == h) return 1;
-        if (*slot == 0) {
-            *slot = h;
-            return 0;
-        }
-    }
-    s->evicted++;
-    s->seen[(i0 + (h >> 32) % SEEN_WINDOW) & mask] = h;
-    return 0;
+    return mt_seenset_test_add(s->seen, mt_hash_bytes(low, n, mt_addr_hash(cli, 0x646e7321ULL)));
 }
 
 /* Family from the host labels when the list gives none: pools name their

@@ -1,71 +1,77 @@
-/* DNS tie table: open addressing keyed by address, fixed capacity chosen at
- * creation (no allocation afterwards). When the table is 3/4 full, the
- * insert replaces the entry in its probe window that expires first, so the
- * memory stays flat however many answers a capture holds. */
+/* DNS tie table: a fixed util/hashmap table keyed by address, capacity
+ * chosen at creation (no allocation afterwards). When the probe window of an
+ * address is full, the insert replaces the entry of that window that expires
+ * first, so the memory stays flat however many answers a capture holds. */
 #include "detect/dnstie.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/bigalloc.h"
+#include "util/hash.h"
+#include "util/hashmap.h"
 
 #define PROBE_WINDOW 8
+#define TIE_SEED 0x7469650aULL
 
-/* Keys and entries live in two arrays: a lookup (one per ended flow and per
- * TLS/HTTP event) probes only the compact key array, and reads the 144-byte
- * entry only on a match. With one array, most lookups touched a page of the
- * big table that no answer had ever been written to (a page fault each). */
+/* Keys (17-byte addresses) and entries live in the map's two arrays: a
+ * lookup (one per ended flow and per TLS/HTTP event) probes only the compact
+ * key array, on huge pages, and reads the 144-byte entry only on a match.
+ * With one array, most lookups touched a page of the big table that no
+ * answer had ever been written to (a page fault each). */
 struct mt_dnstie {
-    mt_addr *keys;          /* family 0 = empty */
-    mt_dnstie_entry *ents;
-    size_t cap;   /* power of two */
-    size_t used;
+    mt_hmap map; /* mt_addr (mt_hmap_addr_key) -> mt_dnstie_entry */
 };
+
+static uint64_t tie_hash(const void *key)
+{
+    mt_addr a;
+    memcpy(&a, key, sizeof a);
+    return mt_addr_hash_inl(&a, TIE_SEED);
+}
 
 mt_dnstie *mt_dnstie_new(size_t max_entries)
 {
     mt_dnstie *t = mt_xcalloc(1, sizeof *t);
     size_t cap = 16;
     while (cap < max_entries + max_entries / 3) cap <<= 1;
-    t->cap = cap;
-    t->keys = mt_big_calloc(cap * sizeof *t->keys);
-    t->ents = mt_xcalloc(cap, sizeof *t->ents);
+    mt_hmap_init(&t->map, &(mt_hmap_cfg){.key_size = sizeof(mt_addr),
+                                          .val_size = sizeof(mt_dnstie_entry),
+                                          .capacity = cap, .fixed = 1, .window = PROBE_WINDOW,
+                                          .huge_pages = 1, .hash = tie_hash});
     return t;
 }
 
 void mt_dnstie_free(mt_dnstie *t)
 {
     if (!t) return;
-    mt_big_free(t->keys, t->cap * sizeof *t->keys);
-    free(t->ents);
+    mt_hmap_free(&t->map);
     free(t);
 }
 
 void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
                    mt_time_us expires, int weight, mt_intel_category cat)
 {
-    size_t mask = t->cap - 1;
-    size_t i = (size_t)mt_addr_hash(addr, 0x7469650aULL) & mask;
-    size_t victim = SIZE_MAX;
-    for (size_t k = 0; k < PROBE_WINDOW; k++) {
-        size_t j = (i + k) & mask;
-        const mt_addr *key = &t->keys[j];
-        if (key->family == 0 || mt_addr_eq(key, addr)) {
-            if (key->family == 0) t->used++;
-            victim = j;
-            break;
+    if (addr->family != 4 && addr->family != 6) return; /* nothing to tie */
+    mt_addr key = mt_hmap_addr_key(addr);
+    uint64_t h = mt_addr_hash_inl(addr, TIE_SEED);
+    int added;
+    size_t i = mt_hmap_put(&t->map, &key, h, &added);
+    mt_dnstie_entry *ve;
+    if (i == MT_HMAP_NONE) {
+        size_t victim = mt_hmap_window_slot(&t->map, h, 0);
+        for (size_t k = 1; k < PROBE_WINDOW; k++) {
+            size_t j = mt_hmap_window_slot(&t->map, h, k);
+            const mt_dnstie_entry *e = mt_hmap_val(&t->map, j), *v = mt_hmap_val(&t->map, victim);
+            if (e->expires < v->expires) victim = j;
         }
-        if (victim == SIZE_MAX || t->ents[j].expires < t->ents[victim].expires) victim = j;
+        ve = mt_hmap_val(&t->map, mt_hmap_evict(&t->map, victim, &key));
+    } else {
+        ve = mt_hmap_val(&t->map, i);
+        /* A listed name is never replaced by an unlisted one for the same
+         * address while it is alive: CDNs serve pools and web sites alike. */
+        if (!added && ve->weight > weight && ve->expires > expires - 3600000000LL) return;
     }
-    mt_addr *vk = &t->keys[victim];
-    mt_dnstie_entry *ve = &t->ents[victim];
-    /* A listed name is never replaced by an unlisted one for the same
-     * address while it is alive: CDNs serve pools and web sites alike. */
-    if (vk->family && mt_addr_eq(vk, addr) &&
-        ve->weight > weight && ve->expires > expires - 3600000000LL)
-        return;
-    *vk = *addr;
     mt_strlcpy(ve->name, name, sizeof ve->name);
     ve->expires = expires;
     ve->weight = weight;
@@ -75,20 +81,14 @@ void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
 int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
                   mt_dnstie_entry *out)
 {
-    size_t mask = t->cap - 1;
-    size_t i = (size_t)mt_addr_hash(addr, 0x7469650aULL) & mask;
-    for (size_t k = 0; k < PROBE_WINDOW; k++) {
-        size_t j = (i + k) & mask;
-        const mt_addr *key = &t->keys[j];
-        if (key->family == 0) return 0;
-        if (mt_addr_eq(key, addr)) {
-            const mt_dnstie_entry *e = &t->ents[j];
-            if (e->expires < now) return 0;
-            *out = *e;
-            return 1;
-        }
-    }
-    return 0;
+    if (addr->family != 4 && addr->family != 6) return 0;
+    mt_addr key = mt_hmap_addr_key(addr);
+    size_t i = mt_hmap_find(&t->map, &key, mt_addr_hash_inl(addr, TIE_SEED));
+    if (i == MT_HMAP_NONE) return 0;
+    const mt_dnstie_entry *e = mt_hmap_val(&t->map, i);
+    if (e->expires < now) return 0;
+    *out = *e;
+    return 1;
 }
 
-size_t mt_dnstie_size(const mt_dnstie *t) { return t->used; }
+size_t mt_dnstie_size(const mt_dnstie *t) { return mt_hmap_count(&t->map); }

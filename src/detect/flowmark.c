@@ -1,29 +1,34 @@
-/* Bounded "already reported" memories (see flowmark.h). Direct-mapped per
- * flow table and a fingerprint set with an 8-slot probe window: constant
- * time, no allocation after init, eviction counted rather than growing. */
+/* Bounded "already reported" memories (see flowmark.h), both fixed
+ * util/hashmap tables: constant time, no allocation after init, eviction
+ * counted rather than growing. */
 #include "detect/flowmark.h"
 
 #include <stdlib.h>
 
+#include "util/hash.h"
+#include "util/hashmap.h"
+
+#define FM_SEED 0x666d6b34ULL
+#define SEEN_WINDOW 8
+
+/* Direct-mapped (a window of one slot): the newer flow takes the slot. */
 struct mt_flowmark {
-    size_t mask;
-    size_t live;      /* slots in use: 0 lets a flow end skip the probe (a
-                         cache miss per ended flow per detector otherwise) */
-    uint64_t evicted;
-    struct fm_slot {
-        uint64_t key; /* 0 = empty */
-        uint32_t bits;
-    } *slots;
+    mt_hmap map;      /* flow key -> uint32_t bits */
 };
+
+static uint64_t fm_hash(const void *key)
+{
+    return mt_hash_bytes_inl(key, sizeof(uint64_t), FM_SEED);
+}
 
 /* Flow key: the flow id when the source has one, else the 5-tuple. */
 static uint64_t flow_key(const mt_event *ev)
 {
     uint64_t k = ev->flow_id;
     if (k == 0) {
-        k = mt_addr_hash(&ev->cli, 0x666d6b31ULL) ^ (mt_addr_hash(&ev->srv, 0x666d6b32ULL) * 3);
+        k = mt_addr_hash_inl(&ev->cli, 0x666d6b31ULL) ^ (mt_addr_hash_inl(&ev->srv, 0x666d6b32ULL) * 3);
         k ^= ((uint64_t)ev->cli_port << 32) | ((uint64_t)ev->srv_port << 16) | ev->ipproto;
-        k = mt_hash_bytes(&k, sizeof k, 0x666d6b33ULL);
+        k = mt_hash_bytes_inl(&k, sizeof k, 0x666d6b33ULL);
     }
     return k ? k : 1;
 }
@@ -31,89 +36,86 @@ static uint64_t flow_key(const mt_event *ev)
 mt_flowmark *mt_flowmark_new(size_t slots)
 {
     mt_flowmark *m = mt_xcalloc(1, sizeof *m);
-    m->slots = mt_xcalloc(slots, sizeof *m->slots);
-    m->mask = slots - 1;
+    mt_hmap_init(&m->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .val_size = sizeof(uint32_t),
+                                          .capacity = slots, .fixed = 1, .window = 1,
+                                          .hash = fm_hash});
     return m;
 }
 
 void mt_flowmark_free(mt_flowmark *m)
 {
     if (!m) return;
-    free(m->slots);
+    mt_hmap_free(&m->map);
     free(m);
-}
-
-static struct fm_slot *slot_of(const mt_flowmark *m, uint64_t k)
-{
-    return &m->slots[(size_t)mt_hash_bytes(&k, sizeof k, 0x666d6b34ULL) & m->mask];
 }
 
 uint32_t mt_flowmark_get(const mt_flowmark *m, const mt_event *ev)
 {
     uint64_t k = flow_key(ev);
-    const struct fm_slot *s = slot_of(m, k);
-    return s->key == k ? s->bits : 0;
+    size_t i = mt_hmap_find(&m->map, &k, fm_hash(&k));
+    if (i == MT_HMAP_NONE) return 0;
+    uint32_t bits;
+    memcpy(&bits, mt_hmap_val(&m->map, i), sizeof bits);
+    return bits;
 }
 
 void mt_flowmark_set(mt_flowmark *m, const mt_event *ev, uint32_t bits)
 {
-    uint64_t k = flow_key(ev);
-    struct fm_slot *s = slot_of(m, k);
-    if (s->key != k) {
-        if (s->key) m->evicted++;
-        else m->live++;
-        s->key = k;
-        s->bits = 0;
-    }
-    s->bits |= bits;
+    uint64_t k = flow_key(ev), h = fm_hash(&k);
+    int added;
+    size_t i = mt_hmap_put(&m->map, &k, h, &added);
+    if (i == MT_HMAP_NONE) i = mt_hmap_evict(&m->map, mt_hmap_home(&m->map, h), &k);
+    uint32_t *v = mt_hmap_val(&m->map, i);
+    *v |= bits;
 }
 
 void mt_flowmark_drop(mt_flowmark *m, const mt_event *ev)
 {
-    if (m->live == 0) return;
+    /* Most flows were never marked: an empty table skips the probe (a cache
+     * miss per ended flow per detector otherwise). */
+    if (mt_hmap_count(&m->map) == 0) return;
     uint64_t k = flow_key(ev);
-    struct fm_slot *s = slot_of(m, k);
-    if (s->key == k) {
-        s->key = 0;
-        s->bits = 0;
-        m->live--;
-    }
+    size_t i = mt_hmap_find(&m->map, &k, fm_hash(&k));
+    if (i != MT_HMAP_NONE) mt_hmap_remove(&m->map, i);
 }
 
-uint64_t mt_flowmark_evicted(const mt_flowmark *m) { return m->evicted; }
+uint64_t mt_flowmark_evicted(const mt_flowmark *m) { return mt_hmap_evicted(&m->map); }
 
+/* Fingerprints are their own hash: the key is already well mixed. */
 struct mt_seenset {
-    size_t mask;
-    uint64_t *h;
+    mt_hmap map;
 };
+
+static uint64_t seen_hash(const void *key)
+{
+    uint64_t h;
+    memcpy(&h, key, sizeof h);
+    return h;
+}
 
 mt_seenset *mt_seenset_new(size_t slots)
 {
     mt_seenset *s = mt_xcalloc(1, sizeof *s);
-    s->h = mt_xcalloc(slots, sizeof *s->h);
-    s->mask = slots - 1;
+    mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .capacity = slots,
+                                          .fixed = 1, .window = SEEN_WINDOW, .hash = seen_hash});
     return s;
 }
 
 void mt_seenset_free(mt_seenset *s)
 {
     if (!s) return;
-    free(s->h);
+    mt_hmap_free(&s->map);
     free(s);
 }
 
 int mt_seenset_test_add(mt_seenset *s, uint64_t h)
 {
     if (h == 0) h = 1;
-    size_t i0 = (size_t)h & s->mask;
-    for (size_t k = 0; k < 8; k++) {
-        uint64_t *slot = &s->h[(i0 + k) & s->mask];
-        if (*slot == h) return 1;
-        if (*slot == 0) {
-            *slot = h;
-            return 0;
-        }
-    }
-    s->h[(i0 + (h >> 32) % 8) & s->mask] = h; /* evict one in the window */
+    int added;
+    if (mt_hmap_put(&s->map, &h, h, &added) != MT_HMAP_NONE) return !added;
+    /* Window full: replace one of it, chosen by other bits of the hash. */
+    mt_hmap_evict(&s->map, mt_hmap_window_slot(&s->map, h, (h >> 32) % SEEN_WINDOW), &h);
     return 0;
 }
+
+uint64_t mt_seenset_evicted(const mt_seenset *s) { return mt_hmap_evicted(&s->map); }

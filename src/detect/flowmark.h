@@ -5,7 +5,7 @@
  *     is counted), cleared when the flow ends;
  *   - mt_seenset: 64-bit fingerprints of (client, server, name) style keys,
  *     with a short probe window and counted eviction.
- * Both are fixed-size arrays allocated once at detector init. */
+ * Both are fixed util/hashmap tables allocated once at detector init. */
 #ifndef MT_DETECT_FLOWMARK_H
 #define MT_DETECT_FLOWMARK_H
 
@@ -25,5 +25,7 @@ mt_seenset *mt_seenset_new(size_t slots); /* power of two */
 void mt_seenset_free(mt_seenset *s);
 /* 1 if h was seen before; otherwise remembers it and returns 0. */
 int mt_seenset_test_add(mt_seenset *s, uint64_t h);
+/* Fingerprints forgotten to make room (the window of 8 slots was full). */
+uint64_t mt_seenset_evicted(const mt_seenset *s);
 
 #endif

@@ -1,4 +1,4 @@
-/* Host verdicts. A small chained hash keyed by address; each host keeps a
+/* Host verdicts. A growing util/hashmap keyed by address; each host keeps a
  * few distinct values per attribute (bounded: a host talking to thousands of
  * pools keeps the first ones and counts the rest). The score combines the
  * findings' confidences as independent evidence: 1 - prod(1 - c_i).
@@ -9,11 +9,12 @@
 #include <string.h>
 
 #include "minetrace/common.h"
+#include "util/hash.h"
+#include "util/hashmap.h"
 
 typedef mt_host_strset strset;
 
 typedef struct host {
-    struct host *next;
     mt_addr addr;
     mt_time_us first, last;
     uint64_t n_findings, n_precursor;
@@ -25,15 +26,22 @@ typedef struct host {
 } host;
 
 struct mt_hosts {
-    host **buckets;
-    size_t nbuckets, count;
+    mt_hmap map; /* mt_addr (mt_hmap_addr_key) -> host * */
 };
+
+static uint64_t host_hash(const void *key)
+{
+    mt_addr a;
+    memcpy(&a, key, sizeof a);
+    if (a.family == 0xff) a.family = 0; /* see get() */
+    return mt_addr_hash_inl(&a, 0);
+}
 
 mt_hosts *mt_hosts_new(void)
 {
     mt_hosts *h = mt_xcalloc(1, sizeof *h);
-    h->nbuckets = 1024;
-    h->buckets = mt_xcalloc(h->nbuckets, sizeof *h->buckets);
+    mt_hmap_init(&h->map, &(mt_hmap_cfg){.key_size = sizeof(mt_addr), .val_size = sizeof(host *),
+                                          .capacity = 1024, .hash = host_hash});
     return h;
 }
 
@@ -42,58 +50,44 @@ static void set_free(strset *s)
     for (unsigned i = 0; i < s->n; i++) free(s->v[i]);
 }
 
+static host *host_at(const mt_hosts *h, size_t i)
+{
+    host *x;
+    memcpy(&x, mt_hmap_val(&h->map, i), sizeof x);
+    return x;
+}
+
 void mt_hosts_free(mt_hosts *h)
 {
     if (!h) return;
-    for (size_t i = 0; i < h->nbuckets; i++) {
-        host *x = h->buckets[i];
-        while (x) {
-            host *n = x->next;
-            set_free(&x->pools); set_free(&x->wallets); set_free(&x->families);
-            set_free(&x->kinds); set_free(&x->agents);
-            free(x);
-            x = n;
-        }
+    for (size_t i = mt_hmap_next(&h->map, 0); i != MT_HMAP_NONE; i = mt_hmap_next(&h->map, i + 1)) {
+        host *x = host_at(h, i);
+        set_free(&x->pools); set_free(&x->wallets); set_free(&x->families);
+        set_free(&x->kinds); set_free(&x->agents);
+        free(x);
     }
-    free(h->buckets);
+    mt_hmap_free(&h->map);
     free(h);
-}
-
-static void grow(mt_hosts *h)
-{
-    size_t nb = h->nbuckets * 2;
-    host **b = mt_xcalloc(nb, sizeof *b);
-    for (size_t i = 0; i < h->nbuckets; i++) {
-        host *x = h->buckets[i];
-        while (x) {
-            host *n = x->next;
-            size_t j = mt_addr_hash(&x->addr, 0) & (nb - 1);
-            x->next = b[j];
-            b[j] = x;
-            x = n;
-        }
-    }
-    free(h->buckets);
-    h->buckets = b;
-    h->nbuckets = nb;
 }
 
 static host *get(mt_hosts *h, const mt_addr *a, int create)
 {
-    size_t i = mt_addr_hash(a, 0) & (h->nbuckets - 1);
-    for (host *x = h->buckets[i]; x; x = x->next)
-        if (mt_addr_eq(&x->addr, a)) return x;
-    if (!create) return NULL;
-    if (h->count > h->nbuckets) {
-        grow(h);
-        i = mt_addr_hash(a, 0) & (h->nbuckets - 1);
+    mt_addr key = mt_hmap_addr_key(a);
+    /* A finding without an address (family 0) is a host too; its key must
+     * not be the all-zero empty key. */
+    if (key.family == 0) key.family = 0xff;
+    uint64_t hv = mt_addr_hash_inl(a, 0);
+    if (!create) {
+        size_t i = mt_hmap_find(&h->map, &key, hv);
+        return i == MT_HMAP_NONE ? NULL : host_at(h, i);
     }
+    int added;
+    size_t i = mt_hmap_put(&h->map, &key, hv, &added); /* a growing table: never NONE */
+    if (!added) return host_at(h, i);
     host *x = mt_xcalloc(1, sizeof *x);
     x->addr = *a;
     x->miss = 1.0;
-    x->next = h->buckets[i];
-    h->buckets[i] = x;
-    h->count++;
+    memcpy(mt_hmap_val(&h->map, i), &x, sizeof x);
     return x;
 }
 
@@ -162,11 +156,12 @@ static int cmp_host(const void *a, const void *b)
 
 size_t mt_hosts_verdicts(const mt_hosts *h, int min_score, mt_host_verdict **out)
 {
-    host **v = mt_xcalloc(h->count + 1, sizeof *v);
+    host **v = mt_xcalloc(mt_hmap_count(&h->map) + 1, sizeof *v);
     size_t k = 0;
-    for (size_t i = 0; i < h->nbuckets; i++)
-        for (host *x = h->buckets[i]; x; x = x->next)
-            if (x->n_findings > 0 && score(x) >= min_score) v[k++] = x;
+    for (size_t i = mt_hmap_next(&h->map, 0); i != MT_HMAP_NONE; i = mt_hmap_next(&h->map, i + 1)) {
+        host *x = host_at(h, i);
+        if (x->n_findings > 0 && score(x) >= min_score) v[k++] = x;
+    }
     qsort(v, k, sizeof *v, cmp_host);
     mt_host_verdict *r = mt_xcalloc(k + 1, sizeof *r);
     for (size_t i = 0; i < k; i++) {

@@ -32,6 +32,8 @@
 #include <strings.h>
 
 #include "detect/flowmark.h"
+#include "util/buf.h"
+#include "util/hostport.h"
 
 enum { I_AGENT = 1u << 0, I_XME = 1u << 1, I_XSTR = 1u << 2, I_RPC = 1u << 3,
        I_PATH = 1u << 4, I_HOST = 1u << 5 };
@@ -87,20 +89,6 @@ static const rpc_method *match_rpc(const mt_http_request *r)
     for (size_t i = 0; i < sizeof rpc_methods / sizeof rpc_methods[0]; i++)
         if (strcmp(m, rpc_methods[i].name) == 0) return &rpc_methods[i];
     return NULL;
-}
-
-/* Host without port / brackets, into out. */
-static void host_only(const char *h, char *out, size_t cap)
-{
-    if (h[0] == '[') {
-        const char *e = strchr(h, ']');
-        size_t n = e ? (size_t)(e - h - 1) : strlen(h + 1);
-        mt_memlcpy(out, cap, h + 1, n);
-        return;
-    }
-    const char *c = strchr(h, ':');
-    if (c && strchr(c + 1, ':')) c = NULL; /* bare IPv6: leave as is */
-    mt_memlcpy(out, cap, h, c ? (size_t)(c - h) : strlen(h));
 }
 
 /* Ethereum getwork miners put the wallet in the URI: /?miner=30@0x<40 hex>@rig
@@ -161,32 +149,6 @@ static void free_state(void *state)
     free(s);
 }
 
-/* Bounded text building by plain copies instead of snprintf: a capture of
- * getwork miners yields one finding per request, and the two formatted
- * strings each cost a visible share of the run. put_str(b, s, max) appends
- * at most max bytes of s, as "%.<max>s" would; like snprintf, the result is
- * cut at cap - 1 bytes and always terminated. */
-typedef struct textbuf {
-    char *p;
-    size_t cap, n;
-} textbuf;
-
-static textbuf text_start(char *p, size_t cap)
-{
-    p[0] = '\0';
-    return (textbuf){p, cap, 0};
-}
-
-static void put_str(textbuf *b, const char *str, size_t max)
-{
-    if (b->n + 1 >= b->cap) return;
-    size_t l = strnlen(str, max), room = b->cap - 1 - b->n;
-    if (l > room) l = room;
-    memcpy(b->p + b->n, str, l);
-    b->n += l;
-    b->p[b->n] = '\0';
-}
-
 /* Append "; text" (or "text" when empty) to the evidence, bounded. */
 static void add_ev(char *ev, size_t cap, const char *text)
 {
@@ -214,7 +176,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     char evidence[512];
     evidence[0] = '\0'; /* no memset of all 512 bytes per request */
     char host[MT_NAME_MAX];
-    host_only(r->host, host, sizeof host);
+    mt_hostport_host(r->host, host, sizeof host);
 
     const char *aname = NULL, *afam = NULL;
     if (r->user_agent[0] && match_agent(st, intel, r->user_agent, &aname, &afam)) {
@@ -223,9 +185,9 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         if (c > conf) conf = c;
         family = afam;
         char t[256];
-        textbuf tb = text_start(t, sizeof t);
-        put_str(&tb, "miner User-Agent ", SIZE_MAX);
-        put_str(&tb, r->user_agent, 200);
+        mt_textbuf tb = mt_textbuf_start(t, sizeof t);
+        mt_textbuf_puts(&tb, "miner User-Agent ");
+        mt_textbuf_put(&tb, r->user_agent, 200);
         add_ev(evidence, sizeof evidence, t);
     }
     if (r->has_x_mining_extensions) {
@@ -245,10 +207,10 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         protocol = rm->protocol;
         if (!family) family = rm->family;
         char t[96];
-        textbuf tb = text_start(t, sizeof t);
-        put_str(&tb, "JSON-RPC ", SIZE_MAX);
-        put_str(&tb, rm->name, SIZE_MAX);
-        put_str(&tb, " in the request body", SIZE_MAX);
+        mt_textbuf tb = mt_textbuf_start(t, sizeof t);
+        mt_textbuf_puts(&tb, "JSON-RPC ");
+        mt_textbuf_puts(&tb, rm->name);
+        mt_textbuf_puts(&tb, " in the request body");
         add_ev(evidence, sizeof evidence, t);
     }
     mt_intel_hit hit;
@@ -260,10 +222,10 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         if (!family && hit.family) family = hit.family;
         if (!family && hit.category == MT_CAT_BROWSER_MINER) family = "browser-miner";
         char t[200];
-        textbuf tb = text_start(t, sizeof t);
-        put_str(&tb, "Host ", SIZE_MAX);
-        put_str(&tb, host, 150);
-        put_str(&tb, " is a listed mining name", SIZE_MAX);
+        mt_textbuf tb = mt_textbuf_start(t, sizeof t);
+        mt_textbuf_puts(&tb, "Host ");
+        mt_textbuf_put(&tb, host, 150);
+        mt_textbuf_puts(&tb, " is a listed mining name");
         add_ev(evidence, sizeof evidence, t);
     }
     /* A path rule of a mining category is evidence alone; the others
@@ -276,10 +238,10 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         if (path_alone && ph.weight > conf) conf = ph.weight;
         if (!family) family = "browser-miner";
         char t[128];
-        textbuf tb = text_start(t, sizeof t);
-        put_str(&tb, "browser-miner path rule ", SIZE_MAX);
-        put_str(&tb, ph.matched, SIZE_MAX);
-        put_str(&tb, " in the URI", SIZE_MAX);
+        mt_textbuf tb = mt_textbuf_start(t, sizeof t);
+        mt_textbuf_puts(&tb, "browser-miner path rule ");
+        mt_textbuf_puts(&tb, ph.matched);
+        mt_textbuf_puts(&tb, " in the URI");
         add_ev(evidence, sizeof evidence, t);
     }
     if (!found) return;
@@ -310,13 +272,13 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         uri_wallet(r->uri, f.wallet, sizeof f.wallet);
     f.confidence = conf;
     /* Truncation is intended: evidence is one bounded line. */
-    textbuf eb = text_start(f.evidence, sizeof f.evidence);
-    put_str(&eb, "HTTP ", SIZE_MAX);
-    put_str(&eb, r->method, 15);
-    put_str(&eb, " ", SIZE_MAX);
-    put_str(&eb, r->uri, 120);
-    put_str(&eb, ": ", SIZE_MAX);
-    put_str(&eb, evidence, 360);
+    mt_textbuf eb = mt_textbuf_start(f.evidence, sizeof f.evidence);
+    mt_textbuf_puts(&eb, "HTTP ");
+    mt_textbuf_put(&eb, r->method, 15);
+    mt_textbuf_puts(&eb, " ");
+    mt_textbuf_put(&eb, r->uri, 120);
+    mt_textbuf_puts(&eb, ": ");
+    mt_textbuf_put(&eb, evidence, 360);
     mt_engine_emit(e, &f);
 }
 

@@ -29,6 +29,8 @@
 #include "detect/detectors.h"
 #include "detect/dnstie.h"
 #include "proto/stratum.h"
+#include "util/buf.h"
+#include "util/hostport.h"
 
 #define MAX_SESSIONS 65536u      /* live sessions */
 #define INDEX_SLOTS (MAX_SESSIONS * 2u)
@@ -309,34 +311,6 @@ static int confidence_of(const sess *s)
     return 0;
 }
 
-/* Evidence text is built with plain copies rather than snprintf (one
- * finding per mining flow, and formatting was a visible share of the run).
- * Truncation matches snprintf's: at most cap - 1 bytes, always terminated. */
-typedef struct textbuf {
-    char *p;
-    size_t cap, n;
-} textbuf;
-
-static void put_str(textbuf *b, const char *str, size_t max)
-{
-    if (b->n + 1 >= b->cap) return;
-    size_t l = strnlen(str, max), room = b->cap - 1 - b->n;
-    if (l > room) l = room;
-    memcpy(b->p + b->n, str, l);
-    b->n += l;
-    b->p[b->n] = '\0';
-}
-
-static void put_s(textbuf *b, const char *str) { put_str(b, str, SIZE_MAX); }
-
-static void put_u(textbuf *b, uint32_t v)
-{
-    char t[10];
-    size_t i = sizeof t;
-    do t[--i] = (char)('0' + v % 10); while ((v /= 10) != 0);
-    put_str(b, t + i, sizeof t - i);
-}
-
 static void finish(mt_engine *e, state *st, sess *s)
 {
     int conf = confidence_of(s);
@@ -370,70 +344,68 @@ static void finish(mt_engine *e, state *st, sess *s)
         } else {
             char a[MT_ADDR_STRLEN];
             mt_addr_to_str(&f.dst, a, sizeof a);
-            textbuf pb = {f.pool, sizeof f.pool, 0};
-            f.pool[0] = '\0';
-            if (f.dst.family == 6) put_s(&pb, "[");
-            put_s(&pb, a);
-            put_s(&pb, f.dst.family == 6 ? "]:" : ":");
-            put_u(&pb, f.dst_port);
+            mt_textbuf pb = mt_textbuf_start(f.pool, sizeof f.pool);
+            if (f.dst.family == 6) mt_textbuf_puts(&pb, "[");
+            mt_textbuf_puts(&pb, a);
+            mt_textbuf_puts(&pb, f.dst.family == 6 ? "]:" : ":");
+            mt_textbuf_put_u(&pb, f.dst_port);
         }
     }
     const char *fam = family_of(e, st, s);
     if (fam) mt_strlcpy(f.family, fam, sizeof f.family);
 
     /* Evidence: what was seen, in one line. */
-    textbuf b = {f.evidence, sizeof f.evidence, 0};
-    f.evidence[0] = '\0';
-    put_s(&b, f.protocol);
+    mt_textbuf b = mt_textbuf_start(f.evidence, sizeof f.evidence);
+    mt_textbuf_puts(&b, f.protocol);
     if (s->first_method[0] && strcmp(s->first_method, f.protocol) != 0) {
-        put_s(&b, " ");
-        put_s(&b, s->first_method);
+        mt_textbuf_puts(&b, " ");
+        mt_textbuf_puts(&b, s->first_method);
     } else if (s->first_method[0]) {
-        put_s(&b, " request");
+        mt_textbuf_puts(&b, " request");
     } else if (s->kinds & (1u << MT_SK_JOB)) {
-        put_s(&b, " job push");
+        mt_textbuf_puts(&b, " job push");
     } else if (s->kinds & (1u << MT_SK_SUBMIT)) {
-        put_s(&b, " submit");
+        mt_textbuf_puts(&b, " submit");
     } else if (s->any_method[0]) {
-        put_s(&b, " ");
-        put_s(&b, s->any_method);
+        mt_textbuf_puts(&b, " ");
+        mt_textbuf_puts(&b, s->any_method);
     }
     if (s->agent[0]) {
-        put_s(&b, " from agent ");
-        put_str(&b, s->agent, 80);
+        mt_textbuf_puts(&b, " from agent ");
+        mt_textbuf_put(&b, s->agent, 80);
     }
-    if (s->kinds & (1u << MT_SK_LOGIN_REPLY)) put_s(&b, "; login reply");
-    if (s->kinds & (1u << MT_SK_SUBSCRIBE_REPLY)) put_s(&b, "; subscribe reply");
-    if (s->kinds & (1u << MT_SK_WORK_RESULT)) put_s(&b, "; work result");
-    put_s(&b, "; ");
-    put_u(&b, s->n_submit);
-    put_s(&b, " submit, ");
-    put_u(&b, s->n_job);
-    put_s(&b, " job, ");
-    put_u(&b, s->n_req);
-    put_s(&b, " req, ");
-    put_u(&b, s->n_notify);
-    put_s(&b, " notify, ");
-    put_u(&b, s->n_resp);
-    put_s(&b, " resp");
-    if (s->nicehash) put_s(&b, "; nicehash extranonce");
+    if (s->kinds & (1u << MT_SK_LOGIN_REPLY)) mt_textbuf_puts(&b, "; login reply");
+    if (s->kinds & (1u << MT_SK_SUBSCRIBE_REPLY)) mt_textbuf_puts(&b, "; subscribe reply");
+    if (s->kinds & (1u << MT_SK_WORK_RESULT)) mt_textbuf_puts(&b, "; work result");
+    mt_textbuf_puts(&b, "; ");
+    mt_textbuf_put_u(&b, s->n_submit);
+    mt_textbuf_puts(&b, " submit, ");
+    mt_textbuf_put_u(&b, s->n_job);
+    mt_textbuf_puts(&b, " job, ");
+    mt_textbuf_put_u(&b, s->n_req);
+    mt_textbuf_puts(&b, " req, ");
+    mt_textbuf_put_u(&b, s->n_notify);
+    mt_textbuf_puts(&b, " notify, ");
+    mt_textbuf_put_u(&b, s->n_resp);
+    mt_textbuf_puts(&b, " resp");
+    if (s->nicehash) mt_textbuf_puts(&b, "; nicehash extranonce");
     if (s->n_generic) {
-        put_s(&b, "; ");
-        put_u(&b, s->n_generic);
-        put_s(&b, " non-mining msgs");
+        mt_textbuf_puts(&b, "; ");
+        mt_textbuf_put_u(&b, s->n_generic);
+        mt_textbuf_puts(&b, " non-mining msgs");
     }
-    if (!s->cli_strong && !s->srv_strong && !s->in_http) put_s(&b, "; mid-stream");
-    if (s->in_http && !s->n_resp) put_s(&b, "; replies not decoded");
-    if (swapped) put_s(&b, "; direction from messages");
+    if (!s->cli_strong && !s->srv_strong && !s->in_http) mt_textbuf_puts(&b, "; mid-stream");
+    if (s->in_http && !s->n_resp) mt_textbuf_puts(&b, "; replies not decoded");
+    if (swapped) mt_textbuf_puts(&b, "; direction from messages");
     /* A wallet on a loaded list (a campaign's payout address): only such a
      * list changes the finding. */
     mt_intel_hit wh;
     if (s->wallet[0] && mt_intel_match_wallet(mt_engine_intel(e), s->wallet, &wh)) {
         if (mt_intel_category_is_mining(wh.category) && wh.weight > f.confidence)
             f.confidence = wh.weight;
-        put_s(&b, "; listed wallet (list ");
-        put_s(&b, wh.source);
-        put_s(&b, ")");
+        mt_textbuf_puts(&b, "; listed wallet (list ");
+        mt_textbuf_puts(&b, wh.source);
+        mt_textbuf_puts(&b, ")");
     }
     mt_engine_emit(e, &f);
 }
@@ -560,13 +532,6 @@ static void on_json(mt_engine *e, state *st, const mt_event *ev)
     }
 }
 
-static void strip_port(char *host)
-{
-    if (host[0] == '[') return; /* IPv6 literal: keep as is */
-    char *c = strrchr(host, ':');
-    if (c && strchr(host, ':') == c) *c = '\0';
-}
-
 static void on_event(mt_engine *e, void *vst, const mt_event *ev)
 {
     state *st = vst;
@@ -578,8 +543,7 @@ static void on_event(mt_engine *e, void *vst, const mt_event *ev)
         if (ev->flow_id && ev->u.http) {
             http_note *h = &st->http[ev->flow_id % HTTP_CACHE];
             h->flow_id = ev->flow_id;
-            mt_strlcpy(h->host, ev->u.http->host, sizeof h->host);
-            strip_port(h->host);
+            mt_hostport_host(ev->u.http->host, h->host, sizeof h->host);
             mt_strlcpy(h->ua, ev->u.http->user_agent, sizeof h->ua);
         }
         break;

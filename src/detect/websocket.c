@@ -36,6 +36,7 @@
 #include "detect/flowmark.h"
 #include "proto/json.h"
 #include "proto/websocket.h"
+#include "util/hostport.h"
 
 #define FLOW_SLOTS (1u << 14)
 #define INFLATE_CAP 16384 /* miner messages are < 2 KB; a job with a long blob fits */
@@ -249,10 +250,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     if (h.pool[0]) {
         mt_strlcpy(f.pool, h.pool, sizeof f.pool);
     } else if (w->host[0]) {
-        const char *c = strrchr(w->host, ':');
-        size_t n = (c && w->host[0] != '[' && !strchr(w->host, ']')) ? (size_t)(c - w->host)
-                                                                     : strlen(w->host);
-        mt_memlcpy(f.pool, sizeof f.pool, w->host, n);
+        mt_hostport_host(w->host, f.pool, sizeof f.pool);
     } else {
         mt_addr_to_str(&ev->srv, f.pool, sizeof f.pool);
     }

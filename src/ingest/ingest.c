@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "detect/alert.h"
-#include "ingest/linereader.h"
+#include "util/linereader.h"
 #include "ingest/zeek.h"
 
 struct mt_ingest {

@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+
 #define NAME_SEED 0x6d74696e74656c31ULL /* "mtintel1" */
+#define STR_SEED 0x6d74737472ULL       /* "mtstr" */
 #define MAX_STRS 65535u
 
 static const char *const cat_names[] = {
@@ -59,15 +62,25 @@ int mt_intel_default_weight(mt_intel_category c)
 
 /* ---- lifetime ----------------------------------------------------------- */
 
+static uint64_t dslot_hash(const void *key)
+{
+    mt_intel_dslot d;
+    memcpy(&d, key, sizeof d);
+    return d.tag;
+}
+
 mt_intel *mt_intel_new(void)
 {
     mt_intel *in = mt_xcalloc(1, sizeof *in);
-    in->dslot_cap = 1024;
-    in->dslots = mt_xcalloc(in->dslot_cap, sizeof *in->dslots);
+    mt_hmap_init(&in->dmap, &(mt_hmap_cfg){.key_size = sizeof(mt_intel_dslot), .capacity = 1024,
+                                            .hash = dslot_hash});
+    mt_intel_ip_init(in);
     in->cap_strs = 16;
     in->strs = mt_xcalloc(in->cap_strs, sizeof *in->strs);
     in->strs[0] = mt_xstrdup("");
     in->n_strs = 1;
+    mt_hmap_init(&in->strmap, &(mt_hmap_cfg){.key_size = sizeof(mt_intel_dslot), .capacity = 64,
+                                              .hash = dslot_hash});
     /* Port roles are facts, not indicators: present without any list. */
     for (size_t i = 0; i < mt_intel_builtin_ports_n; i++)
         in->port_roles[mt_intel_builtin_ports[i].port] = mt_intel_builtin_ports[i].roles;
@@ -79,10 +92,11 @@ void mt_intel_free(mt_intel *in)
     if (!in) return;
     free(in->names);
     free(in->dents);
-    free(in->dslots);
-    free(in->islots);
+    mt_hmap_free(&in->dmap);
+    mt_hmap_free(&in->imap);
     for (size_t i = 0; i < in->n_strs; i++) free(in->strs[i]);
     free(in->strs);
+    mt_hmap_free(&in->strmap);
     mt_intel_url_free(in);
     mt_intel_keys_free(in);
     free(in);
@@ -91,14 +105,23 @@ void mt_intel_free(mt_intel *in)
 uint16_t mt_intel_intern(mt_intel *in, const char *s)
 {
     if (!s || !*s) return 0;
-    for (size_t i = 1; i < in->n_strs; i++)
-        if (strcmp(in->strs[i], s) == 0) return (uint16_t)i;
+    uint64_t h = mt_hash_bytes_inl(s, strlen(s), STR_SEED);
+    size_t k = 0;
+    for (size_t i = mt_hmap_run_first(&in->strmap, h, mt_intel_dslot); i != MT_HMAP_NONE;
+         i = mt_hmap_run_next(&in->strmap, i, &k, mt_intel_dslot)) {
+        const mt_intel_dslot *d = mt_hmap_key(&in->strmap, i);
+        /* Loaders pass back strings they got from here: same pointer. */
+        if (d->tag == h && (in->strs[d->idx] == s || strcmp(in->strs[d->idx], s) == 0))
+            return (uint16_t)d->idx;
+    }
     if (in->n_strs >= MAX_STRS) return 0; /* absurd; the hit just loses its label */
     if (in->n_strs == in->cap_strs) {
         in->cap_strs *= 2;
         in->strs = mt_xrealloc(in->strs, in->cap_strs * sizeof *in->strs);
     }
     in->strs[in->n_strs] = mt_xstrdup(s);
+    mt_intel_dslot key = {h, (uint32_t)in->n_strs, 0}; /* index >= 1: never the empty key */
+    mt_hmap_add(&in->strmap, &key, h);
     return (uint16_t)in->n_strs++;
 }
 
@@ -153,41 +176,22 @@ int mt_intel_norm_domain(const char *s, size_t n, char *out, size_t cap)
 
 static uint64_t name_hash(const char *p, size_t n)
 {
-    uint64_t h = mt_hash_bytes(p, n, NAME_SEED);
+    uint64_t h = mt_hash_bytes_inl(p, n, NAME_SEED);
     return h ? h : 1;
 }
 
-static mt_intel_dentry *dfind(const mt_intel *in, const char *p, size_t n, uint64_t h)
+static inline mt_intel_dentry *dfind(const mt_intel *in, const char *p, size_t n, uint64_t h)
 {
-    size_t mask = in->dslot_cap - 1;
-    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        const mt_intel_dslot *s = &in->dslots[i];
-        if (s->idx == 0) return NULL;
+    size_t k = 0;
+    for (size_t i = mt_hmap_run_first(&in->dmap, h, mt_intel_dslot); i != MT_HMAP_NONE;
+         i = mt_hmap_run_next(&in->dmap, i, &k, mt_intel_dslot)) {
+        const mt_intel_dslot *s = mt_hmap_key(&in->dmap, i);
         if (s->tag == h) {
             mt_intel_dentry *e = &in->dents[s->idx - 1];
             if (e->len == n && memcmp(in->names + e->name_off, p, n) == 0) return e;
         }
     }
-}
-
-static void dslot_put(mt_intel_dslot *slots, size_t cap, uint64_t h, uint32_t idx)
-{
-    size_t mask = cap - 1;
-    size_t i = (size_t)h & mask;
-    while (slots[i].idx) i = (i + 1) & mask;
-    slots[i].tag = h;
-    slots[i].idx = idx;
-}
-
-static void dgrow(mt_intel *in)
-{
-    size_t cap = in->dslot_cap * 2;
-    mt_intel_dslot *ns = mt_xcalloc(cap, sizeof *ns);
-    for (size_t i = 0; i < in->dslot_cap; i++)
-        if (in->dslots[i].idx) dslot_put(ns, cap, in->dslots[i].tag, in->dslots[i].idx);
-    free(in->dslots);
-    in->dslots = ns;
-    in->dslot_cap = cap;
+    return NULL;
 }
 
 uint32_t mt_intel_arena_add(mt_intel *in, const char *p, size_t n)
@@ -211,7 +215,6 @@ static mt_intel_dentry *dinsert(mt_intel *in, const char *p, size_t n)
     uint64_t h = name_hash(p, n);
     mt_intel_dentry *e = dfind(in, p, n, h);
     if (e) return e;
-    if ((in->n_dents + 1) * 10 > in->dslot_cap * 7) dgrow(in);
     if (in->n_dents == in->cap_dents) {
         in->cap_dents = in->cap_dents ? in->cap_dents * 2 : 256;
         in->dents = mt_xrealloc(in->dents, in->cap_dents * sizeof *in->dents);
@@ -220,7 +223,8 @@ static mt_intel_dentry *dinsert(mt_intel *in, const char *p, size_t n)
     memset(e, 0, sizeof *e);
     e->name_off = mt_intel_arena_add(in, p, n);
     e->len = (uint8_t)n;
-    dslot_put(in->dslots, in->dslot_cap, h, (uint32_t)in->n_dents);
+    mt_intel_dslot key = {h, (uint32_t)in->n_dents, 0};
+    mt_hmap_add(&in->dmap, &key, h);
     return e;
 }
 
@@ -275,7 +279,7 @@ int mt_intel_match_domain(const mt_intel *in, const char *name, mt_intel_hit *hi
         off[k] = i;
         hs[k] = name_hash(buf + i, n - i);
 #if defined(__GNUC__)
-        __builtin_prefetch(&in->dslots[(size_t)hs[k] & (in->dslot_cap - 1)]);
+        __builtin_prefetch(mt_hmap_key(&in->dmap, mt_hmap_home(&in->dmap, hs[k])));
 #endif
         k++;
         i = (size_t)(dot - buf) + 1;

@@ -1,11 +1,11 @@
 /* Internal layout of mt_intel, shared by the files of src/intel/ only.
  *
  * Domains: one arena of NUL-terminated lower-case names, an entry array
- * (offset + best hit per name) and an open-addressing table of 16-byte slots
+ * (offset + best hit per name) and a util/hashmap set of 16-byte keys
  * (64-bit hash tag + entry index) probed once per suffix of a looked-up name.
- * IPs and CIDRs: one open-addressing table keyed by (family, prefix length,
- * masked address); a lookup probes each prefix length present in the set, so
- * an exact IP is just a /32 or /128 entry. Strings such as source and family
+ * IPs and CIDRs: one util/hashmap keyed by (masked address, prefix length);
+ * a lookup probes each prefix length present in the set, so an exact IP is
+ * just a /32 or /128 entry. Strings such as source and family
  * names are interned so entries stay small. */
 #ifndef MT_INTEL_INTERNAL_H
 #define MT_INTEL_INTERNAL_H
@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "minetrace/intel.h"
+#include "util/hashmap.h"
 
 #define MT_INTEL_MAX_NAME 253 /* text form of a DNS name, no trailing dot */
 
@@ -27,14 +28,17 @@ typedef struct mt_intel_dentry {
 } mt_intel_dentry;
 
 typedef struct mt_intel_dslot {
-    uint64_t tag;        /* full 64-bit hash of the name */
-    uint32_t idx;        /* entry index + 1; 0 = empty */
+    uint64_t tag;        /* full 64-bit hash of the name (never 0) */
+    uint32_t idx;        /* entry index + 1 */
     uint32_t pad;
 } mt_intel_dslot;
 
-typedef struct mt_intel_ientry {
-    mt_addr prefix;      /* masked; family 0 = empty slot */
+typedef struct mt_intel_ikey {
+    mt_addr prefix;      /* masked, unused bytes zero */
     uint8_t bits;
+} mt_intel_ikey;
+
+typedef struct mt_intel_ientry {
     uint8_t weight;
     uint8_t cat;
     uint8_t allow;
@@ -96,16 +100,16 @@ struct mt_intel {
     size_t names_len, names_cap;
     mt_intel_dentry *dents;
     size_t n_dents, cap_dents;
-    mt_intel_dslot *dslots;
-    size_t dslot_cap;    /* power of two */
+    mt_hmap dmap;        /* mt_intel_dslot keys, no values */
     /* IPs and CIDRs */
-    mt_intel_ientry *islots;
-    size_t islot_cap, n_ients;
+    mt_hmap imap;        /* mt_intel_ikey -> mt_intel_ientry */
     uint8_t v4_bits[33];  /* prefix lengths present (count > 0) */
     uint8_t v6_bits[129];
     /* interned strings; index 0 is "" */
     char **strs;
     size_t n_strs, cap_strs;
+    mt_hmap strmap;      /* mt_intel_dslot keys (hash, index) over strs: every
+                            added entry interns its source and family */
     /* ports and agents */
     uint8_t port_w[65536];
     uint8_t port_roles[65536]; /* MT_PORT_* of the builtin table, set by mt_intel_new */
@@ -117,6 +121,9 @@ struct mt_intel {
     /* wallets and site keys (intel_keys.c) */
     mt_intel_keys *keys;
 };
+
+/* Set up the empty IP/CIDR table (intel_ip.c; called by mt_intel_new). */
+void mt_intel_ip_init(mt_intel *in);
 
 /* Intern a string (copied); returns its index. Index 0 is the empty
  * string and stands for NULL. */

@@ -1,7 +1,6 @@
 /* IP and CIDR indicators (IPv4 and IPv6).
  *
- * One open-addressing table keyed by (family, prefix length, masked
- * address). An exact IP is a /32 (or /128) entry. A lookup masks the
+ * One util/hashmap table keyed by (masked address, prefix length). An exact IP is a /32 (or /128) entry. A lookup masks the
  * address to every prefix length that occurs in the set (a bitmap of at
  * most 33 + 129 lengths, in practice a handful) and probes once per length,
  * so cost does not depend on how many CIDRs are loaded. Any allow entry
@@ -11,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/hash.h"
 
 #define IP_SEED 0x6970696e74656cULL
 
@@ -28,40 +29,38 @@ static void mask_addr(mt_addr *a, int bits)
 
 static uint64_t ip_hash(const mt_addr *a, int bits)
 {
-    return mt_addr_hash(a, IP_SEED + (uint64_t)bits);
+    return mt_addr_hash_inl(a, IP_SEED + (uint64_t)bits);
+}
+
+static uint64_t ikey_hash(const void *key)
+{
+    mt_intel_ikey k;
+    memcpy(&k, key, sizeof k);
+    return ip_hash(&k.prefix, k.bits);
+}
+
+void mt_intel_ip_init(mt_intel *in)
+{
+    mt_hmap_init(&in->imap, &(mt_hmap_cfg){.key_size = sizeof(mt_intel_ikey),
+                                            .val_size = sizeof(mt_intel_ientry),
+                                            .capacity = 256, .hash = ikey_hash});
+}
+
+/* The table key of a masked address: the address with its unused bytes
+ * (a /24 keeps 3 of 16) zero. mask_addr already zeroes the tail. */
+static mt_intel_ikey ikey(const mt_addr *masked, int bits)
+{
+    mt_intel_ikey k;
+    k.prefix = mt_hmap_addr_key(masked);
+    k.bits = (uint8_t)bits;
+    return k;
 }
 
 static mt_intel_ientry *ifind(const mt_intel *in, const mt_addr *a, int bits)
 {
-    if (!in->islots) return NULL;
-    size_t mask = in->islot_cap - 1;
-    for (size_t i = (size_t)ip_hash(a, bits) & mask;; i = (i + 1) & mask) {
-        mt_intel_ientry *s = &in->islots[i];
-        if (s->prefix.family == 0) return NULL;
-        if (s->bits == bits && mt_addr_eq(&s->prefix, a)) return s;
-    }
-}
-
-static mt_intel_ientry *islot_new(mt_intel_ientry *slots, size_t cap,
-                                  const mt_addr *a, int bits)
-{
-    size_t mask = cap - 1;
-    size_t i = (size_t)ip_hash(a, bits) & mask;
-    while (slots[i].prefix.family) i = (i + 1) & mask;
-    return &slots[i];
-}
-
-static void igrow(mt_intel *in)
-{
-    size_t cap = in->islot_cap ? in->islot_cap * 2 : 256;
-    mt_intel_ientry *ns = mt_xcalloc(cap, sizeof *ns);
-    for (size_t i = 0; i < in->islot_cap; i++) {
-        const mt_intel_ientry *s = &in->islots[i];
-        if (s->prefix.family) *islot_new(ns, cap, &s->prefix, s->bits) = *s;
-    }
-    free(in->islots);
-    in->islots = ns;
-    in->islot_cap = cap;
+    mt_intel_ikey k = ikey(a, bits);
+    size_t i = mt_hmap_find(&in->imap, &k, ip_hash(a, bits));
+    return i == MT_HMAP_NONE ? NULL : mt_hmap_val(&in->imap, i);
 }
 
 int mt_intel_add_cidr(mt_intel *in, const mt_addr *prefix, int bits, int weight,
@@ -80,14 +79,11 @@ int mt_intel_add_cidr(mt_intel *in, const mt_addr *prefix, int bits, int weight,
         return mt_error_set(MT_ENOMEM, "intel: arena full");
     mt_addr a = *prefix;
     mask_addr(&a, bits);
-    mt_intel_ientry *e = ifind(in, &a, bits);
-    if (!e) {
-        if ((in->n_ients + 1) * 10 > in->islot_cap * 7) igrow(in);
-        e = islot_new(in->islots, in->islot_cap, &a, bits);
-        memset(e, 0, sizeof *e);
-        e->prefix = a;
-        e->bits = (uint8_t)bits;
-        in->n_ients++;
+    mt_intel_ikey key = ikey(&a, bits);
+    int added;
+    size_t slot = mt_hmap_put(&in->imap, &key, ip_hash(&a, bits), &added);
+    mt_intel_ientry *e = mt_hmap_val(&in->imap, slot);
+    if (added) {
         char txt[MT_ADDR_STRLEN + 8];
         mt_addr_to_str(&a, txt, sizeof txt);
         size_t tl = strlen(txt);
@@ -108,7 +104,7 @@ int mt_intel_add_cidr(mt_intel *in, const mt_addr *prefix, int bits, int weight,
 
 int mt_intel_match_ip(const mt_intel *in, const mt_addr *addr, mt_intel_hit *hit)
 {
-    if (!in || !addr || in->n_ients == 0) return 0;
+    if (!in || !addr || mt_hmap_count(&in->imap) == 0) return 0;
     if (addr->family != 4 && addr->family != 6) return 0;
     const uint8_t *present = addr->family == 4 ? in->v4_bits : in->v6_bits;
     int max = addr->family == 4 ? 32 : 128;

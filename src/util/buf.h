@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct mt_buf {
     char *p;
@@ -31,6 +32,46 @@ char *mt_buf_room(mt_buf *b, size_t extra);
 void mt_buf_commit(mt_buf *b, const char *end);
 /* Decimal digits of v at o; returns the end (at most 20 bytes). */
 char *mt_put_u64(char *o, uint64_t v);
+
+/* Bounded text into a caller's fixed array (a finding's evidence, pool):
+ * plain copies rather than snprintf, because detectors build one or two of
+ * these per finding. mt_textbuf_put(b, s, max) appends at most max bytes of
+ * s, as "%.<max>s" would; like snprintf, the text is cut at cap - 1 bytes
+ * and always NUL-terminated. cap must be at least 1. */
+typedef struct mt_textbuf {
+    char *p;
+    size_t cap, n;
+} mt_textbuf;
+
+static inline mt_textbuf mt_textbuf_start(char *p, size_t cap)
+{
+    p[0] = '\0';
+    return (mt_textbuf){p, cap, 0};
+}
+
+static inline void mt_textbuf_put(mt_textbuf *b, const char *str, size_t max)
+{
+    if (b->n + 1 >= b->cap) return;
+    size_t l = strnlen(str, max), room = b->cap - 1 - b->n;
+    if (l > room) l = room;
+    memcpy(b->p + b->n, str, l);
+    b->n += l;
+    b->p[b->n] = '\0';
+}
+
+static inline void mt_textbuf_puts(mt_textbuf *b, const char *str)
+{
+    mt_textbuf_put(b, str, SIZE_MAX);
+}
+
+/* Decimal digits of v. */
+static inline void mt_textbuf_put_u(mt_textbuf *b, uint64_t v)
+{
+    char t[20];
+    size_t i = sizeof t;
+    do t[--i] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    mt_textbuf_put(b, t + i, sizeof t - i);
+}
 
 /* JSON string literal with quotes: "..." */
 void mt_json_str(mt_buf *b, const char *s);

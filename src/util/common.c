@@ -1,6 +1,7 @@
 /* Error slot, allocators, addresses, hashing: the small things every module
  * uses. */
 #include "minetrace/common.h"
+#include "util/hash.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -166,21 +167,10 @@ int mt_addr_in_prefix(const mt_addr *a, const mt_addr *prefix, int bits)
 
 uint64_t mt_hash_bytes(const void *p, size_t n, uint64_t seed)
 {
-    const uint8_t *s = p;
-    uint64_t h = seed ^ (0x9e3779b97f4a7c15ULL * (n + 1));
-    while (n >= 8) {
-        uint64_t v;
-        memcpy(&v, s, 8);
-        h = mt_mix64(h ^ v) + 0x9e3779b97f4a7c15ULL;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) v |= (uint64_t)s[i] << (8 * i);
-    return mt_mix64(h ^ v ^ ((uint64_t)n << 56));
+    return mt_hash_bytes_inl(p, n, seed);
 }
 
 uint64_t mt_addr_hash(const mt_addr *a, uint64_t seed)
 {
-    return mt_hash_bytes(a->b, a->family == 4 ? 4 : 16, seed ^ a->family);
+    return mt_addr_hash_inl(a, seed);
 }

@@ -1,6 +1,6 @@
-/* Tests for src/ingest/: the line reader (plain, gzip, truncated gzip, CRLF,
- * over-long lines, binary garbage), the EVE / Zeek TSV / Zeek JSON / JSONL
- * readers at event level, mining inputs end to end into a store (EVE
+/* Tests for src/ingest/ (the line reader beneath it is util/, tested in
+ * test_linereader.c): the EVE / Zeek TSV / Zeek JSON / JSONL readers at
+ * event level, hostile files (binary garbage), mining inputs end to end into a store (EVE
  * ET COINMINER alert, Zeek notice; pool DNS / SNI / XMRig agent when those
  * detectors are in the build), and every real Suricata/Zeek log of the
  * corpus with exact record and skip counts, ingested twice. */
@@ -18,7 +18,6 @@
 #include <zlib.h>
 
 #include "ingest/ingest.h"
-#include "ingest/linereader.h"
 #include "ingest/jscan.h"
 #include "ingest/zeek.h"
 #include "minetrace/intel.h"
@@ -100,100 +99,6 @@ static int json_line(captured *c, const char *hint, const char *line, char *unk)
     if (unk) strcpy(unk, u);
     mt_json_reader_free(jr);
     return rc;
-}
-
-/* ---- line reader -------------------------------------------------------- */
-
-static void test_linereader_plain_and_gzip(void **state)
-{
-    (void)state;
-    const char *text = "one\r\ntwo\n\nthree-no-newline";
-    write_str(tmp("lr.txt"), text);
-    write_gz(tmp("lr.txt.gz"), text);
-    const char *files[] = {tmp("lr.txt"), tmp("lr.txt.gz")};
-    for (int k = 0; k < 2; k++) {
-        mt_linereader *r = mt_lr_open(files[k], 0);
-        assert_non_null(r);
-        assert_int_equal(mt_lr_is_gzip(r), k);
-        char *l;
-        size_t n;
-        int tl;
-        const char *want[] = {"one", "two", "", "three-no-newline"};
-        for (int i = 0; i < 4; i++) {
-            assert_int_equal(mt_lr_next(r, &l, &n, &tl), 1);
-            assert_string_equal(l, want[i]);
-            assert_int_equal(n, strlen(want[i]));
-            assert_int_equal(tl, 0);
-        }
-        assert_int_equal(mt_lr_next(r, &l, &n, &tl), 0);
-        assert_int_equal(mt_lr_lineno(r), 4);
-        assert_int_equal(mt_lr_bytes(r), strlen(text));
-        mt_lr_close(r);
-    }
-    assert_null(mt_lr_open(tmp("does-not-exist"), 0));
-    assert_null(mt_lr_open(tmpdir, 0)); /* a directory */
-}
-
-static void test_linereader_huge_lines(void **state)
-{
-    (void)state;
-    /* A 3 MB line without newline between two normal ones, max_line 1000. */
-    size_t big = 3u << 20;
-    char *data = malloc(big + 64);
-    strcpy(data, "first\n");
-    size_t o = strlen(data);
-    memset(data + o, 'x', big);
-    o += big;
-    memcpy(data + o, "\nlast\n", 6);
-    o += 6;
-    write_file(tmp("huge.txt"), data, o);
-    free(data);
-    mt_linereader *r = mt_lr_open(tmp("huge.txt"), 1000);
-    assert_non_null(r);
-    char *l;
-    size_t n;
-    int tl;
-    assert_int_equal(mt_lr_next(r, &l, &n, &tl), 1);
-    assert_string_equal(l, "first");
-    assert_int_equal(mt_lr_next(r, &l, &n, &tl), 1);
-    assert_int_equal(tl, 1);
-    assert_int_equal(n, 1000);
-    assert_int_equal(mt_lr_next(r, &l, &n, &tl), 1);
-    assert_int_equal(tl, 0);
-    assert_string_equal(l, "last");
-    assert_int_equal(mt_lr_lineno(r), 3);
-    assert_int_equal(mt_lr_next(r, &l, &n, &tl), 0);
-    mt_lr_close(r);
-}
-
-static void test_linereader_truncated_gzip(void **state)
-{
-    (void)state;
-    /* Compress many lines, cut the file in the middle. */
-    char *text = malloc(2000000);
-    size_t o = 0;
-    for (int i = 0; i < 40000; i++)
-        o += (size_t)sprintf(text + o, "line %d %08x\n", i, (unsigned)(i * 2654435761u));
-    write_gz(tmp("cut.gz"), text);
-    free(text);
-    FILE *f = fopen(tmp("cut.gz"), "rb");
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *gz = malloc((size_t)sz);
-    assert_int_equal(fread(gz, 1, (size_t)sz, f), (size_t)sz);
-    fclose(f);
-    write_file(tmp("cut.gz"), gz, (size_t)sz / 2);
-    free(gz);
-    mt_linereader *r = mt_lr_open(tmp("cut.gz"), 0);
-    assert_non_null(r);
-    char *l;
-    size_t n;
-    int tl, rc, lines = 0;
-    while ((rc = mt_lr_next(r, &l, &n, &tl)) == 1) lines++;
-    assert_true(rc < 0); /* the failure is reported, after the lines */
-    assert_true(lines > 1000 && lines < 40000);
-    mt_lr_close(r);
 }
 
 /* ---- the JSON tokenizer -------------------------------------------------- */
@@ -945,9 +850,6 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_linereader_plain_and_gzip),
-        cmocka_unit_test(test_linereader_huge_lines),
-        cmocka_unit_test(test_linereader_truncated_gzip),
         cmocka_unit_test(test_jscan),
         cmocka_unit_test(test_eve_events),
         cmocka_unit_test(test_eve_bad_lines),

@@ -1,4 +1,4 @@
-/* Shared utilities: time parsing/formatting, addresses, output escapers. */
+/* Shared utilities: time parsing/formatting, addresses, output escapers, bounded text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,12 +148,38 @@ static void test_json_escape_differential(void **state)
     mt_buf_free(&want);
 }
 
+static void test_textbuf(void **state)
+{
+    (void)state;
+    char t[12];
+    mt_textbuf b = mt_textbuf_start(t, sizeof t);
+    assert_string_equal(t, "");
+    mt_textbuf_puts(&b, "ab");
+    mt_textbuf_put(&b, "cdefgh", 2);
+    mt_textbuf_put_u(&b, 0);
+    mt_textbuf_put_u(&b, 4096);
+    assert_string_equal(t, "abcd04096");
+    mt_textbuf_puts(&b, "xyzzy"); /* cut at cap - 1, like snprintf */
+    assert_string_equal(t, "abcd04096xy");
+    mt_textbuf_puts(&b, "more");
+    assert_string_equal(t, "abcd04096xy");
+    char u[24];
+    b = mt_textbuf_start(u, sizeof u);
+    mt_textbuf_put_u(&b, UINT64_MAX);
+    assert_string_equal(u, "18446744073709551615");
+    char one[1];
+    b = mt_textbuf_start(one, sizeof one);
+    mt_textbuf_puts(&b, "x");
+    assert_string_equal(one, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_addr),
         cmocka_unit_test(test_escapers),
+        cmocka_unit_test(test_textbuf),
         cmocka_unit_test(test_json_escape_differential),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,10 @@
-/* A streaming line reader over plain or gzip-compressed files (zlib's gz*
- * layer reads both transparently), with a hard cap on line length so a
- * multi-GB log or a file without newlines never needs more than a fixed
- * buffer. Used by every log reader in src/ingest/. */
-#ifndef MT_INGEST_LINEREADER_H
-#define MT_INGEST_LINEREADER_H
+/* A streaming line reader over plain or gzip-compressed files (the byte
+ * stream of util/bytestream.h beneath it), with a hard cap on line length
+ * so a multi-GB log or a file without newlines never needs more than a
+ * fixed buffer. Used by every log reader (src/ingest/ today; the website
+ * and botnet analysers next). */
+#ifndef MT_UTIL_LINEREADER_H
+#define MT_UTIL_LINEREADER_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,8 +18,9 @@ typedef struct mt_linereader mt_linereader;
 mt_linereader *mt_lr_open(const char *path, size_t max_line);
 /* Next line, without its "\n" / "\r\n", NUL-terminated in a buffer owned by
  * the reader (valid until the next call). Returns 1 for a line, 0 at the end,
- * or a negative MT_E* code when the input failed (e.g. MT_ETRUNC for a
- * truncated gzip stream) after every complete line was delivered. A line
+ * or a negative MT_E* code when the input failed (MT_ETRUNC for a truncated
+ * gzip stream, MT_EIO for damaged data or a read error; the message names
+ * the file) after every complete line was delivered. A line
  * longer than max_line is delivered as its first max_line bytes with
  * *too_long = 1; the rest of it is skipped. */
 int mt_lr_next(mt_linereader *r, char **line, size_t *len, int *too_long);

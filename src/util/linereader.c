@@ -1,76 +1,44 @@
-/* Streaming line reader: gzread() into one fixed buffer, memchr() for line
- * ends, compaction when a line straddles the buffer end. Memory is fixed at
- * open (max_line plus a read block), whatever the size of the input. zlib's
- * gz layer passes plain files through unchanged, so one code path reads
- * eve.json, conn.log and conn.log.gz alike. */
-#include "ingest/linereader.h"
+/* Streaming line reader: the byte stream read into one fixed buffer,
+ * memchr() for line ends, compaction when a line straddles the buffer end.
+ * Memory is fixed at open (max_line plus a read block), whatever the size of
+ * the input. The stream passes plain files through unchanged, so one code
+ * path reads eve.json, conn.log and conn.log.gz alike. */
+#include "util/linereader.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "minetrace/common.h"
+#include "util/bytestream.h"
 
 #define READ_BLOCK (256u * 1024u)
 
 struct mt_linereader {
-    gzFile gz;
+    mt_bytestream *in;
     char *buf;
     size_t cap, start, end, scan;
     size_t max_line;
     int eof, err, skipping;
-    uint64_t lineno, bytes, raw_size;
-    int is_gzip;
-    char errmsg[160];
+    uint64_t lineno;
+    char errmsg[240];
 };
 
 mt_linereader *mt_lr_open(const char *path, size_t max_line)
 {
-    int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        mt_error_set(MT_EIO, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        mt_error_set(MT_EIO, "cannot read %s: %s", path,
-                     S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    unsigned char magic[2] = {0, 0};
-    if (S_ISREG(st.st_mode)) {
-        if (pread(fd, magic, 2, 0) < 0) {
-            mt_error_set(MT_EIO, "cannot read %s: %s", path, strerror(errno));
-            close(fd);
-            return NULL;
-        }
-    }
-    gzFile gz = gzdopen(fd, "rb");
-    if (!gz) {
-        close(fd);
-        mt_error_set(MT_ENOMEM, "cannot open %s: out of memory", path);
-        return NULL;
-    }
-    gzbuffer(gz, READ_BLOCK);
+    mt_bytestream *in = mt_bs_open(path);
+    if (!in) return NULL;
     mt_linereader *r = mt_xcalloc(1, sizeof *r);
-    r->gz = gz;
+    r->in = in;
     r->max_line = max_line ? max_line : MT_LR_DEFAULT_MAX_LINE;
     r->cap = r->max_line + READ_BLOCK + 1;
     r->buf = mt_xmalloc(r->cap);
-    r->raw_size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-    r->is_gzip = magic[0] == 0x1f && magic[1] == 0x8b;
     return r;
 }
 
 void mt_lr_close(mt_linereader *r)
 {
     if (!r) return;
-    gzclose(r->gz);
+    mt_bs_close(r->in);
     free(r->buf);
     free(r);
 }
@@ -88,27 +56,15 @@ static int fill(mt_linereader *r)
     size_t room = r->cap - 1 - r->end;
     if (room == 0) return 0; /* caller handles a full buffer */
     if (room > READ_BLOCK) room = READ_BLOCK;
-    int n = gzread(r->gz, r->buf + r->end, (unsigned)room);
+    long n = mt_bs_read(r->in, r->buf + r->end, room);
     if (n > 0) {
         r->end += (size_t)n;
-        r->bytes += (uint64_t)n;
         return 0;
     }
     r->eof = 1;
     if (n < 0) {
-        int zerr = 0;
-        const char *msg = gzerror(r->gz, &zerr);
-        r->err = zerr == Z_BUF_ERROR ? MT_ETRUNC : MT_EIO;
-        mt_strlcpy(r->errmsg, msg ? msg : "read error", sizeof r->errmsg);
-    } else {
-        /* gzread returns 0 at a clean end, but also at a truncated stream
-         * in some zlib versions: gzerror() says which. */
-        int zerr = 0;
-        const char *msg = gzerror(r->gz, &zerr);
-        if (zerr != Z_OK && zerr != Z_STREAM_END) {
-            r->err = zerr == Z_BUF_ERROR ? MT_ETRUNC : MT_EIO;
-            mt_strlcpy(r->errmsg, msg ? msg : "read error", sizeof r->errmsg);
-        }
+        r->err = (int)n;
+        mt_strlcpy(r->errmsg, mt_error_msg(), sizeof r->errmsg);
     }
     return 1;
 }
@@ -173,13 +129,7 @@ int mt_lr_next(mt_linereader *r, char **line, size_t *len, int *too_long)
 }
 
 uint64_t mt_lr_lineno(const mt_linereader *r) { return r->lineno; }
-uint64_t mt_lr_raw_size(const mt_linereader *r) { return r->raw_size; }
-uint64_t mt_lr_bytes(const mt_linereader *r) { return r->bytes; }
-int mt_lr_is_gzip(const mt_linereader *r) { return r->is_gzip; }
-
-uint64_t mt_lr_raw_pos(const mt_linereader *r)
-{
-    if (!r->is_gzip) return r->bytes;
-    z_off_t o = gzoffset(r->gz);
-    return o > 0 ? (uint64_t)o : 0;
-}
+uint64_t mt_lr_raw_size(const mt_linereader *r) { return mt_bs_raw_size(r->in); }
+uint64_t mt_lr_bytes(const mt_linereader *r) { return mt_bs_bytes(r->in); }
+int mt_lr_is_gzip(const mt_linereader *r) { return mt_bs_is_gzip(r->in); }
+uint64_t mt_lr_raw_pos(const mt_linereader *r) { return mt_bs_raw_pos(r->in); }
