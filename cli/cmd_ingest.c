@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "ingest/ingest.h"
 #include "minetrace/engine.h"
 #include "minetrace/intel.h"
-#include "store/sqlite_store.h"
+#include "minetrace/store.h"
+#include "store/ingest_store.h"
 
 static void usage(FILE *out)
 {
@@ -220,7 +220,7 @@ int mt_cmd_ingest(int argc, char **argv)
         }
     }
     free(intel_specs);
-    mt_store *store = status ? NULL : mt_store_open(db);
+    mt_store *store = status ? NULL : mt_store_open(db, NULL);
     if (!status && !store) {
         fprintf(stderr, "minetrace ingest: %s\n", mt_error_msg());
         status = 2;
@@ -236,15 +236,15 @@ int mt_cmd_ingest(int argc, char **argv)
         mt_intel_free(intel);
         return 2;
     }
-    mt_engine_add_sink(e, mt_sink_sqlite_new(store, 0));
-    mt_ingest *ig = mt_ingest_new(e, store, &opts);
+    mt_engine_add_sink(e, mt_store_sink_new(store, 0));
+    mt_store_ingest *ig = mt_store_ingest_new(e, store, &opts);
 
     mt_ingest_stats total = {0}, st;
     int n_inputs = 0, n_failed = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (int i = optind; i < argc; i++) {
             if (is_dns_name(argv[i]) != (pass == 0)) continue;
-            int rc = mt_ingest_file(ig, argv[i], &st);
+            int rc = mt_store_ingest_file(ig, argv[i], &st);
             n_inputs++;
             if (rc != MT_OK) {
                 n_failed++;
@@ -269,7 +269,7 @@ int mt_cmd_ingest(int argc, char **argv)
                (unsigned long long)total.unknown, (unsigned long long)total.findings_new,
                (unsigned long long)total.findings_dup, (double)total.bytes / 1e6,
                total.seconds);
-    mt_ingest_free(ig);
+    mt_store_ingest_free(ig);
     mt_engine_free(e); /* closes the sink, which commits */
     mt_store_close(store);
     mt_intel_free(intel);

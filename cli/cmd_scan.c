@@ -13,7 +13,7 @@
 #include "minetrace/engine.h"
 #include "minetrace/intel.h"
 #include "store/finding_json.h"
-#include "store/sqlite_store.h"
+#include "minetrace/store.h"
 
 static const char scan_help[] =
 "Usage: minetrace scan [OPTIONS] FILE...\n"
@@ -218,14 +218,14 @@ int mt_cmd_scan(int argc, char **argv)
         mt_engine_add_sink(eng, mt_sink_jsonl_new(stdout, 0));
     }
     if (db) {
-        mt_store *st = mt_store_open(db);
+        mt_store *st = mt_store_open(db, NULL);
         if (!st) {
             fprintf(stderr, "minetrace scan: --db %s: %s\n", db, mt_error_msg());
             mt_engine_free(eng);
             mt_intel_free(intel);
             return 1;
         }
-        mt_engine_add_sink(eng, mt_sink_sqlite_new(st, 1));
+        mt_engine_add_sink(eng, mt_store_sink_new(st, 1));
     }
 
     mt_pipeline *pl = mt_pipeline_new(eng, &pc);
