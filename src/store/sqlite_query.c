@@ -3,8 +3,8 @@
  * Why not GROUP BY: SQLite has no hash aggregation; every GROUP BY and
  * count(DISTINCT) sorts its input. The report's aggregates written as
  * plain SQL took about four times the CPU time of one sequential pass on a
- * million findings (bench/RESULTS.md), which would put 10M findings far
- * over the 5 s budget per analysis. So this backend computes the same
+ * million findings (docs/STORE.md), which would put 10M findings far over
+ * the 5 s budget per analysis. So this backend computes the same
  * aggregates in one pass over a covering index, grouping in hash tables
  * (util/strtab.h). A server backend computes them with GROUP BY where the
  * data is; tests/unit/test_store.c checks this pass against the SQL.
