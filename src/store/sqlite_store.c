@@ -114,17 +114,20 @@ static int (*const migrations[MT_SQLITE_SCHEMA_VERSION])(sqlite3 *db) = {schema_
 static int detect_version(sqlite3 *db, const char *path, int *ver)
 {
     int64_t uv, tables, has_findings, has_meta;
-    if (query_int(db, "PRAGMA user_version", NULL, 0, &uv) != MT_OK) return MT_EIO;
-    if (uv > 0) {
-        *ver = uv > 1000000 ? 1000000 : (int)uv;
-        return MT_OK;
-    }
-    if (query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", NULL, 0, &tables) ||
+    if (query_int(db, "PRAGMA user_version", NULL, 0, &uv) != MT_OK ||
+        query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", NULL, 0, &tables) ||
         query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", "findings", 0,
                   &has_findings) ||
         query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", "meta", 0,
                   &has_meta))
         return MT_EIO;
+    if (uv > 0) {
+        /* Another program's database may have a user_version too. */
+        if (!has_findings)
+            return mt_error_set(MT_EINVAL, "%s is not a minetrace findings database (no findings table)", path);
+        *ver = uv > 1000000 ? 1000000 : (int)uv;
+        return MT_OK;
+    }
     if (!has_findings) {
         if (tables) return mt_error_set(MT_EINVAL, "%s is not a minetrace findings database (no findings table)", path);
         *ver = 0;

@@ -77,8 +77,9 @@ static long long scalar(const char *path, const char *sql)
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) print_message("%s\n", sqlite3_errmsg(db));
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) print_message("%s: %s\n", sql, sqlite3_errmsg(db));
+    assert_int_equal(rc, SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     long long v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -414,6 +415,10 @@ static void test_open_failure(void **state)
     exec_on(db_path, "CREATE TABLE x(a)");
     assert_null(mt_store_open(db_path, NULL));
     assert_non_null(strstr(mt_error_msg(), "not a minetrace findings database"));
+    exec_on(db_path, "PRAGMA user_version = 1"); /* also with a version of its own */
+    assert_null(mt_store_open(db_path, NULL));
+    assert_non_null(strstr(mt_error_msg(), "not a minetrace findings database"));
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM sqlite_master"), 1);
     unlink_db(db_path);
     /* Without CREATE a missing or empty database is not made. */
     mt_store_opts noc = {0, NULL};
@@ -596,8 +601,9 @@ static void check_groups(const char *path, const char *sql, int two_keys, int ha
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL)) print_message("%s: %s\n", sql, sqlite3_errmsg(db));
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) print_message("%s: %s\n", sql, sqlite3_errmsg(db));
+    assert_int_equal(rc, SQLITE_OK);
     size_t rows = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(st, 0);
