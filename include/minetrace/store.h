@@ -99,7 +99,8 @@ enum {
     MT_SQ_TOP = 8,     /* pools, wallets, agents of mining findings */
 };
 
-/* What a summary reads: findings with from <= ts < to. */
+/* What a query reads: findings with from <= ts < to. Filters that select
+ * findings (e.g. sensors) belong here, so every query honours them. */
 typedef struct mt_store_query {
     mt_time_us from, to;
     unsigned want;                 /* MT_SQ_BUCKETS | MT_SQ_MIX | MT_SQ_PORTS */
@@ -148,7 +149,8 @@ int mt_store_prepare(mt_store *s, unsigned want, const char **plan);
 int mt_store_time_range(mt_store *s, mt_time_us *first, mt_time_us *last);
 int mt_store_summary_get(mt_store *s, const mt_store_query *q, mt_store_summary *out);
 void mt_store_summary_free(mt_store_summary *sm);
-int mt_store_top_get(mt_store *s, mt_time_us from, mt_time_us to, mt_store_top *out);
+/* Reads q->from, q->to (and later filters); q->want and buckets are unused. */
+int mt_store_top_get(mt_store *s, const mt_store_query *q, mt_store_top *out);
 void mt_store_top_free(mt_store_top *t);
 
 /* ---- for backends ---------------------------------------------------------- */
@@ -164,7 +166,7 @@ typedef struct mt_store_ops {
     int (*prepare)(mt_store *s, unsigned want, const char **plan);
     int (*time_range)(mt_store *s, mt_time_us *first, mt_time_us *last);
     int (*summary)(mt_store *s, const mt_store_query *q, mt_store_summary *out);
-    int (*top)(mt_store *s, mt_time_us from, mt_time_us to, mt_store_top *out);
+    int (*top)(mt_store *s, const mt_store_query *q, mt_store_top *out);
 } mt_store_ops;
 
 /* The part of every backend's handle the generic layer reads; a backend's

@@ -547,7 +547,7 @@ int mt_report_compute(const mt_rep_opts *o, mt_report *r)
         mt_store_top top;
         memset(&top, 0, sizeof top);
         t0 = now_ms();
-        if (!r->empty) rc = mt_store_top_get(st, r->from, r->to, &top);
+        if (!r->empty) rc = mt_store_top_get(st, &q, &top);
         r->ms_pass_b = now_ms() - t0;
         if (rc) goto free_summary;
         if (!r->empty) {

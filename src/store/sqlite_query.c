@@ -334,9 +334,10 @@ int mt_sqlite_summary(mt_store *b, const mt_store_query *q, mt_store_summary *ou
 /* Pools, wallets and agents of mining findings. Through mt_report_top rows
  * come ordered by (pool, wallet, agent), so a value equal to the previous
  * row's is counted without hashing; without it, a full table scan. */
-int mt_sqlite_top(mt_store *b, mt_time_us from, mt_time_us to, mt_store_top *out)
+int mt_sqlite_top(mt_store *b, const mt_store_query *q, mt_store_top *out)
 {
     mt_sqlite_store *s = S(b);
+    mt_time_us from = q->from, to = q->to;
     if (to <= from) {
         for (int c = 0; c < 3; c++) out->v[c] = mt_xcalloc(1, sizeof *out->v[c]);
         return MT_OK;

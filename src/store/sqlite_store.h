@@ -29,7 +29,7 @@ mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o);
 int mt_sqlite_prepare(mt_store *s, unsigned want, const char **plan);
 int mt_sqlite_time_range(mt_store *s, mt_time_us *first, mt_time_us *last);
 int mt_sqlite_summary(mt_store *s, const mt_store_query *q, mt_store_summary *out);
-int mt_sqlite_top(mt_store *s, mt_time_us from, mt_time_us to, mt_store_top *out);
+int mt_sqlite_top(mt_store *s, const mt_store_query *q, mt_store_top *out);
 
 int mt_sqlite_fail(sqlite3 *db, const char *what); /* sets the error, returns MT_EIO */
 

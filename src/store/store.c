@@ -103,10 +103,10 @@ void mt_store_summary_free(mt_store_summary *sm)
     memset(sm, 0, sizeof *sm);
 }
 
-int mt_store_top_get(mt_store *s, mt_time_us from, mt_time_us to, mt_store_top *out)
+int mt_store_top_get(mt_store *s, const mt_store_query *q, mt_store_top *out)
 {
     memset(out, 0, sizeof *out);
-    int rc = s->ops->top(s, from, to, out);
+    int rc = s->ops->top(s, q, out);
     if (rc) mt_store_top_free(out);
     return rc;
 }

@@ -686,7 +686,7 @@ static void check_aggregates(const char *path, mt_store *s)
     mt_store_summary_free(&sm);
 
     mt_store_top t;
-    assert_int_equal(mt_store_top_get(s, q.from, q.to, &t), MT_OK);
+    assert_int_equal(mt_store_top_get(s, &q, &t), MT_OK);
     static const char *col[] = {"pool", "wallet", "agent"};
     for (int c = 0; c < 3; c++) {
         char sql[512];
