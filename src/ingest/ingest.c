@@ -14,10 +14,10 @@
 #include "ingest/zeek.h"
 
 struct mt_ingest {
-    mt_ingest_out to;
+    mt_ingest_out to;       /* the caller's consumer */
     mt_ingest_opts opts;
     mt_ingest_stats *cur;
-    mt_ingest_out out;
+    mt_ingest_out out;      /* what the readers deliver to: counts, then `to` */
 };
 
 static const char *const format_names[] = {

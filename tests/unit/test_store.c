@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "minetrace/store.h"
+#include "store/finding_json.h"
 
 static char db_path[256];
 
@@ -728,6 +729,60 @@ static void test_aggregates(void **state)
     mt_store_close(s);
 }
 
+/* ---- findings output: the EVE header and per-type bodies ---- */
+
+/* A record type of its own, to show what a new one needs: its body. */
+typedef struct test_rec { int n; const char *site; } test_rec;
+static size_t test_room(const void *rec)
+{
+    return 32 + MT_EVE_STR_ROOM(strlen(((const test_rec *)rec)->site));
+}
+static char *test_write(char *o, const void *rec)
+{
+    const test_rec *r = rec;
+    o = mt_eve_int(MT_EVE_LIT(o, "{\"n\":"), r->n);
+    o = mt_eve_str(MT_EVE_LIT(o, ",\"site\":"), r->site, strlen(r->site), strlen(r->site));
+    *o++ = '}';
+    return o;
+}
+
+static void test_eve_records(void **state)
+{
+    (void)state;
+    mt_finding f;
+    sample(&f);
+    mt_buf b;
+    mt_buf_init(&b);
+    mt_finding_to_json(&f, &b);
+    mt_buf_putc(&b, '\0');
+    assert_string_equal(b.p,
+        "{\"timestamp\":\"2018-01-30T18:13:32.123456+0000\",\"flow_id\":42,\"src_ip\":\"10.0.0.5\","
+        "\"src_port\":50000,\"dest_ip\":\"2001:db8::1\",\"dest_port\":3333,\"proto\":\"TCP\","
+        "\"event_type\":\"mining\",\"mining\":{\"kind\":\"stratum\",\"protocol\":\"stratum-v1\","
+        "\"pool\":\"pool.supportxmr.com\",\"wallet\":\"44AFFq5kSiGBoZ\",\"worker\":\"\",\"agent\":\"\","
+        "\"algo\":\"\",\"family\":\"monero-miner\",\"confidence\":95,\"evidence\":\"login with agent "
+        "XMRig/6.18\",\"source\":\"pcap\"}}");
+    /* Another body under the same header. */
+    mt_buf_reset(&b);
+    test_rec r = {-3, "evil\"\n<site>"};
+    mt_eve_header h = {f.ts, 7, &f.src, &f.dst, 1, 2, 17, "web"};
+    mt_eve_write(&b, &h, &(mt_eve_body){"web", test_room, test_write}, &r);
+    mt_buf_putc(&b, '\0');
+    assert_string_equal(b.p,
+        "{\"timestamp\":\"2018-01-30T18:13:32.123456+0000\",\"flow_id\":7,\"src_ip\":\"10.0.0.5\","
+        "\"src_port\":1,\"dest_ip\":\"2001:db8::1\",\"dest_port\":2,\"proto\":\"UDP\","
+        "\"event_type\":\"web\",\"web\":{\"n\":-3,\"site\":\"evil\\\"\\u000a<site>\"}}");
+    /* Worst case: every text field full of bytes that need escaping. */
+    memset(f.evidence, '\x01', sizeof f.evidence - 1);
+    f.evidence[sizeof f.evidence - 1] = '\0';
+    memset(f.pool, '"', sizeof f.pool - 1);
+    f.pool[sizeof f.pool - 1] = '\0';
+    mt_buf_reset(&b);
+    mt_finding_to_json(&f, &b);
+    assert_true(b.len > 6 * (sizeof f.evidence - 1));
+    mt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -743,6 +798,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
+        cmocka_unit_test(test_eve_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
