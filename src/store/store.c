@@ -10,6 +10,18 @@
 #include "store/sqlite_store.h"
 #include "util/buf.h"
 
+/* The backends this build has, by URI scheme. A server backend adds a
+ * row (its scheme, e.g. "postgresql", its open function, and whether it
+ * takes the whole URI). */
+static const struct {
+    const char *scheme;
+    mt_store *(*open)(const char *target, const mt_store_opts *o);
+    int whole_uri;
+} backends[] = {
+    {"sqlite", mt_sqlite_store_open, 0},
+};
+#define N_BACKENDS (sizeof backends / sizeof backends[0])
+
 mt_store *mt_store_open(const char *where, const mt_store_opts *o)
 {
     mt_store_opts def = {MT_STORE_CREATE, NULL};
@@ -18,11 +30,19 @@ mt_store *mt_store_open(const char *where, const mt_store_opts *o)
         mt_error_set(MT_EINVAL, "no store given");
         return NULL;
     }
-    if (strncmp(where, "sqlite:", 7) == 0) return mt_sqlite_store_open(where + 7, o);
+    /* "scheme:rest" names a backend: "sqlite:PATH" (or "sqlite://PATH")
+     * takes the rest as its path, a server backend the whole URI
+     * ("postgresql://..."). Anything else is an SQLite file name. */
+    for (size_t i = 0; i < N_BACKENDS; i++) {
+        size_t n = strlen(backends[i].scheme);
+        if (strncmp(where, backends[i].scheme, n) != 0 || where[n] != ':') continue;
+        if (backends[i].whole_uri) return backends[i].open(where, o);
+        const char *rest = where + n + 1;
+        if (rest[0] == '/' && rest[1] == '/') rest += 2;
+        return backends[i].open(rest, o);
+    }
     const char *sep = strstr(where, "://");
     if (sep) {
-        /* A URI of a backend this build does not have (PostgreSQL comes
-         * with its own backend); not a file name. */
         mt_error_set(MT_EINVAL, "store '%.*s://...': unknown or not built in (this build has: sqlite)",
                      (int)(sep - where > 32 ? 32 : sep - where), where);
         return NULL;

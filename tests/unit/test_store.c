@@ -167,6 +167,11 @@ static void test_insert_idempotent(void **state)
     assert_int_equal(a, 1517336012123456LL);
     assert_int_equal(b, 1517336012123457LL);
     mt_store_close(s);
+    snprintf(uri, sizeof uri, "sqlite://%s", db_path); /* db_path is absolute */
+    s = mt_store_open(uri, NULL);
+    assert_non_null(s);
+    assert_int_equal(mt_store_time_range(s, &a, &b), 1);
+    mt_store_close(s);
 }
 
 static void test_columns(void **state)
