@@ -2,7 +2,7 @@
  *
  * Why not GROUP BY: SQLite has no hash aggregation; every GROUP BY and
  * count(DISTINCT) sorts its input. The report's aggregates written as
- * plain SQL took about four times the CPU time of one sequential pass on a
+ * plain SQL took six times the CPU time of one sequential pass on a
  * million findings (docs/STORE.md), which would put 10M findings far over
  * the 5 s budget per analysis. So this backend computes the same
  * aggregates in one pass over a covering index, grouping in hash tables
