@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ingest/ingest.h"
 #include "minetrace/engine.h"
 #include "minetrace/intel.h"
-#include "store/sqlite_store.h"
+#include "minetrace/store.h"
+#include "store/ingest_store.h"
 
 enum { O_FORMAT = MT_OPT_OWN, O_MAXLINE };
 
@@ -110,7 +110,7 @@ static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
 
     mt_intel *intel = mt_cli_intel(co);
     if (!intel) return MT_EXIT_ERROR;
-    mt_store *store = mt_store_open(co->db);
+    mt_store *store = mt_store_open(co->db, NULL);
     if (!store) {
         mt_cli_error(cmd, "%s", mt_error_msg());
         mt_intel_free(intel);
@@ -124,8 +124,8 @@ static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
         return MT_EXIT_ERROR;
     }
     mt_cli_trace(e);
-    mt_engine_add_sink(e, mt_sink_sqlite_new(store, 0));
-    mt_ingest *ig = mt_ingest_new(e, store, opts);
+    mt_engine_add_sink(e, mt_store_sink_new(store, 0));
+    mt_store_ingest *ig = mt_store_ingest_new(e, store, opts);
 
     mt_ingest_stats total = {0}, st;
     int n_inputs = 0, n_failed = 0;
@@ -134,7 +134,7 @@ static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
         for (int i = 0; i < co->nargs; i++) {
             const char *path = co->args[i];
             if (is_dns_name(path) != (pass == 0)) continue;
-            int rc = mt_ingest_file(ig, path, &st);
+            int rc = mt_store_ingest_file(ig, path, &st);
             n_inputs++;
             if (rc != MT_OK) {
                 n_failed++;
@@ -170,7 +170,7 @@ static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
                (unsigned long long)total.unknown, (unsigned long long)total.findings_new,
                (unsigned long long)total.findings_dup, (double)total.bytes / 1e6,
                total.seconds);
-    mt_ingest_free(ig);
+    mt_store_ingest_free(ig);
     mt_engine_free(e); /* closes the sink, which commits */
     mt_store_close(store);
     mt_intel_free(intel);

@@ -11,7 +11,7 @@
 #include "minetrace/intel.h"
 #include "report/hosts_render.h"
 #include "store/finding_json.h"
-#include "store/sqlite_store.h"
+#include "minetrace/store.h"
 
 enum { O_HOSTS = MT_OPT_OWN, O_MIN_SCORE, O_MAX_FLOWS, O_INSPECT, O_TCP_TIMEOUT, O_NO_PROMISC };
 
@@ -130,14 +130,14 @@ static int scan(const mt_cli_common *co, scan_args *a)
         mt_engine_add_sink(eng, mt_sink_jsonl_new(stdout, 0));
     }
     if (co->db) {
-        mt_store *st = mt_store_open(co->db);
+        mt_store *st = mt_store_open(co->db, NULL);
         if (!st) {
             mt_cli_error(cmd, "--db %s: %s", co->db, mt_error_msg());
             mt_engine_free(eng);
             mt_intel_free(intel);
             return MT_EXIT_ERROR;
         }
-        mt_engine_add_sink(eng, mt_sink_sqlite_new(st, 1));
+        mt_engine_add_sink(eng, mt_store_sink_new(st, 1));
     }
 
     mt_pipeline *pl = mt_pipeline_new(eng, &a->pc);

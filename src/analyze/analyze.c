@@ -3,7 +3,6 @@
 #include "analyze/analyze.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,18 +10,11 @@
 
 #include "analyze/assets.h"
 #include "analyze/stats.h"
-#include "analyze/strtab.h"
+#include "minetrace/store.h"
+#include "util/strtab.h"
 
 #define MAX_PERIODS 200000   /* ~550 years of days: a bound, not a limit */
 #define MIX_ROWS 100
-
-/* Set-key tags for the distinct-pair sets. */
-enum { TAG_PERIOD = 1, TAG_MONTH, TAG_FAMILY, TAG_KIND, TAG_BEH, TAG_PORT };
-
-static uint64_t pair_key(unsigned tag, uint64_t a, uint32_t host)
-{
-    return ((uint64_t)tag << 56) | ((a & 0xffffffULL) << 32) | host;
-}
 
 static double now_ms(void)
 {
@@ -126,92 +118,32 @@ void mt_report_free(mt_report *r)
     memset(r, 0, sizeof *r);
 }
 
-static int db_err(sqlite3 *db, const char *what)
+/* The store the report reads: writable when allowed, so that the store may
+ * build the indexes its queries want, else read-only. */
+static mt_store *open_store(const mt_rep_opts *o)
 {
-    return mt_error_set(MT_EIO, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
-}
-
-static int open_db(const mt_rep_opts *o, unsigned analyses, sqlite3 **out, int *indexed, int *top_indexed)
-{
-    sqlite3 *db = NULL;
-    *indexed = 0;
-    *top_indexed = 0;
-    int rw = !o->no_index;
-    int rc = sqlite3_open_v2(o->db_path, &db, rw ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, NULL);
-    if (rc != SQLITE_OK && rw) {
-        sqlite3_close(db);
-        db = NULL;
-        rw = 0;
-        rc = sqlite3_open_v2(o->db_path, &db, SQLITE_OPEN_READONLY, NULL);
+    mt_store_opts so = {o->no_index ? MT_STORE_READONLY | MT_STORE_NO_INDEX : 0, NULL};
+    mt_store *s = mt_store_open(o->db_path, &so);
+    if (!s && !o->no_index) {
+        so.flags = MT_STORE_READONLY;
+        s = mt_store_open(o->db_path, &so);
     }
-    if (rc != SQLITE_OK) {
-        int e = mt_error_set(MT_EIO, "cannot open database %s: %s", o->db_path,
-                             db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
-        return e;
-    }
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT ts, event_type, kind, src_ip, dest_port, family, pool, "
-                           "wallet, agent FROM findings LIMIT 0", -1, &st, NULL) != SQLITE_OK) {
-        int e = mt_error_set(MT_EINVAL, "%s is not a minetrace findings database: %s", o->db_path,
-                             sqlite3_errmsg(db));
-        sqlite3_close(db);
-        return e;
-    }
-    sqlite3_finalize(st);
-    if (rw) {
-        /* The covering index for pass A (see analyze.h); created once. */
-        if (sqlite3_exec(db, "CREATE INDEX IF NOT EXISTS mt_report_scan ON findings"
-                         "(src_ip, ts, event_type, kind, dest_port, family)",
-                         NULL, NULL, NULL) != SQLITE_OK)
-            rw = 0; /* e.g. read-only medium or a writer holds the lock */
-        /* The top tables' index: ordered by pool, wallet, agent so equal
-         * values arrive together (see pass_b). Only when asked for. */
-        if (rw && (analyses & MT_AN_TOP))
-            sqlite3_exec(db, "CREATE INDEX IF NOT EXISTS mt_report_top ON findings"
-                         "(pool, wallet, agent, event_type, ts)", NULL, NULL, NULL);
-    }
-    /* Use the index only when it is ours, with the column order the scan
-     * relies on (a read-only database may still have it from before). */
-    *indexed = 0;
-    if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type='index' AND "
-                           "name='mt_report_scan'", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            const char *sql = (const char *)sqlite3_column_text(st, 0);
-            *indexed = sql && strstr(sql, "(src_ip, ts, event_type, kind, dest_port, family)") != NULL;
-        }
-        sqlite3_finalize(st);
-    }
-    if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type='index' AND "
-                           "name='mt_report_top'", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            const char *sql = (const char *)sqlite3_column_text(st, 0);
-            *top_indexed = sql && strstr(sql, "(pool, wallet, agent, event_type, ts)") != NULL;
-        }
-        sqlite3_finalize(st);
-    }
-    *out = db;
-    return MT_OK;
+    return s;
 }
 
 /* Effective range: the options, else the data's first and last finding. */
-static int data_range(sqlite3 *db, const mt_rep_opts *o, mt_report *r)
+static int data_range(mt_store *st, const mt_rep_opts *o, mt_report *r)
 {
     r->from = o->from;
     r->to = o->to;
     if (o->has_from && o->has_to) return MT_OK;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT min(ts), max(ts) FROM findings", -1, &st, NULL) != SQLITE_OK)
-        return db_err(db, "range query");
-    int have = 0;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        if (!o->has_from) r->from = sqlite3_column_int64(st, 0);
-        if (!o->has_to) r->to = sqlite3_column_int64(st, 1) + 1;
-        have = 1;
-    }
-    sqlite3_finalize(st);
-    if (!have) {
+    mt_time_us first = 0, last = 0;
+    int have = mt_store_time_range(st, &first, &last);
+    if (have < 0) return have;
+    if (have) {
+        if (!o->has_from) r->from = first;
+        if (!o->has_to) r->to = last + 1;
+    } else {
         if (!o->has_from) r->from = o->has_to ? o->to : 0;
         if (!o->has_to) r->to = r->from;
     }
@@ -245,263 +177,130 @@ static mt_rep_period *make_periods(mt_period_unit u, mt_tz *tz, mt_time_us from,
     return p;
 }
 
-typedef struct scan_state {
-    mt_strtab hosts, fams, kinds, behs;
-    uint32_t *last_p, *last_m;    /* per host: last period/month index + 1 */
-    size_t hcap;
-    mt_u64set pairs;              /* distinct pairs when rows are not grouped */
-    uint64_t *port_cnt, *port_hosts;
-    uint32_t *port_last;          /* per port: last host + 1 (grouped rows) */
-    uint32_t *beh_of;             /* (family, kind) -> behaviour id + 1 */
-    /* Calendar lookups precomputed for the range. */
-    int64_t day0;
-    size_t ndays;
-    int32_t *day_pi, *day_mi;     /* local day -> period/month index or -1 */
-    int64_t slot0;
-    size_t nslots;
-    int32_t *slot_off;            /* IANA zones: UTC offset per 15-minute slot */
-} scan_state;
+/* ---- periods as a map from time to bucket, for the store ---- */
 
-#define BEH_F 256
-#define BEH_K 64
-
-/* Is (a, host) new? With host-grouped rows the per-key "last host" array is
- * exact and needs no memory per pair; otherwise a set of pairs. */
-static int new_pair(scan_state *s, int grouped, uint64_t *last, unsigned tag, uint64_t a, uint32_t h)
+/* The UTC offset in force during the 15-minute UTC slot that holds `sec`
+ * (every real zone changes offset on a quarter hour). */
+static int64_t slot_offset(mt_tz *tz, int64_t sec)
 {
-    if (grouped) {
-        if (*last == (uint64_t)h + 1) return 0;
-        *last = (uint64_t)h + 1;
-        return 1;
-    }
-    return mt_u64set_add(&s->pairs, pair_key(tag, a, h));
+    int64_t a = mt_floor_div(sec, 900) * 900;
+    return mt_tz_local(tz, a) - a;
 }
 
-static void prepare_calendar(scan_state *s, mt_tz *tz, const mt_report *r, int64_t pkey0, int64_t mkey0)
+typedef struct bucket_map {
+    mt_time_us *start;
+    int32_t *bucket;
+    size_t n, cap;
+} bucket_map;
+
+static void map_push(bucket_map *m, mt_time_us start, int32_t b)
 {
-    if (r->to <= r->from) return;
-    int64_t from_s = mt_floor_div(r->from, 1000000), to_s = mt_floor_div(r->to - 1, 1000000);
-    if (tz->iana) {
-        int64_t a = mt_floor_div(from_s, 900), b = mt_floor_div(to_s, 900);
-        if (b - a < 4000000) {
-            s->slot0 = a;
-            s->nslots = (size_t)(b - a + 1);
-            s->slot_off = mt_xmalloc(s->nslots * sizeof *s->slot_off);
-            for (size_t i = 0; i < s->nslots; i++)
-                s->slot_off[i] = (int32_t)(mt_tz_local(tz, (a + (int64_t)i) * 900) - (a + (int64_t)i) * 900);
-        }
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 64;
+        m->start = mt_xrealloc(m->start, m->cap * sizeof *m->start);
+        m->bucket = mt_xrealloc(m->bucket, m->cap * sizeof *m->bucket);
     }
-    int64_t d0 = local_day(tz, r->from), d1 = local_day(tz, r->to - 1);
-    if (d1 < d0 || d1 - d0 >= MAX_PERIODS) return;
-    s->day0 = d0;
-    s->ndays = (size_t)(d1 - d0 + 1);
-    s->day_pi = mt_xmalloc(s->ndays * sizeof *s->day_pi);
-    s->day_mi = mt_xmalloc(s->ndays * sizeof *s->day_mi);
-    for (size_t i = 0; i < s->ndays; i++) {
-        int64_t k = mt_period_key(r->by, d0 + (int64_t)i) - pkey0;
-        int64_t mk = mt_period_key(MT_BY_MONTH, d0 + (int64_t)i) - mkey0;
-        s->day_pi[i] = k >= 0 && (size_t)k < r->nperiods ? (int32_t)k : -1;
-        s->day_mi[i] = mk >= 0 && (size_t)mk < r->nmonths ? (int32_t)mk : -1;
+    m->start[m->n] = start;
+    m->bucket[m->n++] = b;
+}
+
+/* The pieces of [from, to) in which the local day (and so the period of
+ * unit u, as an index from key0) stays the same: a finding at UTC second
+ * s belongs to local day floor((s + offset) / 86400). The walk goes from
+ * local midnight to local midnight and, where the offset changes within a
+ * day, to the slot where it changes (found by bisection; a zone that
+ * changes offset and back within one day is not seen). Pieces in which
+ * the period does not change are merged. */
+static void build_map(bucket_map *m, mt_tz *tz, mt_period_unit u, int64_t key0, size_t nkeys,
+                      mt_time_us from, mt_time_us to)
+{
+    memset(m, 0, sizeof *m);
+    if (to <= from || !nkeys) return;
+    int64_t t = mt_floor_div(from, 1000000), end = mt_floor_div(to - 1, 1000000);
+    int32_t cur = INT32_MIN;
+    for (;;) {
+        int64_t off = slot_offset(tz, t);
+        int64_t day = mt_floor_div(t + off, 86400);
+        int64_t k = mt_period_key(u, day) - key0;
+        int32_t b = k >= 0 && (size_t)k < nkeys ? (int32_t)k : -1;
+        if (b != cur) {
+            map_push(m, m->n ? t * 1000000 : from, b);
+            cur = b;
+        }
+        int64_t next = (day + 1) * 86400 - off; /* the next local midnight */
+        int64_t s0 = mt_floor_div(t, 900), s1 = mt_floor_div((next <= end ? next : end + 1) - 1, 900);
+        if (s1 > s0 && slot_offset(tz, s1 * 900) != off) {
+            int64_t lo = s0, hi = s1; /* offset(lo) == off, offset(hi) != off */
+            while (hi - lo > 1) {
+                int64_t mid = lo + (hi - lo) / 2;
+                if (slot_offset(tz, mid * 900) == off) lo = mid;
+                else hi = mid;
+            }
+            next = hi * 900;
+        }
+        if (next > end) break;
+        t = next;
     }
 }
 
-static int64_t row_day(scan_state *s, mt_tz *tz, mt_time_us ts)
+static void map_free(bucket_map *m)
 {
-    int64_t sec = mt_floor_div(ts, 1000000);
-    if (!tz->iana) return mt_floor_div(sec + tz->offset_s, 86400);
-    int64_t slot = mt_floor_div(sec, 900) - s->slot0;
-    if (slot >= 0 && (size_t)slot < s->nslots) return mt_floor_div(sec + s->slot_off[slot], 86400);
-    return mt_floor_div(mt_tz_local(tz, sec), 86400);
+    free(m->start);
+    free(m->bucket);
 }
 
-static int pass_a(sqlite3 *db, int indexed, mt_report *r, scan_state *s, mt_tz *tz)
+/* Ranked table from the store's groups: rows sorted by findings, then by
+ * the name shown; at most `keep` rows. */
+static const mt_store_group *sort_groups;
+static int cmp_group(const void *a, const void *b)
 {
-    const unsigned an = r->analyses;
-    /* The covering index is ordered by (src_ip, ts): each host's rows come
-     * together and in time order, which makes "distinct" counting exact
-     * with one "last host" slot per key (see new_pair). */
-    const char *sql = indexed
-        ? "SELECT ts, event_type, kind, src_ip, dest_port, family FROM findings "
-          "INDEXED BY mt_report_scan WHERE ts >= ?1 AND ts < ?2"
-        : "SELECT ts, event_type, kind, src_ip, dest_port, family FROM findings "
-          "NOT INDEXED WHERE ts >= ?1 AND ts < ?2";
-    const int grouped = indexed;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(db, "scan");
-    sqlite3_bind_int64(st, 1, r->from);
-    sqlite3_bind_int64(st, 2, r->to);
-    const int want_p = (an & MT_AN_ACTIVITY) != 0, want_m = (an & MT_AN_MARKET) != 0;
-    const int want_mix = (an & MT_AN_MIX) != 0, want_ports = (an & MT_AN_PORTS) != 0;
-    char prev[MT_ADDR_STRLEN + 16];
-    int prevlen = -1;
-    uint32_t h = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        mt_time_us ts = sqlite3_column_int64(st, 0);
-        const char *et = (const char *)sqlite3_column_text(st, 1);
-        const char *kind = (const char *)sqlite3_column_text(st, 2);
-        const char *src = (const char *)sqlite3_column_text(st, 3);
-        int srclen = sqlite3_column_bytes(st, 3);
-        if (!et) et = "";
-        if (!kind) kind = "";
-        if (!src) src = "";
-        int mining = et[0] == 'm' && strcmp(et, "mining") == 0;
-        r->findings_total++;
-        if (mining) r->findings_mining++;
-        else if (strcmp(et, "precursor") == 0) r->findings_precursor++;
-
-        if (srclen != prevlen || memcmp(prev, src, (size_t)srclen) != 0) {
-            h = mt_strtab_intern(&s->hosts, src, (size_t)srclen);
-            if ((size_t)srclen < sizeof prev) {
-                memcpy(prev, src, (size_t)srclen);
-                prevlen = srclen;
-            } else {
-                prevlen = -1;
-            }
-            if (h >= s->hcap) {
-                size_t cap = s->hcap ? s->hcap * 2 : 1024;
-                while (cap <= h) cap *= 2;
-                s->last_p = mt_xrealloc(s->last_p, cap * sizeof *s->last_p);
-                s->last_m = mt_xrealloc(s->last_m, cap * sizeof *s->last_m);
-                memset(s->last_p + s->hcap, 0, (cap - s->hcap) * sizeof *s->last_p);
-                memset(s->last_m + s->hcap, 0, (cap - s->hcap) * sizeof *s->last_m);
-                s->hcap = cap;
-            }
-        }
-        s->hosts.cnt[h][1]++;
-        if (mining) s->hosts.cnt[h][0]++;
-
-        if (mining && (want_p || want_m)) {
-            int64_t di = row_day(s, tz, ts) - s->day0;
-            if (di >= 0 && (size_t)di < s->ndays) {
-                int32_t pi = s->day_pi[di], mi = s->day_mi[di];
-                if (want_p && pi >= 0) {
-                    r->periods[pi].findings++;
-                    if (s->last_p[h] != (uint32_t)pi + 1) {
-                        s->last_p[h] = (uint32_t)pi + 1;
-                        if (grouped || mt_u64set_add(&s->pairs, pair_key(TAG_PERIOD, (uint64_t)pi, h)))
-                            r->periods[pi].hosts++;
-                    }
-                }
-                if (want_m && mi >= 0) {
-                    r->months[mi].findings++;
-                    if (s->last_m[h] != (uint32_t)mi + 1) {
-                        s->last_m[h] = (uint32_t)mi + 1;
-                        if (grouped || mt_u64set_add(&s->pairs, pair_key(TAG_MONTH, (uint64_t)mi, h)))
-                            r->months[mi].hosts++;
-                    }
-                }
-            }
-        }
-        if (want_mix) {
-            const char *fam = (const char *)sqlite3_column_text(st, 5);
-            int famlen = sqlite3_column_bytes(st, 5);
-            if (!fam) fam = "";
-            uint32_t f = mt_strtab_intern(&s->fams, fam, (size_t)famlen);
-            s->fams.cnt[f][0]++;
-            if (new_pair(s, grouped, &s->fams.cnt[f][2], TAG_FAMILY, f, h)) s->fams.cnt[f][1]++;
-            size_t klen = strlen(kind);
-            uint32_t k = mt_strtab_intern(&s->kinds, kind, klen);
-            s->kinds.cnt[k][0]++;
-            if (new_pair(s, grouped, &s->kinds.cnt[k][2], TAG_KIND, k, h)) s->kinds.cnt[k][1]++;
-            uint32_t b;
-            uint32_t *slot = f < BEH_F && k < BEH_K ? &s->beh_of[f * BEH_K + k] : NULL;
-            if (slot && *slot) {
-                b = *slot - 1;
-            } else {
-                char bk[160];
-                size_t fl = (size_t)famlen < 96 ? (size_t)famlen : 96;
-                size_t kl = klen < 48 ? klen : 48;
-                const char *fshow = fl ? fam : "(unknown)";
-                if (!fl) fl = 9;
-                memcpy(bk, fshow, fl);
-                memcpy(bk + fl, " / ", 3);
-                memcpy(bk + fl + 3, kl ? kind : "?", kl ? kl : 1);
-                b = mt_strtab_intern(&s->behs, bk, fl + 3 + (kl ? kl : 1));
-                if (slot) *slot = b + 1;
-            }
-            s->behs.cnt[b][0]++;
-            if (new_pair(s, grouped, &s->behs.cnt[b][2], TAG_BEH, b, h)) s->behs.cnt[b][1]++;
-        }
-        if (want_ports && mining) {
-            int port = sqlite3_column_int(st, 4);
-            if (port > 0 && port <= 65535 && strcmp(kind, "dns") != 0) {
-                s->port_cnt[port]++;
-                uint64_t last = s->port_last[port];
-                if (new_pair(s, grouped, &last, TAG_PORT, (uint64_t)port, h)) {
-                    if (s->port_hosts[port]++ == 0) r->distinct_ports++;
-                }
-                s->port_last[port] = (uint32_t)last;
-                if (s->hosts.cnt[h][2]++ == 0) r->port_hosts++;
-                r->port_findings++;
-            }
-        }
-    }
-    int ok = rc == SQLITE_DONE;
-    if (!ok) db_err(db, "scan");
-    sqlite3_finalize(st);
-    return ok ? MT_OK : MT_EIO;
+    const mt_store_group *x = &sort_groups[*(const uint32_t *)a], *y = &sort_groups[*(const uint32_t *)b];
+    if (x->findings != y->findings) return x->findings > y->findings ? -1 : 1;
+    return strcmp(x->name, y->name);
 }
 
-/* Pass B: top pools, wallets and agents of mining findings. Through the
- * index mt_report_top rows come ordered by (pool, wallet, agent), so a value
- * equal to the previous row's is counted without hashing; without it, a
- * full table scan. */
-static int pass_b(sqlite3 *db, int indexed, mt_report *r, size_t keep)
+static void table_from_groups(mt_rep_table *t, const mt_store_group *g, size_t n, size_t keep,
+                              uint64_t total, int skip_empty, int with_hosts)
 {
-    sqlite3_stmt *st;
-    const char *sql = indexed
-        ? "SELECT pool, wallet, agent FROM findings INDEXED BY mt_report_top "
-          "WHERE event_type = 'mining' AND ts >= ?1 AND ts < ?2"
-        : "SELECT pool, wallet, agent FROM findings NOT INDEXED "
-          "WHERE event_type = 'mining' AND ts >= ?1 AND ts < ?2";
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return db_err(db, "top scan");
-    sqlite3_bind_int64(st, 1, r->from);
-    sqlite3_bind_int64(st, 2, r->to);
-    mt_strtab t[3];
-    uint64_t tot[3] = {0, 0, 0};
-    char prev[3][512];
-    int prevlen[3] = {-1, -1, -1};
-    uint32_t previd[3] = {0, 0, 0};
-    for (int i = 0; i < 3; i++) mt_strtab_init(&t[i]);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int c = 0; c < 3; c++) {
-            const char *v = (const char *)sqlite3_column_text(st, c);
-            int n = sqlite3_column_bytes(st, c);
-            if (!v || n <= 0) continue;
-            if (n > 4096) n = 4096;
-            uint32_t id;
-            if (n == prevlen[c] && memcmp(prev[c], v, (size_t)n) == 0) {
-                id = previd[c];
-            } else {
-                id = mt_strtab_intern(&t[c], v, (size_t)n);
-                if ((size_t)n <= sizeof prev[c]) {
-                    memcpy(prev[c], v, (size_t)n);
-                    prevlen[c] = n;
-                    previd[c] = id;
-                } else {
-                    prevlen[c] = -1;
-                }
-            }
-            t[c].cnt[id][0]++;
-            tot[c]++;
-        }
+    memset(t, 0, sizeof *t);
+    uint32_t *ids = mt_xmalloc((n ? n : 1) * sizeof *ids);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!g[i].findings || (skip_empty && !g[i].name[0])) continue;
+        ids[k++] = (uint32_t)i;
     }
-    int ok = rc == SQLITE_DONE;
-    if (!ok) db_err(db, "top scan");
-    sqlite3_finalize(st);
-    if (ok) {
-        table_from(&r->pools, &t[0], 0, -1, keep, tot[0], 1);
-        table_from(&r->wallets, &t[1], 0, -1, keep, tot[1], 1);
-        table_from(&r->agents, &t[2], 0, -1, keep, tot[2], 1);
+    sort_groups = g;
+    qsort(ids, k, sizeof *ids, cmp_group);
+    t->distinct = k;
+    t->total = total;
+    t->n = k < keep ? k : keep;
+    t->v = mt_xcalloc(t->n ? t->n : 1, sizeof *t->v);
+    for (size_t i = 0; i < t->n; i++) {
+        const mt_store_group *e = &g[ids[i]];
+        t->v[i].name = mt_xstrdup(e->name[0] ? e->name : "(unknown)");
+        t->v[i].findings = e->findings;
+        t->v[i].hosts = with_hosts ? e->hosts : 0;
+        t->v[i].share = total ? (double)e->findings / (double)total : 0.0;
     }
-    for (int i = 0; i < 3; i++) mt_strtab_free(&t[i]);
-    return ok ? MT_OK : MT_EIO;
+    free(ids);
+}
+
+/* Behaviour "family / kind", as the report names it. */
+static size_t behaviour_label(const char *fam, const char *kind, char *bk)
+{
+    size_t famlen = strlen(fam), klen = strlen(kind);
+    size_t fl = famlen < 96 ? famlen : 96;
+    size_t kl = klen < 48 ? klen : 48;
+    const char *fshow = fl ? fam : "(unknown)";
+    if (!fl) fl = 9;
+    memcpy(bk, fshow, fl);
+    memcpy(bk + fl, " / ", 3);
+    memcpy(bk + fl + 3, kl ? kind : "?", kl ? kl : 1);
+    return fl + 3 + (kl ? kl : 1);
 }
 
 /* Victims: every host with mining findings, joined to the inventory. */
-static int victims(const mt_rep_opts *o, mt_report *r, scan_state *s)
+static int victims(const mt_rep_opts *o, mt_report *r, const mt_store_summary *sm)
 {
     mt_assets as;
     memset(&as, 0, sizeof as);
@@ -522,13 +321,13 @@ static int victims(const mt_rep_opts *o, mt_report *r, scan_state *s)
     mt_u64set_init(&seen);
     static const char *sizes[] = {"small", "medium", "large", "unknown"};
     for (int i = 0; i < 4; i++) mt_strtab_intern(&sz, sizes[i], strlen(sizes[i]));
-    for (uint32_t h = 0; h < s->hosts.n; h++) {
-        uint64_t nf = s->hosts.cnt[h][0];
+    for (size_t h = 0; h < sm->nhosts; h++) {
+        uint64_t nf = sm->hosts[h].mining;
         if (!nf) continue;
         r->victims++;
         mt_addr a;
         const mt_asset *e = NULL;
-        const char *ip = mt_strtab_str(&s->hosts, h);
+        const char *ip = sm->hosts[h].addr;
         if (as.n && strlen(ip) < MT_ADDR_STRLEN && mt_addr_parse(ip, &a) == MT_OK)
             e = mt_assets_lookup(&as, &a);
         const char *sector = e && *e->sector ? e->sector : "unknown";
@@ -624,12 +423,20 @@ int mt_report_compute(const mt_rep_opts *o, mt_report *r)
         }
     }
 
-    sqlite3 *db = NULL;
-    int indexed, top_indexed;
-    int rc = open_db(o, r->analyses, &db, &indexed, &top_indexed);
-    if (rc) { mt_report_free(r); return rc; }
-    r->scan_path = indexed ? "covering-index" : "table-scan";
-    rc = data_range(db, o, r);
+    mt_store *st = open_store(o);
+    if (!st) {
+        mt_report_free(r);
+        return MT_EIO; /* the store said why */
+    }
+    unsigned want = 0;
+    if (r->analyses & (MT_AN_ACTIVITY | MT_AN_MARKET)) want |= MT_SQ_BUCKETS;
+    if (r->analyses & MT_AN_MIX) want |= MT_SQ_MIX;
+    if (r->analyses & MT_AN_PORTS) want |= MT_SQ_PORTS;
+    const char *plan = NULL;
+    int rc = mt_store_prepare(st, want | (r->analyses & MT_AN_TOP ? MT_SQ_TOP : 0), &plan);
+    if (rc) goto out;
+    r->scan_path = plan;
+    rc = data_range(st, o, r);
     if (rc) goto out;
     r->empty = r->to <= r->from;
 
@@ -637,82 +444,126 @@ int mt_report_compute(const mt_rep_opts *o, mt_report *r)
     r->periods = make_periods(r->by, &tz, r->from, r->to, &r->nperiods, &pkey0);
     r->months = make_periods(MT_BY_MONTH, &tz, r->from, r->to, &r->nmonths, &mkey0);
 
-    scan_state s;
-    memset(&s, 0, sizeof s);
-    mt_strtab_init(&s.hosts);
-    mt_strtab_init(&s.fams);
-    mt_strtab_init(&s.kinds);
-    mt_strtab_init(&s.behs);
-    mt_u64set_init(&s.pairs);
-    s.port_cnt = mt_xcalloc(65536, sizeof *s.port_cnt);
-    s.port_hosts = mt_xcalloc(65536, sizeof *s.port_hosts);
-    s.port_last = mt_xcalloc(65536, sizeof *s.port_last);
-    s.beh_of = mt_xcalloc(BEH_F * BEH_K, sizeof *s.beh_of);
-    prepare_calendar(&s, &tz, r, pkey0, mkey0);
+    /* The periods as the store sees them. A range of more local days than
+     * MAX_PERIODS counts no period at all. */
+    bucket_map pmap, mmap;
+    memset(&pmap, 0, sizeof pmap);
+    memset(&mmap, 0, sizeof mmap);
+    if (!r->empty) {
+        int64_t d0 = local_day(&tz, r->from), d1 = local_day(&tz, r->to - 1);
+        if (d1 >= d0 && d1 - d0 < MAX_PERIODS) {
+            if (r->analyses & MT_AN_ACTIVITY)
+                build_map(&pmap, &tz, r->by, pkey0, r->nperiods, r->from, r->to);
+            if (r->analyses & MT_AN_MARKET)
+                build_map(&mmap, &tz, MT_BY_MONTH, mkey0, r->nmonths, r->from, r->to);
+        }
+    }
+    mt_store_query q;
+    memset(&q, 0, sizeof q);
+    q.from = r->from;
+    q.to = r->to;
+    q.want = want;
+    q.buckets[0] = (mt_store_buckets){pmap.start, pmap.bucket, pmap.n, r->nperiods};
+    q.buckets[1] = (mt_store_buckets){mmap.start, mmap.bucket, mmap.n, r->nmonths};
 
+    mt_store_summary sm;
+    memset(&sm, 0, sizeof sm);
     double t0 = now_ms();
-    if (!r->empty) rc = pass_a(db, indexed, r, &s, &tz);
+    if (!r->empty) rc = mt_store_summary_get(st, &q, &sm);
     r->ms_pass_a = now_ms() - t0;
-    if (rc) goto free_state;
+    map_free(&pmap);
+    map_free(&mmap);
+    if (rc) goto out;
+
+    r->findings_total = sm.findings;
+    r->findings_mining = sm.mining;
+    r->findings_precursor = sm.precursor;
     r->empty = r->findings_total == 0;
-    for (uint32_t h = 0; h < s.hosts.n; h++) {
+    for (size_t h = 0; h < sm.nhosts; h++) {
         r->hosts_all++;
-        if (s.hosts.cnt[h][0]) r->hosts_mining++;
+        if (sm.hosts[h].mining) r->hosts_mining++;
+    }
+    for (size_t i = 0; sm.bucket_findings[0] && i < r->nperiods; i++) {
+        r->periods[i].findings = sm.bucket_findings[0][i];
+        r->periods[i].hosts = sm.bucket_hosts[0][i];
+    }
+    for (size_t i = 0; sm.bucket_findings[1] && i < r->nmonths; i++) {
+        r->months[i].findings = sm.bucket_findings[1][i];
+        r->months[i].hosts = sm.bucket_hosts[1][i];
     }
     if (r->analyses & MT_AN_MIX) {
-        table_from(&r->families, &s.fams, 0, 1, MIX_ROWS, r->findings_total, 0);
-        table_from(&r->kinds, &s.kinds, 0, 1, MIX_ROWS, r->findings_total, 0);
-        table_from(&r->behaviours, &s.behs, 0, 1, MIX_ROWS, r->findings_total, 0);
+        table_from_groups(&r->families, sm.families, sm.nfamilies, MIX_ROWS, r->findings_total, 0, 1);
+        table_from_groups(&r->kinds, sm.kinds, sm.nkinds, MIX_ROWS, r->findings_total, 0, 1);
+        mt_store_group *beh = mt_xcalloc(sm.nbehaviours ? sm.nbehaviours : 1, sizeof *beh);
+        for (size_t i = 0; i < sm.nbehaviours; i++) {
+            char bk[160];
+            size_t n = behaviour_label(sm.behaviours[i].name, sm.behaviours[i].name2, bk);
+            beh[i].name = mt_xmalloc(n + 1);
+            memcpy(beh[i].name, bk, n);
+            beh[i].name[n] = '\0';
+            beh[i].findings = sm.behaviours[i].findings;
+            beh[i].hosts = sm.behaviours[i].hosts;
+        }
+        table_from_groups(&r->behaviours, beh, sm.nbehaviours, MIX_ROWS, r->findings_total, 0, 1);
+        for (size_t i = 0; i < sm.nbehaviours; i++) free(beh[i].name);
+        free(beh);
     }
     if (r->analyses & MT_AN_PORTS) {
+        for (size_t h = 0; h < sm.nhosts; h++) {
+            r->port_findings += sm.hosts[h].port_findings;
+            if (sm.hosts[h].port_findings) r->port_hosts++;
+        }
         mt_strtab pt;
         mt_strtab_init(&pt);
-        for (int p = 1; p < 65536; p++) {
-            if (!s.port_cnt[p]) continue;
-            if (p == 80) { r->p80 = s.port_cnt[p]; r->p80_hosts = s.port_hosts[p]; continue; }
-            if (p == 443) { r->p443 = s.port_cnt[p]; r->p443_hosts = s.port_hosts[p]; continue; }
-            r->ranges[p / 1000] += s.port_cnt[p];
-            r->ranges_total += s.port_cnt[p];
+        for (int p = 1; sm.port_findings && p < MT_STORE_NPORTS; p++) {
+            if (!sm.port_findings[p]) continue;
+            r->distinct_ports++;
+            if (p == 80) { r->p80 = sm.port_findings[p]; r->p80_hosts = sm.port_hosts[p]; continue; }
+            if (p == 443) { r->p443 = sm.port_findings[p]; r->p443_hosts = sm.port_hosts[p]; continue; }
+            r->ranges[p / 1000] += sm.port_findings[p];
+            r->ranges_total += sm.port_findings[p];
             char num[8];
             int n = snprintf(num, sizeof num, "%d", p);
             uint32_t id = mt_strtab_intern(&pt, num, (size_t)n);
-            pt.cnt[id][0] = s.port_cnt[p];
-            pt.cnt[id][1] = s.port_hosts[p];
+            pt.cnt[id][0] = sm.port_findings[p];
+            pt.cnt[id][1] = sm.port_hosts[p];
         }
         table_from(&r->ports, &pt, 0, 1, keep, r->port_findings, 0);
         mt_strtab_free(&pt);
     }
     if (r->analyses & MT_AN_VICTIMS) {
-        rc = victims(o, r, &s);
-        if (rc) goto free_state;
+        rc = victims(o, r, &sm);
+        if (rc) goto free_summary;
     }
     if (r->analyses & MT_AN_TOP) {
-        table_from(&r->hosts, &s.hosts, 0, -1, keep, r->findings_mining, 1);
+        mt_strtab ht;
+        mt_strtab_init(&ht);
+        for (size_t h = 0; h < sm.nhosts; h++) {
+            uint32_t id = mt_strtab_intern(&ht, sm.hosts[h].addr, strlen(sm.hosts[h].addr));
+            ht.cnt[id][0] = sm.hosts[h].mining;
+        }
+        table_from(&r->hosts, &ht, 0, -1, keep, r->findings_mining, 1);
+        mt_strtab_free(&ht);
+        mt_store_top top;
+        memset(&top, 0, sizeof top);
         t0 = now_ms();
-        if (!r->empty) rc = pass_b(db, top_indexed, r, keep);
+        if (!r->empty) rc = mt_store_top_get(st, &q, &top);
         r->ms_pass_b = now_ms() - t0;
-        if (rc) goto free_state;
+        if (rc) goto free_summary;
+        if (!r->empty) {
+            table_from_groups(&r->pools, top.v[0], top.n[0], keep, top.total[0], 1, 0);
+            table_from_groups(&r->wallets, top.v[1], top.n[1], keep, top.total[1], 1, 0);
+            table_from_groups(&r->agents, top.v[2], top.n[2], keep, top.total[2], 1, 0);
+        }
+        mt_store_top_free(&top);
     }
     if (r->analyses & MT_AN_MARKET)
         for (int i = 0; i < r->nmarket; i++) market(o, r, mkey0, i);
 
-free_state:
-    mt_strtab_free(&s.hosts);
-    mt_strtab_free(&s.fams);
-    mt_strtab_free(&s.kinds);
-    mt_strtab_free(&s.behs);
-    mt_u64set_free(&s.pairs);
-    free(s.last_p);
-    free(s.last_m);
-    free(s.port_cnt);
-    free(s.port_hosts);
-    free(s.port_last);
-    free(s.beh_of);
-    free(s.day_pi);
-    free(s.day_mi);
-    free(s.slot_off);
+free_summary:
+    mt_store_summary_free(&sm);
 out:
-    sqlite3_close(db);
+    mt_store_close(st);
     if (rc) mt_report_free(r);
     return rc;
 }

@@ -1,17 +1,15 @@
 /* The `minetrace report` analyses: one model (mt_report) computed from a
- * findings database (docs/STORE.md) and rendered by src/report/.
+ * findings store and rendered by src/report/.
  *
- * Speed: 10M findings must take < 5 s per analysis. SQLite's GROUP BY sorts,
- * and a ts-range query through the plain ts index does one random row
- * lookup per finding (measured: 74 s for 10M rows), so instead each pass is
- * one sequential scan with a prepared statement and all grouping happens
- * here in hash tables (analyze/strtab.h). Pass A reads only compact columns
- * (ts, event_type, kind, src_ip, dest_port, family) through a covering index
- * `mt_report_scan` created at report time when the database is writable
- * (CREATE INDEX IF NOT EXISTS; about 12 s once for 10M rows), else through a
- * full table scan. Pass B (top pools/wallets/agents) reads the index
- * `mt_report_top` (pool, wallet, agent, ...), created when top is asked
- * for, else the table.
+ * The counting is the store's: the analyses ask it for aggregates
+ * (mt_store_summary_get, mt_store_top_get in include/minetrace/store.h:
+ * totals, per-host counts, findings and distinct hosts per period, family,
+ * kind, port, top values), which a database server computes where the data
+ * is and the SQLite backend in one pass over its covering index (why:
+ * docs/STORE.md). What stays here is what is not SQL: the periods of the
+ * report's calendar and time zone (handed to the store as a map from time
+ * to bucket), ranking and shares, the join with the asset inventory, the
+ * price series and the statistics.
  * Definitions of every number: docs/REPORT.md. */
 #ifndef MT_ANALYZE_ANALYZE_H
 #define MT_ANALYZE_ANALYZE_H
@@ -38,7 +36,7 @@ enum {
 };
 
 typedef struct mt_rep_opts {
-    const char *db_path;
+    const char *db_path;          /* the store: a path or URI (mt_store_open) */
     mt_period_unit by;
     mt_tz tz;
     int has_from, has_to;
@@ -49,7 +47,7 @@ typedef struct mt_rep_opts {
     mt_price_opts price_opts;
     unsigned analyses;            /* MT_AN_* bits; 0 = all */
     int top_n;                    /* rows of the top tables; 0 = 10 */
-    int no_index;                 /* never create the covering index */
+    int no_index;                 /* open read-only: the store builds no index */
 } mt_rep_opts;
 
 /* One row of a ranked table. */
@@ -90,8 +88,8 @@ typedef struct mt_report {
     char tz[64];
     mt_time_us from, to;          /* effective range [from, to) */
     int empty;                    /* no findings in range */
-    const char *scan_path;        /* "covering-index" or "table-scan" */
-    double ms_pass_a, ms_pass_b;  /* scan times */
+    const char *scan_path;        /* how the store read ("covering-index", "table-scan") */
+    double ms_pass_a, ms_pass_b;  /* time of the summary and the top values */
 
     uint64_t findings_total, findings_mining, findings_precursor;
     uint64_t hosts_all, hosts_mining;

@@ -3,7 +3,7 @@
 #define MT_INGEST_EVE_H
 
 
-#include "ingest/ingest.h"
+#include "ingest/ingest_out.h"
 #include "ingest/jscan.h"
 
 typedef struct eve_state {

@@ -1,27 +1,23 @@
 /* The ingest driver: one input at a time, streamed through the line reader;
  * Zeek TSV is recognised by its '#' header on the first non-blank line,
  * everything else is taken as JSON lines (decided per line). It counts what
- * it reads, skips and finds, prints progress about once a second when asked,
- * and writes one ingest_log row per input. Findings are counted as new or
- * duplicate by the store (INSERT OR IGNORE on the uid), so ingesting the
- * same file twice adds nothing the second time. */
+ * it reads, skips and delivers, and prints progress about once a second
+ * when asked. What becomes of the events and findings (detection, storage,
+ * the ingest_log row) is the consumer's business: store/ingest_store.c. */
 #include "ingest/ingest.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "detect/alert.h"
 #include "util/linereader.h"
 #include "ingest/zeek.h"
 
 struct mt_ingest {
-    mt_engine *engine;
-    mt_store *store;
+    mt_ingest_out to;       /* the caller's consumer */
     mt_ingest_opts opts;
     mt_ingest_stats *cur;
-    mt_ingest_out out;
+    mt_ingest_out out;      /* what the readers deliver to: counts, then `to` */
 };
 
 static const char *const format_names[] = {
@@ -47,26 +43,20 @@ static void on_event(void *ctx, const mt_event *ev)
     mt_ingest *ig = ctx;
     mt_ingest_stats *st = ig->cur;
     st->events++;
-    if (ev->type == MT_EV_ALERT) {
-        if (mt_alert_is_mining(ev->u.alert)) st->alerts_mining++;
-        else st->alerts_other++;
-    }
-    mt_engine_set_source(ig->engine, ev->source == MT_SRC_ZEEK ? "zeek" : "eve");
-    mt_engine_event(ig->engine, ev);
+    if (ig->to.event) ig->to.event(ig->to.ctx, ev);
 }
 
 static int on_finding(void *ctx, const mt_finding *f)
 {
     mt_ingest *ig = ctx;
     ig->cur->events++;
-    return mt_store_insert(ig->store, f);
+    return ig->to.finding ? ig->to.finding(ig->to.ctx, f) : MT_OK;
 }
 
-mt_ingest *mt_ingest_new(mt_engine *e, mt_store *store, const mt_ingest_opts *o)
+mt_ingest *mt_ingest_new(const mt_ingest_out *to, const mt_ingest_opts *o)
 {
     mt_ingest *ig = mt_xcalloc(1, sizeof *ig);
-    ig->engine = e;
-    ig->store = store;
+    if (to) ig->to = *to;
     if (o) ig->opts = *o;
     if (!ig->opts.progress_out) ig->opts.progress_out = stderr;
     ig->out.event = on_event;
@@ -123,31 +113,6 @@ static void progress(mt_ingest *ig, const char *path, mt_linereader *lr, double 
     fflush(ig->opts.progress_out);
 }
 
-static void log_row(mt_ingest *ig, const char *path, const mt_ingest_stats *st,
-                    time_t started)
-{
-    sqlite3 *db = mt_store_db(ig->store);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db,
-            "INSERT INTO ingest_log(path, format, started, finished, records,"
-            " findings_new, findings_dup, skipped_malformed, skipped_unknown, status)"
-            " VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, st->format, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, (sqlite3_int64)started);
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)time(NULL));
-    sqlite3_bind_int64(q, 5, (sqlite3_int64)st->records);
-    sqlite3_bind_int64(q, 6, (sqlite3_int64)st->findings_new);
-    sqlite3_bind_int64(q, 7, (sqlite3_int64)st->findings_dup);
-    sqlite3_bind_int64(q, 8, (sqlite3_int64)st->malformed);
-    sqlite3_bind_int64(q, 9, (sqlite3_int64)st->unknown);
-    sqlite3_bind_text(q, 10, st->read_error ? st->error : "ok", -1, SQLITE_STATIC);
-    sqlite3_step(q);
-    sqlite3_finalize(q);
-    mt_store_commit(ig->store);
-}
-
 static int is_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -166,17 +131,14 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
 {
     memset(st, 0, sizeof *st);
     ig->cur = st;
-    time_t started = time(NULL);
     double t0 = now_s(), last = t0;
-    uint64_t new0, dup0;
-    mt_store_counts(ig->store, &new0, &dup0);
 
     mt_linereader *lr = mt_lr_open(path, ig->opts.max_line);
     if (!lr) {
         st->read_error = MT_EIO;
         mt_strlcpy(st->error, mt_error_msg(), sizeof st->error);
         mt_strlcpy(st->format, "-", sizeof st->format);
-        log_row(ig, path, st, started);
+        ig->cur = NULL;
         return MT_EIO;
     }
     zeek_tsv *tsv = NULL;
@@ -237,12 +199,6 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
                  rc == MT_ETRUNC ? "input truncated" : "read error",
                  (unsigned long long)mt_lr_lineno(lr), mt_error_msg());
     }
-    mt_engine_flush(ig->engine);
-    mt_store_commit(ig->store);
-    uint64_t new1, dup1;
-    mt_store_counts(ig->store, &new1, &dup1);
-    st->findings_new = new1 - new0;
-    st->findings_dup = dup1 - dup0;
     st->bytes = mt_lr_bytes(lr);
     st->seconds = now_s() - t0;
     if (!st->format[0]) mt_strlcpy(st->format, tsv ? "zeek-tsv" : "empty", sizeof st->format);
@@ -250,7 +206,6 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
     zeek_tsv_free(tsv);
     mt_json_reader_free(jr);
     mt_lr_close(lr);
-    log_row(ig, path, st, started);
     ig->cur = NULL;
     return st->read_error ? st->read_error : MT_OK;
 }

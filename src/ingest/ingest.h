@@ -1,26 +1,20 @@
 /* minetrace ingest: logs other tools wrote (Suricata EVE JSON, Zeek TSV and
- * JSON) and minetrace's own JSONL findings, into the findings store.
+ * JSON) and minetrace's own JSONL findings.
  *
  * Each input is streamed line by line (gzip or plain); its format is
  * detected per file (Zeek TSV by its '#' header, JSON lines per line by
- * their keys). Log records become mt_event values and go through the same
- * engine and detectors as packets do; JSONL findings go straight into the
- * store. What cannot be used is counted and named, never fatal. */
+ * their keys). Log records become mt_event values, JSONL findings stay
+ * mt_finding values; both go to the consumer the caller gives
+ * (mt_ingest_out: in minetrace, the detection engine and the store, wired
+ * by store/ingest_store.h). What cannot be used is counted and named,
+ * never fatal. */
 #ifndef MT_INGEST_INGEST_H
 #define MT_INGEST_INGEST_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "minetrace/engine.h"
-#include "store/sqlite_store.h"
-
-/* Where readers deliver what they make of a record. */
-typedef struct mt_ingest_out {
-    void (*event)(void *ctx, const mt_event *ev);
-    int (*finding)(void *ctx, const mt_finding *f); /* JSONL findings */
-    void *ctx;
-} mt_ingest_out;
+#include "ingest/ingest_out.h"
 
 typedef enum mt_ingest_format {
     MT_FMT_AUTO = 0,
@@ -50,6 +44,8 @@ typedef struct mt_ingest_stats {
     uint64_t malformed;       /* unparsable lines (too long ones included) */
     uint64_t too_long;
     uint64_t unknown;         /* well-formed records of types not read */
+    /* Filled by the consumer's wiring (store/ingest_store.h), which knows
+     * what a mining alert is and what the store already had: */
     uint64_t alerts_mining, alerts_other; /* IDS alerts: coin-mining or not */
     uint64_t findings_new, findings_dup;
     uint64_t bytes;           /* decompressed bytes read */
@@ -65,14 +61,12 @@ typedef struct mt_ingest_stats {
 
 typedef struct mt_ingest mt_ingest;
 
-/* The engine and store are borrowed. The engine's sinks should include an
- * SQLite sink on `store` (findings from detectors); JSONL findings are
- * inserted into `store` directly. */
-mt_ingest *mt_ingest_new(mt_engine *e, mt_store *store, const mt_ingest_opts *o);
+/* Events and JSONL findings go to `to` (copied; its ctx is borrowed). */
+mt_ingest *mt_ingest_new(const mt_ingest_out *to, const mt_ingest_opts *o);
 void mt_ingest_free(mt_ingest *ig);
-/* Ingest one input ("-" = stdin). Returns MT_OK, or the MT_E* code of an
- * input that could not be read (st->error says why); records read before a
- * failure are kept. An ingest_log row is written either way. */
+/* Read one input ("-" = stdin). Returns MT_OK, or the MT_E* code of an
+ * input that could not be read (st->error says why); what was delivered
+ * before a failure stays delivered. */
 int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st);
 
 /* ---- building blocks (also used by tests and fuzzers) ------------------ */

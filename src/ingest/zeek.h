@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "ingest/ingest.h"
+#include "ingest/ingest_out.h"
 #include "ingest/jscan.h"
 
 typedef enum zeek_field {

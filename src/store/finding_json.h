@@ -5,9 +5,11 @@
 
 #include <stdio.h>
 #include "minetrace/engine.h"
+#include "store/eve_json.h"
 #include "util/buf.h"
 
-const char *mt_ipproto_str(uint8_t p);
+/* The body writer of findings (event_type mining and precursor). */
+extern const mt_eve_body mt_eve_mining_body;
 /* Append one JSON object (no newline). */
 void mt_finding_to_json(const mt_finding *f, mt_buf *out);
 /* A sink writing one line per finding. `close_file`: fclose on close. */

@@ -1,65 +1,32 @@
-/* The SQLite findings store: schema creation, idempotent batched inserts and
- * the sink that feeds it (schema and reasons: docs/STORE.md).
+/* The SQLite backend: opening, schema versions and migrations, writes
+ * (schema and its reasons: docs/STORE.md; the analyses' queries are in
+ * sqlite_query.c).
  *
  * Why it is built this way: scans and ingests of multi-GB logs write many
  * findings, and the same log is often ingested again (cron re-runs, rotated
- * files picked up twice). So every finding gets a uid, a 64-bit hash of its
- * identifying fields (not of the source label, so a pcap scan and the
- * ingest of its JSONL output meet), which is UNIQUE in the table; inserts
- * are INSERT OR IGNORE and sqlite3_changes() tells new from duplicate.
- * Inserts run inside one transaction per batch of MT_STORE_BATCH rows, with
- * WAL journalling so a report can read while a scan writes. Text fields are
- * bound as parameters, never spliced into SQL, and stored raw. */
+ * files picked up twice). So every finding has a uid (mt_finding_uid)
+ * which is UNIQUE in the table; inserts are INSERT OR IGNORE and
+ * sqlite3_changes() tells new from duplicate. Outside an explicit
+ * transaction, inserts run in one transaction per batch of
+ * MT_SQLITE_BATCH rows, with WAL journalling so a report can read while a
+ * scan writes. Text fields are bound as parameters, never spliced into
+ * SQL, and stored raw.
+ *
+ * Versions: PRAGMA user_version holds the schema version. Databases made
+ * before it existed (meta.schema_version = 1, user_version 0) are version
+ * 1. A writable open brings an older database up to date in one
+ * transaction, so a failed or interrupted migration leaves it as it was. */
 #include "store/sqlite_store.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store/finding_json.h"
 
-#define MT_STORE_BATCH 10000
-#define MT_STORE_SCHEMA_VERSION "1"
+#define MT_SQLITE_BATCH 10000
 
-struct mt_store {
-    sqlite3 *db;
-    sqlite3_stmt *ins;
-    int in_txn;
-    unsigned batch;
-    uint64_t n_new, n_dup;
-};
-
-static const char *const schema_sql =
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE IF NOT EXISTS findings("
-    " id INTEGER PRIMARY KEY,"
-    " uid INTEGER UNIQUE NOT NULL,"
-    " ts INTEGER NOT NULL,"
-    " day INTEGER NOT NULL,"
-    " flow_id INTEGER,"
-    " src_ip TEXT, src_port INTEGER, dest_ip TEXT, dest_port INTEGER,"
-    " proto TEXT, event_type TEXT, kind TEXT,"
-    " protocol TEXT, pool TEXT, wallet TEXT, worker TEXT, agent TEXT,"
-    " algo TEXT, family TEXT, confidence INTEGER, evidence TEXT, source TEXT);"
-    "CREATE INDEX IF NOT EXISTS findings_ts ON findings(ts);"
-    "CREATE INDEX IF NOT EXISTS findings_day_src ON findings(day, src_ip);"
-    "CREATE INDEX IF NOT EXISTS findings_dport ON findings(dest_port);"
-    "CREATE INDEX IF NOT EXISTS findings_family ON findings(family);"
-    "CREATE INDEX IF NOT EXISTS findings_src ON findings(src_ip);"
-    "CREATE TABLE IF NOT EXISTS ingest_log("
-    " id INTEGER PRIMARY KEY, path TEXT, format TEXT, started INTEGER,"
-    " finished INTEGER, records INTEGER, findings_new INTEGER,"
-    " findings_dup INTEGER, skipped_malformed INTEGER,"
-    " skipped_unknown INTEGER, status TEXT);";
-
-static const char *const insert_sql =
-    "INSERT OR IGNORE INTO findings(uid, ts, day, flow_id, src_ip, src_port,"
-    " dest_ip, dest_port, proto, event_type, kind, protocol, pool, wallet,"
-    " worker, agent, algo, family, confidence, evidence, source)"
-    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-
-static int db_fail(sqlite3 *db, const char *what)
+int mt_sqlite_fail(sqlite3 *db, const char *what)
 {
     return mt_error_set(MT_EIO, "sqlite: %s: %s", what, db ? sqlite3_errmsg(db) : "?");
 }
@@ -75,117 +42,185 @@ static int exec(sqlite3 *db, const char *sql)
     return MT_OK;
 }
 
-mt_store *mt_store_open(const char *path)
+/* One integer from a query; `dflt` when it returns no row. <0: error. */
+static int query_int(sqlite3 *db, const char *sql, const char *bind, int64_t dflt, int64_t *out)
 {
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        db_fail(db, path);
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 10000);
-    /* WAL fails on some filesystems; the store still works in rollback mode. */
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-    if (exec(db, "PRAGMA synchronous=NORMAL") != MT_OK || exec(db, schema_sql) != MT_OK) {
-        sqlite3_close(db);
-        return NULL;
-    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return mt_sqlite_fail(db, "read schema");
+    if (bind) sqlite3_bind_text(st, 1, bind, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : dflt;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MT_OK : mt_sqlite_fail(db, "read schema");
+}
+
+/* ---- schema versions ------------------------------------------------------ */
+
+/* Version 1: the schema minetrace wrote before versions were kept (its
+ * tables exactly; IF NOT EXISTS so that it also completes a version-1
+ * database that lacks a table). */
+static int schema_v1(sqlite3 *db)
+{
+    static const char *const sql =
+        "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+        "CREATE TABLE IF NOT EXISTS findings("
+        " id INTEGER PRIMARY KEY,"
+        " uid INTEGER UNIQUE NOT NULL,"
+        " ts INTEGER NOT NULL,"
+        " day INTEGER NOT NULL,"
+        " flow_id INTEGER,"
+        " src_ip TEXT, src_port INTEGER, dest_ip TEXT, dest_port INTEGER,"
+        " proto TEXT, event_type TEXT, kind TEXT,"
+        " protocol TEXT, pool TEXT, wallet TEXT, worker TEXT, agent TEXT,"
+        " algo TEXT, family TEXT, confidence INTEGER, evidence TEXT, source TEXT);"
+        "CREATE INDEX IF NOT EXISTS findings_ts ON findings(ts);"
+        "CREATE INDEX IF NOT EXISTS findings_day_src ON findings(day, src_ip);"
+        "CREATE INDEX IF NOT EXISTS findings_dport ON findings(dest_port);"
+        "CREATE INDEX IF NOT EXISTS findings_family ON findings(family);"
+        "CREATE INDEX IF NOT EXISTS findings_src ON findings(src_ip);"
+        "CREATE TABLE IF NOT EXISTS ingest_log("
+        " id INTEGER PRIMARY KEY, path TEXT, format TEXT, started INTEGER,"
+        " finished INTEGER, records INTEGER, findings_new INTEGER,"
+        " findings_dup INTEGER, skipped_malformed INTEGER,"
+        " skipped_unknown INTEGER, status TEXT);"
+        "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');";
+    if (exec(db, sql) != MT_OK) return MT_EIO;
     char created[40];
     mt_time_format((mt_time_us)time(NULL) * 1000000, created, sizeof created);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO meta(key, value) VALUES"
-                               "('schema_version', '" MT_STORE_SCHEMA_VERSION "'),"
-                               "('created', ?)", -1, &st, NULL) != SQLITE_OK) {
-        db_fail(db, "prepare meta");
-        sqlite3_close(db);
-        return NULL;
-    }
+    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO meta(key, value) VALUES('created', ?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return mt_sqlite_fail(db, "write meta");
     sqlite3_bind_text(st, 1, created, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        db_fail(db, "write meta");
-        sqlite3_close(db);
-        return NULL;
-    }
-    mt_store *s = mt_xcalloc(1, sizeof *s);
-    s->db = db;
-    if (sqlite3_prepare_v2(db, insert_sql, -1, &s->ins, NULL) != SQLITE_OK) {
-        db_fail(db, "prepare insert");
-        sqlite3_close(db);
-        free(s);
-        return NULL;
-    }
-    return s;
+    return rc == SQLITE_DONE ? MT_OK : mt_sqlite_fail(db, "write meta");
 }
 
-int mt_store_commit(mt_store *s)
+/* Version 2: the sensor that wrote a row (one store for many sensors).
+ * Rows from before carry "". ADD COLUMN with a constant default does not
+ * rewrite the table, so this is instant on any size. */
+static int schema_v2(sqlite3 *db)
 {
-    if (!s->in_txn) return MT_OK;
-    s->in_txn = 0;
+    return exec(db, "ALTER TABLE findings ADD COLUMN sensor TEXT NOT NULL DEFAULT '';"
+                    "ALTER TABLE ingest_log ADD COLUMN sensor TEXT NOT NULL DEFAULT '';"
+                    "UPDATE meta SET value = '2' WHERE key = 'schema_version';");
+}
+
+static int (*const migrations[MT_SQLITE_SCHEMA_VERSION])(sqlite3 *db) = {schema_v1, schema_v2};
+
+/* The schema version of the database: user_version, else 1 for a database
+ * of the unversioned schema, 0 for an empty one. */
+static int detect_version(sqlite3 *db, const char *path, int *ver)
+{
+    int64_t uv, tables, has_findings, has_meta;
+    if (query_int(db, "PRAGMA user_version", NULL, 0, &uv) != MT_OK ||
+        query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", NULL, 0, &tables) ||
+        query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", "findings", 0,
+                  &has_findings) ||
+        query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", "meta", 0,
+                  &has_meta))
+        return MT_EIO;
+    if (uv > 0) {
+        /* Another program's database may have a user_version too. */
+        if (!has_findings)
+            return mt_error_set(MT_EINVAL, "%s is not a minetrace findings database (no findings table)", path);
+        *ver = uv > 1000000 ? 1000000 : (int)uv;
+        return MT_OK;
+    }
+    if (!has_findings) {
+        if (tables) return mt_error_set(MT_EINVAL, "%s is not a minetrace findings database (no findings table)", path);
+        *ver = 0;
+        return MT_OK;
+    }
+    int64_t v = 1;
+    if (has_meta && query_int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'",
+                              NULL, 1, &v) != MT_OK)
+        return MT_EIO;
+    if (v != 1)
+        return mt_error_set(MT_EINVAL, "%s: meta.schema_version is %lld but user_version is 0: not a schema "
+                            "minetrace wrote", path, (long long)v);
+    *ver = 1;
+    return MT_OK;
+}
+
+/* Bring the database to the current version, in one transaction. */
+static int migrate(sqlite3 *db, const char *path, int *ver)
+{
+    /* IMMEDIATE: take the write lock first, then look again, so two
+     * processes opening an old database do not both migrate it. */
+    if (exec(db, "BEGIN IMMEDIATE") != MT_OK) return MT_EIO;
+    int v, rc = detect_version(db, path, &v);
+    int from = v;
+    for (; rc == MT_OK && v < MT_SQLITE_SCHEMA_VERSION; v++) rc = migrations[v](db);
+    if (rc == MT_OK) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", MT_SQLITE_SCHEMA_VERSION);
+        rc = exec(db, sql);
+    }
+    if (rc == MT_OK) rc = exec(db, "COMMIT");
+    if (rc != MT_OK) {
+        char why[200];
+        mt_strlcpy(why, mt_error_msg(), sizeof why);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return mt_error_set(MT_EIO, "%s: migrating the schema from version %d to %d failed (nothing was "
+                            "changed): %s", path, from, MT_SQLITE_SCHEMA_VERSION, why);
+    }
+    *ver = MT_SQLITE_SCHEMA_VERSION;
+    return MT_OK;
+}
+
+/* ---- the ops -------------------------------------------------------------- */
+
+static mt_sqlite_store *S(mt_store *s) { return (mt_sqlite_store *)s; }
+
+static int sq_begin(mt_store *b)
+{
+    mt_sqlite_store *s = S(b);
+    if (s->txn == 2) return mt_error_set(MT_EINVAL, "store: a transaction is already open");
+    if (s->txn == 1) {
+        s->txn = 2; /* the implicit batch becomes part of it */
+        return MT_OK;
+    }
+    if (exec(s->db, "BEGIN") != MT_OK) return MT_EIO;
+    s->txn = 2;
+    return MT_OK;
+}
+
+static int sq_commit(mt_store *b)
+{
+    mt_sqlite_store *s = S(b);
+    if (!s->txn) return MT_OK;
+    int rc = exec(s->db, "COMMIT");
+    if (rc != MT_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->pend_new = s->pend_dup = 0;
+    }
+    s->txn = 0;
     s->batch = 0;
-    return exec(s->db, "COMMIT");
+    s->base.n_new += s->pend_new;
+    s->base.n_dup += s->pend_dup;
+    s->pend_new = s->pend_dup = 0;
+    return rc;
 }
 
-void mt_store_close(mt_store *s)
+static int sq_rollback(mt_store *b)
 {
-    if (!s) return;
-    mt_store_commit(s);
-    sqlite3_finalize(s->ins);
-    sqlite3_close(s->db);
-    free(s);
+    mt_sqlite_store *s = S(b);
+    if (!s->txn) return MT_OK;
+    s->txn = 0;
+    s->batch = 0;
+    s->pend_new = s->pend_dup = 0;
+    return exec(s->db, "ROLLBACK");
 }
 
-/* Length-prefixed so that ("ab","c") and ("a","bc") hash differently. */
-static void hash_str(mt_buf *b, const char *s)
+static void bind_str(sqlite3_stmt *st, int i, const char *v)
 {
-    uint32_t n = (uint32_t)strlen(s);
-    mt_buf_put(b, &n, sizeof n);
-    mt_buf_put(b, s, n);
+    sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
-static void hash_u64(mt_buf *b, uint64_t v)
+static int put_one(mt_sqlite_store *s, const mt_finding *f)
 {
-    uint8_t le[8];
-    for (int i = 0; i < 8; i++) le[i] = (uint8_t)(v >> (8 * i));
-    mt_buf_put(b, le, sizeof le);
-}
-
-uint64_t mt_finding_uid(const mt_finding *f)
-{
-    /* Serialised little-endian field by field, so the uid does not depend on
-     * struct layout, padding or host byte order. */
-    mt_buf b;
-    mt_buf_init(&b);
-    hash_u64(&b, (uint64_t)f->ts);
-    hash_u64(&b, f->flow_id);
-    mt_buf_putc(&b, (char)f->src.family);
-    mt_buf_put(&b, f->src.b, 16);
-    mt_buf_putc(&b, (char)f->dst.family);
-    mt_buf_put(&b, f->dst.b, 16);
-    hash_u64(&b, ((uint64_t)f->src_port << 24) | ((uint64_t)f->dst_port << 8) | f->ipproto);
-    hash_str(&b, f->event_type ? f->event_type : MT_EVENT_MINING);
-    hash_str(&b, mt_finding_kind_str(f->kind));
-    hash_str(&b, f->protocol);
-    hash_str(&b, f->pool);
-    hash_str(&b, f->wallet);
-    hash_str(&b, f->evidence);
-    uint64_t h = mt_hash_bytes(b.p, b.len, 0x6d696e6574726163ULL /* "minetrac" */);
-    mt_buf_free(&b);
-    return h;
-}
-
-static void bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-    sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
-}
-
-int mt_store_insert(mt_store *s, const mt_finding *f)
-{
-    if (!s->in_txn) {
-        if (exec(s->db, "BEGIN") != MT_OK) return MT_EIO;
-        s->in_txn = 1;
-    }
     char src[MT_ADDR_STRLEN], dst[MT_ADDR_STRLEN];
     if (mt_addr_to_str(&f->src, src, sizeof src) != MT_OK) src[0] = '\0';
     if (mt_addr_to_str(&f->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
@@ -214,68 +249,141 @@ int mt_store_insert(mt_store *s, const mt_finding *f)
     sqlite3_bind_int(st, 19, f->confidence);
     bind_str(st, 20, f->evidence);
     bind_str(st, 21, f->source);
+    bind_str(st, 22, s->sensor);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE) return db_fail(s->db, "insert finding");
-    int added = sqlite3_changes(s->db) > 0;
-    if (added) s->n_new++; else s->n_dup++;
-    if (++s->batch >= MT_STORE_BATCH && mt_store_commit(s) != MT_OK) return MT_EIO;
-    return added;
+    if (rc != SQLITE_DONE) return mt_sqlite_fail(s->db, "insert finding");
+    if (sqlite3_changes(s->db) > 0) s->pend_new++;
+    else s->pend_dup++;
+    return MT_OK;
 }
 
-struct sqlite3 *mt_store_db(mt_store *s) { return s->db; }
-
-void mt_store_counts(const mt_store *s, uint64_t *n_new, uint64_t *n_dup)
+static int sq_put(mt_store *b, const mt_finding *f, size_t n)
 {
-    if (n_new) *n_new = s->n_new;
-    if (n_dup) *n_dup = s->n_dup;
-}
-
-/* ---- the sink ----------------------------------------------------------- */
-
-typedef struct sqlite_sink_ctx {
-    mt_store *store;
-    int own;
-    uint64_t errors;
-} sqlite_sink_ctx;
-
-static int sink_emit(mt_sink *s, const mt_finding *f)
-{
-    sqlite_sink_ctx *c = s->ctx;
-    int rc = mt_store_insert(c->store, f);
-    if (rc < 0) {
-        c->errors++;
-        return rc;
+    mt_sqlite_store *s = S(b);
+    if (!s->ins) return mt_error_set(MT_EINVAL, "store: opened read-only");
+    for (size_t i = 0; i < n; i++) {
+        if (!s->txn) {
+            if (exec(s->db, "BEGIN") != MT_OK) return MT_EIO;
+            s->txn = 1;
+        }
+        if (put_one(s, &f[i]) != MT_OK) return MT_EIO;
+        if (s->txn == 1 && ++s->batch >= MT_SQLITE_BATCH && sq_commit(b) != MT_OK) return MT_EIO;
     }
     return MT_OK;
 }
 
-static int sink_flush(mt_sink *s)
+static int sq_put_ingest_log(mt_store *b, const mt_store_ingest_row *r)
 {
-    sqlite_sink_ctx *c = s->ctx;
-    return mt_store_commit(c->store);
+    mt_sqlite_store *s = S(b);
+    if (!s->ins) return mt_error_set(MT_EINVAL, "store: opened read-only");
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+            "INSERT INTO ingest_log(path, format, started, finished, records, findings_new,"
+            " findings_dup, skipped_malformed, skipped_unknown, status, sensor)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
+        return mt_sqlite_fail(s->db, "prepare ingest_log");
+    bind_str(q, 1, r->path);
+    bind_str(q, 2, r->format);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)r->started);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)r->finished);
+    sqlite3_bind_int64(q, 5, (sqlite3_int64)r->records);
+    sqlite3_bind_int64(q, 6, (sqlite3_int64)r->findings_new);
+    sqlite3_bind_int64(q, 7, (sqlite3_int64)r->findings_dup);
+    sqlite3_bind_int64(q, 8, (sqlite3_int64)r->malformed);
+    sqlite3_bind_int64(q, 9, (sqlite3_int64)r->unknown);
+    bind_str(q, 10, r->status ? r->status : "ok");
+    bind_str(q, 11, s->sensor);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? MT_OK : mt_sqlite_fail(s->db, "write ingest_log");
 }
 
-static void sink_close(mt_sink *s)
+static void sq_close(mt_store *b)
 {
-    sqlite_sink_ctx *c = s->ctx;
-    if (c->own) mt_store_close(c->store);
-    else mt_store_commit(c->store);
-    free(c);
+    mt_sqlite_store *s = S(b);
+    sq_commit(b);
+    sqlite3_finalize(s->ins);
+    sqlite3_close(s->db);
+    free(s->sensor);
     free(s);
 }
 
-mt_sink *mt_sink_sqlite_new(mt_store *store, int own)
+static const mt_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .put = sq_put,
+    .put_ingest_log = sq_put_ingest_log,
+    .prepare = mt_sqlite_prepare,
+    .time_range = mt_sqlite_time_range,
+    .summary = mt_sqlite_summary,
+    .top = mt_sqlite_top,
+};
+
+static const char *const insert_sql =
+    "INSERT OR IGNORE INTO findings(uid, ts, day, flow_id, src_ip, src_port,"
+    " dest_ip, dest_port, proto, event_type, kind, protocol, pool, wallet,"
+    " worker, agent, algo, family, confidence, evidence, source, sensor)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o)
 {
-    sqlite_sink_ctx *c = mt_xcalloc(1, sizeof *c);
-    c->store = store;
-    c->own = own;
-    mt_sink *s = mt_xcalloc(1, sizeof *s);
-    s->name = "sqlite";
-    s->emit = sink_emit;
-    s->flush = sink_flush;
-    s->close = sink_close;
-    s->ctx = c;
-    return s;
+    int ro = (o->flags & MT_STORE_READONLY) != 0;
+    int mode = ro ? SQLITE_OPEN_READONLY
+                  : SQLITE_OPEN_READWRITE | ((o->flags & MT_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, mode, NULL) != SQLITE_OK) {
+        mt_error_set(MT_EIO, "sqlite: cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    /* A write-protected file opens read-only even when asked for writing. */
+    if (!ro && sqlite3_db_readonly(db, "main") == 1) ro = 1;
+    int ver = 0;
+    if (detect_version(db, path, &ver) != MT_OK) goto fail;
+    if (ver > MT_SQLITE_SCHEMA_VERSION) {
+        mt_error_set(MT_EINVAL, "%s has schema version %d, newer than this minetrace knows (%d): use a "
+                     "newer minetrace", path, ver, MT_SQLITE_SCHEMA_VERSION);
+        goto fail;
+    }
+    if (ver == 0 && (ro || !(o->flags & MT_STORE_CREATE))) {
+        mt_error_set(MT_EINVAL, "%s is not a minetrace findings database (it is empty)", path);
+        goto fail;
+    }
+    if (!ro) {
+        /* WAL fails on some filesystems; the store still works in rollback mode. */
+        sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if (exec(db, "PRAGMA synchronous=NORMAL") != MT_OK) goto fail;
+        if (ver < MT_SQLITE_SCHEMA_VERSION && migrate(db, path, &ver) != MT_OK) goto fail;
+    }
+    /* The columns every version has and the analyses read. */
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT ts, event_type, kind, src_ip, dest_port, family, pool, wallet, agent "
+                           "FROM findings LIMIT 0", -1, &st, NULL) != SQLITE_OK) {
+        mt_error_set(MT_EINVAL, "%s is not a minetrace findings database: %s", path, sqlite3_errmsg(db));
+        goto fail;
+    }
+    sqlite3_finalize(st);
+
+    mt_sqlite_store *s = mt_xcalloc(1, sizeof *s);
+    s->base.ops = &sqlite_ops;
+    s->base.version = ver;
+    s->db = db;
+    s->flags = o->flags | (ro ? MT_STORE_READONLY : 0);
+    s->sensor = mt_xstrdup(o->sensor ? o->sensor : "");
+    if (!ro && sqlite3_prepare_v2(db, insert_sql, -1, &s->ins, NULL) != SQLITE_OK) {
+        mt_sqlite_fail(db, "prepare insert");
+        free(s->sensor);
+        free(s);
+        goto fail;
+    }
+    return &s->base;
+fail:
+    sqlite3_close(db);
+    return NULL;
 }

@@ -1,29 +1,36 @@
-/* The SQLite findings store (schema and its reasons: docs/STORE.md).
- * WAL journal, batched transactions, idempotent inserts (a finding's uid is
- * a hash of its identifying fields, UNIQUE in the table). */
+/* The SQLite backend of the store (include/minetrace/store.h; schema,
+ * versions and migrations: docs/STORE.md). Private to src/store/: everyone
+ * else opens a store with mt_store_open(). */
 #ifndef MT_STORE_SQLITE_STORE_H
 #define MT_STORE_SQLITE_STORE_H
 
-#include "minetrace/engine.h"
+#include <sqlite3.h>
 
-typedef struct mt_store mt_store;
+#include "minetrace/store.h"
 
-/* Open or create the database and its schema. NULL on failure
- * (mt_error_msg() says why). */
-mt_store *mt_store_open(const char *path);
-void mt_store_close(mt_store *s); /* commits the open batch */
-/* Insert one finding; returns 1 if new, 0 if already stored, <0 on error.
- * Inserts are batched; mt_store_commit() ends the batch. */
-int mt_store_insert(mt_store *s, const mt_finding *f);
-int mt_store_commit(mt_store *s);
-/* The identifying hash used as uid (stable across runs and versions). */
-uint64_t mt_finding_uid(const mt_finding *f);
-struct sqlite3 *mt_store_db(mt_store *s);
-/* Findings inserted as new / ignored as already stored since open. */
-void mt_store_counts(const mt_store *s, uint64_t *n_new, uint64_t *n_dup);
+/* The newest schema version this program writes (PRAGMA user_version). */
+#define MT_SQLITE_SCHEMA_VERSION 2
 
-/* A sink that inserts into an open store; the sink does not own the store
- * unless `own` is set. */
-mt_sink *mt_sink_sqlite_new(mt_store *s, int own);
+typedef struct mt_sqlite_store {
+    mt_store base;
+    sqlite3 *db;
+    sqlite3_stmt *ins;
+    unsigned flags;        /* MT_STORE_* it was opened with */
+    char *sensor;
+    int txn;               /* 0 none, 1 implicit batch, 2 explicit */
+    unsigned batch;        /* rows in the implicit batch */
+    uint64_t pend_new, pend_dup; /* of the open transaction: counted at commit, dropped at rollback */
+    int scan_index, top_index; /* the analysis indexes exist, in our column order */
+} mt_sqlite_store;
+
+mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o);
+
+/* sqlite_query.c: the analyses' aggregates. */
+int mt_sqlite_prepare(mt_store *s, unsigned want, const char **plan);
+int mt_sqlite_time_range(mt_store *s, mt_time_us *first, mt_time_us *last);
+int mt_sqlite_summary(mt_store *s, const mt_store_query *q, mt_store_summary *out);
+int mt_sqlite_top(mt_store *s, const mt_store_query *q, mt_store_top *out);
+
+int mt_sqlite_fail(sqlite3 *db, const char *what); /* sets the error, returns MT_EIO */
 
 #endif

@@ -511,6 +511,56 @@ static void test_year_weeks_days(void **state)
     mt_report_free(&r);
 }
 
+/* Days in zones whose offset changes during the year (New York; Lord Howe,
+ * whose daylight saving moves by half an hour; Kathmandu at +05:45): the
+ * findings and distinct hosts of every local day, against localtime_r. */
+static void test_year_days_dst(void **state)
+{
+    (void)state;
+    const char *zones[] = {"America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"};
+    static uint64_t want_f[400];
+    static unsigned char seen[400][NH];
+    for (int z = 0; z < 3; z++) {
+        mt_rep_opts o;
+        base_opts(&o, z == 1); /* both scan paths */
+        o.by = MT_BY_DAY;
+        o.analyses = MT_AN_ACTIVITY;
+        assert_int_equal(mt_tz_parse(zones[z], &o.tz), MT_OK);
+        assert_int_equal(mt_date_bound_parse("2018-01-01", &o.tz, 0, &o.from), MT_OK);
+        assert_int_equal(mt_date_bound_parse("2018-12-31", &o.tz, 1, &o.to), MT_OK);
+        o.has_from = o.has_to = 1;
+        mt_report r;
+        assert_int_equal(mt_report_compute(&o, &r), MT_OK);
+        assert_int_equal(r.nperiods, 365);
+        setenv("TZ", zones[z], 1);
+        tzset();
+        memset(want_f, 0, sizeof want_f);
+        memset(seen, 0, sizeof seen);
+        for (int i = 0; i < NF; i++) {
+            if (!G[i].mining) continue;
+            time_t t = (time_t)(G[i].ts / 1000000);
+            struct tm tm;
+            localtime_r(&t, &tm);
+            if (tm.tm_year != 2018 - 1900) continue;
+            want_f[tm.tm_yday]++;
+            seen[tm.tm_yday][G[i].host] = 1;
+        }
+        unsetenv("TZ");
+        tzset();
+        for (size_t d = 0; d < 365; d++) {
+            uint64_t want_h = 0;
+            for (int h = 0; h < NH; h++) want_h += seen[d][h];
+            if (r.periods[d].findings != want_f[d] || r.periods[d].hosts != want_h)
+                print_message("%s %s: %llu/%llu findings, %llu/%llu hosts\n", zones[z], r.periods[d].label,
+                              (unsigned long long)r.periods[d].findings, (unsigned long long)want_f[d],
+                              (unsigned long long)r.periods[d].hosts, (unsigned long long)want_h);
+            assert_int_equal(r.periods[d].findings, want_f[d]);
+            assert_int_equal(r.periods[d].hosts, want_h);
+        }
+        mt_report_free(&r);
+    }
+}
+
 /* --tz: a fixed offset and an IANA zone move findings across month ends. */
 static void test_year_timezones(void **state)
 {
@@ -811,6 +861,7 @@ int main(void)
         cmocka_unit_test(test_year_indexed),
         cmocka_unit_test(test_year_weeks_days),
         cmocka_unit_test(test_year_timezones),
+        cmocka_unit_test(test_year_days_dst),
         cmocka_unit_test(test_empty_and_bad_db),
     };
     const struct CMUnitTest unit[] = {

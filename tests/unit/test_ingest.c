@@ -22,7 +22,8 @@
 #include "ingest/zeek.h"
 #include "minetrace/intel.h"
 #include "store/finding_json.h"
-#include "store/sqlite_store.h"
+#include "minetrace/store.h"
+#include "store/ingest_store.h"
 
 static char tmpdir[128];
 
@@ -476,7 +477,8 @@ typedef struct rig {
     mt_intel *intel;
     mt_engine *engine;
     mt_store *store;
-    mt_ingest *ig;
+    mt_store_ingest *ig;
+    char path[256];
 } rig;
 
 static void rig_open(rig *r, const char *db)
@@ -490,30 +492,35 @@ static void rig_open(rig *r, const char *db)
     mt_engine_config_defaults(&cfg);
     r->engine = mt_engine_new(r->intel, &cfg);
     assert_non_null(r->engine);
-    r->store = mt_store_open(db);
+    mt_strlcpy(r->path, db, sizeof r->path);
+    r->store = mt_store_open(db, NULL);
     if (!r->store) print_message("store: %s\n", mt_error_msg());
     assert_non_null(r->store);
-    mt_engine_add_sink(r->engine, mt_sink_sqlite_new(r->store, 0));
+    mt_engine_add_sink(r->engine, mt_store_sink_new(r->store, 0));
     mt_ingest_opts o = {0};
     o.max_line = 4096;
-    r->ig = mt_ingest_new(r->engine, r->store, &o);
+    r->ig = mt_store_ingest_new(r->engine, r->store, &o);
 }
 
 static void rig_close(rig *r)
 {
-    mt_ingest_free(r->ig);
+    mt_store_ingest_free(r->ig);
     mt_engine_free(r->engine);
     mt_store_close(r->store);
     mt_intel_free(r->intel);
 }
 
-static long long q1(mt_store *s, const char *sql)
+/* What the database file holds, read over a connection of its own. */
+static long long q1(const char *db, const char *sql)
 {
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(mt_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
     long long v = -1;
     if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    sqlite3_close(h);
     return v;
 }
 
@@ -524,7 +531,7 @@ static void test_zeek_tsv_file(void **state)
     rig r;
     rig_open(&r, tmp("tsv.db"));
     mt_ingest_stats st;
-    assert_int_equal(mt_ingest_file(r.ig, tmp("dns.log"), &st), MT_OK);
+    assert_int_equal(mt_store_ingest_file(r.ig, tmp("dns.log"), &st), MT_OK);
     assert_string_equal(st.format, "zeek-tsv");
     assert_int_equal(st.records, 3);
     assert_int_equal(st.used, 2);
@@ -532,8 +539,8 @@ static void test_zeek_tsv_file(void **state)
     assert_int_equal(st.n_malformed_lines, 1);
     assert_int_equal(st.malformed_lines[0], 10);
     assert_int_equal(st.events, 3); /* query+response, query only */
-    assert_int_equal(q1(r.store, "SELECT records FROM ingest_log"), 3);
-    assert_int_equal(q1(r.store, "SELECT skipped_malformed FROM ingest_log"), 1);
+    assert_int_equal(q1(r.path, "SELECT records FROM ingest_log"), 3);
+    assert_int_equal(q1(r.path, "SELECT skipped_malformed FROM ingest_log"), 1);
     rig_close(&r);
 }
 
@@ -588,11 +595,11 @@ static const char mining_zeek_notice[] =
 /* Does the build's detector of this kind produce a finding for this input?
  * (dns/tls/http detectors are written on other branches; until they are in,
  * their part of the end-to-end test is skipped with a message.) */
-static int kind_count(mt_store *s, const char *kind)
+static int kind_count(const char *db, const char *kind)
 {
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM findings WHERE kind='%s'", kind);
-    return (int)q1(s, sql);
+    return (int)q1(db, sql);
 }
 
 static void test_mining_inputs(void **state)
@@ -609,7 +616,7 @@ static void test_mining_inputs(void **state)
         rig r;
         rig_open(&r, db);
         mt_ingest_stats st;
-        assert_int_equal(mt_ingest_file(r.ig, tmp("mining_eve.json"), &st), MT_OK);
+        assert_int_equal(mt_store_ingest_file(r.ig, tmp("mining_eve.json"), &st), MT_OK);
         assert_string_equal(st.format, "eve");
         assert_int_equal(st.records, 8);
         assert_int_equal(st.used, 6);
@@ -623,12 +630,12 @@ static void test_mining_inputs(void **state)
         else assert_int_equal(st.findings_new, 0);
         uint64_t eve_new = st.findings_new;
 
-        assert_int_equal(mt_ingest_file(r.ig, tmp("ssl.log.gz"), &st), MT_OK);
+        assert_int_equal(mt_store_ingest_file(r.ig, tmp("ssl.log.gz"), &st), MT_OK);
         assert_int_equal(st.records, 1);
         assert_int_equal(st.used, 1);
-        assert_int_equal(mt_ingest_file(r.ig, tmp("http.log"), &st), MT_OK);
+        assert_int_equal(mt_store_ingest_file(r.ig, tmp("http.log"), &st), MT_OK);
         assert_int_equal(st.records, 1);
-        assert_int_equal(mt_ingest_file(r.ig, tmp("notice.json"), &st), MT_OK);
+        assert_int_equal(mt_store_ingest_file(r.ig, tmp("notice.json"), &st), MT_OK);
         assert_string_equal(st.format, "zeek-json");
         assert_int_equal(st.alerts_mining, 1);
         assert_int_equal(st.alerts_other, 1);
@@ -636,35 +643,35 @@ static void test_mining_inputs(void **state)
 
         /* The alert findings: miner on the client side, confidence from
          * severity, the signature as evidence. */
-        assert_int_equal(kind_count(r.store, "alert"), 3);
-        assert_int_equal(q1(r.store, "SELECT confidence FROM findings WHERE kind='alert' AND "
+        assert_int_equal(kind_count(r.path, "alert"), 3);
+        assert_int_equal(q1(r.path, "SELECT confidence FROM findings WHERE kind='alert' AND "
                                      "evidence LIKE '%2024792%' AND src_ip='10.0.0.7' AND dest_port=3333"), 90);
-        assert_int_equal(q1(r.store, "SELECT confidence FROM findings WHERE kind='alert' AND "
+        assert_int_equal(q1(r.path, "SELECT confidence FROM findings WHERE kind='alert' AND "
                                      "evidence LIKE '%Monero Mining Pool DNS%' AND family='monero-miner'"), 80);
-        assert_int_equal(q1(r.store, "SELECT count(*) FROM findings WHERE kind='alert' AND "
+        assert_int_equal(q1(r.path, "SELECT count(*) FROM findings WHERE kind='alert' AND "
                                      "src_ip='10.0.0.2' OR evidence LIKE '%CINS%'"), 0);
-        assert_int_equal(q1(r.store, "SELECT count(*) FROM findings WHERE source='zeek' AND "
+        assert_int_equal(q1(r.path, "SELECT count(*) FROM findings WHERE source='zeek' AND "
                                      "kind='alert' AND src_ip='10.0.2.15'"), 1);
-        assert_int_equal(q1(r.store, "SELECT count(*) FROM findings WHERE source='eve'"),
-                         (long long)(run == 0 ? eve_new : (uint64_t)q1(r.store,
+        assert_int_equal(q1(r.path, "SELECT count(*) FROM findings WHERE source='eve'"),
+                         (long long)(run == 0 ? eve_new : (uint64_t)q1(r.path,
                              "SELECT count(*) FROM findings WHERE source='eve'")));
         /* Pool DNS, pool SNI, XMRig agent: asserted when the detectors are in. */
-        if (kind_count(r.store, "dns") > 0)
-            assert_true(q1(r.store, "SELECT count(*) FROM findings WHERE kind='dns' AND "
+        if (kind_count(r.path, "dns") > 0)
+            assert_true(q1(r.path, "SELECT count(*) FROM findings WHERE kind='dns' AND "
                                     "src_ip='10.0.0.7'") >= 1);
         else
             print_message("note: no dns finding (dns detector not in this build)\n");
-        if (kind_count(r.store, "tls") > 0)
-            assert_true(q1(r.store, "SELECT count(*) FROM findings WHERE kind='tls' AND "
+        if (kind_count(r.path, "tls") > 0)
+            assert_true(q1(r.path, "SELECT count(*) FROM findings WHERE kind='tls' AND "
                                     "(src_ip='10.0.0.7' OR src_ip='10.0.0.20')") >= 2);
         else
             print_message("note: no tls finding (tls detector not in this build)\n");
-        if (kind_count(r.store, "http") > 0)
-            assert_true(q1(r.store, "SELECT count(*) FROM findings WHERE kind='http' AND "
+        if (kind_count(r.path, "http") > 0)
+            assert_true(q1(r.path, "SELECT count(*) FROM findings WHERE kind='http' AND "
                                     "(src_ip='10.0.0.7' OR src_ip='10.0.0.21')") >= 2);
         else
             print_message("note: no http finding (http detector not in this build)\n");
-        assert_int_equal(q1(r.store, "SELECT count(*) FROM ingest_log"), 4 * (run + 1));
+        assert_int_equal(q1(r.path, "SELECT count(*) FROM ingest_log"), 4 * (run + 1));
         rig_close(&r);
     }
 }
@@ -685,7 +692,7 @@ static void test_hostile_files(void **state)
     }
     write_file(tmp("garbage.bin"), g, n);
     free(g);
-    assert_int_equal(mt_ingest_file(r.ig, tmp("garbage.bin"), &st), MT_OK);
+    assert_int_equal(mt_store_ingest_file(r.ig, tmp("garbage.bin"), &st), MT_OK);
     assert_true(st.records > 0);
     assert_int_equal(st.used, 0);
     assert_int_equal(st.records, st.malformed + st.unknown);
@@ -697,7 +704,7 @@ static void test_hostile_files(void **state)
     mt_buf_puts(&b, "\"}\n{\"timestamp\":\"2024-03-01T10:00:00Z\",\"event_type\":\"stats\"}\n");
     write_file(tmp("huge.json"), b.p, b.len);
     mt_buf_free(&b);
-    assert_int_equal(mt_ingest_file(r.ig, tmp("huge.json"), &st), MT_OK);
+    assert_int_equal(mt_store_ingest_file(r.ig, tmp("huge.json"), &st), MT_OK);
     assert_int_equal(st.records, 3);
     assert_int_equal(st.too_long, 1);
     assert_int_equal(st.malformed, 1);
@@ -714,17 +721,17 @@ static void test_hostile_files(void **state)
     size_t got = fread(buf, 1, sizeof buf, f);
     fclose(f);
     write_file(tmp("cut.json.gz"), buf, got * 2 / 3);
-    int rc = mt_ingest_file(r.ig, tmp("cut.json.gz"), &st);
+    int rc = mt_store_ingest_file(r.ig, tmp("cut.json.gz"), &st);
     assert_true(rc < 0);
     assert_true(st.read_error < 0);
     assert_non_null(strstr(st.error, "truncated"));
     assert_true(st.records > 100);
     /* Unreadable input. */
-    assert_int_equal(mt_ingest_file(r.ig, tmp("nope.json"), &st), MT_EIO);
-    assert_int_equal(q1(r.store, "SELECT count(*) FROM ingest_log WHERE status != 'ok'"), 2);
+    assert_int_equal(mt_store_ingest_file(r.ig, tmp("nope.json"), &st), MT_EIO);
+    assert_int_equal(q1(r.path, "SELECT count(*) FROM ingest_log WHERE status != 'ok'"), 2);
     /* Empty file. */
     write_str(tmp("empty.log"), "");
-    assert_int_equal(mt_ingest_file(r.ig, tmp("empty.log"), &st), MT_OK);
+    assert_int_equal(mt_store_ingest_file(r.ig, tmp("empty.log"), &st), MT_OK);
     assert_int_equal(st.records, 0);
     rig_close(&r);
 }
@@ -792,7 +799,7 @@ static void test_corpus_logs(void **state)
             char path[1024];
             snprintf(path, sizeof path, "%s/logs/%s", root, corpus[i].path);
             mt_ingest_stats st;
-            int rc = mt_ingest_file(r.ig, path, &st);
+            int rc = mt_store_ingest_file(r.ig, path, &st);
             if (rc != MT_OK || st.records != corpus[i].records ||
                 st.malformed != corpus[i].malformed || st.unknown != corpus[i].unknown ||
                 strcmp(st.format, corpus[i].format) != 0)
@@ -820,13 +827,13 @@ static void test_corpus_logs(void **state)
                 assert_int_equal(st.alerts_other, 12);
             }
         }
-        long long rows = q1(r.store, "SELECT count(*) FROM findings");
+        long long rows = q1(r.path, "SELECT count(*) FROM findings");
         if (run == 0) rows_after_first = rows;
         else assert_int_equal(rows, rows_after_first);
-        assert_int_equal(q1(r.store, "SELECT count(*) FROM ingest_log"),
+        assert_int_equal(q1(r.path, "SELECT count(*) FROM ingest_log"),
                          (long long)((run + 1) * (sizeof corpus / sizeof corpus[0])));
         /* No coin-mining alerts in these logs. */
-        assert_int_equal(q1(r.store, "SELECT count(*) FROM findings WHERE kind='alert'"), 0);
+        assert_int_equal(q1(r.path, "SELECT count(*) FROM findings WHERE kind='alert'"), 0);
         rig_close(&r);
     }
 }

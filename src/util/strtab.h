@@ -1,12 +1,13 @@
-/* Interning tables for the report analyses: a string table that gives each
- * distinct string a small dense id with per-id counters, and a set of 64-bit
- * keys for "distinct (period, host)"-style counting.
+/* Interning tables for the report aggregates (the store's and the
+ * analyses'): a string table that gives each distinct string a small dense
+ * id with per-id counters, and a set of 64-bit keys for "distinct (period,
+ * host)"-style counting.
  *
  * Both are growing util/hashmap tables: a report scans millions of rows and
  * these lookups are its inner loop, so there is no allocation per row once
  * a string has been seen. */
-#ifndef MT_ANALYZE_STRTAB_H
-#define MT_ANALYZE_STRTAB_H
+#ifndef MT_UTIL_STRTAB_H
+#define MT_UTIL_STRTAB_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* String interning table and 64-bit key set (see strtab.h for why). */
-#include "analyze/strtab.h"
+#include "util/strtab.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,180 @@
+/* The findings store: the contract every backend implements (SQLite today,
+ * PostgreSQL next), and the calls the rest of minetrace makes. Callers ask
+ * the store; no caller writes SQL against its tables. Schema, versions and
+ * migrations: docs/STORE.md.
+ *
+ * Writes: findings go in through put (or the store sink below) inside a
+ * transaction. Outside an explicit begin/commit the backend opens one
+ * itself and commits it every few thousand rows, so a long capture is
+ * stored in batches; a backend may also hold rows back and send them in
+ * bulk (multi-row insert, COPY) when it commits. Re-writing a finding is
+ * harmless: each finding has a uid (mt_finding_uid) and a second copy is
+ * counted as a duplicate, not stored. The new/duplicate counts are exact
+ * after commit.
+ *
+ * Reads: the analyses ask for aggregates (counts, distinct hosts, counts
+ * per time bucket), never for rows, so that a database server can compute
+ * them where the data is. The exact definition of every number, as SQL,
+ * is in docs/STORE.md; a backend must give the same numbers. */
+#ifndef MINETRACE_STORE_H
+#define MINETRACE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "minetrace/common.h"
+#include "minetrace/engine.h"
+#include "minetrace/finding.h"
+
+typedef struct mt_store mt_store;
+
+/* ---- opening -------------------------------------------------------------- */
+
+enum {
+    MT_STORE_CREATE = 1,   /* create the database if missing */
+    MT_STORE_READONLY = 2, /* never write (no migration, no index); older schema versions are read as they are */
+    MT_STORE_NO_INDEX = 4, /* queries never build indexes, even when writable */
+};
+
+typedef struct mt_store_opts {
+    unsigned flags;        /* MT_STORE_* */
+    const char *sensor;    /* name written with every row; NULL = "" */
+} mt_store_opts;
+
+/* Open a store. `where` is a path (SQLite) or a URI: "sqlite:PATH", and
+ * later "postgresql://..." for the server backend. A writable open
+ * migrates an older schema to the current version (one transaction); a
+ * schema newer than this program knows is an error. NULL on failure
+ * (mt_error_msg() says why). `o` may be NULL (defaults: CREATE). */
+mt_store *mt_store_open(const char *where, const mt_store_opts *o);
+void mt_store_close(mt_store *s); /* commits an open transaction */
+/* The schema version of the open database and the newest this program
+ * knows (the same after a writable open). */
+int mt_store_schema_version(const mt_store *s);
+const char *mt_store_backend(const mt_store *s); /* "sqlite", ... */
+
+/* ---- writing -------------------------------------------------------------- */
+
+int mt_store_begin(mt_store *s);    /* an explicit transaction: nothing is committed before mt_store_commit */
+int mt_store_commit(mt_store *s);   /* also ends an implicit batch */
+int mt_store_rollback(mt_store *s); /* discards everything since the last commit */
+/* Store n findings. MT_OK or a negative MT_E* (the transaction is then
+ * unusable: roll back). */
+int mt_store_put(mt_store *s, const mt_finding *f, size_t n);
+/* Findings stored as new / ignored as already stored since open. */
+void mt_store_counts(const mt_store *s, uint64_t *n_new, uint64_t *n_dup);
+
+/* One row per input of `minetrace ingest` (table ingest_log). */
+typedef struct mt_store_ingest_row {
+    const char *path, *format, *status; /* status: "ok" or why the input failed */
+    int64_t started, finished;          /* Unix seconds */
+    uint64_t records, findings_new, findings_dup, malformed, unknown;
+} mt_store_ingest_row;
+int mt_store_put_ingest_log(mt_store *s, const mt_store_ingest_row *row);
+
+/* The identifying hash used as uid (stable across runs, versions and
+ * backends; docs/STORE.md lists the fields). */
+uint64_t mt_finding_uid(const mt_finding *f);
+
+/* A sink that stores every finding it is given; it owns the store (closes
+ * it on close) when `own` is set. */
+mt_sink *mt_store_sink_new(mt_store *s, int own);
+
+/* ---- the analyses' aggregates ---------------------------------------------- */
+
+/* A map from time to bucket (periods of the report in its time zone, which
+ * the store does not need to know): piece i covers [start[i], start[i+1])
+ * (the last one runs to the end of the query range) and belongs to bucket
+ * bucket[i] (0 .. nbuckets-1, or -1: none). Starts are increasing. */
+typedef struct mt_store_buckets {
+    const mt_time_us *start;
+    const int32_t *bucket;
+    size_t n, nbuckets;
+} mt_store_buckets;
+
+enum {
+    MT_SQ_BUCKETS = 1, /* mining findings and distinct mining hosts per bucket */
+    MT_SQ_MIX = 2,     /* families, kinds, (family, kind): findings and distinct hosts */
+    MT_SQ_PORTS = 4,   /* destination ports of mining connections */
+    MT_SQ_TOP = 8,     /* pools, wallets, agents of mining findings */
+};
+
+/* What a query reads: findings with from <= ts < to. Filters that select
+ * findings (e.g. sensors) belong here, so every query honours them. */
+typedef struct mt_store_query {
+    mt_time_us from, to;
+    unsigned want;                 /* MT_SQ_BUCKETS | MT_SQ_MIX | MT_SQ_PORTS */
+    mt_store_buckets buckets[2];   /* with MT_SQ_BUCKETS; n = 0: unused */
+} mt_store_query;
+
+typedef struct mt_store_group {
+    char *name;                    /* the value ("" when empty) */
+    char *name2;                   /* second key of a two-key group, else NULL */
+    uint64_t findings, hosts;      /* hosts: distinct src_ip */
+} mt_store_group;
+
+typedef struct mt_store_host {
+    char *addr;                    /* src_ip as stored */
+    uint64_t findings, mining;     /* all findings; mining findings */
+    uint64_t port_findings;        /* mining connections with a port (MT_SQ_PORTS) */
+} mt_store_host;
+
+#define MT_STORE_NPORTS 65536
+
+typedef struct mt_store_summary {
+    uint64_t findings, mining, precursor;   /* by event_type */
+    mt_store_host *hosts;                   /* every src_ip in range, in no order */
+    size_t nhosts;
+    uint64_t *bucket_findings[2], *bucket_hosts[2]; /* [nbuckets] per map */
+    mt_store_group *families, *kinds, *behaviours;  /* behaviours: (family, kind) */
+    size_t nfamilies, nkinds, nbehaviours;
+    /* Mining findings of kind other than dns with 1 <= dest_port <= 65535:
+     * findings and distinct hosts per port ([MT_STORE_NPORTS]). */
+    uint64_t *port_findings, *port_hosts;
+} mt_store_summary;
+
+typedef struct mt_store_top {
+    /* [0] pool, [1] wallet, [2] agent: mining findings per non-empty value */
+    mt_store_group *v[3];
+    size_t n[3];
+    uint64_t total[3];             /* mining findings with a non-empty value */
+} mt_store_top;
+
+/* Get ready for the queries in `want` (MT_SQ_*): a backend may build the
+ * indexes they need unless opened READONLY or NO_INDEX. `plan` (may be
+ * NULL) names how the summary will read ("covering-index", "table-scan"). */
+int mt_store_prepare(mt_store *s, unsigned want, const char **plan);
+/* First and last ts of all findings; returns 1 when there are findings,
+ * 0 when there are none, <0 on error. */
+int mt_store_time_range(mt_store *s, mt_time_us *first, mt_time_us *last);
+int mt_store_summary_get(mt_store *s, const mt_store_query *q, mt_store_summary *out);
+void mt_store_summary_free(mt_store_summary *sm);
+/* Reads q->from, q->to (and later filters); q->want and buckets are unused. */
+int mt_store_top_get(mt_store *s, const mt_store_query *q, mt_store_top *out);
+void mt_store_top_free(mt_store_top *t);
+
+/* ---- for backends ---------------------------------------------------------- */
+
+typedef struct mt_store_ops {
+    const char *name;
+    void (*close)(mt_store *s);
+    int (*begin)(mt_store *s);
+    int (*commit)(mt_store *s);
+    int (*rollback)(mt_store *s);
+    int (*put)(mt_store *s, const mt_finding *f, size_t n);
+    int (*put_ingest_log)(mt_store *s, const mt_store_ingest_row *row);
+    int (*prepare)(mt_store *s, unsigned want, const char **plan);
+    int (*time_range)(mt_store *s, mt_time_us *first, mt_time_us *last);
+    int (*summary)(mt_store *s, const mt_store_query *q, mt_store_summary *out);
+    int (*top)(mt_store *s, const mt_store_query *q, mt_store_top *out);
+} mt_store_ops;
+
+/* The part of every backend's handle the generic layer reads; a backend's
+ * own struct starts with it. */
+struct mt_store {
+    const mt_store_ops *ops;
+    int version;                   /* schema version of the database */
+    uint64_t n_new, n_dup;         /* kept by the backend */
+};
+
+#endif

@@ -1,0 +1,392 @@
+/* The analyses' aggregates over SQLite (definitions as SQL: docs/STORE.md).
+ *
+ * Why not GROUP BY: SQLite has no hash aggregation; every GROUP BY and
+ * count(DISTINCT) sorts its input. The report's aggregates written as
+ * plain SQL took six times the CPU time of one sequential pass on a
+ * million findings (docs/STORE.md), which would put 10M findings far over
+ * the 5 s budget per analysis. So this backend computes the same
+ * aggregates in one pass over a covering index, grouping in hash tables
+ * (util/strtab.h). A server backend computes them with GROUP BY where the
+ * data is; tests/unit/test_store.c checks this pass against the SQL.
+ *
+ * The summary reads only compact columns (ts, event_type, kind, src_ip,
+ * dest_port, family) through the covering index `mt_report_scan`, which is
+ * ordered by (src_ip, ts): each host's rows come together, so "distinct
+ * hosts" needs one "last host" slot per key instead of a set of pairs. A
+ * ts-range query through the plain ts index would do one random row read
+ * per finding (74 s for 10M rows), so without our index the pass is a full
+ * table scan. The top values read the index `mt_report_top` (pool, wallet,
+ * agent, ...), in which equal values arrive together. Both indexes are
+ * built by mt_store_prepare when the database is writable (CREATE INDEX IF
+ * NOT EXISTS: about 80 s and 44 s once for 10M rows). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_store.h"
+#include "util/strtab.h"
+
+static mt_sqlite_store *S(mt_store *s) { return (mt_sqlite_store *)s; }
+
+/* Is the index there, with the column order the passes rely on? (A
+ * read-only database may still have it from before.) */
+static int have_index(sqlite3 *db, const char *name, const char *cols)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = 0;
+    if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *sql = (const char *)sqlite3_column_text(st, 0);
+        ok = sql && strstr(sql, cols) != NULL;
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+#define SCAN_COLS "(src_ip, ts, event_type, kind, dest_port, family)"
+#define TOP_COLS "(pool, wallet, agent, event_type, ts)"
+
+int mt_sqlite_prepare(mt_store *b, unsigned want, const char **plan)
+{
+    mt_sqlite_store *s = S(b);
+    if (!(s->flags & (MT_STORE_READONLY | MT_STORE_NO_INDEX))) {
+        /* Failure is not an error (a writer holds the lock, the medium is
+         * read-only): the passes fall back to table scans. */
+        sqlite3_exec(s->db, "CREATE INDEX IF NOT EXISTS mt_report_scan ON findings" SCAN_COLS, NULL, NULL,
+                     NULL);
+        if (want & MT_SQ_TOP)
+            sqlite3_exec(s->db, "CREATE INDEX IF NOT EXISTS mt_report_top ON findings" TOP_COLS, NULL, NULL,
+                         NULL);
+    }
+    s->scan_index = have_index(s->db, "mt_report_scan", SCAN_COLS);
+    s->top_index = have_index(s->db, "mt_report_top", TOP_COLS);
+    *plan = s->scan_index ? "covering-index" : "table-scan";
+    return MT_OK;
+}
+
+int mt_sqlite_time_range(mt_store *b, mt_time_us *first, mt_time_us *last)
+{
+    mt_sqlite_store *s = S(b);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT min(ts), max(ts) FROM findings", -1, &st, NULL) != SQLITE_OK)
+        return mt_sqlite_fail(s->db, "range query");
+    int have = 0, rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *first = sqlite3_column_int64(st, 0);
+        *last = sqlite3_column_int64(st, 1);
+        have = 1;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return mt_sqlite_fail(s->db, "range query");
+    return have;
+}
+
+/* ---- the summary pass ----------------------------------------------------- */
+
+enum { TAG_B0 = 1, TAG_B1, TAG_FAMILY, TAG_KIND, TAG_BEH, TAG_PORT };
+
+static uint64_t pair_key(unsigned tag, uint64_t a, uint32_t host)
+{
+    return ((uint64_t)tag << 56) | ((a & 0xffffffULL) << 32) | host;
+}
+
+typedef struct bucket_state {
+    const mt_store_buckets *m;
+    size_t piece;                 /* the last row's piece: the next row is most often in it */
+    uint64_t *findings, *hosts;
+    uint32_t *last;               /* per bucket: last host + 1 (grouped rows) */
+} bucket_state;
+
+/* Bucket of ts, or -1. */
+static int32_t bucket_of(bucket_state *b, mt_time_us ts)
+{
+    const mt_store_buckets *m = b->m;
+    if (!m->n || ts < m->start[0]) return -1;
+    size_t i = b->piece;
+    if (!(ts >= m->start[i] && (i + 1 == m->n || ts < m->start[i + 1]))) {
+        size_t lo = 0, hi = m->n; /* the last piece with start <= ts */
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (m->start[mid] <= ts) lo = mid;
+            else hi = mid;
+        }
+        b->piece = i = lo;
+    }
+    int32_t k = m->bucket[i];
+    return k >= 0 && (size_t)k < m->nbuckets ? k : -1;
+}
+
+typedef struct scan_state {
+    int grouped;
+    mt_strtab hosts, fams, kinds, behs;
+    mt_u64set pairs;              /* distinct pairs when rows are not grouped */
+    uint32_t *beh_of;             /* (family id, kind id) -> behaviour id + 1, small ids */
+    uint64_t *port_cnt, *port_hosts;
+    uint32_t *port_last;
+    bucket_state bk[2];
+} scan_state;
+
+#define BEH_F 256
+#define BEH_K 64
+
+/* Is (key, host) new? With host-grouped rows a per-key "last host" slot is
+ * exact and needs no memory per pair; otherwise a set of pairs. */
+static int new_pair(scan_state *s, uint64_t *last, unsigned tag, uint64_t a, uint32_t h)
+{
+    if (s->grouped) {
+        if (*last == (uint64_t)h + 1) return 0;
+        *last = (uint64_t)h + 1;
+        return 1;
+    }
+    return mt_u64set_add(&s->pairs, pair_key(tag, a, h));
+}
+
+static int new_pair32(scan_state *s, uint32_t *last, unsigned tag, uint64_t a, uint32_t h)
+{
+    uint64_t l = *last;
+    int r = new_pair(s, &l, tag, a, h);
+    *last = (uint32_t)l;
+    return r;
+}
+
+static void groups_from(const mt_strtab *t, mt_store_group **out, size_t *n)
+{
+    *n = t->n;
+    *out = mt_xcalloc(t->n ? t->n : 1, sizeof **out);
+    for (uint32_t i = 0; i < t->n; i++) {
+        (*out)[i].name = mt_xstrdup(mt_strtab_str(t, i));
+        (*out)[i].findings = t->cnt[i][0];
+        (*out)[i].hosts = t->cnt[i][1];
+    }
+}
+
+static int scan(mt_sqlite_store *s, const mt_store_query *q, scan_state *z, mt_store_summary *out)
+{
+    const char *sql = s->scan_index
+        ? "SELECT ts, event_type, kind, src_ip, dest_port, family FROM findings "
+          "INDEXED BY mt_report_scan WHERE ts >= ?1 AND ts < ?2"
+        : "SELECT ts, event_type, kind, src_ip, dest_port, family FROM findings "
+          "NOT INDEXED WHERE ts >= ?1 AND ts < ?2";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mt_sqlite_fail(s->db, "scan");
+    sqlite3_bind_int64(st, 1, q->from);
+    sqlite3_bind_int64(st, 2, q->to);
+    const int want_b = (q->want & MT_SQ_BUCKETS) != 0, want_mix = (q->want & MT_SQ_MIX) != 0,
+              want_ports = (q->want & MT_SQ_PORTS) != 0;
+    char prev[MT_ADDR_STRLEN + 16];
+    int prevlen = -1;
+    uint32_t h = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        mt_time_us ts = sqlite3_column_int64(st, 0);
+        const char *et = (const char *)sqlite3_column_text(st, 1);
+        const char *kind = (const char *)sqlite3_column_text(st, 2);
+        const char *src = (const char *)sqlite3_column_text(st, 3);
+        int srclen = sqlite3_column_bytes(st, 3);
+        if (!et) et = "";
+        if (!kind) kind = "";
+        if (!src) src = "";
+        int mining = et[0] == 'm' && strcmp(et, "mining") == 0;
+        out->findings++;
+        if (mining) out->mining++;
+        else if (strcmp(et, "precursor") == 0) out->precursor++;
+
+        if (srclen != prevlen || memcmp(prev, src, (size_t)srclen) != 0) {
+            h = mt_strtab_intern(&z->hosts, src, (size_t)srclen);
+            if ((size_t)srclen < sizeof prev) {
+                memcpy(prev, src, (size_t)srclen);
+                prevlen = srclen;
+            } else {
+                prevlen = -1;
+            }
+        }
+        z->hosts.cnt[h][1]++;
+        if (mining) z->hosts.cnt[h][0]++;
+
+        if (mining && want_b) {
+            for (int m = 0; m < 2; m++) {
+                bucket_state *b = &z->bk[m];
+                int32_t k = bucket_of(b, ts);
+                if (k < 0) continue;
+                b->findings[k]++;
+                if (new_pair32(z, &b->last[k], TAG_B0 + (unsigned)m, (uint64_t)k, h)) b->hosts[k]++;
+            }
+        }
+        if (want_mix) {
+            const char *fam = (const char *)sqlite3_column_text(st, 5);
+            int famlen = sqlite3_column_bytes(st, 5);
+            if (!fam) fam = "";
+            uint32_t f = mt_strtab_intern(&z->fams, fam, (size_t)famlen);
+            z->fams.cnt[f][0]++;
+            if (new_pair(z, &z->fams.cnt[f][2], TAG_FAMILY, f, h)) z->fams.cnt[f][1]++;
+            uint32_t k = mt_strtab_intern(&z->kinds, kind, strlen(kind));
+            z->kinds.cnt[k][0]++;
+            if (new_pair(z, &z->kinds.cnt[k][2], TAG_KIND, k, h)) z->kinds.cnt[k][1]++;
+            uint32_t bh;
+            uint32_t *slot = f < BEH_F && k < BEH_K ? &z->beh_of[f * BEH_K + k] : NULL;
+            if (slot && *slot) {
+                bh = *slot - 1;
+            } else {
+                uint32_t key[2] = {f, k};
+                bh = mt_strtab_intern(&z->behs, (const char *)key, sizeof key);
+                if (slot) *slot = bh + 1;
+            }
+            z->behs.cnt[bh][0]++;
+            if (new_pair(z, &z->behs.cnt[bh][2], TAG_BEH, bh, h)) z->behs.cnt[bh][1]++;
+        }
+        if (want_ports && mining) {
+            int port = sqlite3_column_int(st, 4);
+            if (port > 0 && port <= 65535 && strcmp(kind, "dns") != 0) {
+                z->port_cnt[port]++;
+                if (new_pair32(z, &z->port_last[port], TAG_PORT, (uint64_t)port, h)) z->port_hosts[port]++;
+                z->hosts.cnt[h][2]++;
+            }
+        }
+    }
+    int ok = rc == SQLITE_DONE;
+    if (!ok) mt_sqlite_fail(s->db, "scan");
+    sqlite3_finalize(st);
+    return ok ? MT_OK : MT_EIO;
+}
+
+int mt_sqlite_summary(mt_store *b, const mt_store_query *q, mt_store_summary *out)
+{
+    mt_sqlite_store *s = S(b);
+    scan_state z;
+    memset(&z, 0, sizeof z);
+    z.grouped = s->scan_index;
+    mt_strtab_init(&z.hosts);
+    mt_strtab_init(&z.fams);
+    mt_strtab_init(&z.kinds);
+    mt_strtab_init(&z.behs);
+    mt_u64set_init(&z.pairs);
+    if (q->want & MT_SQ_MIX) z.beh_of = mt_xcalloc(BEH_F * BEH_K, sizeof *z.beh_of);
+    if (q->want & MT_SQ_PORTS) {
+        z.port_cnt = mt_xcalloc(MT_STORE_NPORTS, sizeof *z.port_cnt);
+        z.port_hosts = mt_xcalloc(MT_STORE_NPORTS, sizeof *z.port_hosts);
+        z.port_last = mt_xcalloc(MT_STORE_NPORTS, sizeof *z.port_last);
+    }
+    for (int m = 0; m < 2; m++) {
+        size_t nb = q->want & MT_SQ_BUCKETS ? q->buckets[m].nbuckets : 0;
+        z.bk[m].m = &q->buckets[m];
+        z.bk[m].findings = mt_xcalloc(nb ? nb : 1, sizeof *z.bk[m].findings);
+        z.bk[m].hosts = mt_xcalloc(nb ? nb : 1, sizeof *z.bk[m].hosts);
+        z.bk[m].last = mt_xcalloc(nb ? nb : 1, sizeof *z.bk[m].last);
+    }
+    /* An empty range reads nothing (and needs no index). */
+    int rc = q->to > q->from ? scan(s, q, &z, out) : MT_OK;
+    if (rc == MT_OK) {
+        out->nhosts = z.hosts.n;
+        out->hosts = mt_xcalloc(z.hosts.n ? z.hosts.n : 1, sizeof *out->hosts);
+        for (uint32_t i = 0; i < z.hosts.n; i++) {
+            out->hosts[i].addr = mt_xstrdup(mt_strtab_str(&z.hosts, i));
+            out->hosts[i].mining = z.hosts.cnt[i][0];
+            out->hosts[i].findings = z.hosts.cnt[i][1];
+            out->hosts[i].port_findings = q->want & MT_SQ_PORTS ? z.hosts.cnt[i][2] : 0;
+        }
+        for (int m = 0; m < 2; m++) {
+            if (!(q->want & MT_SQ_BUCKETS)) break;
+            out->bucket_findings[m] = z.bk[m].findings;
+            out->bucket_hosts[m] = z.bk[m].hosts;
+            z.bk[m].findings = z.bk[m].hosts = NULL;
+        }
+        if (q->want & MT_SQ_MIX) {
+            groups_from(&z.fams, &out->families, &out->nfamilies);
+            groups_from(&z.kinds, &out->kinds, &out->nkinds);
+            out->nbehaviours = z.behs.n;
+            out->behaviours = mt_xcalloc(z.behs.n ? z.behs.n : 1, sizeof *out->behaviours);
+            for (uint32_t i = 0; i < z.behs.n; i++) {
+                uint32_t key[2];
+                memcpy(key, mt_strtab_str(&z.behs, i), sizeof key);
+                out->behaviours[i].name = mt_xstrdup(mt_strtab_str(&z.fams, key[0]));
+                out->behaviours[i].name2 = mt_xstrdup(mt_strtab_str(&z.kinds, key[1]));
+                out->behaviours[i].findings = z.behs.cnt[i][0];
+                out->behaviours[i].hosts = z.behs.cnt[i][1];
+            }
+        }
+        if (q->want & MT_SQ_PORTS) {
+            out->port_findings = z.port_cnt;
+            out->port_hosts = z.port_hosts;
+            z.port_cnt = z.port_hosts = NULL;
+        }
+    }
+    mt_strtab_free(&z.hosts);
+    mt_strtab_free(&z.fams);
+    mt_strtab_free(&z.kinds);
+    mt_strtab_free(&z.behs);
+    mt_u64set_free(&z.pairs);
+    free(z.beh_of);
+    free(z.port_cnt);
+    free(z.port_hosts);
+    free(z.port_last);
+    for (int m = 0; m < 2; m++) {
+        free(z.bk[m].findings);
+        free(z.bk[m].hosts);
+        free(z.bk[m].last);
+    }
+    return rc;
+}
+
+/* ---- top values ----------------------------------------------------------- */
+
+/* Pools, wallets and agents of mining findings. Through mt_report_top rows
+ * come ordered by (pool, wallet, agent), so a value equal to the previous
+ * row's is counted without hashing; without it, a full table scan. */
+int mt_sqlite_top(mt_store *b, const mt_store_query *q, mt_store_top *out)
+{
+    mt_sqlite_store *s = S(b);
+    mt_time_us from = q->from, to = q->to;
+    if (to <= from) {
+        for (int c = 0; c < 3; c++) out->v[c] = mt_xcalloc(1, sizeof *out->v[c]);
+        return MT_OK;
+    }
+    sqlite3_stmt *st;
+    const char *sql = s->top_index
+        ? "SELECT pool, wallet, agent FROM findings INDEXED BY mt_report_top "
+          "WHERE event_type = 'mining' AND ts >= ?1 AND ts < ?2"
+        : "SELECT pool, wallet, agent FROM findings NOT INDEXED "
+          "WHERE event_type = 'mining' AND ts >= ?1 AND ts < ?2";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mt_sqlite_fail(s->db, "top scan");
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    mt_strtab t[3];
+    char prev[3][512];
+    int prevlen[3] = {-1, -1, -1};
+    uint32_t previd[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) mt_strtab_init(&t[i]);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < 3; c++) {
+            const char *v = (const char *)sqlite3_column_text(st, c);
+            int n = sqlite3_column_bytes(st, c);
+            if (!v || n <= 0) continue;
+            uint32_t id;
+            if (n == prevlen[c] && memcmp(prev[c], v, (size_t)n) == 0) {
+                id = previd[c];
+            } else {
+                id = mt_strtab_intern(&t[c], v, (size_t)n);
+                if ((size_t)n <= sizeof prev[c]) {
+                    memcpy(prev[c], v, (size_t)n);
+                    prevlen[c] = n;
+                    previd[c] = id;
+                } else {
+                    prevlen[c] = -1;
+                }
+            }
+            t[c].cnt[id][0]++;
+            out->total[c]++;
+        }
+    }
+    int ok = rc == SQLITE_DONE;
+    if (!ok) mt_sqlite_fail(s->db, "top scan");
+    sqlite3_finalize(st);
+    for (int c = 0; c < 3; c++) {
+        t[c].n = ok ? t[c].n : 0;
+        for (uint32_t i = 0; i < t[c].n; i++) t[c].cnt[i][1] = 0;
+        groups_from(&t[c], &out->v[c], &out->n[c]);
+        mt_strtab_free(&t[c]);
+    }
+    return ok ? MT_OK : MT_EIO;
+}

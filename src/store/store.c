@@ -1,0 +1,221 @@
+/* The store's generic layer: opening by path or URI, the calls every
+ * caller makes (which go through the backend's ops table), the finding
+ * uid, the store sink, and freeing query results. Nothing here knows a
+ * backend's schema. */
+#include "minetrace/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_store.h"
+#include "util/buf.h"
+
+/* The backends this build has, by URI scheme. A server backend adds a
+ * row (its scheme, e.g. "postgresql", its open function, and whether it
+ * takes the whole URI). */
+static const struct {
+    const char *scheme;
+    mt_store *(*open)(const char *target, const mt_store_opts *o);
+    int whole_uri;
+} backends[] = {
+    {"sqlite", mt_sqlite_store_open, 0},
+};
+#define N_BACKENDS (sizeof backends / sizeof backends[0])
+
+mt_store *mt_store_open(const char *where, const mt_store_opts *o)
+{
+    mt_store_opts def = {MT_STORE_CREATE, NULL};
+    if (!o) o = &def;
+    if (!where || !*where) {
+        mt_error_set(MT_EINVAL, "no store given");
+        return NULL;
+    }
+    /* "scheme:rest" names a backend: "sqlite:PATH" (or "sqlite://PATH")
+     * takes the rest as its path, a server backend the whole URI
+     * ("postgresql://..."). Anything else is an SQLite file name. */
+    for (size_t i = 0; i < N_BACKENDS; i++) {
+        size_t n = strlen(backends[i].scheme);
+        if (strncmp(where, backends[i].scheme, n) != 0 || where[n] != ':') continue;
+        if (backends[i].whole_uri) return backends[i].open(where, o);
+        const char *rest = where + n + 1;
+        if (rest[0] == '/' && rest[1] == '/') rest += 2;
+        return backends[i].open(rest, o);
+    }
+    const char *sep = strstr(where, "://");
+    if (sep) {
+        mt_error_set(MT_EINVAL, "store '%.*s://...': unknown or not built in (this build has: sqlite)",
+                     (int)(sep - where > 32 ? 32 : sep - where), where);
+        return NULL;
+    }
+    return mt_sqlite_store_open(where, o);
+}
+
+void mt_store_close(mt_store *s)
+{
+    if (s) s->ops->close(s);
+}
+
+int mt_store_schema_version(const mt_store *s) { return s->version; }
+const char *mt_store_backend(const mt_store *s) { return s->ops->name; }
+int mt_store_begin(mt_store *s) { return s->ops->begin(s); }
+int mt_store_commit(mt_store *s) { return s->ops->commit(s); }
+int mt_store_rollback(mt_store *s) { return s->ops->rollback(s); }
+
+int mt_store_put(mt_store *s, const mt_finding *f, size_t n)
+{
+    return n ? s->ops->put(s, f, n) : MT_OK;
+}
+
+void mt_store_counts(const mt_store *s, uint64_t *n_new, uint64_t *n_dup)
+{
+    if (n_new) *n_new = s->n_new;
+    if (n_dup) *n_dup = s->n_dup;
+}
+
+int mt_store_put_ingest_log(mt_store *s, const mt_store_ingest_row *row)
+{
+    return s->ops->put_ingest_log(s, row);
+}
+
+int mt_store_prepare(mt_store *s, unsigned want, const char **plan)
+{
+    const char *p = NULL;
+    int rc = s->ops->prepare(s, want, &p);
+    if (plan) *plan = p;
+    return rc;
+}
+
+int mt_store_time_range(mt_store *s, mt_time_us *first, mt_time_us *last)
+{
+    return s->ops->time_range(s, first, last);
+}
+
+int mt_store_summary_get(mt_store *s, const mt_store_query *q, mt_store_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = s->ops->summary(s, q, out);
+    if (rc) mt_store_summary_free(out);
+    return rc;
+}
+
+static void groups_free(mt_store_group *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(g[i].name);
+        free(g[i].name2);
+    }
+    free(g);
+}
+
+void mt_store_summary_free(mt_store_summary *sm)
+{
+    for (size_t i = 0; i < sm->nhosts; i++) free(sm->hosts[i].addr);
+    free(sm->hosts);
+    for (int i = 0; i < 2; i++) {
+        free(sm->bucket_findings[i]);
+        free(sm->bucket_hosts[i]);
+    }
+    groups_free(sm->families, sm->nfamilies);
+    groups_free(sm->kinds, sm->nkinds);
+    groups_free(sm->behaviours, sm->nbehaviours);
+    free(sm->port_findings);
+    free(sm->port_hosts);
+    memset(sm, 0, sizeof *sm);
+}
+
+int mt_store_top_get(mt_store *s, const mt_store_query *q, mt_store_top *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = s->ops->top(s, q, out);
+    if (rc) mt_store_top_free(out);
+    return rc;
+}
+
+void mt_store_top_free(mt_store_top *t)
+{
+    for (int i = 0; i < 3; i++) groups_free(t->v[i], t->n[i]);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- the finding uid ------------------------------------------------------ */
+
+/* Length-prefixed so that ("ab","c") and ("a","bc") hash differently. */
+static void hash_str(mt_buf *b, const char *s)
+{
+    uint32_t n = (uint32_t)strlen(s);
+    mt_buf_put(b, &n, sizeof n);
+    mt_buf_put(b, s, n);
+}
+
+static void hash_u64(mt_buf *b, uint64_t v)
+{
+    uint8_t le[8];
+    for (int i = 0; i < 8; i++) le[i] = (uint8_t)(v >> (8 * i));
+    mt_buf_put(b, le, sizeof le);
+}
+
+uint64_t mt_finding_uid(const mt_finding *f)
+{
+    /* Serialised little-endian field by field, so the uid does not depend on
+     * struct layout, padding or host byte order. */
+    mt_buf b;
+    mt_buf_init(&b);
+    hash_u64(&b, (uint64_t)f->ts);
+    hash_u64(&b, f->flow_id);
+    mt_buf_putc(&b, (char)f->src.family);
+    mt_buf_put(&b, f->src.b, 16);
+    mt_buf_putc(&b, (char)f->dst.family);
+    mt_buf_put(&b, f->dst.b, 16);
+    hash_u64(&b, ((uint64_t)f->src_port << 24) | ((uint64_t)f->dst_port << 8) | f->ipproto);
+    hash_str(&b, f->event_type ? f->event_type : MT_EVENT_MINING);
+    hash_str(&b, mt_finding_kind_str(f->kind));
+    hash_str(&b, f->protocol);
+    hash_str(&b, f->pool);
+    hash_str(&b, f->wallet);
+    hash_str(&b, f->evidence);
+    uint64_t h = mt_hash_bytes(b.p, b.len, 0x6d696e6574726163ULL /* "minetrac" */);
+    mt_buf_free(&b);
+    return h;
+}
+
+/* ---- the sink -------------------------------------------------------------- */
+
+typedef struct store_sink_ctx {
+    mt_store *store;
+    int own;
+} store_sink_ctx;
+
+static int sink_emit(mt_sink *k, const mt_finding *f)
+{
+    store_sink_ctx *c = k->ctx;
+    return mt_store_put(c->store, f, 1);
+}
+
+static int sink_flush(mt_sink *k)
+{
+    store_sink_ctx *c = k->ctx;
+    return mt_store_commit(c->store);
+}
+
+static void sink_close(mt_sink *k)
+{
+    store_sink_ctx *c = k->ctx;
+    if (c->own) mt_store_close(c->store);
+    else mt_store_commit(c->store);
+    free(c);
+    free(k);
+}
+
+mt_sink *mt_store_sink_new(mt_store *store, int own)
+{
+    store_sink_ctx *c = mt_xcalloc(1, sizeof *c);
+    c->store = store;
+    c->own = own;
+    mt_sink *k = mt_xcalloc(1, sizeof *k);
+    k->name = "store";
+    k->emit = sink_emit;
+    k->flush = sink_flush;
+    k->close = sink_close;
+    k->ctx = c;
+    return k;
+}
