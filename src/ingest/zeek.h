@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "ingest/ingest.h"
-#include "ingest/jscan.h"
+#include "util/json.h"
 
 typedef enum zeek_field {
     ZF_TS, ZF_UID, ZF_ORIG_H, ZF_ORIG_P, ZF_RESP_H, ZF_RESP_P, ZF_PROTO,
@@ -59,9 +59,11 @@ int zeek_tsv_line(zeek_tsv *t, char *line, size_t len, const mt_ingest_out *out,
 const char *zeek_tsv_path(const zeek_tsv *t);
 
 /* ---- JSON ------------------------------------------------------------- */
-/* One parsed JSON object from a Zeek JSON log; `path_hint` from the file
- * name is used when the record has no "_path". Same returns as above. */
-int zeek_json_record(js_doc *d, int obj, const char *path_hint, const mt_ingest_out *out,
-                     char *unk, size_t unk_cap);
+/* One parsed JSON object from a Zeek JSON log, its columns gathered in
+ * the caller's `r` (the strings point into d's scratch area and r); `path_hint`
+ * from the file name is used when the record has no "_path". Same returns
+ * as above. */
+int zeek_json_record(mt_jr_doc *d, int obj, zeek_rec *r, const char *path_hint,
+                     const mt_ingest_out *out, char *unk, size_t unk_cap);
 
 #endif
