@@ -26,6 +26,7 @@ static const char *scalar(mt_jr_doc *d, int t, size_t *len)
     switch (mt_jr_type_of(d, t)) {
     case MT_JR_STRING: {
         const char *s = mt_jr_str(d, t);
+        if (!s) return NULL;
         *len = strlen(s);
         return s;
     }
@@ -84,7 +85,10 @@ int zeek_json_record(mt_jr_doc *d, int obj, zeek_rec *r, const char *path_hint,
     r->set_sep = ',';
     r->used = 0;
     for (int k = mt_jr_first(d, obj); k >= 0; k = mt_jr_next(d, obj, k)) {
-        int f = zeek_field_by_name(mt_jr_str(d, k));
+        /* column names are short: a longer key, cut here, matches none */
+        char name[64];
+        mt_jr_copy(d, k, name, sizeof name);
+        int f = zeek_field_by_name(name);
         if (f >= 0) r->v[f] = value_text(r, d, k + 1);
     }
     return zeek_emit(kind, r, out);

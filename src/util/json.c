@@ -168,8 +168,9 @@ static int add_tok(mt_jr_doc *d, mt_jr_type type, size_t start, size_t len)
     t->start = (uint32_t)start;
     t->len = (uint32_t)len;
     t->type = type;
+    t->next = d->n + 1;
     t->esc = 0;
-    t->aux = 0;
+    t->str = 0;
     return (int)d->n++;
 }
 
@@ -211,7 +212,7 @@ static void keep_partial(mt_jr_doc *d, const uint32_t *stack, unsigned depth, in
     }
     for (unsigned k = 0; k < depth; k++) {
         mt_jr_tok *c = &d->tok[stack[k]];
-        c->aux = d->n;
+        c->next = d->n;
         c->len = (uint32_t)(cut - c->start);
     }
 }
@@ -254,7 +255,7 @@ int mt_jr_parse(mt_jr_doc *d, const char *text, size_t len, unsigned flags, unsi
             if (i >= len) { rc = MT_JR_TRUNCATED; s.why = "input ends inside a container"; goto fail; }
             if (text[i] == (c == '{' ? '}' : ']')) {
                 i++;
-                d->tok[t].aux = d->n;
+                d->tok[t].next = d->n;
                 d->tok[t].len = (uint32_t)(i - d->tok[t].start);
                 depth--;
             } else {
@@ -318,7 +319,7 @@ int mt_jr_parse(mt_jr_doc *d, const char *text, size_t len, unsigned flags, unsi
             }
             if (text[i] == (is_obj ? '}' : ']')) {
                 i++;
-                top->aux = d->n;
+                top->next = d->n;
                 top->len = (uint32_t)(i - top->start);
                 depth--;
                 continue;
@@ -359,11 +360,14 @@ int mt_jr_get(const mt_jr_doc *d, int obj, const char *key)
 {
     if (!mt_jr_is(d, obj, MT_JR_OBJECT) || !key) return -1;
     size_t kl = strlen(key);
-    for (int k = mt_jr_first(d, obj); k >= 0; k = mt_jr_next(d, obj, k)) {
-        const mt_jr_tok *t = &d->tok[k];
-        if (t->esc ? mt_jr_streq(d, k, key)
-                   : (t->len == kl && memcmp(tok_text(d, k), key, kl) == 0))
-            return k + 1;
+    const mt_jr_tok *tk = d->tok;
+    for (uint32_t k = (uint32_t)obj + 1, end = tk[obj].next; k < end; k = tk[k + 1].next) {
+        const mt_jr_tok *t = &tk[k];
+        if (!t->esc) {
+            if (t->len == kl && memcmp(d->text + t->start, key, kl) == 0) return (int)k + 1;
+        } else if (mt_jr_streq(d, (int)k, key)) {
+            return (int)k + 1;
+        }
     }
     return -1;
 }
@@ -374,15 +378,17 @@ size_t mt_jr_get_many(const mt_jr_doc *d, int obj, const char *const *keys, int 
     size_t found = 0;
     for (size_t j = 0; j < nkeys; j++) out[j] = -1;
     if (!mt_jr_is(d, obj, MT_JR_OBJECT)) return 0;
-    for (int k = mt_jr_first(d, obj); k >= 0 && found < nkeys; k = mt_jr_next(d, obj, k)) {
-        const mt_jr_tok *t = &d->tok[k];
-        const char *ks = tok_text(d, k);
+    const mt_jr_tok *tk = d->tok;
+    for (uint32_t k = (uint32_t)obj + 1, end = tk[obj].next; k < end && found < nkeys;
+         k = tk[k + 1].next) {
+        const mt_jr_tok *t = &tk[k];
+        const char *ks = d->text + t->start;
         for (size_t j = 0; j < nkeys; j++) {
             if (out[j] >= 0) continue; /* the first one wins */
-            if (t->esc ? mt_jr_streq(d, k, keys[j])
-                       : (ks[0] == keys[j][0] && strlen(keys[j]) == t->len &&
+            if (t->esc ? mt_jr_streq(d, (int)k, keys[j])
+                       : (t->len > 0 && ks[0] == keys[j][0] && strlen(keys[j]) == t->len &&
                           memcmp(ks, keys[j], t->len) == 0)) {
-                out[j] = k + 1;
+                out[j] = (int)k + 1;
                 found++;
                 break;
             }
@@ -541,25 +547,35 @@ static size_t decode(const mt_jr_doc *d, int t, char *dst, size_t cap)
 size_t mt_jr_copy(const mt_jr_doc *d, int t, char *dst, size_t cap)
 {
     if (!dst || cap == 0) return 0;
-    dst[0] = '\0';
-    switch (mt_jr_type_of(d, t)) {
-    case MT_JR_STRING: return decode(d, t, dst, cap);
-    case MT_JR_NUMBER: case MT_JR_TRUE: case MT_JR_FALSE: case MT_JR_NULL:
-        return mt_memlcpy(dst, cap, tok_text(d, t), d->tok[t].len);
-    default: return 0;
+    mt_jr_type ty = mt_jr_type_of(d, t);
+    if (ty == MT_JR_NONE || ty == MT_JR_OBJECT || ty == MT_JR_ARRAY) {
+        dst[0] = '\0';
+        return 0;
     }
+    const mt_jr_tok *k = &d->tok[t];
+    if (ty == MT_JR_STRING && k->esc) return decode(d, t, dst, cap);
+    size_t n = k->len < cap ? k->len : cap - 1; /* as written */
+    memcpy(dst, d->text + k->start, n);
+    dst[n] = '\0';
+    return n;
 }
 
 const char *mt_jr_str(mt_jr_doc *d, int t)
 {
     if (!mt_jr_is(d, t, MT_JR_STRING)) return NULL;
     mt_jr_tok *k = &d->tok[t];
-    if (k->aux) return d->scratch + k->aux - 1;
-    size_t need = (size_t)k->len + 1;
-    if (d->scratch_cap - d->scratch_used < need) return NULL;
+    if (k->str) return d->scratch + k->str - 1;
+    size_t n = k->len;
+    if (d->scratch_cap - d->scratch_used < n + 1) return NULL;
     char *dst = d->scratch + d->scratch_used;
-    size_t w = decode(d, t, dst, need);
-    k->aux = (uint32_t)d->scratch_used + 1;
+    size_t w = n;
+    if (!k->esc) {
+        memcpy(dst, d->text + k->start, n);
+        dst[n] = '\0';
+    } else {
+        w = decode(d, t, dst, n + 1);
+    }
+    k->str = (uint32_t)d->scratch_used + 1;
     d->scratch_used += w + 1;
     return dst;
 }

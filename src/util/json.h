@@ -29,7 +29,7 @@
 #include <stdint.h>
 
 #define MT_JR_MAX_DEPTH 64
-#define MT_JR_MAX_LEN ((size_t)1 << 28) /* token offsets are 28-bit */
+#define MT_JR_MAX_LEN ((size_t)1 << 28) /* scratch offsets are 28-bit */
 
 typedef enum mt_jr_type {
     MT_JR_NONE = 0, /* absent (a failed lookup) */
@@ -72,11 +72,12 @@ enum {
  * subtree (objects: key, value, key, value...). */
 typedef struct mt_jr_tok {
     uint32_t start;    /* offset in the text; strings: just after the quote */
-    uint32_t len : 28; /* bytes of text; strings: raw contents without quotes */
+    uint32_t len;      /* bytes of text; strings: raw contents without quotes */
+    uint32_t next;     /* index of the token after this value's subtree */
     uint32_t type : 3; /* mt_jr_type */
     uint32_t esc : 1;  /* string with backslash escapes */
-    uint32_t aux;      /* containers: index past the subtree; strings: decoded
-                          offset in scratch + 1, 0 until mt_jr_str() */
+    uint32_t str : 28; /* strings: decoded offset in scratch + 1, 0 until
+                          mt_jr_str() */
 } mt_jr_tok;
 
 typedef struct mt_jr_doc {
@@ -121,27 +122,20 @@ static inline int mt_jr_is(const mt_jr_doc *d, int t, mt_jr_type ty)
 {
     return mt_jr_type_of(d, t) == ty;
 }
-/* The token after t's subtree. */
-static inline uint32_t mt_jr_skip(const mt_jr_doc *d, int t)
-{
-    const mt_jr_tok *k = &d->tok[t];
-    return (k->type == MT_JR_OBJECT || k->type == MT_JR_ARRAY) ? k->aux : (uint32_t)t + 1;
-}
 /* First child of a container (objects: the first key; its value is key+1),
  * or -1 when empty or not a container. */
 static inline int mt_jr_first(const mt_jr_doc *d, int t)
 {
     mt_jr_type ty = mt_jr_type_of(d, t);
     if (ty != MT_JR_OBJECT && ty != MT_JR_ARRAY) return -1;
-    return d->tok[t].aux > (uint32_t)t + 1 ? t + 1 : -1;
+    return d->tok[t].next > (uint32_t)t + 1 ? t + 1 : -1;
 }
 /* The child after c in container `parent` (objects: pass a key, get the next
  * key), or -1. */
 static inline int mt_jr_next(const mt_jr_doc *d, int parent, int c)
 {
-    uint32_t nx = d->tok[parent].type == MT_JR_OBJECT ? mt_jr_skip(d, c + 1)
-                                                         : mt_jr_skip(d, c);
-    return nx < d->tok[parent].aux ? (int)nx : -1;
+    uint32_t nx = d->tok[parent].type == MT_JR_OBJECT ? d->tok[c + 1].next : d->tok[c].next;
+    return nx < d->tok[parent].next ? (int)nx : -1;
 }
 
 /* Value of member `key` (compared after unescaping) of object obj, or -1. */
