@@ -83,7 +83,11 @@ static mt_jr_status scan_string(pstate *s, size_t *i, int *esc)
             }
             k = (size_t)(b - p);
         } else {
-            while (k < n && str_class[(unsigned char)p[k]] == 0) k++;
+            const unsigned char *u = (const unsigned char *)p;
+            while (k + 4 <= n && (str_class[u[k]] | str_class[u[k + 1]] | str_class[u[k + 2]] |
+                                  str_class[u[k + 3]]) == 0)
+                k += 4;
+            while (k < n && str_class[u[k]] == 0) k++;
             if (k >= n) break;
             uint8_t c = str_class[(unsigned char)p[k]];
             if (c == 1) {
