@@ -24,6 +24,7 @@ struct mt_json_reader {
     mt_ingest_format force; /* AUTO: decide per line */
     eve_state eve;
     zeek_rec zeek;
+    zeek_json_keys zeek_keys;
     mt_jr_doc doc;
     char *scratch; /* decoded strings of the current line */
     size_t scratch_cap;
@@ -143,7 +144,8 @@ int mt_json_reader_line(mt_json_reader *jr, const char *line, size_t len,
             return mt_error_set(MT_EINVAL, "finding line without a mining object");
         return jsonl_finding(doc, 0, m, out);
     case MT_FMT_EVE: return eve_record(&jr->eve, doc, 0, out, unk, unk_cap);
-    case MT_FMT_ZEEK_JSON: return zeek_json_record(doc, 0, &jr->zeek, jr->path_hint, out, unk, unk_cap);
+    case MT_FMT_ZEEK_JSON: return zeek_json_record(doc, 0, &jr->zeek, &jr->zeek_keys, jr->path_hint, out, unk,
+                                unk_cap);
     default:
         snprintf(unk, unk_cap, "json:unrecognised-object");
         return MT_ENOTFOUND;

@@ -69,8 +69,29 @@ static const char *infer_path(mt_jr_doc *d, int obj)
     return NULL;
 }
 
-int zeek_json_record(mt_jr_doc *d, int obj, zeek_rec *r, const char *path_hint,
-                     const mt_ingest_out *out, char *unk, size_t unk_cap)
+/* Column of key token k, the pos-th member. */
+static int key_field(const mt_jr_doc *d, int k, size_t pos, zeek_json_keys *keys)
+{
+    size_t n;
+    const char *raw = mt_jr_raw(d, k, &n);
+    int cacheable = pos < ZEEK_KEY_SLOTS && !d->tok[k].esc && n < sizeof keys->slot[0].name;
+    if (cacheable && keys->slot[pos].len1 == n + 1 && memcmp(keys->slot[pos].name, raw, n) == 0)
+        return keys->slot[pos].f;
+    /* column names are short: a longer key, cut here, matches none */
+    char name[64];
+    mt_jr_copy(d, k, name, sizeof name);
+    int f = zeek_field_by_name(name);
+    if (cacheable) {
+        memcpy(keys->slot[pos].name, raw, n);
+        keys->slot[pos].len1 = (uint8_t)(n + 1);
+        keys->slot[pos].f = (int8_t)f;
+    }
+    return f;
+}
+
+int zeek_json_record(mt_jr_doc *d, int obj, zeek_rec *r, zeek_json_keys *keys,
+                     const char *path_hint, const mt_ingest_out *out, char *unk,
+                     size_t unk_cap)
 {
     const char *path = mt_jr_gstr(d, obj, "_path");
     if (!path && path_hint && zeek_log_by_path(path_hint) != ZL_UNKNOWN) path = path_hint;
@@ -84,11 +105,9 @@ int zeek_json_record(mt_jr_doc *d, int obj, zeek_rec *r, const char *path_hint,
     memset(r->v, 0, sizeof r->v);
     r->set_sep = ',';
     r->used = 0;
-    for (int k = mt_jr_first(d, obj); k >= 0; k = mt_jr_next(d, obj, k)) {
-        /* column names are short: a longer key, cut here, matches none */
-        char name[64];
-        mt_jr_copy(d, k, name, sizeof name);
-        int f = zeek_field_by_name(name);
+    size_t pos = 0;
+    for (int k = mt_jr_first(d, obj); k >= 0; k = mt_jr_next(d, obj, k), pos++) {
+        int f = key_field(d, k, pos, keys);
         if (f >= 0) r->v[f] = value_text(r, d, k + 1);
     }
     return zeek_emit(kind, r, out);
