@@ -34,6 +34,7 @@
 #include "detect/flowmark.h"
 #include "util/buf.h"
 #include "util/hostport.h"
+#include "util/json.h"
 
 enum { I_AGENT = 1u << 0, I_XME = 1u << 1, I_XSTR = 1u << 2, I_RPC = 1u << 3,
        I_PATH = 1u << 4, I_HOST = 1u << 5 };
@@ -41,29 +42,27 @@ enum { I_AGENT = 1u << 0, I_XME = 1u << 1, I_XSTR = 1u << 2, I_RPC = 1u << 3,
 #define FLOW_SLOTS (1u << 14)
 #define SEEN_SLOTS (1u << 15)
 
-/* JSON-RPC "method" value in a (possibly truncated) body prefix: a bounded
- * scan for "method" : "<value>", not a parse, so a cut body still works. */
+/* JSON-RPC "method" of the body prefix (an object, or the first call of a
+ * batch). The prefix is often cut, so the reader keeps what was complete;
+ * a method too long for out is no method. */
+#define BODY_TOKENS 512
 static int body_method(const uint8_t *b, size_t n, char *out, size_t cap)
 {
-    static const char key[] = "\"method\"";
-    const size_t kl = sizeof key - 1;
-    if (!b || n < kl) return 0;
-    for (size_t i = 0; i + kl <= n; i++) {
-        if (memcmp(b + i, key, kl) != 0) continue;
-        size_t j = i + kl;
-        while (j < n && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r' || b[j] == '\n')) j++;
-        if (j >= n || b[j] != ':') continue;
-        j++;
-        while (j < n && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r' || b[j] == '\n')) j++;
-        if (j >= n || b[j] != '"') continue;
-        j++;
-        size_t k = 0;
-        while (j < n && b[j] != '"' && b[j] != '\\' && k + 1 < cap) out[k++] = (char)b[j++];
-        if (j >= n || b[j] != '"') return 0;
-        out[k] = '\0';
-        return 1;
-    }
-    return 0;
+    if (!b || n == 0) return 0;
+    mt_jr_tok tok[BODY_TOKENS];
+    mt_jr_doc d;
+    mt_jr_init(&d, tok, BODY_TOKENS, NULL, 0);
+    mt_jr_parse(&d, (const char *)b, n, MT_JR_PARTIAL | MT_JR_LAX_CTRL | MT_JR_TRAILING, 0);
+    int call = mt_jr_is(&d, 0, MT_JR_ARRAY) ? mt_jr_first(&d, 0) : 0;
+    int m = mt_jr_get(&d, call, "method");
+    if (!mt_jr_is(&d, m, MT_JR_STRING) || cap == 0) return 0;
+    /* decoded with room for one more character, to tell a cut from a fit */
+    char tmp[128];
+    if (cap > sizeof tmp - 4) cap = sizeof tmp - 4;
+    size_t w = mt_jr_copy(&d, m, tmp, cap + 4);
+    if (w >= cap) return 0;
+    memcpy(out, tmp, w + 1);
+    return 1;
 }
 
 typedef struct rpc_method {

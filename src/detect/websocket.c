@@ -34,17 +34,19 @@
 #include <string.h>
 
 #include "detect/flowmark.h"
-#include "proto/json.h"
+#include "util/json.h"
 #include "proto/websocket.h"
 #include "util/hostport.h"
 
 #define FLOW_SLOTS (1u << 14)
 #define INFLATE_CAP 16384 /* miner messages are < 2 KB; a job with a long blob fits */
+#define WS_TOKENS MT_JR_TOKENS_FOR(INFLATE_CAP) /* any inflated message; more values: refused */
 
 typedef struct ws_state {
     mt_flowmark *fm;
     mt_ws_inflater *z; /* NULL if zlib could not start: no inflation */
     uint8_t out[INFLATE_CAP];
+    mt_jr_tok tok[WS_TOKENS];
 } ws_state;
 enum { R_WORK = 1u << 0, R_WALLET = 1u << 1 };
 
@@ -58,51 +60,50 @@ typedef struct ws_hit {
     char agent[256];
 } ws_hit;
 
-static int has(const mt_jv *o, const char *k)
+static int has(const mt_jr_doc *d, int o, const char *k)
 {
-    mt_jv v;
-    return mt_jv_get(o, k, &v);
+    return mt_jr_get(d, o, k) >= 0;
 }
 
-static void copy_str(const mt_jv *o, const char *k, char *dst, size_t cap)
+static void copy_str(const mt_jr_doc *d, int o, const char *k, char *dst, size_t cap)
 {
-    mt_jv v;
-    if (mt_jv_get(o, k, &v) && v.type == MT_JV_STRING) mt_jv_strcpy(&v, dst, cap);
+    int v = mt_jr_get(d, o, k);
+    if (mt_jr_is(d, v, MT_JR_STRING)) mt_jr_copy(d, v, dst, cap);
 }
 
-static int coinhive(const mt_jv *root, ws_hit *h)
+static int coinhive(const mt_jr_doc *d, int root, ws_hit *h)
 {
-    mt_jv type, params;
-    if (!mt_jv_get(root, "type", &type) || type.type != MT_JV_STRING) return 0;
-    if (!mt_jv_get(root, "params", &params) || params.type != MT_JV_OBJECT) return 0;
+    int type, params;
+    if (!mt_jr_is(d, (type = mt_jr_get(d, root, "type")), MT_JR_STRING)) return 0;
+    if (!mt_jr_is(d, (params = mt_jr_get(d, root, "params")), MT_JR_OBJECT)) return 0;
     h->protocol = "coinhive-ws";
-    if (mt_jv_streq(&type, "auth") && has(&params, "site_key")) {
+    if (mt_jr_streq(d, type, "auth") && has(d, params, "site_key")) {
         h->what = "auth";
         h->confidence = 90;
-        copy_str(&params, "site_key", h->wallet, sizeof h->wallet);
+        copy_str(d, params, "site_key", h->wallet, sizeof h->wallet);
         /* CoinHive.User(key, name): the name is the pool-side worker (the
          * coin-hive-stratum proxy logs in as "key.name"); null otherwise. */
-        copy_str(&params, "user", h->worker, sizeof h->worker);
+        copy_str(d, params, "user", h->worker, sizeof h->worker);
         return 1;
     }
-    if (mt_jv_streq(&type, "submit") && has(&params, "job_id") &&
-        (has(&params, "nonce") || has(&params, "result"))) {
+    if (mt_jr_streq(d, type, "submit") && has(d, params, "job_id") &&
+        (has(d, params, "nonce") || has(d, params, "result"))) {
         h->what = "submit";
         h->confidence = 85;
         return 1;
     }
-    if (mt_jv_streq(&type, "job") && has(&params, "blob") &&
-        (has(&params, "job_id") || has(&params, "target"))) {
+    if (mt_jr_streq(d, type, "job") && has(d, params, "blob") &&
+        (has(d, params, "job_id") || has(d, params, "target"))) {
         h->what = "job";
         h->confidence = 85;
         return 1;
     }
-    if (mt_jv_streq(&type, "authed") && (has(&params, "token") || has(&params, "hashes"))) {
+    if (mt_jr_streq(d, type, "authed") && (has(d, params, "token") || has(d, params, "hashes"))) {
         h->what = "authed";
         h->confidence = 80;
         return 1;
     }
-    if (mt_jv_streq(&type, "hash_accepted") && has(&params, "hashes")) {
+    if (mt_jr_streq(d, type, "hash_accepted") && has(d, params, "hashes")) {
         h->what = "hash_accepted";
         h->confidence = 85;
         return 1;
@@ -110,29 +111,29 @@ static int coinhive(const mt_jv *root, ws_hit *h)
     return 0;
 }
 
-static int webminerpool(const mt_jv *root, ws_hit *h)
+static int webminerpool(const mt_jr_doc *d, int root, ws_hit *h)
 {
-    mt_jv id;
-    if (!mt_jv_get(root, "identifier", &id) || id.type != MT_JV_STRING) return 0;
+    int id;
+    if (!mt_jr_is(d, (id = mt_jr_get(d, root, "identifier")), MT_JR_STRING)) return 0;
     h->protocol = "webminerpool-ws";
-    if (mt_jv_streq(&id, "handshake") && (has(root, "login") || has(root, "pool"))) {
+    if (mt_jr_streq(d, id, "handshake") && (has(d, root, "login") || has(d, root, "pool"))) {
         h->what = "handshake";
         h->confidence = 90;
-        copy_str(root, "login", h->wallet, sizeof h->wallet);
-        copy_str(root, "pool", h->pool, sizeof h->pool);
+        copy_str(d, root, "login", h->wallet, sizeof h->wallet);
+        copy_str(d, root, "pool", h->pool, sizeof h->pool);
         return 1;
     }
-    if (mt_jv_streq(&id, "job") && has(root, "blob")) {
+    if (mt_jr_streq(d, id, "job") && has(d, root, "blob")) {
         h->what = "job";
         h->confidence = 85;
         return 1;
     }
-    if (mt_jv_streq(&id, "solved") && has(root, "job_id") && has(root, "nonce")) {
+    if (mt_jr_streq(d, id, "solved") && has(d, root, "job_id") && has(d, root, "nonce")) {
         h->what = "solved";
         h->confidence = 85;
         return 1;
     }
-    if (mt_jv_streq(&id, "hashsolved")) {
+    if (mt_jr_streq(d, id, "hashsolved")) {
         h->what = "hashsolved";
         h->confidence = 80;
         return 1;
@@ -140,25 +141,25 @@ static int webminerpool(const mt_jv *root, ws_hit *h)
     return 0;
 }
 
-static int stratum(const mt_jv *root, ws_hit *h)
+static int stratum(const mt_jr_doc *d, int root, ws_hit *h)
 {
-    mt_jv m, params;
-    if (!mt_jv_get(root, "method", &m) || m.type != MT_JV_STRING) return 0;
-    int hp = mt_jv_get(root, "params", &params);
+    int m, params;
+    if (!mt_jr_is(d, (m = mt_jr_get(d, root, "method")), MT_JR_STRING)) return 0;
+    int hp = ((params = mt_jr_get(d, root, "params")) >= 0);
     h->protocol = "stratum-ws";
     h->confidence = 85;
-    if (mt_jv_streq(&m, "login") && hp && params.type == MT_JV_OBJECT && has(&params, "login")) {
+    if (mt_jr_streq(d, m, "login") && hp && mt_jr_is(d, params, MT_JR_OBJECT) && has(d, params, "login")) {
         h->what = "login";
-        copy_str(&params, "login", h->wallet, sizeof h->wallet);
-        copy_str(&params, "agent", h->agent, sizeof h->agent);
+        copy_str(d, params, "login", h->wallet, sizeof h->wallet);
+        copy_str(d, params, "agent", h->agent, sizeof h->agent);
         return 1;
     }
-    if ((mt_jv_streq(&m, "submit") || mt_jv_streq(&m, "keepalived")) && hp &&
-        params.type == MT_JV_OBJECT && has(&params, "id")) {
+    if ((mt_jr_streq(d, m, "submit") || mt_jr_streq(d, m, "keepalived")) && hp &&
+        mt_jr_is(d, params, MT_JR_OBJECT) && has(d, params, "id")) {
         h->what = "submit";
         return 1;
     }
-    if (mt_jv_streq(&m, "job") && hp && params.type == MT_JV_OBJECT && has(&params, "blob")) {
+    if (mt_jr_streq(d, m, "job") && hp && mt_jr_is(d, params, MT_JR_OBJECT) && has(d, params, "blob")) {
         h->what = "job";
         return 1;
     }
@@ -166,12 +167,12 @@ static int stratum(const mt_jv *root, ws_hit *h)
                                         "mining.notify", "mining.set_difficulty",
                                         "eth_submitLogin", "eth_getWork", "eth_submitWork"};
     for (size_t i = 0; i < sizeof m_arr / sizeof m_arr[0]; i++) {
-        if (mt_jv_streq(&m, m_arr[i]) && hp && params.type == MT_JV_ARRAY) {
+        if (mt_jr_streq(d, m, m_arr[i]) && hp && mt_jr_is(d, params, MT_JR_ARRAY)) {
             h->what = m_arr[i];
             if (!strcmp(m_arr[i], "mining.authorize") || !strcmp(m_arr[i], "eth_submitLogin")) {
-                mt_jv p0;
-                if (mt_jv_at(&params, 0, &p0) && p0.type == MT_JV_STRING)
-                    mt_jv_strcpy(&p0, h->wallet, sizeof h->wallet);
+                int p0;
+                if (((p0 = mt_jr_at(d, params, 0)) >= 0) && mt_jr_is(d, p0, MT_JR_STRING))
+                    mt_jr_copy(d, p0, h->wallet, sizeof h->wallet);
             }
             return 1;
         }
@@ -229,12 +230,14 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
                              text[off] == '\t')) off++;
     }
     if (off >= len || text[off] != '{') return;
-    mt_jv root;
-    if (mt_jv_parse(text + off, len - off, &root, NULL) != MT_OK || root.type != MT_JV_OBJECT)
+    mt_jr_doc doc, *d = &doc;
+    mt_jr_init(d, st->tok, WS_TOKENS, NULL, 0);
+    if (mt_jr_parse(d, text + off, len - off, MT_JR_LAX_CTRL | MT_JR_TRAILING, 32) != MT_OK ||
+        !mt_jr_is(d, 0, MT_JR_OBJECT))
         return;
     ws_hit h;
     memset(&h, 0, sizeof h);
-    if (!coinhive(&root, &h) && !webminerpool(&root, &h) && !stratum(&root, &h)) return;
+    if (!coinhive(d, 0, &h) && !webminerpool(d, 0, &h) && !stratum(d, 0, &h)) return;
 
     uint32_t bits = R_WORK | (h.wallet[0] ? R_WALLET : 0);
     uint32_t done = mt_flowmark_get(fm, ev);

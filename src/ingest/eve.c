@@ -23,13 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The document being read (one line at a time, single-threaded). */
-static js_doc *D;
-#define jstr(o, k) js_gstr(D, (o), (k))
-#define juint(o, k) js_gu64(D, (o), (k))
-#define jget(o, k) js_get(D, (o), (k))
-#define jtrue(t) (js_type(D, (t)) == JS_TRUE)
-
 static uint8_t proto_num(const char *p)
 {
     if (!p) return 0;
@@ -65,20 +58,20 @@ static int is_mining_port(uint16_t p)
     return (mt_intel_port_roles(p) & MT_PORT_POOL) != 0;
 }
 
-static int base_event(mt_event *ev, mt_event_type type, int obj)
+static int base_event(mt_jr_doc *doc, mt_event *ev, mt_event_type type, int obj)
 {
     memset(ev, 0, sizeof *ev);
     ev->type = type;
     ev->source = MT_SRC_EVE;
-    const char *ts = jstr(obj, "timestamp");
+    const char *ts = mt_jr_gstr(doc, obj, "timestamp");
     if (!ts || ingest_time_parse(ts, &ev->ts) != MT_OK)
         return mt_error_set(MT_EINVAL, "bad or missing timestamp");
-    ev->flow_id = juint(obj, "flow_id");
-    ev->ipproto = proto_num(jstr(obj, "proto"));
-    const char *s = jstr(obj, "src_ip"), *d = jstr(obj, "dest_ip");
+    ev->flow_id = mt_jr_gu64(doc, obj, "flow_id");
+    ev->ipproto = proto_num(mt_jr_gstr(doc, obj, "proto"));
+    const char *s = mt_jr_gstr(doc, obj, "src_ip"), *d = mt_jr_gstr(doc, obj, "dest_ip");
     if (s && mt_addr_parse(s, &ev->cli) != MT_OK) return MT_EINVAL;
     if (d && mt_addr_parse(d, &ev->srv) != MT_OK) return MT_EINVAL;
-    uint64_t sp = juint(obj, "src_port"), dp = juint(obj, "dest_port");
+    uint64_t sp = mt_jr_gu64(doc, obj, "src_port"), dp = mt_jr_gu64(doc, obj, "dest_port");
     ev->cli_port = sp <= 65535 ? (uint16_t)sp : 0;
     ev->srv_port = dp <= 65535 ? (uint16_t)dp : 0;
     return MT_OK;
@@ -126,46 +119,46 @@ static void add_answer(mt_dns *dns, const char *owner, const char *type, uint32_
     dns->n_answers++;
 }
 
-static int eve_dns(eve_state *st, int obj, const mt_ingest_out *out)
+static int eve_dns(mt_jr_doc *doc, eve_state *st, int obj, const mt_ingest_out *out)
 {
     static mt_dns dns;
     mt_event ev;
-    int rc = base_event(&ev, MT_EV_DNS, obj);
+    int rc = base_event(doc, &ev, MT_EV_DNS, obj);
     if (rc != MT_OK) return rc;
     if (!ev.ipproto) ev.ipproto = 17;
-    int d = jget(obj, "dns");
-    if (js_type(D, d) != JS_OBJECT) return mt_error_set(MT_EINVAL, "dns event without dns object");
-    const char *type = jstr(d, "type");
+    int d = mt_jr_get(doc, obj, "dns");
+    if (!mt_jr_is(doc, d, MT_JR_OBJECT)) return mt_error_set(MT_EINVAL, "dns event without dns object");
+    const char *type = mt_jr_gstr(doc, d, "type");
     if (!type) return mt_error_set(MT_EINVAL, "dns event without type");
     memset(&dns, 0, sizeof dns);
     dns.is_response = strcmp(type, "answer") == 0 || strcmp(type, "response") == 0;
-    dns.id = (uint16_t)juint(d, "id");
-    dns.rcode = rcode_num(jstr(d, "rcode"));
-    int queries = jget(d, "queries");
-    const char *rrname = jstr(d, "rrname"), *rrtype = jstr(d, "rrtype");
-    int q0 = js_type(D, queries) == JS_ARRAY ? js_first(D, queries) : -1;
+    dns.id = (uint16_t)mt_jr_gu64(doc, d, "id");
+    dns.rcode = rcode_num(mt_jr_gstr(doc, d, "rcode"));
+    int queries = mt_jr_get(doc, d, "queries");
+    const char *rrname = mt_jr_gstr(doc, d, "rrname"), *rrtype = mt_jr_gstr(doc, d, "rrtype");
+    int q0 = mt_jr_is(doc, queries, MT_JR_ARRAY) ? mt_jr_first(doc, queries) : -1;
     if (q0 >= 0) { /* v3 */
-        rrname = jstr(q0, "rrname");
-        rrtype = jstr(q0, "rrtype");
+        rrname = mt_jr_gstr(doc, q0, "rrname");
+        rrtype = mt_jr_gstr(doc, q0, "rrtype");
     }
     copy_name(dns.qname, sizeof dns.qname, rrname);
     dns.qtype = rrtype_num(rrtype);
 
-    int answers = jget(d, "answers");
-    int grouped = jget(d, "grouped");
-    if (dns.is_response && js_type(D, answers) == JS_ARRAY) { /* v2, v3 */
-        for (int a = js_first(D, answers); a >= 0; a = js_next(D, answers, a))
-            add_answer(&dns, jstr(a, "rrname"), jstr(a, "rrtype"),
-                       (uint32_t)juint(a, "ttl"), jstr(a, "rdata"));
-    } else if (dns.is_response && js_type(D, grouped) == JS_OBJECT) { /* v2 grouped only */
-        for (int k = js_first(D, grouped); k >= 0; k = js_next(D, grouped, k)) {
+    int answers = mt_jr_get(doc, d, "answers");
+    int grouped = mt_jr_get(doc, d, "grouped");
+    if (dns.is_response && mt_jr_is(doc, answers, MT_JR_ARRAY)) { /* v2, v3 */
+        for (int a = mt_jr_first(doc, answers); a >= 0; a = mt_jr_next(doc, answers, a))
+            add_answer(&dns, mt_jr_gstr(doc, a, "rrname"), mt_jr_gstr(doc, a, "rrtype"),
+                       (uint32_t)mt_jr_gu64(doc, a, "ttl"), mt_jr_gstr(doc, a, "rdata"));
+    } else if (dns.is_response && mt_jr_is(doc, grouped, MT_JR_OBJECT)) { /* v2 grouped only */
+        for (int k = mt_jr_first(doc, grouped); k >= 0; k = mt_jr_next(doc, grouped, k)) {
             int list = k + 1;
-            if (js_type(D, list) != JS_ARRAY) continue;
-            const char *gtype = js_str(D, k);
-            for (int a = js_first(D, list); a >= 0; a = js_next(D, list, a))
-                add_answer(&dns, NULL, gtype, 0, js_str(D, a));
+            if (!mt_jr_is(doc, list, MT_JR_ARRAY)) continue;
+            const char *gtype = mt_jr_str(doc, k);
+            for (int a = mt_jr_first(doc, list); a >= 0; a = mt_jr_next(doc, list, a))
+                add_answer(&dns, NULL, gtype, 0, mt_jr_str(doc, a));
         }
-    } else if (dns.is_response && jget(d, "rdata") >= 0) { /* v1 */
+    } else if (dns.is_response && mt_jr_get(doc, d, "rdata") >= 0) { /* v1 */
         /* The owner name is this record's; the query is the first record's
          * owner in this transaction. */
         if (st->last_flow == ev.flow_id && st->last_id == dns.id && st->last_qname[0]) {
@@ -175,7 +168,7 @@ static int eve_dns(eve_state *st, int obj, const mt_ingest_out *out)
             st->last_id = dns.id;
             mt_strlcpy(st->last_qname, dns.qname, sizeof st->last_qname);
         }
-        add_answer(&dns, rrname, rrtype, (uint32_t)juint(d, "ttl"), jstr(d, "rdata"));
+        add_answer(&dns, rrname, rrtype, (uint32_t)mt_jr_gu64(doc, d, "ttl"), mt_jr_gstr(doc, d, "rdata"));
     }
     if (ev.cli_port == 53 && ev.srv_port != 53) swap_ends(&ev);
     ev.flags = dns.is_response ? 0 : MT_EVF_TO_SERVER;
@@ -194,32 +187,32 @@ static uint16_t tls_version(const char *v)
     return 0;
 }
 
-static int eve_tls(int obj, const mt_ingest_out *out)
+static int eve_tls(mt_jr_doc *doc, int obj, const mt_ingest_out *out)
 {
     static mt_tls_hello tls;
     mt_event ev;
-    int rc = base_event(&ev, MT_EV_TLS_HELLO, obj);
+    int rc = base_event(doc, &ev, MT_EV_TLS_HELLO, obj);
     if (rc != MT_OK) return rc;
-    int t = jget(obj, "tls");
-    if (js_type(D, t) != JS_OBJECT) return mt_error_set(MT_EINVAL, "tls event without tls object");
+    int t = mt_jr_get(doc, obj, "tls");
+    if (!mt_jr_is(doc, t, MT_JR_OBJECT)) return mt_error_set(MT_EINVAL, "tls event without tls object");
     memset(&tls, 0, sizeof tls);
-    copy_name(tls.sni, sizeof tls.sni, jstr(t, "sni"));
-    tls.version = tls_version(jstr(t, "version"));
-    int ja3 = jget(t, "ja3");
-    if (js_type(D, ja3) == JS_OBJECT) {
+    copy_name(tls.sni, sizeof tls.sni, mt_jr_gstr(doc, t, "sni"));
+    tls.version = tls_version(mt_jr_gstr(doc, t, "version"));
+    int ja3 = mt_jr_get(doc, t, "ja3");
+    if (mt_jr_is(doc, ja3, MT_JR_OBJECT)) {
         const char *s;
-        if ((s = jstr(ja3, "string"))) mt_strlcpy(tls.ja3, s, sizeof tls.ja3);
-        if ((s = jstr(ja3, "hash"))) mt_strlcpy(tls.ja3_hash, s, sizeof tls.ja3_hash);
-    } else if (js_type(D, ja3) == JS_STRING) {
-        mt_strlcpy(tls.ja3_hash, js_str(D, ja3), sizeof tls.ja3_hash);
+        if ((s = mt_jr_gstr(doc, ja3, "string"))) mt_strlcpy(tls.ja3, s, sizeof tls.ja3);
+        if ((s = mt_jr_gstr(doc, ja3, "hash"))) mt_strlcpy(tls.ja3_hash, s, sizeof tls.ja3_hash);
+    } else if (mt_jr_is(doc, ja3, MT_JR_STRING)) {
+        mt_strlcpy(tls.ja3_hash, mt_jr_str(doc, ja3), sizeof tls.ja3_hash);
     }
-    int ja4 = jget(t, "ja4"); /* Suricata 7.0+ with JA4 on: the fingerprint string */
-    if (js_type(D, ja4) == JS_STRING) mt_strlcpy(tls.ja4, js_str(D, ja4), sizeof tls.ja4);
-    int alpns = jget(t, "client_alpns");
-    if (js_type(D, alpns) == JS_ARRAY) {
+    int ja4 = mt_jr_get(doc, t, "ja4"); /* Suricata 7.0+ with JA4 on: the fingerprint string */
+    if (mt_jr_is(doc, ja4, MT_JR_STRING)) mt_strlcpy(tls.ja4, mt_jr_str(doc, ja4), sizeof tls.ja4);
+    int alpns = mt_jr_get(doc, t, "client_alpns");
+    if (mt_jr_is(doc, alpns, MT_JR_ARRAY)) {
         size_t n = 0;
-        for (int a = js_first(D, alpns); a >= 0; a = js_next(D, alpns, a)) {
-            const char *s = js_str(D, a);
+        for (int a = mt_jr_first(doc, alpns); a >= 0; a = mt_jr_next(doc, alpns, a)) {
+            const char *s = mt_jr_str(doc, a);
             if (!s) continue;
             size_t sl = strlen(s);
             if (n + sl + 2 > sizeof tls.alpn) break;
@@ -235,25 +228,25 @@ static int eve_tls(int obj, const mt_ingest_out *out)
     return MT_OK;
 }
 
-static int eve_http(int obj, const mt_ingest_out *out)
+static int eve_http(mt_jr_doc *doc, int obj, const mt_ingest_out *out)
 {
     static mt_http_request http;
     mt_event ev;
-    int rc = base_event(&ev, MT_EV_HTTP_REQUEST, obj);
+    int rc = base_event(doc, &ev, MT_EV_HTTP_REQUEST, obj);
     if (rc != MT_OK) return rc;
     if (!ev.ipproto) ev.ipproto = 6;
-    int h = jget(obj, "http");
-    if (js_type(D, h) != JS_OBJECT) return mt_error_set(MT_EINVAL, "http event without http object");
+    int h = mt_jr_get(doc, obj, "http");
+    if (!mt_jr_is(doc, h, MT_JR_OBJECT)) return mt_error_set(MT_EINVAL, "http event without http object");
     memset(&http, 0, sizeof http);
     const char *s;
-    if ((s = jstr(h, "http_method"))) mt_strlcpy(http.method, s, sizeof http.method);
-    if ((s = jstr(h, "url"))) mt_strlcpy(http.uri, s, sizeof http.uri);
-    copy_name(http.host, sizeof http.host, jstr(h, "hostname"));
-    if ((s = jstr(h, "http_user_agent"))) mt_strlcpy(http.user_agent, s, sizeof http.user_agent);
-    int hdrs = jget(h, "request_headers");
-    if (js_type(D, hdrs) == JS_ARRAY) {
-        for (int kv = js_first(D, hdrs); kv >= 0; kv = js_next(D, hdrs, kv)) {
-            const char *n = jstr(kv, "name"), *v = jstr(kv, "value");
+    if ((s = mt_jr_gstr(doc, h, "http_method"))) mt_strlcpy(http.method, s, sizeof http.method);
+    if ((s = mt_jr_gstr(doc, h, "url"))) mt_strlcpy(http.uri, s, sizeof http.uri);
+    copy_name(http.host, sizeof http.host, mt_jr_gstr(doc, h, "hostname"));
+    if ((s = mt_jr_gstr(doc, h, "http_user_agent"))) mt_strlcpy(http.user_agent, s, sizeof http.user_agent);
+    int hdrs = mt_jr_get(doc, h, "request_headers");
+    if (mt_jr_is(doc, hdrs, MT_JR_ARRAY)) {
+        for (int kv = mt_jr_first(doc, hdrs); kv >= 0; kv = mt_jr_next(doc, hdrs, kv)) {
+            const char *n = mt_jr_gstr(doc, kv, "name"), *v = mt_jr_gstr(doc, kv, "value");
             if (!n || !v) continue;
             if (strcasecmp(n, "X-Mining-Extensions") == 0) http.has_x_mining_extensions = 1;
             else if (strcasecmp(n, "X-Stratum") == 0) http.has_x_stratum = 1;
@@ -282,30 +275,30 @@ static uint8_t app_num(const char *a)
     return MT_APP_UNKNOWN;
 }
 
-static int eve_flow(int obj, const mt_ingest_out *out)
+static int eve_flow(mt_jr_doc *doc, int obj, const mt_ingest_out *out)
 {
     static mt_flow_stats fs;
     mt_event ev;
-    int rc = base_event(&ev, MT_EV_FLOW_END, obj);
+    int rc = base_event(doc, &ev, MT_EV_FLOW_END, obj);
     if (rc != MT_OK) return rc;
-    int f = jget(obj, "flow");
-    if (js_type(D, f) != JS_OBJECT) return mt_error_set(MT_EINVAL, "flow event without flow object");
+    int f = mt_jr_get(doc, obj, "flow");
+    if (!mt_jr_is(doc, f, MT_JR_OBJECT)) return mt_error_set(MT_EINVAL, "flow event without flow object");
     memset(&fs, 0, sizeof fs);
-    fs.pkts_c2s = juint(f, "pkts_toserver");
-    fs.pkts_s2c = juint(f, "pkts_toclient");
-    fs.bytes_c2s = juint(f, "bytes_toserver");
-    fs.bytes_s2c = juint(f, "bytes_toclient");
+    fs.pkts_c2s = mt_jr_gu64(doc, f, "pkts_toserver");
+    fs.pkts_s2c = mt_jr_gu64(doc, f, "pkts_toclient");
+    fs.bytes_c2s = mt_jr_gu64(doc, f, "bytes_toserver");
+    fs.bytes_s2c = mt_jr_gu64(doc, f, "bytes_toclient");
     const char *s;
     fs.first_ts = fs.last_ts = ev.ts;
-    if ((s = jstr(f, "start"))) ingest_time_parse(s, &fs.first_ts);
-    if ((s = jstr(f, "end"))) ingest_time_parse(s, &fs.last_ts);
-    fs.app = app_num(jstr(obj, "app_proto"));
-    s = jstr(f, "reason");
+    if ((s = mt_jr_gstr(doc, f, "start"))) ingest_time_parse(s, &fs.first_ts);
+    if ((s = mt_jr_gstr(doc, f, "end"))) ingest_time_parse(s, &fs.last_ts);
+    fs.app = app_num(mt_jr_gstr(doc, obj, "app_proto"));
+    s = mt_jr_gstr(doc, f, "reason");
     fs.evicted = s && strcmp(s, "timeout") != 0 && strcmp(s, "shutdown") != 0;
-    int tcp = jget(obj, "tcp");
-    if (js_type(D, tcp) == JS_OBJECT) {
-        fs.saw_syn = jtrue(jget(tcp, "syn"));
-        fs.saw_fin_or_rst = jtrue(jget(tcp, "fin")) || jtrue(jget(tcp, "rst"));
+    int tcp = mt_jr_get(doc, obj, "tcp");
+    if (mt_jr_is(doc, tcp, MT_JR_OBJECT)) {
+        fs.saw_syn = mt_jr_is(doc, mt_jr_get(doc, tcp, "syn"), MT_JR_TRUE);
+        fs.saw_fin_or_rst = mt_jr_is(doc, mt_jr_get(doc, tcp, "fin"), MT_JR_TRUE) || mt_jr_is(doc, mt_jr_get(doc, tcp, "rst"), MT_JR_TRUE);
     }
     ev.ts = fs.last_ts;
     ev.u.flow = &fs;
@@ -313,22 +306,22 @@ static int eve_flow(int obj, const mt_ingest_out *out)
     return MT_OK;
 }
 
-static int eve_alert(int obj, const mt_ingest_out *out)
+static int eve_alert(mt_jr_doc *doc, int obj, const mt_ingest_out *out)
 {
     static mt_alert al;
     mt_event ev;
-    int rc = base_event(&ev, MT_EV_ALERT, obj);
+    int rc = base_event(doc, &ev, MT_EV_ALERT, obj);
     if (rc != MT_OK) return rc;
-    int a = jget(obj, "alert");
-    if (js_type(D, a) != JS_OBJECT) return mt_error_set(MT_EINVAL, "alert event without alert object");
+    int a = mt_jr_get(doc, obj, "alert");
+    if (!mt_jr_is(doc, a, MT_JR_OBJECT)) return mt_error_set(MT_EINVAL, "alert event without alert object");
     memset(&al, 0, sizeof al);
-    al.signature_id = juint(a, "signature_id");
+    al.signature_id = mt_jr_gu64(doc, a, "signature_id");
     const char *s;
-    if ((s = jstr(a, "signature"))) mt_strlcpy(al.signature, s, sizeof al.signature);
-    if ((s = jstr(a, "category"))) mt_strlcpy(al.category, s, sizeof al.category);
-    al.severity = (int)juint(a, "severity");
-    const char *dir = jstr(obj, "direction");
-    if (!dir) dir = jstr(a, "direction");
+    if ((s = mt_jr_gstr(doc, a, "signature"))) mt_strlcpy(al.signature, s, sizeof al.signature);
+    if ((s = mt_jr_gstr(doc, a, "category"))) mt_strlcpy(al.category, s, sizeof al.category);
+    al.severity = (int)mt_jr_gu64(doc, a, "severity");
+    const char *dir = mt_jr_gstr(doc, obj, "direction");
+    if (!dir) dir = mt_jr_gstr(doc, a, "direction");
     if (dir && strcmp(dir, "to_client") == 0) {
         swap_ends(&ev);
     } else if (!dir && is_mining_port(ev.cli_port) && !is_mining_port(ev.srv_port)) {
@@ -340,17 +333,16 @@ static int eve_alert(int obj, const mt_ingest_out *out)
     return MT_OK;
 }
 
-int eve_record(eve_state *st, js_doc *doc, int obj, const mt_ingest_out *out, char *unk,
+int eve_record(eve_state *st, mt_jr_doc *doc, int obj, const mt_ingest_out *out, char *unk,
                size_t unk_cap)
 {
-    D = doc;
-    const char *t = jstr(obj, "event_type");
+    const char *t = mt_jr_gstr(doc, obj, "event_type");
     if (!t) return mt_error_set(MT_EINVAL, "no event_type");
-    if (strcmp(t, "flow") == 0) return eve_flow(obj, out);
-    if (strcmp(t, "dns") == 0) return eve_dns(st, obj, out);
-    if (strcmp(t, "alert") == 0) return eve_alert(obj, out);
-    if (strcmp(t, "tls") == 0) return eve_tls(obj, out);
-    if (strcmp(t, "http") == 0) return eve_http(obj, out);
+    if (strcmp(t, "flow") == 0) return eve_flow(doc, obj, out);
+    if (strcmp(t, "dns") == 0) return eve_dns(doc, st, obj, out);
+    if (strcmp(t, "alert") == 0) return eve_alert(doc, obj, out);
+    if (strcmp(t, "tls") == 0) return eve_tls(doc, obj, out);
+    if (strcmp(t, "http") == 0) return eve_http(doc, obj, out);
     snprintf(unk, unk_cap, "eve:%.32s", t);
     return MT_ENOTFOUND;
 }

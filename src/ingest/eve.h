@@ -4,7 +4,7 @@
 
 
 #include "ingest/ingest_out.h"
-#include "ingest/jscan.h"
+#include "util/json.h"
 
 typedef struct eve_state {
     /* EVE dns v1 logs one answer record per event, named by its own owner
@@ -17,7 +17,7 @@ typedef struct eve_state {
 
 /* Returns MT_OK, MT_EINVAL (malformed), MT_ENOTFOUND (event type not read;
  * "eve:<type>" in unk). */
-int eve_record(eve_state *st, js_doc *doc, int obj, const mt_ingest_out *out, char *unk,
+int eve_record(eve_state *st, mt_jr_doc *doc, int obj, const mt_ingest_out *out, char *unk,
                size_t unk_cap);
 
 #endif

@@ -6,9 +6,10 @@
 #define MT_INGEST_ZEEK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ingest/ingest_out.h"
-#include "ingest/jscan.h"
+#include "util/json.h"
 
 typedef enum zeek_field {
     ZF_TS, ZF_UID, ZF_ORIG_H, ZF_ORIG_P, ZF_RESP_H, ZF_RESP_P, ZF_PROTO,
@@ -59,9 +60,25 @@ int zeek_tsv_line(zeek_tsv *t, char *line, size_t len, const mt_ingest_out *out,
 const char *zeek_tsv_path(const zeek_tsv *t);
 
 /* ---- JSON ------------------------------------------------------------- */
-/* One parsed JSON object from a Zeek JSON log; `path_hint` from the file
- * name is used when the record has no "_path". Same returns as above. */
-int zeek_json_record(js_doc *d, int obj, const char *path_hint, const mt_ingest_out *out,
-                     char *unk, size_t unk_cap);
+/* The lines of one Zeek JSON log repeat their keys in one order, so the
+ * column of the key seen at each position is remembered: a key equal to the
+ * one before it at its position costs one memcmp instead of a search. */
+#define ZEEK_KEY_SLOTS 48
+typedef struct zeek_json_keys {
+    struct {
+        uint8_t len1; /* key length + 1; 0 = empty slot */
+        int8_t f;     /* zeek_field, or -1 */
+        char name[30];
+    } slot[ZEEK_KEY_SLOTS];
+} zeek_json_keys;
+
+/* One parsed JSON object from a Zeek JSON log, its columns gathered in
+ * the caller's `r` (the strings point into d's scratch area and r); `keys`
+ * is the caller's key cache (zeroed before the first record); `path_hint`
+ * from the file name is used when the record has no "_path". Same returns
+ * as above. */
+int zeek_json_record(mt_jr_doc *d, int obj, zeek_rec *r, zeek_json_keys *keys,
+                     const char *path_hint, const mt_ingest_out *out, char *unk,
+                     size_t unk_cap);
 
 #endif

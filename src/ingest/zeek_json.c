@@ -21,28 +21,29 @@ static const char *scratch_put(zeek_rec *r, const char *s, size_t n)
 }
 
 /* A scalar as text; NULL for null, objects and arrays. */
-static const char *scalar(js_doc *d, int t, size_t *len)
+static const char *scalar(mt_jr_doc *d, int t, size_t *len)
 {
-    switch (js_type(d, t)) {
-    case JS_STRING: {
-        const char *s = js_str(d, t);
+    switch (mt_jr_type_of(d, t)) {
+    case MT_JR_STRING: {
+        const char *s = mt_jr_str(d, t);
+        if (!s) return NULL;
         *len = strlen(s);
         return s;
     }
-    case JS_NUMBER: return js_raw(d, t, len);
-    case JS_TRUE: *len = 1; return "T";
-    case JS_FALSE: *len = 1; return "F";
+    case MT_JR_NUMBER: return mt_jr_raw(d, t, len);
+    case MT_JR_TRUE: *len = 1; return "T";
+    case MT_JR_FALSE: *len = 1; return "F";
     default: return NULL;
     }
 }
 
-static const char *value_text(zeek_rec *r, js_doc *d, int v)
+static const char *value_text(zeek_rec *r, mt_jr_doc *d, int v)
 {
     size_t n;
-    if (js_type(d, v) == JS_ARRAY) {
+    if (mt_jr_is(d, v, MT_JR_ARRAY)) {
         char joined[4096];
         size_t o = 0;
-        for (int el = js_first(d, v); el >= 0; el = js_next(d, v, el)) {
+        for (int el = mt_jr_first(d, v); el >= 0; el = mt_jr_next(d, v, el)) {
             const char *s = scalar(d, el, &n);
             if (!s) continue;
             if (o + n + 2 > sizeof joined) break;
@@ -54,25 +55,45 @@ static const char *value_text(zeek_rec *r, js_doc *d, int v)
     }
     const char *s = scalar(d, v, &n);
     if (!s) return NULL;
-    if (js_type(d, v) == JS_STRING) return s; /* decoded, NUL-terminated in d */
+    if (mt_jr_is(d, v, MT_JR_STRING)) return s; /* decoded, NUL-terminated in d's scratch */
     return scratch_put(r, s, n);
 }
 
-static const char *infer_path(js_doc *d, int obj)
+static const char *infer_path(mt_jr_doc *d, int obj)
 {
-    if (js_get(d, obj, "query") >= 0) return "dns";
-    if (js_get(d, obj, "server_name") >= 0 || js_get(d, obj, "cipher") >= 0) return "ssl";
-    if (js_get(d, obj, "method") >= 0 || js_get(d, obj, "uri") >= 0) return "http";
-    if (js_get(d, obj, "conn_state") >= 0 || js_get(d, obj, "orig_pkts") >= 0) return "conn";
-    if (js_get(d, obj, "note") >= 0) return "notice";
+    if (mt_jr_get(d, obj, "query") >= 0) return "dns";
+    if (mt_jr_get(d, obj, "server_name") >= 0 || mt_jr_get(d, obj, "cipher") >= 0) return "ssl";
+    if (mt_jr_get(d, obj, "method") >= 0 || mt_jr_get(d, obj, "uri") >= 0) return "http";
+    if (mt_jr_get(d, obj, "conn_state") >= 0 || mt_jr_get(d, obj, "orig_pkts") >= 0) return "conn";
+    if (mt_jr_get(d, obj, "note") >= 0) return "notice";
     return NULL;
 }
 
-int zeek_json_record(js_doc *d, int obj, const char *path_hint, const mt_ingest_out *out,
-                     char *unk, size_t unk_cap)
+/* Column of key token k, the pos-th member. */
+static int key_field(const mt_jr_doc *d, int k, size_t pos, zeek_json_keys *keys)
 {
-    static zeek_rec rec;
-    const char *path = js_gstr(d, obj, "_path");
+    size_t n;
+    const char *raw = mt_jr_raw(d, k, &n);
+    int cacheable = pos < ZEEK_KEY_SLOTS && !d->tok[k].esc && n < sizeof keys->slot[0].name;
+    if (cacheable && keys->slot[pos].len1 == n + 1 && memcmp(keys->slot[pos].name, raw, n) == 0)
+        return keys->slot[pos].f;
+    /* column names are short: a longer key, cut here, matches none */
+    char name[64];
+    mt_jr_copy(d, k, name, sizeof name);
+    int f = zeek_field_by_name(name);
+    if (cacheable) {
+        memcpy(keys->slot[pos].name, raw, n);
+        keys->slot[pos].len1 = (uint8_t)(n + 1);
+        keys->slot[pos].f = (int8_t)f;
+    }
+    return f;
+}
+
+int zeek_json_record(mt_jr_doc *d, int obj, zeek_rec *r, zeek_json_keys *keys,
+                     const char *path_hint, const mt_ingest_out *out, char *unk,
+                     size_t unk_cap)
+{
+    const char *path = mt_jr_gstr(d, obj, "_path");
     if (!path && path_hint && zeek_log_by_path(path_hint) != ZL_UNKNOWN) path = path_hint;
     if (!path) path = infer_path(d, obj);
     if (!path && path_hint && path_hint[0]) path = path_hint;
@@ -81,12 +102,13 @@ int zeek_json_record(js_doc *d, int obj, const char *path_hint, const mt_ingest_
         snprintf(unk, unk_cap, "zeek:%.32s", path ? path : "unknown-log");
         return MT_ENOTFOUND;
     }
-    memset(rec.v, 0, sizeof rec.v);
-    rec.set_sep = ',';
-    rec.used = 0;
-    for (int k = js_first(d, obj); k >= 0; k = js_next(d, obj, k)) {
-        int f = zeek_field_by_name(js_str(d, k));
-        if (f >= 0) rec.v[f] = value_text(&rec, d, k + 1);
+    memset(r->v, 0, sizeof r->v);
+    r->set_sep = ',';
+    r->used = 0;
+    size_t pos = 0;
+    for (int k = mt_jr_first(d, obj); k >= 0; k = mt_jr_next(d, obj, k), pos++) {
+        int f = key_field(d, k, pos, keys);
+        if (f >= 0) r->v[f] = value_text(r, d, k + 1);
     }
-    return zeek_emit(kind, &rec, out);
+    return zeek_emit(kind, r, out);
 }

@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-size_t mt_json_string_end(const char *p, size_t n, size_t open)
+/* Index of the quote closing the string opened at p[open], or n. */
+static size_t string_end(const char *p, size_t n, size_t open)
 {
     size_t j = open + 1;
     while (j < n) {
@@ -28,7 +29,7 @@ size_t mt_json_object_span(const char *p, size_t n)
     for (size_t i = 0; i < n; i++) {
         switch (p[i]) {
         case '"':
-            i = mt_json_string_end(p, n, i);
+            i = string_end(p, n, i);
             if (i >= n) return MT_JSON_SPAN_INCOMPLETE;
             break;
         case '{': case '[':

@@ -10,7 +10,13 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "proto/json.h"
+#include "util/json.h"
+
+/* Tokens for one message: a Stratum message is a few dozen values, a
+ * getblocktemplate reply a few thousand; past this the message is refused
+ * like any malformed one. 48 KiB of stack, touched only as far as used. */
+#define MT_STRATUM_TOKENS 4096
+#define MT_STRATUM_MAX_DEPTH 32
 
 typedef struct method_info {
     const char *name;
@@ -109,11 +115,11 @@ static int is_hexc(char c)
 /* String of hex digits (optionally 0x-prefixed), length in [minlen, maxlen]
  * counted without the prefix. Raw bytes are checked, so an escaped string
  * is never "hex". */
-static int is_hex_str(const mt_jv *v, size_t minlen, size_t maxlen, int want_0x)
+static int is_hex_str(const mt_jr_doc *d, int v, size_t minlen, size_t maxlen, int want_0x)
 {
-    const char *s;
     size_t n;
-    if (!mt_jv_raw_str(v, &s, &n)) return 0;
+    if (!mt_jr_is(d, v, MT_JR_STRING)) return 0;
+    const char *s = mt_jr_raw(d, v, &n);
     if (want_0x) {
         if (n < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return 0;
         s += 2;
@@ -125,47 +131,43 @@ static int is_hex_str(const mt_jv *v, size_t minlen, size_t maxlen, int want_0x)
     return 1;
 }
 
-static int get_str(const mt_jv *obj, const char *key, char *dst, size_t cap)
+static int get_str(const mt_jr_doc *d, int obj, const char *key, char *dst, size_t cap)
 {
-    mt_jv v;
-    if (!mt_jv_get(obj, key, &v) || v.type != MT_JV_STRING) return 0;
-    mt_jv_strcpy(&v, dst, cap);
+    int v = mt_jr_get(d, obj, key);
+    if (!mt_jr_is(d, v, MT_JR_STRING)) return 0;
+    mt_jr_copy(d, v, dst, cap);
     return 1;
 }
 
-static int at_str(const mt_jv *arr, size_t i, char *dst, size_t cap)
+static int at_str(const mt_jr_doc *d, int arr, size_t i, char *dst, size_t cap)
 {
-    mt_jv v;
-    if (!mt_jv_at(arr, i, &v) || v.type != MT_JV_STRING) return 0;
-    mt_jv_strcpy(&v, dst, cap);
+    int v = mt_jr_at(d, arr, i);
+    if (!mt_jr_is(d, v, MT_JR_STRING)) return 0;
+    mt_jr_copy(d, v, dst, cap);
     return 1;
 }
 
-static int has_str(const mt_jv *obj, const char *key)
+static int has_str(const mt_jr_doc *d, int obj, const char *key)
 {
-    mt_jv v;
-    return mt_jv_get(obj, key, &v) && v.type == MT_JV_STRING;
+    return mt_jr_is(d, mt_jr_get(d, obj, key), MT_JR_STRING);
 }
 
 /* Join the strings of an array (or a single string) with ','. */
-static void join_algos(const mt_jv *v, char *dst, size_t cap)
+static void join_algos(const mt_jr_doc *d, int v, char *dst, size_t cap)
 {
-    if (v->type == MT_JV_STRING) {
-        mt_jv_strcpy(v, dst, cap);
+    if (mt_jr_is(d, v, MT_JR_STRING)) {
+        mt_jr_copy(d, v, dst, cap);
         return;
     }
-    mt_jv_iter it;
-    mt_jv e;
     size_t w = 0;
     dst[0] = '\0';
-    mt_jv_iter_init(&it, v);
-    while (mt_jv_iter_next(&it, NULL, &e)) {
-        if (e.type != MT_JV_STRING) continue;
+    for (int e = mt_jr_first(d, v); e >= 0; e = mt_jr_next(d, v, e)) {
+        if (!mt_jr_is(d, e, MT_JR_STRING)) continue;
         /* whole names only: stop before one that does not fit */
-        size_t need = e.len - 2 + (w ? 1 : 0);
+        size_t need = d->tok[e].len + (w ? 1 : 0);
         if (w + need + 1 > cap) break;
         if (w) dst[w++] = ',';
-        w += mt_jv_strcpy(&e, dst + w, cap - w);
+        w += mt_jr_copy(d, e, dst + w, cap - w);
         dst[w] = '\0';
     }
 }
@@ -236,11 +238,11 @@ void mt_stratum_split_login(const char *login, char *wallet, size_t wcap,
     }
 }
 
-static void set_login(mt_stratum_msg *m, const mt_jv *v)
+static void set_login(const mt_jr_doc *d, mt_stratum_msg *m, int v)
 {
     char login[512];
-    if (v->type != MT_JV_STRING) return;
-    mt_jv_strcpy(v, login, sizeof login);
+    if (!mt_jr_is(d, v, MT_JR_STRING)) return;
+    mt_jr_copy(d, v, login, sizeof login);
     mt_stratum_split_login(login, m->wallet, sizeof m->wallet, m->worker, sizeof m->worker);
 }
 
@@ -248,17 +250,18 @@ static void set_login(mt_stratum_msg *m, const mt_jv *v)
 enum { RF_ID, RF_METHOD, RF_PARAMS, RF_RESULT, RF_ERROR, RF_WORKER, RF__N };
 static const char *const root_keys[RF__N] = {"id", "method", "params", "result", "error", "worker"};
 
-static int has(const mt_jv *v) { return v->type != MT_JV_NONE; }
-static int is_str(const mt_jv *v) { return v->type == MT_JV_STRING; }
+static int has(int v) { return v >= 0; }
+static int is_str(const mt_jr_doc *d, int v) { return mt_jr_is(d, v, MT_JR_STRING); }
 
 /* ---- requests and notifications ------------------------------------------ */
 
-static void classify_method(mt_stratum_msg *m, const mt_jv *rf, const method_info *mi)
+static void classify_method(const mt_jr_doc *d, mt_stratum_msg *m, const int *rf,
+                            const method_info *mi)
 {
-    mt_jv params = rf[RF_PARAMS], v;
-    int parr = params.type == MT_JV_ARRAY;
-    int pobj = params.type == MT_JV_OBJECT;
-    size_t np = parr ? mt_jv_count(&params) : 0;
+    int params = rf[RF_PARAMS], v;
+    int parr = mt_jr_is(d, params, MT_JR_ARRAY);
+    int pobj = mt_jr_is(d, params, MT_JR_OBJECT);
+    size_t np = parr ? mt_jr_count(d, params) : 0;
 
     m->dialect = mi->dialect;
     m->role = mi->role;
@@ -269,30 +272,30 @@ static void classify_method(mt_stratum_msg *m, const mt_jv *rf, const method_inf
     case MT_SK_SUBSCRIBE:
         m->strength = MT_SS_STRONG;
         if (parr) {
-            at_str(&params, 0, m->agent, sizeof m->agent);
-            if (mt_jv_at(&params, 1, &v) && mt_jv_strprefix(&v, "EthereumStratum/")) {
-                m->dialect = mt_jv_strprefix(&v, "EthereumStratum/2") ? MT_SD_ETHSTRATUM2
+            at_str(d, params, 0, m->agent, sizeof m->agent);
+            if (((v = mt_jr_at(d, params, 1)) >= 0) && mt_jr_strprefix(d, v, "EthereumStratum/")) {
+                m->dialect = mt_jr_strprefix(d, v, "EthereumStratum/2") ? MT_SD_ETHSTRATUM2
                                                                        : MT_SD_ETHSTRATUM;
             }
             char host[256];
-            if (at_str(&params, 2, host, sizeof host) && looks_like_host(host))
+            if (at_str(d, params, 2, host, sizeof host) && looks_like_host(host))
                 mt_strlcpy(m->pool_host, host, sizeof m->pool_host);
         }
         break;
     case MT_SK_AUTHORIZE:
         m->strength = MT_SS_STRONG;
         if (parr) {
-            if (mt_jv_at(&params, 0, &v)) set_login(m, &v);
-            at_str(&params, 1, m->password, sizeof m->password);
+            if (((v = mt_jr_at(d, params, 0)) >= 0)) set_login(d, m, v);
+            at_str(d, params, 1, m->password, sizeof m->password);
         }
         break;
     case MT_SK_HELLO:
         m->strength = MT_SS_STRONG;
         m->dialect = MT_SD_ETHSTRATUM2;
         if (pobj) {
-            get_str(&params, "agent", m->agent, sizeof m->agent);
+            get_str(d, params, "agent", m->agent, sizeof m->agent);
             char host[256];
-            if (get_str(&params, "host", host, sizeof host) && looks_like_host(host))
+            if (get_str(d, params, "host", host, sizeof host) && looks_like_host(host))
                 mt_strlcpy(m->pool_host, host, sizeof m->pool_host);
         }
         break;
@@ -300,30 +303,30 @@ static void classify_method(mt_stratum_msg *m, const mt_jv *rf, const method_inf
         if (mi->dialect == MT_SD_XMRIG) {
             /* {"login":..,"pass":..,"agent":..,"rigid":..,"algo":[..]} */
             static const char *const lk[] = {"login", "agent", "pass", "rigid", "algo"};
-            mt_jv lv[5];
-            mt_jv_get_many(&params, lk, lv, 5);
-            if (!pobj || !is_str(&lv[0])) {
+            int lv[5];
+            mt_jr_get_many(d, params, lk, lv, 5);
+            if (!pobj || !is_str(d, lv[0])) {
                 m->kind = MT_SK_GENERIC;
                 m->strength = MT_SS_NONE;
                 return;
             }
-            set_login(m, &lv[0]);
-            int has_agent = is_str(&lv[1]), has_pass = is_str(&lv[2]);
-            mt_jv_strcpy(&lv[1], m->agent, sizeof m->agent);
-            mt_jv_strcpy(&lv[2], m->password, sizeof m->password);
-            if (is_str(&lv[3]) && lv[3].len > 2) mt_jv_strcpy(&lv[3], m->worker, sizeof m->worker);
-            if (has(&lv[4])) join_algos(&lv[4], m->algo, sizeof m->algo);
+            set_login(d, m, lv[0]);
+            int has_agent = is_str(d, lv[1]), has_pass = is_str(d, lv[2]);
+            mt_jr_copy(d, lv[1], m->agent, sizeof m->agent);
+            mt_jr_copy(d, lv[2], m->password, sizeof m->password);
+            if (is_str(d, lv[3]) && d->tok[lv[3]].len > 0) mt_jr_copy(d, lv[3], m->worker, sizeof m->worker);
+            if (has(lv[4])) join_algos(d, lv[4], m->algo, sizeof m->algo);
             m->strength = (has_agent || has_pass) ? MT_SS_STRONG : MT_SS_MEDIUM;
         } else {
             /* eth_submitLogin ["wallet[/worker[/email]]", "pass"] */
-            if (parr && mt_jv_at(&params, 0, &v) && v.type == MT_JV_STRING) {
-                set_login(m, &v);
-                at_str(&params, 1, m->password, sizeof m->password);
+            if (parr && ((v = mt_jr_at(d, params, 0)) >= 0) && mt_jr_is(d, v, MT_JR_STRING)) {
+                set_login(d, m, v);
+                at_str(d, params, 1, m->password, sizeof m->password);
                 m->strength = MT_SS_STRONG;
             }
             char w[128];
-            if (!m->worker[0] && is_str(&rf[RF_WORKER])) {
-                mt_jv_strcpy(&rf[RF_WORKER], w, sizeof w);
+            if (!m->worker[0] && is_str(d, rf[RF_WORKER])) {
+                mt_jr_copy(d, rf[RF_WORKER], w, sizeof w);
                 if (w[0] && strcmp(w, "eth1.0") != 0) mt_strlcpy(m->worker, w, sizeof m->worker);
             }
         }
@@ -332,32 +335,32 @@ static void classify_method(mt_stratum_msg *m, const mt_jv *rf, const method_inf
         if (mi->dialect == MT_SD_XMRIG) {
             /* {"id":"<session>","job_id":..,"nonce":..,"result":..} */
             static const char *const sk[] = {"job_id", "nonce", "result", "algo"};
-            mt_jv sv[4];
-            mt_jv_get_many(&params, sk, sv, 4);
-            if (!pobj || !is_str(&sv[0]) || !is_str(&sv[1])) {
+            int sv[4];
+            mt_jr_get_many(d, params, sk, sv, 4);
+            if (!pobj || !is_str(d, sv[0]) || !is_str(d, sv[1])) {
                 m->kind = MT_SK_GENERIC;
                 m->strength = MT_SS_NONE;
                 return;
             }
-            mt_jv_strcpy(&sv[0], m->job_id, sizeof m->job_id);
-            mt_jv_strcpy(&sv[1], m->nonce, sizeof m->nonce);
-            if (has(&sv[3])) join_algos(&sv[3], m->algo, sizeof m->algo);
-            m->has_submit = is_str(&sv[2]);
+            mt_jr_copy(d, sv[0], m->job_id, sizeof m->job_id);
+            mt_jr_copy(d, sv[1], m->nonce, sizeof m->nonce);
+            if (has(sv[3])) join_algos(d, sv[3], m->algo, sizeof m->algo);
+            m->has_submit = is_str(d, sv[2]);
             m->strength = m->has_submit ? MT_SS_STRONG : MT_SS_MEDIUM;
         } else if (mi->dialect == MT_SD_STRATUM_V1) {
             /* [worker, job_id, extranonce2, ntime, nonce(, version)] */
             if (np >= 3) {
-                if (mt_jv_at(&params, 0, &v)) set_login(m, &v);
-                at_str(&params, 1, m->job_id, sizeof m->job_id);
-                if (!at_str(&params, 4, m->nonce, sizeof m->nonce))
-                    at_str(&params, 2, m->nonce, sizeof m->nonce);
+                if (((v = mt_jr_at(d, params, 0)) >= 0)) set_login(d, m, v);
+                at_str(d, params, 1, m->job_id, sizeof m->job_id);
+                if (!at_str(d, params, 4, m->nonce, sizeof m->nonce))
+                    at_str(d, params, 2, m->nonce, sizeof m->nonce);
                 m->has_submit = 1;
                 m->strength = MT_SS_STRONG;
             }
         } else if (mi->dialect == MT_SD_ETH_PROXY) {
             /* ["0x<nonce>", "0x<header>", "0x<mix>"] */
-            if (np >= 3 && mt_jv_at(&params, 0, &v) && is_hex_str(&v, 1, 64, 1)) {
-                mt_jv_strcpy(&v, m->nonce, sizeof m->nonce);
+            if (np >= 3 && ((v = mt_jr_at(d, params, 0)) >= 0) && is_hex_str(d, v, 1, 64, 1)) {
+                mt_jr_copy(d, v, m->nonce, sizeof m->nonce);
                 m->has_submit = 1;
                 m->strength = MT_SS_STRONG;
             }
@@ -374,26 +377,26 @@ static void classify_method(mt_stratum_msg *m, const mt_jv *rf, const method_inf
     case MT_SK_JOB:
         if (mi->dialect == MT_SD_XMRIG) {
             static const char *const jk[] = {"job_id", "blob", "target", "algo"};
-            mt_jv jv[4];
-            mt_jv_get_many(&params, jk, jv, 4);
-            if (!pobj || !is_str(&jv[0])) {
+            int jv[4];
+            mt_jr_get_many(d, params, jk, jv, 4);
+            if (!pobj || !is_str(d, jv[0])) {
                 m->kind = MT_SK_GENERIC;
                 m->strength = MT_SS_NONE;
                 return;
             }
-            mt_jv_strcpy(&jv[0], m->job_id, sizeof m->job_id);
-            if (has(&jv[3])) join_algos(&jv[3], m->algo, sizeof m->algo);
-            if (is_str(&jv[1]) && is_str(&jv[2])) {
+            mt_jr_copy(d, jv[0], m->job_id, sizeof m->job_id);
+            if (has(jv[3])) join_algos(d, jv[3], m->algo, sizeof m->algo);
+            if (is_str(d, jv[1]) && is_str(d, jv[2])) {
                 m->has_job = 1;
                 m->strength = MT_SS_STRONG;
             }
-        } else if (np >= 4 && mt_jv_at(&params, 0, &v) && v.type == MT_JV_STRING) {
+        } else if (np >= 4 && ((v = mt_jr_at(d, params, 0)) >= 0) && mt_jr_is(d, v, MT_JR_STRING)) {
             /* v1: 9 params (Bitcoin) or 8 (Zcash); EthereumStratum/1.0.0:
              * [job, seedhash, headerhash, clean] */
-            mt_jv_strcpy(&v, m->job_id, sizeof m->job_id);
-            mt_jv last;
-            if (np == 4 && mt_jv_at(&params, 3, &last) &&
-                (last.type == MT_JV_TRUE || last.type == MT_JV_FALSE))
+            mt_jr_copy(d, v, m->job_id, sizeof m->job_id);
+            int last;
+            if (np == 4 && ((last = mt_jr_at(d, params, 3)) >= 0) &&
+                (mt_jr_is(d, last, MT_JR_TRUE) || mt_jr_is(d, last, MT_JR_FALSE)))
                 m->dialect = MT_SD_ETHSTRATUM;
             m->has_job = 1;
             m->strength = MT_SS_STRONG;
@@ -402,10 +405,10 @@ static void classify_method(mt_stratum_msg *m, const mt_jv *rf, const method_inf
     case MT_SK_SET_DIFF:
         if (mi->dialect == MT_SD_ETHSTRATUM2) {
             if (pobj) m->strength = MT_SS_STRONG;
-            if (pobj && mt_jv_get(&params, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
-        } else if (np >= 1 && mt_jv_at(&params, 0, &v) &&
-                   (v.type == MT_JV_NUMBER || is_hex_str(&v, 1, 66, 0) ||
-                    is_hex_str(&v, 1, 64, 1))) {
+            if (pobj && ((v = mt_jr_get(d, params, "algo")) >= 0)) join_algos(d, v, m->algo, sizeof m->algo);
+        } else if (np >= 1 && ((v = mt_jr_at(d, params, 0)) >= 0) &&
+                   (mt_jr_is(d, v, MT_JR_NUMBER) || is_hex_str(d, v, 1, 66, 0) ||
+                    is_hex_str(d, v, 1, 64, 1))) {
             m->strength = MT_SS_STRONG;
         }
         break;
@@ -416,13 +419,12 @@ static void classify_method(mt_stratum_msg *m, const mt_jv *rf, const method_inf
 
 /* ---- responses ----------------------------------------------------------- */
 
-static int is_work_array(const mt_jv *res)
+static int is_work_array(const mt_jr_doc *d, int res)
 {
-    size_t n = mt_jv_count(res);
+    size_t n = mt_jr_count(d, res);
     if (n < 3 || n > 4) return 0;
     for (size_t i = 0; i < 3; i++) {
-        mt_jv v;
-        if (!mt_jv_at(res, i, &v) || !is_hex_str(&v, 64, 64, 1)) return 0;
+        if (!is_hex_str(d, mt_jr_at(d, res, i), 64, 64, 1)) return 0;
     }
     return 1;
 }
@@ -430,37 +432,37 @@ static int is_work_array(const mt_jv *res)
 /* [[["mining.set_difficulty",..],["mining.notify",..]],"xn1",N]
  * [["mining.notify","subid"],"xn1",N]
  * [["mining.notify","subid","EthereumStratum/1.0.0"],"xn"] */
-static int is_subscribe_reply(const mt_jv *res, mt_stratum_msg *m)
+static int is_subscribe_reply(const mt_jr_doc *d, int res, mt_stratum_msg *m)
 {
-    mt_jv first, inner, name;
-    if (!mt_jv_at(res, 0, &first) || first.type != MT_JV_ARRAY) return 0;
-    if (!mt_jv_at(&first, 0, &inner)) return 0;
-    if (inner.type == MT_JV_ARRAY) {
-        if (mt_jv_at(&inner, 0, &name) && mt_jv_strprefix(&name, "mining.")) return 1;
+    int first, inner, name;
+    if (!mt_jr_is(d, (first = mt_jr_at(d, res, 0)), MT_JR_ARRAY)) return 0;
+    if (!((inner = mt_jr_at(d, first, 0)) >= 0)) return 0;
+    if (mt_jr_is(d, inner, MT_JR_ARRAY)) {
+        if (((name = mt_jr_at(d, inner, 0)) >= 0) && mt_jr_strprefix(d, name, "mining.")) return 1;
         return 0;
     }
-    if (!mt_jv_strprefix(&inner, "mining.")) return 0;
-    mt_jv proto;
-    if (mt_jv_at(&first, 2, &proto) && mt_jv_strprefix(&proto, "EthereumStratum/"))
+    if (!mt_jr_strprefix(d, inner, "mining.")) return 0;
+    int proto;
+    if (((proto = mt_jr_at(d, first, 2)) >= 0) && mt_jr_strprefix(d, proto, "EthereumStratum/"))
         m->dialect = MT_SD_ETHSTRATUM;
     return 1;
 }
 
-static void classify_response(mt_stratum_msg *m, const mt_jv *rf)
+static void classify_response(const mt_jr_doc *d, mt_stratum_msg *m, const int *rf)
 {
-    mt_jv res = rf[RF_RESULT], job, v;
+    int res = rf[RF_RESULT], job, v;
     m->role = MT_SR_RESPONSE;
     m->kind = MT_SK_BARE_REPLY;
     m->strength = MT_SS_WEAK;
-    if (!has(&res)) return;
+    if (!has(res)) return;
 
-    if (res.type == MT_JV_OBJECT) {
-        if (mt_jv_get(&res, "job", &job) && job.type == MT_JV_OBJECT) {
+    if (mt_jr_is(d, res, MT_JR_OBJECT)) {
+        if (((job = mt_jr_get(d, res, "job")) >= 0) && mt_jr_is(d, job, MT_JR_OBJECT)) {
             m->dialect = MT_SD_XMRIG;
             m->kind = MT_SK_LOGIN_REPLY;
-            get_str(&job, "job_id", m->job_id, sizeof m->job_id);
-            if (mt_jv_get(&job, "algo", &v)) join_algos(&v, m->algo, sizeof m->algo);
-            if (has_str(&job, "blob") && has_str(&job, "job_id") && has_str(&job, "target")) {
+            get_str(d, job, "job_id", m->job_id, sizeof m->job_id);
+            if (((v = mt_jr_get(d, job, "algo")) >= 0)) join_algos(d, v, m->algo, sizeof m->algo);
+            if (has_str(d, job, "blob") && has_str(d, job, "job_id") && has_str(d, job, "target")) {
                 m->has_job = 1;
                 m->strength = MT_SS_STRONG;
             } else {
@@ -468,52 +470,52 @@ static void classify_response(mt_stratum_msg *m, const mt_jv *rf)
             }
             return;
         }
-        if (mt_jv_get(&res, "status", &v) && v.type == MT_JV_STRING) {
+        if (((v = mt_jr_get(d, res, "status")) >= 0) && mt_jr_is(d, v, MT_JR_STRING)) {
             m->dialect = MT_SD_XMRIG;
-            if (has_str(&res, "id")) {
+            if (has_str(d, res, "id")) {
                 m->kind = MT_SK_LOGIN_REPLY; /* login accepted, job follows */
                 m->strength = MT_SS_MEDIUM;
             } else {
                 m->kind = MT_SK_STATUS_REPLY;
-                m->strength = mt_jv_streq(&v, "KEEPALIVED") ? MT_SS_MEDIUM : MT_SS_WEAK;
+                m->strength = mt_jr_streq(d, v, "KEEPALIVED") ? MT_SS_MEDIUM : MT_SS_WEAK;
             }
             return;
         }
-        if (has_str(&res, "data") && has_str(&res, "target")) {
+        if (has_str(d, res, "data") && has_str(d, res, "target")) {
             m->dialect = MT_SD_GETWORK;
             m->kind = MT_SK_WORK_RESULT;
             m->has_job = 1;
             m->strength = MT_SS_STRONG;
             return;
         }
-        if (has_str(&res, "previousblockhash") &&
-            (mt_jv_get(&res, "coinbasevalue", NULL) || mt_jv_get(&res, "transactions", NULL))) {
+        if (has_str(d, res, "previousblockhash") &&
+            ((mt_jr_get(d, res, "coinbasevalue") >= 0) || (mt_jr_get(d, res, "transactions") >= 0))) {
             m->dialect = MT_SD_GBT;
             m->kind = MT_SK_WORK_RESULT;
             m->has_job = 1;
             m->strength = MT_SS_STRONG;
             return;
         }
-        if (mt_jv_get(&res, "version-rolling", NULL)) {
+        if ((mt_jr_get(d, res, "version-rolling") >= 0)) {
             m->dialect = MT_SD_STRATUM_V1;
             m->kind = MT_SK_CONTROL;
             m->strength = MT_SS_MEDIUM;
         }
         return;
     }
-    if (res.type == MT_JV_ARRAY) {
-        if (is_subscribe_reply(&res, m)) {
+    if (mt_jr_is(d, res, MT_JR_ARRAY)) {
+        if (is_subscribe_reply(d, res, m)) {
             if (m->dialect == MT_SD_UNKNOWN) m->dialect = MT_SD_STRATUM_V1;
             m->kind = MT_SK_SUBSCRIBE_REPLY;
             m->strength = MT_SS_STRONG;
             return;
         }
-        if (is_work_array(&res)) {
+        if (is_work_array(d, res)) {
             m->dialect = MT_SD_ETH_PROXY;
             m->kind = MT_SK_WORK_RESULT;
             m->has_job = 1;
             m->strength = MT_SS_STRONG;
-            if (mt_jv_at(&res, 0, &v)) mt_jv_strcpy(&v, m->job_id, sizeof m->job_id);
+            if (((v = mt_jr_at(d, res, 0)) >= 0)) mt_jr_copy(d, v, m->job_id, sizeof m->job_id);
         }
     }
 }
@@ -534,34 +536,39 @@ static void reset_msg(mt_stratum_msg *m)
 int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
 {
     reset_msg(m);
-    mt_jv root, v;
-    int rc = mt_jv_parse(text, len, &root, NULL);
+    mt_jr_tok tok[MT_STRATUM_TOKENS];
+    mt_jr_doc doc, *d = &doc;
+    int root = 0, v;
+    mt_jr_init(d, tok, MT_STRATUM_TOKENS, NULL, 0);
+    /* Stream messages: raw control characters tolerated, bytes after the
+     * object left to the framer. */
+    int rc = mt_jr_parse(d, text, len, MT_JR_LAX_CTRL | MT_JR_TRAILING, MT_STRATUM_MAX_DEPTH);
     if (rc != MT_OK) return rc;
-    if (root.type != MT_JV_OBJECT) {
+    if (!mt_jr_is(d, root, MT_JR_OBJECT)) {
         m->kind = MT_SK_OTHER;
         return mt_error_set(MT_ENOTFOUND, "stratum: not a JSON object");
     }
 
-    mt_jv rf[RF__N];
-    mt_jv_get_many(&root, root_keys, rf, RF__N);
+    int rf[RF__N];
+    mt_jr_get_many(d, root, root_keys, rf, RF__N);
     v = rf[RF_ID];
-    if (has(&v)) {
+    if (has(v)) {
         m->has_id = 1;
-        if (v.type == MT_JV_NULL) {
+        if (mt_jr_is(d, v, MT_JR_NULL)) {
             m->id_is_null = 1;
         } else {
-            m->id_is_string = v.type == MT_JV_STRING;
-            mt_jv_int(&v, &m->id_num);
-            mt_jv_strcpy(&v, m->id_str, sizeof m->id_str);
+            m->id_is_string = mt_jr_is(d, v, MT_JR_STRING);
+            mt_jr_i64(d, v, &m->id_num);
+            mt_jr_copy(d, v, m->id_str, sizeof m->id_str);
         }
     }
 
-    if (has(&rf[RF_METHOD])) {
-        mt_jv_strcpy(&rf[RF_METHOD], m->method, sizeof m->method);
+    if (has(rf[RF_METHOD])) {
+        mt_jr_copy(d, rf[RF_METHOD], m->method, sizeof m->method);
         const method_info *mi = NULL;
         /* every table name is plain ASCII, so the decoded copy compares
          * exactly (a name longer than the buffer cannot match) */
-        if (is_str(&rf[RF_METHOD]) && rf[RF_METHOD].len - 2 < sizeof m->method) {
+        if (is_str(d, rf[RF_METHOD]) && d->tok[rf[RF_METHOD]].len < sizeof m->method) {
             for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
                 /* first byte first: this runs for every message */
                 if (methods[i].name[0] == m->method[0] && strcmp(m->method, methods[i].name) == 0) {
@@ -571,8 +578,8 @@ int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
             }
         }
         if (mi) {
-            classify_method(m, rf, mi);
-        } else if (is_str(&rf[RF_METHOD]) && strncmp(m->method, "mining.", 7) == 0) {
+            classify_method(d, m, rf, mi);
+        } else if (is_str(d, rf[RF_METHOD]) && strncmp(m->method, "mining.", 7) == 0) {
             /* an unknown mining.* method: Zeek's "possible mining" */
             m->dialect = MT_SD_STRATUM_V1;
             m->kind = MT_SK_CONTROL;
@@ -589,8 +596,8 @@ int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
         return MT_OK;
     }
 
-    if (has(&rf[RF_RESULT]) || has(&rf[RF_ERROR])) {
-        classify_response(m, rf);
+    if (has(rf[RF_RESULT]) || has(rf[RF_ERROR])) {
+        classify_response(d, m, rf);
         return MT_OK;
     }
     m->kind = MT_SK_OTHER;

@@ -1,7 +1,7 @@
 /* Stratum / mining JSON-RPC message classifier.
  *
  * mt_stratum_parse() reads ONE JSON object (as cut from a TCP stream or an
- * HTTP body, not NUL-terminated) with the bounded reader in proto/json.h and
+ * HTTP body, not NUL-terminated) with the JSON reader in util/json.h and
  * says what it is: which mining dialect (Bitcoin-style Stratum v1, the
  * XMRig/CryptoNote dialect, eth-proxy, EthereumStratum 1.0.0/2.0.0,
  * getwork/getblocktemplate), which role (client request, server

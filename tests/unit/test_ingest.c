@@ -18,7 +18,6 @@
 #include <zlib.h>
 
 #include "ingest/ingest.h"
-#include "ingest/jscan.h"
 #include "ingest/zeek.h"
 #include "minetrace/intel.h"
 #include "store/finding_json.h"
@@ -102,77 +101,6 @@ static int json_line(captured *c, const char *hint, const char *line, char *unk)
     return rc;
 }
 
-/* ---- the JSON tokenizer -------------------------------------------------- */
-
-static void test_jscan(void **state)
-{
-    (void)state;
-    static js_doc d;
-    js_init(&d);
-    const char *good[] = {
-        "{}", "[]", " {\"a\" : [1, -2.5e+3, true, false, null, \"x\"] } ", "\"s\"", "0", "-0.0E-0",
-        "{\"a\":{\"b\":{\"c\":[[],{}]}}}", "[\"\\u00e9\\ud83d\\ude00\\n\\\"\"]",
-        "{\"k\":\"\xff\xfe raw bytes\"}",
-    };
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        if (js_parse(&d, good[i], strlen(good[i])) != MT_OK) print_message("%s: %s\n", good[i], d.err);
-        assert_int_equal(js_parse(&d, good[i], strlen(good[i])), MT_OK);
-    }
-    const char *bad[] = {
-        "", " ", "{", "}", "[1,]", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{1:2}", "[1 2]", "01", "1.",
-        "-", "1e", "tru", "nul", "\"abc", "\"a\\x\"", "\"\\u12\"", "\"tab\there\"", "{} {}",
-        "[1]]", "{\"a\":1]", "[{]}", "\"a\\\"", "+1", ".5", "[\"a\":1]", "{\"a\" 1}",
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        if (js_parse(&d, bad[i], strlen(bad[i])) == MT_OK) print_message("accepted: '%s'\n", bad[i]);
-        assert_int_equal(js_parse(&d, bad[i], strlen(bad[i])), MT_EINVAL);
-    }
-    /* Depth and token caps refuse instead of truncating. */
-    char deep[200];
-    memset(deep, '[', 100);
-    memset(deep + 100, ']', 100);
-    assert_int_equal(js_parse(&d, deep, 200), MT_EINVAL);
-    memset(deep, '[', 60);
-    memset(deep + 60, ']', 60);
-    assert_int_equal(js_parse(&d, deep, 120), MT_OK);
-    mt_buf b;
-    mt_buf_init(&b);
-    mt_buf_putc(&b, '[');
-    for (int i = 0; i < JS_MAX_TOKENS + 10; i++) mt_buf_puts(&b, i ? ",1" : "1");
-    mt_buf_putc(&b, ']');
-    assert_int_equal(js_parse(&d, b.p, b.len), MT_EINVAL);
-    mt_buf_free(&b);
-    /* Lookups, decoding, numbers, iteration. */
-    const char *j = "{\"s\":\"a\\tb\\u00e9\\ud83d\\ude00\\u0000z\",\"n\":18446744073709551615,"
-                    "\"neg\":-5,\"f\":1.5e3,\"arr\":[{\"x\":1},{\"x\":2},3],\"o\":{\"s\":\"inner\"},"
-                    "\"big\":1e300,\"last\":\"end\"}";
-    assert_int_equal(js_parse(&d, j, strlen(j)), MT_OK);
-    assert_string_equal(js_gstr(&d, 0, "s"), "a\tb\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbdz");
-    assert_string_equal(js_gstr(&d, 0, "last"), "end");
-    assert_string_equal(js_gstr(&d, js_get(&d, 0, "o"), "s"), "inner");
-    assert_null(js_gstr(&d, 0, "missing"));
-    assert_null(js_gstr(&d, 0, "n"));
-    uint64_t u;
-    int64_t i64;
-    assert_true(js_u64(&d, js_get(&d, 0, "n"), &u));
-    assert_true(u == UINT64_MAX);
-    assert_false(js_u64(&d, js_get(&d, 0, "neg"), &u));
-    assert_true(js_i64(&d, js_get(&d, 0, "neg"), &i64));
-    assert_int_equal(i64, -5);
-    assert_false(js_i64(&d, js_get(&d, 0, "n"), &i64));
-    assert_true(js_u64(&d, js_get(&d, 0, "f"), &u));
-    assert_int_equal(u, 1500);
-    assert_false(js_u64(&d, js_get(&d, 0, "big"), &u));
-    int arr = js_get(&d, 0, "arr"), n = 0;
-    uint64_t sum = 0;
-    for (int e = js_first(&d, arr); e >= 0; e = js_next(&d, arr, e)) {
-        n++;
-        sum += js_gu64(&d, e, "x");
-    }
-    assert_int_equal(n, 3);
-    assert_int_equal(sum, 3);
-    js_free(&d);
-}
 
 /* ---- EVE ----------------------------------------------------------------- */
 
@@ -857,7 +785,6 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_jscan),
         cmocka_unit_test(test_eve_events),
         cmocka_unit_test(test_eve_bad_lines),
         cmocka_unit_test(test_zeek_json),
