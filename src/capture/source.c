@@ -107,6 +107,7 @@ static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
     if (st < 0) {
         res->truncated = 1;
         mt_strlcpy(res->error, st == MT_ETRUNC ? "file ends inside a packet record"
+                               : st == MT_EIO  ? mt_error_msg() /* pcapfile recorded why */
                                                : "corrupt packet record header",
                    sizeof res->error);
         if (!o->quiet)
