@@ -60,20 +60,10 @@ static inline size_t mt_cur_left(const mt_cur *c) { return c->n; }
 /* The next byte's address (meaningful while mt_cur_left() > 0). */
 static inline const uint8_t *mt_cur_ptr(const mt_cur *c) { return c->p; }
 
-/* Is there room for k more bytes of a cursor that has not failed? Fails
- * the cursor when not, so a zero-length step on a failed cursor fails too. */
+/* Is there room for k more bytes? Fails the cursor when not. A failed
+ * cursor has no bytes left, so every later step of k >= 1 fails too; a
+ * zero-length step on it succeeds and changes nothing (the error stays). */
 static inline int mt_cur_need(mt_cur *c, size_t k)
-{
-    if (MT_UNLIKELY(c->n < k || c->bad)) {
-        mt_cur_fail(c);
-        return 0;
-    }
-    return 1;
-}
-
-/* The same for k >= 1: a failed cursor has n == 0, so the count alone
- * decides. */
-static inline int mt_cur_need1_(mt_cur *c, size_t k)
 {
     if (MT_UNLIKELY(c->n < k)) {
         mt_cur_fail(c);
@@ -94,7 +84,7 @@ static inline void mt_cur_skip(mt_cur *c, size_t k)
 }
 
 /* k bytes in place: their address, with the cursor moved past them; NULL
- * (and the cursor failed) when fewer remain. */
+ * (and the cursor failed) when fewer than k remain. */
 static inline const uint8_t *mt_cur_take(mt_cur *c, size_t k)
 {
     if (!mt_cur_need(c, k)) return NULL;
@@ -115,14 +105,14 @@ static inline void mt_cur_copy(mt_cur *c, void *dst, size_t k)
 }
 
 /* A cursor over the next k bytes, the parent moved past them. When fewer
- * remain both the parent and the returned cursor are failed. */
+ * remain, or the parent has failed, both are failed. */
 static inline mt_cur mt_cur_sub(mt_cur *c, size_t k)
 {
     mt_cur s;
     if (mt_cur_need(c, k)) {
         s.p = c->p;
         s.n = k;
-        s.bad = 0;
+        s.bad = c->bad;
         mt_cur_adv_(c, k);
     } else {
         s = *c;
@@ -142,7 +132,7 @@ static inline void mt_cur_limit(mt_cur *c, size_t k)
 
 static inline uint8_t mt_cur_u8(mt_cur *c)
 {
-    if (!mt_cur_need1_(c, 1)) return 0;
+    if (!mt_cur_need(c, 1)) return 0;
     uint8_t v = c->p[0];
     mt_cur_adv_(c, 1);
     return v;
@@ -150,7 +140,7 @@ static inline uint8_t mt_cur_u8(mt_cur *c)
 
 static inline uint16_t mt_cur_be16(mt_cur *c)
 {
-    if (!mt_cur_need1_(c, 2)) return 0;
+    if (!mt_cur_need(c, 2)) return 0;
     uint16_t v = (uint16_t)((unsigned)c->p[0] << 8 | c->p[1]);
     mt_cur_adv_(c, 2);
     return v;
@@ -158,7 +148,7 @@ static inline uint16_t mt_cur_be16(mt_cur *c)
 
 static inline uint32_t mt_cur_be24(mt_cur *c)
 {
-    if (!mt_cur_need1_(c, 3)) return 0;
+    if (!mt_cur_need(c, 3)) return 0;
     uint32_t v = (uint32_t)c->p[0] << 16 | (uint32_t)c->p[1] << 8 | c->p[2];
     mt_cur_adv_(c, 3);
     return v;
@@ -166,7 +156,7 @@ static inline uint32_t mt_cur_be24(mt_cur *c)
 
 static inline uint32_t mt_cur_be32(mt_cur *c)
 {
-    if (!mt_cur_need1_(c, 4)) return 0;
+    if (!mt_cur_need(c, 4)) return 0;
     const uint8_t *q = c->p;
     uint32_t v = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
     mt_cur_adv_(c, 4);
@@ -175,7 +165,7 @@ static inline uint32_t mt_cur_be32(mt_cur *c)
 
 static inline uint64_t mt_cur_be64(mt_cur *c)
 {
-    if (!mt_cur_need1_(c, 8)) return 0;
+    if (!mt_cur_need(c, 8)) return 0;
     uint64_t v = 0;
     for (int i = 0; i < 8; i++) v = v << 8 | c->p[i];
     mt_cur_adv_(c, 8);
@@ -184,7 +174,7 @@ static inline uint64_t mt_cur_be64(mt_cur *c)
 
 static inline uint16_t mt_cur_le16(mt_cur *c)
 {
-    if (!mt_cur_need1_(c, 2)) return 0;
+    if (!mt_cur_need(c, 2)) return 0;
     uint16_t v = (uint16_t)(c->p[0] | (unsigned)c->p[1] << 8);
     mt_cur_adv_(c, 2);
     return v;
@@ -192,7 +182,7 @@ static inline uint16_t mt_cur_le16(mt_cur *c)
 
 static inline uint32_t mt_cur_le24(mt_cur *c)
 {
-    if (!mt_cur_need1_(c, 3)) return 0;
+    if (!mt_cur_need(c, 3)) return 0;
     uint32_t v = (uint32_t)c->p[0] | (uint32_t)c->p[1] << 8 | (uint32_t)c->p[2] << 16;
     mt_cur_adv_(c, 3);
     return v;
@@ -200,7 +190,7 @@ static inline uint32_t mt_cur_le24(mt_cur *c)
 
 static inline uint32_t mt_cur_le32(mt_cur *c)
 {
-    if (!mt_cur_need1_(c, 4)) return 0;
+    if (!mt_cur_need(c, 4)) return 0;
     const uint8_t *q = c->p;
     uint32_t v = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
     mt_cur_adv_(c, 4);
@@ -209,7 +199,7 @@ static inline uint32_t mt_cur_le32(mt_cur *c)
 
 static inline uint64_t mt_cur_le64(mt_cur *c)
 {
-    if (!mt_cur_need1_(c, 8)) return 0;
+    if (!mt_cur_need(c, 8)) return 0;
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--) v = v << 8 | c->p[i];
     mt_cur_adv_(c, 8);
