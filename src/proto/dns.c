@@ -20,34 +20,36 @@
 #define MAX_JUMPS 32
 #define MAX_WIRE_NAME 255
 
-/* Decode the name where `at` stands into out (cap >= MT_NAME_MAX). msg
- * holds the n bytes compression pointers may point into; `at` reads from
- * the same bytes. On success `at` is moved past the name as it sits in
- * the record (a pointer takes two bytes). MT_OK, MT_ETRUNC or MT_EINVAL. */
-static int read_name(const uint8_t *msg, size_t n, mt_cur *at, char *out, size_t cap)
+/* Decode the name where `r` stands into out (cap >= MT_NAME_MAX). msg
+ * holds the n bytes compression pointers may point into; `r` reads from
+ * the same bytes. On success *end is where the record continues after the
+ * name as it sits there (a pointer takes two bytes). MT_OK, MT_ETRUNC or
+ * MT_EINVAL. The caller's cursor stays its own (in registers): it moves
+ * to *end itself. */
+static int read_name(const uint8_t *msg, size_t n, mt_cur r, const uint8_t **end, char *out,
+                     size_t cap)
 {
-    mt_cur r = *at, after = *at;
-    int jumped = 0;
-    size_t limit = (size_t)(mt_cur_ptr(&r) - msg); /* pointers must go strictly below this */
+    out[0] = '\0';
+    if (!mt_cur_ok(&r)) return MT_ETRUNC;
+    const uint8_t *resume = NULL; /* where the record continues, set at the first jump */
+    const uint8_t *limit = mt_cur_ptr(&r); /* pointers must go strictly below this */
     size_t olen = 0, wire = 0;
     int jumps = 0;
-    out[0] = '\0';
     for (;;) {
         uint8_t len = mt_cur_u8(&r);
         if (!mt_cur_ok(&r)) return MT_ETRUNC; /* the name runs past the message */
         if ((len & 0xc0) == 0xc0) {
+            const uint8_t *here = mt_cur_ptr(&r) - 1;
             uint8_t lo = mt_cur_u8(&r);
             if (!mt_cur_ok(&r)) return MT_ETRUNC;
-            size_t here = (size_t)(mt_cur_ptr(&r) - msg) - 2;
             size_t target = (size_t)(len & 0x3f) << 8 | lo;
-            if (target >= limit || target >= here) return MT_EINVAL; /* not backwards */
+            /* Strictly backwards; `here` and `limit` lie inside msg[0..n), so
+             * target < n as well. */
+            if (target >= (size_t)(limit - msg) || target >= (size_t)(here - msg)) return MT_EINVAL;
             if (++jumps > MAX_JUMPS) return MT_EINVAL;
-            if (!jumped) {
-                after = r;
-                jumped = 1;
-            }
-            limit = target;
-            r = mt_cur_make(msg + target, n - target);
+            if (!resume) resume = mt_cur_ptr(&r);
+            limit = msg + target;
+            r = mt_cur_make(limit, n - target);
             continue;
         }
         if (len & 0xc0) return MT_EINVAL; /* label types 0x40, 0x80 */
@@ -77,7 +79,7 @@ static int read_name(const uint8_t *msg, size_t n, mt_cur *at, char *out, size_t
         }
     }
     out[olen < cap ? olen : cap - 1] = '\0';
-    *at = jumped ? after : r;
+    *end = resume ? resume : mt_cur_ptr(&r);
     return MT_OK;
 }
 
@@ -99,8 +101,10 @@ int mt_dns_parse(const uint8_t *p, size_t n, mt_dns *out)
     /* Questions: keep the first, skip the rest (rare, but legal). */
     for (unsigned i = 0; i < qd; i++) {
         char skip[MT_NAME_MAX];
-        rc = read_name(p, n, &c, i == 0 ? out->qname : skip, MT_NAME_MAX);
+        const uint8_t *end;
+        rc = read_name(p, n, c, &end, i == 0 ? out->qname : skip, MT_NAME_MAX);
         if (rc != MT_OK) return rc;
+        mt_cur_skip(&c, (size_t)(end - mt_cur_ptr(&c)));
         mt_cur q = mt_cur_sub(&c, 4); /* type, class */
         if (!mt_cur_ok(&q)) return MT_ETRUNC;
         if (i == 0) out->qtype = mt_cur_be16(&q);
@@ -109,8 +113,10 @@ int mt_dns_parse(const uint8_t *p, size_t n, mt_dns *out)
     /* Answers: A, AAAA, CNAME kept; everything else stepped over. */
     for (unsigned i = 0; i < an && out->n_answers < MT_DNS_MAX_ANSWERS; i++) {
         mt_dns_answer *a = &out->answers[out->n_answers];
-        rc = read_name(p, n, &c, a->name, sizeof a->name);
+        const uint8_t *end;
+        rc = read_name(p, n, c, &end, a->name, sizeof a->name);
         if (rc != MT_OK) return rc;
+        mt_cur_skip(&c, (size_t)(end - mt_cur_ptr(&c)));
         mt_cur h = mt_cur_sub(&c, 10);
         uint16_t type = mt_cur_be16(&h), klass = mt_cur_be16(&h);
         uint32_t ttl = mt_cur_be32(&h);
@@ -132,7 +138,8 @@ int mt_dns_parse(const uint8_t *p, size_t n, mt_dns *out)
         } else if (type == 5) {
             /* The target must lie inside this record's rdata. */
             size_t rd_end = (size_t)(mt_cur_ptr(&rd) - p) + rdlen;
-            rc = read_name(p, rd_end, &rd, a->target, sizeof a->target);
+            const uint8_t *tend;
+            rc = read_name(p, rd_end, rd, &tend, a->target, sizeof a->target);
             if (rc != MT_OK) continue; /* a broken CNAME does not spoil the rest */
         } else {
             continue;
