@@ -44,7 +44,7 @@ int mt_pcapfile_open(mt_pcapfile *f, const char *path)
     f->cap = CHUNK + MAX_RECORD;
     f->buf = mt_xmalloc(f->cap);
     f->size = (size_t)st.st_size;
-    f->off = 24;
+    f->base = 24;
     /* A swapped file is big-endian: the magic was read little-endian. */
     mt_cur_skip(&h, 12); /* version, thiszone, sigfigs */
     f->snaplen = mt_cur_u32_order(&h, f->swapped);
@@ -61,6 +61,7 @@ static long fill(mt_pcapfile *f, size_t need)
     /* Slide the unread tail to the front, then read whole chunks. */
     size_t keep = f->len - f->pos;
     memmove(f->buf, f->buf + f->pos, keep);
+    f->base += f->pos;
     f->len = keep;
     f->pos = 0;
     while (f->len < need || f->len < CHUNK) {
@@ -104,7 +105,6 @@ int mt_pcapfile_next_slow(mt_pcapfile *f, mt_pcaprec *r)
     r->wirelen = wire < cap ? cap : wire;
     r->data = mt_cur_ptr(&h);
     f->pos += 16 + (size_t)cap;
-    f->off += 16 + (size_t)cap;
     return 1;
 }
 
