@@ -20,17 +20,17 @@
 #define MAX_JUMPS 32
 #define MAX_WIRE_NAME 255
 
-/* Decode the name where `r` stands into out (cap >= MT_NAME_MAX). msg
- * holds the n bytes compression pointers may point into; `r` reads from
- * the same bytes. On success *end is where the record continues after the
- * name as it sits there (a pointer takes two bytes). MT_OK, MT_ETRUNC or
- * MT_EINVAL. The caller's cursor stays its own (in registers): it moves
- * to *end itself. */
-static int read_name(const uint8_t *msg, size_t n, mt_cur r, const uint8_t **end, char *out,
-                     size_t cap)
+/* Decode the name at msg[*pos] into out (cap >= MT_NAME_MAX); msg holds
+ * the n bytes compression pointers may point into. On success *pos is
+ * where the record continues after the name as it sits there (a pointer
+ * takes two bytes). MT_OK, MT_ETRUNC or MT_EINVAL. The name is read with
+ * a cursor of its own: the caller's stays in registers and moves by the
+ * difference. */
+static int read_name(const uint8_t *msg, size_t n, size_t *pos, char *out, size_t cap)
 {
     out[0] = '\0';
-    if (!mt_cur_ok(&r)) return MT_ETRUNC;
+    if (*pos > n) return MT_ETRUNC;
+    mt_cur r = mt_cur_make(msg + *pos, n - *pos);
     const uint8_t *resume = NULL; /* where the record continues, set at the first jump */
     const uint8_t *limit = mt_cur_ptr(&r); /* pointers must go strictly below this */
     size_t olen = 0, wire = 0;
@@ -79,7 +79,7 @@ static int read_name(const uint8_t *msg, size_t n, mt_cur r, const uint8_t **end
         }
     }
     out[olen < cap ? olen : cap - 1] = '\0';
-    *end = resume ? resume : mt_cur_ptr(&r);
+    *pos = (size_t)((resume ? resume : mt_cur_ptr(&r)) - msg);
     return MT_OK;
 }
 
@@ -101,10 +101,10 @@ int mt_dns_parse(const uint8_t *p, size_t n, mt_dns *out)
     /* Questions: keep the first, skip the rest (rare, but legal). */
     for (unsigned i = 0; i < qd; i++) {
         char skip[MT_NAME_MAX];
-        const uint8_t *end;
-        rc = read_name(p, n, c, &end, i == 0 ? out->qname : skip, MT_NAME_MAX);
+        size_t at = (size_t)(mt_cur_ptr(&c) - p), end = at;
+        rc = read_name(p, n, &end, i == 0 ? out->qname : skip, MT_NAME_MAX);
         if (rc != MT_OK) return rc;
-        mt_cur_skip(&c, (size_t)(end - mt_cur_ptr(&c)));
+        mt_cur_skip(&c, end - at);
         mt_cur q = mt_cur_sub(&c, 4); /* type, class */
         if (!mt_cur_ok(&q)) return MT_ETRUNC;
         if (i == 0) out->qtype = mt_cur_be16(&q);
@@ -113,10 +113,10 @@ int mt_dns_parse(const uint8_t *p, size_t n, mt_dns *out)
     /* Answers: A, AAAA, CNAME kept; everything else stepped over. */
     for (unsigned i = 0; i < an && out->n_answers < MT_DNS_MAX_ANSWERS; i++) {
         mt_dns_answer *a = &out->answers[out->n_answers];
-        const uint8_t *end;
-        rc = read_name(p, n, c, &end, a->name, sizeof a->name);
+        size_t at = (size_t)(mt_cur_ptr(&c) - p), end = at;
+        rc = read_name(p, n, &end, a->name, sizeof a->name);
         if (rc != MT_OK) return rc;
-        mt_cur_skip(&c, (size_t)(end - mt_cur_ptr(&c)));
+        mt_cur_skip(&c, end - at);
         mt_cur h = mt_cur_sub(&c, 10);
         uint16_t type = mt_cur_be16(&h), klass = mt_cur_be16(&h);
         uint32_t ttl = mt_cur_be32(&h);
@@ -137,9 +137,8 @@ int mt_dns_parse(const uint8_t *p, size_t n, mt_dns *out)
             mt_cur_copy(&rd, a->addr.b, 16);
         } else if (type == 5) {
             /* The target must lie inside this record's rdata. */
-            size_t rd_end = (size_t)(mt_cur_ptr(&rd) - p) + rdlen;
-            const uint8_t *tend;
-            rc = read_name(p, rd_end, rd, &tend, a->target, sizeof a->target);
+            size_t t = (size_t)(mt_cur_ptr(&rd) - p);
+            rc = read_name(p, t + rdlen, &t, a->target, sizeof a->target);
             if (rc != MT_OK) continue; /* a broken CNAME does not spoil the rest */
         } else {
             continue;
