@@ -49,6 +49,7 @@ static mt_decode_result decode_l4(uint8_t proto, const uint8_t *p, uint32_t n,
         return decode_ip(p, n, out, depth + 1);
     mt_cur c = mt_cur_make(p, n);
     if (proto == 6) {
+        if (!mt_cur_need(&c, 20)) return MT_DEC_TRUNCATED; /* one test for the fixed header */
         uint16_t sport = mt_cur_be16(&c), dport = mt_cur_be16(&c);
         uint32_t seq = mt_cur_be32(&c);
         mt_cur_skip(&c, 4); /* ack */
@@ -70,6 +71,7 @@ static mt_decode_result decode_l4(uint8_t proto, const uint8_t *p, uint32_t n,
         return MT_DEC_OK;
     }
     if (proto == 17) {
+        if (!mt_cur_need(&c, 8)) return MT_DEC_TRUNCATED;
         uint16_t sport = mt_cur_be16(&c), dport = mt_cur_be16(&c);
         uint32_t ulen = mt_cur_be16(&c);
         mt_cur_skip(&c, 2); /* checksum */
@@ -198,9 +200,11 @@ static mt_decode_result decode_ip(const uint8_t *p, uint32_t n, mt_packet *out, 
     }
 }
 
-/* c is at the byte after the EtherType `type`. */
-static mt_decode_result decode_ethertype(uint16_t type, mt_cur c, mt_packet *out)
+/* p/n: the bytes after the EtherType `type`. */
+static mt_decode_result decode_ethertype(uint16_t type, const uint8_t *p, uint32_t n,
+                                         mt_packet *out)
 {
+    mt_cur c = mt_cur_make(p, n);
     /* VLAN tags (802.1Q, 802.1ad, old QinQ 0x9100): up to 4 stacked. */
     for (int i = 0; i < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100); i++) {
         mt_cur_skip(&c, 2); /* tag control */
@@ -235,17 +239,16 @@ static int fast_ether_ipv4(const uint8_t *p, uint32_t n, mt_packet *out, mt_deco
     if (!mt_cur_need(&c, 14 + 20)) return 0;
     mt_cur_skip(&c, 12); /* MAC addresses */
     uint16_t type = mt_cur_be16(&c);
-    uint32_t ipn = (uint32_t)mt_cur_left(&c);
     ipv4_hdr h;
     mt_cur ip = c;
     read_ipv4(&ip, &h);
     if (!mt_cur_ok(&ip) || type != 0x0800 || h.ihl < 20 || (h.frag & 0x1fff)) return 0;
-    if (h.total == 0) h.total = ipn;
     mt_cur l4 = c;
-    mt_cur_limit(&l4, h.total); /* drop Ethernet padding */
+    /* Drop Ethernet padding; total length 0 (TSO/offload) means trust caplen. */
+    if (h.total) mt_cur_limit(&l4, h.total);
     mt_cur_skip(&l4, h.ihl);
     if (!mt_cur_ok(&l4)) return 0; /* also when total < ihl */
-    uint32_t wire = h.total - h.ihl;
+    uint32_t wire = h.total ? h.total - h.ihl : (uint32_t)mt_cur_left(&l4);
     mt_cur t = l4;
     if (!mt_cur_need(&t, h.proto == 6 ? 20 : 8)) return 0;
     uint16_t sport = mt_cur_be16(&t), dport = mt_cur_be16(&t);
@@ -306,17 +309,20 @@ mt_decode_result mt_decode_packet_general(int lt, const uint8_t *p, uint32_t n, 
     case LT_EN10MB: {
         mt_cur_skip(&c, 12); /* MAC addresses */
         uint16_t type = mt_cur_be16(&c);
-        return decode_ethertype(type, c, out);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        return decode_ethertype(type, mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out);
     }
     case LT_LINUX_SLL: {
         mt_cur_skip(&c, 14);
         uint16_t type = mt_cur_be16(&c);
-        return decode_ethertype(type, c, out);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        return decode_ethertype(type, mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out);
     }
     case LT_LINUX_SLL2: {
         uint16_t type = mt_cur_be16(&c);
         mt_cur_skip(&c, 18);
-        return decode_ethertype(type, c, out);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        return decode_ethertype(type, mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out);
     }
     case LT_NULL: case LT_LOOP: {
         /* Address family in host order of the capturing machine (NULL) or
@@ -349,7 +355,8 @@ mt_decode_result mt_decode_packet_general(int lt, const uint8_t *p, uint32_t n, 
     case LT_C_HDLC: {
         mt_cur_skip(&c, 2); /* address, control */
         uint16_t type = mt_cur_be16(&c);
-        return decode_ethertype(type, c, out);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        return decode_ethertype(type, mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out);
     }
     case LT_IPV4:
         return decode_ipv4(p, n, out, 0);
