@@ -36,8 +36,7 @@
 #include <string.h>
 
 #include "util/cursor.h"
-#include "util/md5.h"
-#include "util/sha256.h"
+#include "util/digest.h"
 
 #define MT_TLS_MAX_HELLO 16384u /* cap on the handshake bytes we gather */
 
@@ -54,7 +53,7 @@ static int is_grease(uint16_t v)
 
 /* ---- JA3 writer: feeds MD5 and a bounded copy at once ------------------ */
 typedef struct ja3w {
-    mt_md5 md5;
+    mt_digest md5;
     char *out;
     size_t cap, len;
     int truncated;
@@ -62,7 +61,7 @@ typedef struct ja3w {
 
 static void ja3_put(ja3w *w, const char *s, size_t n)
 {
-    mt_md5_update(&w->md5, s, n);
+    mt_digest_update(&w->md5, s, n);
     if (w->truncated) return;
     if (w->len + n + 1 > w->cap) {
         w->truncated = 1;
@@ -100,13 +99,13 @@ static void ja3_list16(ja3w *w, const uint8_t *p, size_t n)
  * (2 bytes each), extension types (2 bytes each, in order), point formats
  * (1 byte each); GREASE values removed. The string goes to str (cut to
  * cap, may be NULL with cap 0); the MD5 is of the whole string. */
-static void ja3_build(uint16_t version, const uint8_t *cs, size_t cs_n, const uint8_t *types,
+static int ja3_build(uint16_t version, const uint8_t *cs, size_t cs_n, const uint8_t *types,
                       size_t types_n, const uint8_t *groups, size_t groups_n,
                       const uint8_t *points, size_t points_n, char *str, size_t cap,
                       char hash[33])
 {
     ja3w w;
-    mt_md5_init(&w.md5);
+    mt_digest_init(&w.md5, MT_DIGEST_MD5); /* a failure shows in the final */
     w.out = str;
     w.cap = cap;
     w.len = 0;
@@ -124,14 +123,18 @@ static void ja3_build(uint16_t version, const uint8_t *cs, size_t cs_n, const ui
     first = 1;
     for (size_t i = 0; i < points_n; i++) ja3_num(&w, points[i], &first);
 
-    uint8_t dig[16];
-    mt_md5_final(&w.md5, dig);
+    uint8_t dig[MT_DIGEST_MAX];
+    if (mt_digest_final(&w.md5, dig) != MT_OK) {
+        hash[0] = '\0'; /* libcrypto without MD5: no JA3 rather than a wrong one */
+        return 0;
+    }
     static const char hx[] = "0123456789abcdef";
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < MT_MD5_LEN; i++) {
         hash[2 * i] = hx[dig[i] >> 4];
         hash[2 * i + 1] = hx[dig[i] & 15];
     }
     hash[32] = '\0';
+    return 1;
 }
 
 int mt_tls_ja3(const mt_tls_hello *t, char *str, size_t cap, char hash[33])
@@ -141,9 +144,9 @@ int mt_tls_ja3(const mt_tls_hello *t, char *str, size_t cap, char hash[33])
         mt_strlcpy(hash, t->ja3_hash, 33);
         return t->ja3_hash[0] != '\0';
     }
-    ja3_build(t->version, t->ja4_raw, t->ja4_cs_len, t->ja4_raw + t->ja4_cs_len, t->ja4_ext_len,
-              t->ja3_groups, t->ja3_groups_len, t->ja3_points, t->ja3_points_len, str, cap, hash);
-    return 1;
+    return ja3_build(t->version, t->ja4_raw, t->ja4_cs_len, t->ja4_raw + t->ja4_cs_len,
+                     t->ja4_ext_len, t->ja3_groups, t->ja3_groups_len, t->ja3_points,
+                     t->ja3_points_len, str, cap, hash);
 }
 
 /* The extension types of a validated extension block, 2 bytes each in wire
@@ -169,8 +172,8 @@ static __attribute__((noinline)) void ja3_now(mt_tls_hello *out, const uint8_t *
 {
     uint8_t types[MT_TLS_MAX_HELLO / 2];
     size_t k = ext_types(exts, exts_n, types, sizeof types);
-    ja3_build(out->version, cs, cs_n, types, k, groups, groups_n, points, points_n, out->ja3,
-              sizeof out->ja3, out->ja3_hash);
+    (void)ja3_build(out->version, cs, cs_n, types, k, groups, groups_n, points, points_n,
+                    out->ja3, sizeof out->ja3, out->ja3_hash);
 }
 
 /* ---- JA4 --------------------------------------------------------------- */
@@ -204,25 +207,27 @@ static int cmp_u16(const void *a, const void *b)
 }
 
 /* Feed "xxxx" (or ",xxxx" after the first) for each value to the hash. */
-static void hash_list(mt_sha256 *h, const uint16_t *v, size_t n)
+static void hash_list(mt_digest *h, const uint16_t *v, size_t n)
 {
     static const char hx[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {
         char t[5] = {',', hx[v[i] >> 12], hx[(v[i] >> 8) & 15], hx[(v[i] >> 4) & 15], hx[v[i] & 15]};
-        mt_sha256_update(h, i ? t : t + 1, i ? 5 : 4);
+        mt_digest_update(h, i ? t : t + 1, i ? 5 : 4);
     }
 }
 
-/* 12 lower-case hex characters of the SHA-256 of the finished hash. */
-static void hash12(mt_sha256 *h, char *out)
+/* 12 lower-case hex characters of the SHA-256 of the finished hash;
+ * MT_ERR when libcrypto failed. */
+static int hash12(mt_digest *h, char *out)
 {
     static const char hx[] = "0123456789abcdef";
-    uint8_t d[32];
-    mt_sha256_final(h, d);
+    uint8_t d[MT_DIGEST_MAX];
+    if (mt_digest_final(h, d) != MT_OK) return MT_ERR;
     for (int i = 0; i < 6; i++) {
         out[2 * i] = hx[d[i] >> 4];
         out[2 * i + 1] = hx[d[i] & 15];
     }
+    return MT_OK;
 }
 
 /* Big-endian 2-byte values from `p` (n bytes), GREASE removed, into v. */
@@ -245,8 +250,8 @@ typedef struct ja4_in {
 
 /* The fingerprint "t13d1516h2_8daaf6152771_e5627efa2ab1" (36 chars + NUL).
  * Scratch arrays are sized for the largest lists a ClientHello under our
- * cap can carry. */
-static void ja4_build(const ja4_in *in, char out[37])
+ * cap can carry. Returns 1, or 0 with out = "" when libcrypto failed. */
+static int ja4_build(const ja4_in *in, char out[37])
 {
     static const char hx[] = "0123456789abcdef";
     uint16_t v[MT_TLS_MAX_HELLO / 2];
@@ -279,12 +284,12 @@ static void ja4_build(const ja4_in *in, char out[37])
     *o++ = '_';
 
     /* b: sorted cipher suites */
-    mt_sha256 h;
+    mt_digest h;
     if (ncs) {
         qsort(v, ncs, sizeof v[0], cmp_u16);
-        mt_sha256_init(&h);
+        mt_digest_init(&h, MT_DIGEST_SHA256); /* a failure shows in the final */
         hash_list(&h, v, ncs);
-        hash12(&h, o);
+        if (hash12(&h, o) != MT_OK) goto failed;
     } else {
         memset(o, '0', 12);
     }
@@ -300,19 +305,23 @@ static void ja4_build(const ja4_in *in, char out[37])
     }
     if (ne) {
         qsort(v, ne, sizeof v[0], cmp_u16);
-        mt_sha256_init(&h);
+        mt_digest_init(&h, MT_DIGEST_SHA256);
         hash_list(&h, v, ne);
         size_t ns = take_values(in->sig, in->sig_n, v);
         if (ns) {
-            mt_sha256_update(&h, "_", 1);
+            mt_digest_update(&h, "_", 1);
             hash_list(&h, v, ns);
         }
-        hash12(&h, o);
+        if (hash12(&h, o) != MT_OK) goto failed;
     } else {
         memset(o, '0', 12);
     }
     o += 12;
     *o = '\0';
+    return 1;
+failed:
+    out[0] = '\0';
+    return 0;
 }
 
 int mt_tls_ja4(const mt_tls_hello *t, char out[37])
@@ -330,8 +339,7 @@ int mt_tls_ja4(const mt_tls_hello *t, char out[37])
                  t->ja4_raw, t->ja4_raw + t->ja4_cs_len,
                  t->ja4_raw + t->ja4_cs_len + t->ja4_ext_len,
                  t->ja4_cs_len, t->ja4_ext_len, t->ja4_sig_len};
-    ja4_build(&in, out);
-    return 1;
+    return ja4_build(&in, out);
 }
 
 /* The rare hello whose lists overflow ja4_raw: fingerprint it now, from the
@@ -345,7 +353,7 @@ static __attribute__((noinline)) void ja4_now(mt_tls_hello *out, const uint8_t *
     size_t k = ext_types(exts, exts_n, types, sizeof types);
     ja4_in in = {out->ja4_version, out->ja4_flags, out->alpn0_first, out->alpn0_last,
                  cs, types, sig, cs_n, k, sig_n};
-    ja4_build(&in, out->ja4);
+    (void)ja4_build(&in, out->ja4);
 }
 
 /* ---- ClientHello body -------------------------------------------------- */
