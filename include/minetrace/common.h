@@ -1,10 +1,27 @@
 /* minetrace — shared basics: status codes, the error convention, addresses.
  *
- * One error convention everywhere (as in SQLite/Redis): a function that can
- * fail returns an int status, MT_OK (0) on success or a negative MT_E* code,
- * and before returning a failure it records a human-readable message with
- * mt_error_set(). The caller reads it with mt_error_msg(). minetrace is
- * single-threaded per process, so one message slot is enough. */
+ * The error convention, one for the whole project:
+ *
+ * 1. A function that can fail returns an int status: MT_OK (0) on success
+ *    or a negative MT_E* code (a function that returns a count or a pointer
+ *    says in its header what it returns on failure). The codes are the
+ *    whole answer a caller acts on.
+ *
+ * 2. Parsers and decoders on the packet and record path (src/proto/,
+ *    capture/decode.c, the stream framers, the log line readers) return
+ *    plain statuses and never format a message: "not this protocol"
+ *    (MT_ENOTFOUND), "need more bytes" (MT_EAGAIN), "cut short"
+ *    (MT_ETRUNC) and "malformed" (MT_EINVAL) are everyday answers about
+ *    attacker-controlled bytes, and the caller counts them (--stats).
+ *
+ * 3. Only a failure a person will read records a message, with
+ *    mt_error_set() just before returning the code: a file or device that
+ *    cannot be opened or read, a corrupt input file, a bad option, filter,
+ *    intel list or store. The caller that reports it reads mt_error_msg().
+ *    The header of such a function says that it sets the message; after
+ *    any other failure mt_error_msg() is not about that failure.
+ *
+ * minetrace is single-threaded per process, so one message slot is enough. */
 #ifndef MINETRACE_COMMON_H
 #define MINETRACE_COMMON_H
 
@@ -32,8 +49,9 @@ enum {
 #define MT_LIKELY(x) (x)
 #endif
 
-/* Record the message for the failure about to be returned. Returns `code`
- * so callers can write `return mt_error_set(MT_EIO, "...", ...)`. */
+/* Record the message for the failure about to be returned (rule 3 above:
+ * never on the packet or record path). Returns `code` so callers can write
+ * `return mt_error_set(MT_EIO, "...", ...)`. */
 int mt_error_set(int code, const char *fmt, ...) MT_PRINTF(2, 3);
 const char *mt_error_msg(void);
 const char *mt_status_str(int code);

@@ -1,9 +1,12 @@
-/* Bounds-checked decoding of link, network and transport headers. Reads go
- * through rd16/rd32 on a (pointer, remaining) pair that has been checked
- * first; lengths are compared as remaining sizes, never as pointers. */
+/* Bounds-checked decoding of link, network and transport headers. Every
+ * read goes through a byte cursor (util/cursor.h): a header is read whole,
+ * then one test of the cursor says whether the frame held it (truncated)
+ * before its values are judged (malformed). */
 #include "capture/decode.h"
 
 #include <string.h>
+
+#include "util/cursor.h"
 
 enum {
     LT_NULL = 0, LT_EN10MB = 1, LT_RAW_BSD = 12, LT_RAW_BSD2 = 14,
@@ -11,12 +14,6 @@ enum {
     LT_IPV6 = 229, LT_LINUX_SLL2 = 276,
     LT_PPP = 9, LT_C_HDLC = 104, LT_PPP_HDLC = 50
 };
-
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 int mt_decode_link_supported(int lt)
 {
@@ -50,31 +47,42 @@ static mt_decode_result decode_l4(uint8_t proto, const uint8_t *p, uint32_t n,
 {
     if ((proto == 4 || proto == 41) && depth == 0) /* IPv4/IPv6 in IP */
         return decode_ip(p, n, out, depth + 1);
+    mt_cur c = mt_cur_make(p, n);
     if (proto == 6) {
-        if (n < 20) return MT_DEC_TRUNCATED;
-        uint32_t off = (uint32_t)(p[12] >> 4) * 4;
+        if (!mt_cur_need(&c, 20)) return MT_DEC_TRUNCATED; /* one test for the fixed header */
+        uint16_t sport = mt_cur_be16(&c), dport = mt_cur_be16(&c);
+        uint32_t seq = mt_cur_be32(&c);
+        mt_cur_skip(&c, 4); /* ack */
+        uint32_t off = (uint32_t)(mt_cur_u8(&c) >> 4) * 4;
+        uint8_t flags = mt_cur_u8(&c);
+        mt_cur_skip(&c, 6); /* window, checksum, urgent pointer */
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
         if (off < 20) return MT_DEC_MALFORMED;
-        if (n < off) return MT_DEC_TRUNCATED;
+        mt_cur_skip(&c, off - 20); /* options */
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
         out->ipproto = 6;
-        out->sport = rd16(p);
-        out->dport = rd16(p + 2);
-        out->seq = rd32(p + 4);
-        out->tcp_flags = p[13];
-        out->payload = p + off;
-        out->payload_len = n - off;
+        out->sport = sport;
+        out->dport = dport;
+        out->seq = seq;
+        out->tcp_flags = flags;
+        out->payload = mt_cur_ptr(&c);
+        out->payload_len = (uint32_t)mt_cur_left(&c);
         out->payload_wire_len = wire_len >= off ? wire_len - off : 0;
         return MT_DEC_OK;
     }
     if (proto == 17) {
-        if (n < 8) return MT_DEC_TRUNCATED;
+        if (!mt_cur_need(&c, 8)) return MT_DEC_TRUNCATED;
+        uint16_t sport = mt_cur_be16(&c), dport = mt_cur_be16(&c);
+        uint32_t ulen = mt_cur_be16(&c);
+        mt_cur_skip(&c, 2); /* checksum */
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
         out->ipproto = 17;
-        out->sport = rd16(p);
-        out->dport = rd16(p + 2);
+        out->sport = sport;
+        out->dport = dport;
         out->tcp_flags = 0;
         out->seq = 0;
-        out->payload = p + 8;
-        out->payload_len = n - 8;
-        uint32_t ulen = rd16(p + 4);
+        out->payload = mt_cur_ptr(&c);
+        out->payload_len = (uint32_t)mt_cur_left(&c);
         if (ulen >= 8 && ulen - 8 < out->payload_len) out->payload_len = ulen - 8;
         out->payload_wire_len = wire_len >= 8 ? wire_len - 8 : 0;
         return MT_DEC_OK;
@@ -82,112 +90,137 @@ static mt_decode_result decode_l4(uint8_t proto, const uint8_t *p, uint32_t n,
     return MT_DEC_OTHER;
 }
 
+/* The fixed 20 bytes of an IPv4 header. */
+typedef struct ipv4_hdr {
+    uint32_t ihl, total;
+    uint16_t frag;
+    uint8_t proto;
+    const uint8_t *src, *dst;
+} ipv4_hdr;
+
+static inline void read_ipv4(mt_cur *c, ipv4_hdr *h)
+{
+    h->ihl = (uint32_t)(mt_cur_u8(c) & 0x0f) * 4;
+    mt_cur_skip(c, 1); /* DSCP/ECN */
+    h->total = mt_cur_be16(c);
+    mt_cur_skip(c, 2); /* identification */
+    h->frag = mt_cur_be16(c);
+    mt_cur_skip(c, 1); /* TTL */
+    h->proto = mt_cur_u8(c);
+    mt_cur_skip(c, 2); /* checksum */
+    h->src = mt_cur_take(c, 4);
+    h->dst = mt_cur_take(c, 4);
+}
+
 static mt_decode_result decode_ipv4(const uint8_t *p, uint32_t n, mt_packet *out, int depth)
 {
-    if (n < 20) return MT_DEC_TRUNCATED;
-    uint32_t ihl = (uint32_t)(p[0] & 0x0f) * 4;
-    if (ihl < 20) return MT_DEC_MALFORMED;
-    if (n < ihl) return MT_DEC_TRUNCATED;
-    uint32_t total = rd16(p + 2);
+    mt_cur c = mt_cur_make(p, n);
+    ipv4_hdr h;
+    read_ipv4(&c, &h);
+    if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+    if (h.ihl < 20) return MT_DEC_MALFORMED;
+    mt_cur_skip(&c, h.ihl - 20); /* options */
+    if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
     /* TSO/offload captures carry total length 0; trust caplen then. */
-    if (total == 0) total = n;
-    if (total < ihl) return MT_DEC_MALFORMED;
-    uint32_t avail = n < total ? n : total; /* drop Ethernet padding */
-    uint16_t frag = rd16(p + 6);
-    uint16_t offset = frag & 0x1fff;
-    if (offset != 0) return MT_DEC_FRAGMENT;
-    out->is_first_fragment = (frag & 0x2000) != 0;
+    if (h.total == 0) h.total = n;
+    if (h.total < h.ihl) return MT_DEC_MALFORMED;
+    uint32_t avail = n < h.total ? n : h.total; /* drop Ethernet padding */
+    if (h.frag & 0x1fff) return MT_DEC_FRAGMENT;
+    out->is_first_fragment = (h.frag & 0x2000) != 0;
     memset(&out->src, 0, sizeof out->src);
     memset(&out->dst, 0, sizeof out->dst);
     out->src.family = out->dst.family = 4;
-    memcpy(out->src.b, p + 12, 4);
-    memcpy(out->dst.b, p + 16, 4);
-    return decode_l4(p[9], p + ihl, avail - ihl, total - ihl, out, depth);
+    memcpy(out->src.b, h.src, 4);
+    memcpy(out->dst.b, h.dst, 4);
+    return decode_l4(h.proto, mt_cur_ptr(&c), avail - h.ihl, h.total - h.ihl, out, depth);
 }
 
 static mt_decode_result decode_ipv6(const uint8_t *p, uint32_t n, mt_packet *out, int depth)
 {
-    if (n < 40) return MT_DEC_TRUNCATED;
-    uint32_t plen = rd16(p + 4);
-    uint8_t next = p[6];
+    mt_cur c = mt_cur_make(p, n);
+    mt_cur_skip(&c, 4); /* version, traffic class, flow label */
+    uint32_t plen = mt_cur_be16(&c);
+    uint8_t next = mt_cur_u8(&c);
+    mt_cur_skip(&c, 1); /* hop limit */
+    const uint8_t *src = mt_cur_take(&c, 16), *dst = mt_cur_take(&c, 16);
+    if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
     memset(&out->src, 0, sizeof out->src);
     memset(&out->dst, 0, sizeof out->dst);
     out->src.family = out->dst.family = 6;
-    memcpy(out->src.b, p + 8, 16);
-    memcpy(out->dst.b, p + 24, 16);
-    uint32_t off = 40;
-    uint32_t avail = n;
-    if (plen != 0 && 40 + plen < avail) avail = 40 + plen; /* jumbograms: plen 0 */
-    uint32_t wire = plen ? plen : avail - 40;
+    memcpy(out->src.b, src, 16);
+    memcpy(out->dst.b, dst, 16);
+    /* jumbograms: plen 0 */
+    uint32_t avail = plen != 0 && plen < n - 40 ? plen : n - 40;
+    mt_cur e = mt_cur_make(mt_cur_ptr(&c), avail);
+    uint32_t wire = plen ? plen : avail;
     /* Walk extension headers; at most 8 so a chain cannot loop us. */
     for (int i = 0; i < 8; i++) {
+        uint32_t len;
         switch (next) {
-        case 0: case 43: case 60: case 135: case 139: case 140: { /* HBH, routing, dest opts, ... */
-            if (avail - off < 8) return MT_DEC_TRUNCATED;
-            uint32_t len = ((uint32_t)p[off + 1] + 1) * 8;
-            if (avail - off < len) return MT_DEC_TRUNCATED;
-            next = p[off];
-            off += len;
-            wire = wire >= len ? wire - len : 0;
-            continue;
-        }
-        case 51: { /* AH: length in 4-octet units minus 2 */
-            if (avail - off < 8) return MT_DEC_TRUNCATED;
-            uint32_t len = ((uint32_t)p[off + 1] + 2) * 4;
-            if (avail - off < len) return MT_DEC_TRUNCATED;
-            next = p[off];
-            off += len;
-            wire = wire >= len ? wire - len : 0;
-            continue;
-        }
+        case 0: case 43: case 60: case 135: case 139: case 140: /* HBH, routing, dest opts, ... */
+            len = ((uint32_t)mt_cur_peek_u8(&e, 1) + 1) * 8;
+            break;
+        case 51: /* AH: length in 4-octet units minus 2 */
+            len = ((uint32_t)mt_cur_peek_u8(&e, 1) + 2) * 4;
+            break;
         case 44: { /* fragment header */
-            if (avail - off < 8) return MT_DEC_TRUNCATED;
-            uint16_t fo = rd16(p + off + 2);
+            mt_cur fh = mt_cur_sub(&e, 8);
+            uint8_t nx = mt_cur_u8(&fh);
+            mt_cur_skip(&fh, 1);
+            uint16_t fo = mt_cur_be16(&fh);
+            if (!mt_cur_ok(&fh)) return MT_DEC_TRUNCATED;
             if ((fo & 0xfff8) != 0) return MT_DEC_FRAGMENT;
             out->is_first_fragment = (fo & 1) != 0;
-            next = p[off];
-            off += 8;
+            next = nx;
             wire = wire >= 8 ? wire - 8 : 0;
             continue;
         }
         default:
-            return decode_l4(next, p + off, avail - off, wire, out, depth);
+            return decode_l4(next, mt_cur_ptr(&e), (uint32_t)mt_cur_left(&e), wire, out, depth);
         }
+        /* Generic extension header: next header, length, at least 8 bytes. */
+        uint8_t nx = mt_cur_peek_u8(&e, 0);
+        mt_cur_skip(&e, len);
+        if (!mt_cur_ok(&e)) return MT_DEC_TRUNCATED;
+        next = nx;
+        wire = wire >= len ? wire - len : 0;
     }
     return MT_DEC_MALFORMED;
 }
 
 static mt_decode_result decode_ip(const uint8_t *p, uint32_t n, mt_packet *out, int depth)
 {
-    if (n < 1) return MT_DEC_TRUNCATED;
-    switch (p[0] >> 4) {
+    mt_cur c = mt_cur_make(p, n);
+    uint8_t v = mt_cur_peek_u8(&c, 0);
+    if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+    switch (v >> 4) {
     case 4: return decode_ipv4(p, n, out, depth);
     case 6: return decode_ipv6(p, n, out, depth);
     default: return MT_DEC_MALFORMED;
     }
 }
 
+/* p/n: the bytes after the EtherType `type`. */
 static mt_decode_result decode_ethertype(uint16_t type, const uint8_t *p, uint32_t n,
                                          mt_packet *out)
 {
+    mt_cur c = mt_cur_make(p, n);
     /* VLAN tags (802.1Q, 802.1ad, old QinQ 0x9100): up to 4 stacked. */
     for (int i = 0; i < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100); i++) {
-        if (n < 4) return MT_DEC_TRUNCATED;
-        type = rd16(p + 2);
-        p += 4;
-        n -= 4;
+        mt_cur_skip(&c, 2); /* tag control */
+        type = mt_cur_be16(&c);
     }
     if (type == 0x8864) { /* PPPoE session: 6-byte header + 2-byte PPP proto */
-        if (n < 8) return MT_DEC_TRUNCATED;
-        uint16_t ppp = rd16(p + 6);
-        p += 8;
-        n -= 8;
+        mt_cur_skip(&c, 6);
+        uint16_t ppp = mt_cur_be16(&c);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
         if (ppp == 0x0021) type = 0x0800;
         else if (ppp == 0x0057) type = 0x86dd;
         else return MT_DEC_OTHER;
     }
-    if (type == 0x0800) return decode_ipv4(p, n, out, 0);
-    if (type == 0x86dd) return decode_ipv6(p, n, out, 0);
+    if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+    if (type == 0x0800) return decode_ipv4(mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out, 0);
+    if (type == 0x86dd) return decode_ipv6(mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out, 0);
     return MT_DEC_OTHER;
 }
 
@@ -200,49 +233,60 @@ static mt_decode_result decode_ethertype(uint16_t type, const uint8_t *p, uint32
  * recursive by tunnels; most frames need none of it. */
 static int fast_ether_ipv4(const uint8_t *p, uint32_t n, mt_packet *out, mt_decode_result *r)
 {
-    if (n < 14 + 20 || p[12] != 0x08 || p[13] != 0x00) return 0;
-    const uint8_t *ip = p + 14;
-    uint32_t ipn = n - 14;
-    uint32_t ihl = (uint32_t)(ip[0] & 0x0f) * 4;
-    if (ihl < 20 || ipn < ihl) return 0;
-    uint32_t total = rd16(ip + 2);
-    if (total == 0) total = ipn;
-    if (total < ihl) return 0;
-    uint16_t frag = rd16(ip + 6);
-    if (frag & 0x1fff) return 0;
-    uint8_t proto = ip[9];
-    uint32_t avail = (ipn < total ? ipn : total) - ihl, wire = total - ihl;
-    const uint8_t *l4 = ip + ihl;
-    if (proto == 6) {
-        if (avail < 20) return 0;
-        uint32_t off = (uint32_t)(l4[12] >> 4) * 4;
-        if (off < 20 || avail < off) return 0;
-        out->tcp_flags = l4[13];
-        out->seq = rd32(l4 + 4);
-        out->payload = l4 + off;
-        out->payload_len = avail - off;
+    mt_cur c = mt_cur_make(p, n);
+    /* One check for Ethernet + the fixed IPv4 header lets the compiler
+     * drop the per-field checks that follow it. */
+    if (!mt_cur_need(&c, 14 + 20)) return 0;
+    mt_cur_skip(&c, 12); /* MAC addresses */
+    uint16_t type = mt_cur_be16(&c);
+    ipv4_hdr h;
+    mt_cur ip = c;
+    read_ipv4(&ip, &h);
+    if (!mt_cur_ok(&ip) || type != 0x0800 || h.ihl < 20 || (h.frag & 0x1fff)) return 0;
+    mt_cur l4 = c;
+    /* Drop Ethernet padding; total length 0 (TSO/offload) means trust caplen. */
+    if (h.total) mt_cur_limit(&l4, h.total);
+    mt_cur_skip(&l4, h.ihl);
+    if (!mt_cur_ok(&l4)) return 0; /* also when total < ihl */
+    uint32_t wire = h.total ? h.total - h.ihl : (uint32_t)mt_cur_left(&l4);
+    mt_cur t = l4;
+    if (!mt_cur_need(&t, h.proto == 6 ? 20 : 8)) return 0;
+    uint16_t sport = mt_cur_be16(&t), dport = mt_cur_be16(&t);
+    if (h.proto == 6) {
+        uint32_t seq = mt_cur_be32(&t);
+        mt_cur_skip(&t, 4);
+        uint32_t off = (uint32_t)(mt_cur_u8(&t) >> 4) * 4;
+        uint8_t flags = mt_cur_u8(&t);
+        if (!mt_cur_ok(&t) || off < 20) return 0;
+        mt_cur_skip(&l4, off);
+        if (!mt_cur_ok(&l4)) return 0;
+        out->tcp_flags = flags;
+        out->seq = seq;
+        out->payload = mt_cur_ptr(&l4);
+        out->payload_len = (uint32_t)mt_cur_left(&l4);
         out->payload_wire_len = wire >= off ? wire - off : 0;
-    } else if (proto == 17) {
-        if (avail < 8) return 0;
+    } else if (h.proto == 17) {
+        uint32_t ulen = mt_cur_be16(&t);
+        mt_cur_skip(&l4, 8);
+        if (!mt_cur_ok(&l4)) return 0;
         out->tcp_flags = 0;
         out->seq = 0;
-        out->payload = l4 + 8;
-        out->payload_len = avail - 8;
-        uint32_t ulen = rd16(l4 + 4);
+        out->payload = mt_cur_ptr(&l4);
+        out->payload_len = (uint32_t)mt_cur_left(&l4);
         if (ulen >= 8 && ulen - 8 < out->payload_len) out->payload_len = ulen - 8;
         out->payload_wire_len = wire >= 8 ? wire - 8 : 0;
     } else {
         return 0;
     }
-    out->ipproto = proto;
-    out->sport = rd16(l4);
-    out->dport = rd16(l4 + 2);
-    out->is_first_fragment = (frag & 0x2000) != 0;
+    out->ipproto = h.proto;
+    out->sport = sport;
+    out->dport = dport;
+    out->is_first_fragment = (h.frag & 0x2000) != 0;
     memset(&out->src, 0, sizeof out->src);
     memset(&out->dst, 0, sizeof out->dst);
     out->src.family = out->dst.family = 4;
-    memcpy(out->src.b, ip + 12, 4);
-    memcpy(out->dst.b, ip + 16, 4);
+    memcpy(out->src.b, h.src, 4);
+    memcpy(out->dst.b, h.dst, 4);
     *r = MT_DEC_OK;
     return 1;
 }
@@ -260,44 +304,60 @@ mt_decode_result mt_decode_packet_general(int lt, const uint8_t *p, uint32_t n, 
     out->payload_len = 0;
     out->ipproto = 0;
     out->is_first_fragment = 0;
+    mt_cur c = mt_cur_make(p, n);
     switch (lt) {
-    case LT_EN10MB:
-        if (n < 14) return MT_DEC_TRUNCATED;
-        return decode_ethertype(rd16(p + 12), p + 14, n - 14, out);
-    case LT_LINUX_SLL:
-        if (n < 16) return MT_DEC_TRUNCATED;
-        return decode_ethertype(rd16(p + 14), p + 16, n - 16, out);
-    case LT_LINUX_SLL2:
-        if (n < 20) return MT_DEC_TRUNCATED;
-        return decode_ethertype(rd16(p), p + 20, n - 20, out);
+    case LT_EN10MB: {
+        mt_cur_skip(&c, 12); /* MAC addresses */
+        uint16_t type = mt_cur_be16(&c);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        return decode_ethertype(type, mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out);
+    }
+    case LT_LINUX_SLL: {
+        mt_cur_skip(&c, 14);
+        uint16_t type = mt_cur_be16(&c);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        return decode_ethertype(type, mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out);
+    }
+    case LT_LINUX_SLL2: {
+        uint16_t type = mt_cur_be16(&c);
+        mt_cur_skip(&c, 18);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        return decode_ethertype(type, mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out);
+    }
     case LT_NULL: case LT_LOOP: {
-        if (n < 4) return MT_DEC_TRUNCATED;
         /* Address family in host order of the capturing machine (NULL) or
          * network order (LOOP); accept either. */
-        uint32_t af_le = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-        uint32_t af = lt == LT_LOOP ? rd32(p) : af_le;
-        if (af > 0xffff) af = rd32(p);
-        if (af == 2) return decode_ipv4(p + 4, n - 4, out, 0);
-        if (af == 24 || af == 28 || af == 30 || af == 10) return decode_ipv6(p + 4, n - 4, out, 0);
+        uint32_t af_le = mt_cur_le32(&c), af_be = __builtin_bswap32(af_le);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        uint32_t af = lt == LT_LOOP ? af_be : af_le;
+        if (af > 0xffff) af = af_be;
+        const uint8_t *ip = mt_cur_ptr(&c);
+        uint32_t ipn = (uint32_t)mt_cur_left(&c);
+        if (af == 2) return decode_ipv4(ip, ipn, out, 0);
+        if (af == 24 || af == 28 || af == 30 || af == 10) return decode_ipv6(ip, ipn, out, 0);
         return MT_DEC_OTHER;
     }
     case LT_RAW: case LT_RAW_BSD: case LT_RAW_BSD2:
         return decode_ip(p, n, out, 0);
     case LT_PPP: case LT_PPP_HDLC: {
         /* Optional 0xff 0x03 address/control, then a 1- or 2-byte protocol. */
-        uint32_t o = 0;
-        if (n >= 2 && p[0] == 0xff && p[1] == 0x03) o = 2;
-        if (n < o + 1) return MT_DEC_TRUNCATED;
-        uint16_t proto;
-        if (p[o] & 1) { proto = p[o]; o += 1; }
-        else { if (n < o + 2) return MT_DEC_TRUNCATED; proto = rd16(p + o); o += 2; }
-        if (proto == 0x0021) return decode_ipv4(p + o, n - o, out, 0);
-        if (proto == 0x0057) return decode_ipv6(p + o, n - o, out, 0);
+        if (mt_cur_left(&c) >= 2 && mt_cur_peek_u8(&c, 0) == 0xff && mt_cur_peek_u8(&c, 1) == 0x03)
+            mt_cur_skip(&c, 2);
+        uint16_t proto = mt_cur_u8(&c);
+        if (!(proto & 1)) proto = (uint16_t)(proto << 8 | mt_cur_u8(&c));
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        const uint8_t *ip = mt_cur_ptr(&c);
+        uint32_t ipn = (uint32_t)mt_cur_left(&c);
+        if (proto == 0x0021) return decode_ipv4(ip, ipn, out, 0);
+        if (proto == 0x0057) return decode_ipv6(ip, ipn, out, 0);
         return MT_DEC_OTHER;
     }
-    case LT_C_HDLC:
-        if (n < 4) return MT_DEC_TRUNCATED;
-        return decode_ethertype(rd16(p + 2), p + 4, n - 4, out);
+    case LT_C_HDLC: {
+        mt_cur_skip(&c, 2); /* address, control */
+        uint16_t type = mt_cur_be16(&c);
+        if (!mt_cur_ok(&c)) return MT_DEC_TRUNCATED;
+        return decode_ethertype(type, mt_cur_ptr(&c), (uint32_t)mt_cur_left(&c), out);
+    }
     case LT_IPV4:
         return decode_ipv4(p, n, out, 0);
     case LT_IPV6:

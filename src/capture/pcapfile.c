@@ -8,14 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/cursor.h"
+
 #define CHUNK (256u << 10) /* small enough that the buffer stays in the L2 cache */
 #define MAX_RECORD (16u + 262144u)
 
-static uint32_t rd32(const uint8_t *p, int swapped)
-{
-    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-    return swapped ? __builtin_bswap32(v) : v;
-}
 
 int mt_pcapfile_open(mt_pcapfile *f, const char *path)
 {
@@ -30,7 +27,8 @@ int mt_pcapfile_open(mt_pcapfile *f, const char *path)
         close(fd);
         return MT_ENOTFOUND; /* pipes, devices, tiny files: let libpcap say */
     }
-    switch (rd32(hdr, 0)) {
+    mt_cur h = mt_cur_make(hdr, sizeof hdr);
+    switch (mt_cur_le32(&h)) {
     case 0xa1b2c3d4: break;
     case 0xd4c3b2a1: f->swapped = 1; break;
     case 0xa1b23c4d: f->nanos = 1; break;
@@ -46,10 +44,12 @@ int mt_pcapfile_open(mt_pcapfile *f, const char *path)
     f->cap = CHUNK + MAX_RECORD;
     f->buf = mt_xmalloc(f->cap);
     f->size = (size_t)st.st_size;
-    f->off = 24;
-    f->snaplen = rd32(hdr + 16, f->swapped);
+    f->base = 24;
+    /* A swapped file is big-endian: the magic was read little-endian. */
+    mt_cur_skip(&h, 12); /* version, thiszone, sigfigs */
+    f->snaplen = mt_cur_u32_order(&h, f->swapped);
     /* The link type's upper bits carry FCS flags; keep the type. */
-    f->linktype = (int)(rd32(hdr + 20, f->swapped) & 0x0fffffff);
+    f->linktype = (int)(mt_cur_u32_order(&h, f->swapped) & 0x0fffffff);
     return MT_OK;
 }
 
@@ -61,6 +61,7 @@ static long fill(mt_pcapfile *f, size_t need)
     /* Slide the unread tail to the front, then read whole chunks. */
     size_t keep = f->len - f->pos;
     memmove(f->buf, f->buf + f->pos, keep);
+    f->base += f->pos;
     f->len = keep;
     f->pos = 0;
     while (f->len < need || f->len < CHUNK) {
@@ -88,21 +89,22 @@ int mt_pcapfile_next_slow(mt_pcapfile *f, mt_pcaprec *r)
     if (have < 0) return mt_error_set(MT_EIO, "read error: %s", strerror(errno));
     if (have == 0) return 0;
     if (have < 16) return MT_ETRUNC;
-    const uint8_t *h = f->buf + f->pos;
-    uint32_t cap = rd32(h + 8, f->swapped);
+    mt_cur h = mt_cur_make(f->buf + f->pos, 16);
+    mt_cur_skip(&h, 8);
+    uint32_t cap = mt_cur_u32_order(&h, f->swapped);
     if (cap > 262144) return MT_EINVAL;
     have = fill(f, 16 + (size_t)cap);
     if (have < 0) return mt_error_set(MT_EIO, "read error: %s", strerror(errno));
     if ((size_t)have < 16 + (size_t)cap) return MT_ETRUNC;
-    h = f->buf + f->pos;
-    uint32_t sec = rd32(h, f->swapped), frac = rd32(h + 4, f->swapped);
-    uint32_t wire = rd32(h + 12, f->swapped);
+    h = mt_cur_make(f->buf + f->pos, 16 + (size_t)cap);
+    uint32_t sec = mt_cur_u32_order(&h, f->swapped), frac = mt_cur_u32_order(&h, f->swapped);
+    mt_cur_skip(&h, 4); /* caplen, read above */
+    uint32_t wire = mt_cur_u32_order(&h, f->swapped);
     r->ts = (mt_time_us)sec * 1000000 + (f->nanos ? frac / 1000 : frac);
     r->caplen = cap;
     r->wirelen = wire < cap ? cap : wire;
-    r->data = h + 16;
+    r->data = mt_cur_ptr(&h);
     f->pos += 16 + (size_t)cap;
-    f->off += 16 + (size_t)cap;
     return 1;
 }
 

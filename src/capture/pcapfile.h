@@ -21,7 +21,7 @@ typedef struct mt_pcapfile {
     int fd;
     uint8_t *buf;
     size_t cap, len, pos;  /* buffer capacity, bytes held, next record */
-    size_t size, off;      /* file size; file offset of buf[pos] */
+    size_t size, base;     /* file size; file offset of buf[0] */
     int eof;
     int swapped, nanos;
     int linktype;
@@ -60,7 +60,6 @@ static inline int mt_pcapfile_next(mt_pcapfile *f, mt_pcaprec *r)
             r->wirelen = hdr[3] < hdr[2] ? hdr[2] : hdr[3];
             r->data = h + 16;
             f->pos += 16 + (size_t)hdr[2];
-            f->off += 16 + (size_t)hdr[2];
             return 1;
         }
     }
@@ -68,5 +67,7 @@ static inline int mt_pcapfile_next(mt_pcapfile *f, mt_pcaprec *r)
     return mt_pcapfile_next_slow(f, r);
 }
 void mt_pcapfile_close(mt_pcapfile *f);
+/* File offset of the next record (for progress). */
+static inline size_t mt_pcapfile_offset(const mt_pcapfile *f) { return f->base + f->pos; }
 
 #endif

@@ -96,8 +96,9 @@ static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
             if (t - last >= 1.0) {
                 last = t;
                 fprintf(o->progress_out, "\rminetrace: %s: %.0f%%, %llu packets, %.0f MB/s   ",
-                        path, 100.0 * (double)pf->off / (double)pf->size,
-                        (unsigned long long)res->packets, (double)pf->off / 1e6 / (t - t0));
+                        path, 100.0 * (double)mt_pcapfile_offset(pf) / (double)pf->size,
+                        (unsigned long long)res->packets,
+                        (double)mt_pcapfile_offset(pf) / 1e6 / (t - t0));
                 fflush(o->progress_out);
             }
         }
@@ -107,6 +108,7 @@ static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
     if (st < 0) {
         res->truncated = 1;
         mt_strlcpy(res->error, st == MT_ETRUNC ? "file ends inside a packet record"
+                               : st == MT_EIO  ? mt_error_msg() /* pcapfile recorded why */
                                                : "corrupt packet record header",
                    sizeof res->error);
         if (!o->quiet)

@@ -6,7 +6,8 @@
 #ifndef MT_PROTO_DNS_H
 #define MT_PROTO_DNS_H
 #include "minetrace/event.h"
-/* MT_OK, or MT_ETRUNC / MT_EINVAL (with mt_error_set) on bad input. On
+/* MT_OK, or MT_ETRUNC / MT_EINVAL on bad input (a status only: no
+ * message is recorded, the caller counts it). On
  * MT_ETRUNC inside the answer section, `out` holds what was decoded. */
 int mt_dns_parse(const uint8_t *p, size_t n, mt_dns *out);
 #endif

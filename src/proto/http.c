@@ -222,34 +222,34 @@ static int request_line(const uint8_t *p, size_t n, mt_http_request *out, size_t
 {
     size_t i = 0;
     while (i < n && i < sizeof out->method && tchar(p[i])) i++;
-    if (i == n) return i < sizeof out->method ? MT_EAGAIN : mt_error_set(MT_ENOTFOUND, "http: no method token");
+    if (i == n) return i < sizeof out->method ? MT_EAGAIN : MT_ENOTFOUND;
     if (i == 0 || i >= sizeof out->method || p[i] != ' ')
-        return mt_error_set(MT_ENOTFOUND, "http: no method token");
+        return MT_ENOTFOUND;
     size_t mlen = i++;
     size_t us = i;
     while (i < n && p[i] != ' ' && p[i] != '\r' && p[i] != '\n') {
-        if (p[i] < 0x20 || p[i] == 0x7f) return mt_error_set(MT_ENOTFOUND, "http: control byte in the URI");
+        if (p[i] < 0x20 || p[i] == 0x7f) return MT_ENOTFOUND;
         i++;
-        if (i - us > MT_HTTP_MAX_HEAD) return mt_error_set(MT_EINVAL, "http: URI too long");
+        if (i - us > MT_HTTP_MAX_HEAD) return MT_EINVAL;
     }
     if (i == n) return MT_EAGAIN;
     size_t ulen = i - us;
-    if (ulen == 0 || p[i] != ' ') return mt_error_set(MT_ENOTFOUND, "http: request line has no version");
+    if (ulen == 0 || p[i] != ' ') return MT_ENOTFOUND;
     i++;
     static const char ver[] = "HTTP/";
     for (size_t k = 0; k < 5; k++, i++) {
         if (i == n) return MT_EAGAIN;
-        if (p[i] != (uint8_t)ver[k]) return mt_error_set(MT_ENOTFOUND, "http: bad version in request line");
+        if (p[i] != (uint8_t)ver[k]) return MT_ENOTFOUND;
     }
     /* digits '.' digits, then CRLF or LF */
     size_t vs = i;
     while (i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.') && i - vs < 8) i++;
     if (i == n) return MT_EAGAIN;
-    if (i == vs) return mt_error_set(MT_ENOTFOUND, "http: bad version in request line");
+    if (i == vs) return MT_ENOTFOUND;
     if (p[i] == '\r') {
         if (++i == n) return MT_EAGAIN;
     }
-    if (p[i] != '\n') return mt_error_set(MT_ENOTFOUND, "http: junk after the version");
+    if (p[i] != '\n') return MT_ENOTFOUND;
     mt_memlcpy(out->method, sizeof out->method, p, mlen);
     mt_memlcpy(out->uri, sizeof out->uri, p + us, ulen);
     *line_end = i + 1;
@@ -261,16 +261,16 @@ int mt_http_parse_request(const uint8_t *p, size_t n, mt_http_request *out, size
     memset(out, 0, sizeof *out);
     size_t line_end = 0;
     int rc = request_line(p, n, out, &line_end);
-    if (rc == MT_EAGAIN && n >= MT_HTTP_MAX_HEAD) return mt_error_set(MT_EINVAL, "http: request line too long");
+    if (rc == MT_EAGAIN && n >= MT_HTTP_MAX_HEAD) return MT_EINVAL;
     if (rc != MT_OK) return rc;
     /* The head may end right after the request line ("GET / HTTP/1.0\r\n\r\n"). */
     size_t end = head_end(p + line_end - 1, n - line_end + 1);
     if (end == 0) {
-        if (n >= MT_HTTP_MAX_HEAD) return mt_error_set(MT_EINVAL, "http: head longer than %u bytes", MT_HTTP_MAX_HEAD);
+        if (n >= MT_HTTP_MAX_HEAD) return MT_EINVAL;
         return MT_EAGAIN;
     }
     end += line_end - 1;
-    if (end > MT_HTTP_MAX_HEAD) return mt_error_set(MT_EINVAL, "http: head longer than %u bytes", MT_HTTP_MAX_HEAD);
+    if (end > MT_HTTP_MAX_HEAD) return MT_EINVAL;
     req_ctx c = {out, NULL, 0, 0};
     walk_headers(p, line_end, end, req_hdr, &c);
     if (head_len) *head_len = end;
@@ -315,23 +315,23 @@ int mt_http_parse_response(const uint8_t *p, size_t n, mt_http_response *out, si
     static const char pre[] = "HTTP/1.";
     for (size_t k = 0; k < 7; k++) {
         if (k == n) return MT_EAGAIN;
-        if (p[k] != (uint8_t)pre[k]) return mt_error_set(MT_ENOTFOUND, "http: not a status line");
+        if (p[k] != (uint8_t)pre[k]) return MT_ENOTFOUND;
     }
     if (n < 13) return MT_EAGAIN;
     if ((p[7] != '0' && p[7] != '1') || p[8] != ' ')
-        return mt_error_set(MT_ENOTFOUND, "http: not a status line");
+        return MT_ENOTFOUND;
     int st = 0;
     for (size_t k = 9; k < 12; k++) {
-        if (p[k] < '0' || p[k] > '9') return mt_error_set(MT_EINVAL, "http: bad status code");
+        if (p[k] < '0' || p[k] > '9') return MT_EINVAL;
         st = st * 10 + (p[k] - '0');
     }
-    if (p[12] != ' ' && p[12] != '\r' && p[12] != '\n') return mt_error_set(MT_EINVAL, "http: bad status code");
+    if (p[12] != ' ' && p[12] != '\r' && p[12] != '\n') return MT_EINVAL;
     size_t end = head_end(p, n);
     if (end == 0) {
-        if (n >= MT_HTTP_MAX_HEAD) return mt_error_set(MT_EINVAL, "http: head longer than %u bytes", MT_HTTP_MAX_HEAD);
+        if (n >= MT_HTTP_MAX_HEAD) return MT_EINVAL;
         return MT_EAGAIN;
     }
-    if (end > MT_HTTP_MAX_HEAD) return mt_error_set(MT_EINVAL, "http: head longer than %u bytes", MT_HTTP_MAX_HEAD);
+    if (end > MT_HTTP_MAX_HEAD) return MT_EINVAL;
     out->status = st;
     /* skip the status line */
     size_t off = 0;

@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/cursor.h"
+
 #define SMB_HDR_LEN 32u
 #define SMB_FLAGS_REPLY 0x80u
 
@@ -44,12 +46,6 @@
 #define TRANS_PEEK_NMPIPE 0x0023u
 #define TRANS2_SESSION_SETUP 0x000Eu
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
 
 /* A parsed SMB1 message prefix: header fields plus the parameter words and
  * bytes present in the segment (words_n/bytes_n may be short of what the
@@ -72,31 +68,32 @@ typedef struct smb_msg {
 static int parse_msg(const uint8_t *p, size_t n, smb_msg *m)
 {
     memset(m, 0, sizeof *m);
-    if (!p || n < 4) return MT_ENOTFOUND;
-    if (p[0] != 0x00) return MT_ENOTFOUND; /* NetBIOS SESSION MESSAGE only */
-    uint64_t nb_len = ((uint64_t)p[1] << 16) | ((uint64_t)p[2] << 8) | p[3];
-    size_t avail = n - 4;
-    size_t len = nb_len < (uint64_t)avail ? (size_t)nb_len : avail;
-    const uint8_t *s = p + 4;
-    if (nb_len < SMB_HDR_LEN || len < SMB_HDR_LEN) return MT_ENOTFOUND;
-    if (s[0] != 0xFF || s[1] != 'S' || s[2] != 'M' || s[3] != 'B') return MT_ENOTFOUND;
-    m->cmd = s[4];
-    m->status = le32(s + 5);
-    m->flags = s[9];
-    m->sig = s + 14;
-    m->mid = le16(s + 30);
-    if (len == SMB_HDR_LEN) return MT_OK; /* header only */
-    m->wc = s[SMB_HDR_LEN];
-    size_t rest = len - SMB_HDR_LEN - 1;
+    mt_cur c = mt_cur_make(p, p ? n : 0);
+    uint8_t type = mt_cur_u8(&c);
+    uint32_t nb_len = mt_cur_be24(&c);
+    if (!mt_cur_ok(&c) || type != 0x00) return MT_ENOTFOUND; /* NetBIOS SESSION MESSAGE only */
+    if (nb_len < SMB_HDR_LEN) return MT_ENOTFOUND;
+    mt_cur_limit(&c, nb_len); /* the message, or the part of it in this segment */
+    const uint8_t *magic = mt_cur_take(&c, 4);
+    m->cmd = mt_cur_u8(&c);
+    m->status = mt_cur_le32(&c);
+    m->flags = mt_cur_u8(&c);
+    mt_cur_skip(&c, 4); /* Flags2, PIDHigh */
+    m->sig = mt_cur_take(&c, 8);
+    mt_cur_skip(&c, 8); /* Reserved, TID, PIDLow, UID */
+    m->mid = mt_cur_le16(&c);
+    if (!mt_cur_ok(&c) || memcmp(magic, "\xffSMB", 4) != 0) return MT_ENOTFOUND;
+    if (mt_cur_left(&c) == 0) return MT_OK; /* header only */
+    m->wc = mt_cur_u8(&c);
     size_t want = (size_t)m->wc * 2u;
-    m->words = s + SMB_HDR_LEN + 1;
-    m->words_n = want <= rest ? want : rest;
-    if (want + 2u <= rest) {
+    m->words = mt_cur_ptr(&c);
+    m->words_n = want <= mt_cur_left(&c) ? want : mt_cur_left(&c);
+    if (want + 2u <= mt_cur_left(&c)) {
+        mt_cur_skip(&c, want);
         m->have_bc = 1;
-        m->bc = le16(m->words + want);
-        m->bytes = m->words + want + 2;
-        size_t brest = rest - want - 2u;
-        m->bytes_n = m->bc <= brest ? m->bc : brest;
+        m->bc = mt_cur_le16(&c);
+        m->bytes = mt_cur_ptr(&c);
+        m->bytes_n = m->bc <= mt_cur_left(&c) ? m->bc : mt_cur_left(&c);
     }
     return MT_OK;
 }
@@ -104,9 +101,10 @@ static int parse_msg(const uint8_t *p, size_t n, smb_msg *m)
 /* Parameter word i (16-bit) if present. */
 static int word(const smb_msg *m, size_t i, uint16_t *out)
 {
-    if (2u * i + 2u > m->words_n) return 0;
-    *out = le16(m->words + 2u * i);
-    return 1;
+    mt_cur w = mt_cur_make(m->words, m->words_n);
+    mt_cur_skip(&w, 2u * i);
+    *out = mt_cur_le16(&w);
+    return mt_cur_ok(&w);
 }
 
 /* Does the transaction name start with "\PIPE\" (ASCII, or UTF-16LE after
@@ -171,7 +169,8 @@ static int check_trans2(const smb_msg *m, mt_smb *out)
     if (m->flags & SMB_FLAGS_REPLY) {
         if (m->status != ST_NOT_IMPLEMENTED) return MT_ENOTFOUND;
         if (m->mid >= 80 && m->mid <= 89) {
-            uint32_t key = le32(m->sig);
+            mt_cur k = mt_cur_make(m->sig, 8);
+            uint32_t key = mt_cur_le32(&k);
             return found(out, m, MT_SMB_DOUBLEPULSAR_RESPONSE,
                          "Trans2 reply STATUS_NOT_IMPLEMENTED with MID %u (ping MID + 16), "
                          "signature field %08x",
@@ -217,11 +216,14 @@ static int check_trans2_secondary(const smb_msg *m, mt_smb *out)
 static int check_nt_transact(const smb_msg *m, mt_smb *out)
 {
     if (m->flags & SMB_FLAGS_REPLY) return MT_ENOTFOUND;
-    if (m->wc < 19 || m->words_n < 11) return MT_ENOTFOUND;
-    uint32_t tdc = le32(m->words + 7);
-    if (tdc <= 0xFFFF) return MT_ENOTFOUND;
-    uint16_t fn = 0;
-    if (m->words_n >= 38) fn = le16(m->words + 36);
+    if (m->wc < 19) return MT_ENOTFOUND;
+    mt_cur w = mt_cur_make(m->words, m->words_n);
+    mt_cur_skip(&w, 7);
+    uint32_t tdc = mt_cur_le32(&w);
+    if (!mt_cur_ok(&w) || tdc <= 0xFFFF) return MT_ENOTFOUND;
+    mt_cur f = mt_cur_make(m->words, m->words_n);
+    mt_cur_skip(&f, 36);
+    uint16_t fn = mt_cur_le16(&f); /* 0 when the segment ends before it */
     return found(out, m, MT_SMB_ETERNALBLUE_EXPLOIT,
                  "NT Trans function %u with total data %u (> 65535, FEA list overflow)",
                  (unsigned)fn, (unsigned)tdc);
@@ -231,7 +233,7 @@ int mt_smb_inspect(const uint8_t *p, size_t n, int to_server, mt_smb *out)
 {
     (void)to_server; /* the SMB reply flag says the direction more reliably */
     smb_msg m;
-    if (!out) return mt_error_set(MT_EINVAL, "smb: no output");
+    if (!out) return MT_EINVAL;
     memset(out, 0, sizeof *out);
     if (parse_msg(p, n, &m) != MT_OK) return MT_ENOTFOUND;
     switch (m.cmd) {

@@ -6,6 +6,8 @@
  * against both the segment length and the announced message length. */
 #include "proto/sv2.h"
 
+#include "util/cursor.h"
+
 static int printable_str(const uint8_t *p, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -16,22 +18,27 @@ static int printable_str(const uint8_t *p, size_t len)
 int mt_sv2_is_setup_connection(const uint8_t *p, size_t n)
 {
     if (!p || n < 6 + 11) return 0;
-    if (p[0] != 0 || p[1] != 0 || p[2] != 0x00) return 0; /* core ext, SetupConnection */
-    uint32_t mlen = (uint32_t)p[3] | ((uint32_t)p[4] << 8) | ((uint32_t)p[5] << 16);
+    mt_cur c = mt_cur_make(p, n);
+    uint16_t ext = mt_cur_le16(&c);
+    uint8_t type = mt_cur_u8(&c);
+    uint32_t mlen = mt_cur_le24(&c);
+    if (ext != 0 || type != 0x00) return 0; /* core extension, SetupConnection */
     /* fixed part 9 + host len byte 1 + port 2 + four STR0_255 len bytes */
     if (mlen < 16 || mlen > 9 + 5 * 256 + 2) return 0;
-    const uint8_t *m = p + 6;
-    size_t avail = n - 6 < mlen ? n - 6 : mlen;
-    if (avail < 10) return 0;
-    if (m[0] > 2) return 0; /* Mining, JobDeclaration, TemplateDistribution */
-    unsigned minv = (unsigned)m[1] | ((unsigned)m[2] << 8);
-    unsigned maxv = (unsigned)m[3] | ((unsigned)m[4] << 8);
+    mt_cur m = c;
+    mt_cur_limit(&m, mlen); /* the message, or the part of it in this segment */
+    uint8_t proto = mt_cur_u8(&m);
+    unsigned minv = mt_cur_le16(&m), maxv = mt_cur_le16(&m);
+    mt_cur_skip(&m, 4); /* flags */
+    size_t hl = mt_cur_u8(&m);
+    if (!mt_cur_ok(&m)) return 0;
+    if (proto > 2) return 0; /* Mining, JobDeclaration, TemplateDistribution */
     if (minv != 2 || maxv < minv || maxv > 16) return 0;
-    size_t hl = m[9];
     if (hl == 0) return 0; /* a client names the endpoint it dialled */
     if (10 + hl + 2 > mlen) return 0;  /* host and port must fit the message */
-    if (10 + hl > avail) return hl > 0 && printable_str(m + 10, avail - 10);
-    return printable_str(m + 10, hl);
+    /* A host cut by the segment end: judge the part present. */
+    if (hl > mt_cur_left(&m)) return printable_str(mt_cur_ptr(&m), mt_cur_left(&m));
+    return printable_str(mt_cur_take(&m, hl), hl);
 }
 
 int mt_sv2_is_noise_handshake(const int32_t *sizes, size_t n)

@@ -8,8 +8,10 @@
  * of the ClientHello are present we answer MT_EAGAIN, so the stream layer
  * can wait for more segments.
  *
- * Every length field is checked against what remains before it is used, in
- * 64-bit arithmetic where fields add up. The JA3 string ("version,ciphers,
+ * Every field is read through a byte cursor (util/cursor.h); each
+ * length-prefixed vector is a sub-cursor, so an entry cannot run past the
+ * vector that holds it. Failures are plain statuses: a stream that is not
+ * a ClientHello is common and nobody reads a message about it. The JA3 string ("version,ciphers,
  * extensions,groups,point formats", GREASE values removed) is fed to MD5 as
  * it is produced, so the hash is right even when the string has to be
  * truncated to its buffer. Like JA4 below, it is built on demand
@@ -33,8 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/md5.h"
-#include "util/sha256.h"
+#include "util/cursor.h"
+#include "util/digest.h"
 
 #define MT_TLS_MAX_HELLO 16384u /* cap on the handshake bytes we gather */
 
@@ -49,11 +51,9 @@ static int is_grease(uint16_t v)
     return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
-
 /* ---- JA3 writer: feeds MD5 and a bounded copy at once ------------------ */
 typedef struct ja3w {
-    mt_md5 md5;
+    mt_digest md5;
     char *out;
     size_t cap, len;
     int truncated;
@@ -61,7 +61,7 @@ typedef struct ja3w {
 
 static void ja3_put(ja3w *w, const char *s, size_t n)
 {
-    mt_md5_update(&w->md5, s, n);
+    mt_digest_update(&w->md5, s, n);
     if (w->truncated) return;
     if (w->len + n + 1 > w->cap) {
         w->truncated = 1;
@@ -89,8 +89,8 @@ static void ja3_num(ja3w *w, unsigned v, int *first)
 static void ja3_list16(ja3w *w, const uint8_t *p, size_t n)
 {
     int first = 1;
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        uint16_t v = rd16(p + i);
+    for (mt_cur c = mt_cur_make(p, n); mt_cur_left(&c) >= 2;) {
+        uint16_t v = mt_cur_be16(&c);
         if (!is_grease(v)) ja3_num(w, v, &first);
     }
 }
@@ -99,13 +99,13 @@ static void ja3_list16(ja3w *w, const uint8_t *p, size_t n)
  * (2 bytes each), extension types (2 bytes each, in order), point formats
  * (1 byte each); GREASE values removed. The string goes to str (cut to
  * cap, may be NULL with cap 0); the MD5 is of the whole string. */
-static void ja3_build(uint16_t version, const uint8_t *cs, size_t cs_n, const uint8_t *types,
+static int ja3_build(uint16_t version, const uint8_t *cs, size_t cs_n, const uint8_t *types,
                       size_t types_n, const uint8_t *groups, size_t groups_n,
                       const uint8_t *points, size_t points_n, char *str, size_t cap,
                       char hash[33])
 {
     ja3w w;
-    mt_md5_init(&w.md5);
+    mt_digest_init(&w.md5, MT_DIGEST_MD5); /* a failure shows in the final */
     w.out = str;
     w.cap = cap;
     w.len = 0;
@@ -123,14 +123,18 @@ static void ja3_build(uint16_t version, const uint8_t *cs, size_t cs_n, const ui
     first = 1;
     for (size_t i = 0; i < points_n; i++) ja3_num(&w, points[i], &first);
 
-    uint8_t dig[16];
-    mt_md5_final(&w.md5, dig);
+    uint8_t dig[MT_DIGEST_MAX];
+    if (mt_digest_final(&w.md5, dig) != MT_OK) {
+        hash[0] = '\0'; /* libcrypto without MD5: no JA3 rather than a wrong one */
+        return 0;
+    }
     static const char hx[] = "0123456789abcdef";
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < MT_MD5_LEN; i++) {
         hash[2 * i] = hx[dig[i] >> 4];
         hash[2 * i + 1] = hx[dig[i] & 15];
     }
     hash[32] = '\0';
+    return 1;
 }
 
 int mt_tls_ja3(const mt_tls_hello *t, char *str, size_t cap, char hash[33])
@@ -140,9 +144,9 @@ int mt_tls_ja3(const mt_tls_hello *t, char *str, size_t cap, char hash[33])
         mt_strlcpy(hash, t->ja3_hash, 33);
         return t->ja3_hash[0] != '\0';
     }
-    ja3_build(t->version, t->ja4_raw, t->ja4_cs_len, t->ja4_raw + t->ja4_cs_len, t->ja4_ext_len,
-              t->ja3_groups, t->ja3_groups_len, t->ja3_points, t->ja3_points_len, str, cap, hash);
-    return 1;
+    return ja3_build(t->version, t->ja4_raw, t->ja4_cs_len, t->ja4_raw + t->ja4_cs_len,
+                     t->ja4_ext_len, t->ja3_groups, t->ja3_groups_len, t->ja3_points,
+                     t->ja3_points_len, str, cap, hash);
 }
 
 /* The extension types of a validated extension block, 2 bytes each in wire
@@ -151,10 +155,10 @@ int mt_tls_ja3(const mt_tls_hello *t, char *str, size_t cap, char hash[33])
 static size_t ext_types(const uint8_t *exts, size_t exts_n, uint8_t *types, size_t cap)
 {
     size_t k = 0;
-    for (size_t eo = 0; eo + 4 <= exts_n && k + 2 <= cap;) {
-        types[k++] = exts[eo];
-        types[k++] = exts[eo + 1];
-        eo += 4 + (size_t)rd16(exts + eo + 2);
+    for (mt_cur c = mt_cur_make(exts, exts_n); mt_cur_left(&c) >= 4 && k + 2 <= cap;) {
+        mt_cur_copy(&c, types + k, 2);
+        k += 2;
+        (void)mt_cur_block16(&c);
     }
     return k;
 }
@@ -168,8 +172,8 @@ static __attribute__((noinline)) void ja3_now(mt_tls_hello *out, const uint8_t *
 {
     uint8_t types[MT_TLS_MAX_HELLO / 2];
     size_t k = ext_types(exts, exts_n, types, sizeof types);
-    ja3_build(out->version, cs, cs_n, types, k, groups, groups_n, points, points_n, out->ja3,
-              sizeof out->ja3, out->ja3_hash);
+    (void)ja3_build(out->version, cs, cs_n, types, k, groups, groups_n, points, points_n,
+                    out->ja3, sizeof out->ja3, out->ja3_hash);
 }
 
 /* ---- JA4 --------------------------------------------------------------- */
@@ -203,33 +207,35 @@ static int cmp_u16(const void *a, const void *b)
 }
 
 /* Feed "xxxx" (or ",xxxx" after the first) for each value to the hash. */
-static void hash_list(mt_sha256 *h, const uint16_t *v, size_t n)
+static void hash_list(mt_digest *h, const uint16_t *v, size_t n)
 {
     static const char hx[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {
         char t[5] = {',', hx[v[i] >> 12], hx[(v[i] >> 8) & 15], hx[(v[i] >> 4) & 15], hx[v[i] & 15]};
-        mt_sha256_update(h, i ? t : t + 1, i ? 5 : 4);
+        mt_digest_update(h, i ? t : t + 1, i ? 5 : 4);
     }
 }
 
-/* 12 lower-case hex characters of the SHA-256 of the finished hash. */
-static void hash12(mt_sha256 *h, char *out)
+/* 12 lower-case hex characters of the SHA-256 of the finished hash;
+ * MT_ERR when libcrypto failed. */
+static int hash12(mt_digest *h, char *out)
 {
     static const char hx[] = "0123456789abcdef";
-    uint8_t d[32];
-    mt_sha256_final(h, d);
+    uint8_t d[MT_DIGEST_MAX];
+    if (mt_digest_final(h, d) != MT_OK) return MT_ERR;
     for (int i = 0; i < 6; i++) {
         out[2 * i] = hx[d[i] >> 4];
         out[2 * i + 1] = hx[d[i] & 15];
     }
+    return MT_OK;
 }
 
 /* Big-endian 2-byte values from `p` (n bytes), GREASE removed, into v. */
 static size_t take_values(const uint8_t *p, size_t n, uint16_t *v)
 {
     size_t k = 0;
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        uint16_t x = rd16(p + i);
+    for (mt_cur c = mt_cur_make(p, n); mt_cur_left(&c) >= 2;) {
+        uint16_t x = mt_cur_be16(&c);
         if (!is_grease(x)) v[k++] = x;
     }
     return k;
@@ -244,8 +250,8 @@ typedef struct ja4_in {
 
 /* The fingerprint "t13d1516h2_8daaf6152771_e5627efa2ab1" (36 chars + NUL).
  * Scratch arrays are sized for the largest lists a ClientHello under our
- * cap can carry. */
-static void ja4_build(const ja4_in *in, char out[37])
+ * cap can carry. Returns 1, or 0 with out = "" when libcrypto failed. */
+static int ja4_build(const ja4_in *in, char out[37])
 {
     static const char hx[] = "0123456789abcdef";
     uint16_t v[MT_TLS_MAX_HELLO / 2];
@@ -257,8 +263,8 @@ static void ja4_build(const ja4_in *in, char out[37])
 
     size_t ncs = take_values(in->cs, in->cs_n, v);
     size_t next = 0;
-    for (size_t i = 0; i + 1 < in->ext_n; i += 2)
-        if (!is_grease(rd16(in->ext + i))) next++;
+    for (mt_cur e = mt_cur_make(in->ext, in->ext_n); mt_cur_left(&e) >= 2;)
+        if (!is_grease(mt_cur_be16(&e))) next++;
     size_t c = ncs > 99 ? 99 : ncs;
     *o++ = (char)('0' + c / 10);
     *o++ = (char)('0' + c % 10);
@@ -278,12 +284,12 @@ static void ja4_build(const ja4_in *in, char out[37])
     *o++ = '_';
 
     /* b: sorted cipher suites */
-    mt_sha256 h;
+    mt_digest h;
     if (ncs) {
         qsort(v, ncs, sizeof v[0], cmp_u16);
-        mt_sha256_init(&h);
+        mt_digest_init(&h, MT_DIGEST_SHA256); /* a failure shows in the final */
         hash_list(&h, v, ncs);
-        hash12(&h, o);
+        if (hash12(&h, o) != MT_OK) goto failed;
     } else {
         memset(o, '0', 12);
     }
@@ -293,25 +299,29 @@ static void ja4_build(const ja4_in *in, char out[37])
     /* c: sorted extensions without SNI and ALPN, "_", signature algorithms
      * in wire order */
     size_t ne = 0;
-    for (size_t i = 0; i + 1 < in->ext_n; i += 2) {
-        uint16_t x = rd16(in->ext + i);
+    for (mt_cur e = mt_cur_make(in->ext, in->ext_n); mt_cur_left(&e) >= 2;) {
+        uint16_t x = mt_cur_be16(&e);
         if (!is_grease(x) && x != 0x0000 && x != 0x0010) v[ne++] = x;
     }
     if (ne) {
         qsort(v, ne, sizeof v[0], cmp_u16);
-        mt_sha256_init(&h);
+        mt_digest_init(&h, MT_DIGEST_SHA256);
         hash_list(&h, v, ne);
         size_t ns = take_values(in->sig, in->sig_n, v);
         if (ns) {
-            mt_sha256_update(&h, "_", 1);
+            mt_digest_update(&h, "_", 1);
             hash_list(&h, v, ns);
         }
-        hash12(&h, o);
+        if (hash12(&h, o) != MT_OK) goto failed;
     } else {
         memset(o, '0', 12);
     }
     o += 12;
     *o = '\0';
+    return 1;
+failed:
+    out[0] = '\0';
+    return 0;
 }
 
 int mt_tls_ja4(const mt_tls_hello *t, char out[37])
@@ -329,8 +339,7 @@ int mt_tls_ja4(const mt_tls_hello *t, char out[37])
                  t->ja4_raw, t->ja4_raw + t->ja4_cs_len,
                  t->ja4_raw + t->ja4_cs_len + t->ja4_ext_len,
                  t->ja4_cs_len, t->ja4_ext_len, t->ja4_sig_len};
-    ja4_build(&in, out);
-    return 1;
+    return ja4_build(&in, out);
 }
 
 /* The rare hello whose lists overflow ja4_raw: fingerprint it now, from the
@@ -344,7 +353,7 @@ static __attribute__((noinline)) void ja4_now(mt_tls_hello *out, const uint8_t *
     size_t k = ext_types(exts, exts_n, types, sizeof types);
     ja4_in in = {out->ja4_version, out->ja4_flags, out->alpn0_first, out->alpn0_last,
                  cs, types, sig, cs_n, k, sig_n};
-    ja4_build(&in, out->ja4);
+    (void)ja4_build(&in, out->ja4);
 }
 
 /* ---- ClientHello body -------------------------------------------------- */
@@ -353,81 +362,72 @@ typedef struct span {
     size_t n;
 } span;
 
-static int parse_sni(const uint8_t *p, size_t n, mt_tls_hello *out)
+static span span_of(mt_cur c) { return (span){mt_cur_ptr(&c), mt_cur_left(&c)}; }
+
+/* server_name (RFC 6066 3): a list of (type, name) entries; the first
+ * host_name is kept. Bytes after the last whole entry header are ignored. */
+static int parse_sni(mt_cur d, mt_tls_hello *out)
 {
-    if (n < 2) return mt_error_set(MT_EINVAL, "tls: server_name extension too short");
-    size_t list = rd16(p);
-    if (list > n - 2) return mt_error_set(MT_EINVAL, "tls: server_name list overruns extension");
-    p += 2;
-    size_t off = 0;
-    while (off + 3 <= list) {
-        uint8_t type = p[off];
-        size_t len = rd16(p + off + 1);
-        off += 3;
-        if (len > list - off) return mt_error_set(MT_EINVAL, "tls: server_name entry overruns list");
-        if (type == 0 && !out->sni[0]) mt_memlcpy(out->sni, sizeof out->sni, p + off, len);
-        off += len;
+    mt_cur list = mt_cur_block16(&d);
+    while (mt_cur_ok(&list) && mt_cur_left(&list) >= 3) {
+        uint8_t type = mt_cur_u8(&list);
+        mt_cur name = mt_cur_block16(&list);
+        if (mt_cur_ok(&name) && type == 0 && !out->sni[0])
+            mt_memlcpy(out->sni, sizeof out->sni, mt_cur_ptr(&name), mt_cur_left(&name));
     }
-    return MT_OK;
+    return mt_cur_ok(&list) ? MT_OK : MT_EINVAL;
 }
 
-static int parse_alpn(const uint8_t *p, size_t n, mt_tls_hello *out)
+/* ALPN (RFC 7301 3.1): a list of 8-bit-length protocol names. */
+static int parse_alpn(mt_cur d, mt_tls_hello *out)
 {
-    if (n < 2) return mt_error_set(MT_EINVAL, "tls: ALPN extension too short");
-    size_t list = rd16(p);
-    if (list > n - 2) return mt_error_set(MT_EINVAL, "tls: ALPN list overruns extension");
-    p += 2;
-    size_t off = 0, w = 0;
-    while (off < list) {
-        size_t len = p[off++];
-        if (len > list - off) return mt_error_set(MT_EINVAL, "tls: ALPN entry overruns list");
-        if (off == 1 && len) { /* JA4 looks at the first value only */
+    mt_cur list = mt_cur_block16(&d);
+    size_t w = 0;
+    int first = 1;
+    while (mt_cur_ok(&list) && mt_cur_left(&list) > 0) {
+        mt_cur v = mt_cur_block8(&list);
+        if (!mt_cur_ok(&v)) break;
+        const uint8_t *q = mt_cur_ptr(&v);
+        size_t len = mt_cur_left(&v);
+        if (first && len) { /* JA4 looks at the first value only */
             out->ja4_flags |= MT_TLS_JA4_ALPN;
-            out->alpn0_first = p[off];
-            out->alpn0_last = p[off + len - 1];
+            out->alpn0_first = q[0];
+            out->alpn0_last = q[len - 1];
         }
+        first = 0;
         /* append ",proto" while it fits entirely; drop the rest */
         size_t need = len + (w ? 1 : 0);
         if (w + need + 1 <= sizeof out->alpn) {
             if (w) out->alpn[w++] = ',';
-            memcpy(out->alpn + w, p + off, len);
+            memcpy(out->alpn + w, q, len);
             w += len;
             out->alpn[w] = '\0';
         }
-        off += len;
     }
-    return MT_OK;
+    return mt_cur_ok(&list) ? MT_OK : MT_EINVAL;
 }
 
 static int parse_body(const uint8_t *p, size_t n, mt_tls_hello *out)
 {
+    mt_cur c = mt_cur_make(p, n);
     /* legacy_version(2) random(32) session_id<0..32> */
-    if (n < 35) return mt_error_set(MT_EINVAL, "tls: ClientHello shorter than its fixed part");
-    out->version = rd16(p);
-    size_t off = 34;
-    size_t sid = p[off++];
-    if (sid > 32 || sid > n - off) return mt_error_set(MT_EINVAL, "tls: bad session_id length %zu", sid);
-    off += sid;
-    if (n - off < 2) return mt_error_set(MT_EINVAL, "tls: ClientHello ends before cipher_suites");
-    size_t cs_len = rd16(p + off);
-    off += 2;
-    if (cs_len > n - off || (cs_len & 1)) return mt_error_set(MT_EINVAL, "tls: bad cipher_suites length %zu", cs_len);
-    span ciphers = {p + off, cs_len};
-    off += cs_len;
-    if (n - off < 1) return mt_error_set(MT_EINVAL, "tls: ClientHello ends before compression_methods");
-    size_t comp = p[off++];
-    if (comp > n - off) return mt_error_set(MT_EINVAL, "tls: bad compression_methods length");
-    off += comp;
+    uint16_t version = mt_cur_be16(&c);
+    mt_cur_skip(&c, 32);
+    mt_cur sid = mt_cur_block8(&c);
+    if (mt_cur_left(&sid) > 32) return MT_EINVAL;
+    mt_cur cs = mt_cur_block16(&c);
+    if (mt_cur_left(&cs) & 1) return MT_EINVAL;
+    (void)mt_cur_block8(&c); /* compression_methods */
+    if (!mt_cur_ok(&c)) return MT_EINVAL;
+    out->version = version;
+    span ciphers = span_of(cs);
 
     span exts = {NULL, 0}, groups = {NULL, 0}, points = {NULL, 0}, sigs = {NULL, 0};
-    if (n - off >= 2) {
-        size_t ext_len = rd16(p + off);
-        off += 2;
-        if (ext_len > n - off) return mt_error_set(MT_EINVAL, "tls: extensions overrun the ClientHello");
-        exts.p = p + off;
-        exts.n = ext_len;
-    } else if (n - off == 1) {
-        return mt_error_set(MT_EINVAL, "tls: stray byte after compression_methods");
+    mt_cur ext = mt_cur_make(NULL, 0);
+    if (mt_cur_left(&c) >= 1) { /* extensions are optional; one stray byte is not */
+        ext = mt_cur_block16(&c);
+        if (!mt_cur_ok(&ext)) return MT_EINVAL;
+        exts = span_of(ext);
     }
 
     /* JA4 lists: the cipher suites as they are on the wire, then each
@@ -438,57 +438,53 @@ static int parse_body(const uint8_t *p, size_t n, mt_tls_hello *out)
     uint16_t best_version = 0;
 
     /* First pass over the extensions: validate and pick the ones we need. */
-    size_t eo = 0;
-    while (eo < exts.n) {
-        if (exts.n - eo < 4) return mt_error_set(MT_EINVAL, "tls: truncated extension header");
-        uint16_t type = rd16(exts.p + eo);
-        size_t len = rd16(exts.p + eo + 2);
+    while (mt_cur_left(&ext) > 0) {
+        const uint8_t *tp = mt_cur_ptr(&ext);
+        uint16_t type = mt_cur_be16(&ext);
+        mt_cur d = mt_cur_block16(&ext);
+        if (!mt_cur_ok(&ext)) return MT_EINVAL; /* header or body overruns the list */
         if (lists_fit && xo + 2 <= MT_TLS_JA4_RAW) {
-            out->ja4_raw[xo] = exts.p[eo];
-            out->ja4_raw[xo + 1] = exts.p[eo + 1];
+            out->ja4_raw[xo] = tp[0];
+            out->ja4_raw[xo + 1] = tp[1];
             xo += 2;
         } else {
             lists_fit = 0;
         }
-        eo += 4;
-        if (len > exts.n - eo) return mt_error_set(MT_EINVAL, "tls: extension %u overruns the list", type);
-        const uint8_t *d = exts.p + eo;
         int rc = MT_OK;
         switch (type) {
         case 0:
             out->ja4_flags |= MT_TLS_JA4_SNI;
-            rc = parse_sni(d, len, out);
+            rc = parse_sni(d, out);
             break;
-        case 16: rc = parse_alpn(d, len, out); break;
-        case 13: /* signature_algorithms: for JA4 only, so never fatal */
-            if (len >= 2 && rd16(d) <= len - 2) {
-                sigs.p = d + 2;
-                sigs.n = rd16(d) & ~(size_t)1;
+        case 16: rc = parse_alpn(d, out); break;
+        case 13: { /* signature_algorithms: for JA4 only, so never fatal */
+            mt_cur l = mt_cur_block16(&d);
+            if (mt_cur_ok(&l)) sigs = (span){mt_cur_ptr(&l), mt_cur_left(&l) & ~(size_t)1};
+            break;
+        }
+        case 43: { /* supported_versions (ClientHello form): for JA4 only */
+            mt_cur l = mt_cur_block8(&d);
+            while (mt_cur_left(&l) >= 2) {
+                uint16_t v = mt_cur_be16(&l);
+                if (!is_grease(v) && v > best_version) best_version = v;
             }
             break;
-        case 43: /* supported_versions (ClientHello form): for JA4 only */
-            if (len >= 1 && d[0] <= len - 1) {
-                for (size_t i = 1; i + 1 <= d[0]; i += 2) {
-                    uint16_t v = rd16(d + i);
-                    if (!is_grease(v) && v > best_version) best_version = v;
-                }
-            }
+        }
+        case 10: {
+            mt_cur l = mt_cur_block16(&d);
+            if (!mt_cur_ok(&l) || (mt_cur_left(&l) & 1)) return MT_EINVAL;
+            groups = span_of(l);
             break;
-        case 10:
-            if (len < 2 || rd16(d) > len - 2 || (rd16(d) & 1))
-                return mt_error_set(MT_EINVAL, "tls: bad supported_groups");
-            groups.p = d + 2;
-            groups.n = rd16(d);
+        }
+        case 11: {
+            mt_cur l = mt_cur_block8(&d);
+            if (!mt_cur_ok(&l)) return MT_EINVAL;
+            points = span_of(l);
             break;
-        case 11:
-            if (len < 1 || d[0] > len - 1) return mt_error_set(MT_EINVAL, "tls: bad ec_point_formats");
-            points.p = d + 1;
-            points.n = d[0];
-            break;
+        }
         default: break;
         }
         if (rc != MT_OK) return rc;
-        eo += len;
     }
 
     out->ja4_version = best_version ? best_version : out->version;
@@ -519,27 +515,29 @@ static int parse_body(const uint8_t *p, size_t n, mt_tls_hello *out)
 
 /* ---- records ----------------------------------------------------------- */
 
+#define MT_TLS_MAX_RECORD (16384u + 2048u) /* TLSCiphertext limit, RFC 8446 5.2 */
+
 /* Gather handshake bytes from consecutive handshake records into hs until
  * `want` bytes are present. MT_OK, MT_EAGAIN or MT_EINVAL. */
-static int gather(const uint8_t *p, size_t n, uint8_t *hs, size_t want, size_t *have_out)
+static int gather(const uint8_t *p, size_t n, uint8_t *hs, size_t want)
 {
-    size_t have = 0, off = 0;
+    size_t have = 0;
+    mt_cur c = mt_cur_make(p, n);
     while (have < want) {
-        if (n - off < 5) return MT_EAGAIN;
-        if (p[off] != 0x16 || p[off + 1] != 0x03)
-            return mt_error_set(MT_EINVAL, "tls: ClientHello continues in a non-handshake record");
-        size_t rl = rd16(p + off + 3);
-        if (rl == 0 || rl > 16384 + 2048) return mt_error_set(MT_EINVAL, "tls: bad record length %zu", rl);
-        off += 5;
-        size_t avail = n - off < rl ? n - off : rl;
+        if (mt_cur_left(&c) < 5) return MT_EAGAIN;
+        uint8_t type = mt_cur_u8(&c), major = mt_cur_u8(&c);
+        mt_cur_skip(&c, 1); /* minor version */
+        size_t rl = mt_cur_be16(&c);
+        if (type != 0x16 || major != 0x03) return MT_EINVAL; /* continues in a non-handshake record */
+        if (rl == 0 || rl > MT_TLS_MAX_RECORD) return MT_EINVAL;
+        size_t avail = mt_cur_left(&c) < rl ? mt_cur_left(&c) : rl;
         size_t take = avail < want - have ? avail : want - have;
-        memcpy(hs + have, p + off, take);
+        mt_cur_copy(&c, hs + have, take);
         have += take;
         if (have == want) break;
         if (avail < rl) return MT_EAGAIN; /* this record is still incomplete */
-        off += rl;
+        mt_cur_skip(&c, rl - take);
     }
-    *have_out = have;
     return MT_OK;
 }
 
@@ -549,34 +547,34 @@ int mt_tls_parse_client_hello(const uint8_t *p, size_t n, mt_tls_hello *out)
     /* A prefix too short to judge: say "more" only if it is consistent. */
     if (n < 5) {
         if ((n >= 1 && p[0] != 0x16) || (n >= 2 && p[1] != 0x03) || (n >= 3 && p[2] > 0x04))
-            return mt_error_set(MT_ENOTFOUND, "tls: not a handshake record");
+            return MT_ENOTFOUND;
         return MT_EAGAIN;
     }
-    if (!mt_tls_looks_like(p, n)) return mt_error_set(MT_ENOTFOUND, "tls: not a handshake record");
-    size_t rec_len = rd16(p + 3);
-    if (rec_len == 0 || rec_len > 16384 + 2048)
-        return mt_error_set(MT_EINVAL, "tls: bad record length %zu", rec_len);
-    if (n > 5 && p[5] != 1) return mt_error_set(MT_ENOTFOUND, "tls: handshake is not a ClientHello");
+    if (!mt_tls_looks_like(p, n)) return MT_ENOTFOUND;
+    mt_cur c = mt_cur_make(p, n);
+    mt_cur_skip(&c, 3);
+    size_t rec_len = mt_cur_be16(&c);
+    if (rec_len == 0 || rec_len > MT_TLS_MAX_RECORD) return MT_EINVAL;
+    if (mt_cur_left(&c) > 0 && mt_cur_peek_u8(&c, 0) != 1) return MT_ENOTFOUND; /* not a ClientHello */
 
     /* Handshake header: type(1) length(3), normally inside the first record. */
     uint8_t hs[MT_TLS_MAX_HELLO];
-    size_t have = 0;
-    int rc = gather(p, n, hs, 4, &have);
+    int rc = gather(p, n, hs, 4);
     if (rc != MT_OK) return rc;
-    if (hs[0] != 1) return mt_error_set(MT_ENOTFOUND, "tls: handshake is not a ClientHello");
-    uint64_t hs_len = ((uint64_t)hs[1] << 16) | ((uint64_t)hs[2] << 8) | hs[3];
-    if (hs_len + 4 > MT_TLS_MAX_HELLO)
-        return mt_error_set(MT_EINVAL, "tls: ClientHello of %llu bytes is over our cap",
-                            (unsigned long long)hs_len);
-    if (hs_len < 38)
-        return mt_error_set(MT_EINVAL, "tls: ClientHello too short (%llu)", (unsigned long long)hs_len);
+    mt_cur h = mt_cur_make(hs, 4);
+    if (mt_cur_u8(&h) != 1) return MT_ENOTFOUND;
+    size_t hs_len = mt_cur_be24(&h);
+    if (hs_len + 4 > MT_TLS_MAX_HELLO) return MT_EINVAL; /* over our cap */
+    if (hs_len < 38) return MT_EINVAL;                   /* shorter than any ClientHello */
 
     /* Common case: the whole message sits in the first record: no copy. */
     if (hs_len + 4 <= rec_len) {
-        if (n < 9 + hs_len) return MT_EAGAIN;
-        return parse_body(p + 9, (size_t)hs_len, out);
+        mt_cur_skip(&c, 4);
+        const uint8_t *body = mt_cur_take(&c, hs_len);
+        if (!body) return MT_EAGAIN;
+        return parse_body(body, hs_len, out);
     }
-    rc = gather(p, n, hs, (size_t)hs_len + 4, &have);
+    rc = gather(p, n, hs, hs_len + 4);
     if (rc != MT_OK) return rc;
-    return parse_body(hs + 4, (size_t)hs_len, out);
+    return parse_body(hs + 4, hs_len, out);
 }

@@ -14,11 +14,12 @@ int mt_tls_parse_client_hello(const uint8_t *p, size_t n, mt_tls_hello *out);
  * recorded (a sort and two SHA-256 runs: call it only when the value is
  * going to be used), or copied when the hello came with one as text.
  * Returns 1, or 0 with out = "" when the hello carries no JA4 inputs
- * (e.g. from a log without a ja4 field). */
+ * (e.g. from a log without a ja4 field) or libcrypto could not hash. */
 int mt_tls_ja4(const mt_tls_hello *t, char out[37]);
 /* JA3 string (into str, cut to cap; str may be NULL with cap 0) and its MD5
  * hex (into hash): built from the recorded lists, or copied when the hello
  * carries them as text (logs, oversized lists). Returns 1, or 0 with an
- * empty hash when the hello has no JA3 (a log without one). */
+ * empty hash when the hello has no JA3 (a log without one) or libcrypto
+ * could not hash. */
 int mt_tls_ja3(const mt_tls_hello *t, char *str, size_t cap, char hash[33]);
 #endif

@@ -14,34 +14,27 @@
 #include <stdlib.h>
 #include <zlib.h>
 
+#include "util/cursor.h"
+
 int mt_ws_frame_parse(const uint8_t *p, size_t n, mt_ws_frame *f)
 {
-    if (n < 2) return MT_EAGAIN;
-    f->fin = p[0] >> 7;
-    if (p[0] & 0x30) return mt_error_set(MT_EINVAL, "websocket: RSV2/RSV3 bits set");
-    f->rsv1 = (p[0] >> 6) & 1;
-    f->opcode = p[0] & 0x0f;
-    f->masked = p[1] >> 7;
-    uint64_t len = p[1] & 0x7f;
-    size_t h = 2;
-    if (len == 126) {
-        if (n < 4) return MT_EAGAIN;
-        len = ((uint64_t)p[2] << 8) | p[3];
-        h = 4;
-    } else if (len == 127) {
-        if (n < 10) return MT_EAGAIN;
-        len = 0;
-        for (int i = 0; i < 8; i++) len = (len << 8) | p[2 + i];
-        if (len >> 63) return mt_error_set(MT_EINVAL, "websocket: length has the top bit set");
-        h = 10;
-    }
-    if (f->masked) {
-        if (n < h + 4) return MT_EAGAIN;
-        for (int i = 0; i < 4; i++) f->mask[i] = p[h + i];
-        h += 4;
-    }
+    mt_cur c = mt_cur_make(p, n);
+    uint8_t b0 = mt_cur_u8(&c), b1 = mt_cur_u8(&c);
+    if (!mt_cur_ok(&c)) return MT_EAGAIN;
+    f->fin = b0 >> 7;
+    if (b0 & 0x30) return MT_EINVAL; /* RSV2/RSV3: no extension we know sets them */
+    f->rsv1 = (b0 >> 6) & 1;
+    f->opcode = b0 & 0x0f;
+    f->masked = b1 >> 7;
+    uint64_t len = b1 & 0x7f;
+    if (len == 126) len = mt_cur_be16(&c);
+    else if (len == 127) len = mt_cur_be64(&c);
+    if (!mt_cur_ok(&c)) return MT_EAGAIN;
+    if (len >> 63) return MT_EINVAL; /* RFC 6455 5.2: the top bit must be 0 */
+    if (f->masked) mt_cur_copy(&c, f->mask, 4);
+    if (!mt_cur_ok(&c)) return MT_EAGAIN;
     f->payload_len = len;
-    f->header_len = h;
+    f->header_len = n - mt_cur_left(&c);
     return MT_OK;
 }
 
@@ -82,10 +75,8 @@ int mt_ws_inflate(mt_ws_inflater *z, const uint8_t *in, size_t n, uint8_t *out, 
 {
     static const uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
     *outlen = 0;
-    if (!z || (!in && n) || !out || !cap)
-        return mt_error_set(MT_EINVAL, "websocket: inflate: bad argument");
-    if (inflateReset(&z->s) != Z_OK)
-        return mt_error_set(MT_EINVAL, "websocket: inflate: zlib reset failed");
+    if (!z || (!in && n) || !out || !cap) return MT_EINVAL;
+    if (inflateReset(&z->s) != Z_OK) return MT_EINVAL;
     if (cap > UINT_MAX) cap = UINT_MAX;
     z->s.next_out = out;
     z->s.avail_out = (uInt)cap;
@@ -109,14 +100,13 @@ int mt_ws_inflate(mt_ws_inflater *z, const uint8_t *in, size_t n, uint8_t *out, 
             } else if (r == Z_OK || r == Z_BUF_ERROR) {
                 if (used == 0) break; /* no progress: out is full or input is done */
             } else {
-                return mt_error_set(MT_EINVAL, "websocket: not decodable alone (%s)",
-                                    z->s.msg ? z->s.msg : "zlib error");
+                return MT_EINVAL; /* not decodable alone (refers to earlier messages) */
             }
         }
         if (z->s.avail_out == 0) {
             /* out is full: the message is at least cap bytes long */
             *outlen = cap;
-            return mt_error_set(MT_ENOMEM, "websocket: inflated message of %zu bytes or more", cap);
+            return MT_ENOMEM;
         }
     }
     *outlen = cap - z->s.avail_out;

@@ -18,7 +18,7 @@
 #include "proto/tls.h"
 #include "unit/capture_engine.h"
 #include "unit/pcap_payload.h"
-#include "util/md5.h"
+#include "util/digest.h"
 
 /* ---- real captures ------------------------------------------------------ */
 typedef struct want {
@@ -84,7 +84,7 @@ static void test_real_hellos(void **st)
         if (real[i].version) assert_int_equal(h.version, real[i].version);
         /* the stored string hashes to the stored hash (not truncated here) */
         char hex[33];
-        mt_md5_hex(h.ja3, strlen(h.ja3), hex);
+        mt_digest_hex(MT_DIGEST_MD5, h.ja3, strlen(h.ja3), hex);
         assert_string_equal(hex, h.ja3_hash);
         char ja4[37];
         assert_int_equal(mt_tls_ja4(&h, ja4), 1);
@@ -229,7 +229,7 @@ static void test_built_ja3_string(void **st)
     assert_string_equal(t.sni, "Pool.Example.ORG"); /* raw, as sent */
     assert_string_equal(t.alpn, "h2,http/1.1");
     char hex[33];
-    mt_md5_hex(t.ja3, strlen(t.ja3), hex);
+    mt_digest_hex(MT_DIGEST_MD5, t.ja3, strlen(t.ja3), hex);
     assert_string_equal(t.ja3_hash, hex);
 
     /* no SNI at all (XMRig) */
@@ -264,7 +264,7 @@ static void test_long_ja3_hash_exact(void **st)
     }
     snprintf(full + o, sizeof full - o, ",0-10-11-16-65281,29-23,0");
     char hex[33];
-    mt_md5_hex(full, strlen(full), hex);
+    mt_digest_hex(MT_DIGEST_MD5, full, strlen(full), hex);
     assert_string_equal(t.ja3_hash, hex);
     assert_memory_equal(t.ja3, full, strlen(t.ja3));
 }

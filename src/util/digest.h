@@ -1,0 +1,44 @@
+/* MD5 and SHA-256 through OpenSSL libcrypto (EVP), for the JA3 (MD5 of
+ * the JA3 string) and JA4 (truncated SHA-256 of sorted lists)
+ * fingerprints. Not for any security purpose.
+ *
+ * A context is created by mt_digest_init and released by
+ * mt_digest_final, so every init must be followed by a final. Small
+ * updates are gathered in the wrapper and handed to libcrypto a buffer at
+ * a time: the fingerprints are fed piece by piece (a number, a comma),
+ * and each EVP update is a call through libcrypto's dispatch. */
+#ifndef MT_UTIL_DIGEST_H
+#define MT_UTIL_DIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum mt_digest_alg { MT_DIGEST_MD5, MT_DIGEST_SHA256 } mt_digest_alg;
+
+#define MT_MD5_LEN 16
+#define MT_SHA256_LEN 32
+#define MT_DIGEST_MAX 32
+
+typedef struct mt_digest {
+    struct evp_md_ctx_st *ctx; /* NULL once libcrypto refused: updates do nothing */
+    size_t n;                  /* bytes gathered in buf */
+    uint8_t buf[240];
+} mt_digest;
+
+/* MT_OK, or MT_ERR when libcrypto cannot provide the algorithm (e.g. MD5
+ * under a FIPS-only configuration); the final then fails too. Aborts on
+ * out of memory, like mt_xmalloc. */
+int mt_digest_init(mt_digest *d, mt_digest_alg alg);
+void mt_digest_update(mt_digest *d, const void *p, size_t n);
+/* Writes the digest (MT_MD5_LEN or MT_SHA256_LEN bytes) to out and
+ * releases the context. MT_OK or MT_ERR (out zero-filled to
+ * MT_DIGEST_MAX bytes). */
+int mt_digest_final(mt_digest *d, uint8_t out[MT_DIGEST_MAX]);
+/* Length in bytes of the algorithm's digest. */
+size_t mt_digest_len(mt_digest_alg alg);
+
+/* One-shot digest as lower-case hex plus NUL (out holds 2 * len + 1
+ * bytes). MT_OK, or MT_ERR with out = "". */
+int mt_digest_hex(mt_digest_alg alg, const void *p, size_t n, char *out);
+
+#endif
