@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/confidence.h"
 #include "detect/detectors.h"
 
 static const char *const mining_phrases[] = {
@@ -49,10 +50,10 @@ int mt_alert_is_mining(const mt_alert *a)
 int mt_alert_confidence(int severity)
 {
     switch (severity) {
-    case 1: return 90;
-    case 2: return 80;
-    case 3: return 65;
-    default: return 60;
+    case 1: return MT_CONF_STRONG;
+    case 2: return MT_CONF_LIKELY;
+    case 3: return MT_CONF_SUGGESTIVE;
+    default: return MT_CONF_WEAK;
     }
 }
 

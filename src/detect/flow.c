@@ -18,10 +18,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "detect/confidence.h"
 #include "detect/detectors.h"
 #include "detect/dnstie.h"
 #include "detect/flow_score.h"
 #include "proto/sv2.h"
+
+/* Confidence adjustments of this detector (scale: detect/confidence.h). */
+enum {
+    SV2_NOISE_BASE = 55,    /* Noise handshake sizes alone; + half the port weight */
+    SV2_TALKED_ON = 10,     /* ... when both sides went on exchanging frames */
+    WEB_PORT_DISCOUNT = 25, /* a tied pool address on 80/443 may be a shared web host */
+};
 
 static void start(mt_finding *f, const mt_event *ev, mt_finding_kind kind,
                   const char *protocol, int confidence)
@@ -45,15 +53,15 @@ static int check_sv2(mt_engine *e, const mt_event *ev, const mt_flow_stats *s, i
     for (size_t i = 0; i < n; i++) sz[i] = (int32_t)s->first_sizes[i];
     mt_finding f;
     if (s->app == MT_APP_SV2) {
-        start(&f, ev, MT_KIND_BEHAVIOUR, "stratum-v2", 80);
+        start(&f, ev, MT_KIND_BEHAVIOUR, "stratum-v2", MT_CONF_LIKELY);
         snprintf(f.evidence, sizeof f.evidence,
                  "plaintext Stratum V2 SetupConnection to port %u", (unsigned)ev->srv_port);
     } else if (s->app == MT_APP_UNKNOWN && mt_sv2_is_noise_handshake(sz, n)) {
         /* sizes alone are a moderate signal; more with a client that kept
          * talking in SV2 frames and a mining port */
-        int c = 55 + pw / 2;
-        if (s->pkts_c2s >= 4 && s->pkts_s2c >= 4) c += 10;
-        start(&f, ev, MT_KIND_BEHAVIOUR, "stratum-v2", c > 85 ? 85 : c);
+        int c = SV2_NOISE_BASE + pw / 2;
+        if (s->pkts_c2s >= 4 && s->pkts_s2c >= 4) c += SV2_TALKED_ON;
+        start(&f, ev, MT_KIND_BEHAVIOUR, "stratum-v2", c > MT_CONF_WORK ? MT_CONF_WORK : c);
         snprintf(f.evidence, sizeof f.evidence,
                  "Stratum V2 Noise NX handshake sizes (client %d, server %d bytes) to port %u",
                  MT_SV2_NOISE_ACT1, MT_SV2_NOISE_ACT2, (unsigned)ev->srv_port);
@@ -92,7 +100,7 @@ static int check_ip(mt_engine *e, const mt_event *ev, const mt_flow_stats *s)
         /* web ports: likely the pool's web site or a TLS flow caught
          * mid-stream, on an address a CDN may share with other sites */
         int web = ev->srv_port == 443 || ev->srv_port == 80;
-        if (web) c -= 25;
+        if (web) c -= WEB_PORT_DISCOUNT;
         start(&f, ev, MT_KIND_IP, "tcp", c < 1 ? 1 : c);
         mt_strlcpy(f.pool, te.name, sizeof f.pool);
         /* The tie keeps weight and category only; the family comes from

@@ -24,6 +24,7 @@
  * The same evidence (agent, rule, method, Host) from the same client to the
  * same server and port is reported once per run (cgminer opens a new
  * connection for every getwork request). */
+#include "detect/confidence.h"
 #include "detect/detectors.h"
 
 #include <stdio.h>
@@ -180,7 +181,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     const char *aname = NULL, *afam = NULL;
     if (r->user_agent[0] && match_agent(st, intel, r->user_agent, &aname, &afam)) {
         found |= I_AGENT;
-        int c = (afam && (!strcmp(afam, "lemonduck") || !strcmp(afam, "redtail"))) ? 90 : 80;
+        int c = (afam && (!strcmp(afam, "lemonduck") || !strcmp(afam, "redtail"))) ? MT_CONF_STRONG : MT_CONF_LIKELY;
         if (c > conf) conf = c;
         family = afam;
         char t[256];
@@ -191,18 +192,18 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     }
     if (r->has_x_mining_extensions) {
         found |= I_XME;
-        if (90 > conf) conf = 90;
+        if (MT_CONF_STRONG > conf) conf = MT_CONF_STRONG;
         add_ev(evidence, sizeof evidence, "X-Mining-Extensions header");
     }
     if (r->has_x_stratum) {
         found |= I_XSTR;
-        if (70 > conf) conf = 70;
+        if (MT_CONF_INDICATIVE > conf) conf = MT_CONF_INDICATIVE;
         add_ev(evidence, sizeof evidence, "X-Stratum request header");
     }
     const rpc_method *rm = match_rpc(r);
     if (rm) {
         found |= I_RPC;
-        if (85 > conf) conf = 85;
+        if (MT_CONF_WORK > conf) conf = MT_CONF_WORK;
         protocol = rm->protocol;
         if (!family) family = rm->family;
         char t[96];
@@ -257,8 +258,8 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     key = mt_hash_bytes(host, strlen(host), key);
     if (mt_seenset_test_add(st->seen, key)) return;
     for (uint32_t b = found; b; b &= b - 1) n_ind++;
-    conf += 5 * (n_ind - 1);
-    if (conf > 99) conf = 99;
+    conf += MT_CONF_STEP * (n_ind - 1);
+    if (conf > MT_CONF_CAP) conf = MT_CONF_CAP;
 
     mt_finding f;
     mt_finding_from_event(&f, ev, MT_KIND_HTTP);

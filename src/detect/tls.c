@@ -20,6 +20,7 @@
  * (client, server, name) for the whole run with a bounded fingerprint set.
  * The evidence ends with "; JA3 <md5>; JA4 <ja4>"; JA4 is computed only
  * here, for hellos that become findings (see src/proto/tls.c). */
+#include "detect/confidence.h"
 #include "detect/detectors.h"
 
 #include <stdio.h>
@@ -31,6 +32,13 @@
 #include "proto/tls.h"
 
 #define SEEN_SLOTS (1u << 15)
+
+/* Confidence of this detector's indirect evidence (scale: detect/confidence.h). */
+enum {
+    NO_SNI_DISCOUNT = 5,     /* DNS-tied address, hello without SNI (XMRig's way) */
+    OTHER_SNI_DISCOUNT = 25, /* DNS-tied address, but the hello names another host */
+    KEYWORD_BASE = 45,       /* unlisted SNI with mining words; + a quarter of the port weight */
+};
 
 static int init(mt_engine *e, void **state)
 {
@@ -197,11 +205,11 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
         mt_strlcpy(f.family, guess_family(te.name, &th), sizeof f.family);
         fp_note(fp, sizeof fp, t);
         if (!t->sni[0]) {
-            f.confidence = te.weight > 5 ? te.weight - 5 : te.weight;
+            f.confidence = te.weight > NO_SNI_DISCOUNT ? te.weight - NO_SNI_DISCOUNT : te.weight;
             snprintf(f.evidence, sizeof f.evidence,
                      "TLS to %s resolved from pool name %.150s (no SNI)%s", ip, te.name, fp);
         } else {
-            f.confidence = te.weight > 25 ? te.weight - 25 : te.weight;
+            f.confidence = te.weight > OTHER_SNI_DISCOUNT ? te.weight - OTHER_SNI_DISCOUNT : te.weight;
             snprintf(f.evidence, sizeof f.evidence,
                      "TLS to %s resolved from pool name %.150s (SNI %.150s is not listed)%s", ip,
                      te.name, t->sni, fp);
@@ -221,7 +229,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     mt_strlcpy(f.protocol, "tls", sizeof f.protocol);
     mt_strlcpy(f.pool, t->sni, sizeof f.pool);
     mt_strlcpy(f.family, fam ? fam : "coin-miner", sizeof f.family);
-    f.confidence = 45 + (pw > 100 ? 100 : pw) / 4;
+    f.confidence = KEYWORD_BASE + (pw > 100 ? 100 : pw) / 4;
     fp_note(fp, sizeof fp, t);
     snprintf(f.evidence, sizeof f.evidence,
              "TLS ClientHello with SNI %.200s: mining word and coin ticker in the name, "

@@ -27,6 +27,7 @@
  * message of a direction, which is the auth / login with the site key or
  * wallet; later messages that refer back into earlier ones stay unread.
  * Seen with Chromium against coin-hive-stratum (tests/data/wsminer). */
+#include "detect/confidence.h"
 #include "detect/detectors.h"
 
 #include <stdio.h>
@@ -79,7 +80,7 @@ static int coinhive(const mt_jr_doc *d, int root, ws_hit *h)
     h->protocol = "coinhive-ws";
     if (mt_jr_streq(d, type, "auth") && has(d, params, "site_key")) {
         h->what = "auth";
-        h->confidence = 90;
+        h->confidence = MT_CONF_STRONG;
         copy_str(d, params, "site_key", h->wallet, sizeof h->wallet);
         /* CoinHive.User(key, name): the name is the pool-side worker (the
          * coin-hive-stratum proxy logs in as "key.name"); null otherwise. */
@@ -89,23 +90,23 @@ static int coinhive(const mt_jr_doc *d, int root, ws_hit *h)
     if (mt_jr_streq(d, type, "submit") && has(d, params, "job_id") &&
         (has(d, params, "nonce") || has(d, params, "result"))) {
         h->what = "submit";
-        h->confidence = 85;
+        h->confidence = MT_CONF_WORK;
         return 1;
     }
     if (mt_jr_streq(d, type, "job") && has(d, params, "blob") &&
         (has(d, params, "job_id") || has(d, params, "target"))) {
         h->what = "job";
-        h->confidence = 85;
+        h->confidence = MT_CONF_WORK;
         return 1;
     }
     if (mt_jr_streq(d, type, "authed") && (has(d, params, "token") || has(d, params, "hashes"))) {
         h->what = "authed";
-        h->confidence = 80;
+        h->confidence = MT_CONF_LIKELY;
         return 1;
     }
     if (mt_jr_streq(d, type, "hash_accepted") && has(d, params, "hashes")) {
         h->what = "hash_accepted";
-        h->confidence = 85;
+        h->confidence = MT_CONF_WORK;
         return 1;
     }
     return 0;
@@ -118,24 +119,24 @@ static int webminerpool(const mt_jr_doc *d, int root, ws_hit *h)
     h->protocol = "webminerpool-ws";
     if (mt_jr_streq(d, id, "handshake") && (has(d, root, "login") || has(d, root, "pool"))) {
         h->what = "handshake";
-        h->confidence = 90;
+        h->confidence = MT_CONF_STRONG;
         copy_str(d, root, "login", h->wallet, sizeof h->wallet);
         copy_str(d, root, "pool", h->pool, sizeof h->pool);
         return 1;
     }
     if (mt_jr_streq(d, id, "job") && has(d, root, "blob")) {
         h->what = "job";
-        h->confidence = 85;
+        h->confidence = MT_CONF_WORK;
         return 1;
     }
     if (mt_jr_streq(d, id, "solved") && has(d, root, "job_id") && has(d, root, "nonce")) {
         h->what = "solved";
-        h->confidence = 85;
+        h->confidence = MT_CONF_WORK;
         return 1;
     }
     if (mt_jr_streq(d, id, "hashsolved")) {
         h->what = "hashsolved";
-        h->confidence = 80;
+        h->confidence = MT_CONF_LIKELY;
         return 1;
     }
     return 0;
@@ -147,7 +148,7 @@ static int stratum(const mt_jr_doc *d, int root, ws_hit *h)
     if (!mt_jr_is(d, (m = mt_jr_get(d, root, "method")), MT_JR_STRING)) return 0;
     int hp = ((params = mt_jr_get(d, root, "params")) >= 0);
     h->protocol = "stratum-ws";
-    h->confidence = 85;
+    h->confidence = MT_CONF_WORK;
     if (mt_jr_streq(d, m, "login") && hp && mt_jr_is(d, params, MT_JR_OBJECT) && has(d, params, "login")) {
         h->what = "login";
         copy_str(d, params, "login", h->wallet, sizeof h->wallet);
