@@ -113,7 +113,6 @@ static void test_gaps(void **state)
     assert_int_equal(r->n, 1);
     assert_string_equal(r->ev[0].text, "{\"id\":2}");
     /* A gap before the first bytes: read as JSON lines from a newline. */
-    sr_feed_str(r, 1, ""); /* nothing */
     mt_stream_gap(r->s, &r->f, 1);
     assert_int_equal(r->f.d[1].framer, MT_FR_JSONL);
     sr_free(r);

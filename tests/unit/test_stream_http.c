@@ -133,6 +133,29 @@ static void test_head_over_parser_cap(void **state)
     sr_free(r);
 }
 
+/* The framer's limit and the head parser's cap agree: a head of exactly
+ * 16384 bytes is an event, one byte more is over the limit. */
+static void test_head_at_parser_cap(void **state)
+{
+    (void)state;
+    static char head[16400];
+    for (size_t len = 16384; len <= 16385; len++) {
+        sr *r = sr_new(40000, 80);
+        static const char start[] = "GET / HTTP/1.1\r\nX-Pad: ";
+        memcpy(head, start, sizeof start - 1);
+        memset(head + sizeof start - 1, 'p', len - (sizeof start - 1) - 4);
+        memcpy(head + len - 4, "\r\n\r\n", 4);
+        sr_feed_split(r, 0, head, len, 1448);
+        if (len == 16384) {
+            assert_int_equal(sr_count(r, MT_EV_HTTP_REQUEST), 1);
+        } else {
+            assert_int_equal(r->n, 0);
+            assert_int_equal(sr_stats(r)->over_limit[MT_FR_HTTP], 1);
+        }
+        sr_free(r);
+    }
+}
+
 static void test_websocket_upgrade(void **state)
 {
     (void)state;
@@ -174,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_chunked_and_close_delimited),
         cmocka_unit_test(test_9k_request_split),
         cmocka_unit_test(test_head_over_parser_cap),
+        cmocka_unit_test(test_head_at_parser_cap),
         cmocka_unit_test(test_websocket_upgrade),
         cmocka_unit_test(test_not_http_after_head),
     };

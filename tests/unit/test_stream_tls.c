@@ -69,6 +69,31 @@ static void test_hello_over_cap(void **state)
     sr_free(r);
 }
 
+/* The framer's limit and the hello parser's cap agree: a hello of exactly
+ * 16384 handshake bytes (two records) is an event, one byte more is over
+ * the limit. */
+static void test_hello_at_parser_cap(void **state)
+{
+    (void)state;
+    /* Handshake bytes without the padding extensions: */
+    size_t base = sr_client_hello(buf, sizeof buf, "cap.example", 0, 0, 16384) - 5;
+    for (size_t want = 16384; want <= 16385; want++) {
+        /* one padding extension (4-byte header) makes up the rest */
+        size_t n = sr_client_hello(buf, sizeof buf, "cap.example", 1, want - base - 4, 16000);
+        assert_int_equal(n, want + 10);
+        sr *r = sr_new(40000, 443);
+        sr_feed_split(r, 0, buf, n, 1448);
+        if (want == 16384) {
+            assert_int_equal(sr_count(r, MT_EV_TLS_HELLO), 1);
+            assert_string_equal(r->ev[0].text, "cap.example");
+        } else {
+            assert_int_equal(r->n, 0);
+            assert_int_equal(sr_stats(r)->over_limit[MT_FR_TLS], 1);
+        }
+        sr_free(r);
+    }
+}
+
 static void test_server_side_and_not_hello(void **state)
 {
     (void)state;
@@ -102,6 +127,7 @@ int main(void)
         cmocka_unit_test(test_small_hello),
         cmocka_unit_test(test_10k_hello_split),
         cmocka_unit_test(test_hello_over_cap),
+        cmocka_unit_test(test_hello_at_parser_cap),
         cmocka_unit_test(test_server_side_and_not_hello),
         cmocka_unit_test(test_probe_waits_for_four_bytes),
     };
