@@ -316,7 +316,11 @@ void mt_stream_gap(mt_stream *s, mt_flow *f, int dir)
     }
 }
 
-void mt_stream_feed_(mt_stream *s, mt_flow *f, int dir, mt_time_us ts, const uint8_t *p, size_t n)
+/* Out of line even with link-time optimisation: inlined into the packet
+ * loop it would crowd the registers of every packet's path for the few
+ * that reach a framer. */
+__attribute__((noinline)) void mt_stream_feed_(mt_stream *s, mt_flow *f, int dir, mt_time_us ts,
+                                               const uint8_t *p, size_t n)
 {
     mt_dirstate *ds = &f->d[dir];
     if (ds->framer >= MT_FR_COUNT) {
