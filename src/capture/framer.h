@@ -77,9 +77,10 @@ typedef struct mt_stream_cx {
  * message: read from the next newline. */
 enum { MT_PROBE_NO = 0, MT_PROBE_MORE, MT_PROBE_YES, MT_PROBE_MIDSTREAM };
 
-/* parse() result: the bytes at p start an incomplete message; call again
- * when more have arrived (the driver holds up to max_msg bytes). */
-#define MT_FR_MORE ((size_t)-1)
+/* parse() result MT_FR_MORE + k: k bytes were used, and the bytes from
+ * p + k on start an incomplete message; call again when more have arrived
+ * (the driver holds up to max_msg bytes). */
+#define MT_FR_MORE ((size_t)1 << (sizeof(size_t) * 8 - 1))
 
 typedef struct mt_framer {
     const char *name;   /* in --stats and docs */
@@ -99,7 +100,8 @@ typedef struct mt_framer {
      * its port alone. */
     int (*probe)(const mt_flow *f, int dir, const uint8_t *p, size_t n);
     /* Cut messages from p[0..n) (n >= 1): return the bytes used (0 only
-     * after changing the direction's framer or skip state), or MT_FR_MORE. */
+     * after changing the direction's framer or skip state), or MT_FR_MORE
+     * plus the bytes used before an incomplete message. */
     size_t (*parse)(mt_stream_cx *cx, const uint8_t *p, size_t n);
 } mt_framer;
 

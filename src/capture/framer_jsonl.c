@@ -50,7 +50,7 @@ static size_t jsonl_parse(mt_stream_cx *cx, const uint8_t *q, size_t m)
             return i;
         }
         size_t span = mt_json_object_span((const char *)q + i, m - i);
-        if (span == MT_JSON_SPAN_INCOMPLETE) return i ? i : MT_FR_MORE;
+        if (span == MT_JSON_SPAN_INCOMPLETE) return MT_FR_MORE + i;
         if (span == MT_JSON_SPAN_INVALID) {
             mt_stream_count_malformed(cx);
             cx->ds->skip_to_nl = 1;

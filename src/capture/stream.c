@@ -266,7 +266,7 @@ static inline __attribute__((always_inline)) size_t process(mt_stream_cx *cx, co
             continue;
         }
         size_t c = framers[ds->framer]->parse(cx, q, m);
-        if (c == MT_FR_MORE) return off;
+        if (c >= MT_FR_MORE) return off + (c - MT_FR_MORE);
         off += c;
     }
     return off;
