@@ -3,9 +3,10 @@
  * (framer.h) and turned into events. Whole messages are read in place from
  * the packet; only a trailing partial message is copied into a pooled block
  * (8 KiB, or a large block for framers whose messages may be larger) and
- * joined with the next segment. Nothing is allocated per packet. Every byte
- * not inspected for a reason other than "nothing to read" is counted
- * (mt_stream_stats; docs/ARCHITECTURE.md lists the counters). */
+ * joined with the next segment. Nothing is allocated per packet. What is
+ * not inspected for a reason other than "nothing more to read there" (the
+ * encrypted rest of a TLS flow) is counted: mt_stream_stats, listed in
+ * docs/ARCHITECTURE.md. */
 #ifndef MT_CAPTURE_STREAM_H
 #define MT_CAPTURE_STREAM_H
 
