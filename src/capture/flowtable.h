@@ -22,21 +22,9 @@
 #define MT_CAPTURE_FLOWTABLE_H
 
 #include "capture/decode.h"
+#include "capture/stream_types.h"
 #include "minetrace/event.h"
 
-/* Per-direction stream inspection state (see stream.c). */
-typedef struct mt_dirstate {
-    uint32_t next_seq;
-    uint32_t inspected;   /* bytes of this direction consumed so far */
-    uint32_t blk;         /* buffer block index + 1; 0 = none */
-    uint32_t blk_len;     /* bytes held in the block */
-    uint64_t skip_bytes;  /* bytes to pass over (large bodies / frames) */
-    uint64_t body_left;   /* HTTP body bytes still to come */
-    uint8_t seq_known;
-    uint8_t mode;         /* MT_SM_* in stream.c */
-    uint8_t skip_to_nl;   /* resync: drop bytes up to the next newline */
-    uint8_t body_is_json;
-} mt_dirstate;
 
 #define MT_FLOW_GUESSED 0x01   /* client/server orientation guessed */
 #define MT_FLOW_SYN 0x02       /* handshake seen */
@@ -74,9 +62,10 @@ typedef struct mt_flow {
     uint32_t max_size[2];
     mt_flow_extra *extra;  /* allocated for TLS/WebSocket flows only */
     mt_dirstate d[2];
-    uint8_t pad_[8];       /* 320 bytes: five whole cache lines per slot in
+    uint8_t pad_[24];      /* 320 bytes: five whole cache lines per slot in
                               the (2 MiB aligned) table */
 } mt_flow;
+_Static_assert(sizeof(mt_flow) == 320, "mt_flow: keep five cache lines (adjust pad_)");
 
 typedef struct mt_flowtable mt_flowtable;
 

@@ -7,16 +7,33 @@
 #include <string.h>
 
 #include "capture/decode.h"
-#include "capture/pipeline_int.h"
+#include "capture/flowtable.h"
+#include "capture/pipeline.h"
+#include "capture/stream.h"
 #include "proto/dns.h"
 #include "proto/smb.h"
-#include "proto/sv2.h"
+
+struct mt_pipeline {
+    mt_engine *engine;
+    mt_pipeline_config cfg;
+    mt_pipeline_stats st;
+    mt_flowtable *flows;
+    mt_stream *stream;
+};
+
+static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *ev);
+
+static void stream_emit(void *ctx, mt_flow *f, int dir, mt_time_us ts, mt_event *ev)
+{
+    emit(ctx, f, dir, ts, ev);
+}
 
 void mt_pipeline_config_defaults(mt_pipeline_config *c)
 {
     c->max_flows = 1u << 18;
     c->inspect_bytes = 16384;
     c->max_blocks = 16384;
+    c->max_big_blocks = 1024;
     c->tcp_idle_s = 600;
     c->udp_idle_s = 120;
 }
@@ -26,27 +43,28 @@ mt_pipeline *mt_pipeline_new(mt_engine *e, const mt_pipeline_config *c)
     mt_pipeline *pl = mt_xcalloc(1, sizeof *pl);
     pl->engine = e;
     if (c) pl->cfg = *c; else mt_pipeline_config_defaults(&pl->cfg);
-    if (pl->cfg.max_blocks == 0) pl->cfg.max_blocks = 1;
     pl->flows = mt_flowtable_new(pl->cfg.max_flows);
-    pl->blocks = mt_xcalloc(pl->cfg.max_blocks, sizeof *pl->blocks);
-    pl->free_blocks = mt_xmalloc(sizeof *pl->free_blocks * pl->cfg.max_blocks);
+    mt_stream_config sc = {pl->cfg.inspect_bytes, pl->cfg.max_blocks, pl->cfg.max_big_blocks};
+    pl->stream = mt_stream_new(&sc, stream_emit, pl);
     return pl;
 }
 
 void mt_pipeline_free(mt_pipeline *pl)
 {
     if (!pl) return;
-    for (uint32_t i = 0; i < pl->n_blocks; i++) free(pl->blocks[i]);
-    free(pl->blocks);
-    free(pl->free_blocks);
+    mt_stream_free(pl->stream);
     mt_flowtable_free(pl->flows);
     free(pl);
 }
 
 const mt_pipeline_stats *mt_pipeline_get_stats(const mt_pipeline *pl) { return &pl->st; }
 
-void mt_pipeline_emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
-                      mt_event *ev)
+const mt_stream_stats *mt_pipeline_stream_stats(const mt_pipeline *pl)
+{
+    return mt_stream_get_stats(pl->stream);
+}
+
+static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *ev)
 {
     f->event_mask |= 1u << ev->type;
     ev->source = MT_SRC_PCAP;
@@ -98,8 +116,8 @@ static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
     mt_event ev = {0};
     ev.type = MT_EV_FLOW_END;
     ev.u.flow = &fs;
-    mt_pipeline_emit(pl, f, 0, f->last_ts, &ev);
-    mt_stream_release(pl, f);
+    emit(pl, f, 0, f->last_ts, &ev);
+    mt_stream_release(pl->stream, f);
     pl->st.flows_ended++;
     mt_flowtable_remove(pl->flows, f);
 }
@@ -205,13 +223,13 @@ static void tcp_segment(mt_pipeline *pl, mt_flow *f, int dir, const mt_packet *p
         seq += over;
     } else if (diff > 0) {
         pl->st.tcp_gaps++;
-        mt_stream_gap(pl, f, dir);
+        mt_stream_gap(pl->stream, f, dir);
     }
     ds->next_seq = seq + wire;
-    if (len) mt_stream_feed(pl, f, dir, pk->ts, p, len);
+    if (len) mt_stream_feed(pl->stream, f, dir, pk->ts, p, len);
     if (len < wire) { /* snaplen cut the segment: the rest is a gap */
         pl->st.tcp_gaps++;
-        mt_stream_gap(pl, f, dir);
+        mt_stream_gap(pl->stream, f, dir);
     }
 }
 
@@ -276,13 +294,8 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
         /* Shape of the conversation, for the behaviour detector: sizes,
          * silences, and who speaks after a silence (pool job pushes). */
         uint32_t l = pk.payload_wire_len;
-        if (f->n_sizes < MT_FLOW_NSIZES) {
-            /* A plaintext Stratum V2 SetupConnection opens the flow. */
-            if (f->n_sizes == 0 && dir == 0 && pk.ipproto == 6 &&
-                mt_sv2_is_setup_connection(pk.payload, pk.payload_len))
-                f->app = MT_APP_SV2;
+        if (f->n_sizes < MT_FLOW_NSIZES)
             f->sizes[f->n_sizes++] = dir == 0 ? (int32_t)l : -(int32_t)l;
-        }
         mt_time_us gap = f->last_data_ts ? ts - f->last_data_ts : 0;
         f->data_pkts[dir]++;
         if (l > f->max_size[dir]) f->max_size[dir] = l;
@@ -305,7 +318,7 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
             ev.u.smb = &smb;
             pl->st.smb_events++;
             f->app = MT_APP_SMB;
-            mt_pipeline_emit(pl, f, dir, ts, &ev);
+            emit(pl, f, dir, ts, &ev);
         }
     } else {
         tcp_segment(pl, f, dir, &pk);
@@ -327,12 +340,12 @@ void mt_pipeline_finish(mt_pipeline *pl)
 void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)
 {
     const mt_pipeline_stats *s = &pl->st;
+    const mt_stream_stats *t = mt_stream_get_stats(pl->stream);
     fprintf(out,
             "packets %llu (%llu bytes): decoded %llu, not TCP/UDP %llu, fragments skipped %llu, "
             "truncated %llu, malformed %llu, unsupported link %llu\n"
             "flows %llu created, %llu ended (%llu idle-expired, %llu evicted at the cap of %u; peak %u)\n"
-            "tcp gaps %llu, retransmitted bytes %llu, buffer overflows %llu, buffer pool exhausted %llu, "
-            "blocks allocated %u\n"
+            "tcp gaps %llu, retransmitted bytes %llu\n"
             "messages: dns %llu (%llu malformed, %llu truncated), tls hello %llu, http %llu, json %llu, websocket %llu, smb %llu\n",
             (unsigned long long)s->packets, (unsigned long long)s->bytes,
             (unsigned long long)s->decoded, (unsigned long long)s->not_ip,
@@ -342,11 +355,12 @@ void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)
             (unsigned long long)s->flows_idle_expired, (unsigned long long)s->flows_evicted_lru,
             pl->cfg.max_flows, s->max_flows_in_use,
             (unsigned long long)s->tcp_gaps, (unsigned long long)s->tcp_retrans_bytes,
-            (unsigned long long)s->buffer_overflows, (unsigned long long)s->blocks_exhausted,
-            pl->n_blocks,
-            (unsigned long long)s->dns_msgs, (unsigned long long)s->dns_errors,
+            (unsigned long long)(s->dns_msgs + t->msgs[MT_FR_DNS_TCP]),
+            (unsigned long long)(s->dns_errors + t->malformed[MT_FR_DNS_TCP]),
             (unsigned long long)s->dns_truncated,
-            (unsigned long long)s->tls_hellos, (unsigned long long)s->http_requests,
-            (unsigned long long)s->json_msgs, (unsigned long long)s->ws_msgs,
+            (unsigned long long)t->events[MT_EV_TLS_HELLO],
+            (unsigned long long)t->events[MT_EV_HTTP_REQUEST],
+            (unsigned long long)t->events[MT_EV_JSON_MSG], (unsigned long long)t->events[MT_EV_WS_MSG],
             (unsigned long long)s->smb_events);
+    mt_stream_print_stats(pl->stream, out);
 }

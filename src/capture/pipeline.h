@@ -5,6 +5,7 @@
 #define MT_CAPTURE_PIPELINE_H
 
 #include <stdio.h>
+#include "capture/stream.h"
 #include "minetrace/engine.h"
 
 typedef struct mt_pipeline mt_pipeline;
@@ -13,6 +14,7 @@ typedef struct mt_pipeline_config {
     uint32_t max_flows;        /* hard cap on tracked flows */
     uint32_t inspect_bytes;    /* payload bytes inspected per direction */
     uint32_t max_blocks;       /* cap on 8 KiB reassembly blocks in use */
+    uint32_t max_big_blocks;   /* cap on large blocks (HTTP heads, TLS hellos over 8 KiB) */
     uint32_t tcp_idle_s;       /* idle timeout of open TCP flows */
     uint32_t udp_idle_s;
 } mt_pipeline_config;
@@ -21,8 +23,9 @@ typedef struct mt_pipeline_stats {
     uint64_t packets, bytes;
     uint64_t decoded, not_ip, fragments, truncated, malformed, unsupported_link;
     uint64_t flows_created, flows_ended, flows_idle_expired, flows_evicted_lru;
-    uint64_t tcp_gaps, tcp_retrans_bytes, blocks_exhausted, buffer_overflows;
-    uint64_t dns_msgs, dns_errors, dns_truncated, tls_hellos, http_requests, json_msgs, ws_msgs, smb_events;
+    uint64_t tcp_gaps, tcp_retrans_bytes;
+    /* DNS over UDP and SMB are read per packet here; TCP streams in stream.c */
+    uint64_t dns_msgs, dns_errors, dns_truncated, smb_events;
     uint32_t max_flows_in_use;
 } mt_pipeline_stats;
 
@@ -35,6 +38,8 @@ void mt_pipeline_packet(mt_pipeline *p, int linktype, mt_time_us ts,
 /* End every open flow (end of input); emits MT_EV_FLOW_END for each. */
 void mt_pipeline_finish(mt_pipeline *p);
 const mt_pipeline_stats *mt_pipeline_get_stats(const mt_pipeline *p);
+/* The stream layer's counters (messages per framer, what was not inspected). */
+const mt_stream_stats *mt_pipeline_stream_stats(const mt_pipeline *p);
 void mt_pipeline_print_stats(const mt_pipeline *p, FILE *out);
 
 #endif

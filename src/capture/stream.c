@@ -1,171 +1,255 @@
-/* Stream inspection: turns the first bytes of each TCP direction into
- * events. A small per-direction state machine picks the protocol from the
- * first bytes (TLS, HTTP, JSON lines, DNS over TCP) and then cuts the
- * stream into messages. Data is processed in place from the packet when it
- * holds whole messages; only a trailing partial message is copied into an
- * 8 KiB block from a pooled set (no malloc per packet), and joined with the
- * next segment. Anything larger than a block is skipped over, counted. */
+/* The stream driver: the framer table, the probes that pick a framer for
+ * each direction, the --inspect-bytes budget, skips and resynchronisation,
+ * and the block pool that holds a partial message until the rest arrives.
+ * Data is processed in place from the packet while it holds whole
+ * messages; only a trailing partial message is copied, into an 8 KiB block,
+ * or into a large block (sized for the largest framer limit) when the
+ * framer's messages may be longer. Limits are the framers' own (max_msg);
+ * everything not inspected is counted. */
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "capture/pipeline_int.h"
-#include "proto/dns.h"
-#include "proto/http.h"
-#include "proto/json_span.h"
-#include "proto/tls.h"
-#include "proto/websocket.h"
+#include "capture/stream.h"
 
-enum {
-    MT_SM_DETECT = 0, MT_SM_TLS, MT_SM_HTTP_REQ, MT_SM_HTTP_RESP, MT_SM_HTTP_BODY,
-    MT_SM_JSON, MT_SM_WS, MT_SM_DNS_TCP, MT_SM_SKIP, MT_SM_HTTP_CHUNK
+/* Registration: the table by id, and the order the probes run in. Port
+ * rules first (DNS), then the byte signatures; the JSON-lines probe last,
+ * because it also claims mid-stream directions of guessed flows. */
+static const mt_framer *const framers[MT_FR_COUNT] = {
+    [MT_FR_DNS_TCP] = &mt_framer_dns_tcp, [MT_FR_TLS] = &mt_framer_tls,
+    [MT_FR_HTTP] = &mt_framer_http,       [MT_FR_SV2] = &mt_framer_sv2,
+    [MT_FR_JSONL] = &mt_framer_jsonl,     [MT_FR_WEBSOCKET] = &mt_framer_websocket,
 };
+static const uint8_t probe_order[] = {MT_FR_DNS_TCP, MT_FR_TLS, MT_FR_HTTP, MT_FR_SV2,
+                                      MT_FR_JSONL};
+_Static_assert(sizeof probe_order <= 8, "mt_stream.cand holds 8 probe bits");
 
-static uint8_t *block_get(mt_pipeline *pl, mt_dirstate *ds)
+const mt_framer *mt_framer_get(unsigned id) { return id < MT_FR_COUNT ? framers[id] : NULL; }
+
+const mt_framer *mt_framer_by_name(const char *name)
 {
-    if (ds->blk) return pl->blocks[ds->blk - 1];
-    uint32_t idx;
-    if (pl->n_free_blocks) {
-        idx = pl->free_blocks[--pl->n_free_blocks];
-    } else if (pl->n_blocks < pl->cfg.max_blocks) {
-        idx = pl->n_blocks++;
-        pl->blocks[idx] = mt_xmalloc(MT_BLOCK_SIZE);
-    } else {
-        pl->st.blocks_exhausted++;
-        return NULL;
-    }
-    ds->blk = idx + 1;
-    ds->blk_len = 0;
-    return pl->blocks[idx];
+    for (unsigned i = 1; i < MT_FR_COUNT; i++)
+        if (framers[i] && strcmp(framers[i]->name, name) == 0) return framers[i];
+    return NULL;
 }
 
-static void block_put(mt_pipeline *pl, mt_dirstate *ds)
+#define BIG_FLAG 0x80000000u
+
+struct mt_stream {
+    mt_stream_config cfg;
+    mt_stream_cx cx;     /* the call in progress (its emit and stats fixed) */
+    mt_stream_stats st;
+    uint8_t cand[256];   /* first byte -> bit i: probe_order[i] may claim it */
+    uint8_t n_port;      /* framers with a port rule, in probe order */
+    uint8_t port_id[MT_FR_COUNT];
+    uint16_t port[MT_FR_COUNT];
+    uint32_t big_size;   /* the largest max_msg of any framer */
+    uint8_t **blocks;    /* allocated lazily, reused through free_blocks */
+    uint32_t *free_blocks;
+    uint32_t n_blocks, n_free_blocks;
+    uint8_t **big;
+    uint32_t *free_big;
+    uint32_t n_big, n_free_big;
+    uint8_t scratch[MT_STREAM_SCRATCH];
+};
+
+mt_stream *mt_stream_new(const mt_stream_config *c, mt_stream_emit_fn emit, void *ctx)
+{
+    mt_stream *s = mt_xcalloc(1, sizeof *s);
+    s->cfg = *c;
+    if (s->cfg.max_blocks == 0) s->cfg.max_blocks = 1;
+    if (s->cfg.max_big_blocks == 0) s->cfg.max_big_blocks = 1;
+    s->cx.s = s;
+    s->cx.st = &s->st;
+    s->cx.emit = emit;
+    s->cx.emit_ctx = ctx;
+    for (size_t i = 0; i < sizeof probe_order; i++) {
+        const mt_framer *fr = framers[probe_order[i]];
+        if (fr->port) {
+            s->port_id[s->n_port] = fr->id;
+            s->port[s->n_port++] = fr->port;
+        }
+        if (fr->probe)
+            for (unsigned b = fr->first_lo; b <= fr->first_hi; b++) s->cand[b] |= (uint8_t)(1u << i);
+    }
+    s->big_size = MT_STREAM_BLOCK;
+    for (unsigned i = 1; i < MT_FR_COUNT; i++)
+        if (framers[i]->max_msg > s->big_size) s->big_size = framers[i]->max_msg;
+    s->blocks = mt_xcalloc(s->cfg.max_blocks, sizeof *s->blocks);
+    s->free_blocks = mt_xmalloc(sizeof *s->free_blocks * s->cfg.max_blocks);
+    s->big = mt_xcalloc(s->cfg.max_big_blocks, sizeof *s->big);
+    s->free_big = mt_xmalloc(sizeof *s->free_big * s->cfg.max_big_blocks);
+    return s;
+}
+
+void mt_stream_free(mt_stream *s)
+{
+    if (!s) return;
+    for (uint32_t i = 0; i < s->n_blocks; i++) free(s->blocks[i]);
+    for (uint32_t i = 0; i < s->n_big; i++) free(s->big[i]);
+    free(s->blocks);
+    free(s->free_blocks);
+    free(s->big);
+    free(s->free_big);
+    free(s);
+}
+
+const mt_stream_stats *mt_stream_get_stats(const mt_stream *s) { return &s->st; }
+
+void mt_stream_block_counts(const mt_stream *s, uint32_t *small, uint32_t *big, uint32_t *big_size)
+{
+    *small = s->n_blocks;
+    *big = s->n_big;
+    *big_size = s->big_size;
+}
+
+/* ---- blocks ------------------------------------------------------------ */
+
+static uint8_t *block_ptr(const mt_stream *s, uint32_t blk)
+{
+    return blk & BIG_FLAG ? s->big[(blk & ~BIG_FLAG) - 1] : s->blocks[blk - 1];
+}
+
+static size_t block_cap(const mt_stream *s, uint32_t blk)
+{
+    return blk & BIG_FLAG ? s->big_size : MT_STREAM_BLOCK;
+}
+
+/* A free block of the class (big or not), or 0 when the class is at its cap. */
+static uint32_t block_take(mt_stream *s, int big)
+{
+    if (big) {
+        uint32_t idx;
+        if (s->n_free_big) idx = s->free_big[--s->n_free_big];
+        else if (s->n_big < s->cfg.max_big_blocks) {
+            idx = s->n_big++;
+            s->big[idx] = mt_xmalloc(s->big_size);
+        } else return 0;
+        return (idx + 1) | BIG_FLAG;
+    }
+    uint32_t idx;
+    if (s->n_free_blocks) idx = s->free_blocks[--s->n_free_blocks];
+    else if (s->n_blocks < s->cfg.max_blocks) {
+        idx = s->n_blocks++;
+        s->blocks[idx] = mt_xmalloc(MT_STREAM_BLOCK);
+    } else return 0;
+    return idx + 1;
+}
+
+static void block_give(mt_stream *s, uint32_t blk)
+{
+    if (blk & BIG_FLAG) s->free_big[s->n_free_big++] = (blk & ~BIG_FLAG) - 1;
+    else s->free_blocks[s->n_free_blocks++] = blk - 1;
+}
+
+static void block_put(mt_stream *s, mt_dirstate *ds)
 {
     if (!ds->blk) return;
-    pl->free_blocks[pl->n_free_blocks++] = ds->blk - 1;
+    block_give(s, ds->blk);
     ds->blk = 0;
     ds->blk_len = 0;
 }
 
-void mt_stream_release(mt_pipeline *pl, mt_flow *f)
+/* Move the held bytes into a large block. 0 when none is free. */
+static int block_grow(mt_stream *s, mt_dirstate *ds)
 {
-    block_put(pl, &f->d[0]);
-    block_put(pl, &f->d[1]);
+    uint32_t nb = block_take(s, 1);
+    if (!nb) return 0;
+    memcpy(block_ptr(s, nb), block_ptr(s, ds->blk), ds->blk_len);
+    block_give(s, ds->blk);
+    ds->blk = nb;
+    return 1;
 }
 
-static mt_flow_extra *extra(mt_flow *f)
+void mt_stream_release_(mt_stream *s, mt_flow *f)
+{
+    for (int d = 0; d < 2; d++) {
+        if (f->d[d].blk_len) s->st.partial_at_end++;
+        block_put(s, &f->d[d]);
+    }
+}
+
+/* ---- services to the framers ------------------------------------------- */
+
+void mt_stream_switch(mt_stream_cx *cx, int dir, unsigned id)
+{
+    mt_dirstate *ds = &cx->f->d[dir];
+    if (ds->framer == MT_FR_CUT) return;
+    ds->framer = (uint8_t)id;
+    memset(&ds->fs, 0, sizeof ds->fs);
+}
+
+void mt_stream_stop(mt_stream_cx *cx, int dir)
+{
+    mt_dirstate *ds = &cx->f->d[dir];
+    if (ds->framer != MT_FR_CUT) ds->framer = MT_FR_STOP;
+    /* The current direction's block is in use until process() returns;
+     * feed() releases it. The other one can go now. */
+    if (dir != cx->dir) block_put(cx->s, ds);
+}
+
+void mt_stream_skip(mt_stream_cx *cx, uint64_t n)
+{
+    cx->ds->skip_bytes = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+uint8_t *mt_stream_scratch(mt_stream_cx *cx) { return cx->s->scratch; }
+
+mt_flow_extra *mt_stream_extra(mt_flow *f)
 {
     if (!f->extra) f->extra = mt_xcalloc(1, sizeof *f->extra);
     return f->extra;
 }
 
-static int is_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+/* ---- the driver ------------------------------------------------------- */
 
-static int detect_mode(mt_flow *f, int dir, const uint8_t *q, size_t m)
+static void claim(mt_dirstate *ds, unsigned id)
 {
-    if (f->srv_port == 53 || f->cli_port == 53) return MT_SM_DNS_TCP;
-    if (m < 4) return MT_SM_DETECT; /* too few bytes to tell; wait */
-    if (mt_tls_looks_like(q, m)) return dir == 0 ? MT_SM_TLS : MT_SM_SKIP;
-    if (dir == 0 && mt_http_looks_like_request(q, m)) return MT_SM_HTTP_REQ;
-    if (dir == 1 && mt_http_looks_like_response(q, m)) return MT_SM_HTTP_RESP;
-    size_t i = 0;
-    while (i < m && is_ws(q[i])) i++;
-    if (i < m && q[i] == '{') return MT_SM_JSON;
-    if (f->srv_port == 445 || f->srv_port == 139) return MT_SM_SKIP;
-    /* Captured mid-stream: we may be inside a line; resync on a newline. */
-    if (f->flags & MT_FLOW_GUESSED) return MT_SM_JSON | 0x80;
-    return MT_SM_SKIP;
+    ds->framer = (uint8_t)id;
+    memset(&ds->fs, 0, sizeof ds->fs);
 }
 
-static void emit_json(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
-                      const uint8_t *p, size_t n, int in_body)
+/* Pick the framer of a direction from its ports and first bytes. 0 when
+ * more bytes are needed to tell. (Inlined: once per direction, but there
+ * are as many directions as data packets in short flows.) */
+static inline __attribute__((always_inline)) int detect(mt_stream_cx *cx, const uint8_t *q, size_t m)
 {
-    mt_json_msg jm = {(const char *)p, n, (uint8_t)in_body};
-    mt_event ev = {0};
-    ev.type = MT_EV_JSON_MSG;
-    ev.u.json = &jm;
-    pl->st.json_msgs++;
-    if (f->app == MT_APP_UNKNOWN) f->app = MT_APP_JSON;
-    mt_pipeline_emit(pl, f, dir, ts, &ev);
-}
-
-/* JSON objects inside an HTTP body (getwork/getblocktemplate). */
-static void body_json(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
-                      const uint8_t *p, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && is_ws(p[i])) i++;
-        if (i >= n || p[i] != '{') return;
-        size_t span = mt_json_object_span((const char *)p + i, n - i);
-        if (span == MT_JSON_SPAN_INCOMPLETE || span == MT_JSON_SPAN_INVALID) return;
-        emit_json(pl, f, dir, ts, p + i, span, 1);
-        i += span;
+    mt_stream *s = cx->s;
+    mt_dirstate *ds = cx->ds;
+    const mt_flow *f = cx->f;
+    for (unsigned i = 0; i < s->n_port; i++)
+        if (f->srv_port == s->port[i] || f->cli_port == s->port[i]) {
+            claim(ds, s->port_id[i]);
+            return 1;
+        }
+    if (m < MT_PROBE_MIN) return 0;
+    for (unsigned c = s->cand[q[0]]; c; c &= c - 1) {
+        const mt_framer *fr = framers[probe_order[__builtin_ctz(c)]];
+        int r = fr->probe(f, cx->dir, q, m);
+        if (r == MT_PROBE_NO) continue;
+        if (r == MT_PROBE_MORE) return 0;
+        claim(ds, fr->id);
+        if (r == MT_PROBE_MIDSTREAM) ds->skip_to_nl = 1;
+        return 1;
     }
-}
-
-/* Does a response head say "Transfer-Encoding: chunked"? (Pools answering
- * HTTP getwork often do; the JSON is inside the chunks.) */
-static int head_is_chunked(const uint8_t *p, size_t n)
-{
-    static const char name[] = "transfer-encoding:";
-    for (size_t i = 0; i + sizeof name < n; i++) {
-        if (i && p[i - 1] != '\n') continue;
-        size_t k = 0;
-        while (k < sizeof name - 1 && (p[i + k] | 0x20) == (uint8_t)name[k]) k++;
-        if (k < sizeof name - 1) continue;
-        for (size_t j = i + k; j + 7 <= n && p[j] != '\n'; j++)
-            if (strncasecmp((const char *)p + j, "chunked", 7) == 0) return 1;
-    }
-    return 0;
-}
-
-/* One chunk of a chunked body: "<hex size>[;ext]\r\n<data>\r\n". Returns the
- * bytes consumed, 0 when more are needed, or (size_t)-1 when malformed. */
-static size_t chunk(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
-                    const uint8_t *q, size_t m)
-{
-    mt_dirstate *ds = &f->d[dir];
-    const uint8_t *nl = memchr(q, '\n', m < 64 ? m : 64);
-    if (!nl) return m >= 64 ? (size_t)-1 : 0;
-    uint64_t size = 0;
-    size_t i = 0, line = (size_t)(nl - q) + 1;
-    int digits = 0;
-    for (; q + i < nl; i++) {
-        int c = q[i], v;
-        if (c >= '0' && c <= '9') v = c - '0';
-        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') v = (c | 0x20) - 'a' + 10;
-        else break;
-        if (++digits > 12) return (size_t)-1;
-        size = size * 16 + (uint64_t)v;
-    }
-    if (!digits) return (size_t)-1;
-    if (size == 0) {
-        /* Last chunk; skip an empty trailer line if it is here. */
-        ds->mode = MT_SM_HTTP_RESP;
-        if (m >= line + 2 && q[line] == '\r' && q[line + 1] == '\n') return line + 2;
-        return line;
-    }
-    if (line + size + 2 > MT_BLOCK_SIZE) {
-        ds->skip_bytes = size + 2;
-        return line;
-    }
-    if (m < line + size + 2) return 0;
-    body_json(pl, f, dir, ts, q + line, (size_t)size);
-    return line + (size_t)size + 2;
+    s->st.unrecognised++;
+    ds->framer = MT_FR_STOP;
+    return 1;
 }
 
 /* Process as much of p[0..n) as forms whole messages; return bytes used. */
-static size_t process(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
-                      const uint8_t *p, size_t n)
+/* Inlined into its two callers in mt_stream_feed_: it runs for every
+ * segment of a direction still being read. */
+static inline __attribute__((always_inline)) size_t process(mt_stream_cx *cx, const uint8_t *p,
+                                                            size_t n)
 {
-    mt_dirstate *ds = &f->d[dir];
+    mt_dirstate *ds = cx->ds;
     size_t off = 0;
     while (off < n) {
         const uint8_t *q = p + off;
         size_t m = n - off;
         if (ds->skip_bytes) {
-            size_t k = ds->skip_bytes < m ? (size_t)ds->skip_bytes : m;
-            ds->skip_bytes -= k;
+            size_t k = ds->skip_bytes < m ? ds->skip_bytes : m;
+            ds->skip_bytes -= (uint32_t)k;
             off += k;
             continue;
         }
@@ -176,269 +260,182 @@ static size_t process(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
             ds->skip_to_nl = 0;
             continue;
         }
-        switch (ds->mode) {
-        case MT_SM_DETECT: {
-            int mode = detect_mode(f, dir, q, m);
-            if (mode == MT_SM_DETECT) return off;
-            if (mode & 0x80) ds->skip_to_nl = 1;
-            ds->mode = (uint8_t)(mode & 0x7f);
+        if (ds->framer >= MT_FR_COUNT) return n;
+        if (ds->framer == MT_FR_DETECT) {
+            if (!detect(cx, q, m)) return off;
             continue;
         }
-        case MT_SM_SKIP:
-            return n;
-        case MT_SM_TLS: {
-            mt_tls_hello hello;
-            int r = mt_tls_parse_client_hello(q, m, &hello);
-            if (r == MT_EAGAIN && m < MT_BLOCK_SIZE) return off;
-            if (r == MT_OK) {
-                mt_event ev = {0};
-                ev.type = MT_EV_TLS_HELLO;
-                ev.u.tls = &hello;
-                pl->st.tls_hellos++;
-                if (hello.sni[0]) mt_strlcpy(extra(f)->sni, hello.sni, sizeof f->extra->sni);
-                f->app = MT_APP_TLS;
-                mt_pipeline_emit(pl, f, dir, ts, &ev);
-            }
-            /* After the hello everything is encrypted: stop both ways. */
-            ds->mode = MT_SM_SKIP;
-            f->d[1].mode = MT_SM_SKIP;
-            if (f->app == MT_APP_UNKNOWN) f->app = MT_APP_TLS;
-            return n;
-        }
-        case MT_SM_HTTP_REQ: {
-            size_t i = 0;
-            while (i < m && (q[i] == '\r' || q[i] == '\n')) i++;
-            if (i) { off += i; continue; }
-            if (!mt_http_looks_like_request(q, m)) {
-                if (m < 8) return off;
-                if (f->flags & MT_FLOW_WS_PENDING) { ds->mode = MT_SM_WS; continue; }
-                ds->mode = q[0] == '{' ? MT_SM_JSON : MT_SM_SKIP;
-                continue;
-            }
-            mt_http_request req;
-            size_t hl = 0;
-            int r = mt_http_parse_request(q, m, &req, &hl);
-            if (r == MT_EAGAIN && m < MT_BLOCK_SIZE) return off;
-            if (r != MT_OK) { ds->mode = MT_SM_SKIP; return n; }
-            size_t avail = m - hl;
-            /* Miners often send the body in the next segment (cgminer,
-             * bfgminer): wait for a small body so the request event carries
-             * it (getwork / getblocktemplate methods are in the body). */
-            if (req.content_length && req.content_length <= 4096 && avail < req.content_length &&
-                hl + req.content_length <= MT_BLOCK_SIZE)
-                return off;
-            req.body = req.content_length ? q + hl : NULL;
-            req.body_len = req.content_length < avail ? (size_t)req.content_length : avail;
-            mt_event ev = {0};
-            ev.type = MT_EV_HTTP_REQUEST;
-            ev.u.http = &req;
-            pl->st.http_requests++;
-            f->app = MT_APP_HTTP;
-            if (req.upgrade_websocket) {
-                f->flags |= MT_FLOW_WS_PENDING;
-                mt_strlcpy(extra(f)->ws_host, req.host, sizeof f->extra->ws_host);
-                mt_strlcpy(f->extra->ws_uri, req.uri, sizeof f->extra->ws_uri);
-            }
-            mt_pipeline_emit(pl, f, dir, ts, &ev);
-            off += hl;
-            if (req.content_length) {
-                ds->body_left = req.content_length;
-                ds->mode = MT_SM_HTTP_BODY;
-            } else if (req.upgrade_websocket) {
-                ds->mode = MT_SM_WS;
-            }
-            continue;
-        }
-        case MT_SM_HTTP_RESP: {
-            size_t i = 0;
-            while (i < m && (q[i] == '\r' || q[i] == '\n')) i++;
-            if (i) { off += i; continue; }
-            if (!mt_http_looks_like_response(q, m)) {
-                if (m < 8) return off;
-                ds->mode = (f->flags & MT_FLOW_WS_PENDING) ? MT_SM_WS : MT_SM_SKIP;
-                continue;
-            }
-            mt_http_response resp;
-            size_t hl = 0;
-            int r = mt_http_parse_response(q, m, &resp, &hl);
-            if (r == MT_EAGAIN && m < MT_BLOCK_SIZE) return off;
-            if (r != MT_OK) { ds->mode = MT_SM_SKIP; return n; }
-            off += hl;
-            if (resp.status == 101 && (f->flags & MT_FLOW_WS_PENDING)) {
-                ds->mode = MT_SM_WS;
-                f->app = MT_APP_WEBSOCKET;
-                if (f->d[0].mode != MT_SM_HTTP_BODY) f->d[0].mode = MT_SM_WS;
-            } else if (resp.has_content_length && resp.content_length) {
-                ds->body_left = resp.content_length;
-                ds->mode = MT_SM_HTTP_BODY;
-            } else if (!resp.has_content_length && head_is_chunked(q, hl)) {
-                ds->mode = MT_SM_HTTP_CHUNK;
-            } else if (!resp.has_content_length && resp.status >= 200 &&
-                       resp.status != 204 && resp.status != 304) {
-                /* Chunked or close-delimited body: we do not de-chunk. */
-                ds->mode = MT_SM_SKIP;
-                return n;
-            }
-            continue;
-        }
-        case MT_SM_HTTP_BODY: {
-            if (ds->body_left > MT_BLOCK_SIZE) {
-                /* Too big to hold: look at what we have, skip the rest. */
-                body_json(pl, f, dir, ts, q, m < ds->body_left ? m : (size_t)ds->body_left);
-                ds->skip_bytes = ds->body_left;
-                ds->body_left = 0;
-                ds->mode = dir == 0 ? MT_SM_HTTP_REQ : MT_SM_HTTP_RESP;
-                continue;
-            }
-            if (m < ds->body_left) return off;
-            body_json(pl, f, dir, ts, q, (size_t)ds->body_left);
-            off += (size_t)ds->body_left;
-            ds->body_left = 0;
-            ds->mode = dir == 0 ? MT_SM_HTTP_REQ : MT_SM_HTTP_RESP;
-            if (dir == 0 && (f->flags & MT_FLOW_WS_PENDING)) ds->mode = MT_SM_WS;
-            continue;
-        }
-        case MT_SM_HTTP_CHUNK: {
-            size_t c = chunk(pl, f, dir, ts, q, m);
-            if (c == (size_t)-1) { ds->mode = MT_SM_SKIP; return n; }
-            if (c == 0) return off;
-            off += c;
-            continue;
-        }
-        case MT_SM_JSON: {
-            size_t i = 0;
-            while (i < m && is_ws(q[i])) i++;
-            if (i) { off += i; continue; }
-            if (q[0] != '{') {
-                if (dir == 0 && mt_http_looks_like_request(q, m)) { ds->mode = MT_SM_HTTP_REQ; continue; }
-                ds->skip_to_nl = 1;
-                continue;
-            }
-            size_t span = mt_json_object_span((const char *)q, m);
-            if (span == MT_JSON_SPAN_INCOMPLETE) return off;
-            if (span == MT_JSON_SPAN_INVALID) { ds->skip_to_nl = 1; off += 1; continue; }
-            emit_json(pl, f, dir, ts, q, span, 0);
-            off += span;
-            continue;
-        }
-        case MT_SM_WS: {
-            mt_ws_frame fr;
-            int r = mt_ws_frame_parse(q, m, &fr);
-            if (r == MT_EAGAIN) return off;
-            if (r != MT_OK) { ds->mode = MT_SM_SKIP; return n; }
-            uint64_t total = fr.header_len + fr.payload_len;
-            if (total > MT_BLOCK_SIZE) { ds->skip_bytes = total; continue; }
-            if (m < total) return off;
-            if (fr.opcode == 1 || fr.opcode == 0 || fr.opcode == 2) {
-                size_t len = (size_t)fr.payload_len;
-                memcpy(pl->scratch, q + fr.header_len, len);
-                if (fr.masked) mt_ws_unmask(pl->scratch, len, fr.mask, 0);
-                mt_ws_msg wm;
-                memset(&wm, 0, sizeof wm);
-                wm.text = (const char *)pl->scratch;
-                wm.len = len;
-                if (f->extra) {
-                    mt_strlcpy(wm.host, f->extra->ws_host, sizeof wm.host);
-                    mt_strlcpy(wm.uri, f->extra->ws_uri, sizeof wm.uri);
-                }
-                mt_event ev = {0};
-                ev.type = MT_EV_WS_MSG;
-                ev.u.ws = &wm;
-                pl->st.ws_msgs++;
-                f->app = MT_APP_WEBSOCKET;
-                mt_pipeline_emit(pl, f, dir, ts, &ev);
-            }
-            off += (size_t)total;
-            continue;
-        }
-        case MT_SM_DNS_TCP: {
-            if (m < 2) return off;
-            size_t len = (size_t)q[0] << 8 | q[1];
-            if (len + 2 > MT_BLOCK_SIZE) { ds->skip_bytes = len + 2; continue; }
-            if (m < len + 2) return off;
-            mt_dns dns;
-            pl->st.dns_msgs++;
-            int rc = mt_dns_parse(q + 2, len, &dns);
-            if (rc == MT_OK || (rc == MT_ETRUNC && dns.qname[0])) {
-                mt_event ev = {0};
-                ev.type = MT_EV_DNS;
-                ev.u.dns = &dns;
-                f->app = MT_APP_DNS;
-                mt_pipeline_emit(pl, f, dir, ts, &ev);
-            } else {
-                pl->st.dns_errors++;
-            }
-            off += len + 2;
-            continue;
-        }
-        default:
-            return n;
-        }
+        size_t c = framers[ds->framer]->parse(cx, q, m);
+        if (c >= MT_FR_MORE) return off + (c - MT_FR_MORE);
+        off += c;
     }
     return off;
 }
 
-/* Buffer overflow: a message larger than a block. Resync where we can. */
-static void overflow(mt_pipeline *pl, mt_dirstate *ds)
+/* The largest partial message the direction's current reader may hold. */
+static size_t limit_of(const mt_dirstate *ds)
 {
-    pl->st.buffer_overflows++;
-    block_put(pl, ds);
-    if (ds->mode == MT_SM_JSON) ds->skip_to_nl = 1;
-    else ds->mode = MT_SM_SKIP;
+    return ds->framer < MT_FR_COUNT && ds->framer != MT_FR_DETECT ? framers[ds->framer]->max_msg
+                                                                  : MT_STREAM_BLOCK;
 }
 
-void mt_stream_gap(mt_pipeline *pl, mt_flow *f, int dir)
+/* A partial message reached its framer's limit: count it, drop what is
+ * held, and resync at the next newline (line protocols) or stop. */
+static void overflow(mt_stream *s, mt_dirstate *ds)
 {
-    mt_dirstate *ds = &f->d[dir];
-    block_put(pl, ds);
-    ds->skip_bytes = 0;
-    if (ds->mode == MT_SM_JSON || ds->mode == MT_SM_DETECT) {
-        ds->mode = MT_SM_JSON;
-        ds->skip_to_nl = 1;
-    } else {
-        ds->mode = MT_SM_SKIP;
-    }
-}
-
-void mt_stream_feed(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts,
-                    const uint8_t *p, size_t n)
-{
-    mt_dirstate *ds = &f->d[dir];
-    if (ds->mode == MT_SM_SKIP) return;
-    if (ds->inspected >= pl->cfg.inspect_bytes) {
-        block_put(pl, ds);
-        ds->mode = MT_SM_SKIP;
+    if (ds->framer == MT_FR_DETECT) { /* no probe waits this long; defensive */
+        block_put(s, ds);
+        s->st.unrecognised++;
+        ds->framer = MT_FR_STOP;
         return;
     }
-    if (n > pl->cfg.inspect_bytes - ds->inspected) n = pl->cfg.inspect_bytes - ds->inspected;
+    s->st.over_limit[ds->framer]++;
+    block_put(s, ds);
+    if (framers[ds->framer]->resync_nl) ds->skip_to_nl = 1;
+    else ds->framer = MT_FR_STOP;
+}
+
+void mt_stream_gap(mt_stream *s, mt_flow *f, int dir)
+{
+    mt_dirstate *ds = &f->d[dir];
+    if (ds->framer >= MT_FR_COUNT) return;
+    if (ds->blk_len) s->st.gap_dropped++;
+    block_put(s, ds);
+    ds->skip_bytes = 0;
+    /* A direction whose first bytes were lost is read as JSON lines from
+     * the next newline: mid-stream Stratum is what we look for there. */
+    if (ds->framer == MT_FR_DETECT) {
+        ds->framer = MT_FR_JSONL;
+        memset(&ds->fs, 0, sizeof ds->fs);
+    }
+    if (framers[ds->framer]->resync_nl) {
+        ds->skip_to_nl = 1;
+    } else {
+        s->st.gap_stopped++;
+        ds->framer = MT_FR_STOP;
+    }
+}
+
+/* Out of line even with link-time optimisation: inlined into the packet
+ * loop it would crowd the registers of every packet's path for the few
+ * that reach a framer. */
+__attribute__((noinline)) void mt_stream_feed_(mt_stream *s, mt_flow *f, int dir, mt_time_us ts,
+                                               const uint8_t *p, size_t n)
+{
+    mt_dirstate *ds = &f->d[dir];
+    if (ds->framer >= MT_FR_COUNT) {
+        if (ds->framer == MT_FR_CUT) s->st.past_inspect_bytes += n;
+        return;
+    }
+    size_t budget = s->cfg.inspect_bytes - ds->inspected;
+    int cut = 0;
+    if (n >= budget) {
+        s->st.past_inspect_bytes += n - budget;
+        n = budget;
+        cut = 1;
+    }
     ds->inspected += (uint32_t)n;
-    while (n > 0 && ds->mode != MT_SM_SKIP) {
+    mt_stream_cx *cx = &s->cx;
+    cx->f = f;
+    cx->ds = ds;
+    cx->dir = dir;
+    cx->ts = ts;
+    while (n > 0 && ds->framer < MT_FR_COUNT) {
         if (ds->blk_len == 0) {
-            size_t c = process(pl, f, dir, ts, p, n);
+            size_t c = process(cx, p, n);
             p += c;
             n -= c;
-            if (n == 0 || ds->mode == MT_SM_SKIP) break;
-            if (n > MT_BLOCK_SIZE) { overflow(pl, ds); p += n; n = 0; break; }
-            uint8_t *b = block_get(pl, ds);
-            if (!b) { ds->mode = MT_SM_SKIP; break; }
-            memcpy(b, p, n);
+            if (n == 0 || ds->framer >= MT_FR_COUNT) break;
+            if (n > limit_of(ds)) {
+                overflow(s, ds);
+                break; /* the rest of this segment goes with the message */
+            }
+            uint32_t b = block_take(s, n > MT_STREAM_BLOCK);
+            if (!b) {
+                s->st.pool_exhausted++;
+                ds->framer = MT_FR_STOP;
+                break;
+            }
+            ds->blk = b;
+            memcpy(block_ptr(s, b), p, n);
             ds->blk_len = (uint32_t)n;
             n = 0;
         } else {
-            uint8_t *b = pl->blocks[ds->blk - 1];
-            size_t room = MT_BLOCK_SIZE - ds->blk_len;
+            size_t lim = limit_of(ds), cap = block_cap(s, ds->blk);
+            if (lim > cap && ds->blk_len + n > cap && !block_grow(s, ds)) {
+                s->st.pool_exhausted++;
+                block_put(s, ds);
+                ds->framer = MT_FR_STOP;
+                break;
+            }
+            uint8_t *b = block_ptr(s, ds->blk);
+            /* The other direction may have switched this one to a framer
+             * with a smaller limit than what is held: then add nothing,
+             * let the framer read what is there, and overflow if need be. */
+            size_t room = lim > ds->blk_len ? lim - ds->blk_len : 0;
             size_t k = n < room ? n : room;
             memcpy(b + ds->blk_len, p, k);
             ds->blk_len += (uint32_t)k;
             p += k;
             n -= k;
-            size_t c = process(pl, f, dir, ts, b, ds->blk_len);
-            if (ds->mode == MT_SM_SKIP) { block_put(pl, ds); break; }
-            if (c == 0 && ds->blk_len == MT_BLOCK_SIZE) { overflow(pl, ds); continue; }
+            size_t c = process(cx, b, ds->blk_len);
+            if (ds->framer >= MT_FR_COUNT) {
+                block_put(s, ds);
+                break;
+            }
+            if (ds->blk_len - c >= limit_of(ds)) {
+                overflow(s, ds);
+                continue;
+            }
             if (c < ds->blk_len) memmove(b, b + c, ds->blk_len - c);
             ds->blk_len -= (uint32_t)c;
-            if (ds->blk_len == 0) block_put(pl, ds);
+            if (ds->blk_len == 0) block_put(s, ds);
         }
     }
-    if (ds->mode == MT_SM_SKIP) block_put(pl, ds);
+    if (ds->framer >= MT_FR_COUNT) {
+        block_put(s, ds);
+    } else if (cut) {
+        if (ds->blk_len) s->st.inspect_cut++;
+        block_put(s, ds);
+        ds->framer = MT_FR_CUT;
+    }
+}
+
+/* ---- --stats ----------------------------------------------------------- */
+
+static void per_framer(FILE *out, const char *what, const uint64_t *v)
+{
+    uint64_t sum = 0;
+    for (unsigned i = 1; i < MT_FR_COUNT; i++) sum += v[i];
+    fprintf(out, "%s %llu", what, (unsigned long long)sum);
+    if (!sum) return;
+    const char *sep = " (";
+    for (unsigned i = 1; i < MT_FR_COUNT; i++) {
+        if (!v[i]) continue;
+        fprintf(out, "%s%s %llu", sep, framers[i]->name, (unsigned long long)v[i]);
+        sep = ", ";
+    }
+    fputc(')', out);
+}
+
+void mt_stream_print_stats(const mt_stream *s, FILE *out)
+{
+    const mt_stream_stats *t = &s->st;
+    fputs("stream messages: ", out);
+    for (unsigned i = 1; i < MT_FR_COUNT; i++)
+        fprintf(out, "%s%s %llu", i > 1 ? ", " : "", framers[i]->name,
+                (unsigned long long)t->msgs[i]);
+    fprintf(out, "; blocks allocated %u of %u B, %u of %u B\n", s->n_blocks, MT_STREAM_BLOCK,
+            s->n_big, s->big_size);
+    fputs("stream not inspected: ", out);
+    per_framer(out, "over_limit", t->over_limit);
+    fputs(", ", out);
+    per_framer(out, "malformed", t->malformed);
+    fprintf(out,
+            ", pool_exhausted %llu, inspect_cut %llu, past_inspect_bytes %llu, gap_dropped %llu, "
+            "gap_stopped %llu, partial_at_end %llu, unrecognised %llu\n",
+            (unsigned long long)t->pool_exhausted, (unsigned long long)t->inspect_cut,
+            (unsigned long long)t->past_inspect_bytes, (unsigned long long)t->gap_dropped,
+            (unsigned long long)t->gap_stopped, (unsigned long long)t->partial_at_end,
+            (unsigned long long)t->unrecognised);
 }

@@ -1,7 +1,10 @@
 /* Pipeline and stream inspection on synthetic TCP flows: JSON lines split
  * across segments, several objects in one segment, retransmissions,
  * mid-stream starts, sequence gaps, oversize lines, the flow cap with LRU
- * eviction, and FLOW_END statistics. */
+ * eviction, FLOW_END statistics, and (end to end, with the detectors) an
+ * HTTP request of 9 KB and a ClientHello of 10 KB split across segments:
+ * both larger than a stream block, both must give a finding.
+ * The framers have their own tests (test_stream_<framer>.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +16,9 @@
 #include "capture/decode.h"
 #include "capture/pipeline.h"
 #include "minetrace/engine.h"
+#include "unit/capture_engine.h"
 #include "unit/frames.h"
+#include "unit/test_stream_rig.h"
 
 typedef struct seen {
     int n_json, n_end, n_evicted;
@@ -177,6 +182,65 @@ static void test_http_bodies_plain_and_chunked(void **state)
     rig_free(&r);
 }
 
+/* One direction of a handshaken TCP flow, cut into MSS-sized segments. */
+static void send_split(mt_pipeline *pl, uint32_t cli, uint16_t sport, const uint8_t *p, size_t n,
+                       mt_time_us *t)
+{
+    static uint8_t b[2048];
+    uint32_t srv = FR_IP(198, 51, 100, 7);
+    size_t k = fr_tcp(b, cli, 40000, srv, sport, 999, 0x02, NULL, 0);
+    mt_pipeline_packet(pl, 101, *t += 1000, b, (uint32_t)k, (uint32_t)k);
+    k = fr_tcp(b, srv, sport, cli, 40000, 4999, 0x12, NULL, 0);
+    mt_pipeline_packet(pl, 101, *t += 1000, b, (uint32_t)k, (uint32_t)k);
+    for (size_t off = 0; off < n; off += 1448) {
+        size_t m = n - off < 1448 ? n - off : 1448;
+        k = fr_tcp(b, cli, 40000, srv, sport, 1000 + (uint32_t)off, 0x18, p + off, m);
+        mt_pipeline_packet(pl, 101, *t += 1000, b, (uint32_t)k, (uint32_t)k);
+    }
+}
+
+static int has_kind(const ce *c, mt_finding_kind kind)
+{
+    for (size_t i = 0; i < c->n && i < CE_MAX; i++)
+        if (c->f[i].kind == kind) return 1;
+    return 0;
+}
+
+static void test_large_messages_end_to_end(void **state)
+{
+    (void)state;
+    ce *c = ce_new();
+    mt_pipeline *pl = mt_pipeline_new(c->e, NULL);
+    mt_time_us t = 1500000000000000LL;
+    /* XMRig in daemon mode behind a proxy that adds a long session cookie:
+     * a 9 KB request head. */
+    static char req[12000];
+    int o = snprintf(req, sizeof req,
+                     "POST /json_rpc HTTP/1.1\r\nHost: pool.supportxmr.com:18081\r\n"
+                     "User-Agent: XMRig/6.21.0 (Linux x86_64) libuv/1.44.2 gcc/12.2.0\r\n"
+                     "Content-Type: application/json\r\nCookie: sid=");
+    memset(req + o, 'k', 8800);
+    o += 8800;
+    o += snprintf(req + o, sizeof req - (size_t)o, "\r\nContent-Length: 2\r\n\r\n{}");
+    send_split(pl, FR_IP(10, 0, 0, 5), 18081, (const uint8_t *)req, (size_t)o, &t);
+    /* A browser's ClientHello with a post-quantum key share and many
+     * extensions: 10 KB, to a pool by name. */
+    static uint8_t hello[16384];
+    size_t hn = sr_client_hello(hello, sizeof hello, "gulf.moneroocean.stream", 36, 270, 16384);
+    assert_true(hn > 10000);
+    send_split(pl, FR_IP(10, 0, 0, 6), 443, hello, hn, &t);
+    mt_pipeline_finish(pl);
+    mt_engine_flush(c->e);
+    assert_true(has_kind(c, MT_KIND_HTTP));
+    assert_true(has_kind(c, MT_KIND_TLS));
+    const mt_stream_stats *st = mt_pipeline_stream_stats(pl);
+    assert_int_equal(st->events[MT_EV_HTTP_REQUEST], 1);
+    assert_int_equal(st->events[MT_EV_TLS_HELLO], 1);
+    assert_int_equal(st->over_limit[MT_FR_HTTP] + st->over_limit[MT_FR_TLS], 0);
+    mt_pipeline_free(pl);
+    ce_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_midstream_and_gap),
         cmocka_unit_test(test_flow_cap_evicts),
         cmocka_unit_test(test_http_bodies_plain_and_chunked),
+        cmocka_unit_test(test_large_messages_end_to_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
