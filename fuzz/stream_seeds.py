@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Seeds for fuzz/fuzz_stream.c from TCP streams of the corpus captures.
+"""Seeds for fuzz/fuzz_stream.c, from our own material only (no corpus
+bytes enter the repository): TCP streams of the recordings our test
+harness made (tests/data: real XMRig 6.16 and coin-hive-stratum sessions
+against our pool), and conversations written here from the protocols'
+documented message shapes (getwork, Stratum v1, eth stratum, DNS over TCP,
+a mid-stream capture, messages larger than a stream block).
 
-One seed per capture below: the first TCP stream that matches the display
-filter, every segment with a payload in capture order (retransmissions
-included: the target feeds segments as they come), up to 20000 bytes, in
-the target's format (see fuzz_stream.c); and two synthetic ones with
-messages larger than a stream block. Needs tshark.
-  fuzz/stream_seeds.py [CORPUS_PCAP_DIR] [OUT_DIR]
+A recorded seed is the first TCP stream that matches the display filter,
+every segment with a payload in capture order, up to 20000 bytes, in the
+target's format (see fuzz_stream.c). Needs tshark.
+  fuzz/stream_seeds.py [RECORDINGS_DIR] [OUT_DIR]
 """
 import os
 import subprocess
@@ -14,17 +17,12 @@ import sys
 
 PORTS = [53, 80, 443, 3333, 8332, 3336, 445, 9999]
 SEEDS = [
-    # (capture, filter, seed name, port slot, mid-stream)
-    ("other/nesfit_DI-cryptominingdetection/cgminer.g0.pcapng", "http.request", "cgminer_getwork_http", 4, 0),
-    ("other/nesfit_DI-cryptominingdetection/cgminer.s0.pcapng", 'frame contains "mining.subscribe"', "cgminer_stratum_v1", 3, 0),
-    ("other/nesfit_DI-cryptominingdetection/eth-eu1.nanopool.org.pcapng", 'frame contains "eth_submitLogin"', "eth_stratum", 7, 0),
-    ("other/nesfit_DI-cryptominingdetection/pool.eth.pp.ua.pcapng", "http.request", "eth_getwork_http", 1, 0),
-    ("other/nesfit_DI-cryptominingdetection/xmr-eu1.nanopool.org.pcapng", 'frame contains "login"', "xmr_stratum", 3, 0),
-    ("other/TakeshiYoshikawa_CryptominingDetector/miner_9816a3d.pcap", "tcp.len>0", "xmrig_midstream", 3, 1),
-    ("other/jsiwek_zeek-cryptomining/bitcoin-mining.pcap", "tcp.len>0", "bitcoin_stratum_gbt", 3, 0),
-    ("other/jsiwek_zeek-cryptomining/coinhive.pcap", "tls.handshake.type==1", "tls_client_hello", 2, 0),
-    ("ndpi-tests/dns_fragmented.pcap", "dns && tcp.len>0", "dns_over_tcp", 0, 0),
-    ("ndpi-tests/tls_heur__vmess-websocket.pcapng", "websocket", "websocket", 1, 0),
+    # (recording under tests/data, filter, seed name, port slot, mid-stream)
+    ("xmrig/xmrig616_clear.pcap", 'frame contains "login"', "xmr_stratum", 3, 0),
+    ("xmrig/xmrig616_clear.pcap", "tcp.len>0 && frame.number>40", "xmrig_midstream", 3, 1),
+    ("xmrig/xmrig616_tls.pcap", "tls.handshake.type==1", "tls_client_hello", 2, 0),
+    ("wsminer/chs1410_chromium.pcap", "websocket", "websocket", 1, 0),
+    ("wsminer/chs1410_chromium_deflate.pcap", "websocket", "websocket_deflate", 1, 0),
 ]
 MAX_BYTES = 20000
 
@@ -80,16 +78,61 @@ def client_hello(sni, n_ext, ext_len):
     return b"\x16\x03\x01" + len(hs).to_bytes(2, "big") + hs
 
 
+def conversation(slot, msgs, midstream=0):
+    """(direction, bytes) pairs: 0 = client to server."""
+    out = bytearray([slot | (8 if midstream else 0)])
+    for d, data in msgs:
+        out += bytes([d, len(data) >> 8, len(data) & 0xff]) + data
+    return bytes(out)
+
+
+def http(method, path, host, agent, body):
+    return (("%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nContent-Type: application/json\r\n"
+             "Content-Length: %d\r\n\r\n" % (method, path, host, agent, len(body))).encode() + body)
+
+
+def dns_tcp(qid, name):
+    q = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\x00\x00\x01\x00\x01"
+    msg = qid.to_bytes(2, "big") + b"\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" + q
+    return len(msg).to_bytes(2, "big") + msg
+
+
 def synthetic():
-    """Messages over the 8 KiB block: a 9 KB HTTP head, a 10 KB hello."""
+    """Conversations in the documented message shapes, and messages over
+    the 8 KiB block: a 9 KB HTTP head, a 10 KB hello."""
     head = (b"POST /json_rpc HTTP/1.1\r\nHost: pool.example:18081\r\nUser-Agent: XMRig/6.21.0\r\n"
             b"Cookie: sid=" + b"k" * 8800 + b"\r\nContent-Length: 2\r\n\r\n{}")
-    return {"http_9k_head": segments(1, head), "tls_10k_hello": segments(2, client_hello("pool.example", 40, 250))}
+    getwork = b'{"method":"getwork","params":[],"id":0}'
+    reply = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+             b"3a\r\n{\"result\":{\"data\":\"0000000120\",\"target\":\"ffff\"},\"error\":null,\"id\":0}\r\n0\r\n\r\n")
+    v1 = [(0, b'{"id":1,"method":"mining.subscribe","params":["cgminer/4.10.0"]}\n'),
+          (1, b'{"id":1,"result":[[["mining.notify","ae6812eb4cd7735a"]],"08000002",4],"error":null}\n'),
+          (0, b'{"id":2,"method":"mining.authorize","params":["worker.1","x"]}\n'),
+          (1, b'{"id":null,"method":"mining.set_difficulty","params":[16]}\n'
+              b'{"id":null,"method":"mining.notify","params":["bf","4d16b6f8","01000000","ff",[],"00000002","1c2ac4af","504e86b9",false]}\n'),
+          (0, b'{"id":4,"method":"mining.submit","params":["worker.1","bf","00000001","504e86ed","b2957c02"]}\n')]
+    eth = [(0, b'{"id":1,"jsonrpc":"2.0","method":"eth_submitLogin","params":["0x00000000000000000000000000000000000000aa"],"worker":"rig1"}\n'),
+           (1, b'{"id":1,"jsonrpc":"2.0","result":true}\n'),
+           (0, b'{"id":2,"jsonrpc":"2.0","method":"eth_getWork","params":[]}\n'),
+           (1, b'{"id":2,"jsonrpc":"2.0","result":["0x1d","0x2e","0x00000000ffff"]}\n')]
+    gbt = [(0, http("POST", "/", "pool.example:8332", "bfgminer/5.2.0",
+                    b'{"id":0,"method":"getblocktemplate","params":[{"capabilities":["coinbasetxn","workid"]}]}'))]
+    return {
+        "http_9k_head": segments(1, head),
+        "tls_10k_hello": segments(2, client_hello("pool.example", 40, 250)),
+        "cgminer_getwork_http": conversation(4, [(0, http("POST", "/", "pool.example:8332", "cgminer 3.7.2", getwork)), (1, reply)]),
+        "eth_getwork_http": conversation(1, [(0, http("POST", "/", "pool.example", "ethminer", b'{"jsonrpc":"2.0","method":"eth_getWork","params":[],"id":73}'))]),
+        "cgminer_stratum_v1": conversation(3, v1),
+        "eth_stratum": conversation(7, eth),
+        "bitcoin_stratum_gbt": conversation(6, gbt),
+        "dns_over_tcp": conversation(0, [(0, dns_tcp(0x1234, "pool.example.org")), (0, dns_tcp(0x1235, "xmr.pool.example.net")[:9])]),
+        "stratum_midstream": conversation(3, v1[3:], midstream=1),
+    }
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    corpus = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "shared", "corpus", "pcap")
+    corpus = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "tests", "data")
     outdir = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "corpus", "fuzz_stream")
     os.makedirs(outdir, exist_ok=True)
     for cap, flt, name, slot, mid in SEEDS:
