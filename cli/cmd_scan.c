@@ -140,7 +140,7 @@ static int scan(const mt_cli_common *co, scan_args *a)
         mt_engine_add_sink(eng, mt_store_sink_new(st, 1));
     }
 
-    mt_pipeline *pl = mt_pipeline_new(eng, &a->pc);
+    mt_pipeline *pl = mt_pipeline_new(mt_engine_event_sink(eng), mt_engine_intel(eng), &a->pc);
     unsigned errors = 0, damaged = 0, inputs = 0;
     mt_source_result res;
     if (a->iface) {

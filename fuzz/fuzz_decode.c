@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mt_pipeline_config_defaults(&c);
     c.max_flows = 64;
     c.max_blocks = 16;
-    mt_pipeline *pl = mt_pipeline_new(e, &c);
+    mt_pipeline *pl = mt_pipeline_new(mt_engine_event_sink(e), mt_engine_intel(e), &c);
     size_t off = 1;
     mt_time_us t = 1000000;
     while (off + 2 <= size) {

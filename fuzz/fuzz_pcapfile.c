@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mt_pipeline_config_defaults(&c);
     c.max_flows = 64;
     c.max_blocks = 16;
-    mt_pipeline *pl = mt_pipeline_new(e, &c);
+    mt_pipeline *pl = mt_pipeline_new(mt_engine_event_sink(e), mt_engine_intel(e), &c);
     mt_source_opts o;
     mt_source_opts_defaults(&o);
     o.quiet = 1;

@@ -58,6 +58,8 @@ void mt_engine_add_sink(mt_engine *e, mt_sink *s);
 void mt_engine_set_source(mt_engine *e, const char *source);
 
 void mt_engine_event(mt_engine *e, const mt_event *ev);
+/* The engine as the consumer of a source's events (capture/pipeline.h). */
+mt_event_sink mt_engine_event_sink(mt_engine *e);
 /* An observer called with every event before the detectors see it (tests,
  * tracing, exporting events). One at a time; NULL removes it. */
 typedef void (*mt_event_observer)(void *ctx, const mt_event *ev);

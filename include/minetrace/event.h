@@ -218,4 +218,12 @@ typedef struct mt_event {
     } u;
 } mt_event;
 
+/* Where a source delivers its events. In minetrace that is the detection
+ * engine (mt_engine_event_sink); sources below the detectors know only this
+ * contract, so they can feed a test, a tracer or another consumer alike. */
+typedef struct mt_event_sink {
+    void (*event)(void *ctx, const mt_event *ev);
+    void *ctx;
+} mt_event_sink;
+
 #endif

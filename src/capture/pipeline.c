@@ -14,7 +14,8 @@
 #include "proto/smb.h"
 
 struct mt_pipeline {
-    mt_engine *engine;
+    mt_event_sink out;
+    const mt_intel *intel;
     mt_pipeline_config cfg;
     mt_pipeline_stats st;
     mt_flowtable *flows;
@@ -38,10 +39,11 @@ void mt_pipeline_config_defaults(mt_pipeline_config *c)
     c->udp_idle_s = 120;
 }
 
-mt_pipeline *mt_pipeline_new(mt_engine *e, const mt_pipeline_config *c)
+mt_pipeline *mt_pipeline_new(mt_event_sink out, const mt_intel *intel, const mt_pipeline_config *c)
 {
     mt_pipeline *pl = mt_xcalloc(1, sizeof *pl);
-    pl->engine = e;
+    pl->out = out;
+    pl->intel = intel;
     if (c) pl->cfg = *c; else mt_pipeline_config_defaults(&pl->cfg);
     pl->flows = mt_flowtable_new(pl->cfg.max_flows);
     mt_stream_config sc = {pl->cfg.inspect_bytes, pl->cfg.max_blocks, pl->cfg.max_big_blocks};
@@ -77,7 +79,7 @@ static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *
     ev->srv_port = f->srv_port;
     ev->flags = (f->flags & MT_FLOW_GUESSED ? MT_EVF_GUESSED_DIR : 0) |
                 (dir == 0 ? MT_EVF_TO_SERVER : 0);
-    mt_engine_event(pl->engine, ev);
+    pl->out.event(pl->out.ctx, ev);
 }
 
 static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
@@ -126,7 +128,7 @@ static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
  * port table knows the well-known and the mining ones. */
 static int service_port(const mt_pipeline *pl, uint16_t p)
 {
-    return mt_intel_port_is_server(mt_engine_intel(pl->engine), p);
+    return mt_intel_port_is_server(pl->intel, p);
 }
 
 static int guess_src_is_client(const mt_pipeline *pl, const mt_packet *pk)
@@ -193,7 +195,7 @@ static void udp_dns(mt_pipeline *pl, const mt_packet *pk)
     memset(k + 36, 0x35, 4);
     ev.flow_id = mt_hash_bytes(k, sizeof k, 0x646e73ULL) & ((1ULL << 51) - 1);
     ev.u.dns = &dns;
-    mt_engine_event(pl->engine, &ev);
+    pl->out.event(pl->out.ctx, &ev);
 }
 
 static void tcp_segment(mt_pipeline *pl, mt_flow *f, int dir, const mt_packet *pk)

@@ -1,12 +1,15 @@
 /* The packet pipeline: decoded packets -> flow table -> stream inspection
- * -> events for the engine. Owns the flow table and the inspection buffer
- * pool; knows nothing about where packets come from (file or interface). */
+ * -> events for whoever consumes them (an mt_event_sink: the engine in
+ * minetrace). Owns the flow table and the inspection buffer pool; knows
+ * nothing about where packets come from (file or interface) nor where the
+ * events go. */
 #ifndef MT_CAPTURE_PIPELINE_H
 #define MT_CAPTURE_PIPELINE_H
 
 #include <stdio.h>
 #include "capture/stream.h"
-#include "minetrace/engine.h"
+#include "minetrace/event.h"
+#include "minetrace/intel.h"
 
 typedef struct mt_pipeline mt_pipeline;
 
@@ -30,7 +33,9 @@ typedef struct mt_pipeline_stats {
 } mt_pipeline_stats;
 
 void mt_pipeline_config_defaults(mt_pipeline_config *c);
-mt_pipeline *mt_pipeline_new(mt_engine *e, const mt_pipeline_config *c);
+/* Events go to `out`; `intel` (borrowed, may be NULL) answers which ports
+ * are servers when a flow's direction must be guessed. */
+mt_pipeline *mt_pipeline_new(mt_event_sink out, const mt_intel *intel, const mt_pipeline_config *c);
 void mt_pipeline_free(mt_pipeline *p);
 /* One captured frame. */
 void mt_pipeline_packet(mt_pipeline *p, int linktype, mt_time_us ts,

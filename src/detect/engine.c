@@ -142,6 +142,13 @@ void mt_engine_event(mt_engine *e, const mt_event *ev)
     }
 }
 
+static void engine_event(void *ctx, const mt_event *ev) { mt_engine_event(ctx, ev); }
+
+mt_event_sink mt_engine_event_sink(mt_engine *e)
+{
+    return (mt_event_sink){engine_event, e};
+}
+
 void mt_engine_flush(mt_engine *e)
 {
     for (size_t i = 0; i < N_DETECTORS; i++)

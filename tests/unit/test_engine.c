@@ -51,7 +51,7 @@ static void test_wannamine_chain_and_verdicts(void **state)
     snprintf(path, sizeof path, "%s/pcap/other/3CORESec_testmynids_eternalblue/"
              "eternalblue-success-unpatched-win7.pcap", corpus);
     ce *c = ce_new();
-    mt_pipeline *pl = mt_pipeline_new(c->e, NULL);
+    mt_pipeline *pl = mt_pipeline_new(mt_engine_event_sink(c->e), mt_engine_intel(c->e), NULL);
     mt_source_opts o;
     mt_source_opts_defaults(&o);
     o.quiet = 1;

@@ -64,7 +64,7 @@ static void rig_init(rig *r, uint32_t max_flows)
     mt_pipeline_config c;
     mt_pipeline_config_defaults(&c);
     c.max_flows = max_flows;
-    r->pl = mt_pipeline_new(r->eng, &c);
+    r->pl = mt_pipeline_new(mt_engine_event_sink(r->eng), mt_engine_intel(r->eng), &c);
     r->t = 1500000000000000LL;
 }
 
@@ -210,7 +210,7 @@ static void test_large_messages_end_to_end(void **state)
 {
     (void)state;
     ce *c = ce_new();
-    mt_pipeline *pl = mt_pipeline_new(c->e, NULL);
+    mt_pipeline *pl = mt_pipeline_new(mt_engine_event_sink(c->e), mt_engine_intel(c->e), NULL);
     mt_time_us t = 1500000000000000LL;
     /* XMRig in daemon mode behind a proxy that adds a long session cookie:
      * a 9 KB request head. */
