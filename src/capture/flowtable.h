@@ -8,11 +8,10 @@
  * is allocated per packet or per flow.
  *
  * Why this is not a util/hashmap table: it is looked up once per packet and
- * is the largest hash cost of a run (mt_flowtable_find and its key compare
- * are about 6 % of the instructions on the bench cut). It relies on three
- * things the general map does not give: an occupancy bitmap beside the
- * index (64 KiB, stays in L2), so a new flow is found absent and inserted
- * without loading an index line (2-4 % of a run, bench/RESULTS.md round 3);
+ * is the largest hash cost of a run (figures in bench/RESULTS.md). It
+ * relies on three things the general map does not give: an occupancy
+ * bitmap beside the index (64 KiB, stays in L2), so a new flow is found
+ * absent and inserted without loading an index line;
  * index slots holding part of the hash beside the flow number, so probes
  * skip other flows without touching them; and a drain mode for the end of
  * a capture in which removals leave the index alone. The flows themselves

@@ -6,7 +6,7 @@
  * mapping would have cost page faults and counted the file as resident).
  * The chunk is small on purpose: the buffer stays in the L2 cache, so the
  * kernel's copy and the decoder's reads do not evict the flow and session
- * tables (4 MiB chunks measured ~3% slower over the whole scan).
+ * tables (the chunk sizes tried are in bench/RESULTS.md).
  * pcapng and anything else go through libpcap (source.c). Every record
  * header is checked against the bytes that remain, so a truncated or
  * corrupt file ends cleanly. */

@@ -32,8 +32,9 @@ static const char *const mining_phrases[] = {
 
 int mt_alert_is_mining(const mt_alert *a)
 {
-    /* One lower-cased copy, then plain strstr (much faster than strcasestr
-     * per phrase; this runs for every alert of a busy sensor). */
+    /* One lower-cased copy, then plain strstr per phrase (not strcasestr,
+     * which folds the haystack again for every phrase): this runs for every
+     * alert of a busy sensor. */
     char low[sizeof a->signature + sizeof a->category + 2];
     size_t n = 0;
     for (const char *p = a->signature; *p && n < sizeof a->signature; p++)
