@@ -53,6 +53,9 @@ enum {
  * never on the packet or record path). Returns `code` so callers can write
  * `return mt_error_set(MT_EIO, "...", ...)`. */
 int mt_error_set(int code, const char *fmt, ...) MT_PRINTF(2, 3);
+/* Put `where` (a file name, say) in front of the recorded message, for a
+ * caller that knows the context its callee did not; returns `code`. */
+int mt_error_context(int code, const char *where);
 const char *mt_error_msg(void);
 const char *mt_status_str(int code);
 

@@ -183,11 +183,7 @@ int mt_assets_load(const char *path, mt_assets *out)
     if (rc) return rc;
     rc = mt_assets_parse(data, n, out);
     free(data);
-    if (rc) {
-        char msg[256];
-        mt_strlcpy(msg, mt_error_msg(), sizeof msg);
-        return mt_error_set(rc, "%s: %s", path, msg);
-    }
+    if (rc) return mt_error_context(rc, path);
     return MT_OK;
 }
 

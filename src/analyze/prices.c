@@ -257,11 +257,7 @@ int mt_prices_load(const char *path, const mt_price_opts *o, mt_price_series *ou
     if (dot && dot != out->name) *dot = '\0';
     rc = mt_prices_parse(data, n, o, out);
     free(data);
-    if (rc) {
-        char msg[256];
-        mt_strlcpy(msg, mt_error_msg(), sizeof msg);
-        return mt_error_set(rc, "%s: %s", path, msg);
-    }
+    if (rc) return mt_error_context(rc, path);
     return MT_OK;
 }
 

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char g_errmsg[512];
+/* One slot per thread: worker threads (scan -j) report their own failures. */
+static _Thread_local char g_errmsg[512];
 
 int mt_error_set(int code, const char *fmt, ...)
 {
@@ -17,6 +18,16 @@ int mt_error_set(int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(g_errmsg, sizeof g_errmsg, fmt, ap);
     va_end(ap);
+    return code;
+}
+
+int mt_error_context(int code, const char *where)
+{
+    char msg[sizeof g_errmsg];
+    mt_strlcpy(msg, g_errmsg, sizeof msg);
+    size_t n = mt_strlcpy(g_errmsg, where, sizeof g_errmsg);
+    if (n < sizeof g_errmsg) n += mt_strlcpy(g_errmsg + n, ": ", sizeof g_errmsg - n);
+    if (n < sizeof g_errmsg) mt_strlcpy(g_errmsg + n, msg, sizeof g_errmsg - n);
     return code;
 }
 
