@@ -34,37 +34,27 @@ static void mask_addr(mt_addr *a, int bits)
     for (int i = max; i < 16; i++) a->b[i] = 0;
 }
 
-static uint64_t key_hash(const mt_addr *a, int bits)
+/* The index key: family (4 or 6, so never the all-zero empty key), prefix
+ * length, address masked to it. */
+typedef struct asset_key {
+    uint8_t family;
+    uint8_t bits;
+    uint8_t b[16];
+} asset_key;
+_Static_assert(sizeof(asset_key) == 18, "asset_key has no padding to clear");
+
+static asset_key make_key(const mt_addr *masked, int bits)
 {
-    uint8_t k[18];
-    k[0] = a->family;
-    k[1] = (uint8_t)bits;
-    memcpy(k + 2, a->b, 16);
-    return mt_hash_bytes(k, sizeof k, 0xa55e7);
+    asset_key k;
+    k.family = masked->family;
+    k.bits = (uint8_t)bits;
+    memcpy(k.b, masked->b, sizeof k.b);
+    return k;
 }
 
-static long find_slot(const mt_assets *as, const mt_addr *a, int bits, uint64_t h)
+static uint64_t key_hash(const void *key)
 {
-    size_t i = (size_t)h & (as->nslots - 1);
-    while (as->slots[i]) {
-        const mt_asset *e = &as->v[as->slots[i] - 1];
-        if (e->bits == bits && e->net.family == a->family && memcmp(e->net.b, a->b, 16) == 0)
-            return (long)i;
-        i = (i + 1) & (as->nslots - 1);
-    }
-    return -(long)i - 1;
-}
-
-static void rehash(mt_assets *as, size_t nslots)
-{
-    free(as->slots);
-    as->slots = mt_xcalloc(nslots, sizeof *as->slots);
-    as->nslots = nslots;
-    for (size_t j = 0; j < as->n; j++) {
-        size_t i = (size_t)key_hash(&as->v[j].net, as->v[j].bits) & (nslots - 1);
-        while (as->slots[i]) i = (i + 1) & (nslots - 1);
-        as->slots[i] = (uint32_t)j + 1;
-    }
+    return mt_hash_bytes(key, sizeof(asset_key), 0xa55e7);
 }
 
 static int parse_net(char *s, mt_addr *a, int *bits)
@@ -114,7 +104,11 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
     char *f[MAXF];
     int cnet = 0, corg = 1, csec = 2, csize = 3;
     int first = 1, nf;
-    rehash(out, 1024);
+    mt_hmap_cfg cfg = {.key_size = sizeof(asset_key),
+                       .val_size = sizeof(uint32_t),
+                       .capacity = 1024,
+                       .hash = key_hash};
+    mt_hmap_init(&out->index, &cfg);
     while ((nf = mt_csvr_next(&r, buf, RECCAP, f, MAXF)) != 0) {
         if (nf < 0) { out->rows++; out->bad++; first = 0; continue; }
         for (int i = 0; i < nf; i++) f[i] = mt_csv_trim(f[i]);
@@ -155,9 +149,12 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
         const char *sz = csize >= 0 && csize < nf ? f[csize] : "";
         e.size = *sz ? parse_size(sz) : MT_SIZE_UNKNOWN;
         if (e.size < 0) { out->bad_size++; e.size = MT_SIZE_UNKNOWN; }
-        uint64_t h = key_hash(&e.net, e.bits);
-        long slot = find_slot(out, &e.net, e.bits, h);
-        if (slot >= 0) { out->dup++; continue; } /* first row for a network wins */
+        asset_key k = make_key(&e.net, e.bits);
+        uint64_t h = key_hash(&k);
+        if (mt_hmap_find(&out->index, &k, h) != MT_HMAP_NONE) {
+            out->dup++; /* first row for a network wins */
+            continue;
+        }
         if (out->n >= MAX_ENTRIES) { out->bad++; continue; }
         e.org = dup_field(org);
         e.sector = dup_field(sec);
@@ -165,11 +162,11 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
             out->cap = out->cap ? out->cap * 2 : 64;
             out->v = mt_xrealloc(out->v, out->cap * sizeof *out->v);
         }
+        uint32_t idx = (uint32_t)out->n;
         out->v[out->n++] = e;
-        out->slots[-slot - 1] = (uint32_t)out->n;
+        memcpy(mt_hmap_val(&out->index, mt_hmap_add(&out->index, &k, h)), &idx, sizeof idx);
         if (e.net.family == 4) out->len4[e.bits] = 1;
         else out->len6[e.bits] = 1;
-        if (out->n * 2 > out->nslots) rehash(out, out->nslots * 2);
     }
     free(buf);
     return MT_OK;
@@ -198,7 +195,7 @@ void mt_assets_free(mt_assets *a)
         free(a->v[i].sector);
     }
     free(a->v);
-    free(a->slots);
+    mt_hmap_free(&a->index);
     memset(a, 0, sizeof *a);
 }
 
@@ -211,8 +208,13 @@ const mt_asset *mt_assets_lookup(const mt_assets *a, const mt_addr *addr)
         if (!present[bits]) continue;
         mt_addr m = *addr;
         mask_addr(&m, bits);
-        long slot = find_slot(a, &m, bits, key_hash(&m, bits));
-        if (slot >= 0) return &a->v[a->slots[slot] - 1];
+        asset_key k = make_key(&m, bits);
+        size_t i = mt_hmap_find(&a->index, &k, key_hash(&k));
+        if (i != MT_HMAP_NONE) {
+            uint32_t idx;
+            memcpy(&idx, mt_hmap_val(&a->index, i), sizeof idx);
+            return &a->v[idx];
+        }
     }
     return NULL;
 }
