@@ -12,6 +12,7 @@
 #define MAXF 16
 #define RECCAP 4096
 #define MAX_ENTRIES (1u << 24)
+#define PRESIZE_MAX ((size_t)1 << 18) /* rows the index is first sized for, at most */
 
 const char *mt_size_str(int size)
 {
@@ -104,9 +105,17 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
     char *f[MAXF];
     int cnet = 0, corg = 1, csec = 2, csize = 3;
     int first = 1, nf;
+    /* Sized for the line count, so a big inventory is not rehashed as it
+     * loads; the bound keeps a file of blank lines from reserving much. */
+    size_t lines = 0;
+    for (const char *p = data, *end = data + n; p < end && lines < PRESIZE_MAX; p++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        if (!p) break;
+        lines++;
+    }
     mt_hmap_cfg cfg = {.key_size = sizeof(asset_key),
                        .val_size = sizeof(uint32_t),
-                       .capacity = 1024,
+                       .capacity = lines * 10 / 7 + 1,
                        .hash = key_hash};
     mt_hmap_init(&out->index, &cfg);
     while ((nf = mt_csvr_next(&r, buf, RECCAP, f, MAXF)) != 0) {
@@ -151,11 +160,14 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
         if (e.size < 0) { out->bad_size++; e.size = MT_SIZE_UNKNOWN; }
         asset_key k = make_key(&e.net, e.bits);
         uint64_t h = key_hash(&k);
-        if (mt_hmap_find(&out->index, &k, h) != MT_HMAP_NONE) {
-            out->dup++; /* first row for a network wins */
+        if (out->n >= MAX_ENTRIES) {
+            if (mt_hmap_find(&out->index, &k, h) != MT_HMAP_NONE) out->dup++;
+            else out->bad++;
             continue;
         }
-        if (out->n >= MAX_ENTRIES) { out->bad++; continue; }
+        int added;
+        size_t slot = mt_hmap_put(&out->index, &k, h, &added);
+        if (!added) { out->dup++; continue; } /* first row for a network wins */
         e.org = dup_field(org);
         e.sector = dup_field(sec);
         if (out->n == out->cap) {
@@ -164,7 +176,7 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
         }
         uint32_t idx = (uint32_t)out->n;
         out->v[out->n++] = e;
-        memcpy(mt_hmap_val(&out->index, mt_hmap_add(&out->index, &k, h)), &idx, sizeof idx);
+        memcpy(mt_hmap_val(&out->index, slot), &idx, sizeof idx);
         if (e.net.family == 4) out->len4[e.bits] = 1;
         else out->len6[e.bits] = 1;
     }
