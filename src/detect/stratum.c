@@ -13,10 +13,13 @@
  * only then (the flow end adds nothing more). Rules and confidences are in
  * docs/STRATUM.md.
  *
- * State is bounded: a fixed pool of sessions with a fixed util/hashmap
- * index keyed by flow_id. When the pool is full, a clock hand picks the next session
- * to evict (roughly the oldest created); its finding is emitted first and
- * the eviction is counted. The pool is calloc'd once; pages are only
+ * State is bounded: a fixed pool of sessions with an open-addressing index
+ * keyed by flow_id (linear probing, backward-shift deletion, no
+ * tombstones), kept apart from util/hashmap because that map's generic
+ * deletion costs this per-flow-end path twice the instructions. When the
+ * pool is full, a clock hand picks the next session to evict (roughly the
+ * oldest created); its finding is emitted first and the eviction is
+ * counted. The pool is calloc'd once; pages are only
  * touched as sessions are used. A tiny direct-mapped cache remembers the
  * Host and User-Agent of HTTP requests so getwork bodies get a pool name. */
 #include <stdint.h>
@@ -29,7 +32,6 @@
 #include "detect/dnstie.h"
 #include "proto/stratum.h"
 #include "util/buf.h"
-#include "util/hashmap.h"
 #include "util/hostport.h"
 
 #define MAX_SESSIONS 65536u      /* live sessions */
@@ -75,10 +77,10 @@ typedef struct http_note {
 
 typedef struct state {
     sess *pool;             /* MAX_SESSIONS */
-    mt_hmap index;          /* flow_id -> pool index (uint32_t); fixed,
-                               INDEX_SLOTS, so at most half full; a probe
-                               (most flows have no session) reads only keys,
-                               never the session pool */
+    uint32_t *index;        /* INDEX_SLOTS; pool index + 1, 0 = empty */
+    uint64_t *keys;         /* INDEX_SLOTS; flow_id of the session in that
+                               slot, so a probe (most flows have no session)
+                               never touches the session pool */
     uint8_t *live;          /* 2^LIVE_FILTER_BITS counters: live sessions whose
                                flow_id maps there (255 = saturated, sticky).
                                0 means "no session" without an index probe:
@@ -100,17 +102,11 @@ typedef struct state {
 
 /* ---- session table --------------------------------------------------------- */
 
-static uint64_t flow_hash(uint64_t flow_id)
+static uint32_t slot_of(uint64_t flow_id)
 {
     uint64_t h = flow_id * 0x9E3779B97F4A7C15ULL;
-    return h ^ (h >> 29);
-}
-
-static uint64_t index_hash(const void *key)
-{
-    uint64_t flow_id;
-    memcpy(&flow_id, key, sizeof flow_id);
-    return flow_hash(flow_id);
+    h ^= h >> 29;
+    return (uint32_t)(h & (INDEX_SLOTS - 1));
 }
 
 static uint8_t *live_count(const state *st, uint64_t flow_id)
@@ -118,22 +114,52 @@ static uint8_t *live_count(const state *st, uint64_t flow_id)
     return &st->live[(flow_id * 0xC2B2AE3D27D4EB4FULL) >> (64 - LIVE_FILTER_BITS)];
 }
 
+static uint32_t find_slot(const state *st, uint64_t flow_id)
+{
+    for (uint32_t i = slot_of(flow_id), k = 0; k < INDEX_SLOTS; k++, i = (i + 1) & (INDEX_SLOTS - 1)) {
+        if (st->index[i] == 0) return UINT32_MAX;
+        if (st->keys[i] == flow_id) return i;
+    }
+    return UINT32_MAX;
+}
+
 static sess *lookup(state *st, uint64_t flow_id)
 {
     if (st->last && st->last->flow_id == flow_id) return st->last;
     if (*live_count(st, flow_id) == 0) return NULL;
-    size_t i = mt_hmap_find(&st->index, &flow_id, flow_hash(flow_id));
-    if (i == MT_HMAP_NONE) return NULL;
-    uint32_t pi;
-    memcpy(&pi, mt_hmap_val(&st->index, i), sizeof pi);
-    st->last = &st->pool[pi];
+    uint32_t i = find_slot(st, flow_id);
+    if (i == UINT32_MAX) return NULL;
+    st->last = &st->pool[st->index[i] - 1];
     return st->last;
+}
+
+/* Remove the index entry at slot i, shifting later entries of the same
+ * probe chain back so lookups never need tombstones. */
+static void index_delete(state *st, uint32_t i)
+{
+    const uint32_t mask = INDEX_SLOTS - 1;
+    uint32_t j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        uint32_t v = st->index[j];
+        if (v == 0) break;
+        uint32_t home = slot_of(st->keys[j]);
+        /* can the entry at j move to i? (home not cyclically in (i, j]) */
+        int between = (i <= j) ? (home > i && home <= j) : (home > i || home <= j);
+        if (!between) {
+            st->index[i] = v;
+            st->keys[i] = st->keys[j];
+            i = j;
+        }
+    }
+    st->index[i] = 0;
+    st->keys[i] = 0;
 }
 
 static void release(state *st, sess *s)
 {
-    size_t i = mt_hmap_find(&st->index, &s->flow_id, flow_hash(s->flow_id));
-    if (i != MT_HMAP_NONE) mt_hmap_remove(&st->index, i);
+    uint32_t i = find_slot(st, s->flow_id);
+    if (i != UINT32_MAX) index_delete(st, i);
     uint8_t *c = live_count(st, s->flow_id);
     if (*c != 255) (*c)--;
     s->live = 0;
@@ -166,10 +192,10 @@ static sess *create(mt_engine *e, state *st, const mt_event *ev)
     s->srv_port = ev->srv_port;
     s->ipproto = ev->ipproto;
     s->guessed = (ev->flags & MT_EVF_GUESSED_DIR) != 0;
-    /* A session's flow has none yet (lookup came first), and the index is
-     * never more than half full: the add always finds a slot. */
-    size_t i = mt_hmap_add(&st->index, &s->flow_id, flow_hash(s->flow_id));
-    memcpy(mt_hmap_val(&st->index, i), &pi, sizeof pi);
+    uint32_t i = slot_of(ev->flow_id);
+    while (st->index[i]) i = (i + 1) & (INDEX_SLOTS - 1);
+    st->index[i] = pi + 1;
+    st->keys[i] = ev->flow_id;
     uint8_t *c = live_count(st, ev->flow_id);
     if (*c != 255) (*c)++;
     return s;
@@ -559,13 +585,8 @@ static int init(mt_engine *e, void **out)
     (void)e;
     state *st = mt_xcalloc(1, sizeof *st);
     st->pool = mt_xcalloc(MAX_SESSIONS, sizeof *st->pool);
-    mt_hmap_cfg icfg = {.key_size = sizeof(uint64_t),
-                        .val_size = sizeof(uint32_t),
-                        .capacity = INDEX_SLOTS,
-                        .fixed = 1,
-                        .window = INDEX_SLOTS,
-                        .hash = index_hash};
-    mt_hmap_init(&st->index, &icfg);
+    st->index = mt_xcalloc(INDEX_SLOTS, sizeof *st->index);
+    st->keys = mt_xcalloc(INDEX_SLOTS, sizeof *st->keys);
     st->live = mt_xcalloc((size_t)1 << LIVE_FILTER_BITS, 1);
     st->free_list = mt_xmalloc(MAX_SESSIONS * sizeof *st->free_list);
     for (uint32_t i = 0; i < MAX_SESSIONS; i++) st->free_list[i] = MAX_SESSIONS - 1 - i;
@@ -579,7 +600,8 @@ static void free_state(void *vst)
     state *st = vst;
     if (!st) return;
     free(st->pool);
-    mt_hmap_free(&st->index);
+    free(st->index);
+    free(st->keys);
     free(st->live);
     free(st->free_list);
     free(st);
