@@ -12,6 +12,7 @@
 #define MAXF 16
 #define RECCAP 4096
 #define MAX_ENTRIES (1u << 24)
+#define PRESIZE_MAX ((size_t)1 << 18) /* rows the index is first sized for, at most */
 
 const char *mt_size_str(int size)
 {
@@ -34,37 +35,27 @@ static void mask_addr(mt_addr *a, int bits)
     for (int i = max; i < 16; i++) a->b[i] = 0;
 }
 
-static uint64_t key_hash(const mt_addr *a, int bits)
+/* The index key: family (4 or 6, so never the all-zero empty key), prefix
+ * length, address masked to it. */
+typedef struct asset_key {
+    uint8_t family;
+    uint8_t bits;
+    uint8_t b[16];
+} asset_key;
+_Static_assert(sizeof(asset_key) == 18, "asset_key has no padding to clear");
+
+static asset_key make_key(const mt_addr *masked, int bits)
 {
-    uint8_t k[18];
-    k[0] = a->family;
-    k[1] = (uint8_t)bits;
-    memcpy(k + 2, a->b, 16);
-    return mt_hash_bytes(k, sizeof k, 0xa55e7);
+    asset_key k;
+    k.family = masked->family;
+    k.bits = (uint8_t)bits;
+    memcpy(k.b, masked->b, sizeof k.b);
+    return k;
 }
 
-static long find_slot(const mt_assets *as, const mt_addr *a, int bits, uint64_t h)
+static uint64_t key_hash(const void *key)
 {
-    size_t i = (size_t)h & (as->nslots - 1);
-    while (as->slots[i]) {
-        const mt_asset *e = &as->v[as->slots[i] - 1];
-        if (e->bits == bits && e->net.family == a->family && memcmp(e->net.b, a->b, 16) == 0)
-            return (long)i;
-        i = (i + 1) & (as->nslots - 1);
-    }
-    return -(long)i - 1;
-}
-
-static void rehash(mt_assets *as, size_t nslots)
-{
-    free(as->slots);
-    as->slots = mt_xcalloc(nslots, sizeof *as->slots);
-    as->nslots = nslots;
-    for (size_t j = 0; j < as->n; j++) {
-        size_t i = (size_t)key_hash(&as->v[j].net, as->v[j].bits) & (nslots - 1);
-        while (as->slots[i]) i = (i + 1) & (nslots - 1);
-        as->slots[i] = (uint32_t)j + 1;
-    }
+    return mt_hash_bytes(key, sizeof(asset_key), 0xa55e7);
 }
 
 static int parse_net(char *s, mt_addr *a, int *bits)
@@ -114,7 +105,19 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
     char *f[MAXF];
     int cnet = 0, corg = 1, csec = 2, csize = 3;
     int first = 1, nf;
-    rehash(out, 1024);
+    /* Sized for the line count, so a big inventory is not rehashed as it
+     * loads; the bound keeps a file of blank lines from reserving much. */
+    size_t lines = 0;
+    for (const char *p = data, *end = data + n; p < end && lines < PRESIZE_MAX; p++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        if (!p) break;
+        lines++;
+    }
+    mt_hmap_cfg cfg = {.key_size = sizeof(asset_key),
+                       .val_size = sizeof(uint32_t),
+                       .capacity = lines * 10 / 7 + 1,
+                       .hash = key_hash};
+    mt_hmap_init(&out->index, &cfg);
     while ((nf = mt_csvr_next(&r, buf, RECCAP, f, MAXF)) != 0) {
         if (nf < 0) { out->rows++; out->bad++; first = 0; continue; }
         for (int i = 0; i < nf; i++) f[i] = mt_csv_trim(f[i]);
@@ -155,21 +158,27 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
         const char *sz = csize >= 0 && csize < nf ? f[csize] : "";
         e.size = *sz ? parse_size(sz) : MT_SIZE_UNKNOWN;
         if (e.size < 0) { out->bad_size++; e.size = MT_SIZE_UNKNOWN; }
-        uint64_t h = key_hash(&e.net, e.bits);
-        long slot = find_slot(out, &e.net, e.bits, h);
-        if (slot >= 0) { out->dup++; continue; } /* first row for a network wins */
-        if (out->n >= MAX_ENTRIES) { out->bad++; continue; }
+        asset_key k = make_key(&e.net, e.bits);
+        uint64_t h = key_hash(&k);
+        if (out->n >= MAX_ENTRIES) {
+            if (mt_hmap_find(&out->index, &k, h) != MT_HMAP_NONE) out->dup++;
+            else out->bad++;
+            continue;
+        }
+        int added;
+        size_t slot = mt_hmap_put(&out->index, &k, h, &added);
+        if (!added) { out->dup++; continue; } /* first row for a network wins */
         e.org = dup_field(org);
         e.sector = dup_field(sec);
         if (out->n == out->cap) {
             out->cap = out->cap ? out->cap * 2 : 64;
             out->v = mt_xrealloc(out->v, out->cap * sizeof *out->v);
         }
+        uint32_t idx = (uint32_t)out->n;
         out->v[out->n++] = e;
-        out->slots[-slot - 1] = (uint32_t)out->n;
+        memcpy(mt_hmap_val(&out->index, slot), &idx, sizeof idx);
         if (e.net.family == 4) out->len4[e.bits] = 1;
         else out->len6[e.bits] = 1;
-        if (out->n * 2 > out->nslots) rehash(out, out->nslots * 2);
     }
     free(buf);
     return MT_OK;
@@ -194,7 +203,7 @@ void mt_assets_free(mt_assets *a)
         free(a->v[i].sector);
     }
     free(a->v);
-    free(a->slots);
+    mt_hmap_free(&a->index);
     memset(a, 0, sizeof *a);
 }
 
@@ -207,8 +216,13 @@ const mt_asset *mt_assets_lookup(const mt_assets *a, const mt_addr *addr)
         if (!present[bits]) continue;
         mt_addr m = *addr;
         mask_addr(&m, bits);
-        long slot = find_slot(a, &m, bits, key_hash(&m, bits));
-        if (slot >= 0) return &a->v[a->slots[slot] - 1];
+        asset_key k = make_key(&m, bits);
+        size_t i = mt_hmap_find(&a->index, &k, key_hash(&k));
+        if (i != MT_HMAP_NONE) {
+            uint32_t idx;
+            memcpy(&idx, mt_hmap_val(&a->index, i), sizeof idx);
+            return &a->v[idx];
+        }
     }
     return NULL;
 }

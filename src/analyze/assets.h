@@ -2,7 +2,7 @@
  * `network,organisation,sector,size` (network = an IPv4/IPv6 address or
  * CIDR; size = small, medium or large) and a longest-prefix-match lookup.
  *
- * Prefixes live in one hash table keyed by (family, prefix length, masked
+ * Prefixes live in one util/hashmap keyed by (family, prefix length, masked
  * address); a lookup masks the address for each prefix length present in
  * the inventory, longest first — at most 33 (IPv4) or 129 (IPv6) probes,
  * independent of the inventory's size. */
@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "minetrace/common.h"
+#include "util/hashmap.h"
 
 enum { MT_SIZE_UNKNOWN = 0, MT_SIZE_SMALL, MT_SIZE_MEDIUM, MT_SIZE_LARGE };
 
@@ -27,8 +28,7 @@ typedef struct mt_asset {
 typedef struct mt_assets {
     mt_asset *v;
     size_t n, cap;
-    uint32_t *slots;   /* index + 1; 0 = empty */
-    size_t nslots;
+    mt_hmap index;     /* mt_asset_key -> uint32_t index into v */
     uint8_t len4[33], len6[129]; /* prefix lengths present */
     size_t rows, bad, dup, bad_size; /* data rows; skipped; duplicate nets; unknown size words */
     int has_header;

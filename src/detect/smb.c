@@ -18,52 +18,80 @@
 #include <string.h>
 
 #include "detect/detectors.h"
+#include "detect/smb.h"
+#include "util/hashmap.h"
 
 #define SMB_SLOTS 1024u
 #define SMB_PROBE 8u
 
-typedef struct smb_slot {
-    uint64_t flow_id;  /* 0 = free */
+/* The value of a flow's slot; the key is its flow_id (never 0). */
+typedef struct smb_flow {
     uint32_t emitted;  /* bit per mt_smb_sig already reported */
     uint8_t ping_pending;
     uint8_t ping_swapped; /* attacker was the flow's srv side */
     uint16_t ping_mid;
     mt_time_us ping_ts;
     char ping_detail[128];
-} smb_slot;
+} smb_flow;
 
 typedef struct smb_state {
-    smb_slot slots[SMB_SLOTS];
-    uint64_t evicted;
+    mt_hmap flows; /* fixed: SMB_SLOTS slots, SMB_PROBE window */
 } smb_state;
+
+static uint64_t flow_hash(const void *key)
+{
+    return mt_hash_bytes(key, sizeof(uint64_t), 0x5eed);
+}
 
 static int init(mt_engine *e, void **state)
 {
     (void)e;
-    *state = mt_xcalloc(1, sizeof(smb_state));
+    smb_state *st = mt_xcalloc(1, sizeof *st);
+    mt_hmap_cfg cfg = {.key_size = sizeof(uint64_t),
+                       .val_size = sizeof(smb_flow),
+                       .capacity = SMB_SLOTS,
+                       .fixed = 1,
+                       .window = SMB_PROBE,
+                       .hash = flow_hash};
+    mt_hmap_init(&st->flows, &cfg);
+    *state = st;
     return MT_OK;
 }
 
-static void free_state(void *state) { free(state); }
-
-static smb_slot *slot_find(smb_state *st, uint64_t flow_id, int create)
+static void free_state(void *state)
 {
-    if (flow_id == 0) flow_id = 1; /* unknown flow: share one pseudo-id */
-    size_t h = (size_t)(mt_hash_bytes(&flow_id, sizeof flow_id, 0x5eed) % SMB_SLOTS);
-    smb_slot *free_slot = NULL;
-    for (size_t i = 0; i < SMB_PROBE; i++) {
-        smb_slot *s = &st->slots[(h + i) % SMB_SLOTS];
-        if (s->flow_id == flow_id) return s;
-        if (!s->flow_id && !free_slot) free_slot = s;
-    }
-    if (!create) return NULL;
-    if (!free_slot) {
-        free_slot = &st->slots[h];
-        st->evicted++;
-    }
-    memset(free_slot, 0, sizeof *free_slot);
-    free_slot->flow_id = flow_id;
-    return free_slot;
+    smb_state *st = state;
+    if (!st) return;
+    mt_hmap_free(&st->flows);
+    free(st);
+}
+
+uint64_t mt_detect_smb_evicted(const void *state)
+{
+    return mt_hmap_evicted(&((const smb_state *)state)->flows);
+}
+
+/* Unknown flows (flow_id 0) share one pseudo-id, keeping the empty key out. */
+static uint64_t flow_key(uint64_t flow_id) { return flow_id ? flow_id : 1; }
+
+/* The flow's memory, created (zeroed) when absent; a full window gives its
+ * home slot to the new flow. */
+static smb_flow *flow_get(smb_state *st, uint64_t flow_id)
+{
+    uint64_t key = flow_key(flow_id);
+    uint64_t h = flow_hash(&key);
+    int added;
+    size_t i = mt_hmap_put(&st->flows, &key, h, &added);
+    if (i == MT_HMAP_NONE)
+        i = mt_hmap_evict(&st->flows, mt_hmap_window_slot(&st->flows, h, 0), &key);
+    return mt_hmap_val(&st->flows, i);
+}
+
+static void flow_drop(smb_state *st, uint64_t flow_id)
+{
+    uint64_t key = flow_key(flow_id);
+    size_t i = mt_hmap_find(&st->flows, &key, flow_hash(&key));
+    if (i != MT_HMAP_NONE) mt_hmap_remove(&st->flows, i);
 }
 
 static const char *sig_name(mt_smb_sig s)
@@ -124,7 +152,7 @@ static void on_smb(mt_engine *e, smb_state *st, const mt_event *ev)
     int swapped = from_cli ? !sender_is_attacker : sender_is_attacker;
     if (ev->source != MT_SRC_PCAP && ev->source != MT_SRC_LIVE) swapped = 0;
 
-    smb_slot *s = slot_find(st, ev->flow_id, 1);
+    smb_flow *s = flow_get(st, ev->flow_id);
     uint32_t bit = 1u << m->sig;
     switch (m->sig) {
     case MT_SMB_DOUBLEPULSAR_PING:
@@ -165,8 +193,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     if (ev->type == MT_EV_SMB) {
         on_smb(e, st, ev);
     } else if (ev->type == MT_EV_FLOW_END && mt_flow_may_have(ev->u.flow, MT_EV_SMB)) {
-        smb_slot *s = slot_find(st, ev->flow_id, 0);
-        if (s) memset(s, 0, sizeof *s);
+        flow_drop(st, ev->flow_id);
     }
 }
 
@@ -174,7 +201,7 @@ static void flush(mt_engine *e, void *state)
 {
     (void)e;
     smb_state *st = state;
-    memset(st->slots, 0, sizeof st->slots);
+    mt_hmap_clear(&st->flows);
 }
 
 const mt_detector mt_detector_smb = {"smb", init, on_event, flush, free_state,

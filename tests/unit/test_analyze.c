@@ -854,6 +854,82 @@ static void test_assets(void **state)
     assert_int_not_equal(mt_assets_parse(t4, strlen(t4), &a), MT_OK);
 }
 
+/* Many networks over many prefix lengths (the index grows many times),
+ * duplicates written differently (a host address with the network's
+ * length masks to the same network) counted and the first row kept. */
+static void test_assets_many(void **state)
+{
+    (void)state;
+    const int n4 = 20000, n6 = 3000;
+    size_t cap = (size_t)(n4 + n6) * 160, len = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    int dups = 0;
+    len += (size_t)snprintf(t + len, cap - len, "network,organisation,sector,size\n");
+    for (int i = 0; i < n4; i++) {
+        int x = i >> 8, y = i & 255;
+        len += (size_t)snprintf(t + len, cap - len, "10.%d.%d.0/24,n%d,s,small\n", x, y, i);
+        if (i % 100 == 0)
+            len += (size_t)snprintf(t + len, cap - len, "10.%d.%d.16/28,h%d,s,large\n", x, y, i);
+        if (i % 7 == 0) {
+            len += (size_t)snprintf(t + len, cap - len, "10.%d.%d.77/24,dup%d,s,medium\n", x, y, i);
+            dups++;
+        }
+        if (i % 256 == 0) /* one /16 per x, and each /16 once more */
+            len += (size_t)snprintf(t + len, cap - len, "10.%d.0.0/16,b%d,s,\n10.%d.9.9/16,bdup,s,\n",
+                                    x, x, x), dups++;
+    }
+    for (int j = 0; j < n6; j++) {
+        len += (size_t)snprintf(t + len, cap - len, "2001:db8:%x::/48,v%d,s,small\n", j, j);
+        if (j % 3 == 0)
+            len += (size_t)snprintf(t + len, cap - len, "2001:db8:%x:1::/64,w%d,s,small\n"
+                                    "2001:db8:%x:1::5/64,wdup,s,small\n", j, j, j), dups++;
+    }
+    assert_true(len < cap);
+    mt_assets a;
+    assert_int_equal(mt_assets_parse(t, len, &a), MT_OK);
+    free(t);
+    assert_int_equal(a.dup, dups);
+    assert_int_equal(a.bad, 0);
+    assert_int_equal(a.n, a.rows - a.dup);
+    char ip[64], want[32];
+    mt_addr ad;
+    for (int i = 0; i < n4; i++) {
+        int x = i >> 8, y = i & 255;
+        snprintf(ip, sizeof ip, "10.%d.%d.20", x, y); /* inside the /28 when there is one */
+        assert_int_equal(mt_addr_parse(ip, &ad), MT_OK);
+        const mt_asset *e = mt_assets_lookup(&a, &ad);
+        assert_non_null(e);
+        snprintf(want, sizeof want, i % 100 == 0 ? "h%d" : "n%d", i);
+        assert_string_equal(e->org, want);
+        snprintf(ip, sizeof ip, "10.%d.%d.200", x, y);
+        assert_int_equal(mt_addr_parse(ip, &ad), MT_OK);
+        e = mt_assets_lookup(&a, &ad);
+        assert_non_null(e);
+        snprintf(want, sizeof want, "n%d", i);
+        assert_string_equal(e->org, want);
+        assert_int_equal(e->bits, 24);
+        assert_int_equal(e->size, MT_SIZE_SMALL);
+    }
+    /* a /16 holds addresses past the /24s it contains */
+    assert_int_equal(mt_addr_parse("10.78.255.1", &ad), MT_OK);
+    assert_string_equal(mt_assets_lookup(&a, &ad)->org, "b78");
+    assert_int_equal(mt_addr_parse("10.200.0.1", &ad), MT_OK);
+    assert_null(mt_assets_lookup(&a, &ad));
+    for (int j = 0; j < n6; j++) {
+        snprintf(ip, sizeof ip, "2001:db8:%x:1::9", j);
+        assert_int_equal(mt_addr_parse(ip, &ad), MT_OK);
+        const mt_asset *e = mt_assets_lookup(&a, &ad);
+        assert_non_null(e);
+        snprintf(want, sizeof want, j % 3 == 0 ? "w%d" : "v%d", j);
+        assert_string_equal(e->org, want);
+    }
+    assert_int_equal(mt_addr_parse("2001:db9::1", &ad), MT_OK);
+    assert_null(mt_assets_lookup(&a, &ad));
+    mt_assets_free(&a);
+    mt_assets_free(&a); /* freeing twice is harmless */
+}
+
 int main(void)
 {
     const struct CMUnitTest year[] = {
@@ -870,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_prices_corpus),
         cmocka_unit_test(test_prices_malformed),
         cmocka_unit_test(test_assets),
+        cmocka_unit_test(test_assets_many),
     };
     int fails = cmocka_run_group_tests_name("analyze-year", year, setup_year, teardown_year);
     fails += cmocka_run_group_tests_name("analyze-unit", unit, NULL, NULL);

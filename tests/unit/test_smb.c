@@ -19,6 +19,8 @@
 
 #include "unit/collect_sink.h"
 
+#include "detect/detectors.h"
+#include "detect/smb.h"
 #include "minetrace/engine.h"
 #include "proto/smb.h"
 
@@ -463,6 +465,110 @@ static void test_detector_orientation(void **st)
     mt_engine_free(e);
 }
 
+/* The detector's per-flow memory is a fixed table: flows whose ids share a
+ * home slot fill its probe window, the next one takes the home slot (the
+ * older flow there is forgotten, and counted), FLOW_END and flush free
+ * slots. Driven through the detector's own entry points to read its
+ * counter. */
+static void smb_ev(mt_event *ev, mt_smb *m, const char *hex, int to_server, uint64_t flow_id)
+{
+    uint8_t b[512];
+    size_t n = unhex(hex, b, sizeof b);
+    assert_int_equal(mt_smb_inspect(b, n, to_server, m), MT_OK);
+    memset(ev, 0, sizeof *ev);
+    ev->type = MT_EV_SMB;
+    ev->source = MT_SRC_PCAP;
+    ev->flags = to_server ? MT_EVF_TO_SERVER : 0;
+    ev->flow_id = flow_id;
+    mt_addr_parse("10.0.0.1", &ev->cli);
+    mt_addr_parse("10.0.0.2", &ev->srv);
+    ev->cli_port = 49152;
+    ev->srv_port = 445;
+    ev->u.smb = m;
+}
+
+static void test_detector_eviction(void **st)
+{
+    (void)st;
+    static got g;
+    memset(&g, 0, sizeof g);
+    mt_engine *e = new_engine(&g);
+    const mt_detector *d = &mt_detector_smb;
+    void *state = NULL;
+    assert_int_equal(d->init(e, &state), MT_OK);
+
+    /* ten flow ids with one home slot (the detector's hash: seed 0x5eed,
+     * 1024 slots) */
+    uint64_t id[10];
+    int k = 0;
+    uint64_t home = mt_hash_bytes(&(uint64_t){1000}, 8, 0x5eed) & 1023u;
+    for (uint64_t f = 1000; k < 10; f++)
+        if ((mt_hash_bytes(&f, 8, 0x5eed) & 1023u) == home) id[k++] = f;
+
+    mt_event ev;
+    mt_smb m;
+    smb_ev(&ev, &m, DP_PING, 1, id[0]); /* pending ping, remembered */
+    d->on_event(e, state, &ev);
+    assert_int_equal(g.n, 0);
+    for (int i = 1; i < 8; i++) { /* the rest of the window */
+        smb_ev(&ev, &m, EB_NTTRANS, 1, id[i]);
+        d->on_event(e, state, &ev);
+    }
+    assert_int_equal(g.n, 7);
+    assert_int_equal(mt_detect_smb_evicted(state), 0);
+
+    /* the window is full: id[8] takes the home slot, id[0]'s ping is lost */
+    smb_ev(&ev, &m, EB_NTTRANS, 1, id[8]);
+    d->on_event(e, state, &ev);
+    assert_int_equal(g.n, 8);
+    assert_int_equal(mt_detect_smb_evicted(state), 1);
+    smb_ev(&ev, &m, DP_RESP, 0, id[0]); /* answers MID 65 + 16 */
+    d->on_event(e, state, &ev);
+    assert_int_equal(g.n, 9);
+    assert_int_equal(count_evidence(&g, "DoublePulsar ping answered"), 0);
+    assert_int_equal(count_evidence(&g, "DoublePulsar implant answered"), 1);
+    assert_int_equal(mt_detect_smb_evicted(state), 2); /* id[0] took id[8]'s slot */
+
+    /* the flows that kept their slots still remember what they reported */
+    for (int i = 1; i < 8; i++) {
+        smb_ev(&ev, &m, EB_NTTRANS, 1, id[i]);
+        d->on_event(e, state, &ev);
+    }
+    assert_int_equal(g.n, 9);
+    assert_int_equal(mt_detect_smb_evicted(state), 2);
+
+    /* FLOW_END frees a slot: the next colliding flow evicts nobody */
+    mt_flow_stats fs;
+    memset(&fs, 0, sizeof fs);
+    mt_event fe = ev;
+    fe.type = MT_EV_FLOW_END;
+    fe.u.flow = &fs;
+    fe.flow_id = id[3];
+    d->on_event(e, state, &fe);
+    smb_ev(&ev, &m, EB_NTTRANS, 1, id[9]);
+    d->on_event(e, state, &ev);
+    assert_int_equal(g.n, 10);
+    assert_int_equal(mt_detect_smb_evicted(state), 2);
+    /* the flows after the freed slot are still found */
+    for (int i = 4; i < 8; i++) {
+        smb_ev(&ev, &m, EB_NTTRANS, 1, id[i]);
+        d->on_event(e, state, &ev);
+    }
+    assert_int_equal(g.n, 10);
+
+    /* flush forgets everything: each flow reports again, nothing evicted */
+    d->flush(e, state);
+    for (int i = 1; i < 8; i++) {
+        smb_ev(&ev, &m, EB_NTTRANS, 1, id[i]);
+        d->on_event(e, state, &ev);
+    }
+    assert_int_equal(g.n, 17);
+    assert_int_equal(mt_detect_smb_evicted(state), 2);
+
+    d->free_state(state);
+    mt_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_corpus_patterns),
         cmocka_unit_test(test_detector_corpus),
         cmocka_unit_test(test_detector_orientation),
+        cmocka_unit_test(test_detector_eviction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
