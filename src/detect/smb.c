@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/confidence.h"
 #include "detect/detectors.h"
 #include "detect/smb.h"
 #include "util/hashmap.h"
@@ -110,14 +111,14 @@ static const char *sig_name(mt_smb_sig s)
 static int sig_confidence(mt_smb_sig s)
 {
     switch (s) {
-    case MT_SMB_ETERNALBLUE_PROBE: return 60;
-    case MT_SMB_ETERNALBLUE_VULN_REPLY: return 85;
-    case MT_SMB_ETERNALBLUE_EXPLOIT: return 90;
-    case MT_SMB_DOUBLEPULSAR_PING: return 75;
-    case MT_SMB_DOUBLEPULSAR_RESPONSE: return 95;
-    case MT_SMB_DOUBLEPULSAR_NO_IMPLANT: return 0;
+    case MT_SMB_ETERNALBLUE_PROBE: return MT_CONF_WEAK;
+    case MT_SMB_ETERNALBLUE_VULN_REPLY: return MT_CONF_WORK;
+    case MT_SMB_ETERNALBLUE_EXPLOIT: return MT_CONF_STRONG;
+    case MT_SMB_DOUBLEPULSAR_PING: return MT_CONF_PROBABLE;
+    case MT_SMB_DOUBLEPULSAR_RESPONSE: return MT_CONF_CONFIRMED;
+    case MT_SMB_DOUBLEPULSAR_NO_IMPLANT: return 0; /* not reported */
     }
-    return 50;
+    return MT_CONF_WEAK;
 }
 
 static void emit(mt_engine *e, const mt_event *ev, int swapped, mt_smb_sig sig,

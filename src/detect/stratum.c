@@ -8,7 +8,7 @@
  * the session, or flush at end of input), so the single finding per flow
  * carries everything the session showed — except for long sessions: a
  * miner's connection can last days, and a live sensor must not wait for it
- * to close. A session already sure (confidence >= 75) that has run for
+ * to close. A session already sure (MT_CONF_PROBABLE or more) that has run for
  * REPORT_AFTER_US or shown REPORT_AFTER_MSGS messages is reported then, and
  * only then (the flow end adds nothing more). Rules and confidences are in
  * docs/STRATUM.md.
@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "detect/confidence.h"
 #include "detect/detectors.h"
 #include "detect/dnstie.h"
 #include "proto/stratum.h"
@@ -298,18 +299,19 @@ static const char *family_of(mt_engine *e, state *st, const sess *s)
 static int confidence_of(const sess *s)
 {
     int both = s->n_to_srv > 0 && s->n_to_cli > 0;
-    if (s->cli_strong && s->srv_strong) return 98;
-    if ((s->cli_strong || s->srv_strong) && both) return 95;
-    if (s->cli_strong) return 88;
-    if (s->srv_strong) return 85;
+    if (s->cli_strong && s->srv_strong) return MT_CONF_CERTAIN;
+    if ((s->cli_strong || s->srv_strong) && both) return MT_CONF_CONFIRMED;
+    if (s->cli_strong) return MT_CONF_CLIENT_ONLY;
+    if (s->srv_strong) return MT_CONF_WORK;
     if (s->submit_seen) {
+        /* one point per submit seen, up to five */
         uint32_t extra = s->n_submit > 5 ? 5 : s->n_submit;
-        return (both ? 80 : 75) + (int)extra;
+        return (both ? MT_CONF_LIKELY : MT_CONF_PROBABLE) + (int)extra;
     }
-    if ((s->cli_medium || s->srv_medium) && both) return 70;
+    if ((s->cli_medium || s->srv_medium) && both) return MT_CONF_INDICATIVE;
     /* getwork-style calls in HTTP request bodies: chunked replies are not
      * decoded, so the client's calls may be all there is to see. */
-    if (s->in_http && s->cli_medium) return 70;
+    if (s->in_http && s->cli_medium) return MT_CONF_INDICATIVE;
     return 0;
 }
 
@@ -526,7 +528,7 @@ static void on_json(mt_engine *e, state *st, const mt_event *ev)
         s = create(e, st, ev);
     }
     fold(st, s, ev, &m, mining);
-    if (!s->reported && confidence_of(s) >= 75 &&
+    if (!s->reported && confidence_of(s) >= MT_CONF_PROBABLE &&
         (s->last_ts - s->first_ts >= REPORT_AFTER_US ||
          s->n_req + s->n_notify + s->n_resp >= REPORT_AFTER_MSGS)) {
         finish(e, st, s);
