@@ -2,6 +2,7 @@
  * length prefix. Chosen by port (53 either side), so zone transfers and
  * DNS over TCP from resolvers that fall back after truncation are read. */
 #include "capture/framer.h"
+#include "util/cursor.h"
 #include "proto/dns.h"
 
 /* Queries and answers are small; zone transfer messages are not, and are
@@ -10,8 +11,9 @@
 
 static size_t dns_parse(mt_stream_cx *cx, const uint8_t *q, size_t m)
 {
-    if (m < 2) return MT_FR_MORE;
-    size_t len = (size_t)q[0] << 8 | q[1];
+    mt_cur c = mt_cur_make(q, m);
+    size_t len = mt_cur_be16(&c);
+    if (!mt_cur_ok(&c)) return MT_FR_MORE;
     if (len + 2 > DNS_TCP_MAX) {
         mt_stream_count_over_limit(cx);
         mt_stream_skip(cx, len + 2);

@@ -5,6 +5,7 @@
  * event of their own yet; encrypted SV2 (Noise) is recognised by the flow
  * detector from the handshake sizes. */
 #include "capture/framer.h"
+#include "util/cursor.h"
 #include "proto/sv2.h"
 
 /* NewTemplate and SetCustomMiningJob carry a coinbase and a merkle path:
@@ -23,7 +24,8 @@ static size_t sv2_parse(mt_stream_cx *cx, const uint8_t *q, size_t m)
     /* The probe saw a SetupConnection: SV2 even if the rest never comes. */
     if (cx->dir == 0) cx->f->app = MT_APP_SV2;
     if (m < SV2_HEADER) return MT_FR_MORE;
-    size_t total = SV2_HEADER + ((size_t)q[3] | (size_t)q[4] << 8 | (size_t)q[5] << 16);
+    mt_cur c = mt_cur_make(q + 3, 3); /* extension type, message type, then the 24-bit length */
+    size_t total = SV2_HEADER + mt_cur_le24(&c);
     if (total > SV2_MAX) {
         mt_stream_count_over_limit(cx);
         mt_stream_skip(cx, total);

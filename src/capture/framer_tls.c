@@ -5,6 +5,7 @@
  * until complete, up to the parser's 16 KiB handshake cap plus room for the
  * record headers around it. */
 #include "capture/framer.h"
+#include "util/cursor.h"
 #include "proto/tls.h"
 
 /* The ClientHello cap of proto/tls.c (handshake header included). */
@@ -27,14 +28,21 @@ static int tls_probe(const mt_flow *f, int dir, const uint8_t *p, size_t n)
 static int hello_ready(const uint8_t *p, size_t n)
 {
     /* The handshake header must sit in the first record for this count. */
-    if (n < 9 || p[5] != 1 || ((size_t)p[3] << 8 | p[4]) < 4) return 1;
-    size_t want = 4 + ((size_t)p[6] << 16 | (size_t)p[7] << 8 | p[8]);
+    mt_cur h = mt_cur_make(p, n);
+    mt_cur_skip(&h, 3);
+    size_t rl0 = mt_cur_be16(&h);
+    unsigned type = mt_cur_u8(&h);
+    size_t want = 4 + (size_t)mt_cur_be24(&h);
+    if (!mt_cur_ok(&h) || type != 1 || rl0 < 4) return 1;
     if (want > TLS_HELLO_MAX) return -1;
     size_t have = 0, off = 0;
     for (;;) {
-        if (n - off < 5) return 0;
-        if (p[off] != 0x16 || p[off + 1] != 0x03) return 1;
-        size_t rl = (size_t)p[off + 3] << 8 | p[off + 4];
+        mt_cur r = mt_cur_make(p + off, n - off);
+        unsigned ct = mt_cur_u8(&r), major = mt_cur_u8(&r);
+        mt_cur_skip(&r, 1);
+        size_t rl = mt_cur_be16(&r);
+        if (!mt_cur_ok(&r)) return 0;
+        if (ct != 0x16 || major != 0x03) return 1;
         if (rl == 0 || rl > 16384 + 2048) return 1;
         if (have + rl >= want) return n - off - 5 >= want - have;
         if (n - off - 5 < rl) return 0;
