@@ -6,6 +6,18 @@
 
 #include "util/buf.h"
 
+/* A verdict's address and first/last times as text. */
+typedef struct host_strs {
+    char addr[MT_ADDR_STRLEN], first[40], last[40];
+} host_strs;
+
+static void host_strings(const mt_host_verdict *x, host_strs *o)
+{
+    mt_addr_to_str(&x->addr, o->addr, sizeof o->addr);
+    mt_time_format(x->first, o->first, sizeof o->first);
+    mt_time_format(x->last, o->last, sizeof o->last);
+}
+
 static void set_json(mt_buf *b, const char *key, const mt_host_strset *s)
 {
     mt_buf_printf(b, ",\"%s\":[", key);
@@ -24,15 +36,13 @@ size_t mt_hosts_render_json(const mt_hosts *h, FILE *out, int min_score)
     mt_buf_init(&b);
     for (size_t i = 0; i < n; i++) {
         const mt_host_verdict *x = &v[i];
-        char a[MT_ADDR_STRLEN], t1[40], t2[40];
-        mt_addr_to_str(&x->addr, a, sizeof a);
-        mt_time_format(x->first, t1, sizeof t1);
-        mt_time_format(x->last, t2, sizeof t2);
+        host_strs hs;
+        host_strings(x, &hs);
         mt_buf_reset(&b);
         mt_buf_putc(&b, '{');
-        mt_json_kv_str(&b, 0, "host", a);
-        mt_json_kv_str(&b, 1, "first_seen", t1);
-        mt_json_kv_str(&b, 1, "last_seen", t2);
+        mt_json_kv_str(&b, 0, "host", hs.addr);
+        mt_json_kv_str(&b, 1, "first_seen", hs.first);
+        mt_json_kv_str(&b, 1, "last_seen", hs.last);
         mt_json_kv_int(&b, 1, "score", x->score);
         mt_json_kv_int(&b, 1, "findings", (long long)x->findings);
         mt_json_kv_int(&b, 1, "precursor_findings", (long long)x->precursor_findings);
@@ -77,10 +87,8 @@ size_t mt_hosts_render_text(const mt_hosts *h, FILE *out, int min_score)
     mt_buf_init(&tmp);
     for (size_t i = 0; i < n; i++) {
         const mt_host_verdict *x = &v[i];
-        char a[MT_ADDR_STRLEN], t1[40], t2[40];
-        mt_addr_to_str(&x->addr, a, sizeof a);
-        mt_time_format(x->first, t1, sizeof t1);
-        mt_time_format(x->last, t2, sizeof t2);
+        host_strs hs;
+        host_strings(x, &hs);
         mt_buf_reset(&b);
         mt_buf_puts(&b, "pools=");
         set_text(&b, x->pools, &tmp);
@@ -91,8 +99,8 @@ size_t mt_hosts_render_text(const mt_hosts *h, FILE *out, int min_score)
         set_text(&b, x->wallets, &tmp);
         mt_buf_puts(&b, " families=");
         set_text(&b, x->families, &tmp);
-        fprintf(out, "%-39s %5d %8llu  %-26s %-26s %s\n", a, x->score,
-                (unsigned long long)x->findings, t1, t2, mt_buf_cstr(&b));
+        fprintf(out, "%-39s %5d %8llu  %-26s %-26s %s\n", hs.addr, x->score,
+                (unsigned long long)x->findings, hs.first, hs.last, mt_buf_cstr(&b));
     }
     mt_buf_free(&tmp);
     mt_buf_free(&b);

@@ -159,6 +159,16 @@ static inline size_t mt_hmap_find_(const mt_hmap *m, const void *key, uint64_t h
 }
 #define mt_hmap_find(m, key, h) mt_hmap_find_((m), (key), (h), sizeof *(key))
 
+/* Fill the empty slot i (key bytes at s) with key and a zeroed value. */
+static inline size_t mt_hmap_claim_(mt_hmap *m, size_t i, unsigned char *s, const void *key,
+                                    size_t ksize)
+{
+    memcpy(s, key, ksize);
+    if (m->vsize) mt_hmap_zero_(m->vals + i * m->vsize, m->vsize);
+    m->n++;
+    return i;
+}
+
 /* Slot holding key, inserting it (value bytes zeroed) when absent; *added
  * says which. MT_HMAP_NONE only from a fixed table whose window is full:
  * the caller then evicts (or gives up). */
@@ -172,11 +182,8 @@ static inline size_t mt_hmap_put_(mt_hmap *m, const void *key, uint64_t h, int *
     for (size_t k = 0; k < m->window; k++, i = (i + 1) & m->mask) {
         unsigned char *s = m->keys + i * ksize;
         if (mt_hmap_iszero_(s, ksize)) {
-            memcpy(s, key, ksize);
-            if (m->vsize) mt_hmap_zero_(m->vals + i * m->vsize, m->vsize);
-            m->n++;
             *added = 1;
-            return i;
+            return mt_hmap_claim_(m, i, s, key, ksize);
         }
         if (mt_hmap_eq_(s, key, ksize)) return i;
     }
@@ -194,12 +201,7 @@ static inline size_t mt_hmap_add_(mt_hmap *m, const void *key, uint64_t h, size_
     size_t i = (size_t)h & m->mask;
     for (size_t k = 0; k < m->window; k++, i = (i + 1) & m->mask) {
         unsigned char *s = m->keys + i * ksize;
-        if (mt_hmap_iszero_(s, ksize)) {
-            memcpy(s, key, ksize);
-            if (m->vsize) mt_hmap_zero_(m->vals + i * m->vsize, m->vsize);
-            m->n++;
-            return i;
-        }
+        if (mt_hmap_iszero_(s, ksize)) return mt_hmap_claim_(m, i, s, key, ksize);
     }
     return MT_HMAP_NONE;
 }
