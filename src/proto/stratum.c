@@ -546,7 +546,7 @@ int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
     if (rc != MT_OK) return rc;
     if (!mt_jr_is(d, root, MT_JR_OBJECT)) {
         m->kind = MT_SK_OTHER;
-        return mt_error_set(MT_ENOTFOUND, "stratum: not a JSON object");
+        return MT_ENOTFOUND; /* not a JSON object */
     }
 
     int rf[RF__N];
@@ -591,7 +591,7 @@ int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
         if (m->kind == MT_SK_GENERIC) {
             m->strength = MT_SS_NONE;
             m->role = (m->has_id && !m->id_is_null) ? MT_SR_REQUEST : MT_SR_NOTIFY;
-            return mt_error_set(MT_ENOTFOUND, "stratum: method is not a mining method");
+            return MT_ENOTFOUND; /* a method, not a mining one */
         }
         return MT_OK;
     }
@@ -601,5 +601,5 @@ int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m)
         return MT_OK;
     }
     m->kind = MT_SK_OTHER;
-    return mt_error_set(MT_ENOTFOUND, "stratum: neither a method call nor a reply");
+    return MT_ENOTFOUND; /* neither a method call nor a reply */
 }

@@ -98,7 +98,8 @@ typedef struct mt_stratum_msg {
 /* Classify one JSON object text[0..len). Returns MT_OK for a mining-shaped
  * message (m->strength WEAK..STRONG), MT_ENOTFOUND for valid JSON that is
  * not mining (m->kind GENERIC or OTHER, m->method filled when present),
- * MT_EINVAL/MT_ETRUNC for malformed or truncated JSON. *m is always reset. */
+ * MT_EINVAL/MT_ETRUNC for malformed or truncated JSON. *m is always reset.
+ * No message is recorded: this runs on every JSON line of every stream. */
 int mt_stratum_parse(const char *text, size_t len, mt_stratum_msg *m);
 
 const char *mt_stratum_dialect_str(mt_stratum_dialect d);
