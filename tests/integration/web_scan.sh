@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The website scanner end to end: a labelled crawl of our own miner pages
+# and scripts (named harmlessly, self-hosted, packed) beside the corpus's
+# real news and blog pages goes through `minetrace web --sites --json`;
+# every miner site must be found and no benign site flagged. Then every
+# real WARC/ARC file of the corpus: read without an error, no finding.
+set -euo pipefail
+BIN=${MT_BIN:-build/minetrace}
+SRC=${MT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+CORPUS=${MT_CORPUS:-$SRC/../shared/corpus}
+W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+
+python3 "$SRC/tests/integration/web/make_crawl.py" "$SRC" "$CORPUS" "$W" "${MT_WEB_WASM_DIR:-}" >/dev/null
+rc=0; "$BIN" web -q --sites --json -o "$W/findings.json" --db "$W/web.db" \
+  --lists "$CORPUS/web/lists/hoshsadiq_nocoin.txt" "$W/crawl.warc.gz" > "$W/sites.json" || rc=$?
+[ "$rc" -le 1 ] || { echo "web_scan: minetrace web exited $rc"; exit 1; }
+python3 - "$W/labels.tsv" "$W/sites.json" "$W/findings.json" <<'PY'
+import json, sys
+labels = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+flagged = {json.loads(l)["site"]: json.loads(l) for l in open(sys.argv[2]) if l.strip()}
+miners = {s for s, k, _, _ in labels if k == "miner"}
+benign = {s for s, k, _, _ in labels if k == "benign"}
+tp = miners & set(flagged); fp = benign & set(flagged); fn = miners - set(flagged)
+for s, k, prov, sample in labels:
+    if s in fn: print("missed miner site %s (%s, %s)" % (s, prov, sample))
+    if s in fp: print("benign site flagged %s (%s): %s" % (s, sample, flagged[s]))
+print("web_scan: %d miner sites, %d benign; found %d, missed %d, false %d; recall %.3f" %
+      (len(miners), len(benign), len(tp), len(fn), len(fp), len(tp) / max(1, len(miners))))
+n = sum(1 for l in open(sys.argv[3]) if l.strip())
+assert n >= len(tp), "fewer findings than flagged sites"
+sys.exit(0 if not fp and len(tp) >= 0.9 * len(miners) else 1)
+PY
+# The store holds them, and the report shows the website study.
+rc=0; "$BIN" report --db "$W/web.db" --json > "$W/report.json" || rc=$?
+[ "$rc" -le 1 ] || { echo "web_scan: report exited $rc"; exit 1; }
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert "web" in r, "no web section"' "$W/report.json"
+
+# Real crawl files: they read, and they hold no miner.
+for f in "$CORPUS"/web/warc/*.warc* "$CORPUS"/web/warc/*.arc*; do
+  [ -f "$f" ] || continue
+  rc=0; out=$("$BIN" web -q -o - "$f" 2>"$W/err") || rc=$?
+  if [ "$rc" -ne 0 ] || [ -n "$out" ]; then
+    echo "web_scan: $(basename "$f"): exit $rc, findings: ${out:0:300}"; cat "$W/err"; exit 1
+  fi
+done
+echo "web_scan: ok"
