@@ -97,6 +97,8 @@ mt_web_sink *mt_store_web_sink_new(mt_store *s, int own);
  * site is a distinct domain with a web finding at confidence >=
  * min_confidence in [from, to). */
 #define MT_STORE_WEB_MAX_EDGES 15
+/* The threshold `minetrace report` counts sites at. */
+#define MT_STORE_WEB_MIN_CONFIDENCE 50
 
 typedef struct mt_store_web_query {
     mt_time_us from, to;           /* from = to = 0: every web finding */
