@@ -227,25 +227,35 @@ uint64_t mt_finding_uid(const mt_finding *f)
     return h;
 }
 
+/* A string field of a fixed array (a scanner may have filled it to the
+ * brim without a terminator), length-prefixed, at o. */
+static uint8_t *put_arr(uint8_t *o, const char *s, size_t cap)
+{
+    uint32_t n = (uint32_t)strnlen(s, cap);
+    for (int i = 0; i < 4; i++) *o++ = (uint8_t)(n >> (8 * i));
+    memcpy(o, s, n);
+    return o + n;
+}
+
 uint64_t mt_web_finding_uid(const mt_web_finding *f)
 {
-    /* As mt_finding_uid, with its own seed so that a web finding and a
-     * traffic finding never share a uid by construction. Rank, category,
-     * domain and confidence are not part of it: they come from the lists
-     * and scores of the run, and a re-run with other lists finds the same
-     * evidence. */
-    mt_buf b;
-    mt_buf_init(&b);
-    hash_u64(&b, (uint64_t)f->ts);
-    hash_str(&b, f->url);
-    hash_str(&b, f->resource);
-    hash_str(&b, f->kind);
-    hash_str(&b, f->provider);
-    hash_str(&b, f->site_key);
-    hash_str(&b, f->evidence);
-    uint64_t h = mt_hash_bytes(b.p, b.len, 0x7765626d696e6521ULL /* "webmine!" */);
-    mt_buf_free(&b);
-    return h;
+    /* As mt_finding_uid (length-prefixed strings, little-endian integers),
+     * with its own seed so that a web finding and a traffic finding never
+     * share a uid by construction. Serialised on the stack: a crawl stores
+     * findings one by one. Rank, category, domain and confidence are not
+     * part of it: they come from the lists and scores of the run, and a
+     * re-run with other lists finds the same evidence. */
+    uint8_t buf[8 + 6 * 4 + sizeof f->url + sizeof f->resource + sizeof f->kind + sizeof f->provider +
+                sizeof f->site_key + sizeof f->evidence];
+    uint8_t *o = buf;
+    for (int i = 0; i < 8; i++) *o++ = (uint8_t)((uint64_t)f->ts >> (8 * i));
+    o = put_arr(o, f->url, sizeof f->url);
+    o = put_arr(o, f->resource, sizeof f->resource);
+    o = put_arr(o, f->kind, sizeof f->kind);
+    o = put_arr(o, f->provider, sizeof f->provider);
+    o = put_arr(o, f->site_key, sizeof f->site_key);
+    o = put_arr(o, f->evidence, sizeof f->evidence);
+    return mt_hash_bytes(buf, (size_t)(o - buf), 0x7765626d696e6521ULL /* "webmine!" */);
 }
 
 /* ---- the sinks ------------------------------------------------------------- */

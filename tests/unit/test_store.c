@@ -870,6 +870,20 @@ static void test_web_put_idempotent(void **state)
     mt_strlcpy(v.domain, "x.example", sizeof v.domain);
     mt_strlcpy(v.category, "x", sizeof v.category);
     assert_true(mt_web_finding_uid(&v) == u);
+    /* fields filled to the brim without a terminator: hashed and stored
+     * up to their array's end */
+    v = w;
+    memset(v.evidence, 'e', sizeof v.evidence);
+    memset(v.kind, 'k', sizeof v.kind);
+    mt_web_finding v2 = v;
+    v2.kind[sizeof v2.kind - 1] = 'x';
+    assert_true(mt_web_finding_uid(&v) != mt_web_finding_uid(&v2));
+    s = mt_store_open(db_path, NULL);
+    assert_non_null(s);
+    assert_int_equal(mt_store_put_web(s, &v, 1), MT_OK);
+    mt_store_close(s);
+    assert_int_equal(scalar(db_path, "SELECT max(length(evidence)) * 1000 + max(length(kind)) FROM web_findings"),
+                     512 * 1000 + 32);
     /* read-only: no writes */
     mt_store_opts ro = {MT_STORE_READONLY, NULL};
     s = mt_store_open(db_path, &ro);
