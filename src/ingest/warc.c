@@ -805,6 +805,16 @@ static void read_block(mt_web_reader *rd, int type, int64_t cl, mt_web_record *r
     src *s = &rd->s;
     size_t keep = (uint64_t)cl <= rd->block_cap ? (size_t)cl : rd->block_cap;
     size_t a = src_fill(rd, keep + ((uint64_t)cl <= rd->block_cap ? 16 : 0));
+    const uint8_t *w;
+    if (a < keep && (w = a > 1 ? find_warc(src_ptr(s) + 1, a - 1) : NULL) != NULL) {
+        /* Content-Length too long: the next record starts inside */
+        size_t cut = (size_t)(w - src_ptr(s));
+        malformed(rd, r->offset, "Content-Length runs into the next record");
+        r->flags |= MT_WEBREC_TRUNCATED;
+        deliver(rd, type, src_ptr(s), cut, r);
+        src_consume(s, cut);
+        return;
+    }
     if (a < keep) { /* the data (or the member) ends inside the block */
         malformed(rd, r->offset, "record cut short");
         r->flags |= MT_WEBREC_TRUNCATED;
@@ -825,7 +835,10 @@ static void read_block(mt_web_reader *rd, int type, int64_t cl, mt_web_record *r
     const uint8_t *t = p + keep;
     size_t tl = a - keep, k = 0;
     while (k < tl && k < 4 && (t[k] == '\r' || t[k] == '\n')) k++;
-    int ok = (k == tl && (tl < 16 || s->eof)) || (tl - k >= 5 && memcmp(t + k, "WARC/", 5) == 0) ||
+    /* CRLFCRLF ends the record; whatever follows is the next one's
+     * business. Without it: the end of the data, the next header after
+     * fewer newlines, or (ARC) one newline. */
+    int ok = (tl >= 4 && memcmp(t, "\r\n\r\n", 4) == 0) || (k == tl && (tl < 16 || s->eof)) || (tl - k >= 5 && memcmp(t + k, "WARC/", 5) == 0) ||
              (rd->arc && k > 0) || (tl - k < 5 && memcmp(t + k, "WARC/", tl - k) == 0);
     if (ok) {
         deliver(rd, type, p, keep, r);
@@ -833,7 +846,7 @@ static void read_block(mt_web_reader *rd, int type, int64_t cl, mt_web_record *r
         return;
     }
     /* Content-Length does not end at a record boundary. */
-    const uint8_t *w = keep > 1 ? find_warc(p + 1, keep - 1) : NULL;
+    w = keep > 1 ? find_warc(p + 1, keep - 1) : NULL;
     if (w) { /* too long: the next record starts inside */
         size_t cut = (size_t)(w - p);
         malformed(rd, r->offset, "Content-Length runs into the next record");
