@@ -38,7 +38,7 @@
 #define FIRST_PULL (1u << 20)     /* free space offered to a member's first inflate */
 #define MEMBER_MAX (8u << 20)     /* ... and to its second; beyond, zlib streams it */
 #define STREAM_CHUNK (1u << 20)
-#define DONTNEED_STEP (64ull << 20)
+#define DONTNEED_STEP (8u << 20)
 
 enum { SRC_PLAIN, SRC_GZIP, SRC_STREAM };
 
@@ -154,8 +154,10 @@ static void resync_member(src *s, size_t start)
     s->barrier = 1;
 }
 
-/* Stream the current member through zlib: one chunk. */
-static void pull_zlib(mt_web_reader *rd, src *s)
+/* Stream the current member through zlib: one chunk. 1 when input was
+ * used or the member ended (in damage too), 0 never: zlib always either
+ * moves or fails. */
+static int pull_zlib(mt_web_reader *rd, src *s)
 {
     src_reserve(s, STREAM_CHUNK);
     size_t room = s->cap - s->len;
@@ -170,9 +172,9 @@ static void pull_zlib(mt_web_reader *rd, src *s)
     s->in_off += used;
     if (rc == Z_STREAM_END) {
         s->z_active = 0;
-        return;
+        return 1;
     }
-    if (rc == Z_OK && (got > 0 || used > 0)) return;
+    if (rc == Z_OK && (got > 0 || used > 0)) return 1;
     rd->st->decode_errors++;
     if (rc == Z_BUF_ERROR || (rc == Z_OK && s->z.avail_in == 0)) {
         note(rd, s->z_member, "gzip member cut short");
@@ -183,6 +185,7 @@ static void pull_zlib(mt_web_reader *rd, src *s)
     }
     s->z_active = 0;
     s->barrier = 1;
+    return 1;
 }
 
 static void start_zlib(src *s)
@@ -223,16 +226,15 @@ static int src_pull(mt_web_reader *rd, src *s, size_t missing)
         s->eof = 1;
         return 0;
     }
-    size_t len0 = s->len;
     if (s->z_active) {
         if (s->z.avail_in == 0 && s->in_off < s->in_len) { /* past 4 GiB of one member */
             s->z.next_in = (Bytef *)(uintptr_t)(s->in + s->in_off);
             size_t rest = s->in_len - s->in_off;
             s->z.avail_in = (uInt)(rest > UINT32_MAX ? UINT32_MAX : rest);
         }
-        pull_zlib(rd, s);
+        int moved = pull_zlib(rd, s);
         give_back(s, s->in_off);
-        return s->len > len0 || s->barrier;
+        return moved;
     }
     if (s->in_off >= s->in_len) {
         s->eof = 1;
@@ -270,8 +272,7 @@ static int src_pull(mt_web_reader *rd, src *s, size_t missing)
     /* Too large for one call, or damaged: zlib streams it, and says where
      * the damage is after giving the bytes before it. */
     start_zlib(s);
-    pull_zlib(rd, s);
-    return s->len > len0 || s->barrier;
+    return pull_zlib(rd, s);
 }
 
 /* At least `want` contiguous bytes at src_ptr(), unless the data ends (or
@@ -804,7 +805,13 @@ static void read_block(mt_web_reader *rd, int type, int64_t cl, mt_web_record *r
 {
     src *s = &rd->s;
     size_t keep = (uint64_t)cl <= rd->block_cap ? (size_t)cl : rd->block_cap;
-    size_t a = src_fill(rd, keep + ((uint64_t)cl <= rd->block_cap ? 16 : 0));
+    size_t a = src_fill(rd, keep + ((uint64_t)cl <= rd->block_cap ? 4 : 0));
+    if (a >= keep + 4 && (uint64_t)cl == keep && memcmp(src_ptr(s) + keep, "\r\n\r\n", 4) == 0) {
+        deliver(rd, type, src_ptr(s), keep, r);
+        src_consume(s, keep + 4);
+        return;
+    }
+    if ((uint64_t)cl == keep) a = src_fill(rd, keep + 16);
     const uint8_t *w;
     if (a < keep && (w = a > 1 ? find_warc(src_ptr(s) + 1, a - 1) : NULL) != NULL) {
         /* Content-Length too long: the next record starts inside */
@@ -877,12 +884,16 @@ static void warc_record(mt_web_reader *rd, uint64_t at)
     src *s = &rd->s;
     mt_web_record r = {0};
     r.offset = src_raw_of(s, at);
-    size_t he = 0, a = 0;
-    for (size_t want = 2048;; want *= 2) {
-        a = src_fill(rd, want);
+    /* Look in what is decoded before decoding more: a member holds a
+     * record, and pulling the next one early would blur the offsets. */
+    size_t he = 0, a = src_avail(s);
+    for (;;) {
         size_t scan = a < HEAD_MAX ? a : HEAD_MAX;
         he = head_end(src_ptr(s), scan);
-        if (he || a < want || scan == HEAD_MAX) break;
+        if (he || scan == HEAD_MAX) break;
+        size_t more = src_fill(rd, a + 4096);
+        if (more == a) break;
+        a = more;
     }
     if (he == 0) {
         if (a < HEAD_MAX) {
@@ -1011,6 +1022,7 @@ static void read_records(mt_web_reader *rd)
     size_t a = src_fill(rd, 16);
     rd->arc = a >= 11 && memcmp(src_ptr(s), "filedesc://", 11) == 0;
     while (!rd->stop) {
+        if (s->mode == SRC_PLAIN) give_back(s, s->pos);
         a = src_fill(rd, 1);
         const uint8_t *p = src_ptr(s);
         size_t k = 0;
