@@ -368,8 +368,7 @@ static void media_type(char *dst, size_t cap, const uint8_t *p, size_t n)
     dst[j] = '\0';
 }
 
-/* Where the head ends: the offset after the blank line, or 0. `from`
- * lets a caller scan on after a previous try. */
+/* Where the head ends: the offset after the blank line, or 0. */
 static size_t head_end(const uint8_t *p, size_t n)
 {
     const uint8_t *q = p, *e = p + n;
@@ -474,18 +473,15 @@ static int dechunk(mt_web_reader *rd, const uint8_t *p, size_t n, size_t *out_le
         size_t put = take < room ? take : room;
         memcpy(o + ol, p + i, put);
         ol += put;
-        if (put < take || (put == room && take < sz) ) {
-            if (put < take) *flags |= MT_WEBREC_BODY_CAPPED;
+        if (put < take) { /* max_body reached */
+            *flags |= MT_WEBREC_BODY_CAPPED;
+            break;
         }
         if (take < sz) {
             *flags |= MT_WEBREC_TRUNCATED;
             break;
         }
         i += take;
-        if (ol == max && (i < n)) {
-            *flags |= MT_WEBREC_BODY_CAPPED;
-            break;
-        }
         if (i < n && p[i] == '\r') i++;
         if (i < n && p[i] == '\n') i++;
     }

@@ -42,6 +42,7 @@ typedef struct seen {
     mt_time_us date[KEEP];
     uint64_t offset[KEEP];
     size_t stop_after; /* 0 = never */
+    size_t n_revisit, n_cc, n_truncated;
 } seen;
 
 static int collect(void *ctx, const mt_web_record *r)
@@ -67,6 +68,9 @@ static int collect(void *ctx, const mt_web_record *r)
     }
     s->n++;
     s->payload_bytes += r->body_len;
+    s->n_revisit += !!(r->flags & MT_WEBREC_REVISIT);
+    s->n_cc += !!(r->flags & MT_WEBREC_CC_DECODED);
+    s->n_truncated += !!(r->flags & MT_WEBREC_TRUNCATED);
     return s->stop_after && s->n >= s->stop_after;
 }
 
@@ -225,6 +229,11 @@ static void read_corpus_file(const struct corpus_exp *e, const char *path)
     assert_int_equal(st.truncated, e->truncated);
     assert_int_equal(st.malformed, e->malformed);
     assert_int_equal(st.decode_errors, 0);
+    assert_int_equal(s.n_revisit, e->revisits);
+    assert_int_equal(s.n_truncated, e->truncated);
+    /* Common Crawl's two files rename the coding headers (X-Crawler-*) */
+    assert_int_equal(s.n_cc, strncmp(e->file, "jwarc_cc", 8) == 0 ||
+                                 strcmp(e->file, "ccwhirlwind_whirlwind.warc.gz") == 0);
     if (e->malformed == 0) assert_string_equal(st.first_error, "");
     else assert_non_null(strstr(st.first_error, "offset"));
     if (e->delivered) {
@@ -601,6 +610,22 @@ static void test_body_cap(void **state)
     read_mem(buf, n, &s, &st, 1000);
     assert_int_equal(s.len[0], 1000);
     assert_true(s.flags[0] & MT_WEBREC_BODY_CAPPED);
+    /* and for de-chunked ones: 2 x 800 bytes is capped, 2 x 500 is not */
+    for (size_t csz = 500; csz <= 800; csz += 300) {
+        h = snprintf(blk, body + 100, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int c = 0; c < 2; c++) {
+            h += snprintf(blk + h, body + 100 - (size_t)h, "%zx\r\n", csz);
+            memset(blk + h, 'c', csz);
+            h += (int)csz;
+            h += snprintf(blk + h, body + 100 - (size_t)h, "\r\n");
+        }
+        h += snprintf(blk + h, body + 100 - (size_t)h, "0\r\n\r\n");
+        n = warc_rec(buf, body + 1000, "response", "http://chunks/", NULL, blk, (size_t)h);
+        memset(&s, 0, sizeof s);
+        read_mem(buf, n, &s, &st, 1000);
+        assert_int_equal(s.len[0], 1000);
+        assert_int_equal(s.flags[0], csz == 500 ? 0 : MT_WEBREC_BODY_CAPPED);
+    }
     /* stop after the first record */
     n = simple_response(buf, body + 1000, "http://1/");
     n += simple_response(buf + n, body + 1000 - n, "http://2/");
