@@ -32,13 +32,13 @@
 
 #include "util/bytestream.h"
 
-#define HEAD_MAX (64u * 1024u)   /* WARC/ARC header block */
+#define HEAD_MAX        (64u * 1024u) /* WARC/ARC header block */
 #define HTTP_HEAD_ALLOW (64u * 1024u)
-#define URI_MAX 8192
-#define FIRST_PULL (1u << 20)     /* free space offered to a member's first inflate */
-#define MEMBER_MAX (8u << 20)     /* ... and to its second; beyond, zlib streams it */
-#define STREAM_CHUNK (1u << 20)
-#define DONTNEED_STEP (8u << 20)
+#define URI_MAX         8192
+#define FIRST_PULL      (1u << 20) /* free space offered to a member's first inflate */
+#define MEMBER_MAX      (8u << 20) /* ... and to its second; beyond, zlib streams it */
+#define STREAM_CHUNK    (1u << 20)
+#define DONTNEED_STEP   (8u << 20)
 
 enum { SRC_PLAIN, SRC_GZIP, SRC_STREAM };
 
@@ -46,7 +46,7 @@ typedef struct src {
     int mode;
     const uint8_t *in; /* whole input (mapped or in memory); PLAIN/GZIP */
     size_t in_len;
-    size_t in_off;     /* GZIP: raw offset of the next member */
+    size_t in_off; /* GZIP: raw offset of the next member */
     int mapped;
     size_t dontneed; /* mapped bytes already given back */
     uint8_t *buf;    /* decoded window; PLAIN: the input itself */
@@ -55,7 +55,7 @@ typedef struct src {
     int eof, barrier;
     z_stream z;
     int z_init, z_active;
-    size_t z_member;     /* raw offset of the member zlib is streaming */
+    size_t z_member;             /* raw offset of the member zlib is streaming */
     uint64_t m_dec[2], m_raw[2]; /* the last two members: decoded start, raw offset */
     mt_bytestream *bs;
 } src;
@@ -286,10 +286,22 @@ static size_t src_fill(mt_web_reader *rd, size_t want)
     return s->len - s->pos;
 }
 
-static inline const uint8_t *src_ptr(const src *s) { return s->buf + s->pos; }
-static inline size_t src_avail(const src *s) { return s->len - s->pos; }
-static inline void src_consume(src *s, size_t n) { s->pos += n; }
-static inline uint64_t src_at(const src *s) { return s->base + s->pos; }
+static inline const uint8_t *src_ptr(const src *s)
+{
+    return s->buf + s->pos;
+}
+static inline size_t src_avail(const src *s)
+{
+    return s->len - s->pos;
+}
+static inline void src_consume(src *s, size_t n)
+{
+    s->pos += n;
+}
+static inline uint64_t src_at(const src *s)
+{
+    return s->base + s->pos;
+}
 
 /* Consume n bytes, most of them not kept. Returns the bytes skipped. */
 static uint64_t src_skip(mt_web_reader *rd, uint64_t n)
@@ -314,9 +326,12 @@ static uint64_t src_skip(mt_web_reader *rd, uint64_t n)
 static uint64_t src_raw_of(const src *s, uint64_t at)
 {
     switch (s->mode) {
-    case SRC_PLAIN: return at;
-    case SRC_GZIP: return at >= s->m_dec[1] ? s->m_raw[1] : s->m_raw[0];
-    default: return mt_bs_is_gzip(s->bs) ? mt_bs_raw_pos(s->bs) : at;
+    case SRC_PLAIN:
+        return at;
+    case SRC_GZIP:
+        return at >= s->m_dec[1] ? s->m_raw[1] : s->m_raw[0];
+    default:
+        return mt_bs_is_gzip(s->bs) ? mt_bs_raw_pos(s->bs) : at;
     }
 }
 
@@ -538,7 +553,8 @@ static int decode_body(mt_web_reader *rd, int enc, const uint8_t **body, size_t 
             r = libdeflate_gzip_decompress(rd->ld, p, n, o, cap, &got);
         } else {
             r = libdeflate_zlib_decompress(rd->ld, p, n, o, cap, &got);
-            if (r == LIBDEFLATE_BAD_DATA) r = libdeflate_deflate_decompress(rd->ld, p, n, o, cap, &got);
+            if (r == LIBDEFLATE_BAD_DATA)
+                r = libdeflate_deflate_decompress(rd->ld, p, n, o, cap, &got);
         }
         if (r == LIBDEFLATE_SUCCESS) {
             *body = o;
@@ -619,7 +635,8 @@ static int encoding_of(const char *v)
         p = e;
     }
     if (!last) return 0;
-    if ((lk == 4 && strncasecmp(last, "gzip", 4) == 0) || (lk == 6 && strncasecmp(last, "x-gzip", 6) == 0))
+    if ((lk == 4 && strncasecmp(last, "gzip", 4) == 0) ||
+        (lk == 6 && strncasecmp(last, "x-gzip", 6) == 0))
         return ENC_GZIP;
     if (lk == 7 && strncasecmp(last, "deflate", 7) == 0) return ENC_DEFLATE;
     if (lk == 2 && strncasecmp(last, "br", 2) == 0) return ENC_BR;
@@ -675,11 +692,16 @@ static void http_payload(mt_web_reader *rd, const uint8_t *b, size_t n, mt_web_r
         const uint8_t *v = colon + 1;
         size_t vn = ll - nn - 1;
         trim(&v, &vn);
-        if (ci_eq(lp, nn, "content-type")) prev = &ct;
-        else if (ci_eq(lp, nn, "content-encoding")) prev = &ce;
-        else if (ci_eq(lp, nn, "transfer-encoding")) prev = &te;
-        else if (ci_eq(lp, nn, "content-length")) prev = &cl;
-        else if (ci_prefix(lp, nn, "x-crawler-")) r->flags |= MT_WEBREC_CC_DECODED;
+        if (ci_eq(lp, nn, "content-type"))
+            prev = &ct;
+        else if (ci_eq(lp, nn, "content-encoding"))
+            prev = &ce;
+        else if (ci_eq(lp, nn, "transfer-encoding"))
+            prev = &te;
+        else if (ci_eq(lp, nn, "content-length"))
+            prev = &cl;
+        else if (ci_prefix(lp, nn, "x-crawler-"))
+            r->flags |= MT_WEBREC_CC_DECODED;
         if (prev) hval_put(prev, v, vn, 0);
     }
     if (ct.set) media_type(rd->ctype, sizeof rd->ctype, (const uint8_t *)ct.v, strlen(ct.v));
@@ -713,12 +735,24 @@ enum { T_RESPONSE, T_RESOURCE, T_REQUEST, T_REVISIT, T_METADATA, T_OTHER };
 static void count_type(mt_web_stats *st, int t)
 {
     switch (t) {
-    case T_RESPONSE: st->responses++; break;
-    case T_RESOURCE: st->resources++; break;
-    case T_REQUEST: st->requests++; break;
-    case T_REVISIT: st->revisits++; break;
-    case T_METADATA: st->metadata++; break;
-    default: st->other++; break;
+    case T_RESPONSE:
+        st->responses++;
+        break;
+    case T_RESOURCE:
+        st->resources++;
+        break;
+    case T_REQUEST:
+        st->requests++;
+        break;
+    case T_REVISIT:
+        st->revisits++;
+        break;
+    case T_METADATA:
+        st->metadata++;
+        break;
+    default:
+        st->other++;
+        break;
     }
 }
 
@@ -841,8 +875,9 @@ static void read_block(mt_web_reader *rd, int type, int64_t cl, mt_web_record *r
     /* CRLFCRLF ends the record; whatever follows is the next one's
      * business. Without it: the end of the data, the next header after
      * fewer newlines, or (ARC) one newline. */
-    int ok = (tl >= 4 && memcmp(t, "\r\n\r\n", 4) == 0) || (k == tl && (tl < 16 || s->eof)) || (tl - k >= 5 && memcmp(t + k, "WARC/", 5) == 0) ||
-             (rd->arc && k > 0) || (tl - k < 5 && memcmp(t + k, "WARC/", tl - k) == 0);
+    int ok = (tl >= 4 && memcmp(t, "\r\n\r\n", 4) == 0) || (k == tl && (tl < 16 || s->eof)) ||
+             (tl - k >= 5 && memcmp(t + k, "WARC/", 5) == 0) || (rd->arc && k > 0) ||
+             (tl - k < 5 && memcmp(t + k, "WARC/", tl - k) == 0);
     if (ok) {
         deliver(rd, type, p, keep, r);
         src_consume(s, keep + k);
@@ -925,10 +960,14 @@ static void warc_record(mt_web_reader *rd, uint64_t at)
         if (nn > 5 && ci_prefix(lp, nn, "warc-")) {
             const uint8_t *f = lp + 5;
             size_t fn = nn - 5;
-            if (ci_eq(f, fn, "type")) type = warc_type(v, vn);
-            else if (ci_eq(f, fn, "target-uri")) set_uri(rd, v, vn);
-            else if (ci_eq(f, fn, "date")) r.date = parse_date(v, vn);
-            else if (ci_eq(f, fn, "truncated")) r.flags |= MT_WEBREC_TRUNCATED;
+            if (ci_eq(f, fn, "type"))
+                type = warc_type(v, vn);
+            else if (ci_eq(f, fn, "target-uri"))
+                set_uri(rd, v, vn);
+            else if (ci_eq(f, fn, "date"))
+                r.date = parse_date(v, vn);
+            else if (ci_eq(f, fn, "truncated"))
+                r.flags |= MT_WEBREC_TRUNCATED;
             else if (ci_eq(f, fn, "identified-payload-type"))
                 media_type(payload_type, sizeof payload_type, v, vn);
         } else if (ci_eq(lp, nn, "content-length")) {
@@ -964,8 +1003,10 @@ static void arc_record(mt_web_reader *rd, uint64_t at)
     if (!nl) {
         malformed(rd, r.offset, a < 8192 ? "ARC header cut short" : "ARC header line too long");
         rd->resyncing = 1;
-        if (a < 8192) src_consume(s, a);
-        else resync(rd);
+        if (a < 8192)
+            src_consume(s, a);
+        else
+            resync(rd);
         return;
     }
     size_t ll = (size_t)(nl - p);
@@ -1025,8 +1066,10 @@ static void read_records(mt_web_reader *rd)
         while (k < a && (p[k] == '\r' || p[k] == '\n' || p[k] == '\0')) k++;
         src_consume(s, k);
         if (k == a) {
-            if (a == 0 && s->barrier) s->barrier = 0;
-            else if (a == 0) break;
+            if (a == 0 && s->barrier)
+                s->barrier = 0;
+            else if (a == 0)
+                break;
             continue;
         }
         a = src_fill(rd, 16);
@@ -1061,7 +1104,10 @@ mt_web_reader *mt_web_reader_new(const mt_web_read_opts *o, mt_web_record_fn fn,
     return rd;
 }
 
-size_t mt_web_reader_max_body(const mt_web_reader *rd) { return rd->o.max_body; }
+size_t mt_web_reader_max_body(const mt_web_reader *rd)
+{
+    return rd->o.max_body;
+}
 
 void mt_web_reader_free(mt_web_reader *rd)
 {
@@ -1119,28 +1165,32 @@ static void src_done(mt_web_reader *rd)
 int mt_web_reader_file(mt_web_reader *rd, const char *path, int *stopped)
 {
     rd->path = path;
-    int fd = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+    int is_stdin = strcmp(path, "-") == 0;
     struct stat sb;
-    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    /* stat, not open: a FIFO opened and closed to look at it would leave
+     * its writer without a reader. */
+    if (!is_stdin && stat(path, &sb) != 0)
+        return mt_error_set(MT_EIO, "cannot open %s: %s", path, strerror(errno));
+    if (!is_stdin && S_ISDIR(sb.st_mode))
+        return mt_error_set(MT_EIO, "cannot read %s: is a directory", path);
+    if (!is_stdin && S_ISREG(sb.st_mode)) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &sb) != 0) {
+            int e = errno;
+            if (fd >= 0) close(fd);
+            return mt_error_set(MT_EIO, "cannot open %s: %s", path, strerror(e));
+        }
         size_t len = (size_t)sb.st_size;
         void *m = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
         close(fd);
-        if (len && m == MAP_FAILED) return mt_error_set(MT_EIO, "cannot map %s: %s", path, strerror(errno));
+        if (len && m == MAP_FAILED)
+            return mt_error_set(MT_EIO, "cannot map %s: %s", path, strerror(errno));
         if (m) madvise(m, len, MADV_SEQUENTIAL);
         src_over(rd, m, len, 1);
         read_records(rd);
         src_done(rd);
         if (m) munmap(m, len);
     } else {
-        if (fd >= 0) {
-            if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-                close(fd);
-                return mt_error_set(MT_EIO, "cannot read %s: is a directory", path);
-            }
-            close(fd);
-        } else if (strcmp(path, "-") != 0) {
-            return mt_error_set(MT_EIO, "cannot open %s: %s", path, strerror(errno));
-        }
         mt_bytestream *bs = mt_bs_open(path);
         if (!bs) return MT_EIO;
         src_over(rd, (const uint8_t *)"", 0, 0);

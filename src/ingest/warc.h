@@ -21,21 +21,22 @@
 
 #include "minetrace/common.h"
 
-#define MT_WEBREC_TRUNCATED 0x1u   /* WARC-Truncated, or the block or the body was cut */
-#define MT_WEBREC_REVISIT 0x2u     /* a revisit record: the payload is (usually) absent */
-#define MT_WEBREC_CC_DECODED 0x4u  /* X-Crawler-* headers: the crawler stored the body decoded */
+#define MT_WEBREC_TRUNCATED   0x1u /* WARC-Truncated, or the block or the body was cut */
+#define MT_WEBREC_REVISIT     0x2u /* a revisit record: the payload is (usually) absent */
+#define MT_WEBREC_CC_DECODED  0x4u /* X-Crawler-* headers: the crawler stored the body decoded */
 #define MT_WEBREC_BODY_CAPPED 0x8u /* the body was longer than max_body and was cut there */
 
 typedef struct mt_web_record {
-    const char *uri;          /* WARC-Target-URI / ARC URL / file path turned into a URL; NUL-terminated */
-    mt_time_us date;          /* WARC-Date (ARC: its 14-digit date); 0 if absent */
-    int http_status;          /* HTTP status of a response record; 0 for resource records and files */
-    const char *content_type; /* lower-case media type without parameters ("text/html"), "" if unknown */
-    const uint8_t *body;      /* the payload: HTTP head stripped, de-chunked, gzip/deflate decoded */
+    const char *uri; /* WARC-Target-URI / ARC URL / file path turned into a URL; NUL-terminated */
+    mt_time_us date; /* WARC-Date (ARC: its 14-digit date); 0 if absent */
+    int http_status; /* HTTP status of a response record; 0 for resource records and files */
+    const char
+        *content_type;   /* lower-case media type without parameters ("text/html"), "" if unknown */
+    const uint8_t *body; /* the payload: HTTP head stripped, de-chunked, gzip/deflate decoded */
     size_t body_len;
-    unsigned flags;           /* MT_WEBREC_* */
-    const char *warc_file;    /* the input path, for messages */
-    uint64_t offset;          /* the record's offset in the (compressed) file, for messages */
+    unsigned flags;        /* MT_WEBREC_* */
+    const char *warc_file; /* the input path, for messages */
+    uint64_t offset;       /* the record's offset in the (compressed) file, for messages */
 } mt_web_record;
 
 /* Non-zero stops the read. */
@@ -51,8 +52,8 @@ typedef int (*mt_web_record_fn)(void *ctx, const mt_web_record *r);
  * gzip members, bad chunked coding, damaged or unsupported
  * Content-Encoding; bytes_in: input bytes read. */
 typedef struct mt_web_stats {
-    uint64_t records, responses, resources, requests, revisits, metadata, other, truncated, malformed,
-        decode_errors, bytes_in;
+    uint64_t records, responses, resources, requests, revisits, metadata, other, truncated,
+        malformed, decode_errors, bytes_in;
     char first_error[256];
 } mt_web_stats;
 
@@ -92,7 +93,7 @@ int mt_webdir_read(const char *dir, const mt_web_read_opts *o, mt_web_record_fn 
 typedef struct mt_web_reader mt_web_reader;
 mt_web_reader *mt_web_reader_new(const mt_web_read_opts *o, mt_web_record_fn fn, void *ctx,
                                  mt_web_stats *st);
-/* Read a file as WARC/ARC; `name` is the path shown in messages. MT_OK,
+/* Read a file as WARC/ARC (`path` also names it in messages). MT_OK,
  * MT_EIO (message set). *stopped is set when the callback asked to stop. */
 int mt_web_reader_file(mt_web_reader *rd, const char *path, int *stopped);
 size_t mt_web_reader_max_body(const mt_web_reader *rd);

@@ -15,7 +15,7 @@
 #include "ingest/warc.h"
 
 #define DEPTH_MAX 64
-#define PATH_CAP 4096
+#define PATH_CAP  4096
 
 typedef struct walk {
     mt_web_reader *rd;
@@ -33,15 +33,32 @@ typedef struct walk {
 static const struct {
     const char *ext, *type;
 } ext_types[] = {
-    {"html", "text/html"},        {"htm", "text/html"},          {"xhtml", "application/xhtml+xml"},
-    {"shtml", "text/html"},       {"php", "text/html"},          {"asp", "text/html"},
-    {"aspx", "text/html"},        {"js", "application/javascript"}, {"mjs", "application/javascript"},
-    {"cjs", "application/javascript"}, {"wasm", "application/wasm"}, {"json", "application/json"},
-    {"map", "application/json"},  {"css", "text/css"},           {"txt", "text/plain"},
-    {"xml", "application/xml"},   {"svg", "image/svg+xml"},      {"png", "image/png"},
-    {"jpg", "image/jpeg"},        {"jpeg", "image/jpeg"},        {"gif", "image/gif"},
-    {"webp", "image/webp"},       {"ico", "image/x-icon"},       {"woff", "font/woff"},
-    {"woff2", "font/woff2"},      {"ttf", "font/ttf"},
+    {"html", "text/html"},
+    {"htm", "text/html"},
+    {"xhtml", "application/xhtml+xml"},
+    {"shtml", "text/html"},
+    {"php", "text/html"},
+    {"asp", "text/html"},
+    {"aspx", "text/html"},
+    {"js", "application/javascript"},
+    {"mjs", "application/javascript"},
+    {"cjs", "application/javascript"},
+    {"wasm", "application/wasm"},
+    {"json", "application/json"},
+    {"map", "application/json"},
+    {"css", "text/css"},
+    {"txt", "text/plain"},
+    {"xml", "application/xml"},
+    {"svg", "image/svg+xml"},
+    {"png", "image/png"},
+    {"jpg", "image/jpeg"},
+    {"jpeg", "image/jpeg"},
+    {"gif", "image/gif"},
+    {"webp", "image/webp"},
+    {"ico", "image/x-icon"},
+    {"woff", "font/woff"},
+    {"woff2", "font/woff2"},
+    {"ttf", "font/ttf"},
 };
 
 static const char *ext_type(const char *name)
@@ -180,7 +197,8 @@ static void walk_dir(walk *w, int depth)
             w->st->malformed++;
             mt_web_reader_note(w->rd, w->path, 0, strerror(errno));
         } else if (S_ISDIR(sb.st_mode)) {
-            if (depth < DEPTH_MAX) walk_dir(w, depth + 1);
+            if (depth < DEPTH_MAX)
+                walk_dir(w, depth + 1);
             else {
                 w->st->malformed++;
                 mt_web_reader_note(w->rd, w->path, 0, "directories nested too deep, skipped");
@@ -198,7 +216,8 @@ int mt_webdir_read(const char *dir, const mt_web_read_opts *o, mt_web_record_fn 
                    mt_web_stats *st)
 {
     struct stat sb;
-    if (stat(dir, &sb) != 0) return mt_error_set(MT_EIO, "cannot open %s: %s", dir, strerror(errno));
+    if (stat(dir, &sb) != 0)
+        return mt_error_set(MT_EIO, "cannot open %s: %s", dir, strerror(errno));
     if (!S_ISDIR(sb.st_mode)) return mt_error_set(MT_EIO, "%s is not a directory", dir);
     DIR *d = opendir(dir);
     if (!d) return mt_error_set(MT_EIO, "cannot open %s: %s", dir, strerror(errno));

@@ -152,14 +152,13 @@ static size_t deflate_str(const char *s, uint8_t *out, size_t cap, int wbits)
 static size_t warc_rec(char *out, size_t cap, const char *type, const char *uri, const char *extra,
                        const void *block, size_t n)
 {
-    int h = snprintf(out, cap,
-                     "WARC/1.0\r\nWARC-Type: %s\r\nWARC-Target-URI: %s\r\n"
-                     "WARC-Date: 2020-01-02T03:04:05Z\r\n%sContent-Type: %s\r\n"
-                     "Content-Length: %zu\r\n\r\n",
-                     type, uri, extra ? extra : "",
-                     strcmp(type, "response") == 0 ? "application/http; msgtype=response"
-                                                   : "text/html",
-                     n);
+    int h = snprintf(
+        out, cap,
+        "WARC/1.0\r\nWARC-Type: %s\r\nWARC-Target-URI: %s\r\n"
+        "WARC-Date: 2020-01-02T03:04:05Z\r\n%sContent-Type: %s\r\n"
+        "Content-Length: %zu\r\n\r\n",
+        type, uri, extra ? extra : "",
+        strcmp(type, "response") == 0 ? "application/http; msgtype=response" : "text/html", n);
     assert_true(h > 0 && (size_t)h + n + 4 <= cap);
     memcpy(out + h, block, n);
     memcpy(out + h + n, "\r\n\r\n", 4);
@@ -194,22 +193,36 @@ static const struct corpus_exp {
     const char *prefix;
     size_t len;
 } corpus[] = {
-    {"ccwhirlwind_whirlwind.warc.gz", 4, 1, 0, 1, 0, 1, 1, 1, 72848, 0, 0, "https://an.wikipedia.org/wiki/Escopete", "2024-05-18T01:58:10Z", 200, "<!DOCTYPE html>\n", 72848},
+    {"ccwhirlwind_whirlwind.warc.gz", 4, 1, 0, 1, 0, 1, 1, 1, 72848, 0, 0,
+     "https://an.wikipedia.org/wiki/Escopete", "2024-05-18T01:58:10Z", 200, "<!DOCTYPE html>\n",
+     72848},
     {"ccwhirlwind_whirlwind.warc.wat.gz", 2, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, "", "", 0, "", 0},
     {"ccwhirlwind_whirlwind.warc.wet.gz", 2, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, "", "", 0, "", 0},
-    {"jwarc_cc.warc.gz", 1, 1, 0, 0, 0, 0, 0, 1, 20289, 0, 0, "http://commoncrawl.org/", "2019-12-10T10:00:01Z", 200, "\n<!DOCTYPE html>", 20289},
-    {"pywb_dupes.warc.gz", 25, 3, 0, 12, 9, 0, 1, 12, 1270, 0, 0, "http://example.com", "2014-01-27T17:12:00Z", 200, "<!doctype html>\n", 1270},
-    {"pywb_example-wpull.warc.gz", 4, 1, 1, 1, 0, 0, 1, 2, 1990, 0, 0, "http://example.com/", "2015-03-30T23:50:46Z", 200, "<!doctype html>\n", 1270},
-    {"pywb_iana.warc.gz", 343, 48, 0, 171, 123, 0, 1, 171, 2069892, 0, 0, "http://www.iana.org/", "2014-01-26T20:06:24Z", 200, "<!doctype html>\n", 5678},
+    {"jwarc_cc.warc.gz", 1, 1, 0, 0, 0, 0, 0, 1, 20289, 0, 0, "http://commoncrawl.org/",
+     "2019-12-10T10:00:01Z", 200, "\n<!DOCTYPE html>", 20289},
+    {"pywb_dupes.warc.gz", 25, 3, 0, 12, 9, 0, 1, 12, 1270, 0, 0, "http://example.com",
+     "2014-01-27T17:12:00Z", 200, "<!doctype html>\n", 1270},
+    {"pywb_example-wpull.warc.gz", 4, 1, 1, 1, 0, 0, 1, 2, 1990, 0, 0, "http://example.com/",
+     "2015-03-30T23:50:46Z", 200, "<!doctype html>\n", 1270},
+    {"pywb_iana.warc.gz", 343, 48, 0, 171, 123, 0, 1, 171, 2069892, 0, 0, "http://www.iana.org/",
+     "2014-01-26T20:06:24Z", 200, "<!doctype html>\n", 5678},
     {"warcio_example-digest.warc", 4, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, "", "", 0, "", 0},
-    {"warcio_example-iana.org-chunked.warc", 3, 1, 0, 1, 0, 0, 1, 1, 7223, 0, 0, "http://www.iana.org/", "2017-03-06T16:54:09Z", 200, "<!doctype html>\n", 7223},
-    {"warcio_example-resource.warc.gz", 3, 0, 1, 0, 0, 0, 2, 1, 1303, 0, 0, "http://example.com/", "2017-04-29T01:30:30Z", 0, "<!DOCTYPE html><", 1303},
-    {"warcio_example-trunc.warc", 4, 1, 0, 1, 0, 0, 2, 1, 1270, 1, 1, "http://example.com/", "2017-03-06T04:02:06Z", 200, "<!doctype html>\n", 1270},
-    {"warcio_example-wget-bad-target-uri.warc.gz", 6, 1, 2, 1, 0, 1, 1, 3, 1790, 0, 0, "http://example.com/", "2018-02-09T15:12:11Z", 200, "<!doctype html>\n", 1270},
-    {"warcio_example.arc", 2, 1, 0, 0, 0, 0, 1, 1, 1270, 0, 0, "http://example.com/", "2014-02-16T05:02:21Z", 200, "<!doctype html>\n", 1270},
-    {"warcio_example.warc", 6, 1, 0, 2, 1, 0, 2, 2, 1270, 0, 0, "http://example.com/", "2017-03-06T04:02:06Z", 200, "<!doctype html>\n", 1270},
-    {"warcio_example.warc.gz", 6, 1, 0, 2, 1, 0, 2, 2, 1270, 0, 0, "http://example.com/", "2017-03-06T04:02:06Z", 200, "<!doctype html>\n", 1270},
-    {"warcio_post-test.warc.gz", 6, 3, 0, 3, 0, 0, 0, 3, 1648, 0, 0, "http://httpbin.org/post", "2014-06-10T00:08:59Z", 200, "{\n  \"args\": {}, ", 545},
+    {"warcio_example-iana.org-chunked.warc", 3, 1, 0, 1, 0, 0, 1, 1, 7223, 0, 0,
+     "http://www.iana.org/", "2017-03-06T16:54:09Z", 200, "<!doctype html>\n", 7223},
+    {"warcio_example-resource.warc.gz", 3, 0, 1, 0, 0, 0, 2, 1, 1303, 0, 0, "http://example.com/",
+     "2017-04-29T01:30:30Z", 0, "<!DOCTYPE html><", 1303},
+    {"warcio_example-trunc.warc", 4, 1, 0, 1, 0, 0, 2, 1, 1270, 1, 1, "http://example.com/",
+     "2017-03-06T04:02:06Z", 200, "<!doctype html>\n", 1270},
+    {"warcio_example-wget-bad-target-uri.warc.gz", 6, 1, 2, 1, 0, 1, 1, 3, 1790, 0, 0,
+     "http://example.com/", "2018-02-09T15:12:11Z", 200, "<!doctype html>\n", 1270},
+    {"warcio_example.arc", 2, 1, 0, 0, 0, 0, 1, 1, 1270, 0, 0, "http://example.com/",
+     "2014-02-16T05:02:21Z", 200, "<!doctype html>\n", 1270},
+    {"warcio_example.warc", 6, 1, 0, 2, 1, 0, 2, 2, 1270, 0, 0, "http://example.com/",
+     "2017-03-06T04:02:06Z", 200, "<!doctype html>\n", 1270},
+    {"warcio_example.warc.gz", 6, 1, 0, 2, 1, 0, 2, 2, 1270, 0, 0, "http://example.com/",
+     "2017-03-06T04:02:06Z", 200, "<!doctype html>\n", 1270},
+    {"warcio_post-test.warc.gz", 6, 3, 0, 3, 0, 0, 0, 3, 1648, 0, 0, "http://httpbin.org/post",
+     "2014-06-10T00:08:59Z", 200, "{\n  \"args\": {}, ", 545},
 };
 
 static void read_corpus_file(const struct corpus_exp *e, const char *path)
@@ -217,7 +230,8 @@ static void read_corpus_file(const struct corpus_exp *e, const char *path)
     seen s = {0};
     mt_web_stats st = {0};
     assert_int_equal(mt_warc_read_file(path, NULL, collect, &s, &st), MT_OK);
-    if (st.records != e->records) fail_msg("%s: %llu records", path, (unsigned long long)st.records);
+    if (st.records != e->records)
+        fail_msg("%s: %llu records", path, (unsigned long long)st.records);
     assert_int_equal(st.responses, e->responses);
     assert_int_equal(st.resources, e->resources);
     assert_int_equal(st.requests, e->requests);
@@ -234,8 +248,10 @@ static void read_corpus_file(const struct corpus_exp *e, const char *path)
     /* Common Crawl's two files rename the coding headers (X-Crawler-*) */
     assert_int_equal(s.n_cc, strncmp(e->file, "jwarc_cc", 8) == 0 ||
                                  strcmp(e->file, "ccwhirlwind_whirlwind.warc.gz") == 0);
-    if (e->malformed == 0) assert_string_equal(st.first_error, "");
-    else assert_non_null(strstr(st.first_error, "offset"));
+    if (e->malformed == 0)
+        assert_string_equal(st.first_error, "");
+    else
+        assert_non_null(strstr(st.first_error, "offset"));
     if (e->delivered) {
         assert_string_equal(s.uri[0], e->uri);
         assert_int_equal(s.date[0], iso(e->date));
@@ -366,8 +382,10 @@ static void test_simple_and_types(void **state)
     (void)state;
     char buf[8192];
     size_t n = simple_response(buf, sizeof buf, "<http://a.example/>");
-    n += warc_rec(buf + n, sizeof buf - n, "resource", "http://a.example/js/a.js", NULL, "var x=1;", 8);
-    n += warc_rec(buf + n, sizeof buf - n, "request", "http://a.example/", NULL, "GET / HTTP/1.1\r\n\r\n", 18);
+    n += warc_rec(buf + n, sizeof buf - n, "resource", "http://a.example/js/a.js", NULL, "var x=1;",
+                  8);
+    n += warc_rec(buf + n, sizeof buf - n, "request", "http://a.example/", NULL,
+                  "GET / HTTP/1.1\r\n\r\n", 18);
     n += warc_rec(buf + n, sizeof buf - n, "metadata", "http://a.example/", NULL, "k: v\r\n", 6);
     n += warc_rec(buf + n, sizeof buf - n, "conversion", "http://a.example/", NULL, "text", 4);
     n += warc_rec(buf + n, sizeof buf - n, "warcinfo", "", NULL, "software: x\r\n", 13);
@@ -465,8 +483,9 @@ static void test_garbage_and_bad_lengths(void **state)
     n += (size_t)snprintf(buf + n, sizeof buf - n, "garbage between records\r\n");
     n += simple_response(buf + n, sizeof buf - n, "http://b.example/");
     /* a bad Content-Length: counted, the header skipped */
-    n += (size_t)snprintf(buf + n, sizeof buf - n,
-                          "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 12x\r\n\r\nbody\r\n\r\n");
+    n += (size_t)snprintf(
+        buf + n, sizeof buf - n,
+        "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 12x\r\n\r\nbody\r\n\r\n");
     n += simple_response(buf + n, sizeof buf - n, "http://c.example/");
     seen s = {0};
     mt_web_stats st;
@@ -509,16 +528,19 @@ static void test_payload_codings(void **state)
     char blk[4096], buf[16384];
     size_t n = 0;
     /* chunked, with an extension and a folded Transfer-Encoding */
-    int b = snprintf(blk, sizeof blk,
-                     "HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\n  chunked\r\nContent-Type: text/html\r\n\r\n"
-                     "5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n");
+    int b = snprintf(
+        blk, sizeof blk,
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\n  chunked\r\nContent-Type: text/html\r\n\r\n"
+        "5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n");
     n += warc_rec(buf + n, sizeof buf - n, "response", "http://chunked/", NULL, blk, (size_t)b);
     /* chunked then gzip */
     uint8_t *gz = NULL;
     size_t gl = 0;
     gz_member(&gz, &gl, page, strlen(page));
-    b = snprintf(blk, sizeof blk, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
-                                  "Transfer-Encoding: chunked\r\n\r\n%zx\r\n", gl);
+    b = snprintf(blk, sizeof blk,
+                 "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n%zx\r\n",
+                 gl);
     memcpy(blk + b, gz, gl);
     b += (int)gl;
     b += snprintf(blk + b, sizeof blk - (size_t)b, "\r\n0\r\n\r\n");
@@ -529,22 +551,25 @@ static void test_payload_codings(void **state)
         size_t zl = deflate_str(page, z, sizeof z, wbits);
         b = snprintf(blk, sizeof blk, "HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\n\r\n");
         memcpy(blk + b, z, zl);
-        n += warc_rec(buf + n, sizeof buf - n, "response", "http://deflate/", NULL, blk, (size_t)b + zl);
+        n += warc_rec(buf + n, sizeof buf - n, "response", "http://deflate/", NULL, blk,
+                      (size_t)b + zl);
     }
     /* Common Crawl: renamed headers, the body stored decoded; bytes that
      * happen to look like gzip are not decoded again */
-    b = snprintf(blk, sizeof blk, "HTTP/1.1 200 OK\r\nX-Crawler-Content-Encoding: gzip\r\n"
-                                  "X-Crawler-Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n");
+    b = snprintf(blk, sizeof blk,
+                 "HTTP/1.1 200 OK\r\nX-Crawler-Content-Encoding: gzip\r\n"
+                 "X-Crawler-Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n");
     memcpy(blk + b, gz, gl);
     n += warc_rec(buf + n, sizeof buf - n, "response", "http://cc/", NULL, blk, (size_t)b + gl);
     /* WARC-Truncated */
     b = snprintf(blk, sizeof blk, "HTTP/1.1 404 Not Found\r\n\r\npartial");
-    n += warc_rec(buf + n, sizeof buf - n, "response", "http://trunc/", "WARC-Truncated: length\r\n",
-                  blk, (size_t)b);
+    n += warc_rec(buf + n, sizeof buf - n, "response", "http://trunc/",
+                  "WARC-Truncated: length\r\n", blk, (size_t)b);
     /* a gzip body cut short */
     b = snprintf(blk, sizeof blk, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n");
     memcpy(blk + b, gz, gl - 12);
-    n += warc_rec(buf + n, sizeof buf - n, "response", "http://cutgz/", NULL, blk, (size_t)b + gl - 12);
+    n += warc_rec(buf + n, sizeof buf - n, "response", "http://cutgz/", NULL, blk,
+                  (size_t)b + gl - 12);
     /* a damaged gzip body */
     b = snprintf(blk, sizeof blk, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n");
     memcpy(blk + b, gz, gl);
@@ -692,15 +717,18 @@ static void test_arc_gzip(void **state)
         "Content-Type: text/html\r\n\r\n<p>\n";
     uint8_t *gz = NULL;
     size_t gl = 0;
-    const char *p2 = strstr(arc, "http://a.example/app.js"), *p3 = strstr(arc, "http://a.example/ ");
+    const char *p2 = strstr(arc, "http://a.example/app.js"),
+               *p3 = strstr(arc, "http://a.example/ ");
     gz_member(&gz, &gl, arc, (size_t)(p2 - arc));
     gz_member(&gz, &gl, p2, (size_t)(p3 - p2));
     gz_member(&gz, &gl, p3, strlen(p3));
     for (int z = 0; z < 2; z++) {
         seen s = {0};
         mt_web_stats st;
-        if (z) read_mem(gz, gl, &s, &st, 0);
-        else read_mem(arc, sizeof arc - 1, &s, &st, 0);
+        if (z)
+            read_mem(gz, gl, &s, &st, 0);
+        else
+            read_mem(arc, sizeof arc - 1, &s, &st, 0);
         assert_int_equal(st.records, 3);
         assert_int_equal(st.other, 1);
         assert_int_equal(st.resources, 1);
