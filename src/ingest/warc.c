@@ -545,6 +545,13 @@ static int decode_body(mt_web_reader *rd, int enc, const uint8_t **body, size_t 
     }
     size_t cap = n < max / 8 ? n * 8 : max;
     if (cap < 64 * 1024) cap = max < 64 * 1024 ? max : 64 * 1024;
+    if (enc == ENC_GZIP && n >= 18) {
+        /* The trailer's ISIZE is the decoded size (mod 2^32) of a whole
+         * member: the right buffer at once, or straight to the capped path. */
+        uint32_t isize = (uint32_t)p[n - 4] | (uint32_t)p[n - 3] << 8 | (uint32_t)p[n - 2] << 16 |
+                         (uint32_t)p[n - 1] << 24;
+        if (isize > 0 && isize <= max) cap = isize > cap ? isize : cap;
+    }
     for (;;) {
         uint8_t *o = grow(&rd->dec, &rd->dec_cap, cap);
         size_t got = 0;
