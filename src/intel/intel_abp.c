@@ -424,16 +424,21 @@ static int parse_options(arule *r, const char *o)
             free(r->doms);
             r->doms = mt_xcalloc(1, vl + 2);
             r->n_doms = 0;
-            size_t k = 0;
+            /* an entry that is no host name ("example.*", "a\\.b") is
+             * dropped; the rule goes inert only when none is left */
+            size_t k = 0, start = 0;
+            int bad = 0;
             for (size_t i = 0; i <= vl; i++) {
                 if (i == vl || v[i] == '|') {
-                    if (k && r->doms[k - 1] != '\0') { r->doms[k++] = '\0'; r->n_doms++; }
+                    if (bad || k == start || (k == start + 1 && r->doms[start] == '~')) k = start;
+                    else { r->doms[k++] = '\0'; r->n_doms++; }
+                    start = k;
+                    bad = 0;
                     continue;
                 }
                 char c = lower(v[i]);
-                if (!(is_host_char(c) || (c == '~' && (k == 0 || r->doms[k - 1] == '\0'))))
-                    return -1; /* entities ("example.*") and junk */
-                r->doms[k++] = c;
+                if (!(is_host_char(c) || (c == '~' && k == start))) bad = 1;
+                else r->doms[k++] = c;
             }
             if (r->n_doms == 0) return -1;
             continue;
@@ -577,7 +582,14 @@ static int compile_abp(arule *r, const char *s, int *regex)
     /* An unanchored rule is a substring: a leading '*' says so to the glob;
      * a trailing '*' adds nothing. */
     while (n && p[n - 1] == '*' && !(r->flags & F_END)) n--;
-    if (n == 0) return opts ? -2 : -1; /* "$websocket,domain=x" alone: not supported */
+    if (n == 0) {
+        /* "$websocket,domain=x.com": every such request of those pages;
+         * without a page domain it would be every request anywhere */
+        if (!opts || !r->n_doms) return opts ? -2 : -1;
+        r->pat = mt_xstrdup("*");
+        r->anchor = A_NONE;
+        return 0;
+    }
     size_t lead = r->anchor == A_NONE && p[0] != '*';
     r->pat = mt_xcalloc(1, n + lead + 1);
     if (lead) r->pat[0] = '*';

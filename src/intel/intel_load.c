@@ -162,7 +162,10 @@ static int cosmetic_rule(loadctx *c, const char *line)
     const char *body = best + ml;
     if (best == line) {
         /* a line of '#'s or "## words" is a comment of a hosts file */
-        if (*body == '\0' || *body == '#' || *body == ' ' || *body == '\t') return 0;
+        if (*body == '\0' || *body == ' ' || *body == '\t') return 0;
+        if (*body == '#' && !((body[1] >= 'a' && body[1] <= 'z') || (body[1] >= 'A' && body[1] <= 'Z') ||
+                              body[1] == '_' || body[1] == '-'))
+            return 0; /* "###id" hides an element by id; "####" is a banner */
     }
     if (strncmp(body, "+js(", 4) == 0 || strncmp(body, "script:inject(", 14) == 0 ||
         best[1] == '%')
@@ -263,8 +266,11 @@ static void load_line(loadctx *c, char *line)
         network_rule(c, line, chrome);
         return;
     }
-    if (line[0] == '@' || line[0] == '/' || line[0] == '$' || line[0] == '-' ||
-        (line[0] == '.' && strchr(line, '/'))) {
+    if (line[0] == '@' || line[0] == '/' || line[0] == '$') {
+        network_rule(c, line, 0); /* blanks in "$csp=a b" and regexes; junk otherwise */
+        return;
+    }
+    if (line[0] == '-' || (line[0] == '.' && strchr(line, '/'))) {
         c->st.skipped++; /* a rule with blanks: not Adblock syntax */
         return;
     }
@@ -304,7 +310,9 @@ static void load_line(loadctx *c, char *line)
     if (!next && (tok[tl] == '$' || (tok[tl] == '^' && tok[tl + 1]))) {
         /* "name^$opts", "name^path": an Adblock rule; "name^$opts" names
          * the host too, as it always has */
-        if (tok[tl] == '^' && tok[tl + 1] == '$') add_name(c, tok, tl, 0);
+        char nm[MT_INTEL_MAX_NAME + 1];
+        if (tok[tl] == '^' && tok[tl + 1] == '$' && mt_intel_norm_domain(tok, tl, nm, sizeof nm) >= 0)
+            add_name(c, tok, tl, 0);
         network_rule(c, tok, 0);
         return;
     }

@@ -372,7 +372,7 @@ static void test_loader_formats(void **st)
         "/coinhive.min.js\n"                  /* path-only: a URL rule */
         "-monero-miner-\n"                    /* path-only: a URL rule */
         "example.com##.ad\n"                  /* cosmetic: counted, skipped */
-        "$websocket,domain=a.com|b.com\n"     /* option-only: inert */
+        "$websocket,domain=a.com|b.com\n"     /* option-only: a URL rule */
         "*://chrome1.example.com/lib*\n"
         "wss://*.chrome2.example.com/proxy*\n"
         "ws://chrome3.example.com:9333/proxy/*\n"
@@ -397,13 +397,14 @@ static void test_loader_formats(void **st)
     assert_int_equal(s->ips, 3);
     assert_int_equal(s->cidrs, 2);
     assert_int_equal(s->skipped, 7);
-    /* the 7 "||" rules, 2 path rules, 4 URL patterns, "bad_char$..." */
-    assert_int_equal(s->url_rules, 14);
+    /* the 7 "||" rules, 2 path rules, 4 URL patterns, "bad_char$...",
+     * "$websocket,domain=..." */
+    assert_int_equal(s->url_rules, 15);
     assert_int_equal(s->exceptions, 1);
-    assert_int_equal(s->inert, 1);
+    assert_int_equal(s->inert, 0);
     assert_int_equal(s->cosmetic, 1);
     assert_int_equal(s->comments, 3);
-    assert_int_equal(mt_intel_request_rule_count(in), 15);
+    assert_int_equal(mt_intel_request_rule_count(in), 16);
     static const char *const want[] = {
         "plain.example-pool.com", "upper.example-pool.net", "x.wild.example.org",
         "dot.example.org", "hosts1.example.com", "hosts2.example.com", "hosts3.example.com",
