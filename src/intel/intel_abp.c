@@ -158,6 +158,8 @@ static int glob_at(const char *s, const char *pat, int end)
             while (*p == '*') p++;
             if (!*p) return 1;
             sp = p;
+            /* a literal after the star: jump to where it next occurs */
+            if (*p != '^' && !(s = strchr(s, *p))) return 0;
             ss = s;
             continue;
         }
@@ -174,6 +176,10 @@ static int glob_at(const char *s, const char *pat, int end)
         if (!sp || !*ss) return 0;
         p = sp;
         s = ++ss;
+        if (*p != '^') {
+            if (!(s = strchr(s, *p))) return 0;
+            ss = s;
+        }
     }
 }
 
