@@ -35,6 +35,10 @@
 #include "util/hash.h"
 
 #define MAX_URL 4096
+/* Longest glob pattern taken: matching is O(URL * pattern) at worst, so a
+ * bound keeps a hostile list from making each URL slow (real rules are
+ * under 200 bytes). Longer rules are inert. */
+#define MAX_PAT 1024
 #define TEXT_SEED 0x6d746162707431ULL /* "mtabpt1" */
 #define HOST_SEED 0x6d746162706831ULL /* "mtabph1" */
 
@@ -197,9 +201,20 @@ static int js_to_ere(const char *s, size_t n, char *out, size_t cap)
         memcpy(out + o, str, l_);                                   \
         o += l_;                                                    \
     } while (0)
+    int braces = 1;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         char one[2] = {c, 0};
+        if (c == '{') {
+            /* counted repetition: regcomp expands it, so nested large
+             * counts in a hostile list would take unbounded time and memory */
+            char *e;
+            unsigned long lo = strtoul(s + i + 1, &e, 10), hi = lo;
+            if (*e == ',') hi = e[1] == '}' ? lo : strtoul(e + 1, &e, 10);
+            if (hi < lo) hi = lo;
+            braces *= hi ? (int)hi : 1; /* the product bounds any nesting */
+            if (lo > 64 || hi > 64 || braces > 4096) return -1;
+        }
         if (c == '\\') {
             if (++i >= n) return -1;
             char e = s[i];
@@ -356,6 +371,7 @@ static size_t regex_literal(const char *s, size_t n, char *out, size_t cap)
         if (i >= n) break;
         if (c == '\\') { i++; continue; }
         if (c == '[') { while (i < n && s[i] != ']') i += s[i] == '\\' ? 2 : 1; continue; }
+        if (c == '{') { while (i < n && s[i] != '}') i++; continue; } /* a count, not text */
         if (c == '(') depth++;
         else if (c == ')') depth--;
     }
@@ -523,6 +539,7 @@ static int compile_chrome(arule *r, const char *s)
     }
     const char *path = h + hl;
     size_t pl = strlen(path);
+    if (pl > MAX_PAT) return -2;
     r->pat = mt_xcalloc(1, pl + 1);
     for (size_t i = 0; i < pl; i++) {
         char c = lower(path[i]);
@@ -588,6 +605,7 @@ static int compile_abp(arule *r, const char *s, int *regex)
     /* An unanchored rule is a substring: a leading '*' says so to the glob;
      * a trailing '*' adds nothing. */
     while (n && p[n - 1] == '*' && !(r->flags & F_END)) n--;
+    if (n > MAX_PAT) return -2;
     if (n == 0) {
         /* "$websocket,domain=x.com": every such request of those pages;
          * without a page domain it would be every request anywhere */
