@@ -201,10 +201,15 @@ static int js_to_ere(const char *s, size_t n, char *out, size_t cap)
         memcpy(out + o, str, l_);                                   \
         o += l_;                                                    \
     } while (0)
-    int braces = 1;
+    int braces = 1, quants = 0, after_quant = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         char one[2] = {c, 0};
+        /* "a+++" and the like: JavaScript refuses them, regcomp takes them
+         * and its memory grows with each one */
+        int quant = c == '*' || c == '+' || c == '?' || c == '{';
+        if (quant && (after_quant || ++quants > 64)) return -1;
+        after_quant = quant;
         if (c == '{') {
             /* counted repetition: regcomp expands it, so nested large
              * counts in a hostile list would take unbounded time and memory */
@@ -246,6 +251,17 @@ static int js_to_ere(const char *s, size_t n, char *out, size_t cap)
                    s[i + 1] == '?') {
             PUT(one); /* lazy: the same yes/no answer as greedy */
             i++;
+        } else if (c == '{') {
+            /* copy the count whole, so its closing brace ends the quantifier */
+            size_t e = i;
+            while (e < n && s[e] != '}') e++;
+            if (e >= n || e - i > 12) return -1;
+            char cnt[16];
+            memcpy(cnt, s + i, e - i + 1);
+            cnt[e - i + 1] = '\0';
+            PUT(cnt);
+            i = e;
+            if (i + 1 < n && s[i + 1] == '?') i++; /* lazy */
         } else if (c == '[') {
             /* Collect the class's bytes, then write them in POSIX order
              * (']' first, '-' last) with no escapes. */
