@@ -3,17 +3,19 @@
  * report sections (report/sections.h) and hands them to one renderer
  * (report/render.h). Definitions: docs/REPORT.md. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/analyze.h"
 #include "commands.h"
+#include "minetrace/store.h"
 #include "report/render.h"
 #include "report/sections.h"
 
 enum { O_BY = MT_OPT_OWN, O_FROM, O_TO, O_TZ, O_ASSETS, O_PRICES, O_PDATE, O_PCOL, O_ONLY,
-       O_TOP, O_CSV, O_HTML, O_NOINDEX };
+       O_TOP, O_CSV, O_HTML, O_NOINDEX, O_RANKS };
 
 static const mt_cli_opt report_opts[] = {
     {0, NULL, 0, NULL, "Input"},
@@ -40,6 +42,10 @@ static const mt_cli_opt report_opts[] = {
     {0, NULL, 0, NULL, "Analyses"},
     {O_ONLY, "only", 0, "LIST", "Comma-separated analyses (activity,mix,ports,victims,\nmarket,top)."},
     {O_TOP, "top", 0, "N", "Rows in the top tables (1..100000, default 10)."},
+    {O_RANKS, "rank-intervals", 0, "LIST",
+     "Website study: upper edges of the rank intervals, increasing\n"
+     "(default 10000,100000,1000000: 1-10k, 10k-100k, 100k-1M, >1M,\n"
+     "and unranked)."},
     {O_NOINDEX, "no-index", 0, NULL,
      "Do not create the covering indexes mt_report_scan and\n"
      "mt_report_top (report then scans the whole table; see\ndocs/REPORT.md)."},
@@ -58,7 +64,33 @@ static const mt_cli_opt report_opts[] = {
 typedef struct report_args {
     mt_rep_opts o;
     const char *from, *to, *tz, *csv, *html;
+    mt_store_web_query web;   /* the website study (when the store holds web findings) */
 } report_args;
+
+/* --rank-intervals 10000,100000,1000000 */
+static int parse_rank_edges(const char *arg, mt_store_web_query *q)
+{
+    const mt_cli_cmd *cmd = &mt_cli_report;
+    size_t n = 0;
+    const char *p = arg;
+    for (;;) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(p, &end, 10);
+        if (end == p || errno || v < 1 || v > 4000000000ULL || (*end && *end != ',') || *p == '-' || *p == '+')
+            return mt_cli_usage(cmd, "--rank-intervals wants increasing ranks like 10000,100000,1000000");
+        if (n == MT_STORE_WEB_MAX_EDGES)
+            return mt_cli_usage(cmd, "--rank-intervals: at most %d edges", MT_STORE_WEB_MAX_EDGES);
+        if (n && v <= q->edges[n - 1])
+            return mt_cli_usage(cmd, "--rank-intervals: the edges must increase (%llu after %u)", v,
+                                (unsigned)q->edges[n - 1]);
+        q->edges[n++] = (uint32_t)v;
+        if (!*end) break;
+        p = end + 1;
+    }
+    q->nedges = n;
+    return 0;
+}
 
 /* Parse errors of the analyze layer are in mt_error_msg(). */
 static int report_opt(void *ctx, int id, const char *arg)
@@ -93,6 +125,7 @@ static int report_opt(void *ctx, int id, const char *arg)
     case O_CSV: a->csv = arg; return 0;
     case O_HTML: a->html = arg; return 0;
     case O_NOINDEX: o->no_index = 1; return 0;
+    case O_RANKS: return parse_rank_edges(arg, &a->web);
     }
     return MT_EXIT_ERROR;
 }
@@ -141,10 +174,40 @@ static int report(const mt_cli_common *co, report_args *a)
         mt_cli_damaged(co, a->o.price_paths[i], 0, "%zu row%s skipped (no date or price)",
                        r.market[i].series.bad, r.market[i].series.bad == 1 ? "" : "s");
     }
+    /* The website study, when the store holds web findings (a store without
+     * them gives the traffic report alone, unchanged). The range applies
+     * only when given: the default range is that of the traffic findings. */
+    mt_store_web_summary web;
+    memset(&web, 0, sizeof web);
+    int have_web = 0;
+    mt_store_opts so = {MT_STORE_READONLY, NULL};
+    mt_store *st = mt_store_open(a->o.db_path, &so);
+    if (!st) {
+        mt_report_free(&r);
+        return mt_cli_error(cmd, "%s", mt_error_msg());
+    }
+    int present = mt_store_web_present(st);
+    if (present > 0) {
+        a->web.from = a->o.has_from ? a->o.from : INT64_MIN;
+        a->web.to = a->o.has_to ? a->o.to : INT64_MAX;
+        a->web.min_confidence = MT_STORE_WEB_MIN_CONFIDENCE;
+        a->web.top_keys = a->o.top_n > 0 ? (size_t)a->o.top_n : 10;
+        present = mt_store_web_summary_get(st, &a->web, &web);
+        have_web = present == MT_OK;
+    }
+    mt_store_close(st);
+    if (present < 0) {
+        mt_report_free(&r);
+        return mt_cli_error(cmd, "%s", mt_error_msg());
+    }
     int errors = 0;
     mt_rdoc doc;
     mt_rdoc_init(&doc);
-    mt_traffic_sections(&r, &doc);
+    /* A store of website findings only: the overview (titles, the cards)
+     * and the website study, without empty traffic tables. */
+    if (have_web && r.empty && !a->o.has_from && !a->o.has_to) mt_sec_overview(&r, &doc);
+    else mt_traffic_sections(&r, &doc);
+    if (have_web) mt_sec_web(&web, a->web.min_confidence, &doc);
     if (csv) {
         if (mt_render_csv(&doc, csv)) {
             mt_cli_error(cmd, "%s", mt_error_msg());
@@ -168,7 +231,8 @@ static int report(const mt_cli_common *co, report_args *a)
         }
         mt_buf_free(&b);
     }
-    uint64_t findings = r.empty ? 0 : r.findings_total;
+    uint64_t findings = (r.empty ? 0 : r.findings_total) + web.findings;
+    mt_store_web_summary_free(&web);
     mt_rdoc_free(&doc);
     mt_report_free(&r);
     return mt_cli_exit(co, (unsigned)errors, damaged, findings);
@@ -221,7 +285,12 @@ const mt_cli_cmd mt_cli_report = {
 "            two-sided p-values from Student's t with n-2 degrees of\n"
 "            freedom.\n"
 "  top       Top pools, wallets, agents (mining findings naming one) and\n"
-"            top hosts by mining findings.",
+"            top hosts by mining findings.\n"
+"\n"
+"When the database holds website findings (minetrace web --db), the\n"
+"website study follows: mining sites (domains with a web finding at\n"
+"confidence >= 50) by rank interval (--rank-intervals), by category, by\n"
+"provider and by kind of evidence, and site-key campaigns (sites per key).",
     .opts = report_opts,
     .exit_none = "The report was produced; there is no finding in the range (the\n"
                  "tables are empty).",

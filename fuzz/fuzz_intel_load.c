@@ -1,6 +1,8 @@
 /* Fuzz target: the per-line list loader on arbitrary bytes (fed from
  * memory), then each input line as a URL path rule, and domain, IP,
- * agent, path, URL, wallet and site-key matching on each line. */
+ * agent, path, URL, wallet and site-key matching on each line, and each
+ * line as a request URL against the loaded block-list rules (every type,
+ * with and without a page host, the line itself as the page host). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mt_intel_add_url_rule(in, line, 50, MT_CAT_BROWSER_MINER, "fuzz");
         mt_intel_match_path(in, line, &h);
         mt_intel_match_url(in, line, line, &h);
+        for (int t = 0; t <= MT_REQ_DOCUMENT + 1; t++) {
+            mt_intel_match_request(in, line, t & 1 ? "www.example.org" : NULL, t, &h);
+            if (t == MT_REQ_SCRIPT) mt_intel_match_request(in, line, line, t, &h);
+        }
         mt_intel_match_wallet(in, line, &h);
         mt_intel_match_sitekey(in, line, &h);
         mt_intel_wallet_shape(line);

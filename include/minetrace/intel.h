@@ -72,6 +72,17 @@ int mt_intel_load_file(mt_intel *in, const char *path, int weight,
 typedef struct mt_intel_load_stats {
     uint64_t domains, ips, cidrs, skipped;
     uint64_t wallets, sitekeys;
+    /* Adblock and URL-pattern lines (mt_intel_match_request). A host-only
+     * rule ("||name^", or a URL pattern with the name as its host) also adds its name to the domain
+     * table, so it counts in `domains` too; every other line counts once. */
+    uint64_t url_rules;   /* blocking network rules, Chrome match patterns */
+    uint64_t exceptions;  /* "@@" rules */
+    uint64_t regexes;     /* "/.../" rules among url_rules + exceptions */
+    uint64_t inert;       /* network rules not taken: an unknown option, a
+                             regex beyond POSIX ERE (lookaround, backrefs) */
+    uint64_t cosmetic;    /* "##", "#@#", "#?#", "#$#" element rules */
+    uint64_t scriptlets;  /* "##+js(...)" */
+    uint64_t comments;    /* "!", "#" and "[Adblock ...]" lines */
 } mt_intel_load_stats;
 const mt_intel_load_stats *mt_intel_last_load(const mt_intel *in);
 
@@ -152,5 +163,40 @@ const char *mt_intel_wallet_shape(const char *s);
 int mt_intel_sitekey_shape(const char *s);
 
 size_t mt_intel_domain_count(const mt_intel *in);
+
+/* ---- Requests against block lists (Adblock Plus / uBlock syntax) --------
+ *
+ * The website scanner asks, for each script, frame, worker, XHR or
+ * WebSocket URL a page loads: would a block list stop it? Loaded lists give
+ * network rules ("||host^", "||host/path", "|https://...", substrings with
+ * '*' and '^', "/regex/", options $script, $websocket, $xmlhttprequest,
+ * $subdocument, $image, $document, $third-party / $~third-party,
+ * $domain=a.com|~b.com, $match-case, $important) and "@@" exceptions,
+ * Chrome match patterns ("wss://" "*.host/proxy*"), and the whole-host names
+ * of hosts files and plain domain lists. docs/WEB.md, "Block lists". */
+typedef enum mt_intel_request_type {
+    MT_REQ_SCRIPT = 1,
+    MT_REQ_WEBSOCKET,
+    MT_REQ_XHR,
+    MT_REQ_SUBDOCUMENT,   /* iframe */
+    MT_REQ_IMAGE,
+    MT_REQ_OTHER,         /* anything else: workers, Wasm fetches, styles... */
+    MT_REQ_DOCUMENT       /* the page itself */
+} mt_intel_request_type;
+
+/* 1 when a rule blocks the request: hit gets the category, weight and
+ * list of the strongest blocking rule, hit->matched its text (the name for
+ * a hosts-list entry). 0 otherwise, also when an exception ("@@" rule,
+ * allowlisted name) matched: then, if hit is given, hit->category is
+ * MT_CAT_ALLOW, hit->weight 0 and hit->matched the exception; when nothing
+ * matched hit->weight is 0 and hit->matched NULL. url is absolute
+ * (scheme://host/...); page_host is the host of the page that loads it
+ * (NULL: unknown, then $third-party, $~third-party and $domain=a rules do
+ * not apply). type is an mt_intel_request_type (unknown values: OTHER).
+ * URLs longer than 4095 bytes are matched on their first 4095. */
+int mt_intel_match_request(const mt_intel *in, const char *url, const char *page_host, int type,
+                           mt_intel_hit *hit);
+/* Number of network rules and exceptions in the request rule set. */
+size_t mt_intel_request_rule_count(const mt_intel *in);
 
 #endif

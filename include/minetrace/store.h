@@ -25,6 +25,7 @@
 #include "minetrace/common.h"
 #include "minetrace/engine.h"
 #include "minetrace/finding.h"
+#include "minetrace/web.h"
 
 typedef struct mt_store mt_store;
 
@@ -79,6 +80,64 @@ uint64_t mt_finding_uid(const mt_finding *f);
 /* A sink that stores every finding it is given; it owns the store (closes
  * it on close) when `own` is set. */
 mt_sink *mt_store_sink_new(mt_store *s, int own);
+
+/* ---- website findings (issue 8; table web_findings, schema version 3) ---- */
+
+/* Store n web findings; as mt_store_put (same transaction, batches and
+ * new/duplicate counts; identity: mt_web_finding_uid). */
+int mt_store_put_web(mt_store *s, const mt_web_finding *f, size_t n);
+/* The identifying hash of a web finding: ts, url, resource, kind,
+ * provider, site_key, evidence (docs/STORE.md). */
+uint64_t mt_web_finding_uid(const mt_web_finding *f);
+/* A web sink that stores every web finding it is given; it owns the store
+ * (closes it on close) when `own` is set. */
+mt_web_sink *mt_store_web_sink_new(mt_store *s, int own);
+
+/* The website study's aggregates (definitions as SQL: docs/STORE.md). A
+ * site is a distinct domain with a web finding at confidence >=
+ * min_confidence in [from, to). */
+#define MT_STORE_WEB_MAX_EDGES 15
+/* The threshold `minetrace report` counts sites at. */
+#define MT_STORE_WEB_MIN_CONFIDENCE 50
+
+typedef struct mt_store_web_query {
+    mt_time_us from, to;           /* from = to = 0: every web finding */
+    int min_confidence;            /* a site needs a finding at least this confident */
+    /* Rank intervals: [1, edge[0]], [edge[0]+1, edge[1]], ..., and
+     * (edge[n-1], inf); increasing. n = 0: the default 10000, 100000, 1000000. */
+    uint32_t edges[MT_STORE_WEB_MAX_EDGES];
+    size_t nedges;
+    size_t top_keys;               /* site keys listed (0 = all) */
+} mt_store_web_query;
+
+typedef struct mt_store_web_group {
+    char *name;                    /* the value ("" = unknown) */
+    char *provider;                /* site keys: their provider ("" when only unknown); else NULL */
+    uint64_t findings, sites;      /* findings at the threshold; distinct domains */
+} mt_store_web_group;
+
+typedef struct mt_store_web_summary {
+    uint64_t findings;             /* all web findings in range */
+    uint64_t confident;            /* ... at confidence >= min_confidence */
+    uint64_t sites, pages;         /* distinct domains, urls of those */
+    uint64_t ranked_sites;         /* sites with a rank */
+    /* Sites per rank interval: nedges + 1 intervals, then unranked. */
+    uint32_t edges[MT_STORE_WEB_MAX_EDGES];
+    size_t nedges;
+    uint64_t rank_sites[MT_STORE_WEB_MAX_EDGES + 1];
+    uint64_t unranked_sites;
+    mt_store_web_group *categories, *providers, *kinds, *keys;
+    size_t ncategories, nproviders, nkinds, nkeys;
+    uint64_t distinct_keys;        /* site keys at the threshold (keys[] may be cut to top_keys) */
+    uint64_t campaigns;            /* site keys seen on two or more sites */
+    uint64_t keyed_sites;          /* sites with a site key */
+} mt_store_web_summary;
+
+/* Returns 1 when the store holds web findings at all (in any range), 0 when
+ * not (also for a database older than version 3), <0 on error. */
+int mt_store_web_present(mt_store *s);
+int mt_store_web_summary_get(mt_store *s, const mt_store_web_query *q, mt_store_web_summary *out);
+void mt_store_web_summary_free(mt_store_web_summary *w);
 
 /* ---- the analyses' aggregates ---------------------------------------------- */
 
@@ -167,6 +226,9 @@ typedef struct mt_store_ops {
     int (*time_range)(mt_store *s, mt_time_us *first, mt_time_us *last);
     int (*summary)(mt_store *s, const mt_store_query *q, mt_store_summary *out);
     int (*top)(mt_store *s, const mt_store_query *q, mt_store_top *out);
+    int (*put_web)(mt_store *s, const mt_web_finding *f, size_t n);
+    int (*web_present)(mt_store *s);
+    int (*web_summary)(mt_store *s, const mt_store_web_query *q, mt_store_web_summary *out);
 } mt_store_ops;
 
 /* The part of every backend's handle the generic layer reads; a backend's

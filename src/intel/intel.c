@@ -99,6 +99,7 @@ void mt_intel_free(mt_intel *in)
     mt_hmap_free(&in->strmap);
     mt_intel_url_free(in);
     mt_intel_keys_free(in);
+    mt_intel_abp_free(in);
     free(in);
 }
 
@@ -232,6 +233,12 @@ int mt_intel_add_domain(mt_intel *in, const char *name, int weight,
                         mt_intel_category cat, const char *source,
                         const char *family)
 {
+    return mt_intel_add_domain_flags(in, name, weight, cat, source, family, MT_INTEL_F_HOST);
+}
+
+int mt_intel_add_domain_flags(mt_intel *in, const char *name, int weight, mt_intel_category cat,
+                              const char *source, const char *family, unsigned flags)
+{
     char norm[MT_INTEL_MAX_NAME + 1];
     if (!name) return mt_error_set(MT_EINVAL, "intel: no domain name given");
     if (cat < MT_CAT_POOL || cat > MT_CAT_ALLOW)
@@ -244,9 +251,10 @@ int mt_intel_add_domain(mt_intel *in, const char *name, int weight,
         return mt_error_set(MT_ENOMEM, "intel: domain arena full");
     mt_intel_dentry *e = dinsert(in, norm, (size_t)n);
     if (cat == MT_CAT_ALLOW) {
-        e->allow = 1;
+        e->allow |= MT_INTEL_F_ALLOW;
         return MT_OK;
     }
+    e->allow |= (uint8_t)(flags & MT_INTEL_F_HOST);
     if (mt_intel_stronger(weight, cat, e->weight, e->cat)) {
         e->weight = (uint8_t)weight;
         e->cat = (uint8_t)cat;
@@ -259,6 +267,12 @@ int mt_intel_add_domain(mt_intel *in, const char *name, int weight,
 }
 
 int mt_intel_match_domain(const mt_intel *in, const char *name, mt_intel_hit *hit)
+{
+    return mt_intel_match_domain_flags(in, name, 0, hit) > 0;
+}
+
+int mt_intel_match_domain_flags(const mt_intel *in, const char *name, unsigned need,
+                                mt_intel_hit *hit)
 {
     char buf[MT_INTEL_MAX_NAME + 1];
     if (!in || !name || in->n_dents == 0) return 0;
@@ -288,7 +302,8 @@ int mt_intel_match_domain(const mt_intel *in, const char *name, mt_intel_hit *hi
     for (size_t j = 0; j < k; j++) {
         const mt_intel_dentry *e = dfind(in, buf + off[j], n - off[j], hs[j]);
         if (e) {
-            if (e->allow) return 0;
+            if (e->allow & MT_INTEL_F_ALLOW) return -1;
+            if ((e->allow & need) != need) continue;
             if (e->weight && (!best || mt_intel_stronger(e->weight, e->cat, best->weight, best->cat)))
                 best = e;
         }

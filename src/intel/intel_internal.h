@@ -22,10 +22,17 @@ typedef struct mt_intel_dentry {
     uint8_t len;         /* name length (<= 253) */
     uint8_t weight;      /* best non-allow hit; 0 when only allowed */
     uint8_t cat;         /* category of that hit */
-    uint8_t allow;       /* also on an allowlist */
+    uint8_t allow;       /* MT_INTEL_F_* */
     uint16_t source;     /* interned string index */
     uint16_t family;     /* interned string index, 0 = none */
 } mt_intel_dentry;
+
+/* Entry flags of names and addresses. ALLOW: also on an allowlist. HOST:
+ * listed as a whole host (hosts file, plain list, the API), so every
+ * request to it is blocked; names that only come from Adblock rules or URL
+ * patterns lack it, their rules (with options and paths) decide instead. */
+#define MT_INTEL_F_ALLOW 1u
+#define MT_INTEL_F_HOST 2u
 
 typedef struct mt_intel_dslot {
     uint64_t tag;        /* full 64-bit hash of the name (never 0) */
@@ -41,7 +48,7 @@ typedef struct mt_intel_ikey {
 typedef struct mt_intel_ientry {
     uint8_t weight;
     uint8_t cat;
-    uint8_t allow;
+    uint8_t allow;       /* MT_INTEL_F_* */
     uint16_t source;
     uint32_t text_off;   /* "a.b.c.d/nn" in the names arena */
 } mt_intel_ientry;
@@ -91,6 +98,37 @@ typedef struct mt_intel_keys {
     size_t n[2], cap[2];
 } mt_intel_keys;
 
+/* Network rules for mt_intel_match_request (intel_abp.c). */
+struct mt_intel_abp;
+void mt_intel_abp_free(mt_intel *in);
+/* Add one Adblock network rule (chrome 0) or Chrome match pattern
+ * (chrome 1) from a list line. Returns 1 (blocking rule), 2 (exception),
+ * 0 inert (unknown option, unsupported regex) or -1 (not a rule); *regex
+ * is set for "/.../" rules. A list of category ALLOW adds its rules as
+ * exceptions. */
+int mt_intel_abp_add(mt_intel *in, const char *line, int chrome, int weight,
+                     mt_intel_category cat, const char *source, int *regex);
+/* Domain and address lookups with the entry flags (intel.c, intel_ip.c):
+ * 1 and hit filled on a match of an entry that has all of need's flags,
+ * -1 when an allowed name suppresses the match, 0 otherwise. */
+int mt_intel_match_domain_flags(const mt_intel *in, const char *name, unsigned need,
+                                mt_intel_hit *hit);
+int mt_intel_match_ip_flags(const mt_intel *in, const mt_addr *a, unsigned need,
+                            mt_intel_hit *hit);
+/* Add with explicit flags (MT_INTEL_F_HOST or 0); the public adders pass
+ * MT_INTEL_F_HOST. */
+int mt_intel_add_domain_flags(mt_intel *in, const char *name, int weight, mt_intel_category cat,
+                              const char *source, const char *family, unsigned flags);
+int mt_intel_add_cidr_flags(mt_intel *in, const mt_addr *prefix, int bits, int weight,
+                            mt_intel_category cat, const char *source, unsigned flags);
+
+/* The trigram of the prefilters (intel_url.c, intel_abp.c): three bytes
+ * hashed into 4096 slots. */
+static inline unsigned mt_intel_trigram(unsigned a, unsigned b, unsigned c)
+{
+    return (a * 961u + b * 31u + c) & 4095u;
+}
+
 void mt_intel_url_free(mt_intel *in);
 void mt_intel_keys_free(mt_intel *in);
 
@@ -120,6 +158,8 @@ struct mt_intel {
     mt_intel_urules *urules;
     /* wallets and site keys (intel_keys.c) */
     mt_intel_keys *keys;
+    /* network rules of block lists (intel_abp.c) */
+    struct mt_intel_abp *abp;
 };
 
 /* Set up the empty IP/CIDR table (intel_ip.c; called by mt_intel_new). */

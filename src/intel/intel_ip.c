@@ -66,6 +66,12 @@ static mt_intel_ientry *ifind(const mt_intel *in, const mt_addr *a, int bits)
 int mt_intel_add_cidr(mt_intel *in, const mt_addr *prefix, int bits, int weight,
                       mt_intel_category cat, const char *source)
 {
+    return mt_intel_add_cidr_flags(in, prefix, bits, weight, cat, source, MT_INTEL_F_HOST);
+}
+
+int mt_intel_add_cidr_flags(mt_intel *in, const mt_addr *prefix, int bits, int weight,
+                            mt_intel_category cat, const char *source, unsigned flags)
+{
     if (!prefix || (prefix->family != 4 && prefix->family != 6))
         return mt_error_set(MT_EINVAL, "intel: CIDR without an address family");
     int max = prefix->family == 4 ? 32 : 128;
@@ -93,8 +99,11 @@ int mt_intel_add_cidr(mt_intel *in, const mt_addr *prefix, int bits, int weight,
         else in->v6_bits[bits] = 1;
     }
     if (cat == MT_CAT_ALLOW) {
-        e->allow = 1;
-    } else if (mt_intel_stronger(weight, cat, e->weight, e->cat)) {
+        e->allow |= MT_INTEL_F_ALLOW;
+        return MT_OK;
+    }
+    e->allow |= (uint8_t)(flags & MT_INTEL_F_HOST);
+    if (mt_intel_stronger(weight, cat, e->weight, e->cat)) {
         e->weight = (uint8_t)weight;
         e->cat = (uint8_t)cat;
         e->source = mt_intel_intern(in, source ? source : "api");
@@ -103,6 +112,12 @@ int mt_intel_add_cidr(mt_intel *in, const mt_addr *prefix, int bits, int weight,
 }
 
 int mt_intel_match_ip(const mt_intel *in, const mt_addr *addr, mt_intel_hit *hit)
+{
+    return mt_intel_match_ip_flags(in, addr, 0, hit) > 0;
+}
+
+int mt_intel_match_ip_flags(const mt_intel *in, const mt_addr *addr, unsigned need,
+                            mt_intel_hit *hit)
 {
     if (!in || !addr || mt_hmap_count(&in->imap) == 0) return 0;
     if (addr->family != 4 && addr->family != 6) return 0;
@@ -115,7 +130,8 @@ int mt_intel_match_ip(const mt_intel *in, const mt_addr *addr, mt_intel_hit *hit
         mask_addr(&a, bits);
         const mt_intel_ientry *e = ifind(in, &a, bits);
         if (!e) continue;
-        if (e->allow) return 0;
+        if (e->allow & MT_INTEL_F_ALLOW) return -1;
+        if ((e->allow & need) != need) continue;
         if (e->weight && (!best || mt_intel_stronger(e->weight, e->cat, best->weight, best->cat)))
             best = e;
     }

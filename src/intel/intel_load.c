@@ -65,7 +65,7 @@ static int is_local_name(const char *s, size_t n)
 }
 
 /* Try to add [s, s+n) as an IP or CIDR. Returns 1 if it was one. */
-static int try_ip(loadctx *c, const char *s, size_t n)
+static int try_ip(loadctx *c, const char *s, size_t n, unsigned flags)
 {
     char tmp[64];
     if (n == 0 || n >= sizeof tmp) return 0;
@@ -94,7 +94,7 @@ static int try_ip(loadctx *c, const char *s, size_t n)
     if (bits < 0) bits = max;
     if (bits == max && is_null_addr(&a)) { c->st.skipped++; return 1; }
     if (bits < 8 && c->cat != MT_CAT_ALLOW) { c->st.skipped++; return 1; } /* absurdly wide */
-    if (mt_intel_add_cidr(c->in, &a, bits, c->weight, c->cat, c->source) != MT_OK) {
+    if (mt_intel_add_cidr_flags(c->in, &a, bits, c->weight, c->cat, c->source, flags) != MT_OK) {
         c->st.skipped++;
         return 1;
     }
@@ -103,13 +103,16 @@ static int try_ip(loadctx *c, const char *s, size_t n)
     return 1;
 }
 
-static void add_name(loadctx *c, const char *s, size_t n)
+/* flags: MT_INTEL_F_HOST for a whole-host entry (hosts files, plain
+ * lists); 0 for the host of an Adblock rule or URL pattern, whose rule
+ * decides which requests to it are blocked. */
+static void add_name(loadctx *c, const char *s, size_t n, unsigned flags)
 {
     char norm[MT_INTEL_MAX_NAME + 1];
     if (n == 0 || is_local_name(s, n)) { c->st.skipped++; return; }
-    if (try_ip(c, s, n)) return;
+    if (try_ip(c, s, n, flags)) return;
     if (mt_intel_norm_domain(s, n, norm, sizeof norm) < 0 ||
-        mt_intel_add_domain(c->in, norm, c->weight, c->cat, c->source, NULL) != MT_OK) {
+        mt_intel_add_domain_flags(c->in, norm, c->weight, c->cat, c->source, NULL, flags) != MT_OK) {
         c->st.skipped++;
         return;
     }
@@ -125,8 +128,70 @@ static void adblock_rule(loadctx *c, const char *p)
     int ok;
     if (*rest == '^') rest++;
     ok = (*rest == '\0' || *rest == '$' || (*rest == '|' && rest[1] == '\0'));
-    if (!ok || n == 0) { c->st.skipped++; return; } /* path, wildcard, port */
-    add_name(c, p, n);
+    if (ok && n) add_name(c, p, n, 0); /* the host alone, for the traffic detectors */
+}
+
+/* An Adblock network rule or exception (chrome 0) or a Chrome match
+ * pattern (chrome 1) into the request rule set, counted by class. */
+static void network_rule(loadctx *c, const char *line, int chrome)
+{
+    int regex = 0;
+    int rc = mt_intel_abp_add(c->in, line, chrome, c->weight, c->cat, c->source, &regex);
+    if (rc == 1) c->st.url_rules++;
+    else if (rc == 2) c->st.exceptions++;
+    else if (rc == 0) c->st.inert++;
+    else c->st.skipped++;
+    if (rc > 0 && regex) c->st.regexes++;
+}
+
+/* Element hiding and scriptlet rules: "[domains]##sel", "#@#", "#?#",
+ * "#$#", "#@?#", "##+js(...)". The part before the marker is a domain
+ * list (no blanks), which keeps "0.0.0.0 name ## note" a hosts line. */
+static int cosmetic_rule(loadctx *c, const char *line)
+{
+    static const char *const marks[] = {"#@?#", "#@$#", "#@#", "#?#", "#$#", "#%#", "##"};
+    const char *best = NULL;
+    size_t ml = 0;
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        const char *m = strstr(line, marks[i]);
+        if (m && (!best || m < best)) { best = m; ml = strlen(marks[i]); }
+    }
+    if (!best) return 0;
+    for (const char *p = line; p < best; p++)
+        if (is_blank(*p)) return 0;
+    const char *body = best + ml;
+    if (best == line) {
+        /* a line of '#'s or "## words" is a comment of a hosts file */
+        if (*body == '\0' || *body == ' ' || *body == '\t') return 0;
+        if (*body == '#' && !((body[1] >= 'a' && body[1] <= 'z') || (body[1] >= 'A' && body[1] <= 'Z') ||
+                              body[1] == '_' || body[1] == '-'))
+            return 0; /* "###id" hides an element by id; "####" is a banner */
+    }
+    if (strncmp(body, "+js(", 4) == 0 || strncmp(body, "script:inject(", 14) == 0 ||
+        best[1] == '%')
+        c->st.scriptlets++;
+    else
+        c->st.cosmetic++;
+    return 1;
+}
+
+/* Does the line read as a Chrome match pattern: "scheme://host/path"
+ * with scheme "*" or a name, host "*", "*.name" or a name, a path? */
+static int chrome_pattern(const char *line)
+{
+    const char *sep = strstr(line, "://");
+    if (!sep || sep == line) return 0;
+    for (const char *p = line; p < sep; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p == '*' && sep - line == 1)))
+            return 0;
+    const char *h = sep + 3;
+    size_t hl = strcspn(h, "/");
+    if (!h[hl] || hl == 0) return 0;
+    if (hl >= 2 && h[0] == '*' && h[1] == '.') { h += 2; hl -= 2; }
+    else if (hl == 1 && h[0] == '*') return !strchr(line, '$') && !strchr(line, '^');
+    for (size_t i = 0; i < hl; i++)
+        if (!is_host_char(h[i])) return 0;
+    return !strchr(line, '$') && !strchr(line, '^') && !strchr(line, '|');
 }
 
 /* "scheme://host[:port]/path", scheme and host may start with a wildcard:
@@ -138,11 +203,9 @@ static void url_pattern(loadctx *c, const char *p)
     size_t n = 0;
     while (is_host_char(h[n])) n++;
     char end = h[n];
-    if (n == 0 || !(end == '\0' || end == '/' || end == ':' || end == '^' || is_blank(end))) {
-        c->st.skipped++; /* a pattern with no fixed host */
-        return;
-    }
-    add_name(c, h, n);
+    if (n == 0 || !(end == '\0' || end == '/' || end == ':' || end == '^' || is_blank(end)))
+        return; /* a pattern with no fixed host: its rule only */
+    add_name(c, h, n, 0);
 }
 
 /* A wallet or site key; kind 'w' or 's'. */
@@ -176,7 +239,9 @@ static void load_line(loadctx *c, char *line)
     while (is_blank(*line)) line++;
     size_t n = strlen(line);
     while (n && is_blank(line[n - 1])) line[--n] = '\0';
-    if (n == 0 || line[0] == '#' || line[0] == '!' || line[0] == '[') return;
+    if (n == 0) return;
+    if (cosmetic_rule(c, line)) return;
+    if (line[0] == '#' || line[0] == '!' || line[0] == '[') { c->st.comments++; return; }
     if (key_line(c, line)) return;
 
     /* TSV: only the first column counts. */
@@ -187,14 +252,34 @@ static void load_line(loadctx *c, char *line)
         *tab = '\0';
         if (mt_addr_parse(line, &a) == MT_OK && tab[1] && !is_blank(tab[1])) *tab = ' ';
     }
-    if (strstr(line, "##") || strstr(line, "#@#") || strstr(line, "#?#") ||
-        strstr(line, "#$#") || line[0] == '@' || line[0] == '/' || line[0] == '$' ||
-        line[0] == '-' || (line[0] == '.' && strchr(line, '/'))) {
-        c->st.skipped++; /* cosmetic, exception, regex or path-only rule */
+    int blanks = strchr(line, ' ') != NULL || strchr(line, '\t') != NULL;
+    char norm[MT_INTEL_MAX_NAME + 1];
+    int wild_name = line[0] == '*' && line[1] == '.' &&
+                    mt_intel_norm_domain(line, strlen(line), norm, sizeof norm) >= 0; /* "*.name" */
+    if (!blanks && !wild_name && (line[0] == '@' || line[0] == '/' || line[0] == '$' || line[0] == '-' ||
+                    line[0] == '|' || line[0] == '*' || line[0] == '?' || line[0] == '=' ||
+                    line[0] == '&' || (line[0] == '.' && strchr(line, '/')))) {
+        int chrome = line[0] == '*' && chrome_pattern(line);
+        /* the host alone still goes to the domain table, as it always has */
+        if (line[0] == '|' && line[1] == '|') adblock_rule(c, line + 2);
+        else if ((line[0] == '|' || line[0] == '*') && strstr(line, "://")) url_pattern(c, line);
+        network_rule(c, line, chrome);
+        return;
+    }
+    if (line[0] == '@' || line[0] == '/' || line[0] == '$') {
+        network_rule(c, line, 0); /* blanks in "$csp=a b" and regexes; junk otherwise */
+        return;
+    }
+    if (line[0] == '-' || (line[0] == '.' && strchr(line, '/'))) {
+        c->st.skipped++; /* a rule with blanks: not Adblock syntax */
         return;
     }
     if (line[0] == '|' && line[1] == '|') { adblock_rule(c, line + 2); return; }
-    if (strstr(line, "://")) { url_pattern(c, line); return; }
+    if (strstr(line, "://")) {
+        url_pattern(c, line);
+        if (!blanks) network_rule(c, line, chrome_pattern(line));
+        return;
+    }
 
     /* Whitespace-separated tokens: "IP name..." (hosts) or "token ...". */
     char *save = NULL;
@@ -210,7 +295,7 @@ static void load_line(loadctx *c, char *line)
                 /* A hosts file names hosts, not addresses. */
                 mt_addr b;
                 if (mt_addr_parse(t, &b) == MT_OK) { c->st.skipped++; continue; }
-                add_name(c, t, tl);
+                add_name(c, t, tl, MT_INTEL_F_HOST);
             }
             return;
         }
@@ -222,11 +307,27 @@ static void load_line(loadctx *c, char *line)
     }
     /* A plain token, possibly with Adblock's anchor ("name^"). */
     size_t tl = strcspn(tok, "^$");
+    if (!next && (tok[tl] == '$' || (tok[tl] == '^' && tok[tl + 1]))) {
+        /* "name^$opts", "name^path": an Adblock rule; "name^$opts" names
+         * the host too, as it always has */
+        char nm[MT_INTEL_MAX_NAME + 1];
+        if (tok[tl] == '^' && tok[tl + 1] == '$' && mt_intel_norm_domain(tok, tl, nm, sizeof nm) >= 0)
+            add_name(c, tok, tl, 0);
+        network_rule(c, tok, 0);
+        return;
+    }
     if (tok[tl] == '$' || (tok[tl] == '^' && tok[tl + 1] && tok[tl + 1] != '$')) {
         c->st.skipped++;
         return;
     }
-    add_name(c, tok, tl);
+    mt_addr ta;
+    if (!next && tl == strlen(tok) && strpbrk(tok, "/*^?=&") &&
+        strspn(tok, "0123456789abcdefABCDEF:./") != tl && mt_addr_parse(tok, &ta) != MT_OK &&
+        mt_intel_norm_domain(tok, tl, norm, sizeof norm) < 0) {
+        network_rule(c, tok, 0); /* "example.com/path", "ad*.js": an Adblock substring */
+        return;
+    }
+    add_name(c, tok, tl, MT_INTEL_F_HOST);
 }
 
 static const char *base_name(const char *path)

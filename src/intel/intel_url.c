@@ -26,8 +26,7 @@ static inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32
 
 static inline unsigned trigram(const char *p)
 {
-    return ((unsigned)(unsigned char)p[0] * 961u + (unsigned)(unsigned char)p[1] * 31u +
-            (unsigned char)p[2]) & 4095u;
+    return mt_intel_trigram((unsigned char)p[0], (unsigned char)p[1], (unsigned char)p[2]);
 }
 
 /* The trigram a rule is filed under: the first three bytes of its first
@@ -189,7 +188,7 @@ int mt_intel_match_path(const mt_intel *in, const char *path, mt_intel_hit *hit)
     for (; path[k] && k + 1 < MAX_PATH; k++) {
         unsigned c2 = (unsigned char)lower(path[k]);
         if (k >= 2) {
-            unsigned slot = u->tri_slot[(c0 * 961u + c1 * 31u + c2) & 4095u];
+            unsigned slot = u->tri_slot[mt_intel_trigram(c0, c1, c2)];
             if (slot) {
                 const uint64_t *m = u->masks + (size_t)(slot - 1) * MT_INTEL_URL_WORDS;
                 for (size_t w = 0; w < words; w++) cand[w] |= m[w];

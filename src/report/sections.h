@@ -7,6 +7,7 @@
 #define MT_REPORT_SECTIONS_H
 
 #include "analyze/analyze.h"
+#include "minetrace/store.h"
 #include "report/section.h"
 
 /* The traffic study (analyze/analyze.h): the overview (range, totals, key
@@ -22,5 +23,13 @@ void mt_sec_ports(const mt_report *r, mt_rdoc *d);
 void mt_sec_victims(const mt_report *r, mt_rdoc *d);
 void mt_sec_market(const mt_report *r, mt_rdoc *d);
 void mt_sec_top(const mt_report *r, mt_rdoc *d);
+
+/* The website study (sections_web.c): one section "web" from the store's
+ * web aggregates (store.h, mt_store_web_summary_get): totals, sites by rank
+ * interval, category, provider and kind of evidence, and site-key
+ * campaigns. `min_confidence` is the threshold the summary was computed
+ * with (it is shown). Add it after mt_traffic_sections() when the store
+ * holds web findings. */
+void mt_sec_web(const mt_store_web_summary *w, int min_confidence, mt_rdoc *d);
 
 #endif

@@ -36,9 +36,10 @@ void mt_eve_write(mt_buf *b, const mt_eve_header *h, const mt_eve_body *body, co
 {
     /* zeroed: their whole arrays are read (see mt_eve_str) */
     char ts[40] = {0}, src[MT_ADDR_STRLEN] = {0}, dst[MT_ADDR_STRLEN] = {0};
+    int net = h->src != NULL; /* records of a site (web) have no flow */
     if (mt_time_format(h->ts, ts, sizeof ts) != MT_OK) ts[0] = '\0';
-    if (mt_addr_to_str(h->src, src, sizeof src) != MT_OK) src[0] = '\0';
-    if (mt_addr_to_str(h->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
+    if (net && mt_addr_to_str(h->src, src, sizeof src) != MT_OK) src[0] = '\0';
+    if (net && mt_addr_to_str(h->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
     const char *proto = mt_ipproto_str(h->ipproto);
     size_t n_ts = strnlen(ts, sizeof ts), n_src = strnlen(src, sizeof src), n_dst = strnlen(dst, sizeof dst);
     size_t n_proto = strnlen(proto, 64), n_ev = strnlen(h->event_type, 64), n_key = strlen(body->key);
@@ -47,12 +48,14 @@ void mt_eve_write(mt_buf *b, const mt_eve_header *h, const mt_eve_body *body, co
                   MT_EVE_STR_ROOM(n_proto) + MT_EVE_STR_ROOM(n_ev) + n_key + body->room(rec);
     char *o = mt_buf_room(b, room);
     o = mt_eve_str(MT_EVE_LIT(o, "{\"timestamp\":"), ts, n_ts, sizeof ts);
-    o = mt_eve_int(MT_EVE_LIT(o, ",\"flow_id\":"), (long long)h->flow_id);
-    o = mt_eve_str(MT_EVE_LIT(o, ",\"src_ip\":"), src, n_src, sizeof src);
-    o = mt_eve_int(MT_EVE_LIT(o, ",\"src_port\":"), h->src_port);
-    o = mt_eve_str(MT_EVE_LIT(o, ",\"dest_ip\":"), dst, n_dst, sizeof dst);
-    o = mt_eve_int(MT_EVE_LIT(o, ",\"dest_port\":"), h->dst_port);
-    o = mt_eve_str(MT_EVE_LIT(o, ",\"proto\":"), proto, n_proto, n_proto);
+    if (net) {
+        o = mt_eve_int(MT_EVE_LIT(o, ",\"flow_id\":"), (long long)h->flow_id);
+        o = mt_eve_str(MT_EVE_LIT(o, ",\"src_ip\":"), src, n_src, sizeof src);
+        o = mt_eve_int(MT_EVE_LIT(o, ",\"src_port\":"), h->src_port);
+        o = mt_eve_str(MT_EVE_LIT(o, ",\"dest_ip\":"), dst, n_dst, sizeof dst);
+        o = mt_eve_int(MT_EVE_LIT(o, ",\"dest_port\":"), h->dst_port);
+        o = mt_eve_str(MT_EVE_LIT(o, ",\"proto\":"), proto, n_proto, n_proto);
+    }
     o = mt_eve_str(MT_EVE_LIT(o, ",\"event_type\":"), h->event_type, n_ev, n_ev);
     o = MT_EVE_LIT(o, ",\"");
     memcpy(o, body->key, n_key);

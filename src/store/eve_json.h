@@ -1,7 +1,7 @@
 /* EVE-style JSON records (schema: docs/FINDINGS.md): one header writer for
  * what every record has (timestamp, flow_id, src/dest ip and port, proto,
  * event_type), and one body writer per record type, which writes the
- * object under its key ("mining":{...} today; web and campaign records
+ * object under its key ("mining":{...}, "web":{...}; campaign records
  * next). A new record type adds only its body writer.
  *
  * Each record is written with one buffer reservation for its worst case
@@ -20,6 +20,8 @@
 typedef struct mt_eve_header {
     mt_time_us ts;
     uint64_t flow_id;
+    /* NULL src: a record without a flow (web): only timestamp and
+     * event_type are written, flow_id to proto are left out. */
     const mt_addr *src, *dst;
     uint16_t src_port, dst_port;
     uint8_t ipproto;

@@ -15,7 +15,9 @@
  * Versions: PRAGMA user_version holds the schema version. Databases made
  * before it existed (meta.schema_version = 1, user_version 0) are version
  * 1. A writable open brings an older database up to date in one
- * transaction, so a failed or interrupted migration leaves it as it was. */
+ * transaction, so a failed or interrupted migration leaves it as it was.
+ * Website findings (version 3) have their own table, web_findings, and
+ * share the transaction, batches and new/duplicate counts of findings. */
 #include "store/sqlite_store.h"
 
 #include <stdlib.h>
@@ -107,7 +109,27 @@ static int schema_v2(sqlite3 *db)
                     "UPDATE meta SET value = '2' WHERE key = 'schema_version';");
 }
 
-static int (*const migrations[MT_SQLITE_SCHEMA_VERSION])(sqlite3 *db) = {schema_v1, schema_v2};
+/* Version 3: website findings (issue 8), in their own table: they have
+ * no flow, addresses or ports, and the traffic analyses' covering index
+ * stays as compact as it was. rank is NULL when unknown. */
+static int schema_v3(sqlite3 *db)
+{
+    return exec(db, "CREATE TABLE IF NOT EXISTS web_findings("
+                    " id INTEGER PRIMARY KEY,"
+                    " uid INTEGER UNIQUE NOT NULL,"
+                    " ts INTEGER NOT NULL,"
+                    " day INTEGER NOT NULL,"
+                    " domain TEXT NOT NULL, url TEXT NOT NULL, resource TEXT NOT NULL,"
+                    " rank INTEGER, category TEXT NOT NULL, provider TEXT NOT NULL,"
+                    " site_key TEXT NOT NULL, kind TEXT NOT NULL, confidence INTEGER NOT NULL,"
+                    " evidence TEXT NOT NULL, sensor TEXT NOT NULL DEFAULT '');"
+                    "CREATE INDEX IF NOT EXISTS web_findings_ts ON web_findings(ts);"
+                    "CREATE INDEX IF NOT EXISTS web_findings_domain ON web_findings(domain);"
+                    "CREATE INDEX IF NOT EXISTS web_findings_key ON web_findings(site_key);"
+                    "UPDATE meta SET value = '3' WHERE key = 'schema_version';");
+}
+
+static int (*const migrations[MT_SQLITE_SCHEMA_VERSION])(sqlite3 *db) = {schema_v1, schema_v2, schema_v3};
 
 /* The schema version of the database: user_version, else 1 for a database
  * of the unversioned schema, 0 for an empty one. */
@@ -259,18 +281,72 @@ static int put_one(mt_sqlite_store *s, const mt_finding *f)
     return MT_OK;
 }
 
+/* Before a row: open the implicit batch if no transaction is open. */
+static int row_begin(mt_sqlite_store *s)
+{
+    if (s->txn) return MT_OK;
+    if (exec(s->db, "BEGIN") != MT_OK) return MT_EIO;
+    s->txn = 1;
+    return MT_OK;
+}
+
+/* After a row: commit the implicit batch when it is full. */
+static int row_end(mt_sqlite_store *s)
+{
+    if (s->txn == 1 && ++s->batch >= MT_SQLITE_BATCH) return sq_commit(&s->base);
+    return MT_OK;
+}
+
 static int sq_put(mt_store *b, const mt_finding *f, size_t n)
 {
     mt_sqlite_store *s = S(b);
     if (!s->ins) return mt_error_set(MT_EINVAL, "store: opened read-only");
-    for (size_t i = 0; i < n; i++) {
-        if (!s->txn) {
-            if (exec(s->db, "BEGIN") != MT_OK) return MT_EIO;
-            s->txn = 1;
-        }
-        if (put_one(s, &f[i]) != MT_OK) return MT_EIO;
-        if (s->txn == 1 && ++s->batch >= MT_SQLITE_BATCH && sq_commit(b) != MT_OK) return MT_EIO;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (row_begin(s) != MT_OK || put_one(s, &f[i]) != MT_OK || row_end(s) != MT_OK) return MT_EIO;
+    return MT_OK;
+}
+
+static int put_web_one(mt_sqlite_store *s, const mt_web_finding *f)
+{
+    int64_t ts = f->ts;
+    int64_t day = ts >= 0 ? ts / 86400000000LL : (ts - 86399999999LL) / 86400000000LL;
+    sqlite3_stmt *st = s->ins_web;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)mt_web_finding_uid(f));
+    sqlite3_bind_int64(st, 2, ts);
+    sqlite3_bind_int64(st, 3, day);
+    /* The arrays are bounded; a scanner that filled one to the brim without
+     * a terminator still stores the bytes it has, no more. */
+#define BIND_ARR(i, a) sqlite3_bind_text(st, i, (a), (int)strnlen((a), sizeof(a)), SQLITE_STATIC)
+    BIND_ARR(4, f->domain);
+    BIND_ARR(5, f->url);
+    BIND_ARR(6, f->resource);
+    if (f->rank) sqlite3_bind_int64(st, 7, f->rank);
+    else sqlite3_bind_null(st, 7);
+    BIND_ARR(8, f->category);
+    if (f->provider[0]) BIND_ARR(9, f->provider);
+    else bind_str(st, 9, MT_WEB_PROVIDER_UNKNOWN);
+    BIND_ARR(10, f->site_key);
+    BIND_ARR(11, f->kind);
+    sqlite3_bind_int(st, 12, f->confidence);
+    BIND_ARR(13, f->evidence);
+#undef BIND_ARR
+    bind_str(st, 14, s->sensor);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) return mt_sqlite_fail(s->db, "insert web finding");
+    if (sqlite3_changes(s->db) > 0) s->pend_new++;
+    else s->pend_dup++;
+    return MT_OK;
+}
+
+static int sq_put_web(mt_store *b, const mt_web_finding *f, size_t n)
+{
+    mt_sqlite_store *s = S(b);
+    if (!s->ins_web) return mt_error_set(MT_EINVAL, "store: opened read-only");
+    for (size_t i = 0; i < n; i++)
+        if (row_begin(s) != MT_OK || put_web_one(s, &f[i]) != MT_OK || row_end(s) != MT_OK) return MT_EIO;
     return MT_OK;
 }
 
@@ -305,6 +381,7 @@ static void sq_close(mt_store *b)
     mt_sqlite_store *s = S(b);
     sq_commit(b);
     sqlite3_finalize(s->ins);
+    sqlite3_finalize(s->ins_web);
     sqlite3_close(s->db);
     free(s->sensor);
     free(s);
@@ -322,6 +399,9 @@ static const mt_store_ops sqlite_ops = {
     .time_range = mt_sqlite_time_range,
     .summary = mt_sqlite_summary,
     .top = mt_sqlite_top,
+    .put_web = sq_put_web,
+    .web_present = mt_sqlite_web_present,
+    .web_summary = mt_sqlite_web_summary,
 };
 
 static const char *const insert_sql =
@@ -329,6 +409,11 @@ static const char *const insert_sql =
     " dest_ip, dest_port, proto, event_type, kind, protocol, pool, wallet,"
     " worker, agent, algo, family, confidence, evidence, source, sensor)"
     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+static const char *const insert_web_sql =
+    "INSERT OR IGNORE INTO web_findings(uid, ts, day, domain, url, resource, rank,"
+    " category, provider, site_key, kind, confidence, evidence, sensor)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o)
 {
@@ -376,8 +461,18 @@ mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o)
     s->db = db;
     s->flags = o->flags | (ro ? MT_STORE_READONLY : 0);
     s->sensor = mt_xstrdup(o->sensor ? o->sensor : "");
-    if (!ro && sqlite3_prepare_v2(db, insert_sql, -1, &s->ins, NULL) != SQLITE_OK) {
+    int64_t has_web = 0;
+    if (query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", "web_findings",
+                  0, &has_web) != MT_OK) {
+        free(s->sensor);
+        free(s);
+        goto fail;
+    }
+    s->has_web = has_web > 0;
+    if (!ro && (sqlite3_prepare_v2(db, insert_sql, -1, &s->ins, NULL) != SQLITE_OK ||
+                sqlite3_prepare_v2(db, insert_web_sql, -1, &s->ins_web, NULL) != SQLITE_OK)) {
         mt_sqlite_fail(db, "prepare insert");
+        sqlite3_finalize(s->ins);
         free(s->sensor);
         free(s);
         goto fail;

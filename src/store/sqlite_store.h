@@ -9,12 +9,14 @@
 #include "minetrace/store.h"
 
 /* The newest schema version this program writes (PRAGMA user_version). */
-#define MT_SQLITE_SCHEMA_VERSION 2
+#define MT_SQLITE_SCHEMA_VERSION 3
 
 typedef struct mt_sqlite_store {
     mt_store base;
     sqlite3 *db;
     sqlite3_stmt *ins;
+    sqlite3_stmt *ins_web; /* web_findings (version 3) */
+    int has_web;           /* the database has web_findings (an older one read-only may not) */
     unsigned flags;        /* MT_STORE_* it was opened with */
     char *sensor;
     int txn;               /* 0 none, 1 implicit batch, 2 explicit */
@@ -30,6 +32,9 @@ int mt_sqlite_prepare(mt_store *s, unsigned want, const char **plan);
 int mt_sqlite_time_range(mt_store *s, mt_time_us *first, mt_time_us *last);
 int mt_sqlite_summary(mt_store *s, const mt_store_query *q, mt_store_summary *out);
 int mt_sqlite_top(mt_store *s, const mt_store_query *q, mt_store_top *out);
+/* sqlite_web.c: the website study's aggregates. */
+int mt_sqlite_web_present(mt_store *s);
+int mt_sqlite_web_summary(mt_store *s, const mt_store_web_query *q, mt_store_web_summary *out);
 
 int mt_sqlite_fail(sqlite3 *db, const char *what); /* sets the error, returns MT_EIO */
 

@@ -1,6 +1,6 @@
 /* The store's generic layer: opening by path or URI, the calls every
  * caller makes (which go through the backend's ops table), the finding
- * uid, the store sink, and freeing query results. Nothing here knows a
+ * uids, the store sinks (traffic and web), and freeing query results. Nothing here knows a
  * backend's schema. */
 #include "minetrace/store.h"
 
@@ -137,6 +137,55 @@ void mt_store_top_free(mt_store_top *t)
     memset(t, 0, sizeof *t);
 }
 
+int mt_store_put_web(mt_store *s, const mt_web_finding *f, size_t n)
+{
+    return n ? s->ops->put_web(s, f, n) : MT_OK;
+}
+
+int mt_store_web_present(mt_store *s) { return s->ops->web_present(s); }
+
+int mt_store_web_summary_get(mt_store *s, const mt_store_web_query *q, mt_store_web_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    mt_store_web_query def;
+    if (q->nedges > MT_STORE_WEB_MAX_EDGES)
+        return mt_error_set(MT_EINVAL, "at most %d rank interval edges", MT_STORE_WEB_MAX_EDGES);
+    for (size_t i = 1; i < q->nedges; i++)
+        if (q->edges[i] <= q->edges[i - 1]) return mt_error_set(MT_EINVAL, "rank interval edges must increase");
+    if (q->nedges && q->edges[0] < 1) return mt_error_set(MT_EINVAL, "rank interval edges start at 1");
+    if (!q->nedges) {
+        def = *q;
+        def.edges[0] = 10000;
+        def.edges[1] = 100000;
+        def.edges[2] = 1000000;
+        def.nedges = 3;
+        q = &def;
+    }
+    memcpy(out->edges, q->edges, sizeof out->edges);
+    out->nedges = q->nedges;
+    int rc = s->ops->web_summary(s, q, out);
+    if (rc) mt_store_web_summary_free(out);
+    return rc;
+}
+
+static void web_groups_free(mt_store_web_group *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(g[i].name);
+        free(g[i].provider);
+    }
+    free(g);
+}
+
+void mt_store_web_summary_free(mt_store_web_summary *w)
+{
+    web_groups_free(w->categories, w->ncategories);
+    web_groups_free(w->providers, w->nproviders);
+    web_groups_free(w->kinds, w->nkinds);
+    web_groups_free(w->keys, w->nkeys);
+    memset(w, 0, sizeof *w);
+}
+
 /* ---- the finding uid ------------------------------------------------------ */
 
 /* Length-prefixed so that ("ab","c") and ("a","bc") hash differently. */
@@ -178,7 +227,38 @@ uint64_t mt_finding_uid(const mt_finding *f)
     return h;
 }
 
-/* ---- the sink -------------------------------------------------------------- */
+/* A string field of a fixed array (a scanner may have filled it to the
+ * brim without a terminator), length-prefixed, at o. */
+static uint8_t *put_arr(uint8_t *o, const char *s, size_t cap)
+{
+    uint32_t n = (uint32_t)strnlen(s, cap);
+    for (int i = 0; i < 4; i++) *o++ = (uint8_t)(n >> (8 * i));
+    memcpy(o, s, n);
+    return o + n;
+}
+
+uint64_t mt_web_finding_uid(const mt_web_finding *f)
+{
+    /* As mt_finding_uid (length-prefixed strings, little-endian integers),
+     * with its own seed so that a web finding and a traffic finding never
+     * share a uid by construction. Serialised on the stack: a crawl stores
+     * findings one by one. Rank, category, domain and confidence are not
+     * part of it: they come from the lists and scores of the run, and a
+     * re-run with other lists finds the same evidence. */
+    uint8_t buf[8 + 6 * 4 + sizeof f->url + sizeof f->resource + sizeof f->kind + sizeof f->provider +
+                sizeof f->site_key + sizeof f->evidence];
+    uint8_t *o = buf;
+    for (int i = 0; i < 8; i++) *o++ = (uint8_t)((uint64_t)f->ts >> (8 * i));
+    o = put_arr(o, f->url, sizeof f->url);
+    o = put_arr(o, f->resource, sizeof f->resource);
+    o = put_arr(o, f->kind, sizeof f->kind);
+    o = put_arr(o, f->provider, sizeof f->provider);
+    o = put_arr(o, f->site_key, sizeof f->site_key);
+    o = put_arr(o, f->evidence, sizeof f->evidence);
+    return mt_hash_bytes(buf, (size_t)(o - buf), 0x7765626d696e6521ULL /* "webmine!" */);
+}
+
+/* ---- the sinks ------------------------------------------------------------- */
 
 typedef struct store_sink_ctx {
     mt_store *store;
@@ -216,6 +296,41 @@ mt_sink *mt_store_sink_new(mt_store *store, int own)
     k->emit = sink_emit;
     k->flush = sink_flush;
     k->close = sink_close;
+    k->ctx = c;
+    return k;
+}
+
+static int web_sink_emit(mt_web_sink *k, const mt_web_finding *f)
+{
+    store_sink_ctx *c = k->ctx;
+    return mt_store_put_web(c->store, f, 1);
+}
+
+static int web_sink_flush(mt_web_sink *k)
+{
+    store_sink_ctx *c = k->ctx;
+    return mt_store_commit(c->store);
+}
+
+static void web_sink_close(mt_web_sink *k)
+{
+    store_sink_ctx *c = k->ctx;
+    if (c->own) mt_store_close(c->store);
+    else mt_store_commit(c->store);
+    free(c);
+    free(k);
+}
+
+mt_web_sink *mt_store_web_sink_new(mt_store *store, int own)
+{
+    store_sink_ctx *c = mt_xcalloc(1, sizeof *c);
+    c->store = store;
+    c->own = own;
+    mt_web_sink *k = mt_xcalloc(1, sizeof *k);
+    k->name = "store";
+    k->emit_web = web_sink_emit;
+    k->flush = web_sink_flush;
+    k->close = web_sink_close;
     k->ctx = c;
     return k;
 }

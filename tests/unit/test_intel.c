@@ -365,18 +365,18 @@ static void test_loader_formats(void **st)
         "||abp2.example.com^$third-party\n"
         "||abp3.example.com$third-party\n"
         "||192.0.2.10^$third-party\n"
-        "||abp.example.com/miner.js\n"        /* host + path: skipped */
-        "||abp-*.example.com^\n"              /* wildcard: skipped */
-        "||abp.example.com^*?proxy=\n"        /* pattern after anchor: skipped */
-        "@@||good.example.com^$websocket\n"   /* exception: skipped */
-        "/coinhive.min.js\n"                  /* path-only: skipped */
-        "-monero-miner-\n"                    /* path-only: skipped */
-        "example.com##.ad\n"                  /* cosmetic: skipped */
-        "$websocket,domain=a.com|b.com\n"     /* option-only: skipped */
+        "||abp.example.com/miner.js\n"        /* host + path: a URL rule only */
+        "||abp-*.example.com^\n"              /* wildcard: a URL rule only */
+        "||abp.example.com^*?proxy=\n"        /* pattern after anchor: a URL rule only */
+        "@@||good.example.com^$websocket\n"   /* exception */
+        "/coinhive.min.js\n"                  /* path-only: a URL rule */
+        "-monero-miner-\n"                    /* path-only: a URL rule */
+        "example.com##.ad\n"                  /* cosmetic: counted, skipped */
+        "$websocket,domain=a.com|b.com\n"     /* option-only: a URL rule */
         "*://chrome1.example.com/lib*\n"
         "wss://*.chrome2.example.com/proxy*\n"
         "ws://chrome3.example.com:9333/proxy/*\n"
-        "*://*/*plugins/ajcryptominer/assets/*\n" /* no host: skipped */
+        "*://*/*plugins/ajcryptominer/assets/*\n" /* no host: a URL rule only */
         "198.51.100.23\n"
         "198.51.100.0/25\n"
         "2001:db8:1::/48\n"
@@ -386,7 +386,7 @@ static void test_loader_formats(void **st)
         ".tsv2.example.com\tsid:2\tdns.query\n"
         "3333\n"                              /* a port: skipped */
         "not a domain line\n"                 /* first token 'not': skipped */
-        "bad_char$.example.com\n"
+        "bad_char$.example.com\n"             /* an Adblock substring rule */
         "1.2.3\n"                             /* dotted number: skipped */
         "server.com:1234\n";                  /* skipped */
     char *path = tmp_file(text);
@@ -396,7 +396,15 @@ static void test_loader_formats(void **st)
     assert_int_equal(s->domains, 15);
     assert_int_equal(s->ips, 3);
     assert_int_equal(s->cidrs, 2);
-    assert_int_equal(s->skipped, 17);
+    assert_int_equal(s->skipped, 7);
+    /* the 7 "||" rules, 2 path rules, 4 URL patterns, "bad_char$...",
+     * "$websocket,domain=..." */
+    assert_int_equal(s->url_rules, 15);
+    assert_int_equal(s->exceptions, 1);
+    assert_int_equal(s->inert, 0);
+    assert_int_equal(s->cosmetic, 1);
+    assert_int_equal(s->comments, 3);
+    assert_int_equal(mt_intel_request_rule_count(in), 16);
     static const char *const want[] = {
         "plain.example-pool.com", "upper.example-pool.net", "x.wild.example.org",
         "dot.example.org", "hosts1.example.com", "hosts2.example.com", "hosts3.example.com",

@@ -4,8 +4,11 @@
  * uid stability and sensitivity, raw storage of hostile strings, the sink,
  * ingest-log rows, schema versions and migrations (from a version-1
  * database made by minetrace before versions existed, a failed migration,
- * a newer version), and the analyses' aggregates against their definition
- * in SQL (docs/STORE.md), on both read paths. */
+ * a newer version, version 2 to 3), the analyses' aggregates against their
+ * definition in SQL (docs/STORE.md), on both read paths, and the website
+ * findings: idempotent writes, their sink, their aggregates against the
+ * definitions computed by hand (web_fixture.h) and as SQL, and their JSON
+ * record to the byte. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +25,7 @@
 
 #include "minetrace/store.h"
 #include "store/finding_json.h"
+#include "unit/web_fixture.h"
 
 static char db_path[256];
 
@@ -152,9 +156,9 @@ static void test_insert_idempotent(void **state)
     assert_int_equal(n_new, 0);
     assert_int_equal(n_dup, 1);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM findings"), 2);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 2);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
-    assert_int_equal(mt_store_schema_version(s), 2);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 3);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 3);
+    assert_int_equal(mt_store_schema_version(s), 3);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM ingest_log"), 0);
     mt_store_close(s);
     /* "sqlite:" names the same backend. */
@@ -441,12 +445,12 @@ static void test_newer_version(void **state)
     mt_store *s = mt_store_open(db_path, NULL);
     assert_non_null(s);
     mt_store_close(s);
-    exec_on(db_path, "PRAGMA user_version = 3");
+    exec_on(db_path, "PRAGMA user_version = 4");
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "schema version 3, newer than this minetrace knows (2)"));
+    assert_non_null(strstr(mt_error_msg(), "schema version 4, newer than this minetrace knows (3)"));
     mt_store_opts ro = {MT_STORE_READONLY, NULL};
     assert_null(mt_store_open(db_path, &ro));
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 3); /* left alone */
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 4); /* left alone */
     /* A meta.schema_version we never wrote, without user_version. */
     unlink_db(db_path);
     exec_on(db_path, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -465,11 +469,11 @@ static void test_newer_version(void **state)
 /* tests/data/store-v1.db: made by minetrace before schema versions existed
  * (`minetrace scan --db` over four corpus captures, then `minetrace ingest`
  * of an EVE alert; docs/STORE.md). */
-static void copy_v1(const char *to)
+static void copy_data(const char *name, const char *to)
 {
     const char *src = getenv("MT_SRC");
     char from[512];
-    snprintf(from, sizeof from, "%s/tests/data/store-v1.db", src ? src : ".");
+    snprintf(from, sizeof from, "%s/tests/data/%s", src ? src : ".", name);
     FILE *in = fopen(from, "rb");
     if (!in) print_message("no %s\n", from);
     assert_non_null(in);
@@ -482,6 +486,8 @@ static void copy_v1(const char *to)
     fclose(in);
     fclose(out);
 }
+
+static void copy_v1(const char *to) { copy_data("store-v1.db", to); }
 
 static void test_migrate_v1(void **state)
 {
@@ -511,9 +517,10 @@ static void test_migrate_v1(void **state)
     /* A writable open migrates it, and keeps every row. */
     s = mt_store_open(db_path, NULL);
     assert_non_null(s);
-    assert_int_equal(mt_store_schema_version(s), 2);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 2);
+    assert_int_equal(mt_store_schema_version(s), 3);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 3);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 3);
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings"), 0);
     char *after = text1(db_path, ROWS_SQL);
     char *log_after = text1(db_path, "SELECT path||format||records||findings_new||status FROM ingest_log");
     assert_string_equal(before, after);
@@ -548,11 +555,12 @@ static void test_migration_atomic(void **state)
     exec_on(db_path, "ALTER TABLE ingest_log ADD COLUMN sensor TEXT");
     char *before = text1(db_path, ROWS_SQL);
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 1 to 2 failed"));
+    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 1 to 3 failed"));
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 0);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM pragma_table_info('findings') WHERE name = 'sensor'"),
                      0);
     assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 1);
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'web_findings'"), 0);
     char *after = text1(db_path, ROWS_SQL);
     assert_string_equal(before, after);
     free(before);
@@ -788,6 +796,378 @@ static void test_eve_records(void **state)
     mt_buf_free(&b);
 }
 
+
+/* ---- website findings (schema version 3) ---- */
+
+static mt_web_finding web_set[WEB_MAXF];
+
+static void test_web_put_idempotent(void **state)
+{
+    (void)state;
+    size_t n = web_fixture(web_set);
+    assert_true(n > 900 && n <= WEB_MAXF);
+    mt_store_opts o = {MT_STORE_CREATE, "crawler-1"};
+    mt_store *s = mt_store_open(db_path, &o);
+    assert_non_null(s);
+    assert_int_equal(mt_store_web_present(s), 0);
+    assert_int_equal(mt_store_put_web(s, web_set, n), MT_OK);
+    mt_finding f;
+    sample(&f);
+    assert_int_equal(mt_store_put(s, &f, 1), MT_OK); /* traffic and web in one batch */
+    assert_int_equal(mt_store_put_web(s, web_set, n), MT_OK);
+    assert_int_equal(mt_store_commit(s), MT_OK);
+    uint64_t n_new, n_dup;
+    mt_store_counts(s, &n_new, &n_dup);
+    assert_int_equal(n_new, n + 1);
+    assert_int_equal(n_dup, n);
+    assert_int_equal(mt_store_web_present(s), 1);
+    mt_store_close(s);
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings"), n);
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM findings"), 1);
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings WHERE sensor = 'crawler-1'"), n);
+    /* rank 0 is stored as NULL (unknown), day from ts */
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings WHERE rank IS NULL OR rank = 0"),
+                     scalar(db_path, "SELECT count(*) FROM web_findings WHERE rank IS NULL"));
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings WHERE day <> ts / 86400000000"), 0);
+
+    /* A re-run (reopen, through the sink) adds nothing; a changed
+     * identifying field is a new finding, a changed rank is not. */
+    s = mt_store_open(db_path, NULL);
+    assert_non_null(s);
+    mt_web_sink *k = mt_store_web_sink_new(s, 0);
+    for (size_t i = 0; i < n; i++) assert_int_equal(k->emit_web(k, &web_set[i]), MT_OK);
+    mt_web_finding w = web_set[5];
+    w.rank = 7;
+    mt_strlcpy(w.category, "other", sizeof w.category);
+    w.confidence = 1;
+    assert_int_equal(k->emit_web(k, &w), MT_OK);
+    mt_strlcpy(w.site_key, "new-key", sizeof w.site_key);
+    assert_int_equal(k->emit_web(k, &w), MT_OK);
+    assert_int_equal(k->flush(k), MT_OK);
+    k->close(k);
+    mt_store_counts(s, &n_new, &n_dup);
+    assert_int_equal(n_new, 1);
+    assert_int_equal(n_dup, n + 1);
+    mt_store_close(s);
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings"), n + 1);
+
+    /* uid: every identifying field counts, the others do not */
+    w = web_set[5];
+    uint64_t u = mt_web_finding_uid(&w);
+    char *fields[] = {w.url, w.resource, w.kind, w.provider, w.site_key, w.evidence};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        mt_web_finding v = w;
+        char *p = (char *)&v + (fields[i] - (char *)&w);
+        p[0] ^= 1;
+        assert_true(mt_web_finding_uid(&v) != u);
+    }
+    mt_web_finding v = w;
+    v.ts++;
+    assert_true(mt_web_finding_uid(&v) != u);
+    v = w;
+    v.rank = 99;
+    v.confidence = 0;
+    mt_strlcpy(v.domain, "x.example", sizeof v.domain);
+    mt_strlcpy(v.category, "x", sizeof v.category);
+    assert_true(mt_web_finding_uid(&v) == u);
+    /* fields filled to the brim without a terminator: hashed and stored
+     * up to their array's end */
+    v = w;
+    memset(v.evidence, 'e', sizeof v.evidence);
+    memset(v.kind, 'k', sizeof v.kind);
+    mt_web_finding v2 = v;
+    v2.kind[sizeof v2.kind - 1] = 'x';
+    assert_true(mt_web_finding_uid(&v) != mt_web_finding_uid(&v2));
+    s = mt_store_open(db_path, NULL);
+    assert_non_null(s);
+    assert_int_equal(mt_store_put_web(s, &v, 1), MT_OK);
+    mt_store_close(s);
+    assert_int_equal(scalar(db_path, "SELECT max(length(evidence)) * 1000 + max(length(kind)) FROM web_findings"),
+                     512 * 1000 + 32);
+    /* read-only: no writes */
+    mt_store_opts ro = {MT_STORE_READONLY, NULL};
+    s = mt_store_open(db_path, &ro);
+    assert_non_null(s);
+    assert_true(mt_store_put_web(s, &w, 1) < 0);
+    mt_store_close(s);
+}
+
+#define V2_ROWS_SQL "SELECT group_concat(r, char(10)) FROM (SELECT uid||'|'||ts||'|'||src_ip||'|'||kind||'|'||" \
+    "pool||'|'||evidence||'|'||source||'|'||sensor AS r FROM findings ORDER BY uid)"
+
+/* tests/data/store-v2.db: made by minetrace at schema version 2 (`minetrace
+ * scan --db` over the four captures of pcap/other/jsiwek_zeek-cryptomining:
+ * 30 findings). */
+static void test_migrate_v2(void **state)
+{
+    (void)state;
+    copy_data("store-v2.db", db_path);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
+    long long rows = scalar(db_path, "SELECT count(*) FROM findings");
+    assert_int_equal(rows, 30);
+    char *before = text1(db_path, V2_ROWS_SQL);
+
+    /* A v3 reader on a v2 file, read-only: traffic as before, no web. */
+    mt_store_opts ro = {MT_STORE_READONLY, NULL};
+    mt_store *s = mt_store_open(db_path, &ro);
+    assert_non_null(s);
+    assert_int_equal(mt_store_schema_version(s), 2);
+    assert_int_equal(mt_store_web_present(s), 0);
+    mt_store_web_query wq = {0, 0, 50, {0}, 0, 0};
+    mt_store_web_summary ws;
+    assert_int_equal(mt_store_web_summary_get(s, &wq, &ws), MT_OK);
+    assert_int_equal(ws.findings, 0);
+    assert_int_equal(ws.sites, 0);
+    assert_int_equal(ws.nproviders, 0);
+    assert_int_equal(ws.nedges, 3);
+    mt_store_web_summary_free(&ws);
+    mt_time_us a, b;
+    assert_int_equal(mt_store_time_range(s, &a, &b), 1);
+    mt_store_query q = {a, b + 1, MT_SQ_MIX, {{0}}};
+    mt_store_summary sm;
+    assert_int_equal(mt_store_summary_get(s, &q, &sm), MT_OK);
+    assert_int_equal(sm.findings, 30);
+    mt_store_summary_free(&sm);
+    mt_store_close(s);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'web_findings'"), 0);
+
+    /* Writable: migrated to 3, every row kept, web findings go in. */
+    s = mt_store_open(db_path, NULL);
+    assert_non_null(s);
+    assert_int_equal(mt_store_schema_version(s), 3);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 3);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 3);
+    char *after = text1(db_path, V2_ROWS_SQL);
+    assert_string_equal(before, after);
+    size_t n = web_fixture(web_set);
+    assert_int_equal(mt_store_put_web(s, web_set, n), MT_OK);
+    mt_store_close(s);
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings"), n);
+    assert_int_equal(scalar(db_path, "SELECT count(*) FROM findings"), rows);
+    char *ok = text1(db_path, "PRAGMA integrity_check");
+    assert_string_equal(ok, "ok");
+    free(ok);
+    free(before);
+    free(after);
+
+    /* A migration from 2 that fails (the table is in the way) changes
+     * nothing. */
+    copy_data("store-v2.db", db_path);
+    exec_on(db_path, "CREATE TABLE web_findings(x)"); /* no ts column to index */
+    assert_null(mt_store_open(db_path, NULL));
+    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 2 to 3 failed"));
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
+}
+
+static const mt_store_web_group *web_group(const mt_store_web_group *g, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(g[i].name, name)) return &g[i];
+    return NULL;
+}
+
+/* Groups sorted by sites, descending, then by name. */
+static void check_web_order(const mt_store_web_group *g, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        assert_true(g[i - 1].sites > g[i].sites ||
+                    (g[i - 1].sites == g[i].sites && strcmp(g[i - 1].name, g[i].name) < 0) ||
+                    (g[i - 1].sites == g[i].sites && g[i - 1].findings > g[i].findings));
+}
+
+static void check_web(mt_store *s, const mt_web_finding *set, size_t n, int minc, const uint32_t *e, size_t ne)
+{
+    static const uint32_t def[] = {10000, 100000, 1000000};
+    web_expect x;
+    web_expected(set, n, minc, ne ? e : def, ne ? ne : 3, &x);
+    mt_store_web_query q = {0, 0, minc, {0}, ne, 0};
+    if (ne) memcpy(q.edges, e, ne * sizeof *e);
+    mt_store_web_summary w;
+    assert_int_equal(mt_store_web_summary_get(s, &q, &w), MT_OK);
+    assert_int_equal(w.findings, n);
+    assert_int_equal(w.confident, x.confident);
+    assert_int_equal(w.sites, x.sites);
+    assert_int_equal(w.pages, x.pages);
+    assert_int_equal(w.nedges, ne ? ne : 3);
+    uint64_t ranked = 0;
+    for (size_t b = 0; b <= w.nedges; b++) {
+        assert_int_equal(w.rank_sites[b], x.rank[b]);
+        ranked += w.rank_sites[b];
+    }
+    assert_int_equal(w.ranked_sites, ranked);
+    assert_int_equal(w.unranked_sites, x.unranked);
+    assert_int_equal(ranked + w.unranked_sites, w.sites);
+    size_t ncat = 0;
+    for (int c = 0; c < 5; c++) {
+        const mt_store_web_group *g = web_group(w.categories, w.ncategories, WEB_CATS[c]);
+        if (!x.cat_sites[c]) {
+            assert_null(g);
+            continue;
+        }
+        ncat++;
+        assert_non_null(g);
+        assert_int_equal(g->sites, x.cat_sites[c]);
+        assert_int_equal(g->findings, x.cat_findings[c]);
+    }
+    assert_int_equal(w.ncategories, ncat);
+    check_web_order(w.categories, w.ncategories);
+    size_t nprov = 0;
+    for (int p = 0; p < 6; p++) {
+        const mt_store_web_group *g = web_group(w.providers, w.nproviders, WEB_PROVS[p]);
+        if (!x.prov_sites[p]) {
+            assert_null(g);
+            continue;
+        }
+        nprov++;
+        assert_non_null(g);
+        assert_int_equal(g->sites, x.prov_sites[p]);
+        assert_int_equal(g->findings, x.prov_findings[p]);
+    }
+    assert_int_equal(w.nproviders, nprov);
+    check_web_order(w.providers, w.nproviders);
+    assert_int_equal(w.distinct_keys, x.distinct_keys);
+    assert_int_equal(w.campaigns, x.campaigns);
+    assert_int_equal(w.keyed_sites, x.keyed_sites);
+    assert_int_equal(w.nkeys, x.distinct_keys);
+    for (size_t i = 0; i < w.nkeys; i++) {
+        int k = atoi(w.keys[i].name + 1);
+        assert_int_equal(w.keys[i].sites, x.key_sites[k]);
+        assert_int_equal(w.keys[i].findings, x.key_findings[k]);
+        assert_non_null(w.keys[i].provider);
+        if (i) assert_true(w.keys[i - 1].sites >= w.keys[i].sites);
+    }
+    uint64_t kind_sites = 0;
+    for (size_t i = 0; i < w.nkinds; i++) kind_sites += w.kinds[i].findings;
+    assert_int_equal(kind_sites, x.confident);
+    mt_store_web_summary_free(&w);
+    /* a top-N cut keeps the counts of all keys */
+    q.top_keys = 3;
+    assert_int_equal(mt_store_web_summary_get(s, &q, &w), MT_OK);
+    assert_int_equal(w.nkeys, 3);
+    assert_int_equal(w.distinct_keys, x.distinct_keys);
+    mt_store_web_summary_free(&w);
+}
+
+static void test_web_aggregates(void **state)
+{
+    (void)state;
+    size_t n = web_fixture(web_set);
+    fill_agg(db_path); /* traffic findings beside them change nothing */
+    mt_store *s = mt_store_open(db_path, NULL);
+    assert_non_null(s);
+    assert_int_equal(mt_store_put_web(s, web_set, n), MT_OK);
+    assert_int_equal(mt_store_commit(s), MT_OK);
+    check_web(s, web_set, n, 50, NULL, 0);
+    check_web(s, web_set, n, 0, NULL, 0);
+    check_web(s, web_set, n, 90, NULL, 0);
+    static const uint32_t e4[] = {100, 5000, 200000, 1000000};
+    check_web(s, web_set, n, 60, e4, 4);
+    static const uint32_t e1[] = {1};
+    check_web(s, web_set, n, 50, e1, 1);
+
+    /* The documented SQL gives the same numbers (docs/STORE.md). */
+    mt_store_web_query q = {0, 0, 50, {0}, 0, 0};
+    mt_store_web_summary w;
+    assert_int_equal(mt_store_web_summary_get(s, &q, &w), MT_OK);
+    assert_int_equal(w.sites, scalar(db_path, "SELECT count(DISTINCT domain) FROM web_findings WHERE confidence >= 50"));
+    assert_int_equal(w.rank_sites[0], scalar(db_path, "SELECT count(*) FROM (SELECT min(rank) AS r FROM web_findings"
+                     " WHERE confidence >= 50 GROUP BY domain) WHERE r BETWEEN 1 AND 10000"));
+    assert_int_equal(w.rank_sites[3], scalar(db_path, "SELECT count(*) FROM (SELECT min(rank) AS r FROM web_findings"
+                     " WHERE confidence >= 50 GROUP BY domain) WHERE r > 1000000"));
+    assert_int_equal(w.unranked_sites, scalar(db_path, "SELECT count(*) FROM (SELECT min(rank) AS r FROM web_findings"
+                     " WHERE confidence >= 50 GROUP BY domain) WHERE r IS NULL"));
+    assert_int_equal(w.campaigns, scalar(db_path, "SELECT count(*) FROM (SELECT site_key FROM web_findings WHERE"
+                     " confidence >= 50 AND site_key <> '' GROUP BY site_key HAVING count(DISTINCT domain) >= 2)"));
+    assert_int_equal(web_group(w.providers, w.nproviders, "coinhive")->sites,
+                     scalar(db_path, "SELECT count(DISTINCT domain) FROM web_findings WHERE confidence >= 50 AND"
+                     " provider = 'coinhive'"));
+    mt_store_web_summary_free(&w);
+
+    /* A time range: the first 100 domains (1 s apart each). */
+    q.from = WEB_T0;
+    q.to = WEB_T0 + 100 * 1000000LL;
+    assert_int_equal(mt_store_web_summary_get(s, &q, &w), MT_OK);
+    assert_int_equal(w.findings, scalar(db_path, "SELECT count(*) FROM web_findings WHERE domain < 'd100'"));
+    assert_int_equal(w.sites, scalar(db_path, "SELECT count(DISTINCT domain) FROM web_findings WHERE"
+                                              " confidence >= 50 AND domain < 'd100'"));
+    mt_store_web_summary_free(&w);
+    /* bad edges */
+    static const uint32_t bad[] = {100, 100};
+    memcpy(q.edges, bad, sizeof bad);
+    q.nedges = 2;
+    assert_true(mt_store_web_summary_get(s, &q, &w) < 0);
+    mt_store_close(s);
+}
+
+/* The JSON record, to the byte, with hostile strings in every field. */
+static void test_web_json(void **state)
+{
+    (void)state;
+    mt_web_finding f;
+    mt_web_finding_init(&f);
+    assert_string_equal(f.provider, "unknown");
+    f.ts = 1517336012123456LL;
+    mt_strlcpy(f.domain, "ex\"ample.com", sizeof f.domain);
+    mt_strlcpy(f.url, "https://ex.com/?q=</script><b>\\", sizeof f.url);
+    mt_strlcpy(f.resource, "wss://p\x01.ex:5555/proxy\n", sizeof f.resource);
+    f.rank = 1234;
+    mt_strlcpy(f.category, "news\t", sizeof f.category);
+    mt_strlcpy(f.provider, "coinhive", sizeof f.provider);
+    mt_strlcpy(f.site_key, "k\xff\xfe", sizeof f.site_key);
+    mt_strlcpy(f.kind, "api", sizeof f.kind);
+    f.confidence = 95;
+    mt_strlcpy(f.evidence, "CoinHive.Anonymous('k') \xe2\x80\xa8 \x7f", sizeof f.evidence);
+    mt_buf b;
+    mt_buf_init(&b);
+    mt_web_finding_to_json(&f, &b);
+    mt_buf_putc(&b, '\0');
+    assert_string_equal(b.p,
+        "{\"timestamp\":\"2018-01-30T18:13:32.123456+0000\",\"event_type\":\"web\",\"web\":{"
+        "\"domain\":\"ex\\\"ample.com\",\"url\":\"https://ex.com/?q=</script><b>\\\\\","
+        "\"resource\":\"wss://p\\u0001.ex:5555/proxy\\u000a\",\"rank\":1234,\"category\":\"news\\u0009\","
+        "\"provider\":\"coinhive\",\"site_key\":\"k\\ufffd\\ufffd\",\"kind\":\"api\","
+        "\"confidence\":95,\"evidence\":\"CoinHive.Anonymous('k') \xe2\x80\xa8 \\u007f\"}}");
+    /* unknown rank: null; empty fields present */
+    mt_web_finding_init(&f);
+    f.ts = 0;
+    mt_buf_reset(&b);
+    mt_web_finding_to_json(&f, &b);
+    mt_buf_putc(&b, '\0');
+    assert_string_equal(b.p,
+        "{\"timestamp\":\"1970-01-01T00:00:00.000000+0000\",\"event_type\":\"web\",\"web\":{"
+        "\"domain\":\"\",\"url\":\"\",\"resource\":\"\",\"rank\":null,\"category\":\"\","
+        "\"provider\":\"unknown\",\"site_key\":\"\",\"kind\":\"\",\"confidence\":0,\"evidence\":\"\"}}");
+    /* fields filled to the brim (no terminator) are cut at their array */
+    memset(f.evidence, 'e', sizeof f.evidence);
+    memset(f.kind, 'k', sizeof f.kind);
+    mt_buf_reset(&b);
+    mt_web_finding_to_json(&f, &b);
+    mt_buf_putc(&b, '\0');
+    assert_non_null(strstr(b.p, "\"kind\":\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\","));
+    mt_buf_free(&b);
+
+    /* the JSONL sink: one line per finding */
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&mem, &len);
+    assert_non_null(out);
+    mt_web_sink *k = mt_web_sink_jsonl_new(out, 0); /* a memstream takes no setvbuf */
+    mt_web_finding_init(&f);
+    mt_strlcpy(f.domain, "a.example", sizeof f.domain);
+    assert_int_equal(k->emit_web(k, &f), MT_OK);
+    assert_int_equal(k->emit_web(k, &f), MT_OK);
+    assert_int_equal(k->flush(k), MT_OK);
+    k->close(k);
+    fclose(out);
+    assert_non_null(mem);
+    int lines = 0;
+    for (size_t i = 0; i < len; i++) lines += mem[i] == '\n';
+    assert_int_equal(lines, 2);
+    assert_non_null(strstr(mem, "\"domain\":\"a.example\""));
+    free(mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -804,6 +1184,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migration_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
         cmocka_unit_test(test_eve_records),
+        cmocka_unit_test_setup_teardown(test_web_put_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_web_aggregates, setup, teardown),
+        cmocka_unit_test(test_web_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
