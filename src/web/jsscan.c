@@ -12,6 +12,7 @@
 #include "web/jsscan.h"
 
 #include <hs/hs.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -748,6 +749,15 @@ static void key_pathseg(const char *t, size_t n, size_t at, keyres *r)
 
 /* ---------- hits ---------- */
 
+/* Evidence is short by design: longer text is cut at the buffer's end. */
+__attribute__((format(printf, 3, 4))) static void fmt(char *o, size_t cap, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    (void)vsnprintf(o, cap, f, ap);
+    va_end(ap);
+}
+
 /* Printable, whitespace-collapsed copy of t[0..n) of at most cap-1 bytes. */
 static size_t snippet(char *o, size_t cap, const char *t, size_t n)
 {
@@ -784,9 +794,9 @@ static void emit(mt_jsscan *s, uint32_t ridx, const rule_info *ri, const keyres 
     h->confidence = ri->conf - ((ri->shape != SHAPE_NONE && !kr->found) ? 10 : 0);
     h->offset = s->depth ? s->outer_off : off;
     if (s->depth)
-        snprintf(h->evidence, sizeof h->evidence, "packed (%s): %s", mt_pack_name(s->pack_kind), what);
+        fmt(h->evidence, sizeof h->evidence, "packed (%s): %s", mt_pack_name(s->pack_kind), what);
     else
-        snprintf(h->evidence, sizeof h->evidence, "%s", what);
+        fmt(h->evidence, sizeof h->evidence, "%s", what);
 }
 
 static int yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *ud)
@@ -800,7 +810,6 @@ static int yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *ud)
     const char *t = s->text;
     size_t n = s->n;
     YR_STRING *str;
-    YR_MATCH *m;
     int emitted = 0;
     int64_t first = -1;
     int32_t first_len = 0;
@@ -809,8 +818,14 @@ static int yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *ud)
     {
         int is_k = str->identifier && str->identifier[0] == '$' && str->identifier[1] == 'k';
         int seen = 0;
-        yr_string_matches_foreach(ctx, str, m)
-        {
+        /* libyara 4.2 allocates matches unaligned in its notebook; each one
+         * is copied out before it is read (yr_string_matches_foreach would
+         * dereference it in place). */
+        const YR_MATCH *mp = ctx->matches[str->idx].head;
+        for (YR_MATCH mm; mp; mp = mm.next) {
+            memcpy(&mm, mp, sizeof mm);
+            const YR_MATCH *m = &mm;
+            if (m->is_private) continue;
             if (seen++ >= MATCHES_PER_STRING) break;
             int64_t off = m->base + m->offset;
             if (off < 0 || (uint64_t)off >= n) continue;
@@ -826,17 +841,17 @@ static int yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *ud)
             snippet(snip, sizeof snip, t + off, (size_t)m->match_length);
             if (ri->desc && strcmp(ri->desc, "call") == 0) {
                 if (kr.found && kr.via[0])
-                    snprintf(what, sizeof what, "%s%s) call, %s = '%s'", snip, kr.via, kr.via, kr.key);
+                    fmt(what, sizeof what, "%s%s) call, %s = '%s'", snip, kr.via, kr.via, kr.key);
                 else if (kr.found && ri->key_arg > 1)
-                    snprintf(what, sizeof what, "%s...) call, argument %d '%s'", snip, ri->key_arg, kr.key);
+                    fmt(what, sizeof what, "%s...) call, argument %d '%s'", snip, ri->key_arg, kr.key);
                 else if (kr.found)
-                    snprintf(what, sizeof what, "%s'%s') call", snip, kr.key);
+                    fmt(what, sizeof what, "%s'%s') call", snip, kr.key);
                 else
-                    snprintf(what, sizeof what, "%s...) call, key not literal", snip);
+                    fmt(what, sizeof what, "%s...) call, key not literal", snip);
             } else if (kr.found) {
-                snprintf(what, sizeof what, "%s: %s, key '%s'", ri->desc ? ri->desc : ri->name, snip, kr.key);
+                fmt(what, sizeof what, "%s: %s, key '%s'", ri->desc ? ri->desc : ri->name, snip, kr.key);
             } else {
-                snprintf(what, sizeof what, "%s: %s", ri->desc ? ri->desc : ri->name, snip);
+                fmt(what, sizeof what, "%s: %s", ri->desc ? ri->desc : ri->name, snip);
             }
             emit(s, ridx, ri, &kr, what, (uint32_t)off);
             emitted = 1;
@@ -847,16 +862,16 @@ static int yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *ud)
         if (ri->key_line && ri->shape != SHAPE_NONE) key_line(t, n, ri->shape, &kr);
         snippet(snip, sizeof snip, t + first, (size_t)first_len);
         if (!ri->builtin)
-            snprintf(what, sizeof what, "YARA rule %s: %s", ri->name, snip);
+            fmt(what, sizeof what, "YARA rule %s: %s", ri->name, snip);
         else if (kr.found)
-            snprintf(what, sizeof what, "%s: %s, key '%s'", ri->desc ? ri->desc : ri->name, snip, kr.key);
+            fmt(what, sizeof what, "%s: %s, key '%s'", ri->desc ? ri->desc : ri->name, snip, kr.key);
         else
-            snprintf(what, sizeof what, "%s: %s", ri->desc ? ri->desc : ri->name, snip);
+            fmt(what, sizeof what, "%s: %s", ri->desc ? ri->desc : ri->name, snip);
         emit(s, ridx, ri, &kr, what, (uint32_t)first);
     } else if (!emitted && first < 0 && !ri->need_key) {
         /* A rule that matched on its condition alone (user rules). */
         keyres kr = {{0}, {0}, 0};
-        snprintf(what, sizeof what, "YARA rule %s", ri->name);
+        fmt(what, sizeof what, "YARA rule %s", ri->name);
         emit(s, ridx, ri, &kr, what, 0);
     }
     return CALLBACK_CONTINUE;
