@@ -1285,6 +1285,7 @@ int mt_wasm_analyze(const uint8_t *p, size_t n, mt_wasm_info *out)
     if (m->n_scratch && (out->memory_pages_min >= need_pages || m->has_grow)) score += 5;
     if (out->cryptonight) score += m->mine_strong ? 10 : 5;
     if (!hash && score > 60) score = 60; /* pieces that do not connect are not the hash */
+    if (hash && !out->cryptonight && score > 70) score = 70; /* the hash alone: a wallet, or a loop in JS */
     out->score = score > 100 ? 100 : score;
     evidence(m, out, names_cn);
 

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 static const char WASM_B64[] = "AGFzbQEAAAA"; /* "\0asm" 01 00 00 00 */
+static const char WASM_B64_ANCHOR[] = "AGFz";  /* "\0as": a split literal may break right after it */
 static const char GZIP_B64[] = "H4sI";        /* 1f 8b 08 */
 
 static int b64char(unsigned char c)
@@ -197,8 +198,13 @@ static uint8_t *decode_at(const char *text, size_t n, size_t i, int kind, size_t
         *len = parse_bytes(text, n, i, mod, room, end);
         return mod;
     }
+    if (kind == 0) {
+        char head[sizeof WASM_B64];
+        size_t hk = gather_b64(text, n, i, head, sizeof WASM_B64 - 1, end);
+        if (hk != sizeof WASM_B64 - 1 || memcmp(head, WASM_B64, hk) != 0) return NULL;
+    }
     size_t k = gather_b64(text, n, i, NULL, cap / 3 * 4 + 4, end);
-    if (k < 12) return NULL;
+    if (k < sizeof WASM_B64 - 1) return NULL;
     char *chars = malloc(k + 4);
     uint8_t *raw = malloc(k / 4 * 3 + 6);
     if (!chars || !raw) {
@@ -227,7 +233,7 @@ size_t mt_wasm_find_embedded(const char *text, size_t n, mt_wasm_fn fn, void *ct
     if (!text || !n || !fn) return 0;
     size_t found = 0;
     int stop = 0;
-    const char *w = memmem(text, n, WASM_B64, sizeof WASM_B64 - 1);
+    const char *w = memmem(text, n, WASM_B64_ANCHOR, sizeof WASM_B64_ANCHOR - 1);
     const char *g = memmem(text, n, GZIP_B64, sizeof GZIP_B64 - 1);
     const char *a = memchr(text, '[', n);
     size_t pos = 0;
@@ -252,7 +258,7 @@ size_t mt_wasm_find_embedded(const char *text, size_t n, mt_wasm_fn fn, void *ct
         }
         /* the next occurrence of the candidate just looked at */
         size_t from = i + 1;
-        if (kind == 0) w = from < n ? memmem(text + from, n - from, WASM_B64, sizeof WASM_B64 - 1) : NULL;
+        if (kind == 0) w = from < n ? memmem(text + from, n - from, WASM_B64_ANCHOR, sizeof WASM_B64_ANCHOR - 1) : NULL;
         if (kind == 1) g = from < n ? memmem(text + from, n - from, GZIP_B64, sizeof GZIP_B64 - 1) : NULL;
         if (kind == 2) a = from < n ? memchr(text + from, '[', n - from) : NULL;
     }
