@@ -262,6 +262,7 @@ typedef struct modstate {
     fsum *f;
     edge *e;
     uint32_t n_edges, cap_edges;
+    uint64_t mark_budget; /* edge visits left for marking loop calls (nested loops revisit) */
     range r[MAX_RANGES];
     int nr;
     uint32_t r_lo, r_hi; /* bounds over all ranges */
@@ -586,7 +587,7 @@ static int decode_body(modstate *m, mt_cur *c, uint32_t fidx, fstat *fs)
                     if (scratch) fs->scratch_loops++;
                     if (mineshape) {
                         uint8_t lv = n->inc_store ? 2 : 1;
-                        for (uint32_t i = n->edge_start; i < m->n_edges; i++)
+                        for (uint32_t i = n->edge_start; i < m->n_edges && m->mark_budget; i++, m->mark_budget--)
                             if (m->e[i].from == fidx && m->e[i].loop < lv) m->e[i].loop = lv;
                         if (n->nested_scratch) {
                             fs->mine_inline++;
@@ -1089,6 +1090,20 @@ static void copy_name(char *dst, size_t cap, const uint8_t *s, size_t k)
     dst[j] = '\0';
 }
 
+int mt_wasm_probe(const uint8_t *p, size_t n)
+{
+    mt_cur c = mt_cur_make(p, n);
+    const uint8_t *magic = mt_cur_take(&c, 4);
+    if (!magic || memcmp(magic, "\0asm", 4) != 0 || mt_cur_le32(&c) != 1) return 0;
+    while (mt_cur_left(&c)) {
+        uint8_t id = mt_cur_u8(&c);
+        uint32_t len = leb_u32(&c);
+        if (id >= S_N || !mt_cur_ok(&c) || len > mt_cur_left(&c)) return 0;
+        mt_cur_skip(&c, len);
+    }
+    return mt_cur_ok(&c);
+}
+
 int mt_wasm_analyze(const uint8_t *p, size_t n, mt_wasm_info *out)
 {
     init_pats();
@@ -1098,6 +1113,7 @@ int mt_wasm_analyze(const uint8_t *p, size_t n, mt_wasm_info *out)
     memset(&ms, 0, sizeof ms);
     modstate *m = &ms;
     m->out = out;
+    m->mark_budget = (uint64_t)1 << 24;
     m->err = mt_textbuf_start(out->evidence, sizeof out->evidence);
 
     mt_cur c = mt_cur_make(p, n);

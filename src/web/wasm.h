@@ -64,14 +64,20 @@ typedef struct mt_wasm_info {
  * summary could not be allocated. */
 int mt_wasm_analyze(const uint8_t *p, size_t n, mt_wasm_info *out);
 
+/* 1 when p[0..n) starts like a module: the magic, version 1 and a section
+ * directory whose sizes stay in bounds (no decoding; for filtering). */
+int mt_wasm_probe(const uint8_t *p, size_t n);
+
 /* Wasm embedded in text: raw "\0asm" is binary; base64 ("AGFzbQ..."),
  * gzip+base64 ("H4sI...") in data: URIs or strings, and JS byte arrays
  * ([0,97,115,109,...] / Uint8Array.from(...), decimal or hex). Calls fn for
- * each decoded module (at most MT_WASM_EMBED_MAX_MODULES per text, each at
- * most MT_WASM_EMBED_MAX_BYTES decoded); a non-zero return from fn stops the
- * search. Returns the number of modules handed to fn. `offset` is where the
- * encoded form starts in text. Decoded bytes are only guaranteed to start
- * with the Wasm magic: fn runs mt_wasm_analyze to judge them. */
+ * each decoded module that passes mt_wasm_probe (at most
+ * MT_WASM_EMBED_MAX_MODULES per text, each at most MT_WASM_EMBED_MAX_BYTES
+ * decoded); decoded blobs that fail the probe are not handed over and do not
+ * count, so decoys cannot use up the budget. A non-zero return from fn stops
+ * the search. Returns the number of modules handed to fn. `offset` is where
+ * the encoded form starts in text. The work is linear in n: what a candidate
+ * read is not read again. fn runs mt_wasm_analyze to judge each module. */
 typedef int (*mt_wasm_fn)(void *ctx, const uint8_t *mod, size_t n, const char *how /* "base64", "gzip+base64", "bytes" */, size_t offset);
 size_t mt_wasm_find_embedded(const char *text, size_t n, mt_wasm_fn fn, void *ctx);
 

@@ -126,14 +126,19 @@ static size_t gunzip(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 
 /* A JS array of byte values at s[i] == '[': decimal or 0x hex, separated by
  * commas and blanks. Returns the bytes decoded into out (at most cap) when
- * it starts with the Wasm magic and ends with ']', else 0. */
+ * it starts with the Wasm magic and ends with ']', else 0. *end is where
+ * reading stopped either way, so no later candidate re-reads the list. */
 static size_t parse_bytes(const char *s, size_t n, size_t i, uint8_t *out, size_t cap, size_t *end)
 {
     size_t k = 0;
     i++;
+    *end = i;
     for (;;) {
         while (i < n && (blank((unsigned char)s[i]) || s[i] == ',')) i++;
-        if (i >= n) return 0;
+        if (i >= n) {
+            *end = i;
+            return 0;
+        }
         if (s[i] == ']') break;
         unsigned v = 0;
         int digits = 0;
@@ -155,10 +160,19 @@ static size_t parse_bytes(const char *s, size_t n, size_t i, uint8_t *out, size_
                 i++;
             }
         }
-        if (!digits || v > 255 || k == cap) return 0;
+        if (!digits || v > 255 || k == cap) {
+            *end = i;
+            return 0;
+        }
         out[k++] = (uint8_t)v;
-        if (k == 4 && memcmp(out, "\0asm", 4) != 0) return 0;
-        if (i < n && !(blank((unsigned char)s[i]) || s[i] == ',' || s[i] == ']')) return 0;
+        if (k == 4 && memcmp(out, "\0asm", 4) != 0) {
+            *end = i;
+            return 0;
+        }
+        if (i < n && !(blank((unsigned char)s[i]) || s[i] == ',' || s[i] == ']')) {
+            *end = i;
+            return 0;
+        }
     }
     *end = i + 1;
     return k >= 8 && memcmp(out, "\0asm", 4) == 0 ? k : 0;
@@ -190,9 +204,8 @@ static uint8_t *decode_at(const char *text, size_t n, size_t i, int kind, size_t
     uint8_t *mod = NULL;
     *len = 0;
     if (kind == 2) {
-        const char *close = memchr(text + i, ']', n - i);
-        size_t span = close ? (size_t)(close - text) - i : n - i;
-        size_t room = span / 2 + 8 < cap ? span / 2 + 8 : cap;
+        /* a byte takes at least two characters ("0,") */
+        size_t room = (n - i) / 2 + 8 < cap ? (n - i) / 2 + 8 : cap;
         *how = "bytes";
         if (!(mod = malloc(room))) return NULL;
         *len = parse_bytes(text, n, i, mod, room, end);
@@ -249,11 +262,13 @@ size_t mt_wasm_find_embedded(const char *text, size_t n, mt_wasm_fn fn, void *ct
             size_t got = 0;
             const char *how = "";
             uint8_t *mod = decode_at(text, n, i, kind, &got, &end, &how);
-            if (mod && got >= 8 && memcmp(mod, "\0asm", 4) == 0) {
+            if (mod && got >= 8 && mt_wasm_probe(mod, got)) {
                 found++;
                 if (fn(ctx, mod, got, how, i)) stop = 1;
-                pos = end;
             }
+            /* what was read is not read again: candidates inside a run or a
+             * list that failed would make the search quadratic */
+            pos = end;
             free(mod);
         }
         /* the next occurrence of the candidate just looked at */

@@ -363,6 +363,35 @@ static void test_embedded_edges(void **state)
     assert_int_equal(mt_wasm_find_embedded(t1, strlen(t1), stop_first, &calls), 1);
     assert_int_equal(calls, 1);
 
+    /* hostile repetition: unclosed lists and joined literals that each
+     * start a candidate; the search stays linear (seconds would mean not) */
+    size_t hn = 4u << 20, ho = 0;
+    char *ht = malloc(hn);
+    static const char *const rep[] = {"[0,97,115,109,1,0,0,", "'AGFzbQEAAAAB'+'", "\"H4sIAAAAAAAA\" + \""};
+    for (int r = 0; ho + 32 < hn; r++) {
+        size_t l = strlen(rep[r % 3]);
+        memcpy(ht + ho, rep[r % 3], l);
+        ho += l;
+    }
+    double t0 = (double)clock() / CLOCKS_PER_SEC;
+    total = 0;
+    mt_wasm_find_embedded(ht, ho, count_only, &total);
+    double dt = (double)clock() / CLOCKS_PER_SEC - t0;
+    printf("  hostile 4 MiB text searched in %.3f s\n", dt);
+    assert_true(dt < 5.0);
+    assert_int_equal(total, 0); /* headers followed by junk are not modules */
+    free(ht);
+    /* decoys do not use up the budget: 200 junk headers, then a module */
+    {
+        size_t dn = 0;
+        char *dt2 = malloc(200 * 20 + 64);
+        for (int i = 0; i < 200; i++) dn += (size_t)sprintf(dt2 + dn, "'AGFzbQEAAAAB' ");
+        dn += (size_t)sprintf(dt2 + dn, "'AGFzbQEAAAA='");
+        total = 0;
+        assert_int_equal(mt_wasm_find_embedded(dt2, dn, count_only, &total), 1);
+        free(dt2);
+    }
+
     /* gzip+base64 of a header and 64 MiB of zeros: the bomb is cut at 16
      * times its compressed size, never near its full size */
     size_t big = 64u << 20;
