@@ -2,6 +2,7 @@
  * decides, docs/WEB.md for the reasoning). */
 #include "web/wasm.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -169,8 +170,6 @@ static void le64(uint8_t *b, uint64_t v)
 
 static void init_pats(void)
 {
-    static int done;
-    if (done) return; /* the tables are built once; a race builds them twice, identically */
     memset(g_pslot, 0xff, sizeof g_pslot);
     g_npats = 0;
     static const int aes_mul[4] = {2, 1, 1, 3};
@@ -194,7 +193,6 @@ static void init_pats(void)
     le64(b, SKEIN_KS_PARITY);
     add_pat(b, 8, TB_SKEIN, 8, 0);
     add_pat(JH_E8_C0, 8, TB_JH, 42 * 32, 0);
-    done = 1;
 }
 
 /* ---- module state --------------------------------------------------------- */
@@ -311,8 +309,6 @@ static uint8_t g_imm[256];
 
 static void init_imm(void)
 {
-    static int done;
-    if (done) return;
     uint8_t *t = g_imm;
     memset(t, IM_BAD, 256);
     t[0x00] = t[0x01] = IM_NONE;
@@ -350,7 +346,14 @@ static void init_imm(void)
     t[0xFC] = IM_FC;
     t[0xFD] = IM_FD;
     t[0xFE] = IM_FE;
-    done = 1;
+}
+
+/* The tables are built once per process, whichever thread comes first. */
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static void init_tables(void)
+{
+    init_pats();
+    init_imm();
 }
 
 /* Tags the pattern matcher gives an instruction's result. */
@@ -1106,8 +1109,7 @@ int mt_wasm_probe(const uint8_t *p, size_t n)
 
 int mt_wasm_analyze(const uint8_t *p, size_t n, mt_wasm_info *out)
 {
-    init_pats();
-    init_imm();
+    pthread_once(&g_once, init_tables);
     memset(out, 0, sizeof *out);
     modstate ms;
     memset(&ms, 0, sizeof ms);
