@@ -357,7 +357,7 @@ static void init_tables(void)
 }
 
 /* Tags the pattern matcher gives an instruction's result. */
-enum { T_NONE, T_CONST, T_BYTE, T_SCALED, T_SCALED_ADDR, T_LOAD, T_INC, T_CMP, T_OPERAND };
+enum { T_NONE, T_CONST, T_BYTE, T_BYTE_ADDR, T_SCALED, T_SCALED_ADDR, T_LOAD, T_INC, T_CMP, T_OPERAND };
 
 typedef struct prevop {
     uint16_t op;
@@ -677,8 +677,11 @@ static int decode_body(modstate *m, mt_cur *c, uint32_t fidx, fstat *fs)
         } else if (op == 0x76 /* i32.shr_u */ && pv[0].tag == T_CONST && pv[0].val == 24) {
             tag = T_BYTE;
         } else if (op == 0x6A /* i32.add */) {
-            if (pv[0].tag == T_SCALED || (pv[1].tag == T_SCALED && (pv[0].op == 0x41 || pv[0].op == 0x20 || pv[0].op == 0x23)))
+            int base = pv[0].op == 0x41 || pv[0].op == 0x20 || pv[0].op == 0x23; /* const, local, global */
+            if (pv[0].tag == T_SCALED || (pv[1].tag == T_SCALED && base))
                 tag = T_SCALED_ADDR;
+            else if (pv[0].tag == T_BYTE || (pv[1].tag == T_BYTE && base))
+                tag = T_BYTE_ADDR; /* an S-box indexed by a byte */
             if (pv[0].tag == T_CONST && pv[0].val == 1) tag = T_INC;
         } else if (op == 0x7C /* i64.add */) {
             if (pv[0].tag == T_CONST && pv[0].val == 1) tag = T_INC;
@@ -692,8 +695,7 @@ static int decode_body(modstate *m, mt_cur *c, uint32_t fidx, fstat *fs)
             if (pv[0].tag == T_SCALED || pv[0].tag == T_SCALED_ADDR) fs->lookups++;
             tag = T_LOAD;
         } else if (op == 0x2D) { /* i32.load8_u */
-            if (pv[0].tag == T_BYTE || (pv[0].op == 0x2D) || (pv[0].op == 0x6A && pv[1].tag == T_BYTE))
-                fs->byte_lookups++;
+            if (pv[0].tag == T_BYTE || pv[0].tag == T_BYTE_ADDR) fs->byte_lookups++;
             tag = T_BYTE;
         } else if (is_load(op) || op == 0x202) {
             tag = T_LOAD;
@@ -732,7 +734,9 @@ static uint32_t classify(const modstate *m, const fstat *s)
     /* AES rounds: T-table lookups with xors; byte-wise S-box rounds with xtime */
     if ((s->lookups >= 16 && s->i32_xor >= 12) ||
         (s->lookups >= 8 && s->i32_xor >= 8 && (s->ref_kind & (1u << TB_AES))) ||
-        (s->byte_lookups >= 16 && s->i32_xor >= 16 && s->xtime))
+        (s->byte_lookups >= 16 && s->i32_xor >= 16 && s->xtime) ||
+        /* a rolled byte-wise round reading the S-box found in data */
+        (s->byte_lookups && s->xtime && s->i32_xor >= 4 && (s->ref_kind & (1u << TB_AES))))
         fl |= F_AES;
     /* Keccak-f: unrolled rotate/xor/and-not chains (no additions, unlike
      * BLAKE2b, Skein or SHA-512), or the round constants with xors */

@@ -4,7 +4,8 @@
 # cn_mini.c at several optimisation levels and in renamed, stripped, SIMD,
 # static-table and memory.grow variants; the benign modules; and the
 # miner embedded in JavaScript (base64, gzip+base64 data: URI, byte arrays).
-# Writes OUTDIR/labels.tsv: file <TAB> label (miner | hash | benign).
+# Writes OUTDIR/labels.tsv: file <TAB> label (miner | hash | benign | miss:
+# a miner the recogniser is known not to catch, reported in the recall).
 # Exit: 0 built, 77 no wasm32 toolchain (clang with lld), 1 a build failed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -59,6 +60,14 @@ done
 build cn_mini_static.wasm miner -O2 -DCN_STATIC_TABLES -Wl,--export-all "$src"
 build cn_mini_grow.wasm miner -O2 -DCN_GROW -Wl,--export-all "$src"
 build cn_mini_simd.wasm miner -O3 -msimd128 -Wl,--export-all "$src"
+build cn_mini_lite.wasm miner -O2 -DCN_LITE -Wl,--export-all "$src"
+build cn_mini_byteaes_O2.wasm miner -O2 -DCN_BYTE_AES -Wl,--export-all "$src"
+build cn_mini_byteaes_Oz.wasm miner -Oz -DCN_BYTE_AES -DCN_STATIC_TABLES -Wl,--export-all "$src"
+# Known misses, counted in the overall recall but not required: unoptimised
+# code (the mask is built at run time, nothing is inlined) and a rolled
+# byte-wise AES whose S-box is computed at run time (one lookup per loop).
+build cn_mini_O0.wasm miss -O0 -Wl,--export-all "$src"
+build cn_mini_byteaes_Oz_rt.wasm miss -Oz -DCN_BYTE_AES -Wl,--export-all "$src"
 # renamed functions, only two innocuous exports, names stripped
 "${CC[@]}" -O2 -DCN_RENAME -Wl,--export=render_frame -Wl,--export=update_layout -o cn_mini_renamed.wasm "$src"
 if command -v wasm-strip >/dev/null; then wasm-strip cn_mini_renamed.wasm; fi

@@ -11,7 +11,10 @@
  *   CN_GROW           the scratchpad from memory.grow instead of static memory
  *   CN_RENAME         innocuous names for every function
  *   CN_NO_MINER       no mining loop (the wallet-like module includes this)
- *   CN_PRIMITIVES_ONLY  only Keccak, AES and BLAKE (for benign modules) */
+ *   CN_PRIMITIVES_ONLY  only Keccak, AES and BLAKE (for benign modules)
+ *   CN_BYTE_AES       a byte-wise AES round (S-box, ShiftRows, MixColumns
+ *                     with xtime) instead of T-tables
+ *   CN_LITE           a 1 MiB scratchpad (the "lite" variants) */
 typedef unsigned char u8;
 typedef unsigned int u32;
 typedef unsigned long long u64;
@@ -110,6 +113,23 @@ static void cn_tables_init(void)
 }
 #endif
 
+#ifdef CN_BYTE_AES
+static u8 xt8(u8 x) { return (u8)((x << 1) ^ ((x & 0x80) ? 0x1b : 0)); }
+
+EXPORT void aes_round(u32 s[4], const u32 k[4])
+{
+    u8 *b = (u8 *)s, t[16];
+    for (int i = 0; i < 16; i++) t[i] = SB[b[(i + 4 * (i & 3)) & 15]]; /* SubBytes, ShiftRows */
+    for (int c = 0; c < 4; c++) {
+        u8 a0 = t[4 * c], a1 = t[4 * c + 1], a2 = t[4 * c + 2], a3 = t[4 * c + 3], x = (u8)(a0 ^ a1 ^ a2 ^ a3);
+        b[4 * c] = (u8)(a0 ^ x ^ xt8((u8)(a0 ^ a1)));
+        b[4 * c + 1] = (u8)(a1 ^ x ^ xt8((u8)(a1 ^ a2)));
+        b[4 * c + 2] = (u8)(a2 ^ x ^ xt8((u8)(a2 ^ a3)));
+        b[4 * c + 3] = (u8)(a3 ^ x ^ xt8((u8)(a3 ^ a0)));
+    }
+    for (int i = 0; i < 4; i++) s[i] ^= k[i];
+}
+#else
 EXPORT void aes_round(u32 s[4], const u32 k[4])
 {
     u32 a = s[0], b = s[1], c = s[2], d = s[3];
@@ -118,6 +138,7 @@ EXPORT void aes_round(u32 s[4], const u32 k[4])
     s[2] = T0[c & 255] ^ T1[(d >> 8) & 255] ^ T2[(a >> 16) & 255] ^ T3[b >> 24] ^ k[2];
     s[3] = T0[d & 255] ^ T1[(a >> 8) & 255] ^ T2[(b >> 16) & 255] ^ T3[c >> 24] ^ k[3];
 }
+#endif
 
 /* ---- BLAKE-256 compression as the finaliser ---- */
 static const u32 BC[16] = {0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344, 0xA4093822, 0x299F31D0,
@@ -184,8 +205,13 @@ EXPORT void blake_final(const u8 *in, u32 len, u8 *out)
 
 #ifndef CN_PRIMITIVES_ONLY
 /* ---- the scratchpad hash ---- */
+#ifdef CN_LITE
+#define SCRATCH (1u << 20)
+#define ITERATIONS (1u << 18)
+#else
 #define SCRATCH (1u << 21)
 #define ITERATIONS (1u << 19)
+#endif
 
 #ifdef CN_GROW
 static u8 *scratch;
@@ -233,7 +259,7 @@ EXPORT void cn_hash(const u8 *in, u32 len, u8 *out)
 
     u64 a[2] = {st[0] ^ st[4], st[1] ^ st[5]}, b[2] = {st[2] ^ st[6], st[3] ^ st[7]};
     for (u32 i = 0; i < ITERATIONS; i++) {
-        u32 j = (u32)a[0] & 0x1FFFF0;
+        u32 j = (u32)a[0] & (SCRATCH - 16);
         u64 *p = (u64 *)(sp + j);
         u32 c[4] = {(u32)p[0], (u32)(p[0] >> 32), (u32)p[1], (u32)(p[1] >> 32)};
         aes_round(c, (const u32 *)a);
@@ -242,7 +268,7 @@ EXPORT void cn_hash(const u8 *in, u32 len, u8 *out)
         p[1] = b[1] ^ c1;
         b[0] = c0;
         b[1] = c1;
-        j = (u32)c0 & 0x1FFFF0;
+        j = (u32)c0 & (SCRATCH - 16);
         p = (u64 *)(sp + j);
         u64 hi, lo = mul128(c0, p[0], &hi);
         a[0] += hi;
