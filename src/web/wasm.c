@@ -747,8 +747,11 @@ static uint32_t classify(const modstate *m, const fstat *s)
     if (s->blake_rot >= 16 && (s->blake_consts >= 4 || (s->ref_kind & (1u << TB_BLAKE)) ||
                                (m->tables_found & (1u << TB_BLAKE))))
         fl |= F_BLAKE;
-    if (s->i64_rot >= 16 && s->i64_add >= 16 && s->i64_xor >= 16 &&
-        (s->skein_const || (s->ref_kind & (1u << TB_SKEIN)) || (m->tables_found & (1u << TB_SKEIN))))
+    /* Skein: Threefish's add/rotate/xor MIX with its key-schedule parity
+     * constant, unrolled, or rolled with the constant in the function */
+    if ((s->i64_rot >= 16 && s->i64_add >= 16 && s->i64_xor >= 16 &&
+         (s->skein_const || (s->ref_kind & (1u << TB_SKEIN)) || (m->tables_found & (1u << TB_SKEIN)))) ||
+        ((s->skein_const || (s->ref_kind & (1u << TB_SKEIN))) && s->i64_rot && s->i64_add >= 2 && s->i64_xor >= 2))
         fl |= F_SKEIN;
     if ((s->ref_kind & (1u << TB_JH)) && s->i64_xor + s->i32_xor >= 16) fl |= F_JH;
     if ((s->ref_kind & (1u << TB_GROESTL)) && s->lookups >= 16) fl |= F_GROESTL;

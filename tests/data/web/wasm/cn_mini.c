@@ -2,7 +2,8 @@
  * minetrace's tests (not Monero-exact; the structure is what matters):
  * Keccak-f[1600] over the input, AES rounds with 4 T-tables, a 2 MiB
  * scratchpad filled by AES and walked by a masked-address loop with a
- * 64x64->128 multiply, Keccak again and a BLAKE-256 finaliser; `mine` tries
+ * 64x64->128 multiply, Keccak again and a BLAKE-256 or Threefish-512 (Skein)
+ * finaliser chosen by the state; `mine` tries
  * nonces until the hash's top 64 bits fall below a target.
  *
  * Built for wasm32 by tests/data/web/wasm/build.sh with:
@@ -203,6 +204,50 @@ EXPORT void blake_final(const u8 *in, u32 len, u8 *out)
         for (int k = 0; k < 4; k++) out[4 * i + k] = (u8)(h[i] >> (24 - 8 * k));
 }
 
+/* ---- Threefish-512 (Skein's block cipher) as the second finaliser ---- */
+static const u8 R512[8][4] = {{46, 36, 19, 37}, {33, 27, 14, 42}, {17, 49, 36, 39}, {44, 9, 54, 56},
+                              {39, 30, 34, 24}, {13, 50, 10, 17}, {25, 29, 39, 43}, {8, 35, 56, 22}};
+
+EXPORT void skein_final(const u8 *in, u32 len, u8 *out)
+{
+    u64 k[9], t[3] = {32, 0xF000000000000000ULL, 0}, x[8], m[8];
+    for (int i = 0; i < 8; i++) k[i] = 0;
+    for (u32 done = 0; done < len; done += 64) {
+        for (int i = 0; i < 8; i++) {
+            u64 w = 0;
+            for (int b = 7; b >= 0; b--) {
+                u32 at = done + 8 * (u32)i + (u32)b;
+                w = w << 8 | (at < len ? in[at] : 0);
+            }
+            m[i] = x[i] = w;
+        }
+        k[8] = 0x1BD11BDAA9FC1A22ULL;
+        for (int i = 0; i < 8; i++) k[8] ^= k[i];
+        t[0] += 64;
+        t[2] = t[0] ^ t[1];
+        for (int r = 0; r < 72; r++) {
+            if (r % 4 == 0) {
+                int s = r / 4;
+                for (int i = 0; i < 8; i++) x[i] += k[(s + i) % 9];
+                x[5] += t[s % 3];
+                x[6] += t[(s + 1) % 3];
+                x[7] += (u64)s;
+            }
+            const u8 *rot = R512[r % 8];
+            for (int i = 0; i < 4; i++) {
+                x[2 * i] += x[2 * i + 1];
+                x[2 * i + 1] = rol64(x[2 * i + 1], rot[i]) ^ x[2 * i];
+            }
+            u64 y0 = x[0], y3 = x[3];
+            x[0] = x[2]; x[2] = x[4]; x[4] = x[6]; x[6] = y0;
+            x[3] = x[7]; x[7] = y3;
+        }
+        for (int i = 0; i < 8; i++) k[i] = x[i] ^ m[i];
+        t[1] &= ~0x4000000000000000ULL;
+    }
+    for (int i = 0; i < 32; i++) out[i] = (u8)(k[i / 8] >> (8 * (i % 8)));
+}
+
 #ifndef CN_PRIMITIVES_ONLY
 /* ---- the scratchpad hash ---- */
 #ifdef CN_LITE
@@ -287,7 +332,11 @@ EXPORT void cn_hash(const u8 *in, u32 len, u8 *out)
     }
     for (int i = 0; i < 32; i++) ((u32 *)st)[16 + i] = text[i];
     keccakf(st);
-    blake_final((const u8 *)st, 200, out);
+    /* the finaliser chosen by the state, as CryptoNight does */
+    if (st[0] & 1)
+        blake_final((const u8 *)st, 200, out);
+    else
+        skein_final((const u8 *)st, 200, out);
 }
 
 #ifndef CN_NO_MINER
