@@ -110,6 +110,43 @@ static void print_stats(const mt_webscan *w, const mt_web_stats *rs)
             (unsigned long long)s->duplicates, (unsigned long long)s->findings_dropped);
 }
 
+/* Progress about once a second on long inputs: the input's name, how far
+ * into it (records carry their offset), records and findings so far. */
+typedef struct progress {
+    mt_webscan *w;
+    int on;
+    const char *name;
+    uint64_t size, records;
+    struct timespec last;
+    int printed;
+} progress;
+
+static int on_record(void *ctx, const mt_web_record *r)
+{
+    progress *p = ctx;
+    int rc = mt_webscan_record(p->w, r);
+    if (p->on && (++p->records & 255) == 0) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > p->last.tv_sec && now.tv_nsec >= p->last.tv_nsec) {
+            p->last = now;
+            double pct = p->size ? 100.0 * (double)r->offset / (double)p->size : 0;
+            fprintf(stderr, "\rminetrace web: %s: %.0f%%, %llu records, %llu findings   ", p->name,
+                    pct > 100 ? 100 : pct, (unsigned long long)p->records,
+                    (unsigned long long)mt_webscan_get_stats(p->w)->findings);
+            p->printed = 1;
+        }
+    }
+    return rc;
+}
+
+static void progress_done(progress *p)
+{
+    if (!p->printed) return;
+    fprintf(stderr, "\rminetrace web: %s: done, %llu records, %llu findings   \n", p->name,
+            (unsigned long long)p->records, (unsigned long long)mt_webscan_get_stats(p->w)->findings);
+}
+
 static int web(const mt_cli_common *co, web_args *a)
 {
     const mt_cli_cmd *cmd = &mt_cli_web;
@@ -173,7 +210,7 @@ static int web(const mt_cli_common *co, web_args *a)
             mt_siteinfo_free(si);
             return MT_EXIT_ERROR;
         }
-        sinks[n_sinks++] = mt_store_web_sink_new(st, 1);
+        sinks[n_sinks++] = mt_store_web_sink_new(st, 1); /* the sink commits and closes it */
     }
     mt_webscan_opts wo = {.intel = intel, .si = si, .rules_path = a->rules,
                           .min_confidence = co->min_confidence > 0 ? co->min_confidence : 0,
@@ -192,9 +229,12 @@ static int web(const mt_cli_common *co, web_args *a)
         mt_web_stats rs;
         memset(&rs, 0, sizeof rs);
         struct stat sb;
-        int rc;
-        if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) rc = mt_webdir_read(in, &ro, mt_webscan_record, w, &rs);
-        else rc = mt_warc_read_file(in, &ro, mt_webscan_record, w, &rs);
+        int rc, isdir = stat(in, &sb) == 0 && S_ISDIR(sb.st_mode);
+        progress pg = {w, mt_cli_progress(co), in, isdir ? 0 : (uint64_t)sb.st_size, 0, {0, 0}, 0};
+        clock_gettime(CLOCK_MONOTONIC, &pg.last);
+        if (isdir) rc = mt_webdir_read(in, &ro, on_record, &pg, &rs);
+        else rc = mt_warc_read_file(in, &ro, on_record, &pg, &rs);
+        progress_done(&pg);
         if (rc != MT_OK && rs.records == 0) {
             errors++;
             mt_cli_error(cmd, "%s: %s", in, rs.first_error[0] ? rs.first_error : mt_error_msg());
@@ -228,7 +268,6 @@ static int web(const mt_cli_common *co, web_args *a)
         if (co->stats) print_stats(w, &total);
     }
     for (size_t i = 0; i < n_sinks; i++) sinks[i]->close(sinks[i]);
-    if (st) mt_store_close(st);
     mt_webscan_free(w);
     mt_intel_free(intel);
     mt_siteinfo_free(si);

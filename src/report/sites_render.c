@@ -3,7 +3,6 @@
 
 #include "report/render.h"
 #include "util/buf.h"
-#include "util/timefmt.h"
 
 void mt_web_sites_render_json(const mt_web_site_verdict *v, size_t n, FILE *out)
 {

@@ -42,6 +42,7 @@ typedef struct ref_val {
 typedef struct pend {
     uint64_t url_hash, seq;  /* seq 0 = empty */
     int64_t prev;            /* older entry for the same URL, -1 = none */
+    uint64_t child;          /* a link: url_hash's resource loads this URL (hash); 0 = a finding */
     mt_web_finding f;        /* domain/url/rank/category filled when claimed */
 } pend;
 
@@ -227,8 +228,10 @@ static void finding_from_hit(mt_web_finding *f, const mt_web_hit *h, const mt_we
     if (resource) mt_strlcpy(f->resource, resource, sizeof f->resource);
 }
 
-/* Evidence of a resource whose page is not known yet: kept in the ring. */
-static void pend_add(mt_webscan *w, uint64_t url_hash, const mt_web_finding *f)
+/* Evidence of a resource whose page is not known yet, or a link from such
+ * a resource to one it loads (a boot script fetching the Wasm): kept in
+ * the ring until a page claims the resource. */
+static void pend_put(mt_webscan *w, uint64_t url_hash, const mt_web_finding *f, uint64_t child)
 {
     pend *p = &w->ring[w->ring_seq % PENDING];
     if (p->seq) w->st.pending_unclaimed++; /* an older one gives way */
@@ -243,13 +246,23 @@ static void pend_add(mt_webscan *w, uint64_t url_hash, const mt_web_finding *f)
     *newest = seq;
     p->url_hash = url_hash;
     p->seq = seq;
-    p->f = *f;
+    p->child = child;
+    if (f) p->f = *f;
     w->st.pending_used++;
 }
 
+static void pend_add(mt_webscan *w, uint64_t url_hash, const mt_web_finding *f)
+{
+    pend_put(w, url_hash, f, 0);
+}
+
+static void ref_remember(mt_webscan *w, uint64_t url_hash, uint32_t slot);
+
 /* A page of site s references url: findings that resource already showed
- * become the site's. */
-static void pend_claim(mt_webscan *w, site *s, uint64_t url_hash, const char *page)
+ * become the site's, and so do those of what it loads (to a bounded depth:
+ * page -> script -> worker -> Wasm). */
+static void pend_claim_depth(mt_webscan *w, site *s, uint32_t slot, uint64_t url_hash,
+                             const char *page, int depth)
 {
     size_t i = mt_hmap_find(&w->pend_index, &url_hash, url_hash);
     if (i == MT_HMAP_NONE) return;
@@ -257,11 +270,21 @@ static void pend_claim(mt_webscan *w, site *s, uint64_t url_hash, const char *pa
     while (seq > 0 && (uint64_t)seq + PENDING > w->ring_seq) {
         pend *p = &w->ring[(uint64_t)(seq - 1) % PENDING];
         if (p->seq != (uint64_t)seq || p->url_hash != url_hash) break;
-        mt_web_finding f = p->f;
-        mt_strlcpy(f.url, page, sizeof f.url);
-        emit(w, s, &f);
+        if (p->child) {
+            ref_remember(w, p->child, slot);
+            if (depth > 0) pend_claim_depth(w, s, slot, p->child, page, depth - 1);
+        } else {
+            mt_web_finding f = p->f;
+            mt_strlcpy(f.url, page, sizeof f.url);
+            emit(w, s, &f);
+        }
         seq = p->prev;
     }
+}
+
+static void pend_claim(mt_webscan *w, site *s, uint64_t url_hash, const char *page)
+{
+    pend_claim_depth(w, s, (uint32_t)(s - w->sites), url_hash, page, 3);
 }
 
 /* The site whose page referenced url, or NULL. */
@@ -454,15 +477,19 @@ static void scan_resource(mt_webscan *w, const mt_web_record *r, int kind)
     }
     wasm_ctx wc = {w, r, owner, h, r->uri, provider};
     mt_wasm_find_embedded((const char *)r->body, r->body_len, on_embedded, &wc);
-    /* Workers, Wasm and sockets a script loads belong to the same site. */
-    if (owner)
-        for (size_t i = 0; i < refs.n; i++) {
-            char abs[2048];
-            if (mt_url_resolve(r->uri, refs.url[i], abs, sizeof abs) != 0) continue;
-            uint64_t rh = str_hash(abs);
+    /* Workers, Wasm and sockets a script loads belong to the same site;
+     * before its page is known, the links wait with its evidence. */
+    for (size_t i = 0; i < refs.n; i++) {
+        char abs[2048];
+        if (mt_url_resolve(r->uri, refs.url[i], abs, sizeof abs) != 0) continue;
+        uint64_t rh = str_hash(abs);
+        if (owner) {
             ref_remember(w, rh, (uint32_t)(owner - w->sites));
             pend_claim(w, owner, rh, owner->page);
+        } else {
+            pend_put(w, h, NULL, rh);
         }
+    }
 }
 
 int mt_webscan_record(void *ctx, const mt_web_record *r)

@@ -10,7 +10,11 @@ SRC=${MT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 CORPUS=${MT_CORPUS:-$SRC/../shared/corpus}
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 
-python3 "$SRC/tests/integration/web/make_crawl.py" "$SRC" "$CORPUS" "$W" "${MT_WEB_WASM_DIR:-}" >/dev/null
+# Our own CryptoNight-style and benign Wasm modules, built from our C now.
+mkdir -p "$W/wasm"
+bash "$SRC/tests/data/web/wasm/build.sh" "$W/wasm" > "$W/wasm/build.log" 2>&1 ||
+  { echo "web_scan: building the Wasm test modules failed:"; tail -20 "$W/wasm/build.log"; exit 1; }
+python3 "$SRC/tests/integration/web/make_crawl.py" "$SRC" "$CORPUS" "$W" "$W/wasm" >/dev/null
 rc=0; "$BIN" web -q --sites --json -o "$W/findings.json" --db "$W/web.db" \
   --lists "$CORPUS/web/lists/hoshsadiq_nocoin.txt" "$W/crawl.warc.gz" > "$W/sites.json" || rc=$?
 [ "$rc" -le 1 ] || { echo "web_scan: minetrace web exited $rc"; exit 1; }

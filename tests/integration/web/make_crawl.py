@@ -71,16 +71,26 @@ def main(repo, corpus, out, wasm_dir=None):
         host = site("benign")
         add(host, "/", open(os.path.join(pages, name), "rb").read())
         labels.append("%s\tbenign\t-\tcorpus:%s" % (host, name))
-    # Our own Wasm modules, loaded by a boot script under harmless names.
-    if wasm_dir and os.path.isdir(wasm_dir):
-        for name in sorted(os.listdir(wasm_dir)):
-            if not name.endswith(".wasm"):
+    # Our own Wasm modules (tests/data/web/wasm/build.sh, labels.tsv beside
+    # them): a module is loaded by a boot script under a harmless name, a
+    # script with an embedded module is the site's script. "miss" marks the
+    # builds the recogniser is known to miss: still miner sites here.
+    if wasm_dir and os.path.isfile(os.path.join(wasm_dir, "labels.tsv")):
+        for line in open(os.path.join(wasm_dir, "labels.tsv"), encoding="utf-8"):
+            f = line.split()
+            if len(f) < 2 or not os.path.isfile(os.path.join(wasm_dir, f[0])):
                 continue
-            kind = "miner" if name.startswith("cn") else "benign"
+            name, label = f[0], f[1]
+            kind = "miner" if label in ("miner", "miss") else "benign"
             host = site(kind)
-            add(host, "/static/app.wasm", open(os.path.join(wasm_dir, name), "rb").read())
-            page_loading(host, "/static/app.wasm", wasm=True)
-            labels.append("%s\t%s\t%s\twasm:%s" % (host, kind, "unknown" if kind == "miner" else "-", name))
+            body = open(os.path.join(wasm_dir, name), "rb").read()
+            if name.endswith(".wasm"):
+                add(host, "/static/app.wasm", body)
+                page_loading(host, "/static/app.wasm", wasm=True)
+            else:
+                add(host, "/static/js/analytics.js", body)
+                page_loading(host, "/static/js/analytics.js")
+            labels.append("%s\t%s\t%s\twasm:%s" % (host, kind, label, name))
     with open(os.path.join(out, "manifest.tsv"), "w") as fh:
         fh.write("\n".join(manifest) + "\n")
     with open(os.path.join(out, "labels.tsv"), "w") as fh:
