@@ -1,0 +1,1 @@
+eval(function(p,a,c,k,e,d){}('0 1 2 3 zz ZZ 00',62,99999,'||||'.split('|'),0,{}))

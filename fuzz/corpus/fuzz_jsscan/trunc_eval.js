@@ -1,0 +1,1 @@
+eval(function(p,a,c,k,e,d){}('0 1 2',62,3,'a|b

@@ -1,0 +1,1 @@
+var ws = new WebSocket('wss://relay.example.org/socket?pool=moneroocean');

