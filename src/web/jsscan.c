@@ -38,6 +38,7 @@ enum { SHAPE_NONE, SHAPE_ALNUM32, SHAPE_HEX32, SHAPE_HEX44, SHAPE_HEX64, SHAPE_W
 #define MAX_PACKS 64  /* packer marks kept per layer */
 #define MAX_REFPOS 512 /* reference marks kept per layer */
 #define MATCHES_PER_STRING 16
+#define YARA_MARGIN (16u << 10) /* bytes YARA reads on each side of the triggers */
 
 typedef struct rule_info {
     const char *provider, *kind, *desc, *key_after;
@@ -74,9 +75,11 @@ struct mt_jsscan {
     mark refpos[MAX_REFPOS];
     size_t nrefpos;
     int fired_any;
+    size_t trig_lo, trig_hi; /* first and last trigger end in this layer */
+    int any_user;            /* user rules run over the whole text */
     /* this call */
     const char *text;
-    size_t n;
+    size_t n, span_lo;
     int depth, pack_kind;
     uint32_t outer_off;
     mt_web_hit *hits;
@@ -233,7 +236,7 @@ static int build_prefilter(mt_jsscan *s)
             const char *p = meta_str(rule, metas[m]);
             if (!p) continue;
             has_pf = 1;
-            unsigned fl = HS_FLAG_SINGLEMATCH | (m ? HS_FLAG_CASELESS : 0);
+            unsigned fl = m ? HS_FLAG_CASELESS : 0;
             while (*p) {
                 const char *e = strchr(p, '|');
                 size_t len = e ? (size_t)(e - p) : strlen(p);
@@ -265,7 +268,7 @@ static int build_prefilter(mt_jsscan *s)
                 yr_rule_strings_foreach(rule, str)
                 {
                     add_pat(&l, hs_escape((const char *)str->string, (size_t)str->length),
-                            HS_FLAG_SINGLEMATCH | ((str->flags & STRING_FLAGS_NO_CASE) ? HS_FLAG_CASELESS : 0),
+                            (str->flags & STRING_FLAGS_NO_CASE) ? HS_FLAG_CASELESS : 0,
                             (pat){PT_TRIG, 0, idx});
                     added++;
                 }
@@ -338,6 +341,7 @@ mt_jsscan *mt_jsscan_new(const char *extra_yara_path)
         rule_info *ri = &s->ri[idx++];
         ri->name = rule->identifier;
         ri->builtin = strcmp(rule->ns->name, "minetrace") == 0;
+        if (!ri->builtin) s->any_user = 1;
         ri->provider = static_name(meta_str(rule, "provider"), "unknown");
         ri->kind = static_name(meta_str(rule, "kind"), "yara");
         ri->desc = meta_str(rule, "desc");
@@ -827,7 +831,7 @@ static int yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *ud)
             const YR_MATCH *m = &mm;
             if (m->is_private) continue;
             if (seen++ >= MATCHES_PER_STRING) break;
-            int64_t off = m->base + m->offset;
+            int64_t off = m->base + m->offset + (int64_t)s->span_lo;
             if (off < 0 || (uint64_t)off >= n) continue;
             if (first < 0 || off < first) { first = off; first_len = m->match_length; }
             if (!is_k || ri->shape == SHAPE_NONE) continue;
@@ -887,6 +891,8 @@ static int hs_cb(unsigned id, unsigned long long from, unsigned long long to, un
     case PT_TRIG:
         s->fired[p->rule] = 1;
         s->fired_any = 1;
+        if (to < s->trig_lo) s->trig_lo = (size_t)to;
+        if (to > s->trig_hi) s->trig_hi = (size_t)to;
         break;
     case PT_PACK:
         if (s->npacks < MAX_PACKS) s->packs[s->npacks++] = (mark){p->sub, (uint32_t)to};
@@ -911,6 +917,8 @@ static void scan_layer(mt_jsscan *s, const char *t, size_t n)
     s->npacks = 0;
     s->nrefpos = 0;
     s->fired_any = 0;
+    s->trig_lo = (size_t)-1;
+    s->trig_hi = 0;
     memset(s->fired, 0, s->nrules);
     /* Hyperscan takes an unsigned length; texts beyond 4 GiB are scanned in
      * their first 4 GiB (a page is never that large). */
@@ -929,7 +937,16 @@ static void scan_layer(mt_jsscan *s, const char *t, size_t n)
         s->text = t;
         s->n = n;
         s->st.yara_runs++;
-        (void)yr_scanner_scan_mem(s->scanner, (const uint8_t *)t, n);
+        /* Every match of a built-in rule contains one of its triggers, and
+         * what a condition relates lies within YARA_MARGIN of it, so YARA
+         * reads the span around the triggers, not the whole page. */
+        size_t lo = 0, hi = n;
+        if (!s->any_always && !s->any_user && s->fired_any) {
+            lo = s->trig_lo > YARA_MARGIN ? s->trig_lo - YARA_MARGIN : 0;
+            hi = s->trig_hi + YARA_MARGIN < n ? s->trig_hi + YARA_MARGIN : n;
+        }
+        s->span_lo = lo;
+        (void)yr_scanner_scan_mem(s->scanner, (const uint8_t *)t + lo, hi - lo);
     }
     if (s->refs) collect_refs(s, t, n);
     if (s->npacks == 0 || s->depth >= UNPACK_DEPTH) return;

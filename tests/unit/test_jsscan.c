@@ -164,6 +164,20 @@ static void test_evidence_and_packed(void **st)
     assert_non_null(strstr(h[0].evidence, "packed (atob() payload): CRLT.Anonymous("));
     assert_int_equal(h[0].offset, (uint32_t)(strstr(packed, "atob") - packed) + 5);
 
+    /* YARA reads the span around the triggers: a first mention far from
+     * the call and a call at the end of a large text are both inside it. */
+    size_t bn = 300000;
+    char *big = malloc(bn + 100);
+    assert_non_null(big);
+    memset(big, ' ', bn);
+    memcpy(big, "/* CoinHive */", 14);
+    const char *call = "new CoinHive.Anonymous('abcdefghijklmnopqrstuvwxyz012345');";
+    memcpy(big + bn - strlen(call), call, strlen(call));
+    nh = mt_jsscan_text(s, big, bn, 0, h, MAXH, NULL);
+    assert_int_equal(nh, 1);
+    assert_int_equal(h[0].offset, (uint32_t)(bn - strlen(call) + 4));
+    free(big);
+
     /* More hits than room: counted, not stored. */
     t = "CoinHive.CONFIG={}; new CRLT.Anonymous('x'); new Minero.Anonymous('y'); deepMiner.CONFIG={};";
     mt_web_hit one[1];
