@@ -444,23 +444,17 @@ static void test_speed_generated(void **st)
     free(js);
 }
 
-/* Benign npm packages (npm-benign.tsv), fetched now: no hit. */
-static void test_npm_benign(void **st)
+/* Benign npm packages, fetched now: no hit. The lists are the corpus's
+ * npm-benign.tsv and tests/data/web/npm-benign-more.tsv (hashing, crypto
+ * and WebSocket libraries); both start "package@version<TAB>path". */
+static void scan_npm_list(mt_jsscan *s, const char *tsv, const char *dir, int *scanned, int *fp, int *unreachable)
 {
-    (void)st;
-    const char *c = getenv("MT_CORPUS");
-    if (!c || !*c) { fprintf(stderr, "no MT_CORPUS: npm list not read\n"); skip(); }
-    char tsv[1024], dir[] = "/tmp/mt_jsscan_npm_XXXXXX", cmd[4096];
-    snprintf(tsv, sizeof tsv, "%s/web/npm-benign.tsv", c);
     FILE *f = fopen(tsv, "r");
     assert_non_null(f);
-    assert_non_null(mkdtemp(dir));
-    mt_jsscan *s = scanner();
-    char line[1024];
-    int scanned = 0, fp = 0, unreachable = 0;
+    char line[1024], cmd[4096];
     while (fgets(line, sizeof line, f)) {
         if (line[0] == '#' || line[0] == '\n') continue;
-        char *pkg = strtok(line, "\t"), *path = strtok(NULL, "\t");
+        char *pkg = strtok(line, "\t"), *path = strtok(NULL, "\t\n");
         if (!pkg || !path) continue;
         snprintf(cmd, sizeof cmd,
                  "cd %s && f=$(timeout 120 npm pack --silent '%s' 2>/dev/null | tail -1) && [ -n \"$f\" ] && "
@@ -468,8 +462,8 @@ static void test_npm_benign(void **st)
                  dir, pkg, path, path);
         if (system(cmd) != 0) {
             fprintf(stderr, "  npm pack %s failed\n", pkg);
-            unreachable++;
-            if (scanned == 0 && unreachable >= 2) break; /* npm is unreachable */
+            (*unreachable)++;
+            if (*scanned == 0 && *unreachable >= 2) break; /* npm is unreachable */
             continue;
         }
         char cur[1100];
@@ -482,13 +476,30 @@ static void test_npm_benign(void **st)
         if (nh) {
             fprintf(stderr, "FALSE POSITIVE on %s %s\n", pkg, path);
             print_hits("hit", h, nh);
-            fp++;
+            (*fp)++;
         }
-        scanned++;
+        (*scanned)++;
         free(text);
         unlink(cur);
     }
     fclose(f);
+}
+
+static void test_npm_benign(void **st)
+{
+    (void)st;
+    const char *c = getenv("MT_CORPUS");
+    if (!c || !*c) { fprintf(stderr, "no MT_CORPUS: npm list not read\n"); skip(); }
+    char tsv[1024], dir[] = "/tmp/mt_jsscan_npm_XXXXXX", cmd[1100];
+    assert_non_null(mkdtemp(dir));
+    mt_jsscan *s = scanner();
+    int scanned = 0, fp = 0, unreachable = 0;
+    snprintf(tsv, sizeof tsv, "%s/web/npm-benign.tsv", c);
+    scan_npm_list(s, tsv, dir, &scanned, &fp, &unreachable);
+    if (scanned) {
+        snprintf(tsv, sizeof tsv, "%s/tests/data/web/npm-benign-more.tsv", src_dir());
+        scan_npm_list(s, tsv, dir, &scanned, &fp, &unreachable);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "  could not remove %s\n", dir);
     mt_jsscan_free(s);
@@ -496,6 +507,7 @@ static void test_npm_benign(void **st)
     fprintf(stderr, "npm benign: %d files scanned, %d not fetched, %d with hits\n", scanned, unreachable, fp);
     assert_int_equal(fp, 0);
     assert_int_equal(unreachable, 0);
+    assert_true(scanned >= 26);
 }
 
 int main(void)
