@@ -12,6 +12,7 @@
 #include "web/jsscan.h"
 
 #include <hs/hs.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,9 +300,28 @@ static int build_prefilter(mt_jsscan *s)
 
 static int yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *ud);
 
+/* yr_initialize/yr_finalize count their callers without a lock; scanners
+ * are made and freed per thread, so the count is kept under one. */
+static pthread_mutex_t yara_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int yara_init(void)
+{
+    pthread_mutex_lock(&yara_lock);
+    int rc = yr_initialize();
+    pthread_mutex_unlock(&yara_lock);
+    return rc;
+}
+
+static void yara_fini(void)
+{
+    pthread_mutex_lock(&yara_lock);
+    yr_finalize();
+    pthread_mutex_unlock(&yara_lock);
+}
+
 mt_jsscan *mt_jsscan_new(const char *extra_yara_path)
 {
-    if (yr_initialize() != ERROR_SUCCESS) {
+    if (yara_init() != ERROR_SUCCESS) {
         mt_error_set(MT_ERR, "YARA does not initialise");
         return NULL;
     }
@@ -383,7 +403,7 @@ void mt_jsscan_free(mt_jsscan *s)
     free(s->work.lzw_off);
     free(s->work.lzw_len);
     free(s);
-    yr_finalize();
+    yara_fini();
 }
 
 void mt_jsscan_get_stats(const mt_jsscan *s, mt_jsscan_stats *out)

@@ -473,11 +473,13 @@ size_t mt_unpack(int kind, const char *t, size_t n, size_t at, char *out, size_t
     case MT_PACK_STRARRAY: return unpack_strarray(t, n, at, out, cap, cut, start);
     case MT_PACK_CHARCODE: return unpack_charcode(t, n, at, out, cap, cut);
     case MT_PACK_ESCSTR: {
-        size_t end;
-        /* The trigger ends 32 characters after the quote. */
-        if (at < 33) return 0;
-        *start = at - 33;
-        size_t l = mt_js_string(t, n, at - 33, out, cap, &end);
+        size_t end, q = at;
+        /* The trigger is a quote and eight escapes (4 or 6 characters
+         * each), which hold no quote: the nearest one back opens it. */
+        while (q > 0 && at - q < 50 && t[q - 1] != '\'' && t[q - 1] != '"') q--;
+        if (q == 0 || at - q >= 50) return 0;
+        *start = --q;
+        size_t l = mt_js_string(t, n, q, out, cap, &end);
         if (l == (size_t)-1) return 0;
         if (l >= cap) *cut = 1;
         return l;

@@ -164,6 +164,19 @@ static void test_evidence_and_packed(void **st)
     assert_non_null(strstr(h[0].evidence, "packed (atob() payload): CRLT.Anonymous("));
     assert_int_equal(h[0].offset, (uint32_t)(strstr(packed, "atob") - packed) + 5);
 
+    /* A literal of \uHHHH escapes. */
+    const char *inner = "new Minero.Anonymous('0123456789abcdef0123456789abcdef');";
+    char esc[1024];
+    size_t eo = (size_t)sprintf(esc, "var q = 1; eval('");
+    for (const char *p = inner; *p; p++) eo += (size_t)sprintf(esc + eo, "\\u%04x", (unsigned char)*p);
+    sprintf(esc + eo, "');");
+    nh = mt_jsscan_text(s, esc, strlen(esc), 0, h, MAXH, NULL);
+    assert_int_equal(nh, 1);
+    assert_string_equal(h[0].provider, "minero");
+    assert_string_equal(h[0].site_key, "0123456789abcdef0123456789abcdef");
+    assert_int_equal(h[0].offset, 16);
+    assert_non_null(strstr(h[0].evidence, "packed (escaped string)"));
+
     /* YARA reads the span around the triggers: a first mention far from
      * the call and a call at the end of a large text are both inside it. */
     size_t bn = 300000;
