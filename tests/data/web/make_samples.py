@@ -141,6 +141,16 @@ CoinHive.CONFIG = {
 """ % K_CH
 write("miners/selfhosted/static/js/analytics.js", SELF, "coinhive", "api", K_CH)
 
+# ---- a copy renamed throughout: no provider name left, only its internals and shape ----
+write("miners/selfhosted/static/js/stats.js", """var Stats = window.Stats || {};
+Stats.CONFIG = { LIB_URL: "/static/js/", WEBSOCKET_SHARDS: [["wss://s1.example-news.net/ws"]] };
+function Tracker(key, opts){ this._siteKey = key; this._threads = []; }
+Tracker.prototype.isRunning = function(){ return this._threads.length > 0; };
+Tracker.prototype.stop = function(){ this._threads.length = 0; };
+Stats.Tracker = Tracker;
+new Stats.Tracker('%s').isRunning();
+""" % K_CH, "coinhive", "config", "")
+
 # ---- shapes without names ----
 write("miners/ducktype.js", """(function(){
   function Helper(k){ this._sitek = k; this._on = false; }
