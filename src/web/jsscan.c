@@ -549,9 +549,15 @@ static void collect_refs(mt_jsscan *s, const char *t, size_t n)
         case RF_IMPORT: arg_ref(s, t, n, at, MT_REF_SCRIPT); break;
         case RF_WEBSOCKET: arg_ref(s, t, n, at, MT_REF_WEBSOCKET); break;
         case RF_WSLIT: {
+            /* The trigger ends after "://": its quote is 6 or 7 back. */
             size_t q = at;
-            while (q > 0 && at - q < 7 && t[q] != '"' && t[q] != '\'' && t[q] != '`') q--;
-            lit_ref(s, t, n, q + 1, MT_REF_WEBSOCKET);
+            while (q > 0 && at - q < 8) {
+                q--;
+                if (t[q] == '"' || t[q] == '\'' || t[q] == '`') {
+                    lit_ref(s, t, n, q + 1, MT_REF_WEBSOCKET);
+                    break;
+                }
+            }
             break;
         }
         case RF_WASM:

