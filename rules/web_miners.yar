@@ -168,9 +168,8 @@ rule jsecoin
         provider = "jsecoin" kind = "api" confidence = 88 desc = "JSECoin loader" key = "pathseg"
     strings:
         $k1 = "load.jsecoin.com/load/" nocase
-        $a = "jsecoin.com/" nocase
     condition:
-        any of them
+        $k1
 }
 
 rule jsecoin_internals

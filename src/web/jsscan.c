@@ -889,14 +889,16 @@ static int yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *ud)
     }
     if (!emitted && first >= 0 && !ri->need_key) {
         keyres kr = {{0}, {0}, 0};
+        /* Not a call: a rule's other strings (CONFIG objects, hosts). */
+        const char *desc = ri->desc && strcmp(ri->desc, "call") != 0 ? ri->desc : "miner API";
         if (ri->key_line && ri->shape != SHAPE_NONE) key_line(t, n, ri->shape, &kr);
         snippet(snip, sizeof snip, t + first, (size_t)first_len);
         if (!ri->builtin)
             fmt(what, sizeof what, "YARA rule %s: %s", ri->name, snip);
         else if (kr.found)
-            fmt(what, sizeof what, "%s: %s, key '%s'", ri->desc ? ri->desc : ri->name, snip, kr.key);
+            fmt(what, sizeof what, "%s: %s, key '%s'", desc, snip, kr.key);
         else
-            fmt(what, sizeof what, "%s: %s", ri->desc ? ri->desc : ri->name, snip);
+            fmt(what, sizeof what, "%s: %s", desc, snip);
         emit(s, ridx, ri, &kr, what, (uint32_t)first);
     } else if (!emitted && first < 0 && !ri->need_key) {
         /* A rule that matched on its condition alone (user rules). */

@@ -191,6 +191,12 @@ static void test_evidence_and_packed(void **st)
     assert_int_equal(h[0].offset, (uint32_t)(bn - strlen(call) + 4));
     free(big);
 
+    /* A rule's strings other than the call say what they are. */
+    t = "WMP.CONFIG = {};";
+    nh = mt_jsscan_text(s, t, strlen(t), 0, h, MAXH, NULL);
+    assert_int_equal(nh, 1);
+    assert_string_equal(h[0].evidence, "miner API: WMP.CONFIG");
+
     /* More hits than room: counted, not stored. */
     t = "CoinHive.CONFIG={}; new CRLT.Anonymous('x'); new Minero.Anonymous('y'); deepMiner.CONFIG={};";
     mt_web_hit one[1];
