@@ -169,7 +169,7 @@ static char *xstrdup(const char *s)
 }
 
 static const struct { unsigned char type, sub; const char *re; unsigned flags; } fixed_pats[] = {
-    {PT_PACK, MT_PACK_EVAL, "function\\s*\\(\\s*p\\s*,\\s*a\\s*,\\s*c\\s*,\\s*k\\s*,\\s*e\\s*,", 0},
+    {PT_PACK, MT_PACK_EVAL, "function\\s*\\(\\s*p\\s*,\\s*a\\s*,\\s*c\\s*,\\s*k\\s*,\\s*e\\s*[,)]", 0},
     {PT_PACK, MT_PACK_ATOB, "\\batob\\s*\\(", 0},
     {PT_PACK, MT_PACK_STRARRAY, "_0x[0-9a-fA-F]{2,8}\\s*=\\s*\\[\\s*['\"]", 0},
     {PT_PACK, MT_PACK_CHARCODE, "fromCharCode", 0},

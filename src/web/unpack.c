@@ -247,8 +247,10 @@ static size_t unpack_eval(const char *t, size_t n, size_t at, char *out, size_t 
     /* Skip the decoder's body: find "}(" followed by a quote. */
     for (;; i++) {
         if (i + 2 >= lim) return 0;
-        if (t[i] == '}' && t[i + 1] == '(') {
-            size_t q = skip_ws(t, n, i + 2);
+        if (t[i] == '}') {
+            size_t q = skip_ws(t, n, i + 1);
+            if (q >= n || t[q] != '(') continue;
+            q = skip_ws(t, n, q + 1);
             if (q < n && (t[q] == '\'' || t[q] == '"')) { i = q; break; }
         }
     }
@@ -469,7 +471,16 @@ size_t mt_unpack(int kind, const char *t, size_t n, size_t at, char *out, size_t
     *start = at;
     if (at > n || cap < 64) return 0;
     switch (kind) {
-    case MT_PACK_EVAL: return unpack_eval(t, n, at, out, cap, cut);
+    case MT_PACK_EVAL: {
+        /* The construct starts at "function" (or the "eval(" before it). */
+        for (size_t b = at; b > 0 && at - b < 96; b--)
+            if (b >= 8 && memcmp(t + b - 8, "function", 8) == 0) {
+                *start = b - 8;
+                if (b >= 13 && memcmp(t + b - 13, "eval(", 5) == 0) *start = b - 13;
+                break;
+            }
+        return unpack_eval(t, n, at, out, cap, cut);
+    }
     case MT_PACK_ATOB: return unpack_atob(t, n, at, out, cap, w, cut);
     case MT_PACK_STRARRAY: return unpack_strarray(t, n, at, out, cap, cut, start);
     case MT_PACK_CHARCODE: return unpack_charcode(t, n, at, out, cap, cut);

@@ -164,6 +164,15 @@ static void test_evidence_and_packed(void **st)
     assert_non_null(strstr(h[0].evidence, "packed (atob() payload): CRLT.Anonymous("));
     assert_int_equal(h[0].offset, (uint32_t)(strstr(packed, "atob") - packed) + 5);
 
+    /* The five-parameter form of the eval packer, with spaces. */
+    t = "eval(function (p, a, c, k, e) {return p} ('0.1(\\'2\\')', 62, 3, "
+        "'CoinHive|Anonymous|abcdefghijklmnopqrstuvwxyz012345'.split('|')))";
+    nh = mt_jsscan_text(s, t, strlen(t), 0, h, MAXH, NULL);
+    assert_int_equal(nh, 1);
+    assert_string_equal(h[0].site_key, "abcdefghijklmnopqrstuvwxyz012345");
+    assert_int_equal(h[0].offset, 0);
+    assert_non_null(strstr(h[0].evidence, "packed (eval(function(p,a,c,k,e,d)) packer): CoinHive.Anonymous('"));
+
     /* A literal of \uHHHH escapes. */
     const char *inner = "new Minero.Anonymous('0123456789abcdef0123456789abcdef');";
     char esc[1024];
