@@ -1,6 +1,7 @@
 /* Fuzz target for the script/HTML analyser and its unpackers: the input is
  * scanned as HTML and as JS with references collected; every stored hit
- * must point inside the input with terminated strings, and every reference
+ * must point inside the input with terminated strings and ASCII evidence
+ * (a packed hit's evidence quotes unpacked text), and every reference
  * must be a terminated URL of a known type. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (memchr(h[i].site_key, 0, sizeof h[i].site_key) == NULL) __builtin_trap();
             if (memchr(h[i].evidence, 0, sizeof h[i].evidence) == NULL || !h[i].evidence[0]) __builtin_trap();
             if (h[i].confidence < 0 || h[i].confidence > 100) __builtin_trap();
+            for (const char *c = h[i].evidence; *c; c++)
+                if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) __builtin_trap();
         }
         for (size_t i = 0; i < refs.n; i++) {
             if (refs.type[i] < MT_REF_SCRIPT || refs.type[i] > MT_REF_IFRAME) __builtin_trap();

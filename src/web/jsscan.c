@@ -788,7 +788,8 @@ __attribute__((format(printf, 3, 4))) static void fmt(char *o, size_t cap, const
     va_end(ap);
 }
 
-/* Printable, whitespace-collapsed copy of t[0..n) of at most cap-1 bytes. */
+/* Printable ASCII, whitespace-collapsed copy of t[0..n) of at most cap-1
+ * bytes: evidence is cut at any byte, so it carries no multi-byte text. */
 static size_t snippet(char *o, size_t cap, const char *t, size_t n)
 {
     size_t k = 0;
@@ -799,7 +800,7 @@ static size_t snippet(char *o, size_t cap, const char *t, size_t n)
         if (sp && k) o[k++] = ' ';
         sp = 0;
         if (k + 1 >= cap) break;
-        o[k++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+        o[k++] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
     }
     o[k] = 0;
     return k;
