@@ -204,9 +204,10 @@ static int meta_int(const YR_RULE *rule, const char *id, int dflt)
     return dflt;
 }
 
-/* Static strings the hits point to: the metadata live as long as the rules,
- * but hits outlive nothing here only if they are copied; the known names
- * are mapped to literals so a hit stays valid after mt_jsscan_free. */
+/* A hit's provider and kind are static strings (jsscan.h), so they stay
+ * valid after mt_jsscan_free: a rule's meta value is mapped to the
+ * literal of the same name, and a value outside the known names to the
+ * default ("unknown" for providers, "yara" for kinds). */
 static const char *static_name(const char *s, const char *dflt)
 {
     static const char *const names[] = {
