@@ -125,21 +125,23 @@ static size_t gunzip(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 }
 
 /* A JS array of byte values at s[i] == '[': decimal or 0x hex, separated by
- * commas and blanks. Returns the bytes decoded into out (at most cap) when
- * it starts with the Wasm magic and ends with ']', else 0. *end is where
- * reading stopped either way, so no later candidate re-reads the list. */
+ * commas and blanks. Returns the bytes decoded into out (at most cap; with
+ * out NULL only counted) when it starts with the Wasm magic and ends with
+ * ']', else 0. *end is where reading stopped either way, so no later
+ * candidate re-reads the list. */
 static size_t parse_bytes(const char *s, size_t n, size_t i, uint8_t *out, size_t cap, size_t *end)
 {
     size_t k = 0;
+    uint8_t head[4];
     i++;
     *end = i;
     for (;;) {
         while (i < n && (blank((unsigned char)s[i]) || s[i] == ',')) i++;
-        if (i >= n) {
-            *end = i;
-            return 0;
+        if (i >= n) break;
+        if (s[i] == ']') {
+            *end = i + 1;
+            return k >= 8 ? k : 0;
         }
-        if (s[i] == ']') break;
         unsigned v = 0;
         int digits = 0;
         if (s[i] == '0' && i + 1 < n && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
@@ -160,22 +162,15 @@ static size_t parse_bytes(const char *s, size_t n, size_t i, uint8_t *out, size_
                 i++;
             }
         }
-        if (!digits || v > 255 || k == cap) {
-            *end = i;
-            return 0;
-        }
-        out[k++] = (uint8_t)v;
-        if (k == 4 && memcmp(out, "\0asm", 4) != 0) {
-            *end = i;
-            return 0;
-        }
-        if (i < n && !(blank((unsigned char)s[i]) || s[i] == ',' || s[i] == ']')) {
-            *end = i;
-            return 0;
-        }
+        if (!digits || v > 255 || k == cap) break;
+        if (k < 4) head[k] = (uint8_t)v;
+        if (out) out[k] = (uint8_t)v;
+        k++;
+        if (k == 4 && memcmp(head, "\0asm", 4) != 0) break;
+        if (i < n && !(blank((unsigned char)s[i]) || s[i] == ',' || s[i] == ']')) break;
     }
-    *end = i + 1;
-    return k >= 8 && memcmp(out, "\0asm", 4) == 0 ? k : 0;
+    *end = i;
+    return 0;
 }
 
 /* Cheap first look at a '[': does a 0 (decimal or hex) begin a list whose
@@ -204,11 +199,11 @@ static uint8_t *decode_at(const char *text, size_t n, size_t i, int kind, size_t
     uint8_t *mod = NULL;
     *len = 0;
     if (kind == 2) {
-        /* a byte takes at least two characters ("0,") */
-        size_t room = (n - i) / 2 + 8 < cap ? (n - i) / 2 + 8 : cap;
+        /* counted first, so the buffer is the module's size */
         *how = "bytes";
-        if (!(mod = malloc(room))) return NULL;
-        *len = parse_bytes(text, n, i, mod, room, end);
+        size_t k = parse_bytes(text, n, i, NULL, cap, end);
+        if (!k || !(mod = malloc(k))) return NULL;
+        *len = parse_bytes(text, n, i, mod, k, end);
         return mod;
     }
     if (kind == 0) {
