@@ -319,7 +319,8 @@ const mt_cli_cmd mt_cli_web = {
     .exit_found = "At least one web finding was made.",
     .reads_inputs = 1,
     .examples = "minetrace web crawl.warc.gz\n"
-                "minetrace web --ranks tranco.csv --categories ut1/ --sites --db web.db *.warc.gz\n"
+                "minetrace web --db web.db -q *.warc.gz; minetrace report --db web.db\n"
+                "minetrace web --ranks tranco.csv --categories ut1/ --sites *.warc.gz\n"
                 "minetrace web --lists nocoin.txt --lists hosts.txt -o web.json saved-pages/",
     .see_also = "minetrace(1), minetrace-report(1), docs/WEB.md, docs/FINDINGS.md",
 };

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "detect/flowmark.h"
+#include "minetrace/store.h"
 #include "util/hash.h"
 #include "util/hashmap.h"
 #include "web/jsscan.h"
@@ -25,6 +26,9 @@
 #define MAX_HITS 64
 #define MAX_REFS 256
 #define PENDING 1024
+/* A CryptoNight hash in Wasm without a mining loop: evidence, not a verdict
+ * (below MT_STORE_WEB_MIN_CONFIDENCE, the report's and --sites' threshold). */
+#define HASH_ONLY_CONFIDENCE 40
 
 typedef struct site {
     char domain[256];
@@ -386,14 +390,26 @@ static void wasm_finding(wasm_ctx *c, const uint8_t *mod, size_t n, const char *
         c->w->st.wasm_invalid++;
         return;
     }
-    if (!info.cryptonight) return;
+    if (!info.cryptonight && !info.cn_hash) return;
     mt_web_finding f;
     mt_web_finding_init(&f);
     f.ts = c->r->date;
     mt_strlcpy(f.kind, "wasm", sizeof f.kind);
     mt_strlcpy(f.provider, c->provider ? c->provider : MT_WEB_PROVIDER_UNKNOWN, sizeof f.provider);
-    f.confidence = info.score;
-    snprintf(f.evidence, sizeof f.evidence, "CryptoNight-family WebAssembly (%s): %s", how, info.evidence);
+    if (info.cryptonight) {
+        f.confidence = info.score;
+        snprintf(f.evidence, sizeof f.evidence, "CryptoNight-family WebAssembly with a mining loop (%s): %s",
+                 how, info.evidence);
+    } else {
+        /* The hash alone: Coinhive-style miners loop in their JS worker,
+         * but a Monero wallet library carries the same hash. Reported
+         * below the site verdict's threshold; the site is judged a miner
+         * only with other evidence (its API, a pool socket). */
+        f.confidence = HASH_ONLY_CONFIDENCE;
+        snprintf(f.evidence, sizeof f.evidence,
+                 "CryptoNight-family hash in WebAssembly (%s, export %.60s), no mining loop in the module: %s",
+                 how, info.hash_export[0] ? info.hash_export : "?", info.evidence);
+    }
     if (c->resource) mt_strlcpy(f.resource, c->resource, sizeof f.resource);
     if (c->owner) emit(c->w, c->owner, &f);
     else pend_add(c->w, c->url_hash, &f);
@@ -547,7 +563,9 @@ size_t mt_webscan_sites(const mt_webscan *w, mt_web_site_verdict **out)
     size_t n = 0;
     mt_web_site_verdict *v = mt_xcalloc(w->n_sites + 1, sizeof *v);
     for (size_t i = 0; i < w->n_sites; i++)
-        if (w->sites[i].hash && w->sites[i].v.findings) v[n++] = w->sites[i].v;
+        if (w->sites[i].hash && w->sites[i].v.findings &&
+            w->sites[i].v.confidence >= MT_STORE_WEB_MIN_CONFIDENCE)
+            v[n++] = w->sites[i].v;
     qsort(v, n, sizeof *v, cmp_verdict);
     *out = v;
     return n;

@@ -58,7 +58,9 @@ int mt_webscan_record(void *ctx, const mt_web_record *r);
 /* End of input: flushes the sinks. */
 void mt_webscan_finish(mt_webscan *w);
 const mt_webscan_stats *mt_webscan_get_stats(const mt_webscan *w);
-/* Verdicts of the sites still remembered, strongest first; *out to free(). */
+/* Verdicts of the sites still remembered whose strongest finding reaches
+ * MT_STORE_WEB_MIN_CONFIDENCE (the report's threshold for a mining site),
+ * strongest first; *out to free(). */
 size_t mt_webscan_sites(const mt_webscan *w, mt_web_site_verdict **out);
 
 #endif
