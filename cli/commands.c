@@ -19,8 +19,8 @@ void mt_cli_usage_all(FILE *out)
 {
     fputs("Usage: minetrace COMMAND [OPTIONS] [ARGS]\n"
           "\n"
-          "Find and measure cryptomining in network traffic and in the logs you\n"
-          "already have.\n"
+          "Find and measure cryptomining in network traffic, in the logs you\n"
+          "already have and on websites.\n"
           "\n"
           "Commands:\n", out);
     for (size_t i = 0; mt_cli_commands[i]; i++)
