@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static mt_json_reader *jr;
     if (!jr) jr = mt_json_reader_new("dns.log");
     size_t n = 0;
-    mt_ingest_out out = {on_event, on_finding, &n};
+    mt_ingest_out out = {on_event, on_finding, &n, NULL};
     char unk[48];
     /* The reader sees what the line reader would give it: no newline. */
     const uint8_t *nl = memchr(data, '\n', size);

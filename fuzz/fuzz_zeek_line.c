@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          "query\tqtype\trcode\tanswers\tTTLs"),
     };
     size_t n = 0;
-    mt_ingest_out out = {on_event, NULL, &n};
+    mt_ingest_out out = {on_event, NULL, &n, NULL};
     if (size > 0 && data[0] == '{') {
         json_lines(data, size, &out);
         return 0;

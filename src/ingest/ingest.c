@@ -53,6 +53,13 @@ static int on_finding(void *ctx, const mt_finding *f)
     return ig->to.finding ? ig->to.finding(ig->to.ctx, f) : MT_OK;
 }
 
+static int on_web_finding(void *ctx, const mt_web_finding *f)
+{
+    mt_ingest *ig = ctx;
+    ig->cur->events++;
+    return ig->to.web_finding(ig->to.ctx, f);
+}
+
 mt_ingest *mt_ingest_new(const mt_ingest_out *to, const mt_ingest_opts *o)
 {
     mt_ingest *ig = mt_xcalloc(1, sizeof *ig);
@@ -61,6 +68,7 @@ mt_ingest *mt_ingest_new(const mt_ingest_out *to, const mt_ingest_opts *o)
     if (!ig->opts.progress_out) ig->opts.progress_out = stderr;
     ig->out.event = on_event;
     ig->out.finding = on_finding;
+    ig->out.web_finding = ig->to.web_finding ? on_web_finding : NULL;
     ig->out.ctx = ig;
     return ig;
 }

@@ -108,6 +108,33 @@ static int jsonl_finding(mt_jr_doc *doc, int obj, int m, const mt_ingest_out *ou
     return out->finding(out->ctx, &f) < 0 ? MT_EIO : MT_OK;
 }
 
+/* A `minetrace web` finding line (docs/FINDINGS.md) -> mt_web_finding. */
+static int jsonl_web_finding(mt_jr_doc *doc, int obj, int w, const mt_ingest_out *out)
+{
+    mt_web_finding f;
+    mt_web_finding_init(&f);
+    const char *ts = mt_jr_gstr(doc, obj, "timestamp");
+    if (!ts || ingest_time_parse(ts, &f.ts) != MT_OK)
+        return mt_error_set(MT_EINVAL, "web finding without a valid timestamp");
+    copy_field(doc, f.domain, sizeof f.domain, w, "domain");
+    copy_field(doc, f.url, sizeof f.url, w, "url");
+    copy_field(doc, f.resource, sizeof f.resource, w, "resource");
+    copy_field(doc, f.category, sizeof f.category, w, "category");
+    copy_field(doc, f.provider, sizeof f.provider, w, "provider");
+    if (!f.provider[0]) mt_strlcpy(f.provider, MT_WEB_PROVIDER_UNKNOWN, sizeof f.provider);
+    copy_field(doc, f.site_key, sizeof f.site_key, w, "site_key");
+    copy_field(doc, f.kind, sizeof f.kind, w, "kind");
+    copy_field(doc, f.evidence, sizeof f.evidence, w, "evidence");
+    if (!f.domain[0] || !f.kind[0]) return mt_error_set(MT_EINVAL, "web finding without domain or kind");
+    uint64_t rank = mt_jr_gu64(doc, w, "rank");
+    f.rank = rank <= UINT32_MAX ? (uint32_t)rank : 0;
+    int64_t c = 0;
+    mt_jr_i64(doc, mt_jr_get(doc, w, "confidence"), &c);
+    f.confidence = c < 0 ? 0 : c > 100 ? 100 : (int)c;
+    if (!out->web_finding) return MT_OK;
+    return out->web_finding(out->ctx, &f) < 0 ? MT_EIO : MT_OK;
+}
+
 int mt_json_reader_line(mt_json_reader *jr, const char *line, size_t len,
                         const mt_ingest_out *out, char *unk, size_t unk_cap,
                         mt_ingest_format *kind_out)
@@ -128,10 +155,11 @@ int mt_json_reader_line(mt_json_reader *jr, const char *line, size_t len,
     }
     if (!mt_jr_is(doc, 0, MT_JR_OBJECT)) return mt_error_set(MT_EINVAL, "JSON line is not an object");
     int m = mt_jr_get(doc, 0, "mining");
+    int w = mt_jr_get(doc, 0, "web");
     int has_et = mt_jr_get(doc, 0, "event_type") >= 0;
     mt_ingest_format f = jr->force;
     if (f == MT_FMT_AUTO) {
-        if (mt_jr_is(doc, m, MT_JR_OBJECT) && has_et) f = MT_FMT_JSONL;
+        if ((mt_jr_is(doc, m, MT_JR_OBJECT) || mt_jr_is(doc, w, MT_JR_OBJECT)) && has_et) f = MT_FMT_JSONL;
         else if (has_et) f = MT_FMT_EVE;
         else if (mt_jr_get(doc, 0, "_path") >= 0 || mt_jr_get(doc, 0, "uid") >= 0 ||
                  mt_jr_get(doc, 0, "id.orig_h") >= 0 || mt_jr_get(doc, 0, "ts") >= 0)
@@ -140,6 +168,13 @@ int mt_json_reader_line(mt_json_reader *jr, const char *line, size_t len,
     if (kind_out) *kind_out = f;
     switch (f) {
     case MT_FMT_JSONL:
+        if (mt_jr_is(doc, w, MT_JR_OBJECT) && !mt_jr_is(doc, m, MT_JR_OBJECT)) {
+            if (!out->web_finding) {
+                snprintf(unk, unk_cap, "jsonl:web");
+                return MT_ENOTFOUND;
+            }
+            return jsonl_web_finding(doc, 0, w, out);
+        }
         if (!mt_jr_is(doc, m, MT_JR_OBJECT))
             return mt_error_set(MT_EINVAL, "finding line without a mining object");
         return jsonl_finding(doc, 0, m, out);

@@ -30,12 +30,18 @@ static int on_finding(void *ctx, const mt_finding *f)
     return mt_store_put(si->store, f, 1);
 }
 
+static int on_web_finding(void *ctx, const mt_web_finding *f)
+{
+    mt_store_ingest *si = ctx;
+    return mt_store_put_web(si->store, f, 1);
+}
+
 mt_store_ingest *mt_store_ingest_new(mt_engine *e, mt_store *s, const mt_ingest_opts *o)
 {
     mt_store_ingest *si = mt_xcalloc(1, sizeof *si);
     si->engine = e;
     si->store = s;
-    mt_ingest_out to = {on_event, on_finding, si};
+    mt_ingest_out to = {on_event, on_finding, si, on_web_finding};
     si->ig = mt_ingest_new(&to, o);
     return si;
 }

@@ -43,6 +43,22 @@ PY
 rc=0; "$BIN" report --db "$W/web.db" --json > "$W/report.json" || rc=$?
 [ "$rc" -le 1 ] || { echo "web_scan: report exited $rc"; exit 1; }
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert "web" in r, "no web section"' "$W/report.json"
+# The JSONL the scan wrote, ingested into another store, gives the same
+# website study; ingesting it again stores nothing new.
+for pass in 1 2; do
+  rc=0; out=$("$BIN" ingest --no-progress --db "$W/ingested.db" "$W/findings.json") || rc=$?
+  [ "$rc" -le 1 ] || { echo "web_scan: ingest exited $rc: $out"; exit 1; }
+  case $pass in
+    1) echo "$out" | grep -q ' 0 unknown' || { echo "web_scan: ingest left web lines unknown: $out"; exit 1; } ;;
+    2) echo "$out" | grep -q 'findings 0 new' || { echo "web_scan: second ingest stored again: $out"; exit 1; } ;;
+  esac
+done
+rc=0; "$BIN" report --db "$W/ingested.db" --json > "$W/report2.json" || rc=$?
+python3 - "$W/report.json" "$W/report2.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p))["web"] for p in sys.argv[1:3])
+assert a == b, "web study differs after ingest:\n%s\n%s" % (a, b)
+PY
 
 # Real crawl files: they read, and they hold no miner.
 for f in "$CORPUS"/web/warc/*.warc* "$CORPUS"/web/warc/*.arc*; do

@@ -92,7 +92,7 @@ static int cap_finding(void *ctx, const mt_finding *f)
 
 static int json_line(captured *c, const char *hint, const char *line, char *unk)
 {
-    mt_ingest_out out = {cap_event, cap_finding, c};
+    mt_ingest_out out = {cap_event, cap_finding, c, NULL};
     mt_json_reader *jr = mt_json_reader_new(hint);
     char u[48] = "";
     int rc = mt_json_reader_line(jr, line, strlen(line), &out, u, sizeof u, NULL);
@@ -145,7 +145,7 @@ static void test_eve_events(void **state)
     assert_string_equal(a, "94.130.12.27");
 
     memset(&c, 0, sizeof c);
-    mt_ingest_out out = {cap_event, cap_finding, &c};
+    mt_ingest_out out = {cap_event, cap_finding, &c, NULL};
     mt_json_reader *jr = mt_json_reader_new(NULL);
     const char *v1a = "{\"timestamp\":\"2018-01-01T00:00:00Z\",\"flow_id\":9,\"event_type\":\"dns\","
         "\"src_ip\":\"10.0.0.1\",\"src_port\":53,\"dest_ip\":\"10.0.0.2\",\"dest_port\":40000,"
@@ -266,7 +266,7 @@ static void test_zeek_tsv(void **state)
     write_str(tmp("dns.log"), zeek_dns_tsv);
     captured c;
     memset(&c, 0, sizeof c);
-    mt_ingest_out out = {cap_event, NULL, &c};
+    mt_ingest_out out = {cap_event, NULL, &c, NULL};
     zeek_tsv *t = zeek_tsv_new(tmp("dns.log"));
     char *copy = strdup(zeek_dns_tsv), *save = NULL, unk[48];
     int rcs[16], n = 0;
