@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 MB=${2:-1100}
 CORPUS=${MT_CORPUS:-../shared/corpus}
-W=bench/work/web
+W=$(pwd)/bench/work/web
 mkdir -p "$W"
 [ -x build/minetrace ] || scripts/setup.sh
 cmake --build build --target minetrace >/dev/null
