@@ -265,38 +265,44 @@ typedef struct store_sink_ctx {
     int own;
 } store_sink_ctx;
 
+/* The traffic sink and the web sink share their context and its end. */
+static store_sink_ctx *ctx_new(mt_store *store, int own)
+{
+    store_sink_ctx *c = mt_xcalloc(1, sizeof *c);
+    c->store = store;
+    c->own = own;
+    return c;
+}
+
+static void ctx_close(store_sink_ctx *c)
+{
+    if (c->own) mt_store_close(c->store);
+    else mt_store_commit(c->store);
+    free(c);
+}
+
 static int sink_emit(mt_sink *k, const mt_finding *f)
 {
     store_sink_ctx *c = k->ctx;
     return mt_store_put(c->store, f, 1);
 }
 
-static int sink_flush(mt_sink *k)
-{
-    store_sink_ctx *c = k->ctx;
-    return mt_store_commit(c->store);
-}
+static int sink_flush(mt_sink *k) { return mt_store_commit(((store_sink_ctx *)k->ctx)->store); }
 
 static void sink_close(mt_sink *k)
 {
-    store_sink_ctx *c = k->ctx;
-    if (c->own) mt_store_close(c->store);
-    else mt_store_commit(c->store);
-    free(c);
+    ctx_close(k->ctx);
     free(k);
 }
 
 mt_sink *mt_store_sink_new(mt_store *store, int own)
 {
-    store_sink_ctx *c = mt_xcalloc(1, sizeof *c);
-    c->store = store;
-    c->own = own;
     mt_sink *k = mt_xcalloc(1, sizeof *k);
     k->name = "store";
     k->emit = sink_emit;
     k->flush = sink_flush;
     k->close = sink_close;
-    k->ctx = c;
+    k->ctx = ctx_new(store, own);
     return k;
 }
 
@@ -306,31 +312,21 @@ static int web_sink_emit(mt_web_sink *k, const mt_web_finding *f)
     return mt_store_put_web(c->store, f, 1);
 }
 
-static int web_sink_flush(mt_web_sink *k)
-{
-    store_sink_ctx *c = k->ctx;
-    return mt_store_commit(c->store);
-}
+static int web_sink_flush(mt_web_sink *k) { return mt_store_commit(((store_sink_ctx *)k->ctx)->store); }
 
 static void web_sink_close(mt_web_sink *k)
 {
-    store_sink_ctx *c = k->ctx;
-    if (c->own) mt_store_close(c->store);
-    else mt_store_commit(c->store);
-    free(c);
+    ctx_close(k->ctx);
     free(k);
 }
 
 mt_web_sink *mt_store_web_sink_new(mt_store *store, int own)
 {
-    store_sink_ctx *c = mt_xcalloc(1, sizeof *c);
-    c->store = store;
-    c->own = own;
     mt_web_sink *k = mt_xcalloc(1, sizeof *k);
     k->name = "store";
     k->emit_web = web_sink_emit;
     k->flush = web_sink_flush;
     k->close = web_sink_close;
-    k->ctx = c;
+    k->ctx = ctx_new(store, own);
     return k;
 }
