@@ -39,6 +39,12 @@ print("web_scan: the NoCoin block list alone finds %d of %d miner sites (%.3f), 
        len(tp) / max(1, len(miners))))
 sys.exit(0 if not fp and len(tp) >= 0.9 * len(miners) else 1)
 PY
+# The terminal table: a header, one line per flagged site, printable only.
+rc=0; "$BIN" web -q --sites "$W/crawl.warc.gz" > "$W/sites.txt" || rc=$?
+[ "$rc" -eq 1 ] || { echo "web_scan: --sites exited $rc"; exit 1; }
+head -1 "$W/sites.txt" | grep -q '^SITE  *RANK  *CATEGORY  *CONF  *FINDINGS' || { echo "web_scan: no --sites header"; exit 1; }
+[ "$(($(wc -l < "$W/sites.txt") - 1))" -eq "$(grep -c . "$W/sites.json")" ] || { echo "web_scan: --sites text and JSON disagree"; exit 1; }
+! LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' < "$W/sites.txt") || { echo "web_scan: control bytes in --sites"; exit 1; }
 # The store holds them, and the report shows the website study.
 rc=0; "$BIN" report --db "$W/web.db" --json > "$W/report.json" || rc=$?
 [ "$rc" -le 1 ] || { echo "web_scan: report exited $rc"; exit 1; }
