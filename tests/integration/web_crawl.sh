@@ -3,7 +3,7 @@
 # a private network namespace: two namespaces joined by one veth pair on
 # 10.88.31.0/30 and nothing else (lib/netns.sh), so no packet leaves the
 # machine. Sites by Host name through --resolve: a miner hidden in a
-# same-site script, a benign site, a redirect chain, a redirect loop, an
+# same-site script, one in a worker a script starts, a benign site, a redirect chain, a redirect loop, an
 # endpoint that never ends, a body over --max-body, a 404, a 500, and slow
 # pages that show how many connections the crawler holds at once.
 set -euo pipefail
@@ -40,10 +40,13 @@ http://slow.test/
 http://huge.test/
 http://notfound.test/missing
 http://err.test/
+http://worker.test/
+http://many.test/
+ftp://not-fetched.test/
 LIST
 for i in $(seq 1 12); do echo "http://conc.test/c/$i" >>"$W/list.txt"; done
 res=()
-for h in miner benign redir loop slow huge notfound err conc; do res+=(--resolve "$h.test:80:$ips"); done
+for h in miner worker many benign redir loop slow huge notfound err conc; do res+=(--resolve "$h.test:80:$ips"); done
 res+=(--resolve "miner.test:443:$ips")
 
 JOBS=4
@@ -63,7 +66,14 @@ check "miner site found through its script" \
   'grep -q "\"domain\":\"miner.test\",\"url\":\"http://miner.test/\",\"resource\":\"http://miner.test/static/js/analytics.js\"" "$W/findings.json"'
 check "site key of the miner" 'grep -q "\"site_key\":\"OX9YIMtCFIPzgNZpBdfdYfkM51ZFfOwB\"" "$W/findings.json"'
 check "miner site in --sites" 'grep -q "\"site\":\"miner.test\"" "$W/sites.json"'
-check "benign site not flagged" '! grep -q benign.test "$W/findings.json"'
+check "miner in a worker the page's script starts (depth 2)" \
+  'grep -q "\"url\":\"http://worker.test/\",\"resource\":\"http://worker.test/js/worker.js\"" "$W/findings.json"'
+check "a line that is not a domain or URL is skipped with a warning" \
+  'grep -q "1 line skipped (not a domain or URL)" "$W/err.txt"'
+check "at most --max-resources 8 scripts per page, the rest counted" \
+  '[ "$(grep -c "\"host\": \"many.test\", \"path\": \"/s/" "$W/server.log")" = 8 ] &&
+   grep -q "over --max-resources 4)" "$W/err.txt"'
+check "benign sites not flagged" '! grep -q "benign.test\|many.test" "$W/findings.json"'
 check "benign script fetched" 'grep -q "\"host\": \"benign.test\", \"path\": \"/js/app.js\"" "$W/server.log"'
 check "redirect chain followed: finding on the final URL" \
   'grep -q "\"url\":\"http://redir.test/final\",\"resource\":\"http://redir.test/static/js/analytics.js\"" "$W/findings.json"'

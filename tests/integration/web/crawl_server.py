@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The sites of tests/integration/web_crawl.sh, served by Host name from one
 address: a miner page whose miner sits in a same-site script, a benign page,
+a miner started in a worker by a loader script,
+a page with more scripts than the crawl fetches per page,
 a redirect chain, a redirect loop, an endpoint that never finishes, a body
 larger than the crawl's cap, a 404, a 500, and slow pages to measure how many
 connections the crawler keeps open at once. Every request is logged as a JSON
@@ -87,6 +89,22 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, MINER_JS, "application/javascript")
         if host == "miner.test" and path == "/":
             return self.send(200, page("Recipes", "<p>Our recipes.</p>", ["/static/js/analytics.js"]))
+        if host == "worker.test":
+            # One level deeper: the page loads a loader, the loader starts
+            # the miner in a worker.
+            if path == "/":
+                return self.send(200, page("Games", "<p>Play.</p>", ["/js/loader.js"]))
+            if path == "/js/loader.js":
+                return self.send(200, b"var w = new Worker('/js/worker.js');\nw.postMessage({go: 1});\n",
+                                 "application/javascript")
+            if path == "/js/worker.js":
+                return self.send(200, MINER_JS, "application/javascript")
+        if host == "many.test":
+            if path == "/":
+                return self.send(200, page("Widgets", "<p>Many scripts.</p>",
+                                           ["/s/%d.js" % i for i in range(12)]))
+            if path.startswith("/s/"):
+                return self.send(200, BENIGN_JS, "text/javascript")
         if host == "benign.test":
             if path == "/":
                 return self.send(200, page("News", "<p>Today's news.</p>", ["/js/app.js"]))
