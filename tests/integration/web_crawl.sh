@@ -25,13 +25,17 @@ trap 'exit 1' INT TERM
 : "$ns"
 netns_pair "$nss" "$nsc" "$vs" "$vc" "$ips" "$ipc"
 
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=tls.test -days 1 \
+  -keyout "$W/key.pem" -out "$W/cert.pem" >/dev/null 2>&1 || { log "openssl cannot make a certificate"; exit 1; }
 timeout 60 ip netns exec "$nss" python3 "$SRC/tests/integration/web/crawl_server.py" "$ips" 80 \
-  "$W/server.log" "$SRC/tests/data/web/miners/coinhive_anonymous.html" >"$W/server.out" 2>&1 &
+  "$W/server.log" "$SRC/tests/data/web/miners/coinhive_anonymous.html" 443 "$W/cert.pem" "$W/key.pem" \
+  >"$W/server.out" 2>&1 &
 srv=$!
 wait_for 10 grep -q ready "$W/server.out" || { log "server did not start"; cat "$W/server.out"; exit 1; }
 
 cat >"$W/list.txt" <<LIST
-# bare domains: https first (nothing listens on 443), then http
+# bare domains: https first (miner.test: a self-signed certificate;
+# benign.test: no address for port 443), then http
 miner.test
 1,benign.test
 http://redir.test/
@@ -42,12 +46,13 @@ http://notfound.test/missing
 http://err.test/
 http://worker.test/
 http://many.test/
+https://tls.test/
 ftp://not-fetched.test/
 LIST
 for i in $(seq 1 12); do echo "http://conc.test/c/$i" >>"$W/list.txt"; done
 res=()
 for h in miner worker many benign redir loop slow huge notfound err conc; do res+=(--resolve "$h.test:80:$ips"); done
-res+=(--resolve "miner.test:443:$ips")
+res+=(--resolve "miner.test:443:$ips" --resolve "tls.test:443:$ips")
 
 JOBS=4
 start=$(date +%s)
@@ -56,6 +61,11 @@ timeout 40 ip netns exec "$nsc" "$BIN" web --crawl "$W/list.txt" "${res[@]}" --c
   --timeout 3 --max-body 1048576 --max-resources 8 --stats --no-progress \
   -o "$W/findings.json" --sites --json >"$W/sites.json" 2>"$W/err.txt" || rc=$?
 took=$(( $(date +%s) - start ))
+# The same certificate with --insecure: fetched.
+echo "https://tls.test/" >"$W/tls.txt"
+rc2=0
+timeout 20 ip netns exec "$nsc" "$BIN" web --crawl "$W/tls.txt" --resolve "tls.test:443:$ips" --insecure \
+  --timeout 3 --stats --no-progress -o /dev/null 2>"$W/err2.txt" || rc2=$?
 kill "$srv" 2>/dev/null || true; wait "$srv" 2>/dev/null || true
 
 fail=0
@@ -81,8 +91,11 @@ check "https tried first for a bare domain, then http" 'grep -q "https->http 2,"
 check "redirect loop counted" 'grep -q "redirects 1" "$W/err.txt"'
 check "timeout counted" 'grep -q "timeout 1" "$W/err.txt"'
 check "404 and 500 counted" 'grep -q "http-4xx 1, http-5xx 1" "$W/err.txt"'
-check "4 failures, the first named" \
-  'grep -q "failed 4 (" "$W/err.txt" && grep -q "crawl: failed: http://" "$W/err.txt"'
+check "a self-signed certificate is a tls failure" 'grep -q "tls 1," "$W/err.txt"'
+check "5 failures, the first named" \
+  'grep -q "failed 5 (" "$W/err.txt" && grep -q "crawl: failed: http://" "$W/err.txt"'
+check "with --insecure the TLS site is fetched (exit $rc2)" \
+  '[ "$rc2" = 0 ] && grep -q "pages 1 of 1," "$W/err2.txt" && grep -q "failed 0$" "$W/err2.txt"'
 check "huge body cut at --max-body and still scanned" \
   'grep -q "cut at --max-body 1" "$W/err.txt" && grep -q "\"url\":\"http://huge.test/\"" "$W/findings.json"'
 check "every request carries the User-Agent" \

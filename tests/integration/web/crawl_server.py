@@ -8,11 +8,14 @@ larger than the crawl's cap, a 404, a 500, and slow pages to measure how many
 connections the crawler keeps open at once. Every request is logged as a JSON
 line with its Host, path, User-Agent and the connections open at that time.
 
-usage: crawl_server.py ADDR PORT LOG MINER_SAMPLE.html
+With TLS_PORT, CERT and KEY, the same sites are also served over TLS
+with that (self-signed) certificate.
+
+usage: crawl_server.py ADDR PORT LOG MINER_SAMPLE.html [TLS_PORT CERT KEY]
 """
 import json
 import re
-import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -99,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
                                  "application/javascript")
             if path == "/js/worker.js":
                 return self.send(200, MINER_JS, "application/javascript")
+        if host == "tls.test" and path == "/":
+            return self.send(200, page("Secure", "<p>Over TLS.</p>"))
         if host == "many.test":
             if path == "/":
                 return self.send(200, page("Widgets", "<p>Many scripts.</p>",
@@ -152,6 +157,12 @@ class Server(ThreadingHTTPServer):
 
 
 srv = Server((ADDR, PORT), Handler)
+if len(sys.argv) > 7:
+    tls = Server((ADDR, int(sys.argv[5])), Handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[6], sys.argv[7])
+    tls.socket = ctx.wrap_socket(tls.socket, server_side=True)
+    threading.Thread(target=tls.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
 print("ready", flush=True)
 try:
     srv.serve_forever(poll_interval=0.1)
