@@ -46,12 +46,13 @@ http://notfound.test/missing
 http://err.test/
 http://worker.test/
 http://many.test/
+http://tags.test/
 https://tls.test/
 ftp://not-fetched.test/
 LIST
 for i in $(seq 1 12); do echo "http://conc.test/c/$i" >>"$W/list.txt"; done
 res=()
-for h in miner worker many benign redir loop slow huge notfound err conc; do res+=(--resolve "$h.test:80:$ips"); done
+for h in miner worker many tags benign redir loop slow huge notfound err conc; do res+=(--resolve "$h.test:80:$ips"); done
 res+=(--resolve "miner.test:443:$ips" --resolve "tls.test:443:$ips")
 
 JOBS=4
@@ -82,8 +83,10 @@ check "a line that is not a domain or URL is skipped with a warning" \
   'grep -q "1 line skipped (not a domain or URL)" "$W/err.txt"'
 check "at most --max-resources 8 scripts per page, the rest counted" \
   '[ "$(grep -c "\"host\": \"many.test\", \"path\": \"/s/" "$W/server.log")" = 8 ] &&
-   grep -q "over --max-resources 4)" "$W/err.txt"'
-check "benign sites not flagged" '! grep -q "benign.test\|many.test" "$W/findings.json"'
+   [ "$(grep -c "\"host\": \"tags.test\", \"path\": \"/s/" "$W/server.log")" = 8 ] &&
+   grep -Eq "over --max-resources [0-9]{3})" "$W/err.txt"'
+check "a page of 600 script tags scanned" 'grep -Eq "^minetrace web: pages 1[0-9]," "$W/err.txt"'
+check "benign sites not flagged" '! grep -q "benign.test\|many.test\|tags.test" "$W/findings.json"'
 check "benign script fetched" 'grep -q "\"host\": \"benign.test\", \"path\": \"/js/app.js\"" "$W/server.log"'
 check "redirect chain followed: finding on the final URL" \
   'grep -q "\"url\":\"http://redir.test/final\",\"resource\":\"http://redir.test/static/js/analytics.js\"" "$W/findings.json"'

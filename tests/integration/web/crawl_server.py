@@ -2,7 +2,8 @@
 """The sites of tests/integration/web_crawl.sh, served by Host name from one
 address: a miner page whose miner sits in a same-site script, a benign page,
 a miner started in a worker by a loader script,
-a page with more scripts than the crawl fetches per page,
+pages with more scripts than the crawl fetches per page (12, and 600:
+more than the scanner's first reference table),
 a redirect chain, a redirect loop, an endpoint that never finishes, a body
 larger than the crawl's cap, a 404, a 500, and slow pages to measure how many
 connections the crawler keeps open at once. Every request is logged as a JSON
@@ -104,10 +105,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, MINER_JS, "application/javascript")
         if host == "tls.test" and path == "/":
             return self.send(200, page("Secure", "<p>Over TLS.</p>"))
-        if host == "many.test":
+        if host in ("many.test", "tags.test"):
             if path == "/":
                 return self.send(200, page("Widgets", "<p>Many scripts.</p>",
-                                           ["/s/%d.js" % i for i in range(12)]))
+                                           ["/s/%d.js" % i for i in range(12 if host == "many.test" else 600)]))
             if path.startswith("/s/"):
                 return self.send(200, BENIGN_JS, "text/javascript")
         if host == "benign.test":
