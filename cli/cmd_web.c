@@ -330,9 +330,16 @@ static int web(const mt_cli_common *co, web_args *a)
             if (cs.lines == 0) errors++;
             else damaged++;
         }
-        if (cs.bad_lines)
+        if (rc == MT_OK && cs.pages && !cs.pages_ok) {
+            damaged++;
+            mt_cli_damaged(co, a->crawl, 0, "no page of %llu could be fetched; first: %s",
+                           (unsigned long long)cs.pages, cs.n_first_fail ? cs.first_fail[0] : "?");
+        }
+        if (cs.bad_lines) {
+            damaged++;
             mt_cli_damaged(co, a->crawl, cs.first_bad_line, "%llu line%s skipped (not a domain or URL)",
                            (unsigned long long)cs.bad_lines, cs.bad_lines == 1 ? "" : "s");
+        }
     }
     uint64_t findings = 0;
     if (w) {

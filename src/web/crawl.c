@@ -16,12 +16,12 @@
 #include "web/jsscan.h"
 #include "web/url.h"
 
-#define URL_CAP 2048
+#define URL_CAP    2048
 #define MAX_REDIRS 5L
-#define DEPTH_MAX 2 /* page (0) -> its scripts (1) -> what those load (2) */
+#define DEPTH_MAX  2 /* page (0) -> its scripts (1) -> what those load (2) */
 
-static const char *const fail_names[MT_CRAWL_FAIL_N] = {"dns", "connect", "timeout", "tls",
-                                                        "redirects", "http-4xx", "http-5xx", "other"};
+static const char *const fail_names[MT_CRAWL_FAIL_N] = {
+    "dns", "connect", "timeout", "tls", "redirects", "http-4xx", "http-5xx", "other"};
 
 const char *mt_crawl_fail_name(unsigned reason)
 {
@@ -46,10 +46,10 @@ typedef struct qitem {
 typedef struct xfer {
     CURL *e;
     int busy;
-    int fallback;             /* a bare domain tried over https: http next */
+    int fallback; /* a bare domain tried over https: http next */
     char domain[256];
-    char url[URL_CAP];        /* as requested */
-    group *g;                 /* resources: their page */
+    char url[URL_CAP]; /* as requested */
+    group *g;          /* resources: their page */
     unsigned char depth;
     uint8_t *buf;
     size_t len, cap, max;
@@ -178,7 +178,8 @@ static int parse_line(char *line, char *out, size_t cap, char *domain, size_t dc
     if (strstr(p, "://")) return -1;
     if (n >= dcap || n > 253) return -1;
     for (const char *s = p; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != '_' && *s != ':') return -1;
+        if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != '_' && *s != ':')
+            return -1;
     for (size_t i = 0; i < n; i++) domain[i] = (char)tolower((unsigned char)p[i]);
     domain[n] = '\0';
     snprintf(out, cap, "https://%s/", domain);
@@ -187,13 +188,18 @@ static int parse_line(char *line, char *out, size_t cap, char *domain, size_t dc
 
 static unsigned fail_reason(CURLcode rc, long code)
 {
-    if (rc == CURLE_OK) return code >= 500 ? MT_CRAWL_FAIL_HTTP5XX
-                              : code >= 400 ? MT_CRAWL_FAIL_HTTP4XX : MT_CRAWL_FAIL_OTHER;
+    if (rc == CURLE_OK)
+        return code >= 500   ? MT_CRAWL_FAIL_HTTP5XX
+               : code >= 400 ? MT_CRAWL_FAIL_HTTP4XX
+                             : MT_CRAWL_FAIL_OTHER;
     switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return MT_CRAWL_FAIL_DNS;
-    case CURLE_COULDNT_CONNECT: return MT_CRAWL_FAIL_CONNECT;
-    case CURLE_OPERATION_TIMEDOUT: return MT_CRAWL_FAIL_TIMEOUT;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return MT_CRAWL_FAIL_DNS;
+    case CURLE_COULDNT_CONNECT:
+        return MT_CRAWL_FAIL_CONNECT;
+    case CURLE_OPERATION_TIMEDOUT:
+        return MT_CRAWL_FAIL_TIMEOUT;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
@@ -206,10 +212,13 @@ static unsigned fail_reason(CURLcode rc, long code)
     case CURLE_SSL_ENGINE_SETFAILED:
     case CURLE_SSL_ENGINE_INITFAILED:
     case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_SSL_CRL_BADFILE: return MT_CRAWL_FAIL_TLS;
+    case CURLE_SSL_CRL_BADFILE:
+        return MT_CRAWL_FAIL_TLS;
     case CURLE_TOO_MANY_REDIRECTS:
-    case CURLE_UNSUPPORTED_PROTOCOL: return MT_CRAWL_FAIL_REDIRECTS;
-    default: return MT_CRAWL_FAIL_OTHER;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return MT_CRAWL_FAIL_REDIRECTS;
+    default:
+        return MT_CRAWL_FAIL_OTHER;
     }
 }
 
@@ -221,7 +230,8 @@ static void count_fail(crawl *c, const xfer *x, unsigned reason, CURLcode rc, lo
     if (st->n_first_fail < MT_CRAWL_FIRST_FAILS) {
         char *d = st->first_fail[st->n_first_fail++];
         if (rc == CURLE_OK)
-            snprintf(d, sizeof st->first_fail[0], "%.200s: %s (HTTP %ld)", x->url, fail_names[reason], code);
+            snprintf(d, sizeof st->first_fail[0], "%.200s: %s (HTTP %ld)", x->url,
+                     fail_names[reason], code);
         else
             snprintf(d, sizeof st->first_fail[0], "%.200s: %s (%.80s)", x->url, fail_names[reason],
                      x->err[0] ? x->err : curl_easy_strerror(rc));
@@ -311,8 +321,10 @@ static void done(crawl *c, xfer *x, CURLcode rc)
         if (redirs > 0) st->redirected++;
         char final[URL_CAP];
         mt_strlcpy(final, is_page && eff ? eff : x->url, sizeof final);
-        if (is_page) st->pages_ok++;
-        else st->resources_ok++;
+        if (is_page)
+            st->pages_ok++;
+        else
+            st->resources_ok++;
         if (x->capped) st->capped++;
         st->bytes += x->len;
         struct timespec now;
@@ -327,7 +339,8 @@ static void done(crawl *c, xfer *x, CURLcode rc)
                            .warc_file = "crawl",
                            .offset = 0};
         if (c->fn(c->ctx, &r)) c->stop = 1;
-        int wasm = (x->len >= 4 && !memcmp(x->buf, "\0asm", 4)) || !strcmp(ctype, "application/wasm");
+        int wasm =
+            (x->len >= 4 && !memcmp(x->buf, "\0asm", 4)) || !strcmp(ctype, "application/wasm");
         if (!c->stop && !wasm) follow(c, x, final, is_page && strstr(ctype, "html") != NULL);
     }
     group_release(c, x->g);
@@ -345,10 +358,12 @@ static void progress(crawl *c, struct timespec *last, int *printed, int final)
     *last = now;
     *printed = 1;
     const mt_crawl_stats *s = c->st;
-    fprintf(stderr, "\rminetrace web: crawl: %llu sites, %llu pages, %llu resources, %llu failed, %u active%s",
-            (unsigned long long)s->lines, (unsigned long long)s->pages_ok,
-            (unsigned long long)s->resources_ok, (unsigned long long)s->failed, c->active,
-            final ? "   \n" : "   ");
+    fprintf(
+        stderr,
+        "\rminetrace web: crawl: %llu sites, %llu pages, %llu resources, %llu failed, %u active%s",
+        (unsigned long long)s->lines, (unsigned long long)s->pages_ok,
+        (unsigned long long)s->resources_ok, (unsigned long long)s->failed, c->active,
+        final ? "   \n" : "   ");
 }
 
 int mt_crawl_run(const char *list_path, const mt_crawl_opts *oin, mt_web_record_fn fn, void *ctx,
@@ -380,7 +395,8 @@ int mt_crawl_run(const char *list_path, const mt_crawl_opts *oin, mt_web_record_
     c.q = calloc(c.qcap, sizeof *c.q);
     c.js = mt_jsscan_new(NULL);
     if (!c.m || !c.x || !c.q || !c.js) {
-        rc = mt_error_set(MT_EIO, "cannot set up the crawl: %s", c.js ? "out of memory" : mt_error_msg());
+        rc = mt_error_set(MT_EIO, "cannot set up the crawl: %s",
+                          c.js ? "out of memory" : mt_error_msg());
         goto out;
     }
     for (size_t i = 0; i < o.n_resolve; i++) {

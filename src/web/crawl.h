@@ -23,15 +23,15 @@
 #include "ingest/warc.h"
 
 typedef struct mt_crawl_opts {
-    unsigned jobs;            /* concurrent transfers (default 16) */
-    unsigned timeout_s;       /* whole transfer (default 20) */
+    unsigned jobs;              /* concurrent transfers (default 16) */
+    unsigned timeout_s;         /* whole transfer (default 20) */
     unsigned connect_timeout_s; /* connection set-up (default: min(timeout, 10)) */
-    size_t max_body;          /* body cap (default MT_WEB_MAX_BODY_DEFAULT); longer bodies are cut */
-    unsigned max_resources;   /* resources fetched per page (default 20; 0 = none) */
-    int insecure;             /* do not verify TLS certificates */
+    size_t max_body;        /* body cap (default MT_WEB_MAX_BODY_DEFAULT); longer bodies are cut */
+    unsigned max_resources; /* resources fetched per page (default 20; 0 = none) */
+    int insecure;           /* do not verify TLS certificates */
     const char *const *resolve; /* HOST:PORT:ADDR entries (CURLOPT_RESOLVE), for tests */
     size_t n_resolve;
-    int progress;             /* a line on stderr about once a second */
+    int progress; /* a line on stderr about once a second */
 } mt_crawl_opts;
 
 /* Why a fetch failed (after the https -> http fallback of bare domains). */

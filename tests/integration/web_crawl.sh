@@ -107,6 +107,9 @@ max_open=$(sed -n 's/.*"open": \([0-9]*\).*/\1/p' "$W/server.log" | sort -n | ta
 check "at most $JOBS connections at once (server saw ${max_open:-?})" \
   '[ -n "$max_open" ] && [ "$max_open" -le $JOBS ] && [ "$max_open" -ge 2 ]'
 check "every conc.test page fetched" '[ "$(grep -c "\"host\": \"conc.test\"" "$W/server.log")" = 12 ]'
+rc3=0; "$BIN" web --crawl "$W/no-such-list.txt" -o /dev/null 2>"$W/err3.txt" || rc3=$?
+check "a list that cannot be read: exit 2 with its name (got $rc3)" \
+  '[ "$rc3" = 2 ] && grep -q "no-such-list.txt" "$W/err3.txt"'
 if [ $fail != 0 ]; then
   echo "--- stderr"; cat "$W/err.txt"; echo "--- findings"; cat "$W/findings.json"
   echo "--- server log"; cat "$W/server.log"; cat "$W/server.out"

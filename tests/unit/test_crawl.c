@@ -46,10 +46,10 @@ static void test_bad_lines_counted_nothing_fetched(void **state)
     write_list(path, "# a comment\n"
                      "\n"
                      "   \t\n"
-                     "ftp://files.example/\n"   /* line 4: not http(s) */
-                     "not a domain\n"           /* spaces */
-                     "12,\n"                    /* a rank without a domain */
-                     "http://\n"                /* no host */
+                     "ftp://files.example/\n" /* line 4: not http(s) */
+                     "not a domain\n"         /* spaces */
+                     "12,\n"                  /* a rank without a domain */
+                     "http://\n"              /* no host */
                      "# the end\n");
     mt_crawl_opts o = {.jobs = 2, .timeout_s = 1};
     mt_crawl_stats st;
