@@ -14,12 +14,26 @@
 #include "minetrace/web.h"
 #include "store/finding_json.h"
 #include "report/sites_render.h"
+#include "web/crawl.h"
 #include "web/scan.h"
 #include "web/siteinfo.h"
 
-enum { O_RANKS = MT_OPT_OWN, O_CATEGORIES, O_LISTS, O_RULES, O_SITES, O_MAX_BODY, O_MAX_SITES };
+enum {
+    O_RANKS = MT_OPT_OWN, O_CATEGORIES, O_LISTS, O_RULES, O_SITES, O_MAX_BODY, O_MAX_SITES,
+    O_CRAWL, O_CRAWL_JOBS, O_TIMEOUT, O_MAX_RESOURCES, O_INSECURE, O_RESOLVE
+};
 
 static const mt_cli_opt web_opts[] = {
+    {0, NULL, 0, NULL, "Live crawl"},
+    {O_CRAWL, "crawl", 0, "FILE",
+     "Fetch the domains or URLs listed in FILE (one a line; # comments;\na bare domain is https://DOMAIN/, then http://; rank,domain\nlines take the domain) with their scripts and Wasm, and scan them."},
+    {O_CRAWL_JOBS, "crawl-jobs", 0, "N", "Concurrent transfers of --crawl (default 16)."},
+    {O_TIMEOUT, "timeout", 0, "S", "Seconds per transfer of --crawl (default 20; connecting: at\nmost 10)."},
+    {O_MAX_RESOURCES, "max-resources", 0, "N",
+     "Scripts, workers and Wasm files fetched per page (default 20;\n0: pages only)."},
+    {O_INSECURE, "insecure", 0, NULL, "Do not verify TLS certificates of crawled sites."},
+    {O_RESOLVE, "resolve", 0, "HOST:PORT:ADDR",
+     "Connect to ADDR for HOST:PORT instead of resolving it (curl's\n--resolve; for tests). Repeatable."},
     {0, NULL, 0, NULL, "Site data"},
     {O_RANKS, "ranks", 0, "FILE", "Site ranks as rank,domain lines (the Tranco and Alexa\nformat); findings carry the rank."},
     {O_CATEGORIES, "categories", 0, "DIR|FILE",
@@ -44,7 +58,7 @@ static const mt_cli_opt web_opts[] = {
     {MT_OPT_QUIET, NULL, 0, NULL, NULL},
     {MT_OPT_STRICT, NULL, 0, NULL, NULL},
     {0, NULL, 0, NULL, "Limits"},
-    {O_MAX_BODY, "max-body", 0, "BYTES", "Largest body read per record (default 8388608); longer\nbodies are cut and counted."},
+    {O_MAX_BODY, "max-body", 0, "BYTES", "Largest body read per record or fetched per transfer\n(default 8388608); longer bodies are cut and counted."},
     {O_MAX_SITES, "max-sites", 0, "N", "Sites remembered at once for references and verdicts\n(default 65536; the oldest give way, counted)."},
     {0, NULL, 0, NULL, "Help"},
     {MT_OPT_HELP, NULL, 0, NULL, NULL},
@@ -52,12 +66,17 @@ static const mt_cli_opt web_opts[] = {
 };
 
 #define MAX_LISTS 32
+#define MAX_RESOLVE 64
 
 typedef struct web_args {
     const char *ranks, *categories, *rules;
     const char *lists[MAX_LISTS];
     int n_lists, sites;
     unsigned long max_body, max_sites;
+    const char *crawl;
+    const char *resolve[MAX_RESOLVE];
+    int n_resolve, insecure, max_resources_set;
+    unsigned long crawl_jobs, timeout, max_resources;
 } web_args;
 
 static int web_opt(void *ctx, int id, const char *arg)
@@ -73,6 +92,27 @@ static int web_opt(void *ctx, int id, const char *arg)
         a->lists[a->n_lists++] = arg;
         return 0;
     case O_SITES: a->sites = 1; return 0;
+    case O_CRAWL: a->crawl = arg; return 0;
+    case O_CRAWL_JOBS:
+        if (mt_cli_uint(cmd, "--crawl-jobs", arg, 1024, &a->crawl_jobs)) return MT_EXIT_ERROR;
+        if (!a->crawl_jobs) return mt_cli_usage(cmd, "--crawl-jobs wants 1..1024");
+        return 0;
+    case O_TIMEOUT:
+        if (mt_cli_uint(cmd, "--timeout", arg, 3600, &a->timeout)) return MT_EXIT_ERROR;
+        if (!a->timeout) return mt_cli_usage(cmd, "--timeout wants 1..3600");
+        return 0;
+    case O_MAX_RESOURCES:
+        a->max_resources_set = 1;
+        return mt_cli_uint(cmd, "--max-resources", arg, 1000, &a->max_resources);
+    case O_INSECURE: a->insecure = 1; return 0;
+    case O_RESOLVE: {
+        const char *c1 = strchr(arg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c1 || !c2 || c1 == arg || c2 == c1 + 1 || !c2[1])
+            return mt_cli_usage(cmd, "--resolve wants HOST:PORT:ADDR, not %s", arg);
+        if (a->n_resolve == MAX_RESOLVE) return mt_cli_usage(cmd, "at most %d --resolve", MAX_RESOLVE);
+        a->resolve[a->n_resolve++] = arg;
+        return 0;
+    }
     case O_MAX_BODY: return mt_cli_uint(cmd, "--max-body", arg, 1UL << 30, &a->max_body);
     case O_MAX_SITES:
         if (mt_cli_uint(cmd, "--max-sites", arg, 1UL << 24, &a->max_sites)) return MT_EXIT_ERROR;
@@ -82,10 +122,11 @@ static int web_opt(void *ctx, int id, const char *arg)
     return MT_EXIT_ERROR;
 }
 
-static void print_stats(const mt_webscan *w, const mt_web_stats *rs)
+static void print_stats(const mt_webscan *w, const mt_web_stats *rs, int had_inputs)
 {
     const mt_webscan_stats *s = mt_webscan_get_stats(w);
-    fprintf(stderr,
+    if (had_inputs)
+        fprintf(stderr,
             "minetrace web: records %llu (responses %llu, resources %llu, revisits %llu, truncated %llu, "
             "malformed %llu, decode errors %llu)\n",
             (unsigned long long)rs->records, (unsigned long long)rs->responses,
@@ -108,6 +149,27 @@ static void print_stats(const mt_webscan *w, const mt_web_stats *rs)
             (unsigned long long)s->refs_evicted, (unsigned long long)s->pending_used,
             (unsigned long long)s->pending_unclaimed, (unsigned long long)s->findings,
             (unsigned long long)s->duplicates, (unsigned long long)s->findings_dropped);
+}
+
+static void print_crawl_stats(const mt_crawl_stats *c)
+{
+    fprintf(stderr,
+            "minetrace web: crawl: %llu sites listed (bad lines %llu), pages %llu of %llu, resources %llu of "
+            "%llu (over --max-resources %llu), redirected %llu, https->http %llu, cut at --max-body %llu\n",
+            (unsigned long long)c->lines, (unsigned long long)c->bad_lines,
+            (unsigned long long)c->pages_ok, (unsigned long long)c->pages,
+            (unsigned long long)c->resources_ok, (unsigned long long)c->resources,
+            (unsigned long long)c->resources_over_limit, (unsigned long long)c->redirected,
+            (unsigned long long)c->http_fallbacks, (unsigned long long)c->capped);
+    fprintf(stderr, "minetrace web: crawl: failed %llu", (unsigned long long)c->failed);
+    const char *sep = " (";
+    for (unsigned i = 0; i < MT_CRAWL_FAIL_N; i++) {
+        if (!c->fail[i]) continue;
+        fprintf(stderr, "%s%s %llu", sep, mt_crawl_fail_name(i), (unsigned long long)c->fail[i]);
+        sep = ", ";
+    }
+    fprintf(stderr, "%s\n", c->failed ? ")" : "");
+    for (unsigned i = 0; i < c->n_first_fail; i++) fprintf(stderr, "minetrace web: crawl: failed: %s\n", c->first_fail[i]);
 }
 
 /* Progress about once a second on long inputs: the input's name, how far
@@ -254,6 +316,31 @@ static int web(const mt_cli_common *co, web_args *a)
         total.decode_errors += rs.decode_errors;
         total.bytes_in += rs.bytes_in;
     }
+    mt_crawl_stats cs;
+    memset(&cs, 0, sizeof cs);
+    if (w && a->crawl) {
+        mt_crawl_opts cro = {.jobs = (unsigned)a->crawl_jobs, .timeout_s = (unsigned)a->timeout,
+                             .max_body = a->max_body,
+                             .max_resources = a->max_resources_set ? (unsigned)a->max_resources : 20,
+                             .insecure = a->insecure, .resolve = a->resolve, .n_resolve = (size_t)a->n_resolve,
+                             .progress = mt_cli_progress(co)};
+        int rc = mt_crawl_run(a->crawl, &cro, mt_webscan_record, w, &cs);
+        if (rc != MT_OK) {
+            mt_cli_error(cmd, "--crawl %s: %s", a->crawl, mt_error_msg());
+            if (cs.lines == 0) errors++;
+            else damaged++;
+        }
+        if (rc == MT_OK && cs.pages && !cs.pages_ok) {
+            damaged++;
+            mt_cli_damaged(co, a->crawl, 0, "no page of %llu could be fetched; first: %s",
+                           (unsigned long long)cs.pages, cs.n_first_fail ? cs.first_fail[0] : "?");
+        }
+        if (cs.bad_lines) {
+            damaged++;
+            mt_cli_damaged(co, a->crawl, cs.first_bad_line, "%llu line%s skipped (not a domain or URL)",
+                           (unsigned long long)cs.bad_lines, cs.bad_lines == 1 ? "" : "s");
+        }
+    }
     uint64_t findings = 0;
     if (w) {
         mt_webscan_finish(w);
@@ -265,7 +352,10 @@ static int web(const mt_cli_common *co, web_args *a)
             else mt_web_sites_render_text(v, n, stdout);
             free(v);
         }
-        if (co->stats) print_stats(w, &total);
+        if (co->stats) {
+            print_stats(w, &total, co->nargs > 0);
+            if (a->crawl) print_crawl_stats(&cs);
+        }
     }
     for (size_t i = 0; i < n_sinks; i++) sinks[i]->close(sinks[i]);
     mt_webscan_free(w);
@@ -282,7 +372,8 @@ static int run(int argc, char **argv)
     memset(&a, 0, sizeof a);
     mt_cli_common co;
     int rc = mt_cli_parse(&mt_cli_web, argc, argv, &co, web_opt, &a);
-    if (rc < 0 && co.nargs == 0) rc = mt_cli_usage(&mt_cli_web, "no input: give WARC/ARC files or directories");
+    if (rc < 0 && co.nargs == 0 && !a.crawl)
+        rc = mt_cli_usage(&mt_cli_web, "no input: give WARC/ARC files or directories, or --crawl FILE");
     if (rc < 0) rc = web(&co, &a);
     mt_cli_common_free(&co);
     return rc;
@@ -292,12 +383,14 @@ const mt_cli_cmd mt_cli_web = {
     .name = "web",
     .summary = "find in-browser miners in crawled site sources",
     .run = run,
-    .synopsis = "web [OPTIONS] INPUT...",
+    .synopsis = "web [OPTIONS] INPUT...\nweb [OPTIONS] --crawl FILE",
     .description =
 "Scans crawled site sources for in-browser cryptocurrency miners. Each\n"
 "INPUT is a WARC or ARC file (.warc, .warc.gz with one gzip member per\n"
 "record as Common Crawl writes them, .arc, .arc.gz; recognised by content)\n"
-"or a directory of saved pages and their resources.\n"
+"or a directory of saved pages and their resources. With --crawl, a list\n"
+"of sites is fetched live instead (or as well): each page, then the\n"
+"scripts, workers and Wasm files it references and those they load.\n"
 "\n"
 "A site is the registrable domain of a page's host. Its pages' script,\n"
 "worker, Wasm, iframe and WebSocket references are followed to the\n"
@@ -321,6 +414,7 @@ const mt_cli_cmd mt_cli_web = {
     .examples = "minetrace web crawl.warc.gz\n"
                 "minetrace web --db web.db -q *.warc.gz; minetrace report --db web.db\n"
                 "minetrace web --ranks tranco.csv --categories ut1/ --sites *.warc.gz\n"
-                "minetrace web --lists nocoin.txt --lists hosts.txt -o web.json saved-pages/",
+                "minetrace web --lists nocoin.txt --lists hosts.txt -o web.json saved-pages/\n"
+                "minetrace web --crawl tranco.csv --crawl-jobs 32 --db web.db --stats",
     .see_also = "minetrace(1), minetrace-report(1), docs/WEB.md, docs/FINDINGS.md",
 };

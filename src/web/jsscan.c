@@ -450,7 +450,7 @@ static void add_ref(mt_web_refs *r, unsigned char type, const char *u, size_t le
         if ((unsigned char)u[i] < 0x20) continue;
         tmp[o++] = u[i];
     }
-    if (o == 0) return;
+    if (o == 0 || r->n >= MT_WEB_REFS_MAX) return;
     tmp[o] = 0;
     for (size_t i = 0; i < r->n; i++)
         if (r->type[i] == type && strcmp(r->url[i], tmp) == 0) return;

@@ -35,7 +35,11 @@ enum { MT_REF_SCRIPT = 1, MT_REF_WORKER, MT_REF_WASM, MT_REF_WEBSOCKET, MT_REF_I
 
 /* URLs found in a page or script, as written (relative URLs stay relative;
  * HTML entities &amp; are decoded). The caller owns the arrays; set n = 0 to
- * reuse them, mt_web_refs_free releases them. */
+ * reuse them, mt_web_refs_free releases them. The collector grows them
+ * (realloc: a caller keeps the pointers it gets back) up to MT_WEB_REFS_MAX
+ * URLs per text, so a page of a million script tags costs bounded memory
+ * and time; the URLs past it are not collected. */
+#define MT_WEB_REFS_MAX 4096
 typedef struct mt_web_refs {
     char (*url)[MT_WEB_URL_MAX];
     unsigned char *type; /* MT_REF_* */

@@ -68,6 +68,7 @@ struct mt_webscan {
     mt_web_hit hits[MAX_HITS];
     char (*ref_urls)[512];
     unsigned char *ref_types;
+    size_t ref_cap; /* the collector grows the arrays past MAX_REFS: keep what it returns */
 };
 
 static uint64_t key_hash(const void *k) { return mt_hash_bytes_inl(k, sizeof(uint64_t), 0x57eb); }
@@ -102,6 +103,7 @@ mt_webscan *mt_webscan_new(const mt_webscan_opts *o, mt_web_sink **sinks, size_t
     w->seen = mt_seenset_new(1u << 18);
     w->ref_urls = mt_xcalloc(MAX_REFS, sizeof *w->ref_urls);
     w->ref_types = mt_xcalloc(MAX_REFS, 1);
+    w->ref_cap = MAX_REFS;
     return w;
 }
 
@@ -430,8 +432,11 @@ static void scan_page(mt_webscan *w, const mt_web_record *r, const char *host)
     site *s = site_of(w, host, r->uri, &slot);
     if (!s) return;
     w->st.pages++;
-    mt_web_refs refs = {w->ref_urls, w->ref_types, 0, MAX_REFS};
+    mt_web_refs refs = {w->ref_urls, w->ref_types, 0, w->ref_cap};
     size_t n = mt_jsscan_text(w->js, (const char *)r->body, r->body_len, 1, w->hits, MAX_HITS, &refs);
+    w->ref_urls = refs.url;
+    w->ref_types = refs.type;
+    w->ref_cap = refs.cap;
     const char *provider = NULL;
     for (size_t i = 0; i < n && i < MAX_HITS; i++) {
         mt_web_finding f;
@@ -481,8 +486,11 @@ static void scan_resource(mt_webscan *w, const mt_web_record *r, int kind)
         return;
     }
     w->st.scripts++;
-    mt_web_refs refs = {w->ref_urls, w->ref_types, 0, MAX_REFS};
+    mt_web_refs refs = {w->ref_urls, w->ref_types, 0, w->ref_cap};
     size_t n = mt_jsscan_text(w->js, (const char *)r->body, r->body_len, 0, w->hits, MAX_HITS, &refs);
+    w->ref_urls = refs.url;
+    w->ref_types = refs.type;
+    w->ref_cap = refs.cap;
     const char *provider = NULL;
     for (size_t i = 0; i < n && i < MAX_HITS; i++) {
         mt_web_finding f;
