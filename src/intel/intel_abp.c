@@ -5,11 +5,12 @@
  * ('*' any run, '^' one separator or the end, as in Adblock) with an
  * anchor (none, "|" URL start, "||" a host label start, or the path start
  * of a match pattern), an end anchor, and option filters (request types,
- * party, $domain= page domains, schemes). "/.../" rules are POSIX extended
- * regexes (regcomp): the JavaScript escapes lists use (\d \w \s \/, non-
- * capturing groups, lazy quantifiers, which for a yes/no match mean the
- * same as greedy ones) are translated; lookarounds, backreferences and
- * other escapes cannot be expressed in ERE and leave the rule inert.
+ * party, $domain= page domains, schemes). "/.../" rules are JavaScript
+ * regexes, compiled by PCRE2, whose syntax covers what lists write (\d \w
+ * \b \/, lookarounds, backreferences, lazy quantifiers); every match runs
+ * under a match and depth limit, so a hostile regex costs bounded time, and
+ * rules with stacked quantifiers or large counted repetitions are inert
+ * before they are compiled.
  *
  * Speed: rules are found through two indexes, so a URL costs a few hash
  * probes and a pass over its bytes whatever the number of rules:
@@ -27,7 +28,8 @@
 #include "intel/intel_internal.h"
 
 #include <libpsl.h>
-#include <regex.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -60,7 +62,7 @@ typedef struct arule {
     char *pat;        /* the glob; lower-case unless F_CASE */
     char *host;       /* match pattern host; NULL: any */
     char *doms;       /* $domain= entries, NUL-separated, '~' kept */
-    regex_t *re;
+    pcre2_code *re;
     uint16_t n_doms;
     uint16_t source;  /* interned */
     uint8_t types, anchor, flags, schemes, weight, cat;
@@ -118,10 +120,7 @@ void mt_intel_abp_free(mt_intel *in)
         free(a->r[i].pat);
         free(a->r[i].host);
         free(a->r[i].doms);
-        if (a->r[i].re) {
-            regfree(a->r[i].re);
-            free(a->r[i].re);
-        }
+        if (a->r[i].re) pcre2_code_free(a->r[i].re);
     }
     free(a->r);
     for (size_t i = 0; i < a->n_lists; i++) free(a->lists[i].id);
@@ -189,154 +188,61 @@ static int glob_at(const char *s, const char *pat, int end)
 
 /* ---- regexes ----------------------------------------------------------- */
 
-/* Translate a JavaScript regex body [s, s+n) into POSIX ERE in out.
- * Returns 0, or -1 for what ERE cannot say. */
-static int js_to_ere(const char *s, size_t n, char *out, size_t cap)
+/* Is the JavaScript regex body [s, s+n) within the bounds a block list's
+ * regex needs? Stacked quantifiers ("a+++"), more than 64 quantifiers,
+ * counts over 64 or nested counts whose product passes 4096 are what a
+ * hostile list would use to make compiling or matching expensive. */
+static int regex_bounded(const char *s, size_t n)
 {
-    size_t o = 0;
-#define PUT(str)                                                    \
-    do {                                                            \
-        size_t l_ = strlen(str);                                    \
-        if (o + l_ + 1 > cap) return -1;                            \
-        memcpy(out + o, str, l_);                                   \
-        o += l_;                                                    \
-    } while (0)
-    int braces = 1, quants = 0, after_quant = 0;
+    int braces = 1, quants = 0, after = 0; /* after: 1 a quantifier, 2 a lazy one */
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        char one[2] = {c, 0};
-        /* "a+++" and the like: JavaScript refuses them, regcomp takes them
-         * and its memory grows with each one */
-        int quant = c == '*' || c == '+' || c == '?' || c == '{';
-        if (quant && (after_quant || ++quants > 64)) return -1;
-        after_quant = quant;
+        if (c == '\\') { /* an escaped character is a literal */
+            i++;
+            after = 0;
+            continue;
+        }
+        if (c == '(' && i + 1 < n && s[i + 1] == '?') { /* (?: (?= (?! (?<=: not a quantifier */
+            i++;
+            after = 0;
+            continue;
+        }
+        if (c == '?' && after == 1) { /* lazy: the same yes/no answer */
+            after = 2;
+            continue;
+        }
+        if (c != '*' && c != '+' && c != '?' && c != '{') {
+            after = 0;
+            continue;
+        }
+        if (after || ++quants > 64) return 0;
+        after = 1;
         if (c == '{') {
-            /* counted repetition: regcomp expands it, so nested large
-             * counts in a hostile list would take unbounded time and memory */
             char *e;
             unsigned long lo = strtoul(s + i + 1, &e, 10), hi = lo;
             if (*e == ',') hi = e[1] == '}' ? lo : strtoul(e + 1, &e, 10);
             if (hi < lo) hi = lo;
             braces *= hi ? (int)hi : 1; /* the product bounds any nesting */
-            if (lo > 64 || hi > 64 || braces > 4096) return -1;
-        }
-        if (c == '\\') {
-            if (++i >= n) return -1;
-            char e = s[i];
-            if (e == 'd') PUT("[0-9]");
-            else if (e == 'D') PUT("[^0-9]");
-            else if (e == 'w') PUT("[A-Za-z0-9_]");
-            else if (e == 'W') PUT("[^A-Za-z0-9_]");
-            else if (e == 's') PUT("[[:space:]]");
-            else if (e == 'S') PUT("[^[:space:]]");
-            else if (e == '/' || e == '-' || e == '=' || e == ':' || e == '&' || e == '%' ||
-                     e == ',' || e == '_' || e == '#' || e == '!' || e == '~' || e == '@' ||
-                     e == '\'' || e == '"') {
-                one[0] = e;
-                PUT(one);
-            } else if (strchr(".^$|?*+()[]{}\\", e)) {
-                char two[3] = {'\\', e, 0};
-                PUT(two);
-            } else {
-                return -1; /* \b, \1, \x.., \u...: not in ERE */
-            }
-        } else if (c == '(' && i + 1 < n && s[i + 1] == '?') {
-            if (i + 2 < n && s[i + 2] == ':') {
-                PUT("(");
-                i += 2;
-            } else {
-                return -1; /* lookaround, named group */
-            }
-        } else if ((c == '*' || c == '+' || c == '?' || c == '}') && i + 1 < n &&
-                   s[i + 1] == '?') {
-            PUT(one); /* lazy: the same yes/no answer as greedy */
-            i++;
-        } else if (c == '{') {
-            /* copy the count whole, so its closing brace ends the quantifier */
-            size_t e = i;
-            while (e < n && s[e] != '}') e++;
-            if (e >= n || e - i > 12) return -1;
-            char cnt[16];
-            memcpy(cnt, s + i, e - i + 1);
-            cnt[e - i + 1] = '\0';
-            PUT(cnt);
-            i = e;
-            if (i + 1 < n && s[i + 1] == '?') i++; /* lazy */
-        } else if (c == '[') {
-            /* Collect the class's bytes, then write them in POSIX order
-             * (']' first, '-' last) with no escapes. */
-            uint64_t set[4] = {0};
-            int neg = 0;
-            size_t j = i + 1;
-            if (j < n && s[j] == '^') { neg = 1; j++; }
-            int prev = -1, closed = 0;
-            for (; j < n; j++) {
-                int ch = (unsigned char)s[j];
-                if (ch == ']') { closed = 1; break; }
-                if (ch == '\\') {
-                    if (++j >= n) return -1;
-                    char e = s[j];
-                    const char *cls = e == 'd' ? "0-9" : e == 'w' ? "a-zA-Z0-9_" : e == 's' ? " \t\n\r\f\v" : NULL;
-                    if (cls) {
-                        for (const char *q = cls; *q; q++) {
-                            if (q[1] == '-' && q[2]) {
-                                for (int x = (unsigned char)q[0]; x <= (unsigned char)q[2]; x++)
-                                    set[x >> 6] |= 1ULL << (x & 63);
-                                q += 2;
-                            } else {
-                                set[(unsigned char)*q >> 6] |= 1ULL << ((unsigned char)*q & 63);
-                            }
-                        }
-                        prev = -1;
-                        continue;
-                    }
-                    if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))
-                        return -1; /* \D, \b, \x.. in a class */
-                    ch = (unsigned char)e;
-                } else if (ch == '-' && prev >= 0 && j + 1 < n && s[j + 1] != ']') {
-                    int hi = (unsigned char)s[++j];
-                    if (hi == '\\') {
-                        if (++j >= n) return -1;
-                        hi = (unsigned char)s[j];
-                        if ((hi >= 'a' && hi <= 'z') || (hi >= 'A' && hi <= 'Z')) return -1;
-                    }
-                    if (hi < prev) return -1;
-                    for (int x = prev; x <= hi; x++) set[x >> 6] |= 1ULL << (x & 63);
-                    prev = -1;
-                    continue;
-                }
-                set[ch >> 6] |= 1ULL << (ch & 63);
-                prev = ch;
-            }
-            if (!closed) return -1;
-            char cls[300];
-            size_t k = 0;
-            int has_rb = (set[']' >> 6] >> (']' & 63)) & 1, has_dash = (set['-' >> 6] >> ('-' & 63)) & 1,
-                has_caret = (set['^' >> 6] >> ('^' & 63)) & 1;
-            cls[k++] = '[';
-            if (neg) cls[k++] = '^';
-            if (has_rb) cls[k++] = ']';
-            for (int x = 1; x < 256; x++) {
-                if (!((set[x >> 6] >> (x & 63)) & 1) || x == ']' || x == '-' || x == '^') continue;
-                cls[k++] = (char)x;
-            }
-            if (has_caret) {
-                if (k == 1 + (size_t)neg) return -1; /* "[^]" alone: rare, not worth it */
-                cls[k++] = '^';
-            }
-            if (has_dash) cls[k++] = '-';
-            if (k == 1 + (size_t)neg) return -1; /* empty class */
-            cls[k++] = ']';
-            cls[k] = '\0';
-            PUT(cls);
-            i = j;
-        } else {
-            PUT(one);
+            if (lo > 64 || hi > 64 || braces > 4096) return 0;
+            while (i < n && s[i] != '}') i++;
         }
     }
-    out[o] = '\0';
-    return 0;
-#undef PUT
+    return 1;
+}
+
+/* One regex match under PCRE2's match and depth limits (a rule that hits
+ * them does not match). The match data is made once per thread. */
+static int regex_match(const pcre2_code *re, const char *u)
+{
+    static _Thread_local pcre2_match_data *md;
+    static _Thread_local pcre2_match_context *mc;
+    if (!md) {
+        md = pcre2_match_data_create(1, NULL);
+        mc = pcre2_match_context_create(NULL);
+        pcre2_set_match_limit(mc, 100000);
+        pcre2_set_depth_limit(mc, 1000);
+    }
+    return pcre2_match(re, (PCRE2_SPTR)u, PCRE2_ZERO_TERMINATED, 0, 0, md, mc) >= 0;
 }
 
 /* A literal run every match of the regex contains, for the trigram index:
@@ -598,15 +504,12 @@ static int compile_abp(arule *r, const char *s, int *regex)
     if (!opts) r->types = ALL_TYPES;
     if (is_re) {
         *regex = 1;
-        char ere[4096];
-        if (n < 3 || js_to_ere(s + 1, n - 2, ere, sizeof ere) < 0) return -2;
-        r->re = mt_xcalloc(1, sizeof *r->re);
-        int fl = REG_EXTENDED | REG_NOSUB | ((r->flags & F_CASE) ? 0 : REG_ICASE);
-        if (regcomp(r->re, ere, fl) != 0) {
-            free(r->re);
-            r->re = NULL;
-            return -2;
-        }
+        if (n < 3 || !regex_bounded(s + 1, n - 2)) return -2;
+        int err;
+        PCRE2_SIZE at;
+        uint32_t fl = (r->flags & F_CASE) ? 0 : PCRE2_CASELESS;
+        r->re = pcre2_compile((PCRE2_SPTR)(s + 1), n - 2, fl, &err, &at, NULL);
+        if (!r->re) return -2;
         char lit[128];
         size_t ll = regex_literal(s + 1, n - 2, lit, sizeof lit);
         r->pat = mt_xcalloc(1, ll + 1);
@@ -650,10 +553,7 @@ static void rule_clear(arule *r)
     free(r->pat);
     free(r->host);
     free(r->doms);
-    if (r->re) {
-        regfree(r->re);
-        free(r->re);
-    }
+    if (r->re) pcre2_code_free(r->re);
     memset(r, 0, sizeof *r);
 }
 
@@ -818,7 +718,7 @@ static int rule_matches(req *q, const arule *r, long host_pos)
     }
     if (r->n_doms && !domains_ok(r, q->page)) return 0;
     const char *u = (r->flags & F_CASE) ? q->orig : q->low;
-    if (r->re) return regexec(r->re, u, 0, NULL, 0) == 0;
+    if (r->re) return regex_match(r->re, u);
     int end = (r->flags & F_END) != 0;
     switch (r->anchor) {
     case A_START:
