@@ -103,8 +103,8 @@ check "huge body cut at --max-body and still scanned" \
   'grep -q "cut at --max-body 1" "$W/err.txt" && grep -q "\"url\":\"http://huge.test/\"" "$W/findings.json"'
 check "every request carries the User-Agent" \
   '! grep "\"path\"" "$W/server.log" | grep -vq "\"ua\": \"minetrace/[0-9.]* (+cryptojacking research crawler)\""'
-max_open=$(sed -n 's/.*"open": \([0-9]*\).*/\1/p' "$W/server.log" | sort -n | tail -1)
-check "at most $JOBS connections at once (server saw ${max_open:-?})" \
+max_open=$(sed -n 's/.*"busy": \([0-9]*\).*/\1/p' "$W/server.log" | sort -n | tail -1)
+check "at most $JOBS requests at once (server saw ${max_open:-?})" \
   '[ -n "$max_open" ] && [ "$max_open" -le $JOBS ] && [ "$max_open" -ge 2 ]'
 check "every conc.test page fetched" '[ "$(grep -c "\"host\": \"conc.test\"" "$W/server.log")" = 12 ]'
 rc3=0; "$BIN" web --crawl "$W/no-such-list.txt" -o /dev/null 2>"$W/err3.txt" || rc3=$?

@@ -45,7 +45,11 @@ def page(title, body, scripts=()):
             "<body><h1>%s</h1>\n%s\n<p id=\"year\"></p></body></html>\n" % (title, tags, title, body)).encode()
 
 lock = threading.Lock()
-state = {"open": 0, "max": 0}
+# "open": connections; "busy": requests received and not yet answered. The
+# test checks "busy": a transfer's slot frees only once its answer came, so
+# it can never pass --crawl-jobs, while a closed connection's handler may
+# still be finishing when the next connection arrives.
+state = {"open": 0, "max": 0, "busy": 0}
 logf = open(LOG, "a", buffering=1, encoding="utf-8")
 
 
@@ -59,6 +63,7 @@ class Handler(BaseHTTPRequestHandler):
             state["max"] = max(state["max"], state["open"])
 
     def finish(self):
+        self.done()
         try:
             super().finish()
         finally:
@@ -68,7 +73,14 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
+    def done(self):
+        with lock:
+            if getattr(self, "counted", False):
+                state["busy"] -= 1
+                self.counted = False
+
     def send(self, code, body, ctype="text/html; charset=utf-8", headers=()):
+        self.done()
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -87,8 +99,10 @@ class Handler(BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         path = self.path
         with lock:
+            state["busy"] += 1
+            self.counted = True
             logf.write(json.dumps({"host": host, "path": path, "ua": self.headers.get("User-Agent", ""),
-                                   "open": state["open"]}) + "\n")
+                                   "open": state["open"], "busy": state["busy"]}) + "\n")
         if path == "/static/js/analytics.js" and host in ("miner.test", "redir.test", "huge.test"):
             return self.send(200, MINER_JS, "application/javascript")
         if host == "miner.test" and path == "/":
@@ -138,7 +152,8 @@ class Handler(BaseHTTPRequestHandler):
                     self.wfile.flush()
                     time.sleep(0.2)
             except OSError:
-                pass
+                pass  # the client gave up: the request is over
+            self.done()
             return None
         if host == "huge.test" and path == "/":
             head = page("Big", "<p>Big page.</p>", ["/static/js/analytics.js"])
