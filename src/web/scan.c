@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "detect/flowmark.h"
 #include "minetrace/store.h"
@@ -64,6 +65,8 @@ struct mt_webscan {
     uint64_t ring_seq;
     mt_seenset *seen;
     mt_webscan_stats st;
+    uint64_t unflushed;      /* findings emitted since the sinks last flushed */
+    struct timespec flushed; /* when they did */
     /* per-record scratch */
     mt_web_hit hits[MAX_HITS];
     char (*ref_urls)[512];
@@ -103,6 +106,7 @@ mt_webscan *mt_webscan_new(const mt_webscan_opts *o, mt_web_sink **sinks, size_t
     w->seen = mt_seenset_new(1u << 18);
     w->ref_urls = mt_xcalloc(MAX_REFS, sizeof *w->ref_urls);
     w->ref_types = mt_xcalloc(MAX_REFS, 1);
+    clock_gettime(CLOCK_MONOTONIC, &w->flushed);
     w->ref_cap = MAX_REFS;
     return w;
 }
@@ -204,6 +208,7 @@ static void emit(mt_webscan *w, site *s, mt_web_finding *f)
         return;
     }
     w->st.findings++;
+    w->unflushed++;
     mt_web_site_verdict *v = &s->v;
     if (!v->findings) {
         mt_strlcpy(v->domain, s->domain, sizeof v->domain);
@@ -516,10 +521,25 @@ static void scan_resource(mt_webscan *w, const mt_web_record *r, int kind)
     }
 }
 
+/* A long or live scan writes and commits what it found at least once a
+ * second, so a killed run loses at most that second. */
+static void flush_if_due(mt_webscan *w)
+{
+    if (!w->unflushed) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - w->flushed.tv_sec < 1) return;
+    w->flushed = now;
+    w->unflushed = 0;
+    for (size_t i = 0; i < w->n_sinks; i++)
+        if (w->sinks[i]->flush) w->sinks[i]->flush(w->sinks[i]);
+}
+
 int mt_webscan_record(void *ctx, const mt_web_record *r)
 {
     mt_webscan *w = ctx;
     w->st.records++;
+    flush_if_due(w);
     if (r->flags & MT_WEBREC_REVISIT) {
         w->st.skipped_revisit++;
         return 0;
