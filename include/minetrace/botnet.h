@@ -134,6 +134,9 @@ typedef struct mt_campaign {
     const char *const *downloads; size_t ndownloads; /* URLs (or paths) with "#sha256" when known */
     const mt_count_item *top_credentials; /* "user:pass" -> attempts */
     size_t ncredentials;
+    const mt_count_item *asns;    /* "AS4134" -> sources, most first */
+    size_t nasns;
+    uint64_t asn_unknown;         /* members without an ASN answer (or no database) */
 } mt_campaign;
 
 typedef struct mt_botsource {

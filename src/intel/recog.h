@@ -22,20 +22,21 @@ int mt_recog_load(mt_recog *r, const char *path);
 size_t mt_recog_count(const mt_recog *r);        /* fingerprints loaded */
 size_t mt_recog_rejected(const mt_recog *r);     /* regexes that did not compile */
 
-typedef struct mt_recog_match {
+/* A struct tag, not a typedef: the name is also the function's. */
+struct mt_recog_match {
     const char *description; /* the fingerprint's description */
     const char *vendor;      /* hw.vendor, else os.vendor, else service.vendor; "" */
     const char *product;     /* hw.product, else os.product, else service.product; "" */
     const char *device;      /* hw.device, else os.device; "" */
     int iot;                 /* 1 when device names an embedded/IoT class (router, WAP,
                                 camera, DVR, NVR, broadband router, ...) */
-} mt_recog_match;
+};
 
 /* Match a banner against the fingerprints of one kind (`matches`, e.g.
  * "ssh.banner"; NULL = every kind). 1: matched (out filled; pointers live
  * as long as r), 0: none. The first match in file order wins, as in Recog. */
 int mt_recog_match(const mt_recog *r, const char *matches, const char *banner, size_t n,
-                   mt_recog_match *out);
+                   struct mt_recog_match *out);
 /* Is a device type (Recog's hw.device/os.device vocabulary) an IoT class? */
 int mt_recog_device_is_iot(const char *device);
 
