@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_int.h"
+#include "botnet_int.h"
 
 mt_botnet *mt_botnet_new(const mt_botnet_opts *o)
 {

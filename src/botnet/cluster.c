@@ -28,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine_int.h"
+#include "botnet_int.h"
 #include "util/hash.h"
 
 uint32_t bn_find(mt_botnet *b, uint32_t x)

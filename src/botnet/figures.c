@@ -1,4 +1,4 @@
-/* The zombie figures of each campaign (engine_int.h): active sources per
+/* The zombie figures of each campaign (botnet_int.h): active sources per
  * day and the peak, countries and ASNs (GeoIP), scan coverage and port 22,
  * IoT share, wallets, pools, downloads and the top credentials. A figure
  * that cannot be computed for a member (no GeoIP answer, no scan, no
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_int.h"
+#include "botnet_int.h"
 
 static const uint16_t iot_ports[] = {7547, 37215, 52869, 554, 37777, 8291, 23, 2323};
 

@@ -1,5 +1,5 @@
 /* Components into campaign records, and the records to the sinks
- * (engine_int.h).
+ * (botnet_int.h).
  *
  * A campaign is a union-find component with at least opts.min_sources
  * members that was joined by a marker or by credential similarity (a lone
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_int.h"
+#include "botnet_int.h"
 #include "util/digest.h"
 
 #define MAX_CAMPAIGN_MARKERS 256

@@ -1,4 +1,4 @@
-/* Per-source state and the global credential statistics (engine_int.h).
+/* Per-source state and the global credential statistics (botnet_int.h).
  *
  * A credential is interned once as a key that keeps "no password known"
  * (auth.log) apart from an empty password and cannot be confused by a ':'
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_int.h"
+#include "botnet_int.h"
 #include "util/hash.h"
 
 #define ADDR_SEED 0xb07e7ULL

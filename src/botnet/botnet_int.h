@@ -8,8 +8,8 @@
  * and the tables that grow with more than the sources (distinct
  * (source, credential) pairs, (source, day) and (source, session) keys)
  * hold 8 to 16 bytes per key. Strings are interned once (util/strtab). */
-#ifndef MT_BOTNET_ENGINE_INT_H
-#define MT_BOTNET_ENGINE_INT_H
+#ifndef MT_BOTNET_BOTNET_INT_H
+#define MT_BOTNET_BOTNET_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
