@@ -60,7 +60,11 @@ enum {
 enum {
     MT_HEF_DUPLICATE = 1, /* a download Cowrie marks as already seen (duplicate / !unique) */
     MT_HEF_NOSRC = 2,     /* an aggregate without a source address (daily top lists) */
-    MT_HEF_FAILED = 4,    /* a download that failed (file_download.failed) */
+    MT_HEF_FAILED = 4,    /* a download that failed (file_download.failed); with
+                             MT_HEF_REPEAT: a command Cowrie did not know */
+    MT_HEF_REPEAT = 8,    /* restates what an earlier event of the session told
+                             (Cowrie command.failed/.success after command.input,
+                             log.closed before session.closed): not a new action */
 };
 
 typedef struct mt_honey_event {
