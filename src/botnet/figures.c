@@ -38,7 +38,7 @@ static int recog_try(const mt_recog *r, const char *kind, const char *p, size_t 
 {
     if (!r || !kind || !*kind) return -1;
     recog_text(kind, &p, &n);
-    struct mt_recog_match m;
+    mt_recog_hit m;
     if (mt_recog_match(r, kind, p, n, &m) != 1) return -1;
     if (m.device && *m.device && !**device) *device = m.device;
     return m.iot ? 1 : 0;
