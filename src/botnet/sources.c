@@ -440,6 +440,9 @@ void bn_source_event(mt_botnet *b, uint32_t si, const mt_honey_event *ev)
             b->st.sessions++;
         }
     }
+    /* Cowrie's command.failed/.success after the command.input, log.closed
+     * before session.closed: the action was counted once already. */
+    if (ev->flags & MT_HEF_REPEAT) return;
     bn_action tmp;
     const bn_action *a;
     mt_action_info info;
