@@ -310,7 +310,7 @@ static size_t key_at(mt_action_info *out, const char *s, size_t n, size_t i, int
     size_t bl = j - b;
     if (bl < 40 || bl % 4 != 0 || bl / 4 * 3 > KEY_BLOB_MAX) return j;
     uint8_t blob[KEY_BLOB_MAX];
-    long got = mt_base64_decode(s + b, bl, blob, sizeof blob);
+    long got = mt_b64_decode(s + b, bl, blob, sizeof blob);
     /* the blob names its own type: uint32 length, then the type string */
     if (got < (long)(4 + tl)) return j;
     uint32_t L = ((uint32_t)blob[0] << 24) | ((uint32_t)blob[1] << 16) | ((uint32_t)blob[2] << 8) | blob[3];
@@ -324,7 +324,7 @@ static size_t key_at(mt_action_info *out, const char *s, size_t n, size_t i, int
     mt_digest_update(&d, blob, (size_t)got);
     if (mt_digest_final(&d, dig) != MT_OK) return j;
     char fp[8 + 48] = "SHA256:";
-    if (mt_base64_encode(dig, MT_SHA256_LEN, 1, fp + 7, sizeof fp - 7) < 0) return j;
+    if (mt_b64_encode(dig, MT_SHA256_LEN, 1, fp + 7, sizeof fp - 7) < 0) return j;
 
     /* The comment: the rest up to the quote or shell operator that ends
      * the echoed text. */
@@ -829,7 +829,7 @@ static void cmd_echo(scan *sc, word *w, int k, int piped)
             uint8_t dec[SCAN_CAP / 4 * 3 + 4];
             size_t cap = sizeof dec;
             if (m / 4 * 3 > cap) m = cap / 3 * 4;
-            long got = mt_base64_decode(w[i].p, m, dec, cap);
+            long got = mt_b64_decode(w[i].p, m, dec, cap);
             if (got > 0) scan_text(sc->out, (const char *)dec, (size_t)got, sc->depth + 1);
         }
     }

@@ -94,7 +94,7 @@ int mt_digest_hex(mt_digest_alg alg, const void *p, size_t n, char *out)
     return MT_OK;
 }
 
-long mt_base64_decode(const char *in, size_t n, uint8_t *out, size_t cap)
+long mt_b64_decode(const char *in, size_t n, uint8_t *out, size_t cap)
 {
     if (n == 0) return 0;
     if (n % 4 != 0 || n > (size_t)INT32_MAX || cap < n / 4 * 3) return -1;
@@ -113,7 +113,7 @@ long mt_base64_decode(const char *in, size_t n, uint8_t *out, size_t cap)
     return (long)((size_t)got - pad);
 }
 
-long mt_base64_encode(const void *in, size_t n, int nopad, char *out, size_t cap)
+long mt_b64_encode(const void *in, size_t n, int nopad, char *out, size_t cap)
 {
     if (n > (size_t)INT32_MAX / 2 || cap < 4 * ((n + 2) / 3) + 1) return -1;
     int len = EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)in, (int)n);
