@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "ingest/honey_reader.h"
-#include "ingest/honey_time.h"
+#include "ingest/honey_lex.h"
 
 typedef struct login_csv {
     uint64_t ambiguous;
@@ -56,24 +56,6 @@ static const char *find_last_comma(const char *p, const char *e)
     return NULL;
 }
 
-/* An address field: only the characters an IPv4 or IPv6 literal may hold,
- * then the common parser on a NUL-terminated copy. */
-static int parse_addr(const char *p, const char *e, mt_addr *a)
-{
-    char buf[MT_ADDR_STRLEN];
-    size_t n = (size_t)(e - p);
-    if (n == 0 || n >= sizeof buf) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-              c == '.' || c == ':'))
-            return 0;
-    }
-    memcpy(buf, p, n);
-    buf[n] = '\0';
-    return mt_addr_parse(buf, a) == MT_OK;
-}
-
 typedef struct csv_row {
     mt_time_us ts;
     mt_addr src;
@@ -91,7 +73,7 @@ static int split_row(const char *line, size_t n, csv_row *r)
     const char *c1 = find_comma(p, e);
     if (c1 == e || honey_iso_time(p, (size_t)(c1 - p), &r->ts) != (size_t)(c1 - p)) return 0;
     const char *ip = c1 + 1, *c2 = find_comma(ip, e);
-    if (c2 == e || !parse_addr(ip, c2, &r->src)) return 0;
+    if (c2 == e || !honey_addr(ip, c2, &r->src)) return 0;
     const char *last = find_last_comma(c2 + 1, e);
     if (!last) return 0;
     size_t sn = (size_t)(e - last - 1);

@@ -1,16 +1,20 @@
-/* Time stamps of the line-based honeypot and auth-log readers, parsed from
- * (pointer, length) spans of attacker-reachable lines: strict (every field
- * range-checked, the day checked against its month), no message formatted
- * on failure (the caller counts the line), nothing past the span read.
+/* The small lexers of the line-based honeypot and auth-log readers (time
+ * stamps, addresses, ports), on (pointer, length) spans of
+ * attacker-reachable lines: strict (every field range-checked, the day
+ * checked against its month), no message formatted on failure (the caller
+ * counts the line), nothing past the span read.
  *
  *   honey_iso_time   2023-11-03T12:00:10, 2024-03-03T10:00:00.123456+01:00,
  *                    2024-03-03T10:00:00+0100, ...Z, a space for the T;
  *                    no zone = UTC
- *   honey_month      "Jan".."Dec" -> 1..12 */
-#ifndef MT_INGEST_HONEY_TIME_H
-#define MT_INGEST_HONEY_TIME_H
+ *   honey_month      "Jan".."Dec" -> 1..12
+ *   honey_addr       an IPv4 or IPv6 literal (an IPv6 zone "%eth0" dropped)
+ *   honey_port       1..65535 */
+#ifndef MT_INGEST_HONEY_LEX_H
+#define MT_INGEST_HONEY_LEX_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "minetrace/common.h"
@@ -107,6 +111,40 @@ static inline int honey_month(const char *p, size_t n)
     for (int m = 0; m < 12; m++)
         if (memcmp(p, names + 3 * m, 3) == 0) return m + 1;
     return 0;
+}
+
+/* An address literal [p, e): only the characters one may hold, then the
+ * common parser on a NUL-terminated copy (so a bad one formats nothing). */
+static inline int honey_addr(const char *p, const char *e, mt_addr *a)
+{
+    char buf[MT_ADDR_STRLEN];
+    size_t n = (size_t)(e - p);
+    const char *zone = memchr(p, '%', n);
+    if (zone) n = (size_t)(zone - p);
+    if (n == 0 || n >= sizeof buf) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+              c == '.' || c == ':'))
+            return 0;
+    }
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return mt_addr_parse(buf, a) == MT_OK;
+}
+
+static inline int honey_port(const char *p, const char *e, uint16_t *port)
+{
+    if (e - p < 1 || e - p > 5) return 0;
+    unsigned v = 0;
+    for (; p < e; p++) {
+        unsigned d = (unsigned)(unsigned char)*p - '0';
+        if (d > 9) return 0;
+        v = v * 10 + d;
+    }
+    if (v == 0 || v > 65535) return 0;
+    *port = (uint16_t)v;
+    return 1;
 }
 
 #endif
