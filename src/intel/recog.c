@@ -339,9 +339,10 @@ static void add_fingerprint(mt_recog *r, xmlNode *n, unsigned kind, unsigned fil
     r->f[r->n++] = f;
 }
 
-static int load_file(mt_recog *r, const char *path)
+#define XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+static int load_doc(mt_recog *r, xmlDoc *doc, const char *path)
 {
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         const xmlError *e = xmlGetLastError();
         if (e && e->line > 0)
@@ -378,6 +379,19 @@ static int load_file(mt_recog *r, const char *path)
             add_fingerprint(r, c, kind, file);
     xmlFreeDoc(doc);
     return MT_OK;
+}
+
+static int load_file(mt_recog *r, const char *path)
+{
+    xmlResetLastError(); /* so an old error's line is not reported for this file */
+    return load_doc(r, xmlReadFile(path, NULL, XML_OPTS), path);
+}
+
+int mt_recog_load_mem(mt_recog *r, const char *xml, size_t n, const char *name)
+{
+    if (n > (size_t)INT32_MAX) return mt_error_set(MT_EINVAL, "%s: too large", name);
+    xmlResetLastError();
+    return load_doc(r, xmlReadMemory(xml, (int)n, name, NULL, XML_OPTS), name);
 }
 
 static int cmp_str(const void *a, const void *b)

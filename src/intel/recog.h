@@ -23,6 +23,8 @@ void mt_recog_free(mt_recog *r);
  * mt_error_msg() naming the file (and line where libxml2 gives one).
  * Fingerprints whose regex PCRE2 refuses are counted, not fatal. */
 int mt_recog_load(mt_recog *r, const char *path);
+/* The same from memory (one file's text; name is used in messages). */
+int mt_recog_load_mem(mt_recog *r, const char *xml, size_t n, const char *name);
 size_t mt_recog_count(const mt_recog *r);        /* fingerprints loaded */
 size_t mt_recog_rejected(const mt_recog *r);     /* regexes that did not compile */
 
