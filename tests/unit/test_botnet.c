@@ -22,6 +22,11 @@
 #define MAXM 64
 
 typedef struct got_campaign {
+    uint64_t scanned, port22_open, iot, iot_unknown, geo_unknown, asn_unknown;
+    char countries[8][3];
+    uint64_t country_n[8];
+    size_t ncountries, nasns;
+    char asn0[16];
     char id[32];
     int mining;
     char family[32];
@@ -68,6 +73,19 @@ static int on_campaign(mt_botnet_sink *s, const mt_campaign *c)
         snprintf(o->days[i], 11, "%s", c->active_per_day[i].name);
         o->day_count[i] = c->active_per_day[i].count;
     }
+    o->scanned = c->scanned;
+    o->port22_open = c->port22_open;
+    o->iot = c->iot;
+    o->iot_unknown = c->iot_unknown;
+    o->geo_unknown = c->geo_unknown;
+    o->asn_unknown = c->asn_unknown;
+    o->ncountries = c->ncountries;
+    for (size_t i = 0; i < c->ncountries && i < 8; i++) {
+        snprintf(o->countries[i], 3, "%s", c->countries[i].name);
+        o->country_n[i] = c->countries[i].count;
+    }
+    o->nasns = c->nasns;
+    if (c->nasns) snprintf(o->asn0, sizeof o->asn0, "%s", c->asns[0].name);
     o->nmarkers = c->nmarkers;
     for (size_t i = 0; i < c->nmarkers && i < 8; i++) {
         snprintf(o->mtype[i], 32, "%s", c->markers[i].type);
@@ -538,6 +556,68 @@ static void test_hostile_values(void **state)
     evbuf_free(&eb);
 }
 
+/* Figures from enrichment: the MaxMind test databases of the corpus, the
+ * scan recordings of tests/data/botnet/scans (10.77.0.2: sshd and
+ * lighttpd; 10.77.0.3: telnet and a DVR's web server) and Recog. */
+static void test_enrichment(void **state)
+{
+    (void)state;
+    const char *corpus = getenv("MT_CORPUS"), *src = getenv("MT_SRC");
+    if (!corpus || !src) skip();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/botnet/mmdb/GeoIP2-Country-Test.mmdb", corpus);
+    mt_geoip *geo = mt_geoip_open(path);
+    if (!geo) fail_msg("%s", mt_error_msg());
+    snprintf(path, sizeof path, "%s/botnet/mmdb/GeoLite2-ASN-Test.mmdb", corpus);
+    mt_geoip *asn = mt_geoip_open(path);
+    if (!asn) fail_msg("%s", mt_error_msg());
+    mt_scanres *scans = mt_scanres_new();
+    mt_ingest_stats st;
+    memset(&st, 0, sizeof st);
+    snprintf(path, sizeof path, "%s/tests/data/botnet/scans/nmap.xml", src);
+    assert_int_equal(mt_scanres_load(scans, path, &st), MT_OK);
+    mt_recog *recog = mt_recog_new();
+    snprintf(path, sizeof path, "%s/botnet/recog", corpus);
+    assert_int_equal(mt_recog_load(recog, path), MT_OK);
+
+    evbuf eb = {0};
+    const char *ips[] = {"81.2.69.142", "81.2.69.143", "175.16.199.1", "1.128.0.1", "10.77.0.2", "10.77.0.3",
+                         "192.0.2.1"};
+    for (int i = 0; i < 7; i++) {
+        char s[16];
+        snprintf(s, sizeof s, "e%d", i);
+        download(&eb, ips[i], T0, s, "http://203.0.113.1/x", SHA_A);
+    }
+    /* an embedded client: IoT without a scan */
+    mt_honey_event *e = add(&eb, MT_HE_CLIENT_VERSION, "192.0.2.1", T0, "e6");
+    e->text = sp(&eb, "SSH-2.0-dropbear_2019.78");
+    got *g = run_events(&(mt_botnet_opts){.geo = geo, .asn = asn, .scans = scans, .recog = recog}, eb.ev, eb.n,
+                        NULL);
+    assert_int_equal(g->nc, 1);
+    const got_campaign *c = &g->c[0];
+    assert_int_equal(c->nmembers, 7);
+    assert_int_equal(c->ncountries, 2);
+    assert_string_equal(c->countries[0], "GB");
+    assert_int_equal(c->country_n[0], 2);
+    assert_string_equal(c->countries[1], "CN");
+    assert_int_equal(c->geo_unknown, 4);
+    assert_int_equal(c->nasns, 1);
+    assert_string_equal(c->asn0, "AS1221");
+    assert_int_equal(c->asn_unknown, 6);
+    assert_int_equal(c->scanned, 2);
+    assert_int_equal(c->port22_open, 1);
+    /* 10.77.0.3 (telnet open, a DVR) and 192.0.2.1 (dropbear) */
+    assert_int_equal(c->iot, 2);
+    /* the five neither scanned nor with a client version */
+    assert_int_equal(c->iot_unknown, 4);
+    free(g);
+    evbuf_free(&eb);
+    mt_recog_free(recog);
+    mt_scanres_free(scans);
+    mt_geoip_close(geo);
+    mt_geoip_close(asn);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -549,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_nosrc_credentials),
         cmocka_unit_test(test_order_independence),
         cmocka_unit_test(test_hostile_values),
+        cmocka_unit_test(test_enrichment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
