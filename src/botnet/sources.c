@@ -369,8 +369,8 @@ static void source_login(mt_botnet *b, uint32_t si, const mt_honey_event *ev)
             uint32_t v = (uint32_t)((c->hash * b->mh_a[i] + b->mh_b[i]) >> 32);
             if (v < s->mh[i]) s->mh[i] = v;
         }
+        /* The first ones are listed; all are counted (ncred), none dropped. */
         if (s->creds.n < BN_MAX_CREDS_LISTED) vec_add(&s->creds, id, BN_MAX_CREDS_LISTED);
-        else b->st.dropped_lists++;
     }
     if (!c->checked) {
         char value[MT_MARKER_VALUE_MAX];
