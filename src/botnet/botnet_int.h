@@ -48,6 +48,8 @@ typedef struct bn_source {
     unsigned protocols, signals;
     uint64_t events, sessions, login_failed, login_success, ncred, commands_total;
     uint32_t ndays;
+    uint32_t last_day_key;    /* the day and session of the previous event: most */
+    uint64_t last_session;    /* events repeat both, and skip the set lookups */
     int8_t iot_client;        /* 1: an embedded client stack (dropbear, ...) was seen */
     uint32_t mh[BN_MH];       /* MinHash of the credential set (all ~0 while empty) */
     bn_vec creds;             /* credential ids, the first BN_MAX_CREDS_LISTED */
@@ -66,6 +68,7 @@ typedef struct bn_cred {
     uint64_t hash;            /* of the credential's bytes: the MinHash input */
     mt_time_us first, last;
     uint32_t marker1;         /* marker id + 1 of a marker credential, 0 none */
+    uint32_t last_day_key;    /* the day of its previous attempt (skips the set) */
     uint8_t checked;          /* the marker-credential question was asked */
 } bn_cred;
 

@@ -333,7 +333,11 @@ static uint32_t cred_global(mt_botnet *b, const mt_honey_event *ev, uint32_t cou
     b->creds.cnt[id][0] += count;
     int64_t day = bn_day_of(ev->ts);
     if (day != INT64_MIN) {
-        if (mt_u64set_add(&b->cred_days, day_key(id, day))) b->creds.cnt[id][2]++;
+        uint64_t dk = day_key(id, day);
+        if ((uint32_t)dk != c->last_day_key) {
+            c->last_day_key = (uint32_t)dk;
+            if (mt_u64set_add(&b->cred_days, dk)) b->creds.cnt[id][2]++;
+        }
         if (!c->first || ev->ts < c->first) c->first = ev->ts;
         if (ev->ts > c->last) c->last = ev->ts;
     }
@@ -429,15 +433,22 @@ void bn_source_event(mt_botnet *b, uint32_t si, const mt_honey_event *ev)
     if (ev->ts) {
         if (!s->first || ev->ts < s->first) s->first = ev->ts;
         if (ev->ts > s->last) s->last = ev->ts;
-        int64_t day = bn_day_of(ev->ts);
-        if (mt_u64set_add(&b->days, day_key(si, day))) s->ndays++;
+        uint64_t dk = day_key(si, bn_day_of(ev->ts));
+        if ((uint32_t)dk != s->last_day_key) {
+            s->last_day_key = (uint32_t)dk;
+            if (mt_u64set_add(&b->days, dk)) s->ndays++;
+        }
     }
     if (ev->protocol && ev->protocol < 32) s->protocols |= 1u << ev->protocol;
     if (ev->session.p && ev->session.n) {
-        uint64_t h = mt_hash_bytes_inl(ev->session.p, ev->session.n, SESSION_SEED);
-        if (mt_u64set_add(&b->sessions, mt_mix64(h ^ ((uint64_t)(si + 1) * MT_HASH_GOLDEN)))) {
-            s->sessions++;
-            b->st.sessions++;
+        uint64_t h = mt_mix64(mt_hash_bytes_inl(ev->session.p, ev->session.n, SESSION_SEED) ^
+                              ((uint64_t)(si + 1) * MT_HASH_GOLDEN));
+        if (h != s->last_session) {
+            s->last_session = h;
+            if (mt_u64set_add(&b->sessions, h)) {
+                s->sessions++;
+                b->st.sessions++;
+            }
         }
     }
     /* Cowrie's command.failed/.success after the command.input, log.closed
