@@ -618,6 +618,80 @@ static void test_enrichment(void **state)
     mt_geoip_close(asn);
 }
 
+/* Memory follows sources, not events: fifty times the events from the
+ * same sources (repeating what bots repeat: commands, credentials,
+ * sessions, days) hold no more memory. */
+static size_t memory_for(int rounds)
+{
+    mt_botnet *b = mt_botnet_new(&(mt_botnet_opts){0});
+    mt_honey_event e;
+    memset(&e, 0, sizeof e);
+    char ip[32], cmd[64], u[32], sess[16];
+    for (int r = 0; r < rounds; r++)
+        for (int k = 0; k < 10; k++) {
+            snprintf(ip, sizeof ip, "198.51.100.%d", k + 1);
+            memset(&e, 0, sizeof e);
+            assert_int_equal(mt_addr_parse(ip, &e.src), MT_OK);
+            e.ts = T0 + (r % 3600) * 1000000LL;
+            e.count = 1;
+            int n = snprintf(sess, sizeof sess, "s%d", r % 5);
+            e.session = (mt_span){sess, (size_t)n};
+            e.type = MT_HE_COMMAND;
+            n = snprintf(cmd, sizeof cmd, "cat /proc/cpuinfo | grep name | head -n %d", r % 40);
+            e.text = (mt_span){cmd, (size_t)n};
+            mt_botnet_event(b, &e);
+            e.type = MT_HE_LOGIN_FAILED;
+            n = snprintf(u, sizeof u, "user%d", r % 100);
+            e.user = (mt_span){u, (size_t)n};
+            e.pass = (mt_span){"123456", 6};
+            mt_botnet_event(b, &e);
+        }
+    mt_botnet_stats st;
+    mt_botnet_stats_get(b, &st);
+    assert_int_equal(st.sources, 10);
+    mt_botnet_free(b);
+    return st.memory;
+}
+
+static void test_memory_follows_sources(void **state)
+{
+    (void)state;
+    size_t small = memory_for(1000), big = memory_for(50000);
+    if (big > small + small / 4) fail_msg("memory %zu for 1M events, %zu for 20k", big, small);
+}
+
+/* A sink that fails stops getting records; the others still get all of
+ * them; finish returns the failure. */
+static int failing_campaign(mt_botnet_sink *s, const mt_campaign *c)
+{
+    (void)c;
+    (*(int *)s->ctx)++;
+    return MT_EIO;
+}
+
+static void test_sink_failure(void **state)
+{
+    (void)state;
+    evbuf eb = {0};
+    download(&eb, "198.51.100.1", T0, "a", "http://203.0.113.1/x", SHA_A);
+    download(&eb, "198.51.100.2", T0, "b", "http://203.0.113.2/x", SHA_A);
+    download(&eb, "198.51.100.3", T0, "c", "http://203.0.113.3/y", SHA_B);
+    download(&eb, "198.51.100.4", T0, "d", "http://203.0.113.4/y", SHA_B);
+    int calls = 0;
+    got *g = calloc(1, sizeof *g);
+    mt_botnet_sink bad = {.name = "bad", .campaign = failing_campaign, .ctx = &calls};
+    mt_botnet_sink good = {.name = "good", .campaign = on_campaign, .flush = on_flush, .ctx = g};
+    mt_botnet_sink *sinks[2] = {&bad, &good};
+    mt_botnet *b = mt_botnet_new(NULL);
+    for (size_t i = 0; i < eb.n; i++) mt_botnet_event(b, &eb.ev[i]);
+    assert_int_equal(mt_botnet_finish(b, sinks, 2), MT_EIO);
+    assert_int_equal(calls, 1);
+    assert_int_equal(g->nc, 2);
+    mt_botnet_free(b);
+    free(g);
+    evbuf_free(&eb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -630,6 +704,8 @@ int main(void)
         cmocka_unit_test(test_order_independence),
         cmocka_unit_test(test_hostile_values),
         cmocka_unit_test(test_enrichment),
+        cmocka_unit_test(test_memory_follows_sources),
+        cmocka_unit_test(test_sink_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
