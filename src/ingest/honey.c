@@ -17,12 +17,12 @@
 #define HEAD_MAX (64u * 1024u)
 #define DEFAULT_MAX_DOCUMENT ((size_t)1 << 30)
 
-/* One table, searched in order; a tie goes to the earlier reader.
- * mt_honey_reader_login_csv and mt_honey_reader_authlog (ingest/login_csv.c,
- * ingest/authlog.c on branch botnet/authcsv) join it when merged. */
+/* One table, searched in order; a tie goes to the earlier reader. */
 static const mt_honey_reader *const readers[] = {
     &mt_honey_reader_cowrie,
+    &mt_honey_reader_login_csv,
     &mt_honey_reader_attack_pattern,
+    &mt_honey_reader_authlog,
     &mt_honey_reader_daily_top,
 };
 #define NREADERS (sizeof readers / sizeof readers[0])
