@@ -206,6 +206,10 @@ static void infer_year(authlog *st, const char *path, const mt_honey_opts *o)
 
 static void *al_begin(const char *path, const mt_honey_opts *o)
 {
+    if (o && (o->year < 0 || o->year > 9999)) {
+        mt_error_set(MT_EINVAL, "%s: year %d out of range (1..9999)", path ? path : "-", o->year);
+        return NULL;
+    }
     authlog *st = mt_xcalloc(1, sizeof *st);
     if (o && o->year > 0) st->start_year = st->year = o->year;
     else infer_year(st, path, o);
@@ -313,10 +317,11 @@ static int close_tail(const char *s, const char *e, mt_addr *ip, uint16_t *port)
  * first word. */
 static void key_of(mt_span extra, mt_span *type, mt_span *fp)
 {
+    *type = *fp = (mt_span){NULL, 0};
+    if (!extra.p) return;
     const char *s = extra.p, *e = extra.p + extra.n;
     const char *sp = memchr(s, ' ', extra.n);
     *type = (mt_span){s, sp ? (size_t)(sp - s) : extra.n};
-    *fp = (mt_span){NULL, 0};
     for (const char *t = s; t < e;) {
         const char *te = memchr(t, ' ', (size_t)(e - t));
         if (!te) te = e;
@@ -378,11 +383,11 @@ static int al_line(void *state, const char *line, size_t n, const mt_honey_sink 
             if (stamp_after(y, h.month, h.day, h.day_secs, st->ref_secs)) y--;
             st->start_year = st->year = y;
             st->lazy = 0;
-        } else if (year_turns(st->prev_month, h.month)) {
+        } else if (year_turns(st->prev_month, h.month) && st->year <= 9999) {
             st->year++;
         }
         st->prev_month = h.month;
-        if (h.day > honey_days_in_month(st->year, h.month)) return MT_EINVAL;
+        if (st->year > 9999 || h.day > honey_days_in_month(st->year, h.month)) return MT_EINVAL;
         ev.ts = (honey_civil_secs(st->year, h.month, h.day, 0, 0, 0) + h.day_secs) * 1000000 + h.us;
     } else {
         ev.ts = h.ts;
@@ -496,7 +501,7 @@ static int al_line(void *state, const char *line, size_t n, const mt_honey_sink 
         child_map *c = &st->child[st->child_i++ % CHILD_RING];
         c->child = child;
         c->n = (uint8_t)(ev.session.n < sizeof c->parent ? ev.session.n : sizeof c->parent);
-        memcpy(c->parent, ev.session.p, c->n);
+        if (c->n) memcpy(c->parent, ev.session.p, c->n);
         return MT_OK;
     }
     if (STARTS(s, e, "pam_")) return UNKNOWN("sshd: pam");

@@ -89,6 +89,17 @@ static int span_eq(mt_span s, const char *lit)
     return s.n == l && memcmp(s.p, lit, l) == 0;
 }
 
+static int is_hex32(mt_span s)
+{
+    if (s.n != 32) return 0;
+    for (size_t i = 0; i < 32; i++) {
+        char c = s.p[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return 0;
+    }
+    return 1;
+}
+
 /* Python 3 wrote some strings as bytes reprs: b'SSH-2.0-libssh-0.6.3'. */
 static mt_span unwrap_bytes_repr(mt_span s)
 {
@@ -215,8 +226,9 @@ static int cowrie_line(void *state, const char *line, size_t len, const mt_honey
         if (span_eq(proto, "ssh") || span_eq(proto, "SSH")) ev.protocol = MT_HP_SSH;
         else if (span_eq(proto, "telnet") || span_eq(proto, "Telnet")) ev.protocol = MT_HP_TELNET;
     } else {
+        /* A hint only: "HoneyPotSSHTransport,3,1.2.3.4", "CowrieTelnetTransport,..." */
         mt_span sys = {0};
-        TAKE(F_SYSTEM, sys); /* "HoneyPotSSHTransport,3,1.2.3.4", "CowrieTelnetTransport,..." */
+        if (mt_honey_jtext(d, f[F_SYSTEM], &s->arena, &sys) < 0) sys.n = 0;
         if (mt_honey_has(sys.p, sys.n, "SSH")) ev.protocol = MT_HP_SSH;
         else if (mt_honey_has(sys.p, sys.n, "Telnet")) ev.protocol = MT_HP_TELNET;
     }
@@ -237,6 +249,7 @@ static int cowrie_line(void *state, const char *line, size_t len, const mt_honey
         if (hr < 0) return MT_EINVAL;
         mt_span given = {0};
         TAKE(F_HASSH, given);
+        if (!is_hex32(given)) given.n = 0; /* not a HASSH: the lists, if any, say */
         if (kind == K_VERSION) {
             TAKE(F_VERSION, ev.text);
             ev.text = unwrap_bytes_repr(ev.text);

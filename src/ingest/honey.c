@@ -20,7 +20,9 @@
 /* One table, searched in order; a tie goes to the earlier reader. */
 static const mt_honey_reader *const readers[] = {
     &mt_honey_reader_cowrie,
+    &mt_honey_reader_login_csv,
     &mt_honey_reader_attack_pattern,
+    &mt_honey_reader_authlog,
     &mt_honey_reader_daily_top,
     &mt_honey_reader_login_csv,
     &mt_honey_reader_authlog,

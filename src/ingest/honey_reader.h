@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest/honey.h"
+#include "ingest/honey_opts.h"
+#include "ingest/ingest.h"
+#include "minetrace/botnet.h"
 #include "util/json.h"
 
 typedef struct mt_honey_reader {

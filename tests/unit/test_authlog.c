@@ -440,8 +440,16 @@ static void test_lines(void **state)
     assert_string_equal(r.ev[0].session, "7");
     assert_int_equal(r.ev[0].ts, utc(2024, 3, 3, 10, 0, 0));
     assert_int_equal(r.malformed, 10);
+    /* A publickey login logged without its key: no fingerprint. */
+    assert_int_equal(FEED("Mar  3 10:00:01 h sshd[8]: Accepted publickey for u from 192.0.2.3 port 4 ssh2"),
+                     MT_OK);
+    assert_int_equal(r.ev[1].type, MT_HE_LOGIN_SUCCESS);
+    assert_string_equal(r.ev[1].key, "");
     R->end(st);
 #undef FEED
+    /* A year the calendar arithmetic does not take is refused at begin. */
+    assert_null(R->begin("auth.log", &(mt_honey_opts){.year = 10000}));
+    assert_non_null(strstr(mt_error_msg(), "auth.log"));
 }
 
 static void test_probe(void **state)

@@ -446,16 +446,19 @@ static void test_probe_corpus(void **state)
         {"deroux_2021/reduced.json", "daily-top"},
         {"deroux_2021/combined.json", "daily-top"},
         {"deroux_2021/104.248.253.142_reduced.json", "daily-top"},
+        {"killchain_2023/iocs_merged_2023-11-03_2024-01-19.csv", "login-csv"},
     };
     if (access(corpus(files[0].file), R_OK) != 0) skip();
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         size_t n;
         char *d = read_all(corpus(files[i].file), &n);
-        const mt_honey_reader *const rs[] = {&mt_honey_reader_cowrie,
-                                             &mt_honey_reader_attack_pattern,
-                                             &mt_honey_reader_daily_top};
+        const mt_honey_reader *const rs[] = {
+            &mt_honey_reader_cowrie, &mt_honey_reader_login_csv, &mt_honey_reader_attack_pattern,
+            &mt_honey_reader_authlog, &mt_honey_reader_daily_top};
         size_t hn = n < 65536 ? n : 65536;
-        for (size_t k = 0; k < 3; k++) {
+        if (hn == 65536) /* whole lines, as the driver shows them */
+            while (hn > 0 && d[hn - 1] != '\n') hn--;
+        for (size_t k = 0; k < sizeof rs / sizeof rs[0]; k++) {
             int sc = rs[k]->probe(d, hn);
             if (strcmp(rs[k]->name, files[i].format) == 0) assert_true(sc >= 90);
             else assert_int_equal(sc, 0);
@@ -467,6 +470,19 @@ static void test_probe_corpus(void **state)
         assert_int_equal(read_into(corpus(files[i].file), NULL, &t, &st), MT_OK);
         assert_string_equal(st.format, files[i].format);
         tally_free(&t);
+    }
+    /* An sshd log recorded for the authlog tests (in the repository). */
+    const char *src = getenv("MT_SRC");
+    if (src) {
+        char p[1024];
+        snprintf(p, sizeof p, "%s/tests/data/botnet/authlog/auth.log", src);
+        tally a;
+        tally_init(&a);
+        mt_ingest_stats sa;
+        assert_int_equal(read_into(p, NULL, &a, &sa), MT_OK);
+        assert_string_equal(sa.format, "authlog");
+        assert_true(a.events > 0);
+        tally_free(&a);
     }
     /* Forced: a pretty-printed document read as Cowrie lines. */
     tally t;
@@ -490,7 +506,7 @@ static void test_probe_corpus(void **state)
     o.format = "elk";
     assert_int_equal(read_into(corpus("deroux_2021/reduced.json"), &o, &t, &st), MT_EINVAL);
     assert_non_null(strstr(st.error, "unknown honeypot log format 'elk'"));
-    assert_non_null(strstr(st.error, "cowrie, attack-pattern, daily-top"));
+    assert_non_null(strstr(st.error, "cowrie, login-csv, attack-pattern, authlog, daily-top"));
     /* Something else altogether: the error names the file. */
     assert_int_equal(read_into(corpus("README.md"), NULL, &t, &st), MT_EINVAL);
     assert_non_null(strstr(st.error, "README.md: not a honeypot or authentication log"));
