@@ -24,8 +24,6 @@ static const mt_honey_reader *const readers[] = {
     &mt_honey_reader_attack_pattern,
     &mt_honey_reader_authlog,
     &mt_honey_reader_daily_top,
-    &mt_honey_reader_login_csv,
-    &mt_honey_reader_authlog,
 };
 #define NREADERS (sizeof readers / sizeof readers[0])
 

@@ -18,7 +18,7 @@
  * through util/json, so the array's brackets and commas are simply
  * trimmed off the line. Only TCP is kept (the contract is TCP ports); UDP
  * and closed ports are counted as unknown records. */
-#include "ingest/scan_internal.h"
+#include "ingest/scanres_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

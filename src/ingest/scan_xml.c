@@ -15,7 +15,7 @@
  *                          "http-server-header", "http-title"
  * A document that breaks off (an interrupted scan) keeps the hosts before
  * the break and counts one malformed record at the line libxml2 names. */
-#include "ingest/scan_internal.h"
+#include "ingest/scanres_internal.h"
 
 #include <libxml/xmlreader.h>
 #include <stdlib.h>
@@ -220,10 +220,12 @@ int scan_read_xml(mt_scanres *s, const char *path, mt_ingest_stats *st)
             if (!seen_root) {
                 seen_root = 1;
                 if (strcmp(name, "nmaprun") != 0) {
+                    /* the name lives in the reader's dictionary: report first */
+                    int e = mt_error_set(MT_EINVAL, "%s:%ld: not nmap/masscan XML (root <%.40s>)",
+                                         path, line, name);
                     xmlFreeTextReader(r);
                     mt_bs_close(x.bs);
-                    return mt_error_set(MT_EINVAL, "%s:%ld: not nmap/masscan XML (root <%.40s>)",
-                                        path, line, name);
+                    return e;
                 }
                 char *sc = attr(r, "scanner");
                 x.masscan = streq(sc, "masscan");

@@ -7,7 +7,7 @@
  * mt_scanres_get hands out stay valid while more files are loaded. Ports
  * are kept sorted and distinct on insert (a host has a handful); banner
  * strings go to a block arena that never moves them. */
-#include "ingest/scan_internal.h"
+#include "ingest/scanres_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -215,6 +215,19 @@ static void test_real_db_answers(void **state)
     expect_cc(g, "fe80::1", NULL);
     expect_cc(g, "::1", NULL);
     mt_geoip_close(g);
+
+    /* The package's IPv4-only file: an IPv6 question is no answer, not an error. */
+    char v4[1100];
+    snprintf(v4, sizeof v4, "%s", path);
+    char *slash = strrchr(v4, '/');
+    if (slash && !getenv("MT_GEOIP_PKG")) {
+        snprintf(slash + 1, sizeof v4 - (size_t)(slash + 1 - v4), "geo-whois-asn-country-ipv4.mmdb");
+        g = mt_geoip_open(v4);
+        if (!g) fail_msg("%s", mt_error_msg());
+        expect_cc(g, "8.8.8.8", "US");
+        expect_cc(g, "2001:4860:4860::8888", NULL);
+        mt_geoip_close(g);
+    }
 }
 
 /* The killchain feed's distinct source addresses through the real DB. */

@@ -1,8 +1,8 @@
 /* Shared by the scan-result readers (scanres.c: the host table and format
  * detection; scan_xml.c: nmap and masscan XML; scan_masscan.c: masscan
  * JSON, ndjson and list output). Not a public interface. */
-#ifndef MT_INGEST_SCAN_INTERNAL_H
-#define MT_INGEST_SCAN_INTERNAL_H
+#ifndef MT_INGEST_SCANRES_INTERNAL_H
+#define MT_INGEST_SCANRES_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
