@@ -102,8 +102,10 @@ static void set_str(char *dst, size_t cap, const char *s, size_t n)
 
 static void add_marker(mt_action_info *out, mt_marker_type t, const char *v, size_t n)
 {
-    if (n == 0) return;
     if (n >= MT_MARKER_VALUE_MAX) n = MT_MARKER_VALUE_MAX - 1;
+    /* a value is a C string: one with a NUL in it would compare equal to
+     * its prefix and join strangers */
+    if (n == 0 || memchr(v, '\0', n)) return;
     for (size_t i = 0; i < out->n; i++)
         if (out->m[i].type == t && strlen(out->m[i].value) == n && memcmp(out->m[i].value, v, n) == 0)
             return;
