@@ -61,27 +61,27 @@ static int is_hex(unsigned char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* Case-insensitive comparison of a span with a lower-case literal. */
+/* Case-insensitive comparison of a span with a lower-case literal (most
+ * calls fail on the first byte: no strlen first). */
 static int eqi(const char *s, size_t n, const char *lit)
 {
-    size_t m = strlen(lit);
-    if (m != n) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (lc(s[i]) != lit[i]) return 0;
-    return 1;
+    size_t i = 0;
+    for (; i < n; i++)
+        if (!lit[i] || lc(s[i]) != lit[i]) return 0;
+    return lit[i] == '\0';
 }
 
-static int prefixi(const char *s, size_t n, const char *lit)
+static int prefixi_n(const char *s, size_t n, const char *lit, size_t m)
 {
-    size_t m = strlen(lit);
     return m <= n && eqi(s, m, lit);
 }
 
-static int endsi(const char *s, size_t n, const char *lit)
+static int endsi_n(const char *s, size_t n, const char *lit, size_t m)
 {
-    size_t m = strlen(lit);
     return m <= n && eqi(s + n - m, m, lit);
 }
+#define prefixi(s, n, lit) prefixi_n(s, n, lit, sizeof lit - 1)
+#define endsi(s, n, lit) endsi_n(s, n, lit, sizeof lit - 1)
 
 static const char *basename_of(const char *s, size_t n, size_t *bn)
 {
@@ -102,8 +102,10 @@ static void set_str(char *dst, size_t cap, const char *s, size_t n)
 
 static void add_marker(mt_action_info *out, mt_marker_type t, const char *v, size_t n)
 {
-    if (n == 0) return;
     if (n >= MT_MARKER_VALUE_MAX) n = MT_MARKER_VALUE_MAX - 1;
+    /* a value is a C string: one with a NUL in it would compare equal to
+     * its prefix and join strangers */
+    if (n == 0 || memchr(v, '\0', n)) return;
     for (size_t i = 0; i < out->n; i++)
         if (out->m[i].type == t && strlen(out->m[i].value) == n && memcmp(out->m[i].value, v, n) == 0)
             return;
@@ -176,8 +178,10 @@ static int plausible_host(const char *h, size_t n, char *out, size_t cap)
     if (!alpha) {
         mt_addr a;
         if (dots != 3 || mt_addr_parse(out, &a) != MT_OK) return 0;
-        unsigned b0, b1;
-        if (sscanf(out, "%u.%u", &b0, &b1) != 2) return 0;
+        unsigned b0 = 0, b1 = 0;
+        size_t i = 0;
+        while (out[i] != '.') b0 = b0 * 10 + (unsigned)(out[i++] - '0');
+        for (i++; out[i] != '.'; i++) b1 = b1 * 10 + (unsigned)(out[i] - '0');
         if (b0 == 0 || b0 == 10 || b0 == 127 || (b0 == 192 && b1 == 168) ||
             (b0 == 172 && b1 >= 16 && b1 <= 31) || (b0 == 169 && b1 == 254) || b0 >= 224)
             return 0;
@@ -826,8 +830,9 @@ static void cmd_echo(scan *sc, word *w, int k, int piped)
             for (size_t j = 0; j < m && ok; j++) ok = is_b64((unsigned char)w[i].p[j]);
             if (!ok) continue;
             m -= m % 4;
-            uint8_t dec[SCAN_CAP / 4 * 3 + 4];
-            size_t cap = sizeof dec;
+            static _Thread_local uint8_t dec_tl[MAX_DEPTH][SCAN_CAP / 4 * 3 + 4];
+            uint8_t *dec = dec_tl[sc->depth];
+            size_t cap = sizeof dec_tl[0];
             if (m / 4 * 3 > cap) m = cap / 3 * 4;
             long got = mt_b64_decode(w[i].p, m, dec, cap);
             if (got > 0) scan_text(sc->out, (const char *)dec, (size_t)got, sc->depth + 1);
@@ -995,26 +1000,63 @@ static int outlaw_path(const char *lo, size_t n)
     return memmem(lo, n, "/.rsync/", 8) != NULL || memmem(lo, n, ".configrc", 9) != NULL;
 }
 
+#define AT(lit) (n - i >= sizeof lit - 1 && memcmp(lo + i, lit, sizeof lit - 1) == 0)
+
+/* One pass over the lower-cased text: which of the rarer checks can match
+ * at all. */
+static unsigned prefilter(const char *lo, size_t n)
+{
+    unsigned pf = 0;
+    for (size_t i = 0; i < n; i++) {
+        switch (lo[i]) {
+        case 's':
+            if (AT("ssh-")) pf |= P_KEYS;
+            if (AT("stratum")) pf |= P_STRATUM;
+            break;
+        case 'e':
+            if (AT("ecdsa-")) pf |= P_KEYS;
+            break;
+        case 'a':
+            if (AT("authorized_keys")) pf |= P_AUTHKEYS;
+            break;
+        case '-':
+            if (AT("-unix")) pf |= P_OUTLAW;
+            break;
+        case '.':
+            if (AT(".rsync") || AT(".configrc")) pf |= P_OUTLAW;
+            break;
+        case 'r':
+            if (AT("redtail")) pf |= P_REDTAIL;
+            break;
+        case 'd':
+            if (AT("diicot")) pf |= P_DIICOT;
+            break;
+        default: break;
+        }
+    }
+    return pf;
+}
+
+/* Work space, one set per reading depth (a base64 payload is read while
+ * the line holding it still is): per thread, so the record path neither
+ * allocates nor probes 40 KiB of stack per call. */
+static _Thread_local struct {
+    char lo[SCAN_CAP];
+    char words[SCAN_CAP];
+} g_work[MAX_DEPTH + 1];
+
 static void scan_text(mt_action_info *out, const char *s, size_t n, int depth)
 {
     if (n > SCAN_CAP) n = SCAN_CAP;
-    if (n == 0) return;
-    char lo[SCAN_CAP];
+    if (n == 0 || depth > MAX_DEPTH) return;
+    char *lo = g_work[depth].lo;
     for (size_t i = 0; i < n; i++) lo[i] = lc(s[i]);
 
-    unsigned pf = 0;
-    if (memmem(lo, n, "ssh-", 4) || memmem(lo, n, "ecdsa-", 6)) pf |= P_KEYS;
-    if (memmem(lo, n, "authorized_keys", 15)) pf |= P_AUTHKEYS;
-    if (memmem(lo, n, "-unix", 5) || memmem(lo, n, ".rsync", 6) || memmem(lo, n, ".configrc", 9))
-        pf |= P_OUTLAW;
-    if (memmem(lo, n, "redtail", 7)) pf |= P_REDTAIL;
-    if (memmem(lo, n, "diicot", 6)) pf |= P_DIICOT;
-    if (memmem(lo, n, "stratum", 7)) pf |= P_STRATUM;
+    unsigned pf = prefilter(lo, n);
     if (pf & P_KEYS) scan_keys(out, s, n, (pf & P_AUTHKEYS) != 0);
     scan_monero(out, s, n);
 
-    char wbuf[SCAN_CAP];
-    lexer lx = {.s = s, .n = n, .i = 0, .buf = wbuf, .bn = 0, .bcap = sizeof wbuf};
+    lexer lx = {.s = s, .n = n, .i = 0, .buf = g_work[depth].words, .bn = 0, .bcap = SCAN_CAP};
     word w[MAX_WORDS];
     scan sc = {.out = out, .depth = depth, .text = lo, .text_n = n};
     int piped, k;

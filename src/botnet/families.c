@@ -55,10 +55,9 @@ static char lc(char c)
     return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 }
 
-/* Case-insensitive: does s[0..n) contain the lower-case needle? */
-static int has(const char *s, size_t n, const char *needle)
+/* Case-insensitive: does s[0..n) contain the lower-case needle (m bytes)? */
+static int has_n(const char *s, size_t n, const char *needle, size_t m)
 {
-    size_t m = strlen(needle);
     if (m == 0 || m > n) return m == 0;
     for (size_t i = 0; i + m <= n; i++) {
         if (lc(s[i]) != needle[0]) continue;
@@ -71,24 +70,27 @@ static int has(const char *s, size_t n, const char *needle)
 
 static int eq(const char *s, size_t n, const char *lit)
 {
-    size_t m = strlen(lit);
-    if (m != n) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (lc(s[i]) != lit[i]) return 0;
-    return 1;
+    size_t i = 0;
+    for (; i < n; i++)
+        if (!lit[i] || lc(s[i]) != lit[i]) return 0;
+    return lit[i] == '\0';
 }
 
-static int ends(const char *s, size_t n, const char *lit)
+#define has(s, n, lit) has_n(s, n, lit, sizeof lit - 1)
+#define ends(s, n, lit) ends_n(s, n, lit, sizeof lit - 1)
+
+static int ends_n(const char *s, size_t n, const char *lit, size_t m)
 {
-    size_t m = strlen(lit);
     return m <= n && eq(s + n - m, m, lit);
 }
 
 typedef struct name_rule {
     const char *text;
+    unsigned char len;
     unsigned flags;
     enum { R_SUB, R_EXACT, R_PREFIX, R_SUFFIX } how;
 } name_rule;
+#define NR(text, flags, how) {text, sizeof text - 1, flags, how}
 
 /* Miner software under its own name (a substring of the file name, so that
  * "xmrig-6.21.0-linux-static-x64.tar.gz" counts), miners under borrowed
@@ -96,66 +98,72 @@ typedef struct name_rule {
  * of that name being run or fetched is suspicious), family artefacts. */
 static const name_rule names[] = {
     /* miners by their own names */
-    {"xmrig", MT_NAME_MINER, R_SUB},
-    {"xmr-stak", MT_NAME_MINER, R_SUB},
-    {"xmrstak", MT_NAME_MINER, R_SUB},
-    {"minerd", MT_NAME_MINER, R_SUB},
-    {"cpuminer", MT_NAME_MINER, R_SUB},
-    {"ccminer", MT_NAME_MINER, R_SUB},
-    {"nbminer", MT_NAME_MINER, R_SUB},
-    {"t-rex", MT_NAME_MINER, R_SUB},
-    {"phoenixminer", MT_NAME_MINER, R_SUB},
-    {"lolminer", MT_NAME_MINER, R_SUB},
-    {"gminer", MT_NAME_MINER, R_SUB},
-    {"teamredminer", MT_NAME_MINER, R_SUB},
-    {"srbminer", MT_NAME_MINER, R_SUB},
-    {"nanominer", MT_NAME_MINER, R_SUB},
-    {"cgminer", MT_NAME_MINER, R_SUB},
-    {"bfgminer", MT_NAME_MINER, R_SUB},
-    {"ethminer", MT_NAME_MINER, R_SUB},
-    {"nheqminer", MT_NAME_MINER, R_SUB},
-    {"cnrig", MT_NAME_MINER, R_SUB},
-    {"minergate", MT_NAME_MINER, R_SUB},
-    {"miner", MT_NAME_MINER, R_PREFIX}, /* miner.sh, miner.tar.gz, miner-x64 */
+    NR("xmrig", MT_NAME_MINER, R_SUB),
+    NR("xmr-stak", MT_NAME_MINER, R_SUB),
+    NR("xmrstak", MT_NAME_MINER, R_SUB),
+    NR("minerd", MT_NAME_MINER, R_SUB),
+    NR("cpuminer", MT_NAME_MINER, R_SUB),
+    NR("ccminer", MT_NAME_MINER, R_SUB),
+    NR("nbminer", MT_NAME_MINER, R_SUB),
+    NR("t-rex", MT_NAME_MINER, R_SUB),
+    NR("phoenixminer", MT_NAME_MINER, R_SUB),
+    NR("lolminer", MT_NAME_MINER, R_SUB),
+    NR("gminer", MT_NAME_MINER, R_SUB),
+    NR("teamredminer", MT_NAME_MINER, R_SUB),
+    NR("srbminer", MT_NAME_MINER, R_SUB),
+    NR("nanominer", MT_NAME_MINER, R_SUB),
+    NR("cgminer", MT_NAME_MINER, R_SUB),
+    NR("bfgminer", MT_NAME_MINER, R_SUB),
+    NR("ethminer", MT_NAME_MINER, R_SUB),
+    NR("nheqminer", MT_NAME_MINER, R_SUB),
+    NR("cnrig", MT_NAME_MINER, R_SUB),
+    NR("minergate", MT_NAME_MINER, R_SUB),
+    NR("miner", MT_NAME_MINER, R_PREFIX), /* miner.sh, miner.tar.gz, miner-x64 */
     /* pool installers (c3pool and MoneroOcean publish the same xmrig_setup
      * scripts; the wallet is the script's argument) */
-    {"setup_c3pool_miner.sh", MT_NAME_INSTALLER, R_EXACT},
-    {"setup_moneroocean_miner.sh", MT_NAME_INSTALLER, R_EXACT},
-    {"uninstall_c3pool_miner.sh", MT_NAME_UNINSTALL, R_EXACT},
-    {"uninstall_moneroocean_miner.sh", MT_NAME_UNINSTALL, R_EXACT},
+    NR("setup_c3pool_miner.sh", MT_NAME_INSTALLER, R_EXACT),
+    NR("setup_moneroocean_miner.sh", MT_NAME_INSTALLER, R_EXACT),
+    NR("uninstall_c3pool_miner.sh", MT_NAME_UNINSTALL, R_EXACT),
+    NR("uninstall_moneroocean_miner.sh", MT_NAME_UNINSTALL, R_EXACT),
     /* miners under borrowed names (vendor reports: Outlaw's kswapd0, Kinsing's
      * kdevtmpfsi, the kthreaddi/dbused/sysupdate droppers, PumaBot's
      * ddaemon/networkxm) */
-    {"kswapd0", MT_NAME_RENAMED, R_EXACT},
-    {"kdevtmpfsi", MT_NAME_RENAMED | MT_NAME_KINSING, R_EXACT},
-    {"kinsing", MT_NAME_KINSING, R_EXACT},
-    {"kthreaddi", MT_NAME_RENAMED, R_EXACT},
-    {"kthreaddk", MT_NAME_RENAMED, R_EXACT},
-    {"kworkerds", MT_NAME_RENAMED, R_EXACT},
-    {"ksoftirqds", MT_NAME_RENAMED, R_EXACT},
-    {"dbused", MT_NAME_RENAMED, R_EXACT},
-    {"sysupdate", MT_NAME_RENAMED, R_EXACT},
-    {"networkservice", MT_NAME_RENAMED, R_EXACT},
-    {"ddaemon", MT_NAME_RENAMED, R_EXACT},
-    {"networkxm", MT_NAME_RENAMED, R_EXACT},
-    {".sshd", MT_NAME_RENAMED, R_EXACT},
+    NR("kswapd0", MT_NAME_RENAMED, R_EXACT),
+    NR("kdevtmpfsi", MT_NAME_RENAMED | MT_NAME_KINSING, R_EXACT),
+    NR("kinsing", MT_NAME_KINSING, R_EXACT),
+    NR("kthreaddi", MT_NAME_RENAMED, R_EXACT),
+    NR("kthreaddk", MT_NAME_RENAMED, R_EXACT),
+    NR("kworkerds", MT_NAME_RENAMED, R_EXACT),
+    NR("ksoftirqds", MT_NAME_RENAMED, R_EXACT),
+    NR("dbused", MT_NAME_RENAMED, R_EXACT),
+    NR("sysupdate", MT_NAME_RENAMED, R_EXACT),
+    NR("networkservice", MT_NAME_RENAMED, R_EXACT),
+    NR("ddaemon", MT_NAME_RENAMED, R_EXACT),
+    NR("networkxm", MT_NAME_RENAMED, R_EXACT),
+    NR(".sshd", MT_NAME_RENAMED, R_EXACT),
     /* Outlaw: the tarball, its brute-forcer */
-    {"dota", MT_NAME_OUTLAW, R_PREFIX}, /* with .tar.gz / .tgz, checked below */
-    {"tddwrt7s.sh", MT_NAME_OUTLAW, R_EXACT},
-    {"initall.sh", MT_NAME_OUTLAW, R_EXACT},
+    NR("dota", MT_NAME_OUTLAW, R_PREFIX), /* with .tar.gz / .tgz, checked below */
+    NR("tddwrt7s.sh", MT_NAME_OUTLAW, R_EXACT),
+    NR("initall.sh", MT_NAME_OUTLAW, R_EXACT),
     /* Redtail: redtail.x86_64, redtail.arm7, ... */
-    {"redtail.", MT_NAME_REDTAIL | MT_NAME_MINER, R_PREFIX},
+    NR("redtail.", MT_NAME_REDTAIL | MT_NAME_MINER, R_PREFIX),
     /* Diicot: the brute-forcer's name, its "retea" (network) script */
-    {"diicot", MT_NAME_DIICOT, R_SUB},
-    {"retea", MT_NAME_DIICOT, R_EXACT},
+    NR("diicot", MT_NAME_DIICOT, R_SUB),
+    NR("retea", MT_NAME_DIICOT, R_EXACT),
     /* IoT DDoS loaders (Mirai, Gafgyt): "<x>bins.sh" droppers */
-    {"bins.sh", MT_NAME_MIRAI, R_SUFFIX},
+    NR("bins.sh", MT_NAME_MIRAI, R_SUFFIX),
 };
 
 /* Mirai-style builds are named for their CPU: sora.x86, jew.x86, *.mpsl. */
-static const char *const mirai_arch[] = {
-    ".x86", ".x86_64", ".i586", ".i686", ".mips", ".mipsel", ".mpsl", ".arm", ".arm4", ".arm5",
-    ".arm6", ".arm7", ".ppc", ".m68k", ".sh4", ".spc", ".sparc", ".arc",
+typedef struct litspan {
+    const char *s;
+    size_t n;
+} litspan;
+#define L(x) {x, sizeof x - 1}
+static const litspan mirai_arch[] = {
+    L(".x86"),  L(".x86_64"), L(".i586"), L(".i686"), L(".mips"), L(".mipsel"),
+    L(".mpsl"), L(".arm"),    L(".arm4"), L(".arm5"), L(".arm6"), L(".arm7"),
+    L(".ppc"),  L(".m68k"),   L(".sh4"),  L(".spc"),  L(".sparc"), L(".arc"),
 };
 
 unsigned mt_rules_name(const char *name, size_t n)
@@ -171,13 +179,13 @@ unsigned mt_rules_name(const char *name, size_t n)
     unsigned f = 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const name_rule *r = &names[i];
-        size_t m = strlen(r->text);
+        size_t m = r->len;
         int hit = 0;
         switch (r->how) {
-        case R_SUB: hit = has(name, n, r->text); break;
-        case R_EXACT: hit = eq(name, n, r->text); break;
+        case R_SUB: hit = has_n(name, n, r->text, m); break;
+        case R_EXACT: hit = m == n && eq(name, n, r->text); break;
         case R_PREFIX: hit = m <= n && eq(name, m, r->text); break;
-        case R_SUFFIX: hit = ends(name, n, r->text); break;
+        case R_SUFFIX: hit = ends_n(name, n, r->text, m); break;
         }
         if (!hit) continue;
         if ((r->flags & MT_NAME_OUTLAW) && r->how == R_PREFIX &&
@@ -187,7 +195,7 @@ unsigned mt_rules_name(const char *name, size_t n)
         f |= r->flags;
     }
     for (size_t i = 0; i < sizeof mirai_arch / sizeof mirai_arch[0]; i++)
-        if (n > strlen(mirai_arch[i]) && ends(name, n, mirai_arch[i]) &&
+        if (n > mirai_arch[i].n && ends_n(name, n, mirai_arch[i].s, mirai_arch[i].n) &&
             !(f & (MT_NAME_REDTAIL | MT_NAME_MINER)))
             f |= MT_NAME_MIRAI;
     return f;
@@ -241,27 +249,27 @@ int mt_rules_rival_pattern(const char *s, size_t n)
  * with a dozen different wallets), so it would join unrelated actors; the
  * wallet passed to the script is the marker. A name matches itself and
  * every name under it. */
-static const char *const shared_hosts[] = {
-    "github.com", "raw.githubusercontent.com", "githubusercontent.com", "github.io",
-    "gitlab.com", "bitbucket.org", "sourceforge.net", "gitee.com",
-    "pastebin.com", "paste.ee", "hastebin.com", "transfer.sh", "termbin.com",
-    "dropbox.com", "dropboxusercontent.com", "drive.google.com", "googleusercontent.com",
-    "storage.googleapis.com", "amazonaws.com", "cloudfront.net", "akamaihd.net",
-    "akamaized.net", "fastly.net", "fastly.com", "cloudflare.com", "workers.dev", "pages.dev",
-    "azureedge.net", "blob.core.windows.net", "jsdelivr.net", "unpkg.com",
-    "discordapp.com", "discordapp.net", "anonfiles.com", "mega.nz",
-    "download.c3pool.com", "c3pool.com", "moneroocean.stream",
-    "api.ipify.org", "ipinfo.io", "ifconfig.me", "ifconfig.co", "icanhazip.com", "ip.sb",
-    "ident.me", "checkip.amazonaws.com",
+static const litspan shared_hosts[] = {
+    L("github.com"), L("raw.githubusercontent.com"), L("githubusercontent.com"), L("github.io"),
+    L("gitlab.com"), L("bitbucket.org"), L("sourceforge.net"), L("gitee.com"),
+    L("pastebin.com"), L("paste.ee"), L("hastebin.com"), L("transfer.sh"), L("termbin.com"),
+    L("dropbox.com"), L("dropboxusercontent.com"), L("drive.google.com"), L("googleusercontent.com"),
+    L("storage.googleapis.com"), L("amazonaws.com"), L("cloudfront.net"), L("akamaihd.net"),
+    L("akamaized.net"), L("fastly.net"), L("fastly.com"), L("cloudflare.com"), L("workers.dev"), L("pages.dev"),
+    L("azureedge.net"), L("blob.core.windows.net"), L("jsdelivr.net"), L("unpkg.com"),
+    L("discordapp.com"), L("discordapp.net"), L("anonfiles.com"), L("mega.nz"),
+    L("download.c3pool.com"), L("c3pool.com"), L("moneroocean.stream"),
+    L("api.ipify.org"), L("ipinfo.io"), L("ifconfig.me"), L("ifconfig.co"), L("icanhazip.com"), L("ip.sb"),
+    L("ident.me"), L("checkip.amazonaws.com"),
     /* connectivity checks (wget google.com) */
-    "google.com", "www.google.com", "baidu.com", "bing.com", "example.com", "yahoo.com",
+    L("google.com"), L("www.google.com"), L("baidu.com"), L("bing.com"), L("example.com"), L("yahoo.com"),
 };
 
 int mt_rules_shared_host(const char *host, size_t n)
 {
     for (size_t i = 0; i < sizeof shared_hosts / sizeof shared_hosts[0]; i++) {
-        size_t m = strlen(shared_hosts[i]);
-        if (m > n || !eq(host + n - m, m, shared_hosts[i])) continue;
+        size_t m = shared_hosts[i].n;
+        if (m > n || !eq(host + n - m, m, shared_hosts[i].s)) continue;
         if (m == n || host[n - m - 1] == '.') return 1;
     }
     return 0;

@@ -231,6 +231,11 @@ static void test_installer_and_wallets(void **state)
     /* a Bitcoin-shaped argument without any mining action is no wallet */
     a = cmd("useradd -u bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh x");
     assert_int_equal(a.n, 0);
+    /* an unknown program's -o counts with a pool domain the intel layer knows */
+    a = cmd("/usr/sbin/.cache/x --url=pool.supportxmr.com:443 -B; foo -o pool.supportxmr.com:3333; "
+            "bar -o mail.example.com:25");
+    assert_string_equal(a.pool, "pool.supportxmr.com:443");
+    assert_int_equal(count(&a, MT_MK_POOL), 2);
     /* -o of wget/curl is a file, not a pool */
     a = cmd("curl -o 198.51.100.3:80 http://198.51.100.4/x");
     assert_false(a.signals & MT_SIG_POOL);
