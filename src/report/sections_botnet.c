@@ -63,7 +63,7 @@ static void campaigns_table(const mt_store_botnet_summary *b, mt_rdoc *d, mt_rbo
     mt_rt_col(d, t, "peak_day", MT_RT_TEXT, 10);
     int c_peak = mt_rt_col(d, t, "peak_active", MT_RT_COUNT, 6);
     mt_rt_col_label(d, t, c_peak, "peak", NULL);
-    mt_rt_col(d, t, "marker_type", MT_RT_TEXT, 12);
+    mt_rt_col(d, t, "marker_type", MT_RT_TEXT, 18);
     int c_marker = mt_rt_col(d, t, "marker", MT_RT_TEXT, 34);
     mt_rt_col_label(d, t, c_marker, "top marker", NULL);
     mt_rt_view(t, T | H, "id family mining sources sessions first_seen last_seen peak_active marker_type marker");
@@ -139,7 +139,7 @@ static void countries_table(const mt_store_botnet_summary *b, mt_rdoc *d, mt_rbo
     mt_rb_heading(d, x, T | H, "Zombies by country (GeoIP)");
     mt_rblock *ch = mt_rb_chart(d, x, MT_RCHART_HBARS, "chart-botnet-countries", "Zombies per country");
     mt_rtable *t = &mt_rb_table(d, x, MT_RF_ALL, "countries", "botnet_countries", "t-botnet-countries")->table;
-    int c_cc = mt_rt_col(d, t, "country", MT_RT_TEXT, 10);
+    int c_cc = mt_rt_col(d, t, "country", MT_RT_TEXT, 18);
     int c_n = mt_rt_col(d, t, "sources", MT_RT_COUNT, 9);
     int c_sh = mt_rt_col(d, t, "share", MT_RT_SHARE, 7);
     for (size_t i = 0; i < b->ncountries; i++) {
