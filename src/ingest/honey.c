@@ -7,6 +7,7 @@
 #include "ingest/honey.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -433,6 +434,8 @@ static int read_document(const mt_honey_reader *r, void *state, const char *path
                          const mt_honey_sink *sink, mt_ingest_stats *st, double t0)
 {
     size_t max = o->max_document ? o->max_document : DEFAULT_MAX_DOCUMENT;
+    if (max > SIZE_MAX / 4) max = SIZE_MAX / 4; /* the doubling below stays in range */
+    double last = t0;
     size_t cap = hn < HEAD_MAX ? hn + 1 : (size_t)4 << 20, n = hn;
     if (cap > max + 1) cap = max + 1;
     if (cap < hn + 1) cap = hn + 1;
@@ -446,9 +449,19 @@ static int read_document(const mt_honey_reader *r, void *state, const char *path
             cap = cap > max / 2 ? max + 1 : cap * 2;
             buf = mt_xrealloc(buf, cap);
         }
-        got = mt_bs_read(bs, buf + n, cap - n);
+        /* Read in pieces so that a long document shows its progress. */
+        size_t want = cap - n < ((size_t)16 << 20) ? cap - n : (size_t)16 << 20;
+        got = mt_bs_read(bs, buf + n, want);
         if (got <= 0) break;
         n += (size_t)got;
+        if (o->progress) {
+            double t = mt_ingest_now();
+            if (t - last >= 1.0) {
+                mt_ingest_progress(o->progress_out, path, st, mt_bs_bytes(bs), mt_bs_raw_pos(bs),
+                                   mt_bs_raw_size(bs), t - t0, 0);
+                last = t;
+            }
+        }
     }
     st->bytes = mt_bs_bytes(bs);
     if (too_big || n > max) {
@@ -464,8 +477,13 @@ static int read_document(const mt_honey_reader *r, void *state, const char *path
         snprintf(where, sizeof where, "after byte %zu", n);
         read_failed(st, (int)got, where);
     }
+    /* A stream that failed keeps its message: the document's own (where
+     * the text stops) follows from it. */
+    char stream_error[sizeof st->error];
+    mt_strlcpy(stream_error, st->error, sizeof stream_error);
     int drc = r->document(state, buf, n, sink, st);
-    if (drc != MT_OK && !st->read_error) st->read_error = drc;
+    if (st->read_error) mt_strlcpy(st->error, stream_error, sizeof st->error);
+    else if (drc != MT_OK) st->read_error = drc;
     st->seconds = mt_ingest_now() - t0;
     if (o->progress && st->seconds >= 1.0)
         mt_ingest_progress(o->progress_out, path, st, st->bytes, mt_bs_raw_pos(bs),

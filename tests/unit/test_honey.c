@@ -828,6 +828,22 @@ static void test_attack_pattern_synthetic(void **state)
     assert_int_equal(mt_honey_read_file(tmp("ap_cut.json"), NULL, &sink, &st), MT_ETRUNC);
     assert_int_equal(k.n, 3);
     assert_non_null(strstr(st.error, "ap_cut.json: line 26:"));
+    /* A gzip stream cut short: the stream's failure is what is reported,
+     * after the complete events. */
+    gzFile g = gzopen(tmp("ap.json.gz"), "wb");
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, ap_doc, sizeof ap_doc - 1), (int)(sizeof ap_doc - 1));
+    gzclose(g);
+    size_t gn;
+    char *gz = read_all(tmp("ap.json.gz"), &gn);
+    write_file(tmp("ap_cut.json.gz"), gz, gn * 3 / 4);
+    free(gz);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(mt_honey_read_file(tmp("ap_cut.json.gz"), NULL, &sink, &st), MT_ETRUNC);
+    assert_string_equal(st.format, "attack-pattern");
+    assert_non_null(strstr(st.error, "input truncated after byte"));
+    assert_non_null(strstr(st.error, "ap_cut.json.gz"));
+    assert_true(st.records >= 1 && k.n >= 1);
     /* Larger than max_document. */
     mt_honey_opts o = {0};
     o.max_document = 100;
