@@ -7,9 +7,11 @@
 #include "ingest/honey.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ingest/honey_lex.h"
 #include "ingest/honey_reader.h"
 #include "util/bytestream.h"
 #include "util/linereader.h"
@@ -49,48 +51,26 @@ void mt_honey_event_init(mt_honey_event *ev, mt_honey_type type)
     ev->duration_ms = -1;
 }
 
-static int dig(const char *s, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
 int mt_honey_time(const char *s, size_t n, mt_time_us *out)
 {
-    char b[64];
-    int y, mo, d, h = 0, mi = 0, se = 0;
-    if (n < 10 || n >= sizeof b || !dig(s, 4, &y) || s[4] != '-' || !dig(s + 5, 2, &mo) ||
-        s[7] != '-' || !dig(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1)
-        return MT_EINVAL;
-    int cy, cm, cd; /* 31 April, 29 February 2023: the calendar says no */
-    mt_civil_from_days(mt_days_from_civil(y, (unsigned)mo, (unsigned)d), &cy, &cm, &cd);
-    if (cy != y || cm != mo || cd != d) return MT_EINVAL;
-    if (n > 10) {
-        if ((s[10] != 'T' && s[10] != ' ') || n < 16 || !dig(s + 11, 2, &h) || s[13] != ':' ||
-            !dig(s + 14, 2, &mi) || h > 23 || mi > 59)
+    if (n == 10) { /* a day: the aggregates' "2021-06-16" */
+        int y, mo, d;
+        if (!honey_digits(s, 4, &y) || s[4] != '-' || !honey_digits(s + 5, 2, &mo) ||
+            s[7] != '-' || !honey_digits(s + 8, 2, &d) || y < 1 || mo < 1 || mo > 12 || d < 1 ||
+            d > honey_days_in_month(y, mo))
             return MT_EINVAL;
-        if (n > 16 && s[16] == ':' && (n < 19 || !dig(s + 17, 2, &se) || se > 60))
-            return MT_EINVAL;
+        *out = honey_civil_secs(y, mo, d, 0, 0, 0) * 1000000;
+        return MT_OK;
     }
-    memcpy(b, s, n);
-    b[n] = '\0';
-    /* The checks above leave mt_time_parse only a malformed offset to
-     * refuse, so the record path hardly ever formats its message. */
-    return mt_time_parse(b, out) == MT_OK ? MT_OK : MT_EINVAL;
+    mt_time_us t = 0;
+    if (honey_iso_time(s, n, &t) != n) return MT_EINVAL; /* nothing may follow the stamp */
+    *out = t;
+    return MT_OK;
 }
 
 int mt_honey_addr(const char *s, size_t n, mt_addr *out)
 {
-    char b[MT_ADDR_STRLEN];
-    if (n == 0 || n >= sizeof b) return MT_EINVAL;
-    memcpy(b, s, n);
-    b[n] = '\0';
-    return mt_addr_parse(b, out) == MT_OK ? MT_OK : MT_EINVAL;
+    return honey_addr(s, s + n, out) ? MT_OK : MT_EINVAL;
 }
 
 void mt_honey_lines_init(mt_honey_lines *l, const char *buf)
@@ -454,6 +434,8 @@ static int read_document(const mt_honey_reader *r, void *state, const char *path
                          const mt_honey_sink *sink, mt_ingest_stats *st, double t0)
 {
     size_t max = o->max_document ? o->max_document : DEFAULT_MAX_DOCUMENT;
+    if (max > SIZE_MAX / 4) max = SIZE_MAX / 4; /* the doubling below stays in range */
+    double last = t0;
     size_t cap = hn < HEAD_MAX ? hn + 1 : (size_t)4 << 20, n = hn;
     if (cap > max + 1) cap = max + 1;
     if (cap < hn + 1) cap = hn + 1;
@@ -467,9 +449,19 @@ static int read_document(const mt_honey_reader *r, void *state, const char *path
             cap = cap > max / 2 ? max + 1 : cap * 2;
             buf = mt_xrealloc(buf, cap);
         }
-        got = mt_bs_read(bs, buf + n, cap - n);
+        /* Read in pieces so that a long document shows its progress. */
+        size_t want = cap - n < ((size_t)16 << 20) ? cap - n : (size_t)16 << 20;
+        got = mt_bs_read(bs, buf + n, want);
         if (got <= 0) break;
         n += (size_t)got;
+        if (o->progress) {
+            double t = mt_ingest_now();
+            if (t - last >= 1.0) {
+                mt_ingest_progress(o->progress_out, path, st, mt_bs_bytes(bs), mt_bs_raw_pos(bs),
+                                   mt_bs_raw_size(bs), t - t0, 0);
+                last = t;
+            }
+        }
     }
     st->bytes = mt_bs_bytes(bs);
     if (too_big || n > max) {
@@ -485,8 +477,13 @@ static int read_document(const mt_honey_reader *r, void *state, const char *path
         snprintf(where, sizeof where, "after byte %zu", n);
         read_failed(st, (int)got, where);
     }
+    /* A stream that failed keeps its message: the document's own (where
+     * the text stops) follows from it. */
+    char stream_error[sizeof st->error];
+    mt_strlcpy(stream_error, st->error, sizeof stream_error);
     int drc = r->document(state, buf, n, sink, st);
-    if (drc != MT_OK && !st->read_error) st->read_error = drc;
+    if (st->read_error) mt_strlcpy(st->error, stream_error, sizeof st->error);
+    else if (drc != MT_OK) st->read_error = drc;
     st->seconds = mt_ingest_now() - t0;
     if (o->progress && st->seconds >= 1.0)
         mt_ingest_progress(o->progress_out, path, st, st->bytes, mt_bs_raw_pos(bs),

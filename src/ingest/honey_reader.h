@@ -38,12 +38,14 @@ typedef struct mt_honey_reader {
 /* A fresh event of `type`: count 1, duration unknown, everything else
  * empty. */
 void mt_honey_event_init(mt_honey_event *ev, mt_honey_type type);
-/* An ISO 8601 time stamp or date of n bytes (not NUL-terminated), UTC
- * unless it carries an offset; impossible fields (hour 24, minute 60,
- * 30 February) and anything that is not YYYY-MM-DD... are refused.
- * MT_OK or MT_EINVAL (the error slot is not touched). */
+/* An ISO 8601 time stamp (date, time with seconds, optional fraction and
+ * Z or offset; no zone = UTC) or a date alone, of exactly n bytes (not
+ * NUL-terminated). Impossible fields (hour 24, minute 60, 30 February)
+ * are refused. MT_OK or MT_EINVAL (no message: the caller counts). The
+ * lexers of ingest/honey_lex.h beneath. */
 int mt_honey_time(const char *s, size_t n, mt_time_us *out);
-/* An IPv4/IPv6 address of n bytes. MT_OK or MT_EINVAL. */
+/* An IPv4/IPv6 address of n bytes (an IPv6 zone dropped). MT_OK or
+ * MT_EINVAL. */
 int mt_honey_addr(const char *s, size_t n, mt_addr *out);
 
 /* Line numbers of offsets in a document, asked in increasing order (as a
