@@ -449,7 +449,7 @@ static void test_lines(void **state)
 #undef FEED
     /* A year the calendar arithmetic does not take is refused at begin. */
     assert_null(R->begin("auth.log", &(mt_honey_opts){.year = 10000}));
-    assert_non_null(strstr(mt_error_msg(), "auth.log"));
+    assert_non_null(strstr(mt_error_msg(), "year 10000"));
 }
 
 static void test_probe(void **state)
