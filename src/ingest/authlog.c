@@ -207,7 +207,7 @@ static void infer_year(authlog *st, const char *path, const mt_honey_opts *o)
 static void *al_begin(const char *path, const mt_honey_opts *o)
 {
     if (o && (o->year < 0 || o->year > 9999)) {
-        mt_error_set(MT_EINVAL, "%s: year %d out of range (1..9999)", path ? path : "-", o->year);
+        mt_error_set(MT_EINVAL, "year %d out of range (1..9999)", o->year);
         return NULL;
     }
     authlog *st = mt_xcalloc(1, sizeof *st);

@@ -36,8 +36,9 @@
 #    9 failed password over IPv6 (user root)
 #   10 a bare TCP connect that closes before the SSH banner
 #   11 a client banner then close (pre-auth close)
-# LogLevel VERBOSE, so "Connection from" lines and refused keys are logged
-# too; the INFO lines are the same as at the default level.
+# Run 1 (auth.log, auth-iso.log) has LogLevel VERBOSE, so "Connection from"
+# lines and refused keys are logged too, and PAM; run 2 (auth-info.log) has
+# the default LogLevel INFO and no PAM (see below).
 set -euo pipefail
 
 OUT=$(cd "${1:-$(dirname "$0")}" && pwd)
@@ -55,7 +56,7 @@ T=$(mktemp -d /tmp/mt-authrec.XXXXXX)
 chmod 755 "$T"
 
 cleanup() {
-    touch "$T/stop" 2>/dev/null || true
+    touch "$T/stop.verbose" "$T/stop.info" 2>/dev/null || true
     [ -n "${INNER:-}" ] && wait "$INNER" 2>/dev/null || true
     ip netns del "$NS" 2>/dev/null || true
     ip link del "$VH" 2>/dev/null || true
@@ -102,15 +103,23 @@ account  required pam_unix.so
 session  required pam_unix.so
 password required pam_unix.so
 EOF
-cat >"$T/etc/sshd_config" <<EOF
+# Two servers, one after the other, attacked the same way:
+#   verbose  LogLevel VERBOSE, UsePAM yes -> auth.log (RFC 3164, repeats
+#            reduced) and auth-iso.log (ISO, not reduced)
+#   info     LogLevel INFO (the default), UsePAM no -> auth-info.log
+#            (RFC 3164, repeats reduced: without PAM's lines between them,
+#            one connection's identical failures come out as rsyslog's
+#            "message repeated N times: [ ... ]")
+sshd_config() { # NAME LOGLEVEL USEPAM
+    cat >"$T/etc/sshd_config.$1" <<EOF
 Port 2222
 ListenAddress 10.213.0.2
 ListenAddress fd42:6d74:7263::2
 HostKey $T/keys/host_ed25519
 PidFile $T/sshd.pid
-LogLevel VERBOSE
+LogLevel $2
 SyslogFacility AUTH
-UsePAM yes
+UsePAM $3
 PasswordAuthentication yes
 KbdInteractiveAuthentication no
 PubkeyAuthentication yes
@@ -119,7 +128,10 @@ MaxAuthTries 3
 StrictModes no
 AuthorizedKeysFile .ssh/authorized_keys
 EOF
-cat >"$T/rsyslog.conf" <<EOF
+}
+sshd_config verbose VERBOSE yes
+sshd_config info INFO no
+cat >"$T/rsyslog.verbose.conf" <<EOF
 global(workDirectory="$T/rs")
 module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
 \$RepeatedMsgReduction on
@@ -127,10 +139,17 @@ auth,authpriv.* action(type="omfile" file="$T/auth.log" template="RSYSLOG_Tradit
 \$RepeatedMsgReduction off
 auth,authpriv.* action(type="omfile" file="$T/auth-iso.log" template="RSYSLOG_FileFormat")
 EOF
+cat >"$T/rsyslog.info.conf" <<EOF
+global(workDirectory="$T/rs")
+module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+\$RepeatedMsgReduction on
+auth,authpriv.* action(type="omfile" file="$T/auth-info.log" template="RSYSLOG_TraditionalFileFormat")
+EOF
 
-# ---- inside the namespaces: rsyslogd and sshd until $T/stop appears ----
+# ---- inside the namespaces: rsyslogd and sshd until $T/stop.NAME appears ----
 cat >"$T/inner.sh" <<EOF
 set -e
+N=\$1
 mkdir -p $T/hostdev
 mount --bind /dev $T/hostdev
 mount -t tmpfs -o mode=755 tmpfs /dev
@@ -141,55 +160,61 @@ mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -m 755 /run/sshd
 for f in passwd group shadow; do mount --bind $T/etc/\$f /etc/\$f; done
 mount --bind $T/etc/pam_sshd /etc/pam.d/sshd
-TZ=Europe/Berlin $RSYSLOGD -n -f $T/rsyslog.conf -i $T/rsyslogd.pid &
+TZ=Europe/Berlin $RSYSLOGD -n -f $T/rsyslog.\$N.conf -i $T/rsyslogd.pid &
 RS=\$!
 for i in \$(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
-$SSHD -D -f $T/etc/sshd_config &
+$SSHD -D -f $T/etc/sshd_config.\$N &
 SD=\$!
-while [ ! -e $T/stop ]; do sleep 0.2; done
+while [ ! -e $T/stop.\$N ]; do sleep 0.2; done
 kill \$SD; wait \$SD || true
 sleep 0.5
 kill \$RS; wait \$RS || true
 EOF
-ip netns exec "$NS" unshare -m --propagation private bash "$T/inner.sh" &
-INNER=$!
-for i in $(seq 100); do
-    (exec 3<>/dev/tcp/10.213.0.2/2222) 2>/dev/null && break
-    sleep 0.1
-done
-sleep 0.5
 
 SSHO=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
       -o ConnectTimeout=5 -p 2222)
 PW=(-o PubkeyAuthentication=no -o PreferredAuthentications=password -o NumberOfPasswordPrompts=1)
-try() { "$@" </dev/null >/dev/null 2>&1 || true; sleep 0.3; }
-
-try sshpass -p 'wrong-1' ssh "${SSHO[@]}" "${PW[@]}" -b 10.213.0.1 mtvictim@10.213.0.2 true
-try sshpass -p 'admin123' ssh "${SSHO[@]}" "${PW[@]}" -b 10.213.0.5 admin@10.213.0.2 true
-try sshpass -p 'oracle' ssh "${SSHO[@]}" "${PW[@]}" -b 10.213.0.5 -l 'oracle test' 10.213.0.2 true
 # sshpass gives up at a second prompt: repeated prompts get their password
 # from ssh's own SSH_ASKPASS instead.
 printf '#!/bin/sh\necho 123456\n' >"$T/askpass"
 chmod 755 "$T/askpass"
 RPT=(-o PubkeyAuthentication=no -o PreferredAuthentications=password -o NumberOfPasswordPrompts=5)
-try env SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=: \
-    ssh "${SSHO[@]}" "${RPT[@]}" -b 10.213.0.5 mtvictim@10.213.0.2 true
-try env SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=: \
-    ssh "${SSHO[@]}" "${RPT[@]}" -b 10.213.0.1 test@10.213.0.2 true
-try sshpass -p 'Corr3ct-horse' ssh "${SSHO[@]}" "${PW[@]}" -b 10.213.0.1 mtvictim@10.213.0.2 true
-try ssh "${SSHO[@]}" -o PasswordAuthentication=no -o IdentitiesOnly=yes -i "$T/keys/client_ed25519" \
-    -b 10.213.0.1 mtkeyuser@10.213.0.2 true
-try sshpass -p 'wrong-2' ssh "${SSHO[@]}" -o IdentitiesOnly=yes -i "$T/keys/stranger_ed25519" \
-    -o PreferredAuthentications=publickey,password -o NumberOfPasswordPrompts=1 -b 10.213.0.5 \
-    mtvictim@10.213.0.2 true
-try sshpass -p 'toor' ssh "${SSHO[@]}" "${PW[@]}" -b fd42:6d74:7263::1 root@fd42:6d74:7263::2 true
-try bash -c 'exec 3<>/dev/tcp/10.213.0.2/2222; exec 3>&-'
-try bash -c 'exec 3<>/dev/tcp/10.213.0.2/2222; printf "SSH-2.0-mtprobe_1.0\r\n" >&3; sleep 0.3; exec 3>&-'
-sleep 1.5
+try() { "$@" </dev/null >/dev/null 2>&1 || true; sleep 0.3; }
 
-touch "$T/stop"
-wait "$INNER" || true
-INNER=
-cp "$T/auth.log" "$OUT/auth.log"
-cp "$T/auth-iso.log" "$OUT/auth-iso.log"
-echo "record.sh: $(wc -l <"$OUT/auth.log") lines in $OUT/auth.log, $(wc -l <"$OUT/auth-iso.log") in $OUT/auth-iso.log"
+attack() {
+    try sshpass -p 'wrong-1' ssh "${SSHO[@]}" "${PW[@]}" -b 10.213.0.1 mtvictim@10.213.0.2 true
+    try sshpass -p 'admin123' ssh "${SSHO[@]}" "${PW[@]}" -b 10.213.0.5 admin@10.213.0.2 true
+    try sshpass -p 'oracle' ssh "${SSHO[@]}" "${PW[@]}" -b 10.213.0.5 -l 'oracle test' 10.213.0.2 true
+    try env SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=: \
+        ssh "${SSHO[@]}" "${RPT[@]}" -b 10.213.0.5 mtvictim@10.213.0.2 true
+    try env SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=: \
+        ssh "${SSHO[@]}" "${RPT[@]}" -b 10.213.0.1 test@10.213.0.2 true
+    try sshpass -p 'Corr3ct-horse' ssh "${SSHO[@]}" "${PW[@]}" -b 10.213.0.1 mtvictim@10.213.0.2 true
+    try ssh "${SSHO[@]}" -o PasswordAuthentication=no -o IdentitiesOnly=yes -i "$T/keys/client_ed25519" \
+        -b 10.213.0.1 mtkeyuser@10.213.0.2 true
+    try sshpass -p 'wrong-2' ssh "${SSHO[@]}" -o IdentitiesOnly=yes -i "$T/keys/stranger_ed25519" \
+        -o PreferredAuthentications=publickey,password -o NumberOfPasswordPrompts=1 -b 10.213.0.5 \
+        mtvictim@10.213.0.2 true
+    try sshpass -p 'toor' ssh "${SSHO[@]}" "${PW[@]}" -b fd42:6d74:7263::1 root@fd42:6d74:7263::2 true
+    try bash -c 'exec 3<>/dev/tcp/10.213.0.2/2222; exec 3>&-'
+    try bash -c 'exec 3<>/dev/tcp/10.213.0.2/2222; printf "SSH-2.0-mtprobe_1.0\r\n" >&3; sleep 0.3; exec 3>&-'
+    sleep 1.5
+}
+
+for run in verbose info; do
+    ip netns exec "$NS" unshare -m --propagation private bash "$T/inner.sh" "$run" &
+    INNER=$!
+    for i in $(seq 100); do
+        (exec 3<>/dev/tcp/10.213.0.2/2222) 2>/dev/null && break
+        sleep 0.1
+    done
+    sleep 0.5
+    attack
+    touch "$T/stop.$run"
+    wait "$INNER" || true
+    INNER=
+done
+for f in auth.log auth-iso.log auth-info.log; do
+    cp "$T/$f" "$OUT/$f"
+    echo "record.sh: $(wc -l <"$OUT/$f") lines in $OUT/$f"
+done
