@@ -6,7 +6,8 @@
  *
  * What is read, in document order (both scanners write <address> before
  * <ports>, and a port's <state> before its <service> and <script>s):
- *   host/status state      hosts that are not "up" are skipped
+ *   host/status state      hosts that are not "up" are skipped (nmap's
+ *                          <hosthint> blocks outside <host> are not hosts)
  *   host/address           addrtype ipv4/ipv6 (mac ignored)
  *   port protocol/portid   TCP only
  *   port/state state       "open" only (closed, filtered: not kept)
