@@ -6,7 +6,8 @@
  *
  * What is read, in document order (both scanners write <address> before
  * <ports>, and a port's <state> before its <service> and <script>s):
- *   host/status state      hosts that are not "up" are skipped
+ *   host/status state      hosts that are not "up" are skipped (nmap's
+ *                          <hosthint> blocks outside <host> are not hosts)
  *   host/address           addrtype ipv4/ipv6 (mac ignored)
  *   port protocol/portid   TCP only
  *   port/state state       "open" only (closed, filtered: not kept)
@@ -37,6 +38,9 @@ typedef struct xctx {
     uint16_t port;
     char service[64];
     int masscan;
+    char small[3][256]; /* attr() storage */
+    char *big;
+    size_t bigcap;
 } xctx;
 
 static int read_cb(void *p, char *buf, int len)
@@ -69,9 +73,32 @@ static void on_error(void *p, const xmlError *e)
 /* libxml2 >= 2.12 passes a const error; older ones a mutable one. */
 static void on_error_shim(void *p, xmlErrorPtr e) { on_error(p, e); }
 
-static char *attr(xmlTextReaderPtr r, const char *name)
+/* An attribute's value copied into the reader's own storage: slot 0..2 for
+ * short values (cut at 255 bytes), BIG for banners and script output; no
+ * allocation per element once the big buffer has grown. NULL when absent. */
+#define BIG (-1)
+static char *attr(xctx *x, xmlTextReaderPtr r, const char *name, int slot)
 {
-    return (char *)xmlTextReaderGetAttribute(r, (const xmlChar *)name);
+    if (xmlTextReaderMoveToAttribute(r, (const xmlChar *)name) != 1) return NULL;
+    const char *v = (const char *)xmlTextReaderConstValue(r);
+    char *out = NULL;
+    if (v) {
+        size_t n = strlen(v);
+        if (slot == BIG) {
+            if (n + 1 > x->bigcap) {
+                x->bigcap = n + 1 > 2 * x->bigcap ? n + 1 : 2 * x->bigcap;
+                x->big = mt_xrealloc(x->big, x->bigcap);
+            }
+            out = x->big;
+        } else {
+            out = x->small[slot];
+            if (n >= sizeof x->small[0]) n = sizeof x->small[0] - 1;
+        }
+        memcpy(out, v, n);
+        out[n] = '\0';
+    }
+    xmlTextReaderMoveToElement(r);
+    return out;
 }
 
 static int streq(const char *a, const char *b) { return a && strcmp(a, b) == 0; }
@@ -101,14 +128,12 @@ static void host_end(xctx *x, long line)
 static void on_address(xctx *x, xmlTextReaderPtr r, long line)
 {
     if (!x->in_host || x->host_skip || x->host) return;
-    char *type = attr(r, "addrtype"), *a = attr(r, "addr");
+    char *type = attr(x, r, "addrtype", 0), *a = attr(x, r, "addr", 1);
     if (type && (streq(type, "ipv4") || streq(type, "ipv6"))) {
         mt_addr ad;
         if (a && mt_addr_parse(a, &ad) == MT_OK) x->host = scan_host_of(x->s, &ad);
         else { scan_note_malformed(x->st, (uint64_t)line); x->host_skip = 1; }
     }
-    xmlFree(type);
-    xmlFree(a);
 }
 
 static void on_port(xctx *x, xmlTextReaderPtr r, long line)
@@ -123,7 +148,7 @@ static void on_port(xctx *x, xmlTextReaderPtr r, long line)
         x->host_skip = 1;
         return;
     }
-    char *proto = attr(r, "protocol"), *id = attr(r, "portid");
+    char *proto = attr(x, r, "protocol", 0), *id = attr(x, r, "portid", 1);
     char *end = NULL;
     unsigned long p = id ? strtoul(id, &end, 10) : 0;
     if (!id || !end || *end || p == 0 || p > 65535) {
@@ -134,40 +159,35 @@ static void on_port(xctx *x, xmlTextReaderPtr r, long line)
         x->port_ok = 1;
         x->port = (uint16_t)p;
     }
-    xmlFree(proto);
-    xmlFree(id);
 }
 
 static void on_state(xctx *x, xmlTextReaderPtr r)
 {
     if (!x->in_port || !x->port_ok) return;
-    char *st = attr(r, "state");
+    char *st = attr(x, r, "state", 0);
     if (streq(st, "open")) {
         x->port_open = 1;
         scan_add_port(x->s, x->host, x->port);
     }
-    xmlFree(st);
 }
 
 static void on_service(xctx *x, xmlTextReaderPtr r)
 {
     if (!x->in_port || !x->port_open) return;
-    char *name = attr(r, "name"), *dev = attr(r, "devicetype"), *ban = attr(r, "banner");
+    char *name = attr(x, r, "name", 0), *dev = attr(x, r, "devicetype", 1);
+    char *ban = attr(x, r, "banner", BIG);
     mt_strlcpy(x->service, name ? name : "", sizeof x->service);
     if (dev) scan_set_device(x->s, x->host, dev);
     if (ban) {
         size_t n = scan_unescape_hex(ban, strlen(ban));
         scan_add_banner(x->s, x->host, x->port, x->service, ban, n);
     }
-    xmlFree(name);
-    xmlFree(dev);
-    xmlFree(ban);
 }
 
 static void on_script(xctx *x, xmlTextReaderPtr r)
 {
     if (!x->in_port || !x->port_open) return;
-    char *id = attr(r, "id"), *out = attr(r, "output");
+    char *id = attr(x, r, "id", 0), *out = attr(x, r, "output", BIG);
     if (id && out) {
         size_t n = strlen(out);
         if (streq(id, "banner")) {
@@ -186,8 +206,6 @@ static void on_script(xctx *x, xmlTextReaderPtr r)
                                  "html_title");
         }
     }
-    xmlFree(id);
-    xmlFree(out);
 }
 
 int scan_read_xml(mt_scanres *s, const char *path, mt_ingest_stats *st)
@@ -224,12 +242,12 @@ int scan_read_xml(mt_scanres *s, const char *path, mt_ingest_stats *st)
                     int e = mt_error_set(MT_EINVAL, "%s:%ld: not nmap/masscan XML (root <%.40s>)",
                                          path, line, name);
                     xmlFreeTextReader(r);
+                    free(x.big);
                     mt_bs_close(x.bs);
                     return e;
                 }
-                char *sc = attr(r, "scanner");
+                char *sc = attr(&x, r, "scanner", 0);
                 x.masscan = streq(sc, "masscan");
-                xmlFree(sc);
                 continue;
             }
             if (!strcmp(name, "host")) {
@@ -237,12 +255,11 @@ int scan_read_xml(mt_scanres *s, const char *path, mt_ingest_stats *st)
                 host_start(&x);
                 if (empty) host_end(&x, line);
             } else if (!strcmp(name, "status")) {
-                char *state = attr(r, "state");
+                char *state = attr(&x, r, "state", 0);
                 if (x.in_host && state && !streq(state, "up")) {
                     x.host_skip = 1;
                     scan_note_unknown(st, "host not up");
                 }
-                xmlFree(state);
             } else if (!strcmp(name, "address")) {
                 on_address(&x, r, line);
             } else if (!strcmp(name, "port")) {
@@ -263,6 +280,7 @@ int scan_read_xml(mt_scanres *s, const char *path, mt_ingest_stats *st)
     long line = xmlTextReaderGetParserLineNumber(r);
     host_end(&x, line);
     xmlFreeTextReader(r);
+    free(x.big);
     st->bytes += mt_bs_bytes(x.bs);
     mt_bs_close(x.bs);
     mt_strlcpy(st->format, x.masscan ? "masscan-xml" : "nmap-xml", sizeof st->format);

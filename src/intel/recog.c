@@ -494,9 +494,18 @@ static int kind_index(const mt_recog *r, const char *matches)
     return -1;
 }
 
+/* pcre2_match's count: > 0 on a match (highest set group + 1), else <= 0.
+ * (0 only when the ovector is too small, which 32 pairs are not for a
+ * pattern the file's params can name; treated as a match without groups.) */
+static int run_rc(const fingerprint *f, mctx *m, const char *b, size_t n)
+{
+    int rc = pcre2_match(f->re, (PCRE2_SPTR)b, n, 0, 0, m->md, m->mc);
+    return rc == 0 ? 1 : rc;
+}
+
 static int run(const fingerprint *f, mctx *m, const char *b, size_t n)
 {
-    return pcre2_match(f->re, (PCRE2_SPTR)b, n, 0, 0, m->md, m->mc) >= 0;
+    return run_rc(f, m, b, n) > 0;
 }
 
 int mt_recog_match(const mt_recog *r, const char *matches, const char *banner, size_t n,
@@ -535,15 +544,20 @@ int mt_recog_match(const mt_recog *r, const char *matches, const char *banner, s
 /* ---- Recog's own test: every example matches its fingerprint ------------- */
 
 /* The value the fingerprint gives param `name` on the last match, into buf. */
-static int param_value(const fingerprint *f, const mctx *m, const char *subj, const char *name,
-                       char *buf, size_t cap)
+static int param_value(const fingerprint *f, const mctx *m, int rc, const char *subj, size_t n,
+                       const char *name, char *buf, size_t cap)
 {
     for (size_t i = 0; i < f->ncp; i++) {
         if (strcmp(f->cp[i].name, name) != 0) continue;
-        uint32_t pairs = pcre2_get_ovector_count(m->md);
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
         unsigned p = f->cp[i].pos;
-        if (p >= pairs || ov[2 * p] == PCRE2_UNSET) { buf[0] = '\0'; return 1; }
+        /* groups past the match's count hold stale offsets; \K can put a
+         * group's start after its end */
+        if (p >= (unsigned)rc || ov[2 * p] == PCRE2_UNSET || ov[2 * p + 1] < ov[2 * p] ||
+            ov[2 * p + 1] > n) {
+            buf[0] = '\0';
+            return 1;
+        }
         mt_memlcpy(buf, cap, subj + ov[2 * p], ov[2 * p + 1] - ov[2 * p]);
         return 1;
     }
@@ -578,13 +592,14 @@ size_t mt_recog_check_examples(const mt_recog *r, mt_recog_check_cb cb, void *ct
             const char *b = e->text;
             size_t bl = e->len;
             normalise(kind, &b, &bl);
-            if (!run(f, m, b, bl)) {
+            int mrc = run_rc(f, m, b, bl);
+            if (mrc <= 0) {
                 bad++;
                 if (cb) cb(ctx, r->files[f->file], line, f->m.description, "example does not match its pattern");
                 continue;
             }
             for (size_t a = 0; a + 1 < e->nattr; a += 2) {
-                int rc = param_value(f, m, b, e->attr[a], got, sizeof got);
+                int rc = param_value(f, m, mrc, b, bl, e->attr[a], got, sizeof got);
                 if (rc == 2) continue;
                 if (rc == 0) {
                     snprintf(why, sizeof why, "example names %.64s, which the fingerprint does not set",
