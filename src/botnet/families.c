@@ -348,24 +348,23 @@ int mt_rules_pool_domain(const char *host)
  *       In killchain 2,551 of the 2,640 IPs that try 345gs5662d34 also try
  *       3245gs5662d34, all with SSH-2.0-libssh_0.9.6 (HASSH f555226d): one
  *       worm, so both give the one marker value "345gs5662d34".
- *   nproc:nproc (user and password)  A marker, but no family: in deroux
- *       (daily top-5 lists, no source IPs) it is in the top list on all 201
- *       sensor-days that also show the mdrfckr plant, but in killchain its 5
- *       attempts come from SSH-2.0-Go clients (HASSH 4e066189) that never
- *       try 345gs5662d34 and plant no key. Day-level co-occurrence is no
- *       per-source evidence, so it joins its own sources into one campaign
- *       and the family is left to that campaign's other signals. */
+ *   Not listed: nproc:nproc. In deroux (daily top-5 lists, no source IPs)
+ *       it is in the top list on all 201 sensor-days that also show the
+ *       mdrfckr plant, but in killchain its 5 attempts come from
+ *       SSH-2.0-Go clients (HASSH 4e066189) that never try 345gs5662d34
+ *       and plant no key. Day-level co-occurrence is no per-source
+ *       evidence, and every credential listed here makes its sources
+ *       Outlaw (MT_SIG_MARKER_CRED), so it stays out; its sources are
+ *       still compared by credential set like any others. */
 typedef struct cred_rule {
-    const char *user, *pass; /* NULL = any; one of them set */
-    int either;              /* match the text as user or as password */
-    const char *family;      /* "outlaw", or "unknown" */
+    const char *user, *pass; /* pass NULL: `user` matches the user or the password */
+    const char *family;
     const char *value;
 } cred_rule;
 
 static const cred_rule creds[] = {
-    {"345gs5662d34", NULL, 1, "outlaw", "345gs5662d34"},
-    {"3245gs5662d34", NULL, 1, "outlaw", "345gs5662d34"},
-    {"nproc", "nproc", 0, "unknown", "nproc:nproc"},
+    {"345gs5662d34", NULL, "outlaw", "345gs5662d34"},
+    {"3245gs5662d34", NULL, "outlaw", "345gs5662d34"},
 };
 
 static int span_eq(const char *s, size_t n, const char *lit)
@@ -379,8 +378,8 @@ const char *mt_action_marker_credential(const char *user, size_t user_n, const c
     if (value && cap) value[0] = '\0';
     for (size_t i = 0; i < sizeof creds / sizeof creds[0]; i++) {
         const cred_rule *r = &creds[i];
-        int hit = r->either ? (span_eq(user, user_n, r->user) || span_eq(pass, pass_n, r->user))
-                            : (span_eq(user, user_n, r->user) && span_eq(pass, pass_n, r->pass));
+        int hit = !r->pass ? (span_eq(user, user_n, r->user) || span_eq(pass, pass_n, r->user))
+                           : (span_eq(user, user_n, r->user) && span_eq(pass, pass_n, r->pass));
         if (!hit) continue;
         if (value && cap) snprintf(value, cap, "%s", r->value);
         return r->family;

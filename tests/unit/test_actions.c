@@ -394,9 +394,8 @@ static void test_marker_credentials(void **state)
                         "outlaw");
     assert_string_equal(mt_action_marker_credential("root", 4, "3245gs5662d34", 13, v, sizeof v), "outlaw");
     assert_string_equal(v, "345gs5662d34");
-    assert_string_equal(mt_action_marker_credential("nproc", 5, "nproc", 5, v, sizeof v), "unknown");
-    assert_string_equal(v, "nproc:nproc");
-    assert_null(mt_action_marker_credential("nproc", 5, "x", 1, v, sizeof v));
+    /* day-level co-occurrence only (families.c): no Outlaw marker */
+    assert_null(mt_action_marker_credential("nproc", 5, "nproc", 5, v, sizeof v));
     assert_string_equal(v, "");
     assert_null(mt_action_marker_credential("root", 4, NULL, 0, v, sizeof v));
     assert_null(mt_action_marker_credential("root", 4, "345gs5662d3", 11, v, sizeof v));
