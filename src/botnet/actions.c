@@ -1188,7 +1188,12 @@ void mt_action_download(const char *url, size_t url_n, const char *sha, size_t s
     } else if (url_n) {
         everybodys = url_arg(out, url, url_n, "http");
     }
-    if (path_n && !url_n && is_authorized_keys(path, path_n)) out->signals |= MT_SIG_KEY_PLANT;
+    if (path_n) {
+        /* the file written: a redirection's target (the readers move
+         * Cowrie's local "url" here) or the download's destination */
+        if (!url_n && is_authorized_keys(path, path_n)) out->signals |= MT_SIG_KEY_PLANT;
+        name_signals(out, path, path_n);
+    }
     file_hash(out, sha, sha_n, path, path_n, everybodys);
 }
 

@@ -372,6 +372,10 @@ static void test_download_events(void **state)
     mt_action_download(u, strlen(u), of + 25, 64, NULL, 0, &a);
     assert_int_equal(a.n, 0);
     assert_true(a.signals & MT_SIG_MINER_INSTALLER);
+    /* the destination's name counts too */
+    mt_action_download("http://198.51.100.3/a", 21, NULL, 0, "/tmp/kdevtmpfsi", 15, &a);
+    assert_true(a.signals & MT_SIG_KINSING);
+    assert_true(a.signals & MT_SIG_RENAMED_MINER);
     /* a malformed hash is ignored */
     mt_action_download("", 0, "zz", 2, "", 0, &a);
     assert_int_equal(a.n, 0);
