@@ -79,10 +79,8 @@ void mt_action_download(const char *url, size_t url_n, const char *sha, size_t s
 void mt_action_upload(const char *name, size_t name_n, const char *sha, size_t sha_n,
                       mt_action_info *out);
 /* A known marker credential (user or password): its family ("outlaw") and
- * the marker value; NULL when none. "unknown" for a marker credential that
- * ties sources together without naming a family (nproc:nproc): the engine
- * sets MT_SIG_MARKER_CRED only for "outlaw". The table and the evidence
- * for each entry are in families.c. */
+ * the marker value; NULL when none. The table, and why nproc:nproc is not
+ * in it, are in families.c. */
 const char *mt_action_marker_credential(const char *user, size_t user_n, const char *pass,
                                         size_t pass_n, char *value, size_t cap);
 

@@ -31,6 +31,7 @@
 #include "botnet/actions.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -176,13 +177,25 @@ unsigned mt_rules_name(const char *name, size_t n)
             break;
         }
     if (n == 0 || n > 200) return 0;
+    /* which first letters of the substring rules occur in the name: most
+     * names (cd, uname, sensi.sh) rule most of them out at once */
+    char low[201];
+    uint32_t seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        low[i] = lc(name[i]);
+        if (low[i] >= 'a' && low[i] <= 'z') seen |= 1u << (low[i] - 'a');
+    }
     unsigned f = 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const name_rule *r = &names[i];
         size_t m = r->len;
         int hit = 0;
         switch (r->how) {
-        case R_SUB: hit = has_n(name, n, r->text, m); break;
+        case R_SUB:
+            if (m > n || (r->text[0] >= 'a' && r->text[0] <= 'z' && !(seen & (1u << (r->text[0] - 'a')))))
+                break;
+            hit = memmem(low, n, r->text, m) != NULL;
+            break;
         case R_EXACT: hit = m == n && eq(name, n, r->text); break;
         case R_PREFIX: hit = m <= n && eq(name, m, r->text); break;
         case R_SUFFIX: hit = ends_n(name, n, r->text, m); break;
@@ -335,24 +348,23 @@ int mt_rules_pool_domain(const char *host)
  *       In killchain 2,551 of the 2,640 IPs that try 345gs5662d34 also try
  *       3245gs5662d34, all with SSH-2.0-libssh_0.9.6 (HASSH f555226d): one
  *       worm, so both give the one marker value "345gs5662d34".
- *   nproc:nproc (user and password)  A marker, but no family: in deroux
- *       (daily top-5 lists, no source IPs) it is in the top list on all 201
- *       sensor-days that also show the mdrfckr plant, but in killchain its 5
- *       attempts come from SSH-2.0-Go clients (HASSH 4e066189) that never
- *       try 345gs5662d34 and plant no key. Day-level co-occurrence is no
- *       per-source evidence, so it joins its own sources into one campaign
- *       and the family is left to that campaign's other signals. */
+ *   Not listed: nproc:nproc. In deroux (daily top-5 lists, no source IPs)
+ *       it is in the top list on all 201 sensor-days that also show the
+ *       mdrfckr plant, but in killchain its 5 attempts come from
+ *       SSH-2.0-Go clients (HASSH 4e066189) that never try 345gs5662d34
+ *       and plant no key. Day-level co-occurrence is no per-source
+ *       evidence, and every credential listed here makes its sources
+ *       Outlaw (MT_SIG_MARKER_CRED), so it stays out; its sources are
+ *       still compared by credential set like any others. */
 typedef struct cred_rule {
-    const char *user, *pass; /* NULL = any; one of them set */
-    int either;              /* match the text as user or as password */
-    const char *family;      /* "outlaw", or "unknown" */
+    const char *user, *pass; /* pass NULL: `user` matches the user or the password */
+    const char *family;
     const char *value;
 } cred_rule;
 
 static const cred_rule creds[] = {
-    {"345gs5662d34", NULL, 1, "outlaw", "345gs5662d34"},
-    {"3245gs5662d34", NULL, 1, "outlaw", "345gs5662d34"},
-    {"nproc", "nproc", 0, "unknown", "nproc:nproc"},
+    {"345gs5662d34", NULL, "outlaw", "345gs5662d34"},
+    {"3245gs5662d34", NULL, "outlaw", "345gs5662d34"},
 };
 
 static int span_eq(const char *s, size_t n, const char *lit)
@@ -366,8 +378,8 @@ const char *mt_action_marker_credential(const char *user, size_t user_n, const c
     if (value && cap) value[0] = '\0';
     for (size_t i = 0; i < sizeof creds / sizeof creds[0]; i++) {
         const cred_rule *r = &creds[i];
-        int hit = r->either ? (span_eq(user, user_n, r->user) || span_eq(pass, pass_n, r->user))
-                            : (span_eq(user, user_n, r->user) && span_eq(pass, pass_n, r->pass));
+        int hit = !r->pass ? (span_eq(user, user_n, r->user) || span_eq(pass, pass_n, r->user))
+                           : (span_eq(user, user_n, r->user) && span_eq(pass, pass_n, r->pass));
         if (!hit) continue;
         if (value && cap) snprintf(value, cap, "%s", r->value);
         return r->family;

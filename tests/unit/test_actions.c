@@ -372,6 +372,10 @@ static void test_download_events(void **state)
     mt_action_download(u, strlen(u), of + 25, 64, NULL, 0, &a);
     assert_int_equal(a.n, 0);
     assert_true(a.signals & MT_SIG_MINER_INSTALLER);
+    /* the destination's name counts too */
+    mt_action_download("http://198.51.100.3/a", 21, NULL, 0, "/tmp/kdevtmpfsi", 15, &a);
+    assert_true(a.signals & MT_SIG_KINSING);
+    assert_true(a.signals & MT_SIG_RENAMED_MINER);
     /* a malformed hash is ignored */
     mt_action_download("", 0, "zz", 2, "", 0, &a);
     assert_int_equal(a.n, 0);
@@ -394,9 +398,8 @@ static void test_marker_credentials(void **state)
                         "outlaw");
     assert_string_equal(mt_action_marker_credential("root", 4, "3245gs5662d34", 13, v, sizeof v), "outlaw");
     assert_string_equal(v, "345gs5662d34");
-    assert_string_equal(mt_action_marker_credential("nproc", 5, "nproc", 5, v, sizeof v), "unknown");
-    assert_string_equal(v, "nproc:nproc");
-    assert_null(mt_action_marker_credential("nproc", 5, "x", 1, v, sizeof v));
+    /* day-level co-occurrence only (families.c): no Outlaw marker */
+    assert_null(mt_action_marker_credential("nproc", 5, "nproc", 5, v, sizeof v));
     assert_string_equal(v, "");
     assert_null(mt_action_marker_credential("root", 4, NULL, 0, v, sizeof v));
     assert_null(mt_action_marker_credential("root", 4, "345gs5662d3", 11, v, sizeof v));
