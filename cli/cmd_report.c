@@ -195,7 +195,7 @@ static int report(const mt_cli_common *co, report_args *a)
         present = mt_store_web_summary_get(st, &a->web, &web);
         have_web = present == MT_OK;
     }
-    /* The botnet study, likewise, when the store holds campaigns (a
+    /* The botnet study, likewise, when the store holds botnet records (a
      * database older than version 4 has none). */
     mt_store_botnet_summary bot;
     memset(&bot, 0, sizeof bot);
@@ -311,7 +311,7 @@ const mt_cli_cmd mt_cli_report = {
 "confidence >= 50) by rank interval (--rank-intervals), by category, by\n"
 "provider and by kind of evidence, and site-key campaigns (sites per key).\n"
 "\n"
-"When it holds botnet campaigns (minetrace botnet --db), the botnet study\n"
+"When it holds botnet records (minetrace botnet --db), the botnet study\n"
 "follows: campaigns, zombies (members of mining campaigns) per day with\n"
 "the peak, per country, with port 22 open and IoT devices (with the\n"
 "members each is unknown for), and the credentials tried most.",

@@ -156,8 +156,9 @@ int mt_store_put_credstat(mt_store *s, const mt_credstat *c);
  * (closes it on close) when `own` is set, else commits on close. */
 mt_botnet_sink *mt_store_botnet_sink_new(mt_store *s, int own);
 
-/* 1 when the store holds campaigns, 0 when not (also for a database older
- * than version 4 read as it is), <0 on error. */
+/* 1 when the store holds botnet records (a campaign, a source or a
+ * credential), 0 when not (also for a database older than version 4 read
+ * as it is), <0 on error. */
 int mt_store_botnet_present(mt_store *s);
 
 /* The botnet study's aggregates (definitions as SQL: docs/STORE.md). A

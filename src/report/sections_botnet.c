@@ -282,8 +282,12 @@ void mt_sec_botnet(const mt_store_botnet_summary *b, mt_rdoc *d)
     mt_rsec_highlight(d, s, "k-botnet-zombies", "zombies of mining botnets", n1);
     mt_fmt_count(n2, sizeof n2, b->peak_active);
     mt_rsec_highlight(d, s, "k-botnet-peak", mt_rdoc_printf(d, "peak active per day (%s)", day), n2);
+    /* A share says what it is of: a share of three scanned members is not
+     * one of thousands. */
     mt_fmt_pct(pct, sizeof pct, b->port22_open, b->scanned);
-    mt_rsec_highlight(d, s, "k-botnet-port22", "zombies with port 22 open", pct);
+    mt_fmt_count(n3, sizeof n3, b->scanned);
+    mt_rsec_highlight(d, s, "k-botnet-port22", mt_rdoc_printf(d, "with port 22 open (of %s scanned)", n3), pct);
     mt_fmt_pct(pct, sizeof pct, b->iot, iot_known);
-    mt_rsec_highlight(d, s, "k-botnet-iot", "zombies that are IoT devices", pct);
+    mt_fmt_count(n4, sizeof n4, iot_known);
+    mt_rsec_highlight(d, s, "k-botnet-iot", mt_rdoc_printf(d, "IoT devices (of %s with device evidence)", n4), pct);
 }

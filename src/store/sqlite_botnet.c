@@ -370,8 +370,12 @@ int mt_sqlite_botnet_present(mt_store *b)
     mt_sqlite_store *s = S(b);
     int t = has_table(s->db, "campaigns");
     if (t <= 0) return t; /* a database older than version 4 read as it is: no botnet data */
+    /* Any record: a run over daily aggregates (no source addresses) has
+     * credentials but no campaign, and its credential figures are the
+     * study's too. */
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM campaigns LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM campaigns UNION ALL SELECT 1 FROM botnet_sources"
+                                  " UNION ALL SELECT 1 FROM credentials LIMIT 1", -1, &st, NULL) != SQLITE_OK)
         return mt_sqlite_fail(s->db, "botnet query");
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);

@@ -350,6 +350,22 @@ static void test_cli(void **state)
     mt_store_close(s);
     assert_int_equal(run("", out, sizeof out), 0);
     assert_non_null(strstr(out, "1 campaigns, 0 of them mining, with 0 zombies; peak 0 active on -."));
+
+    /* Credentials only (daily aggregates): the section with its list. */
+    teardown(NULL);
+    s = mt_store_open(db, NULL);
+    assert_non_null(s);
+    mt_credstat cr[4];
+    bf_credentials(cr);
+    assert_int_equal(mt_store_put_credstat(s, &cr[1]), MT_OK);
+    mt_store_close(s);
+    assert_int_equal(run("--json", out, sizeof out), 0);
+    root = json_loads(out, 0, NULL);
+    assert_non_null(root);
+    bo = member(root, "botnet");
+    assert_int_equal(jint(member(bo, "totals"), "campaigns"), 0);
+    assert_int_equal(jint(json_array_get(member(bo, "credentials"), 0), "days"), 80);
+    json_decref(root);
 }
 
 int main(void)

@@ -708,6 +708,30 @@ static void test_migrate_v3(void **state)
     assert_int_equal(scalar("SELECT count(*) FROM sqlite_master WHERE name = 'campaigns'"), 0);
 }
 
+/* Daily aggregates give credentials without sources: botnet data all the
+ * same, with no campaign. */
+static void test_credentials_only(void **state)
+{
+    (void)state;
+    mt_store *s = mt_store_open(db, NULL);
+    assert_non_null(s);
+    mt_credstat cr[4];
+    bf_credentials(cr);
+    assert_int_equal(mt_store_put_credstat(s, &cr[1]), MT_OK);
+    mt_store_commit(s);
+    assert_int_equal(mt_store_botnet_present(s), 1);
+    mt_store_close(s);
+    mt_store_botnet_summary b;
+    summary(0, 0, 0, &b);
+    assert_int_equal(b.campaigns, 0);
+    assert_int_equal(b.ndays, 0);
+    assert_int_equal(b.peak_day, -1);
+    assert_int_equal(b.ncredentials, 1);
+    assert_string_equal(b.credentials[0].password, "nproc");
+    assert_int_equal(b.credentials[0].days, 80);
+    mt_store_botnet_summary_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -718,6 +742,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_sink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_credentials_only, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
