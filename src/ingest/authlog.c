@@ -25,8 +25,10 @@
  * stamp decides (a stamp in the future belongs to last year).
  *
  * Messages read, and what they give (session = the sshd pid; a session's
- * child, announced by "User child is on pid N", reports under its parent's
- * pid; count = 1, or N for rsyslog's "message repeated N times: [ msg]"):
+ * child reports under its parent's pid: announced by "User child is on pid
+ * N" at LogLevel VERBOSE, else the close with the address and port of an
+ * accepted login; count = 1, or N for rsyslog's "message repeated N times:
+ * [ msg]"):
  *   Failed password|keyboard-interactive/...|... for [invalid user ]U from IP port P ssh2
  *                                    -> MT_HE_LOGIN_FAILED (pass.p NULL: not logged)
  *   Accepted password|... for U from IP port P ssh2 -> MT_HE_LOGIN_SUCCESS
@@ -67,6 +69,14 @@ typedef struct child_map {
     char parent[11];
 } child_map;
 
+/* A logged-in connection: its session child closes it. */
+typedef struct login_map {
+    mt_addr src;
+    uint16_t port;
+    uint8_t n;
+    char session[11];
+} login_map;
+
 typedef struct authlog {
     int start_year, year, prev_month;
     int lazy;           /* standard input: the first stamp decides the year */
@@ -75,6 +85,8 @@ typedef struct authlog {
     unsigned closed_i;
     child_map child[CHILD_RING];
     unsigned child_i;
+    login_map login[CHILD_RING];
+    unsigned login_i;
 } authlog;
 
 int mt_authlog_start_year(const void *state)
@@ -449,6 +461,13 @@ static int al_line(void *state, const char *line, size_t n, const mt_honey_sink 
             ev.type = failed ? MT_HE_LOGIN_FAILED : MT_HE_LOGIN_SUCCESS;
             if (pubkey) ev.key = fp;
         }
+        if (accepted && ev.session.n) {
+            login_map *l = &st->login[st->login_i++ % CHILD_RING];
+            l->src = ev.src;
+            l->port = ev.src_port;
+            l->n = (uint8_t)(ev.session.n < sizeof l->session ? ev.session.n : sizeof l->session);
+            memcpy(l->session, ev.session.p, l->n);
+        }
         to->event(to->ctx, &ev);
         return MT_OK;
     }
@@ -488,6 +507,15 @@ static int al_line(void *state, const char *line, size_t n, const mt_honey_sink 
         int ok = i >= 4 ? ip_port(a, e, &ev.src, &ev.src_port) != NULL
                         : close_tail(a, e, &ev.src, &ev.src_port);
         if (!ok) return MT_EINVAL;
+        /* At LogLevel INFO no "User child is on pid" line tells whose
+         * child closes a logged-in connection: its address and port do. */
+        for (unsigned j = 0; ev.session.p == h.pid.p && j < CHILD_RING; j++) {
+            login_map *l = &st->login[j];
+            if (l->n && l->port == ev.src_port && mt_addr_eq(&l->src, &ev.src)) {
+                ev.session = (mt_span){l->session, l->n};
+                break;
+            }
+        }
         if (first_close(st, pid)) {
             ev.type = MT_HE_CLOSED;
             to->event(to->ctx, &ev);

@@ -166,6 +166,19 @@ static mt_time_us utc(int y, int mo, int d, int h, int mi, int s)
            1000000;
 }
 
+static int distinct_sessions(const run *r)
+{
+    char sess[MAXEV][16];
+    int ns = 0;
+    for (int i = 0; i < r->n; i++) {
+        int j;
+        for (j = 0; j < ns; j++)
+            if (strcmp(sess[j], r->ev[i].session) == 0) break;
+        if (j == ns) mt_strlcpy(sess[ns++], r->ev[i].session, 16);
+    }
+    return ns;
+}
+
 /* ---- the recording ----------------------------------------------------------- */
 
 static void check_recording(const run *r)
@@ -184,18 +197,7 @@ static void check_recording(const run *r)
     assert_int_equal(count_type(r, MT_HE_KEY_OFFERED), 1);
     /* Sessions: each connection's pid; a session child's lines report
      * under its parent (the CLOSED of a logged-in session). */
-    char sess[16][16];
-    int ns = 0;
-    for (int i = 0; i < r->n; i++) {
-        int j;
-        for (j = 0; j < ns; j++)
-            if (strcmp(sess[j], r->ev[i].session) == 0) break;
-        if (j == ns) {
-            assert_true(ns < 16);
-            mt_strlcpy(sess[ns++], r->ev[i].session, 16);
-        }
-    }
-    assert_int_equal(ns, 12);
+    assert_int_equal(distinct_sessions(r), 12);
     for (int i = 0; i < r->n; i++) {
         assert_string_equal(r->ev[i].sensor, "vm");
         assert_int_equal(r->ev[i].count, 1);
@@ -277,6 +279,11 @@ static void test_recorded_info(void **state)
     assert_int_equal(count_type(&r, MT_HE_CLOSED), 12);
     assert_int_equal(count_type(&r, MT_HE_LOGIN_SUCCESS), 2);
     assert_int_equal(count_type(&r, MT_HE_LOGIN_FAILED), 9);
+    /* Each logged-in connection closes under its own session, not its
+     * child's pid: 12 connections, 12 sessions. */
+    assert_string_equal(nth(&r, MT_HE_CLOSED, 6)->session, nth(&r, MT_HE_LOGIN_SUCCESS, 0)->session);
+    assert_string_equal(nth(&r, MT_HE_CLOSED, 7)->session, nth(&r, MT_HE_LOGIN_SUCCESS, 1)->session);
+    assert_int_equal(distinct_sessions(&r), 12);
     /* 9 lines, 11 attempts: the two MaxAuthTries connections log their
      * first failure, then "message repeated 2 times: [ ... ]" (the same 11
      * attempts as the VERBOSE run's 11 lines). */
