@@ -165,6 +165,95 @@ static void test_open_errors(void **state)
     }
 }
 
+
+/* ---- a database written here: the fallbacks no MaxMind test DB has ------ */
+
+typedef struct { unsigned char b[512]; size_t n; } wbuf;
+
+static void put(wbuf *w, const void *p, size_t n) { memcpy(w->b + w->n, p, n); w->n += n; }
+static void put_str(wbuf *w, const char *s)
+{
+    size_t n = strlen(s); /* < 29: one control byte */
+    unsigned char c = (unsigned char)(0x40 | n);
+    put(w, &c, 1);
+    put(w, s, n);
+}
+static void put_u16(wbuf *w, unsigned v)
+{
+    unsigned char c[3] = {0xa2, (unsigned char)(v >> 8), (unsigned char)v};
+    put(w, c, 3);
+}
+static void put_ctl(wbuf *w, unsigned char c) { put(w, &c, 1); }
+
+/* An IPv4 MaxMind DB whose 128.0.0.0/1 holds one record without country
+ * but with registered_country FR, a flat "asn" given as the string
+ * "AS64500" and as_organization; 0.0.0.0/1 holds nothing. */
+static const char *write_flat_db(char *path, size_t cap)
+{
+    wbuf w = {{0}, 0};
+    /* tree: one node, 24-bit records; left = node_count (empty), right =
+     * node_count + 16 + 0 (the first data record) */
+    const unsigned char node[6] = {0, 0, 1, 0, 0, 17};
+    put(&w, node, 6);
+    const unsigned char sep[16] = {0};
+    put(&w, sep, 16);
+    put_ctl(&w, 0xe3); /* map, 3 pairs */
+    put_str(&w, "registered_country");
+    put_ctl(&w, 0xe1);
+    put_str(&w, "iso_code");
+    put_str(&w, "fr");
+    put_str(&w, "asn");
+    put_str(&w, "AS64500");
+    put_str(&w, "as_organization");
+    put_str(&w, "Example Net");
+    put(&w, "\xab\xcd\xefMaxMind.com", 14);
+    put_ctl(&w, 0xe9); /* metadata map, 9 pairs */
+    put_str(&w, "binary_format_major_version"); put_u16(&w, 2);
+    put_str(&w, "binary_format_minor_version"); put_u16(&w, 0);
+    put_str(&w, "build_epoch");
+    const unsigned char epoch[6] = {0x04, 0x02, 0x65, 0x5f, 0x00, 0x00}; /* uint64, 4 bytes */
+    put(&w, epoch, 6);
+    put_str(&w, "database_type"); put_str(&w, "minetrace-flat-test");
+    put_str(&w, "description"); put_ctl(&w, 0xe0);
+    put_str(&w, "ip_version"); put_u16(&w, 4);
+    put_str(&w, "languages");
+    const unsigned char arr0[2] = {0x00, 0x04}; /* array, 0 elements */
+    put(&w, arr0, 2);
+    put_str(&w, "node_count");
+    const unsigned char one[2] = {0xc1, 0x01}; /* uint32, 1 byte */
+    put(&w, one, 2);
+    put_str(&w, "record_size"); put_u16(&w, 24);
+    snprintf(path, cap, "/tmp/mt_geoip_flat_%d.mmdb", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(w.b, 1, w.n, f), w.n);
+    fclose(f);
+    return path;
+}
+
+static void test_fallbacks(void **state)
+{
+    (void)state;
+    char path[128];
+    write_flat_db(path, sizeof path);
+    mt_geoip *g = mt_geoip_open(path);
+    if (!g) fail_msg("%s", mt_error_msg());
+    assert_string_equal(mt_geoip_type(g), "minetrace-flat-test");
+    expect_cc(g, "200.1.2.3", "FR"); /* registered_country, upper-cased */
+    expect_cc(g, "100.1.2.3", NULL); /* the empty half */
+    expect_cc(g, "2001:db9::1", NULL); /* IPv6 in an IPv4 database */
+    mt_addr a = A("200.1.2.3");
+    uint32_t asn = 0;
+    char org[32];
+    assert_int_equal(mt_geoip_asn(g, &a, &asn, org, sizeof org), 1);
+    assert_int_equal(asn, 64500);
+    assert_string_equal(org, "Example Net");
+    a = A("100.1.2.3");
+    assert_int_equal(mt_geoip_asn(g, &a, &asn, org, sizeof org), 0);
+    mt_geoip_close(g);
+    unlink(path);
+}
+
 /* ---- the real database ------------------------------------------------- */
 
 static char real_db[1024];
@@ -312,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_country_test_dbs),
         cmocka_unit_test(test_asn_test_db),
         cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_fallbacks),
         cmocka_unit_test(test_real_db_answers),
         cmocka_unit_test(test_real_db_killchain),
     };
