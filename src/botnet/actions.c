@@ -847,16 +847,28 @@ static int all_upper_tag(const char *p, size_t n)
     return alpha;
 }
 
-/* echo: hex-escaped probes (echo -e "\x6F\x6B"), base64 payloads. */
+/* echo: hex-escaped probes (echo -e "\x6F\x6B"), base64 payloads, and
+ * quoted text written somewhere (a crontab line, a script piped to sh):
+ * that text is read as commands too. */
 static void cmd_echo(scan *sc, word *w, int k, int piped)
 {
-    int esc = 0;
+    int esc = 0, redir = 0;
+    for (int i = 1; i < k; i++) redir |= (w[i].flags & W_REDIR_OUT) != 0;
     for (int i = 1; i < k; i++) {
         if (w[i].n >= 2 && w[i].p[0] == '-' && memchr(w[i].p, 'e', w[i].n)) {
             esc = 1;
             continue;
         }
-        if (esc && w[i].n >= 4 && memmem(w[i].p, w[i].n, "\\x", 2)) sc->out->signals |= MT_SIG_MIRAI;
+        if (esc && w[i].n >= 4 && memmem(w[i].p, w[i].n, "\\x", 2)) {
+            sc->out->signals |= MT_SIG_MIRAI;
+            continue;
+        }
+        if ((piped || redir || (sc->text_n >= 7 && memmem(sc->text, sc->text_n, "crontab", 7))) &&
+            (w[i].flags & W_QUOTED) && !(w[i].flags & W_REDIR_OUT) &&
+            sc->depth < MAX_DEPTH && w[i].n >= 4 && memchr(w[i].p, ' ', w[i].n)) {
+            scan_text(sc->out, w[i].p, w[i].n, sc->depth + 1);
+            continue;
+        }
         /* echo BASE64 | base64 -d | sh: read the script too */
         if (piped && sc->depth < MAX_DEPTH && w[i].n >= 64 && sc->text_n >= 6 &&
             memmem(sc->text, sc->text_n, "base64", 6)) {
@@ -887,6 +899,19 @@ static int is_interp(const char *c, size_t n)
            eqi(c, n, "python2") || eqi(c, n, "source") || eqi(c, n, ".");
 }
 
+static int cron_field(const word *a)
+{
+    if (a->n == 0) return 0;
+    if (a->p[0] == '@') return eqi(a->p, a->n, "@reboot") || eqi(a->p, a->n, "@hourly") ||
+                               eqi(a->p, a->n, "@daily");
+    int star = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->p[i] == '*') star = 1;
+        else if (!strchr("0123456789/,-", a->p[i])) return 0;
+    }
+    return star || a->n <= 5;
+}
+
 static void judge(scan *sc, word *w, int k, int piped)
 {
     mt_action_info *out = sc->out;
@@ -909,6 +934,18 @@ static void judge(scan *sc, word *w, int k, int piped)
         if (eqi(b, bn, "busybox") && i + 1 < k) {
             if (all_upper_tag(w[i + 1].p, w[i + 1].n)) out->signals |= MT_SIG_MIRAI;
             continue;
+        }
+        /* screen -dmS NAME cmd, timeout 60 cmd */
+        if (eqi(b, bn, "screen") || eqi(b, bn, "timeout")) {
+            while (i + 1 < k && (is_opt(&w[i + 1]) || (w[i + 1].n && w[i + 1].p[0] >= '0' && w[i + 1].p[0] <= '9'))) {
+                i++;
+                if (w[i].n >= 2 && w[i].p[w[i].n - 1] == 'S' && i + 1 < k) i++; /* -S NAME */
+            }
+            continue;
+        }
+        /* a crontab line's schedule fields (stars, step values, @reboot) */
+        if (i == 0 || cron_field(&w[i - 1])) {
+            if (cron_field(a)) continue;
         }
         break;
     }

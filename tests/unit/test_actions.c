@@ -267,6 +267,14 @@ static void test_miners_and_rivals(void **state)
     assert_true(v.mining);
     a = cmd("tar xzf xmrig-6.21.0-linux-static-x64.tar.gz && cd xmrig-6.21.0");
     assert_true(a.signals & MT_SIG_MINER_BINARY);
+    /* written into a crontab, run under screen */
+    a = cmd("(crontab -l 2>/dev/null; echo \"*/5 * * * * /tmp/.cache/kswapd0 >/dev/null 2>&1\") | crontab -");
+    assert_true(a.signals & MT_SIG_RENAMED_MINER);
+    a = cmd("screen -dmS x ./xmrig -o 203.0.113.8:3333");
+    assert_true(a.signals & MT_SIG_MINER_BINARY);
+    assert_string_equal(a.pool, "203.0.113.8:3333");
+    a = cmd("echo \"pkill xmrig\" >> /etc/rc.local; echo 'hello world'");
+    assert_int_equal(a.signals, MT_SIG_KILLS_RIVALS);
     /* names only looked at or removed */
     a = cmd("ls -la /tmp/xmrig; rm -rf /tmp/kswapd0; which minerd");
     assert_false(mines(a.signals));
