@@ -608,11 +608,21 @@ static int next_command(lexer *lx, word *w, int *piped)
 
 /* ---- judging one simple command ---------------------------------------------------- */
 
+enum {
+    P_KEYS = 1u << 0,
+    P_AUTHKEYS = 1u << 1,
+    P_OUTLAW = 1u << 2,
+    P_REDTAIL = 1u << 3,
+    P_DIICOT = 1u << 4,
+    P_STRATUM = 1u << 5,
+    P_CRONTAB = 1u << 6,
+    P_BASE64 = 1u << 7,
+};
+
 typedef struct scan {
     mt_action_info *out;
     int depth;
-    const char *text; /* the whole line being read (for line-wide context) */
-    size_t text_n;
+    unsigned pf; /* P_* of the whole text being read */
 } scan;
 
 static void scan_text(mt_action_info *out, const char *s, size_t n, int depth);
@@ -863,15 +873,14 @@ static void cmd_echo(scan *sc, word *w, int k, int piped)
             sc->out->signals |= MT_SIG_MIRAI;
             continue;
         }
-        if ((piped || redir || (sc->text_n >= 7 && memmem(sc->text, sc->text_n, "crontab", 7))) &&
+        if ((piped || redir || (sc->pf & P_CRONTAB)) &&
             (w[i].flags & W_QUOTED) && !(w[i].flags & W_REDIR_OUT) &&
             sc->depth < MAX_DEPTH && w[i].n >= 4 && memchr(w[i].p, ' ', w[i].n)) {
             scan_text(sc->out, w[i].p, w[i].n, sc->depth + 1);
             continue;
         }
         /* echo BASE64 | base64 -d | sh: read the script too */
-        if (piped && sc->depth < MAX_DEPTH && w[i].n >= 64 && sc->text_n >= 6 &&
-            memmem(sc->text, sc->text_n, "base64", 6)) {
+        if (piped && sc->depth < MAX_DEPTH && w[i].n >= 64 && (sc->pf & P_BASE64)) {
             size_t m = w[i].n;
             int ok = 1;
             for (size_t j = 0; j < m && ok; j++) ok = is_b64((unsigned char)w[i].p[j]);
@@ -1043,14 +1052,6 @@ static void judge(scan *sc, word *w, int k, int piped)
 
 /* ---- line-wide checks ---------------------------------------------------------------- */
 
-enum {
-    P_KEYS = 1u << 0,
-    P_AUTHKEYS = 1u << 1,
-    P_OUTLAW = 1u << 2,
-    P_REDTAIL = 1u << 3,
-    P_DIICOT = 1u << 4,
-    P_STRATUM = 1u << 5,
-};
 
 /* Outlaw's working directories: $TMPDIR/.X25-unix (X13, X17, ... in older
  * versions), .rsync/{a,b,c}, ~/.configrc. */
@@ -1091,6 +1092,12 @@ static unsigned prefilter(const char *lo, size_t n)
         case 'a':
             if (AT("authorized_keys")) pf |= P_AUTHKEYS;
             break;
+        case 'c':
+            if (AT("crontab")) pf |= P_CRONTAB;
+            break;
+        case 'b':
+            if (AT("base64")) pf |= P_BASE64;
+            break;
         case '-':
             if (AT("-unix")) pf |= P_OUTLAW;
             break;
@@ -1130,7 +1137,7 @@ static void scan_text(mt_action_info *out, const char *s, size_t n, int depth)
 
     lexer lx = {.s = s, .n = n, .i = 0, .buf = g_work[depth].words, .bn = 0, .bcap = SCAN_CAP};
     word w[MAX_WORDS];
-    scan sc = {.out = out, .depth = depth, .text = lo, .text_n = n};
+    scan sc = {.out = out, .depth = depth, .pf = pf};
     int piped, k;
     unsigned hunt = 0; /* signals from rival hunting only */
     while ((k = next_command(&lx, w, &piped)) >= 0) {

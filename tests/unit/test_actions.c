@@ -424,7 +424,8 @@ static void test_hostile(void **state)
     mt_action_info a;
     /* long runs of what the scanners look for */
     const char *fills[] = {"s", "ssh-rsa ", "4", "\"", "'", "\\", "echo ", "-o ", "wget ", "stratum+tcp://",
-                           "a=b ", "$(", "authorized_keys ", ".X25-unix "};
+                           "a=b ", "$(", "authorized_keys ", ".X25-unix ", "echo \"a b\" 'c d' > f; crontab ",
+                           "sh -c 'sh -c \"echo \\\"x y\\\" | sh\"'; ", "echo QUFBQUFB | base64 -d | sh; "};
     for (size_t f = 0; f < sizeof fills / sizeof fills[0]; f++) {
         size_t m = strlen(fills[f]);
         for (size_t i = 0; i < n; i++) s[i] = fills[f][i % m];
