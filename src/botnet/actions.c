@@ -608,11 +608,21 @@ static int next_command(lexer *lx, word *w, int *piped)
 
 /* ---- judging one simple command ---------------------------------------------------- */
 
+enum {
+    P_KEYS = 1u << 0,
+    P_AUTHKEYS = 1u << 1,
+    P_OUTLAW = 1u << 2,
+    P_REDTAIL = 1u << 3,
+    P_DIICOT = 1u << 4,
+    P_STRATUM = 1u << 5,
+    P_CRONTAB = 1u << 6,
+    P_BASE64 = 1u << 7,
+};
+
 typedef struct scan {
     mt_action_info *out;
     int depth;
-    const char *text; /* the whole line being read (for line-wide context) */
-    size_t text_n;
+    unsigned pf; /* P_* of the whole text being read */
 } scan;
 
 static void scan_text(mt_action_info *out, const char *s, size_t n, int depth);
@@ -847,19 +857,30 @@ static int all_upper_tag(const char *p, size_t n)
     return alpha;
 }
 
-/* echo: hex-escaped probes (echo -e "\x6F\x6B"), base64 payloads. */
+/* echo: hex-escaped probes (echo -e "\x6F\x6B"), base64 payloads, and
+ * quoted text written somewhere (a crontab line, a script piped to sh):
+ * that text is read as commands too. */
 static void cmd_echo(scan *sc, word *w, int k, int piped)
 {
-    int esc = 0;
+    int esc = 0, redir = 0;
+    for (int i = 1; i < k; i++) redir |= (w[i].flags & W_REDIR_OUT) != 0;
     for (int i = 1; i < k; i++) {
         if (w[i].n >= 2 && w[i].p[0] == '-' && memchr(w[i].p, 'e', w[i].n)) {
             esc = 1;
             continue;
         }
-        if (esc && w[i].n >= 4 && memmem(w[i].p, w[i].n, "\\x", 2)) sc->out->signals |= MT_SIG_MIRAI;
+        if (esc && w[i].n >= 4 && memmem(w[i].p, w[i].n, "\\x", 2)) {
+            sc->out->signals |= MT_SIG_MIRAI;
+            continue;
+        }
+        if ((piped || redir || (sc->pf & P_CRONTAB)) &&
+            (w[i].flags & W_QUOTED) && !(w[i].flags & W_REDIR_OUT) &&
+            sc->depth < MAX_DEPTH && w[i].n >= 4 && memchr(w[i].p, ' ', w[i].n)) {
+            scan_text(sc->out, w[i].p, w[i].n, sc->depth + 1);
+            continue;
+        }
         /* echo BASE64 | base64 -d | sh: read the script too */
-        if (piped && sc->depth < MAX_DEPTH && w[i].n >= 64 && sc->text_n >= 6 &&
-            memmem(sc->text, sc->text_n, "base64", 6)) {
+        if (piped && sc->depth < MAX_DEPTH && w[i].n >= 64 && (sc->pf & P_BASE64)) {
             size_t m = w[i].n;
             int ok = 1;
             for (size_t j = 0; j < m && ok; j++) ok = is_b64((unsigned char)w[i].p[j]);
@@ -887,6 +908,19 @@ static int is_interp(const char *c, size_t n)
            eqi(c, n, "python2") || eqi(c, n, "source") || eqi(c, n, ".");
 }
 
+static int cron_field(const word *a)
+{
+    if (a->n == 0) return 0;
+    if (a->p[0] == '@') return eqi(a->p, a->n, "@reboot") || eqi(a->p, a->n, "@hourly") ||
+                               eqi(a->p, a->n, "@daily");
+    int star = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->p[i] == '*') star = 1;
+        else if (!strchr("0123456789/,-", a->p[i])) return 0;
+    }
+    return star || a->n <= 5;
+}
+
 static void judge(scan *sc, word *w, int k, int piped)
 {
     mt_action_info *out = sc->out;
@@ -909,6 +943,18 @@ static void judge(scan *sc, word *w, int k, int piped)
         if (eqi(b, bn, "busybox") && i + 1 < k) {
             if (all_upper_tag(w[i + 1].p, w[i + 1].n)) out->signals |= MT_SIG_MIRAI;
             continue;
+        }
+        /* screen -dmS NAME cmd, timeout 60 cmd */
+        if (eqi(b, bn, "screen") || eqi(b, bn, "timeout")) {
+            while (i + 1 < k && (is_opt(&w[i + 1]) || (w[i + 1].n && w[i + 1].p[0] >= '0' && w[i + 1].p[0] <= '9'))) {
+                i++;
+                if (w[i].n >= 2 && w[i].p[w[i].n - 1] == 'S' && i + 1 < k) i++; /* -S NAME */
+            }
+            continue;
+        }
+        /* a crontab line's schedule fields (stars, step values, @reboot) */
+        if (i == 0 || cron_field(&w[i - 1])) {
+            if (cron_field(a)) continue;
         }
         break;
     }
@@ -1006,14 +1052,6 @@ static void judge(scan *sc, word *w, int k, int piped)
 
 /* ---- line-wide checks ---------------------------------------------------------------- */
 
-enum {
-    P_KEYS = 1u << 0,
-    P_AUTHKEYS = 1u << 1,
-    P_OUTLAW = 1u << 2,
-    P_REDTAIL = 1u << 3,
-    P_DIICOT = 1u << 4,
-    P_STRATUM = 1u << 5,
-};
 
 /* Outlaw's working directories: $TMPDIR/.X25-unix (X13, X17, ... in older
  * versions), .rsync/{a,b,c}, ~/.configrc. */
@@ -1054,6 +1092,12 @@ static unsigned prefilter(const char *lo, size_t n)
         case 'a':
             if (AT("authorized_keys")) pf |= P_AUTHKEYS;
             break;
+        case 'c':
+            if (AT("crontab")) pf |= P_CRONTAB;
+            break;
+        case 'b':
+            if (AT("base64")) pf |= P_BASE64;
+            break;
         case '-':
             if (AT("-unix")) pf |= P_OUTLAW;
             break;
@@ -1093,7 +1137,7 @@ static void scan_text(mt_action_info *out, const char *s, size_t n, int depth)
 
     lexer lx = {.s = s, .n = n, .i = 0, .buf = g_work[depth].words, .bn = 0, .bcap = SCAN_CAP};
     word w[MAX_WORDS];
-    scan sc = {.out = out, .depth = depth, .text = lo, .text_n = n};
+    scan sc = {.out = out, .depth = depth, .pf = pf};
     int piped, k;
     unsigned hunt = 0; /* signals from rival hunting only */
     while ((k = next_command(&lx, w, &piped)) >= 0) {

@@ -267,6 +267,14 @@ static void test_miners_and_rivals(void **state)
     assert_true(v.mining);
     a = cmd("tar xzf xmrig-6.21.0-linux-static-x64.tar.gz && cd xmrig-6.21.0");
     assert_true(a.signals & MT_SIG_MINER_BINARY);
+    /* written into a crontab, run under screen */
+    a = cmd("(crontab -l 2>/dev/null; echo \"*/5 * * * * /tmp/.cache/kswapd0 >/dev/null 2>&1\") | crontab -");
+    assert_true(a.signals & MT_SIG_RENAMED_MINER);
+    a = cmd("screen -dmS x ./xmrig -o 203.0.113.8:3333");
+    assert_true(a.signals & MT_SIG_MINER_BINARY);
+    assert_string_equal(a.pool, "203.0.113.8:3333");
+    a = cmd("echo \"pkill xmrig\" >> /etc/rc.local; echo 'hello world'");
+    assert_int_equal(a.signals, MT_SIG_KILLS_RIVALS);
     /* names only looked at or removed */
     a = cmd("ls -la /tmp/xmrig; rm -rf /tmp/kswapd0; which minerd");
     assert_false(mines(a.signals));
@@ -416,7 +424,8 @@ static void test_hostile(void **state)
     mt_action_info a;
     /* long runs of what the scanners look for */
     const char *fills[] = {"s", "ssh-rsa ", "4", "\"", "'", "\\", "echo ", "-o ", "wget ", "stratum+tcp://",
-                           "a=b ", "$(", "authorized_keys ", ".X25-unix "};
+                           "a=b ", "$(", "authorized_keys ", ".X25-unix ", "echo \"a b\" 'c d' > f; crontab ",
+                           "sh -c 'sh -c \"echo \\\"x y\\\" | sh\"'; ", "echo QUFBQUFB | base64 -d | sh; "};
     for (size_t f = 0; f < sizeof fills / sizeof fills[0]; f++) {
         size_t m = strlen(fills[f]);
         for (size_t i = 0; i < n; i++) s[i] = fills[f][i % m];
