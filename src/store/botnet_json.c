@@ -100,7 +100,8 @@ static size_t campaign_room(const void *rec)
 {
     const mt_campaign *c = rec;
     size_t r = 256 + 20 * NUM_ROOM + 2 * TIME_ROOM;
-    r += str_room(c->id) + str_room(c->family) + str_room(c->reason) + str_room(c->peak_day);
+    r += KEY_ROOM + MT_EVE_STR_ROOM(sizeof c->id); /* a fixed array, maybe without a terminator */
+    r += str_room(c->family) + str_room(c->reason) + str_room(c->peak_day);
     r += KEY_ROOM;
     for (size_t i = 0; i < c->nmarkers; i++)
         r += str_room(c->markers[i].type) + str_room(c->markers[i].value) + NUM_ROOM + 16;

@@ -127,7 +127,7 @@ static const char *const stmt_sql[ST_N] = {
 
 struct mt_sqlite_botnet {
     sqlite3_stmt *st[ST_N];
-    mt_buf json;
+    mt_buf json, ids; /* reused for every record */
 };
 
 void mt_sqlite_botnet_free(mt_sqlite_store *s)
@@ -135,6 +135,7 @@ void mt_sqlite_botnet_free(mt_sqlite_store *s)
     if (!s->botnet) return;
     for (int i = 0; i < ST_N; i++) sqlite3_finalize(s->botnet->st[i]);
     mt_buf_free(&s->botnet->json);
+    mt_buf_free(&s->botnet->ids);
     free(s->botnet);
     s->botnet = NULL;
 }
@@ -157,6 +158,7 @@ static struct mt_sqlite_botnet *writer(mt_sqlite_store *s)
             return NULL;
         }
     mt_buf_init(&w->json);
+    mt_buf_init(&w->ids);
     s->botnet = w;
     return w;
 }
@@ -296,11 +298,11 @@ int mt_sqlite_put_botsource(mt_store *b, const mt_botsource *src)
     mt_buf_reset(&w->json);
     mt_botsource_to_json(src, &w->json);
     /* The campaign ids, space-separated (ids are "c-" + hex). */
-    mt_buf ids;
-    mt_buf_init(&ids);
+    mt_buf *ids = &w->ids;
+    mt_buf_reset(ids);
     for (size_t i = 0; i < src->ncampaigns; i++) {
-        if (i) mt_buf_putc(&ids, ' ');
-        mt_buf_puts(&ids, src->campaigns[i] ? src->campaigns[i] : "");
+        if (i) mt_buf_putc(ids, ' ');
+        mt_buf_puts(ids, src->campaigns[i] ? src->campaigns[i] : "");
     }
     sqlite3_stmt *st = w->st[ST_SOURCE];
     bind_str(st, 1, s->sensor);
@@ -324,11 +326,10 @@ int mt_sqlite_put_botsource(mt_store *b, const mt_botsource *src)
     if (src->iot < 0) sqlite3_bind_null(st, 18);
     else sqlite3_bind_int(st, 18, src->iot ? 1 : 0);
     bind_str(st, 19, src->device);
-    bind_s(st, 20, ids.p, ids.len);
+    bind_s(st, 20, ids->p, ids->len);
     bind_s(st, 21, w->json.p, w->json.len);
-    int rc = step(s, st, "store attack source");
-    mt_buf_free(&ids);
-    return rc == MT_OK ? mt_sqlite_row_end(s) : rc;
+    if (step(s, st, "store attack source") != MT_OK) return MT_EIO;
+    return mt_sqlite_row_end(s);
 }
 
 int mt_sqlite_put_credstat(mt_store *b, const mt_credstat *c)
