@@ -80,7 +80,7 @@ static size_t memory(const mt_botnet *b)
         const bn_source *s = &b->src[i];
         m += bn_vec_bytes(&s->creds) + bn_vec_bytes(&s->commands) + bn_vec_bytes(&s->downloads) +
              bn_vec_bytes(&s->uploads) + bn_vec_bytes(&s->keys) + bn_vec_bytes(&s->clients) +
-             bn_vec_bytes(&s->hassh) + bn_vec_bytes(&s->markers);
+             bn_vec_bytes(&s->hassh) + bn_vec_bytes(&s->markers) + (s->mh ? BN_MH * sizeof *s->mh : 0);
     }
     m += hmap_bytes(&b->by_addr) + hmap_bytes(&b->pairs) + hmap_bytes(&b->sessions.map) +
          hmap_bytes(&b->days.map) + hmap_bytes(&b->cred_days.map);

@@ -51,7 +51,8 @@ typedef struct bn_source {
     uint32_t last_day_key;    /* the day and session of the previous event: most */
     uint64_t last_session;    /* events repeat both, and skip the set lookups */
     int8_t iot_client;        /* 1: an embedded client stack (dropbear, ...) was seen */
-    uint32_t mh[BN_MH];       /* MinHash of the credential set (all ~0 while empty) */
+    uint32_t *mh;             /* MinHash of the credential set (BN_MH values); NULL
+                                 until the first credential: scanners have none */
     bn_vec creds;             /* credential ids, the first BN_MAX_CREDS_LISTED */
     bn_vec commands, downloads, uploads, keys, clients, hassh; /* ids in b->strs */
     bn_vec markers;           /* marker ids in b->marks */

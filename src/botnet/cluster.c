@@ -152,7 +152,7 @@ void bn_cluster(mt_botnet *b, const uint32_t *order)
     for (size_t k = 0; k < n; k++) {
         uint32_t si = order[k];
         const bn_source *s = &b->src[si];
-        if (s->ncred < b->o.min_credentials) continue;
+        if (s->ncred < b->o.min_credentials || !s->mh) continue;
         for (unsigned band = 0; band < bands; band++) {
             uint64_t key = mt_hash_bytes_inl(&s->mh[band * rows], rows * sizeof(uint32_t), 0x15a + band);
             if (!key) key = 1;

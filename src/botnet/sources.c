@@ -72,6 +72,7 @@ void bn_sources_free(mt_botnet *b)
         vec_free(&s->clients);
         vec_free(&s->hassh);
         vec_free(&s->markers);
+        free(s->mh);
     }
     free(b->src);
     free(b->credx);
@@ -167,7 +168,6 @@ uint32_t bn_source_get(mt_botnet *b, const mt_addr *a)
     bn_source *s = &b->src[si];
     memset(s, 0, sizeof *s);
     s->addr = k;
-    memset(s->mh, 0xff, sizeof s->mh);
     b->st.sources++;
     return si;
 }
@@ -369,6 +369,10 @@ static void source_login(mt_botnet *b, uint32_t si, const mt_honey_event *ev)
     if (added) {
         s->ncred++;
         b->creds.cnt[id][1]++;
+        if (!s->mh) {
+            s->mh = mt_xmalloc(BN_MH * sizeof *s->mh);
+            memset(s->mh, 0xff, BN_MH * sizeof *s->mh);
+        }
         for (unsigned i = 0; i < BN_MH; i++) {
             uint32_t v = (uint32_t)((c->hash * b->mh_a[i] + b->mh_b[i]) >> 32);
             if (v < s->mh[i]) s->mh[i] = v;
