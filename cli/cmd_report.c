@@ -195,8 +195,24 @@ static int report(const mt_cli_common *co, report_args *a)
         present = mt_store_web_summary_get(st, &a->web, &web);
         have_web = present == MT_OK;
     }
+    /* The botnet study, likewise, when the store holds botnet records (a
+     * database older than version 4 has none). */
+    mt_store_botnet_summary bot;
+    memset(&bot, 0, sizeof bot);
+    int have_bot = 0;
+    if (present >= 0) {
+        present = mt_store_botnet_present(st);
+        if (present > 0) {
+            size_t top = a->o.top_n > 0 ? (size_t)a->o.top_n : 10;
+            mt_store_botnet_query bq = {a->o.has_from ? a->o.from : INT64_MIN, a->o.has_to ? a->o.to : INT64_MAX,
+                                        top, top, top};
+            present = mt_store_botnet_summary_get(st, &bq, &bot);
+            have_bot = present == MT_OK;
+        }
+    }
     mt_store_close(st);
     if (present < 0) {
+        mt_store_web_summary_free(&web);
         mt_report_free(&r);
         return mt_cli_error(cmd, "%s", mt_error_msg());
     }
@@ -205,9 +221,10 @@ static int report(const mt_cli_common *co, report_args *a)
     mt_rdoc_init(&doc);
     /* A store of website findings only: the overview (titles, the cards)
      * and the website study, without empty traffic tables. */
-    if (have_web && r.empty && !a->o.has_from && !a->o.has_to) mt_sec_overview(&r, &doc);
+    if ((have_web || have_bot) && r.empty && !a->o.has_from && !a->o.has_to) mt_sec_overview(&r, &doc);
     else mt_traffic_sections(&r, &doc);
     if (have_web) mt_sec_web(&web, a->web.min_confidence, &doc);
+    if (have_bot) mt_sec_botnet(&bot, &doc);
     if (csv) {
         if (mt_render_csv(&doc, csv)) {
             mt_cli_error(cmd, "%s", mt_error_msg());
@@ -231,8 +248,10 @@ static int report(const mt_cli_common *co, report_args *a)
         }
         mt_buf_free(&b);
     }
-    uint64_t findings = (r.empty ? 0 : r.findings_total) + web.findings;
+    /* Mining campaigns count as findings for the exit status. */
+    uint64_t findings = (r.empty ? 0 : r.findings_total) + web.findings + bot.mining_campaigns;
     mt_store_web_summary_free(&web);
+    mt_store_botnet_summary_free(&bot);
     mt_rdoc_free(&doc);
     mt_report_free(&r);
     return mt_cli_exit(co, (unsigned)errors, damaged, findings);
@@ -290,7 +309,12 @@ const mt_cli_cmd mt_cli_report = {
 "When the database holds website findings (minetrace web --db), the\n"
 "website study follows: mining sites (domains with a web finding at\n"
 "confidence >= 50) by rank interval (--rank-intervals), by category, by\n"
-"provider and by kind of evidence, and site-key campaigns (sites per key).",
+"provider and by kind of evidence, and site-key campaigns (sites per key).\n"
+"\n"
+"When it holds botnet records (minetrace botnet --db), the botnet study\n"
+"follows: campaigns, zombies (members of mining campaigns) per day with\n"
+"the peak, per country, with port 22 open and IoT devices (with the\n"
+"members each is unknown for), and the credentials tried most.",
     .opts = report_opts,
     .exit_none = "The report was produced; there is no finding in the range (the\n"
                  "tables are empty).",

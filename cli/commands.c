@@ -4,7 +4,8 @@
 #include <string.h>
 
 const mt_cli_cmd *const mt_cli_commands[] = {
-    &mt_cli_scan, &mt_cli_ingest, &mt_cli_report, &mt_cli_web, &mt_cli_version, &mt_cli_help_cmd,
+    &mt_cli_scan, &mt_cli_ingest, &mt_cli_report, &mt_cli_web, &mt_cli_botnet, &mt_cli_version,
+    &mt_cli_help_cmd,
     NULL,
 };
 
@@ -20,7 +21,7 @@ void mt_cli_usage_all(FILE *out)
     fputs("Usage: minetrace COMMAND [OPTIONS] [ARGS]\n"
           "\n"
           "Find and measure cryptomining in network traffic, in the logs you\n"
-          "already have and on websites.\n"
+          "already have, on websites and in honeypot logs.\n"
           "\n"
           "Commands:\n", out);
     for (size_t i = 0; mt_cli_commands[i]; i++)

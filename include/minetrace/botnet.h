@@ -60,7 +60,11 @@ enum {
 enum {
     MT_HEF_DUPLICATE = 1, /* a download Cowrie marks as already seen (duplicate / !unique) */
     MT_HEF_NOSRC = 2,     /* an aggregate without a source address (daily top lists) */
-    MT_HEF_FAILED = 4,    /* a download that failed (file_download.failed) */
+    MT_HEF_FAILED = 4,    /* a download that failed (file_download.failed); with
+                             MT_HEF_REPEAT: a command Cowrie did not know */
+    MT_HEF_REPEAT = 8,    /* restates what an earlier event of the session told
+                             (Cowrie command.failed/.success after command.input,
+                             log.closed before session.closed): not a new action */
 };
 
 typedef struct mt_honey_event {
@@ -134,6 +138,9 @@ typedef struct mt_campaign {
     const char *const *downloads; size_t ndownloads; /* URLs (or paths) with "#sha256" when known */
     const mt_count_item *top_credentials; /* "user:pass" -> attempts */
     size_t ncredentials;
+    const mt_count_item *asns;    /* "AS4134" -> sources, most first */
+    size_t nasns;
+    uint64_t asn_unknown;         /* members without an ASN answer (or no database) */
 } mt_campaign;
 
 typedef struct mt_botsource {

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "minetrace/botnet.h"
 #include "minetrace/common.h"
 #include "minetrace/engine.h"
 #include "minetrace/finding.h"
@@ -139,6 +140,87 @@ int mt_store_web_present(mt_store *s);
 int mt_store_web_summary_get(mt_store *s, const mt_store_web_query *q, mt_store_web_summary *out);
 void mt_store_web_summary_free(mt_store_web_summary *w);
 
+/* ---- the botnet study (issue 9; schema version 4) -------------------------- */
+
+/* Campaign, source and credential records (include/minetrace/botnet.h) as
+ * the engine concludes them at the end of a run. Unlike findings they are
+ * conclusions, not observations: storing a record whose key is already
+ * stored (campaign id, source ip, (username, password); each per sensor)
+ * replaces it, and a campaign's day, country and member rows with it, so a
+ * re-run over the same logs leaves the same rows. Same transaction and
+ * batches as mt_store_put; they do not count in mt_store_counts. */
+int mt_store_put_campaign(mt_store *s, const mt_campaign *c);
+int mt_store_put_botsource(mt_store *s, const mt_botsource *src);
+int mt_store_put_credstat(mt_store *s, const mt_credstat *c);
+/* A botnet sink that stores every record it is given; it owns the store
+ * (closes it on close) when `own` is set, else commits on close. */
+mt_botnet_sink *mt_store_botnet_sink_new(mt_store *s, int own);
+
+/* 1 when the store holds botnet records (a campaign, a source or a
+ * credential), 0 when not (also for a database older than version 4 read
+ * as it is), <0 on error. */
+int mt_store_botnet_present(mt_store *s);
+
+/* The botnet study's aggregates (definitions as SQL: docs/STORE.md). A
+ * campaign is in range when [first_seen, last_seen] meets [from, to);
+ * days and credentials likewise. */
+typedef struct mt_store_botnet_query {
+    mt_time_us from, to;           /* from = to = 0: everything */
+    size_t top_campaigns;          /* campaign rows listed (0 = all) */
+    size_t top_countries;          /* 0 = all */
+    size_t top_credentials;        /* 0 = all */
+} mt_store_botnet_query;
+
+typedef struct mt_store_campaign_row {
+    char *sensor, *id, *family, *reason;
+    int mining;
+    uint64_t sources, sessions, events, peak_active;
+    uint64_t scanned, port22_open, iot, iot_unknown, geo_unknown;
+    mt_time_us first_seen, last_seen; /* 0 = unknown */
+    char *peak_day;                /* "YYYY-MM-DD" or "" */
+    char *marker_type, *marker;    /* the marker carried by most members ("" when none) */
+} mt_store_campaign_row;
+
+typedef struct mt_store_botnet_day {
+    int64_t day;                   /* days since 1970-01-01 (UTC) */
+    uint64_t active;               /* active sources of mining campaigns that day */
+} mt_store_botnet_day;
+
+typedef struct mt_store_botnet_country {
+    char *code;
+    uint64_t sources;
+} mt_store_botnet_country;
+
+typedef struct mt_store_botnet_cred {
+    char *username, *password;
+    uint64_t attempts, sources, days;
+    mt_time_us first_seen, last_seen;
+} mt_store_botnet_cred;
+
+typedef struct mt_store_botnet_summary {
+    uint64_t campaigns, mining_campaigns;
+    uint64_t zombies;              /* distinct member IPs of mining campaigns */
+    uint64_t members;              /* sum of sources over mining campaigns */
+    uint64_t botnet_sources;       /* source records stored */
+    mt_store_campaign_row *rows;   /* mining first, then by sources */
+    size_t nrows;
+    mt_store_botnet_day *days;     /* by day */
+    size_t ndays;
+    int64_t peak_day;              /* of days[]; -1 when no day */
+    uint64_t peak_active;
+    mt_store_botnet_country *countries; /* most first */
+    size_t ncountries;
+    uint64_t distinct_countries;
+    /* Over the mining campaigns (sums of the campaign figures). */
+    uint64_t geo_unknown, scanned, port22_open, iot, iot_unknown;
+    mt_store_botnet_cred *credentials; /* most attempts first */
+    size_t ncredentials;
+    uint64_t distinct_credentials;
+} mt_store_botnet_summary;
+
+int mt_store_botnet_summary_get(mt_store *s, const mt_store_botnet_query *q, mt_store_botnet_summary *out);
+void mt_store_botnet_summary_free(mt_store_botnet_summary *b);
+
 /* ---- the analyses' aggregates ---------------------------------------------- */
 
 /* A map from time to bucket (periods of the report in its time zone, which
@@ -229,6 +311,11 @@ typedef struct mt_store_ops {
     int (*put_web)(mt_store *s, const mt_web_finding *f, size_t n);
     int (*web_present)(mt_store *s);
     int (*web_summary)(mt_store *s, const mt_store_web_query *q, mt_store_web_summary *out);
+    int (*put_campaign)(mt_store *s, const mt_campaign *c);
+    int (*put_botsource)(mt_store *s, const mt_botsource *src);
+    int (*put_credstat)(mt_store *s, const mt_credstat *c);
+    int (*botnet_present)(mt_store *s);
+    int (*botnet_summary)(mt_store *s, const mt_store_botnet_query *q, mt_store_botnet_summary *out);
 } mt_store_ops;
 
 /* The part of every backend's handle the generic layer reads; a backend's

@@ -79,13 +79,16 @@ void mt_action_download(const char *url, size_t url_n, const char *sha, size_t s
 void mt_action_upload(const char *name, size_t name_n, const char *sha, size_t sha_n,
                       mt_action_info *out);
 /* A known marker credential (user or password): its family ("outlaw") and
- * the marker value; NULL when none. */
+ * the marker value; NULL when none. The table, and why nproc:nproc is not
+ * in it, are in families.c. */
 const char *mt_action_marker_credential(const char *user, size_t user_n, const char *pass,
                                         size_t pass_n, char *value, size_t cap);
 
 /* The verdict over a campaign's OR-ed signals: mining 1/0, the family
  * ("outlaw", "redtail", "kinsing", "diicot", "mirai", "unknown") and a
- * short reason ("mdrfckr key planted; dota3.tar.gz uploaded"). */
+ * short reason ("mdrfckr key planted; dota tarball; mining by family
+ * (outlaw is a known miner)"), "" when not mining (as mt_campaign.reason).
+ * The rule table is in families.c. */
 typedef struct mt_family_verdict {
     int mining;
     const char *family;

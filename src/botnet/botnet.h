@@ -35,6 +35,8 @@ typedef struct mt_botnet_opts {
     const mt_geoip *asn;         /* ASN; may be NULL (geo is asked when it answers ASNs) */
     const mt_scanres *scans;     /* may be NULL */
     const mt_recog *recog;       /* may be NULL */
+    int progress;                /* 1: "clustering N sources" lines about once a second */
+    FILE *progress_out;          /* NULL = stderr */
 } mt_botnet_opts;
 
 typedef struct mt_botnet_stats {

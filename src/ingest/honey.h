@@ -12,19 +12,9 @@
 
 #include <stdio.h>
 
+#include "ingest/honey_opts.h"
 #include "ingest/ingest.h"
 #include "minetrace/botnet.h"
-
-typedef struct mt_honey_opts {
-    const char *format;   /* NULL: recognise by content; else a reader's name */
-    int year;             /* auth.log stamps without a year: this year; 0 = infer
-                             from the file's modification time, rolling back a year
-                             where months run backwards */
-    int progress;         /* 1: progress lines on progress_out (default stderr) */
-    FILE *progress_out;
-    size_t max_line;      /* 0 = default (1 MiB) */
-    size_t max_document;  /* whole-document formats (attack-pattern JSON); 0 = 1 GiB */
-} mt_honey_opts;
 
 /* Read one input ("-" = stdin) and deliver its events to `to`. Returns
  * MT_OK or the MT_E* of an input that could not be read (st->error names

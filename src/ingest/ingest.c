@@ -75,21 +75,21 @@ mt_ingest *mt_ingest_new(const mt_ingest_out *to, const mt_ingest_opts *o)
 
 void mt_ingest_free(mt_ingest *ig) { free(ig); }
 
-static double now_s(void)
+double mt_ingest_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void note_malformed(mt_ingest_stats *st, uint64_t lineno)
+void mt_ingest_note_malformed(mt_ingest_stats *st, uint64_t lineno)
 {
     st->malformed++;
     if (st->n_malformed_lines < MT_INGEST_MAX_LINENOS)
         st->malformed_lines[st->n_malformed_lines++] = lineno;
 }
 
-static void note_unknown(mt_ingest_stats *st, const char *name)
+void mt_ingest_note_unknown(mt_ingest_stats *st, const char *name)
 {
     st->unknown++;
     for (unsigned i = 0; i < st->n_unknown_names; i++) {
@@ -107,18 +107,22 @@ static void note_unknown(mt_ingest_stats *st, const char *name)
     }
 }
 
-static void progress(mt_ingest *ig, const char *path, mt_linereader *lr, double t0, int final)
+void mt_ingest_progress(FILE *out, const char *path, const mt_ingest_stats *st, uint64_t bytes,
+                        uint64_t raw_pos, uint64_t raw_size, double el, int final)
 {
-    mt_ingest_stats *st = ig->cur;
-    double el = now_s() - t0;
-    double mb = (double)mt_lr_bytes(lr) / 1e6;
-    uint64_t size = mt_lr_raw_size(lr);
+    double mb = (double)bytes / 1e6;
     char pct[16] = "";
-    if (size) snprintf(pct, sizeof pct, " %3.0f%%", 100.0 * (double)mt_lr_raw_pos(lr) / (double)size);
-    fprintf(ig->opts.progress_out, "\r%s:%s %llu records, %.1f MB, %.1f MB/s, %.0f rec/s%s",
+    if (raw_size) snprintf(pct, sizeof pct, " %3.0f%%", 100.0 * (double)raw_pos / (double)raw_size);
+    fprintf(out, "\r%s:%s %llu records, %.1f MB, %.1f MB/s, %.0f rec/s%s",
             path, pct, (unsigned long long)st->records, mb, el > 0 ? mb / el : 0.0,
             el > 0 ? (double)st->records / el : 0.0, final ? "\n" : "   ");
-    fflush(ig->opts.progress_out);
+    fflush(out);
+}
+
+static void progress(mt_ingest *ig, const char *path, mt_linereader *lr, double t0, int final)
+{
+    mt_ingest_progress(ig->opts.progress_out, path, ig->cur, mt_lr_bytes(lr), mt_lr_raw_pos(lr),
+                       mt_lr_raw_size(lr), mt_ingest_now() - t0, final);
 }
 
 static int is_blank(const char *s, size_t n)
@@ -139,7 +143,7 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
 {
     memset(st, 0, sizeof *st);
     ig->cur = st;
-    double t0 = now_s(), last = t0;
+    double t0 = mt_ingest_now(), last = t0;
 
     mt_linereader *lr = mt_lr_open(path, ig->opts.max_line);
     if (!lr) {
@@ -175,7 +179,7 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
         if (too_long) {
             st->records++;
             st->too_long++;
-            note_malformed(st, mt_lr_lineno(lr));
+            mt_ingest_note_malformed(st, mt_lr_lineno(lr));
             continue;
         }
         unk[0] = '\0';
@@ -190,11 +194,11 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
         }
         st->records++;
         if (rc == MT_OK) st->used++;
-        else if (rc == MT_ENOTFOUND) note_unknown(st, unk[0] ? unk : "unknown");
-        else note_malformed(st, mt_lr_lineno(lr));
+        else if (rc == MT_ENOTFOUND) mt_ingest_note_unknown(st, unk[0] ? unk : "unknown");
+        else mt_ingest_note_malformed(st, mt_lr_lineno(lr));
 
         if (ig->opts.progress && (st->records & 4095) == 0) {
-            double t = now_s();
+            double t = mt_ingest_now();
             if (t - last >= 1.0) {
                 progress(ig, path, lr, t0, 0);
                 last = t;
@@ -208,7 +212,7 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
                  (unsigned long long)mt_lr_lineno(lr), mt_error_msg());
     }
     st->bytes = mt_lr_bytes(lr);
-    st->seconds = now_s() - t0;
+    st->seconds = mt_ingest_now() - t0;
     if (!st->format[0]) mt_strlcpy(st->format, tsv ? "zeek-tsv" : "empty", sizeof st->format);
     if (ig->opts.progress && st->seconds >= 1.0) progress(ig, path, lr, t0, 1);
     zeek_tsv_free(tsv);

@@ -61,6 +61,17 @@ typedef struct mt_ingest_stats {
 
 typedef struct mt_ingest mt_ingest;
 
+/* The counting and progress every reader driver shares (this one and the
+ * honeypot driver, ingest/honey.h): a malformed record with its line
+ * number (the first MT_INGEST_MAX_LINENOS kept), a well-formed record of
+ * a kind not read, by name; and the progress line ("\r" while running,
+ * "\n" when final) from what the reader consumed so far. */
+void mt_ingest_note_malformed(mt_ingest_stats *st, uint64_t lineno);
+void mt_ingest_note_unknown(mt_ingest_stats *st, const char *name);
+void mt_ingest_progress(FILE *out, const char *path, const mt_ingest_stats *st, uint64_t bytes,
+                        uint64_t raw_pos, uint64_t raw_size, double elapsed, int final);
+double mt_ingest_now(void); /* monotonic seconds */
+
 /* Events and JSONL findings go to `to` (copied; its ctx is borrowed). */
 mt_ingest *mt_ingest_new(const mt_ingest_out *to, const mt_ingest_opts *o);
 void mt_ingest_free(mt_ingest *ig);

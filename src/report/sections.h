@@ -32,4 +32,11 @@ void mt_sec_top(const mt_report *r, mt_rdoc *d);
  * holds web findings. */
 void mt_sec_web(const mt_store_web_summary *w, int min_confidence, mt_rdoc *d);
 
+/* The botnet study (sections_botnet.c): one section "botnet" from the
+ * store's botnet aggregates (store.h, mt_store_botnet_summary_get): key
+ * figures, campaigns, zombies per day with the peak, countries, port 22
+ * and IoT shares with their unknowns, credentials. Add it after the
+ * traffic and web sections when the store holds botnet records. */
+void mt_sec_botnet(const mt_store_botnet_summary *b, mt_rdoc *d);
+
 #endif

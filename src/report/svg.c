@@ -208,13 +208,17 @@ void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, 
         int64_t next = i + 1 < n ? start[i + 1] : d1;
         double x0 = L + (double)(start[i] - d0) / span * pw;
         double x1 = L + (double)(next - d0) / span * pw;
+        int nbar = 0;
         for (size_t k = 0; k < ns; k++) {
             if (!s[k].bar || s[k].own || i >= s[k].n) continue;
+            /* Later bar series mark some periods over the first (the peak
+             * day): drawn in the accent colour, only where they have a value. */
+            if (nbar++ && !isfinite(s[k].y[i])) continue;
             double v = isfinite(s[k].y[i]) ? s[k].y[i] : 0;
             double hgt = v / max * ph;
             double w = (x1 - x0) * 0.85;
-            mt_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" class=\"bar\"/>",
-                          x0 + (x1 - x0) * 0.075, T + ph - hgt, w > 0.5 ? w : 0.5, hgt);
+            mt_buf_printf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" class=\"%s\"/>",
+                          x0 + (x1 - x0) * 0.075, T + ph - hgt, w > 0.5 ? w : 0.5, hgt, nbar > 1 ? "bar2" : "bar");
         }
         if (i % every == 0) {
             mt_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"tick\" text-anchor=\"middle\">",
@@ -232,13 +236,14 @@ void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, 
         }
         mt_buf_puts(b, "\"/>");
     }
-    int legend_y = H - 8, slot = 0;
+    int legend_y = H - 8, slot = 0, lbar = 0;
     for (size_t k = 0; k < ns; k++) {
         if (s[k].own) continue;
         int x = L + 130 * slot++;
         if (s[k].bar)
-            mt_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"10\" class=\"bar\"/>"
-                          "<text x=\"%d\" y=\"%d\" class=\"tick\">", x, legend_y - 9, x + 16, legend_y);
+            mt_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"10\" class=\"%s\"/>"
+                          "<text x=\"%d\" y=\"%d\" class=\"tick\">", x, legend_y - 9, lbar++ ? "bar2" : "bar",
+                          x + 16, legend_y);
         else
             mt_buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"hl\"/>"
                           "<text x=\"%d\" y=\"%d\" class=\"tick\">", x, legend_y - 4, x + 20, legend_y - 4,

@@ -129,7 +129,10 @@ static int schema_v3(sqlite3 *db)
                     "UPDATE meta SET value = '3' WHERE key = 'schema_version';");
 }
 
-static int (*const migrations[MT_SQLITE_SCHEMA_VERSION])(sqlite3 *db) = {schema_v1, schema_v2, schema_v3};
+/* Version 4: the botnet study (issue 9): campaigns and their days,
+ * countries and members, attack sources, credentials (sqlite_botnet.c). */
+static int (*const migrations[MT_SQLITE_SCHEMA_VERSION])(sqlite3 *db) = {schema_v1, schema_v2, schema_v3,
+                                                                         mt_sqlite_schema_v4};
 
 /* The schema version of the database: user_version, else 1 for a database
  * of the unversioned schema, 0 for an empty one. */
@@ -282,7 +285,7 @@ static int put_one(mt_sqlite_store *s, const mt_finding *f)
 }
 
 /* Before a row: open the implicit batch if no transaction is open. */
-static int row_begin(mt_sqlite_store *s)
+int mt_sqlite_row_begin(mt_sqlite_store *s)
 {
     if (s->txn) return MT_OK;
     if (exec(s->db, "BEGIN") != MT_OK) return MT_EIO;
@@ -291,7 +294,7 @@ static int row_begin(mt_sqlite_store *s)
 }
 
 /* After a row: commit the implicit batch when it is full. */
-static int row_end(mt_sqlite_store *s)
+int mt_sqlite_row_end(mt_sqlite_store *s)
 {
     if (s->txn == 1 && ++s->batch >= MT_SQLITE_BATCH) return sq_commit(&s->base);
     return MT_OK;
@@ -302,7 +305,7 @@ static int sq_put(mt_store *b, const mt_finding *f, size_t n)
     mt_sqlite_store *s = S(b);
     if (!s->ins) return mt_error_set(MT_EINVAL, "store: opened read-only");
     for (size_t i = 0; i < n; i++)
-        if (row_begin(s) != MT_OK || put_one(s, &f[i]) != MT_OK || row_end(s) != MT_OK) return MT_EIO;
+        if (mt_sqlite_row_begin(s) != MT_OK || put_one(s, &f[i]) != MT_OK || mt_sqlite_row_end(s) != MT_OK) return MT_EIO;
     return MT_OK;
 }
 
@@ -346,7 +349,7 @@ static int sq_put_web(mt_store *b, const mt_web_finding *f, size_t n)
     mt_sqlite_store *s = S(b);
     if (!s->ins_web) return mt_error_set(MT_EINVAL, "store: opened read-only");
     for (size_t i = 0; i < n; i++)
-        if (row_begin(s) != MT_OK || put_web_one(s, &f[i]) != MT_OK || row_end(s) != MT_OK) return MT_EIO;
+        if (mt_sqlite_row_begin(s) != MT_OK || put_web_one(s, &f[i]) != MT_OK || mt_sqlite_row_end(s) != MT_OK) return MT_EIO;
     return MT_OK;
 }
 
@@ -380,6 +383,7 @@ static void sq_close(mt_store *b)
 {
     mt_sqlite_store *s = S(b);
     sq_commit(b);
+    mt_sqlite_botnet_free(s);
     sqlite3_finalize(s->ins);
     sqlite3_finalize(s->ins_web);
     sqlite3_close(s->db);
@@ -402,6 +406,11 @@ static const mt_store_ops sqlite_ops = {
     .put_web = sq_put_web,
     .web_present = mt_sqlite_web_present,
     .web_summary = mt_sqlite_web_summary,
+    .put_campaign = mt_sqlite_put_campaign,
+    .put_botsource = mt_sqlite_put_botsource,
+    .put_credstat = mt_sqlite_put_credstat,
+    .botnet_present = mt_sqlite_botnet_present,
+    .botnet_summary = mt_sqlite_botnet_summary,
 };
 
 static const char *const insert_sql =

@@ -9,7 +9,7 @@
 #include "minetrace/store.h"
 
 /* The newest schema version this program writes (PRAGMA user_version). */
-#define MT_SQLITE_SCHEMA_VERSION 3
+#define MT_SQLITE_SCHEMA_VERSION 4
 
 typedef struct mt_sqlite_store {
     mt_store base;
@@ -23,6 +23,7 @@ typedef struct mt_sqlite_store {
     unsigned batch;        /* rows in the implicit batch */
     uint64_t pend_new, pend_dup; /* of the open transaction: counted at commit, dropped at rollback */
     int scan_index, top_index; /* the analysis indexes exist, in our column order */
+    struct mt_sqlite_botnet *botnet; /* the botnet tables' statements (sqlite_botnet.c), made on first use */
 } mt_sqlite_store;
 
 mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o);
@@ -36,6 +37,19 @@ int mt_sqlite_top(mt_store *s, const mt_store_query *q, mt_store_top *out);
 int mt_sqlite_web_present(mt_store *s);
 int mt_sqlite_web_summary(mt_store *s, const mt_store_web_query *q, mt_store_web_summary *out);
 
+/* sqlite_botnet.c: the botnet study's tables (version 4), writes and aggregates. */
+int mt_sqlite_schema_v4(sqlite3 *db);
+int mt_sqlite_put_campaign(mt_store *s, const mt_campaign *c);
+int mt_sqlite_put_botsource(mt_store *s, const mt_botsource *src);
+int mt_sqlite_put_credstat(mt_store *s, const mt_credstat *c);
+int mt_sqlite_botnet_present(mt_store *s);
+int mt_sqlite_botnet_summary(mt_store *s, const mt_store_botnet_query *q, mt_store_botnet_summary *out);
+void mt_sqlite_botnet_free(mt_sqlite_store *s);
+
 int mt_sqlite_fail(sqlite3 *db, const char *what); /* sets the error, returns MT_EIO */
+/* Around each written row: open the implicit batch when no transaction is
+ * open; commit it when it is full. */
+int mt_sqlite_row_begin(mt_sqlite_store *s);
+int mt_sqlite_row_end(mt_sqlite_store *s);
 
 #endif

@@ -330,3 +330,80 @@ mt_web_sink *mt_store_web_sink_new(mt_store *store, int own)
     k->ctx = ctx_new(store, own);
     return k;
 }
+
+/* ---- the botnet study ------------------------------------------------------ */
+
+int mt_store_put_campaign(mt_store *s, const mt_campaign *c) { return s->ops->put_campaign(s, c); }
+int mt_store_put_botsource(mt_store *s, const mt_botsource *src) { return s->ops->put_botsource(s, src); }
+int mt_store_put_credstat(mt_store *s, const mt_credstat *c) { return s->ops->put_credstat(s, c); }
+int mt_store_botnet_present(mt_store *s) { return s->ops->botnet_present(s); }
+
+int mt_store_botnet_summary_get(mt_store *s, const mt_store_botnet_query *q, mt_store_botnet_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    out->peak_day = -1;
+    int rc = s->ops->botnet_summary(s, q, out);
+    if (rc) mt_store_botnet_summary_free(out);
+    return rc;
+}
+
+void mt_store_botnet_summary_free(mt_store_botnet_summary *b)
+{
+    for (size_t i = 0; i < b->nrows; i++) {
+        mt_store_campaign_row *r = &b->rows[i];
+        free(r->sensor);
+        free(r->id);
+        free(r->family);
+        free(r->reason);
+        free(r->peak_day);
+        free(r->marker_type);
+        free(r->marker);
+    }
+    free(b->rows);
+    free(b->days);
+    for (size_t i = 0; i < b->ncountries; i++) free(b->countries[i].code);
+    free(b->countries);
+    for (size_t i = 0; i < b->ncredentials; i++) {
+        free(b->credentials[i].username);
+        free(b->credentials[i].password);
+    }
+    free(b->credentials);
+    memset(b, 0, sizeof *b);
+    b->peak_day = -1;
+}
+
+static int bsink_campaign(mt_botnet_sink *k, const mt_campaign *c)
+{
+    return mt_store_put_campaign(((store_sink_ctx *)k->ctx)->store, c);
+}
+
+static int bsink_source(mt_botnet_sink *k, const mt_botsource *src)
+{
+    return mt_store_put_botsource(((store_sink_ctx *)k->ctx)->store, src);
+}
+
+static int bsink_credential(mt_botnet_sink *k, const mt_credstat *c)
+{
+    return mt_store_put_credstat(((store_sink_ctx *)k->ctx)->store, c);
+}
+
+static int bsink_flush(mt_botnet_sink *k) { return mt_store_commit(((store_sink_ctx *)k->ctx)->store); }
+
+static void bsink_close(mt_botnet_sink *k)
+{
+    ctx_close(k->ctx);
+    free(k);
+}
+
+mt_botnet_sink *mt_store_botnet_sink_new(mt_store *store, int own)
+{
+    mt_botnet_sink *k = mt_xcalloc(1, sizeof *k);
+    k->name = "store";
+    k->campaign = bsink_campaign;
+    k->source = bsink_source;
+    k->credential = bsink_credential;
+    k->flush = bsink_flush;
+    k->close = bsink_close;
+    k->ctx = ctx_new(store, own);
+    return k;
+}

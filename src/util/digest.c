@@ -93,3 +93,31 @@ int mt_digest_hex(mt_digest_alg alg, const void *p, size_t n, char *out)
     out[2 * len] = '\0';
     return MT_OK;
 }
+
+long mt_b64_decode(const char *in, size_t n, uint8_t *out, size_t cap)
+{
+    if (n == 0) return 0;
+    if (n % 4 != 0 || n > (size_t)INT32_MAX || cap < n / 4 * 3) return -1;
+    /* EVP_DecodeBlock trims blanks at both ends and counts padding as zero
+     * bytes; refuse blanks here so the padding count below is exact. */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)in[i];
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '+' || c == '/' || (c == '=' && i >= n - 2);
+        if (!ok) return -1;
+    }
+    if (in[n - 2] == '=' && in[n - 1] != '=') return -1;
+    int got = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
+    if (got < 0) return -1;
+    size_t pad = (in[n - 1] == '=') + (in[n - 2] == '=');
+    return (long)((size_t)got - pad);
+}
+
+long mt_b64_encode(const void *in, size_t n, int nopad, char *out, size_t cap)
+{
+    if (n > (size_t)INT32_MAX / 2 || cap < 4 * ((n + 2) / 3) + 1) return -1;
+    int len = EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)in, (int)n);
+    if (len < 0) return -1;
+    while (nopad && len > 0 && out[len - 1] == '=') out[--len] = '\0';
+    return len;
+}

@@ -41,4 +41,15 @@ size_t mt_digest_len(mt_digest_alg alg);
  * bytes). MT_OK, or MT_ERR with out = "". */
 int mt_digest_hex(mt_digest_alg alg, const void *p, size_t n, char *out);
 
+/* Base64 (RFC 4648, '+' '/', '=' padding) through libcrypto, for SSH key
+ * blobs and their OpenSSH fingerprints: strict, unlike the website
+ * scanner's lenient decoder for obfuscated scripts (web/unpack.h). Decode: n bytes of base64 with no
+ * whitespace, a multiple of 4 long, into out; returns the decoded length
+ * (padding removed) or -1 when the text is not base64 or out (cap bytes)
+ * is too small (3 * n / 4 bytes always suffice). Encode: n bytes into out
+ * as text plus NUL, without the '=' padding when nopad; returns the text
+ * length or -1 when cap (4 * ((n + 2) / 3) + 1 bytes suffice) is short. */
+long mt_b64_decode(const char *in, size_t n, uint8_t *out, size_t cap);
+long mt_b64_encode(const void *in, size_t n, int nopad, char *out, size_t cap);
+
 #endif

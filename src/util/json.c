@@ -490,8 +490,8 @@ static uint32_t hex4(const char *p)
 
 /* The next character of validated raw string contents s[*i..n) into out:
  * 1..4 bytes, 0 at the end. A surrogate pair becomes one code point; a lone
- * surrogate and U+0000 become U+FFFD. */
-static size_t next_char(const char *s, size_t n, size_t *i, unsigned char out[4])
+ * surrogate becomes U+FFFD, and so does U+0000 unless keep_nul. */
+static size_t next_char_x(const char *s, size_t n, size_t *i, unsigned char out[4], int keep_nul)
 {
     if (*i >= n) return 0;
     char c = s[*i];
@@ -514,11 +514,16 @@ static size_t next_char(const char *s, size_t n, size_t *i, unsigned char out[4]
                 return put_utf8(0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00), out);
             }
         }
-        if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+        if ((cp == 0 && !keep_nul) || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
         return put_utf8(cp, out);
     }
     default: out[0] = (unsigned char)e; return 1; /* " \ / */
     }
+}
+
+static size_t next_char(const char *s, size_t n, size_t *i, unsigned char out[4])
+{
+    return next_char_x(s, n, i, out, 0);
 }
 
 const char *mt_jr_raw(const mt_jr_doc *d, int t, size_t *len)
@@ -546,6 +551,27 @@ static size_t decode(const mt_jr_doc *d, int t, char *dst, size_t cap)
     }
     dst[w] = '\0';
     return w;
+}
+
+const char *mt_jr_bytes(const mt_jr_doc *d, int t, char *dst, size_t cap, size_t *len)
+{
+    *len = 0;
+    if (!mt_jr_is(d, t, MT_JR_STRING)) return NULL;
+    const char *s = tok_text(d, t);
+    size_t n = d->tok[t].len;
+    if (!d->tok[t].esc) {
+        *len = n;
+        return s;
+    }
+    if (!dst || cap < n) return NULL;
+    size_t i = 0, w = 0, k;
+    unsigned char ch[4];
+    while ((k = next_char_x(s, n, &i, ch, 1)) > 0) { /* decoded never outgrows raw */
+        memcpy(dst + w, ch, k);
+        w += k;
+    }
+    *len = w;
+    return dst;
 }
 
 size_t mt_jr_copy(const mt_jr_doc *d, int t, char *dst, size_t cap)

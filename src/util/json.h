@@ -165,6 +165,12 @@ size_t mt_jr_copy(const mt_jr_doc *d, int t, char *dst, size_t cap);
 /* String t decoded into the scratch area, NUL-terminated, valid until the
  * next parse; NULL when t is not a string or the scratch area is full. */
 const char *mt_jr_str(mt_jr_doc *d, int t);
+/* String t as its bytes, for readers that keep what the writer sent: the
+ * text itself when t has no escapes, else decoded into dst (cap >= the raw
+ * length always suffices) with "\u0000" kept as a NUL byte (mt_jr_str gives
+ * U+FFFD there). Not NUL-terminated, not cached. NULL (and *len 0) when t
+ * is not a string or dst is too small. */
+const char *mt_jr_bytes(const mt_jr_doc *d, int t, char *dst, size_t cap, size_t *len);
 /* String member shortcut: mt_jr_str(d, mt_jr_get(d, obj, key)). */
 const char *mt_jr_gstr(mt_jr_doc *d, int obj, const char *key);
 /* Is t a string equal to / starting with s (after unescaping)? */

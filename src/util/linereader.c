@@ -23,16 +23,28 @@ struct mt_linereader {
     char errmsg[240];
 };
 
-mt_linereader *mt_lr_open(const char *path, size_t max_line)
+mt_linereader *mt_lr_open_stream(mt_bytestream *in, const void *head, size_t n,
+                                 size_t max_line)
 {
-    mt_bytestream *in = mt_bs_open(path);
-    if (!in) return NULL;
+    if (n > READ_BLOCK) {
+        mt_error_set(MT_EINVAL, "%s: a look-ahead of %zu bytes is more than a read block",
+                     mt_bs_path(in), n);
+        return NULL;
+    }
     mt_linereader *r = mt_xcalloc(1, sizeof *r);
     r->in = in;
     r->max_line = max_line ? max_line : MT_LR_DEFAULT_MAX_LINE;
     r->cap = r->max_line + READ_BLOCK + 1;
     r->buf = mt_xmalloc(r->cap);
+    if (n) memcpy(r->buf, head, n);
+    r->end = n;
     return r;
+}
+
+mt_linereader *mt_lr_open(const char *path, size_t max_line)
+{
+    mt_bytestream *in = mt_bs_open(path);
+    return in ? mt_lr_open_stream(in, NULL, 0, max_line) : NULL;
 }
 
 void mt_lr_close(mt_linereader *r)

@@ -16,6 +16,13 @@ typedef struct mt_linereader mt_linereader;
 /* Open `path` ("-" = standard input). NULL on failure, mt_error_msg() says
  * why. `max_line` bytes at most are delivered per line (0 = default). */
 mt_linereader *mt_lr_open(const char *path, size_t max_line);
+/* The same over a stream already open, whose first n bytes (head, at most
+ * 256 KiB) the caller has read to look at: they are delivered first. Takes
+ * the stream (closed with the reader); NULL (stream not taken) when n is
+ * larger. */
+typedef struct mt_bytestream mt_bytestream;
+mt_linereader *mt_lr_open_stream(mt_bytestream *in, const void *head, size_t n,
+                                 size_t max_line);
 /* Next line, without its "\n" / "\r\n", NUL-terminated in a buffer owned by
  * the reader (valid until the next call). Returns 1 for a line, 0 at the end,
  * or a negative MT_E* code when the input failed (MT_ETRUNC for a truncated

@@ -156,9 +156,9 @@ static void test_insert_idempotent(void **state)
     assert_int_equal(n_new, 0);
     assert_int_equal(n_dup, 1);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM findings"), 2);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 3);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 3);
-    assert_int_equal(mt_store_schema_version(s), 3);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 4);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 4);
+    assert_int_equal(mt_store_schema_version(s), 4);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM ingest_log"), 0);
     mt_store_close(s);
     /* "sqlite:" names the same backend. */
@@ -445,12 +445,12 @@ static void test_newer_version(void **state)
     mt_store *s = mt_store_open(db_path, NULL);
     assert_non_null(s);
     mt_store_close(s);
-    exec_on(db_path, "PRAGMA user_version = 4");
+    exec_on(db_path, "PRAGMA user_version = 5");
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "schema version 4, newer than this minetrace knows (3)"));
+    assert_non_null(strstr(mt_error_msg(), "schema version 5, newer than this minetrace knows (4)"));
     mt_store_opts ro = {MT_STORE_READONLY, NULL};
     assert_null(mt_store_open(db_path, &ro));
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 4); /* left alone */
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 5); /* left alone */
     /* A meta.schema_version we never wrote, without user_version. */
     unlink_db(db_path);
     exec_on(db_path, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -517,9 +517,9 @@ static void test_migrate_v1(void **state)
     /* A writable open migrates it, and keeps every row. */
     s = mt_store_open(db_path, NULL);
     assert_non_null(s);
-    assert_int_equal(mt_store_schema_version(s), 3);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 3);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 3);
+    assert_int_equal(mt_store_schema_version(s), 4);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 4);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 4);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings"), 0);
     char *after = text1(db_path, ROWS_SQL);
     char *log_after = text1(db_path, "SELECT path||format||records||findings_new||status FROM ingest_log");
@@ -555,7 +555,7 @@ static void test_migration_atomic(void **state)
     exec_on(db_path, "ALTER TABLE ingest_log ADD COLUMN sensor TEXT");
     char *before = text1(db_path, ROWS_SQL);
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 1 to 3 failed"));
+    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 1 to 4 failed"));
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 0);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM pragma_table_info('findings') WHERE name = 'sensor'"),
                      0);
@@ -932,12 +932,12 @@ static void test_migrate_v2(void **state)
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'web_findings'"), 0);
 
-    /* Writable: migrated to 3, every row kept, web findings go in. */
+    /* Writable: migrated to 4, every row kept, web findings go in. */
     s = mt_store_open(db_path, NULL);
     assert_non_null(s);
-    assert_int_equal(mt_store_schema_version(s), 3);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 3);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 3);
+    assert_int_equal(mt_store_schema_version(s), 4);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 4);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 4);
     char *after = text1(db_path, V2_ROWS_SQL);
     assert_string_equal(before, after);
     size_t n = web_fixture(web_set);
@@ -956,7 +956,7 @@ static void test_migrate_v2(void **state)
     copy_data("store-v2.db", db_path);
     exec_on(db_path, "CREATE TABLE web_findings(x)"); /* no ts column to index */
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 2 to 3 failed"));
+    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 2 to 4 failed"));
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
 }
 
