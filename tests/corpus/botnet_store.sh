@@ -32,6 +32,17 @@ study() { # name inputs...
     rc=0
     "$BIN" report --db "$db" --json -o "$tmp/$name.report.json" 2>"$tmp/$name.rerr" || rc=$?
     [ "$rc" -lt 2 ] || { echo "FAIL: minetrace report $name exited $rc"; cat "$tmp/$name.rerr"; exit 1; }
+    # A store of botnet records only: the text report names no traffic
+    # range (no epoch dates) and lists only the days with active zombies.
+    "$BIN" report --db "$db" >"$tmp/$name.report.txt" 2>/dev/null || true
+    grep -q "no traffic findings stored" "$tmp/$name.report.txt" ||
+        { echo "FAIL: $name: the report does not say that no traffic findings are stored"; exit 1; }
+    if grep -q "1970-01-01" "$tmp/$name.report.txt"; then
+        echo "FAIL: $name: the report prints the epoch as a date"; exit 1
+    fi
+    if awk '/^== Zombies per day/{z=1;next} /^==/{z=0} z && $2 == "0"' "$tmp/$name.report.txt" | grep -q .; then
+        echo "FAIL: $name: the text day table lists days without active zombies"; exit 1
+    fi
     local tables="SELECT (SELECT count(*) FROM campaigns)||' '||(SELECT count(*) FROM campaign_members)||' '||
         (SELECT count(*) FROM campaign_days)||' '||(SELECT count(*) FROM campaign_countries)||' '||
         (SELECT count(*) FROM botnet_sources)||' '||(SELECT count(*) FROM credentials)"
