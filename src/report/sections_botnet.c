@@ -96,9 +96,10 @@ static void days_chart(const mt_store_botnet_summary *b, mt_rdoc *d, mt_rbox *x)
     mt_rb_heading(d, x, T | H, "Zombies per day (active sources of the mining campaigns)");
     mt_rblock *ch = mt_rb_chart(d, x, MT_RCHART_TIME, "chart-botnet-days",
                                 "Active sources of mining campaigns per day");
-    /* The terminal gets the days with activity only: a span of years with
-     * a few active days would be pages of zeros there. */
-    mt_rtable *tt = &mt_rb_table(d, x, T, "days", "botnet_days", "t-botnet-days-text")->table;
+    /* Readers get the days with activity only: a span of years with a few
+     * active days would be pages of zeros. JSON and CSV get every day of
+     * the span (the chart's data). */
+    mt_rtable *tt = &mt_rb_table(d, x, T | H, "days", "botnet_days", "t-botnet-days-active")->table;
     mt_rt_col(d, tt, "day", MT_RT_DATE, 10);
     mt_rt_col(d, tt, "active", MT_RT_COUNT, 9);
     mt_rt_col(d, tt, "peak", MT_RT_BOOL, 5);
@@ -109,12 +110,12 @@ static void days_chart(const mt_store_botnet_summary *b, mt_rdoc *d, mt_rbox *x)
         mt_rt_int(tt, b->days[k].day == b->peak_day);
     }
     tt->show_empty = 1;
-    mt_rtable *t = &mt_rb_table(d, x, J | C | H, "days", "botnet_days", "t-botnet-days")->table;
+    mt_rtable *t = &mt_rb_table(d, x, J | C, "days", "botnet_days", "t-botnet-days")->table;
     int c_day = mt_rt_col(d, t, "day", MT_RT_DATE, 10);
     int c_act = mt_rt_col(d, t, "active", MT_RT_COUNT, 9);
     mt_rt_col(d, t, "peak", MT_RT_BOOL, 5);
     int c_pk = mt_rt_col(d, t, "peak_bar", MT_RT_COUNT, 0); /* chart data: the peak's bar */
-    mt_rt_view(t, J | C | H, "day active peak");
+    mt_rt_view(t, J | C, "day active peak");
     int fill = b->ndays && b->days[b->ndays - 1].day - b->days[0].day < MAX_FILLED_DAYS;
     size_t j = 0;
     int64_t first = b->ndays ? b->days[0].day : 0, last = b->ndays ? b->days[b->ndays - 1].day : -1;

@@ -96,11 +96,13 @@ void mt_sec_overview(const mt_report *r, mt_rdoc *d)
     mt_rkv_count(d, kv, J | C, "hosts", r->hosts_all);
     mt_rkv_count(d, kv, J | C, "mining_hosts", r->hosts_mining);
 
-    mt_rsec_highlight(d, s, "k-mining-findings", "mining findings", count(n1, sizeof n1, r->findings_mining));
-    mt_rsec_highlight(d, s, "k-mining-hosts", "distinct mining hosts", count(n1, sizeof n1, r->hosts_mining));
-    mt_rsec_highlight(d, s, "k-precursor", "precursor findings", count(n1, sizeof n1, r->findings_precursor));
+    if (!no_range) {
+        mt_rsec_highlight(d, s, "k-mining-findings", "mining findings", count(n1, sizeof n1, r->findings_mining));
+        mt_rsec_highlight(d, s, "k-mining-hosts", "distinct mining hosts", count(n1, sizeof n1, r->hosts_mining));
+        mt_rsec_highlight(d, s, "k-precursor", "precursor findings", count(n1, sizeof n1, r->findings_precursor));
+    }
     mt_rb_highlights(d, x);
-    if (r->empty) line(d, x, H, "No findings in this range.");
+    if (r->empty && !no_range) line(d, x, H, "No findings in this range.");
 }
 
 void mt_sec_activity(const mt_report *r, mt_rdoc *d)
