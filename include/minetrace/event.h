@@ -189,11 +189,26 @@ enum { MT_APP_UNKNOWN = 0, MT_APP_TLS, MT_APP_HTTP, MT_APP_JSON, MT_APP_SMB,
        MT_APP_DNS, MT_APP_WEBSOCKET, MT_APP_SV2 };
 
 /* ---- Alerts from other tools ------------------------------------------- */
+/* How an alert's cli/srv ends were set: from the connection (Zeek, EVE with
+ * "direction"), or in the order of the packet that matched (older EVE
+ * without "direction": either end may be the client). */
+enum { MT_ALERT_ENDS_FLOW = 0, MT_ALERT_ENDS_PACKET };
+
 typedef struct mt_alert {
     uint64_t signature_id;
     char signature[512];
     char category[128];
     int severity;
+    uint8_t ends;            /* MT_ALERT_ENDS_* */
+    /* What the IDS logged beside the alert, empty when absent (EVE:
+     * app_proto, dns.query[0].rrname, tls.sni, http.*, payload_printable). */
+    char app_proto[16];
+    char dns_query[MT_NAME_MAX];
+    char tls_sni[MT_NAME_MAX];
+    char http_host[MT_NAME_MAX];
+    char http_url[256];
+    char http_ua[256];
+    char payload[1024];      /* the start of payload_printable */
 } mt_alert;
 
 /* ---- The event ---------------------------------------------------------- */

@@ -9,14 +9,14 @@
  *
  * Orientation: EVE's src/dest follow the flow (client/server) for dns, tls,
  * http and flow events. DNS answers from some versions are written from
- * the server's side (src_port 53), and alerts follow the packet that
- * matched, so those are turned round when the source port is the DNS or a
- * mining port, or the alert says direction "to_client".
+ * the server's side (src_port 53) and are turned round. Alerts follow the
+ * packet that matched: with direction "to_client" they are turned round;
+ * without a direction they are passed on in packet order (mt_alert.ends)
+ * for the alert detector to orient (src/detect/alert.c).
  * Note: EVE flow byte counts include IP/transport headers (Zeek's conn.log
  * counts payload), so flow-size heuristics see slightly larger numbers. */
 #include "ingest/eve.h"
 #include "ingest/timeparse.h"
-#include "minetrace/intel.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -49,13 +49,6 @@ static void swap_ends(mt_event *ev)
     uint16_t p = ev->cli_port;
     ev->cli_port = ev->srv_port;
     ev->srv_port = p;
-}
-
-/* The pool side of an alert without a direction: a pool port of the
- * intel's port table (known without loading any list). */
-static int is_mining_port(uint16_t p)
-{
-    return (mt_intel_port_roles(p) & MT_PORT_POOL) != 0;
 }
 
 static int base_event(mt_jr_doc *doc, mt_event *ev, mt_event_type type, int obj)
@@ -306,6 +299,22 @@ static int eve_flow(mt_jr_doc *doc, int obj, const mt_ingest_out *out)
     return MT_OK;
 }
 
+/* The alert's first DNS query name: Suricata 5/6 "dns":{"query":[{...}]},
+ * 7 "dns":{"queries":[{...}]}, or a flat "rrname". */
+static const char *alert_dns_query(mt_jr_doc *doc, int d)
+{
+    static const char *const lists[] = {"query", "queries"};
+    for (size_t i = 0; i < 2; i++) {
+        int q = mt_jr_get(doc, d, lists[i]);
+        if (mt_jr_is(doc, q, MT_JR_ARRAY)) q = mt_jr_first(doc, q);
+        if (q >= 0 && mt_jr_is(doc, q, MT_JR_OBJECT)) {
+            const char *n = mt_jr_gstr(doc, q, "rrname");
+            if (n) return n;
+        }
+    }
+    return mt_jr_gstr(doc, d, "rrname");
+}
+
 static int eve_alert(mt_jr_doc *doc, int obj, const mt_ingest_out *out)
 {
     static mt_alert al;
@@ -320,14 +329,31 @@ static int eve_alert(mt_jr_doc *doc, int obj, const mt_ingest_out *out)
     if ((s = mt_jr_gstr(doc, a, "signature"))) mt_strlcpy(al.signature, s, sizeof al.signature);
     if ((s = mt_jr_gstr(doc, a, "category"))) mt_strlcpy(al.category, s, sizeof al.category);
     al.severity = (int)mt_jr_gu64(doc, a, "severity");
+    if ((s = mt_jr_gstr(doc, obj, "app_proto"))) mt_strlcpy(al.app_proto, s, sizeof al.app_proto);
+    int sub = mt_jr_get(doc, obj, "dns");
+    if (mt_jr_is(doc, sub, MT_JR_OBJECT))
+        copy_name(al.dns_query, sizeof al.dns_query, alert_dns_query(doc, sub));
+    sub = mt_jr_get(doc, obj, "tls");
+    if (mt_jr_is(doc, sub, MT_JR_OBJECT))
+        copy_name(al.tls_sni, sizeof al.tls_sni, mt_jr_gstr(doc, sub, "sni"));
+    sub = mt_jr_get(doc, obj, "http");
+    if (mt_jr_is(doc, sub, MT_JR_OBJECT)) {
+        copy_name(al.http_host, sizeof al.http_host, mt_jr_gstr(doc, sub, "hostname"));
+        if ((s = mt_jr_gstr(doc, sub, "url"))) mt_strlcpy(al.http_url, s, sizeof al.http_url);
+        if ((s = mt_jr_gstr(doc, sub, "http_user_agent")))
+            mt_strlcpy(al.http_ua, s, sizeof al.http_ua);
+    }
+    if ((s = mt_jr_gstr(doc, obj, "payload_printable"))) mt_strlcpy(al.payload, s, sizeof al.payload);
+    /* With "direction" (Suricata 7) the ends are put in flow order here.
+     * Without it they stay in packet order and the alert detector decides
+     * which end is the miner: from the payload's role, the rule's
+     * direction, and only then from the ports. */
     const char *dir = mt_jr_gstr(doc, obj, "direction");
     if (!dir) dir = mt_jr_gstr(doc, a, "direction");
-    if (dir && strcmp(dir, "to_client") == 0) {
-        swap_ends(&ev);
-    } else if (!dir && is_mining_port(ev.cli_port) && !is_mining_port(ev.srv_port)) {
-        swap_ends(&ev);
-        ev.flags |= MT_EVF_GUESSED_DIR;
-    }
+    if (dir && strcmp(dir, "to_client") == 0) swap_ends(&ev);
+    al.ends = dir && (strcmp(dir, "to_client") == 0 || strcmp(dir, "to_server") == 0)
+                  ? MT_ALERT_ENDS_FLOW
+                  : MT_ALERT_ENDS_PACKET;
     ev.u.alert = &al;
     out->event(out->ctx, &ev);
     return MT_OK;

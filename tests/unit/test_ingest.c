@@ -213,10 +213,12 @@ static void test_eve_events(void **state)
         NULL), MT_OK);
     assert_int_equal(c.alert[3].signature_id, 2017872);
     assert_int_equal(c.alert[3].severity, 1);
-    /* Source port 3333 is the pool's: the miner is the client. */
+    /* No "direction": the ends stay in packet order, for the alert
+     * detector to orient (the rule's direction, the payload's role). */
+    assert_int_equal(c.alert[3].ends, MT_ALERT_ENDS_PACKET);
     mt_addr_to_str(&c.ev[3].cli, a, sizeof a);
-    assert_string_equal(a, "10.0.0.7");
-    assert_int_equal(c.ev[3].srv_port, 3333);
+    assert_string_equal(a, "203.0.113.9");
+    assert_int_equal(c.ev[3].cli_port, 3333);
 }
 
 static void test_eve_bad_lines(void **state)
@@ -569,17 +571,19 @@ static void test_mining_inputs(void **state)
         assert_int_equal(st.alerts_other, 1);
         if (run == 1) assert_int_equal(st.findings_new, 0);
 
-        /* The alert findings: miner on the client side, confidence from
-         * severity, the signature as evidence. */
-        assert_int_equal(kind_count(r.path, "alert"), 3);
-        assert_int_equal(q1(r.path, "SELECT confidence FROM findings WHERE kind='alert' AND "
+        /* The alert findings, with the kinds and families of packet
+         * findings: miner on the client side, confidence from severity,
+         * the signature as evidence. */
+        assert_int_equal(kind_count(r.path, "alert"), 0);
+        assert_int_equal(q1(r.path, "SELECT confidence FROM findings WHERE kind='stratum' AND "
+                                     "family='monero-miner' AND protocol='xmrig' AND "
                                      "evidence LIKE '%2024792%' AND src_ip='10.0.0.7' AND dest_port=3333"), 90);
-        assert_int_equal(q1(r.path, "SELECT confidence FROM findings WHERE kind='alert' AND "
-                                     "evidence LIKE '%Monero Mining Pool DNS%' AND family='monero-miner'"), 80);
-        assert_int_equal(q1(r.path, "SELECT count(*) FROM findings WHERE kind='alert' AND "
-                                     "src_ip='10.0.0.2' OR evidence LIKE '%CINS%'"), 0);
+        assert_int_equal(q1(r.path, "SELECT confidence FROM findings WHERE kind='dns' AND "
+                                     "evidence LIKE '%Monero Mining Pool DNS%' AND family='monero-miner' "
+                                     "AND src_ip='10.0.0.8'"), 80);
+        assert_int_equal(q1(r.path, "SELECT count(*) FROM findings WHERE evidence LIKE '%CINS%'"), 0);
         assert_int_equal(q1(r.path, "SELECT count(*) FROM findings WHERE source='zeek' AND "
-                                     "kind='alert' AND src_ip='10.0.2.15'"), 1);
+                                     "kind='stratum' AND family='monero-miner' AND src_ip='10.0.2.15'"), 1);
         assert_int_equal(q1(r.path, "SELECT count(*) FROM findings WHERE source='eve'"),
                          (long long)(run == 0 ? eve_new : (uint64_t)q1(r.path,
                              "SELECT count(*) FROM findings WHERE source='eve'")));
