@@ -407,7 +407,10 @@ static void finish(mt_engine *e, state *st, sess *s)
         mt_textbuf_puts(&b, " from agent ");
         mt_textbuf_put(&b, s->agent, 80);
     }
-    if (s->kinds & (1u << MT_SK_LOGIN_REPLY)) mt_textbuf_puts(&b, "; login reply");
+    /* a {"id","status"} answer to a login-shaped line is what apps send
+     * too: it is only called a login reply once the session mined */
+    int undecided = s->tentative && !decides_login(s);
+    if ((s->kinds & (1u << MT_SK_LOGIN_REPLY)) && !undecided) mt_textbuf_puts(&b, "; login reply");
     if (s->kinds & (1u << MT_SK_SUBSCRIBE_REPLY)) mt_textbuf_puts(&b, "; subscribe reply");
     if (s->kinds & (1u << MT_SK_WORK_RESULT)) mt_textbuf_puts(&b, "; work result");
     mt_textbuf_puts(&b, "; ");
@@ -427,7 +430,7 @@ static void finish(mt_engine *e, state *st, sess *s)
         mt_textbuf_put_u(&b, s->n_generic);
         mt_textbuf_puts(&b, " non-mining msgs");
     }
-    if (s->tentative && !decides_login(s)) {
+    if (undecided) {
         mt_textbuf_puts(&b, "; login-shaped line only (no agent, algo, job or submit)");
     } else if (!s->cli_strong && !s->srv_strong && !s->in_http && !s->tentative) {
         mt_textbuf_puts(&b, "; mid-stream");

@@ -1041,6 +1041,15 @@ static void test_detector_login_shaped_app(void **st)
     assert_int_equal(parse(GAME_LOGIN, &m), MT_OK);
     assert_true(m.tentative);
     assert_int_equal(m.strength, MT_SS_WEAK);
+    /* an algorithm list (or an agent) is what only a miner sends */
+    assert_int_equal(parse("{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"rig7.w1\","
+                           "\"pass\":\"x\",\"algo\":[\"cn/r\",\"rx/0\"]}}", &m), MT_OK);
+    assert_false(m.tentative);
+    assert_int_equal(m.strength, MT_SS_STRONG);
+    assert_string_equal(m.algo, "cn/r,rx/0");
+    assert_int_equal(parse("{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"p\",\"pass\":\"x\","
+                           "\"agent\":\"\"}}", &m), MT_OK);
+    assert_true(m.tentative); /* an empty agent names no program */
     assert_int_equal(parse(GAME_QUEST_JOB, &m), MT_OK);
     assert_int_equal(m.strength, MT_SS_MEDIUM); /* job_id, no blob/target */
 

@@ -21,6 +21,8 @@ server from the request (nothing replayed):
   lsp   A language-server session framed with Content-Length headers
         (initialize, didOpen, completion, hover, publishDiagnostics pushes,
         shutdown, exit).
+  lspline  The same session one JSON object a line, as JSON-RPC bridges
+        over TCP frame it (the packet path reads these as JSON lines).
 
 Usage: jsonrpc_app.py server KIND HOST PORT [--ready FILE]
        jsonrpc_app.py client KIND HOST PORT
@@ -297,8 +299,8 @@ def lsp_client(c):
     c.send({"jsonrpc": "2.0", "method": "exit"})
 
 
-SERVERS = {"game": game_server, "eth": eth_server, "lsp": lsp_server}
-CLIENTS = {"game": game_client, "eth": eth_client, "lsp": lsp_client}
+SERVERS = {"game": game_server, "eth": eth_server, "lsp": lsp_server, "lspline": lsp_server}
+CLIENTS = {"game": game_client, "eth": eth_client, "lsp": lsp_client, "lspline": lsp_client}
 
 
 def main():

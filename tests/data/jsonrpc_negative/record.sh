@@ -2,8 +2,9 @@
 # record.sh — record the JSON-RPC hard negatives of the Stratum detector:
 # the applications of jsonrpc_app.py (a game whose first line is a
 # login-shaped {"method":"login"}, an Ethereum-node-like JSON-RPC 2.0
-# client, a Content-Length framed language-server session), each once on
-# its own port and once on the mining port 3333, in two network namespaces
+# client, a language-server session framed with Content-Length headers and
+# the same one JSON object a line), each on its own port and on the mining
+# port 3333, in two network namespaces
 # joined by one veth pair (tests/integration/lib/netns.sh: no default route,
 # IPv6 off; nothing leaves the machine).
 #
@@ -41,7 +42,7 @@ netns_pair "$NS_S" "$NS_C" "$VS" "$VC" "$SRV_IP" "$CLI_IP"
 record() { # record KIND PORT
     local kind="$1" port="$2" pcap="$OUT/$1_$2.pcap" tpid spid
     rm -f "$pcap" "$OUT/.ready"
-    ip netns exec "$NS_C" tcpdump -i "$VC" -n -U -s 0 -w "$pcap" "tcp port $port" \
+    ip netns exec "$NS_C" tcpdump -i "$VC" -n -U -s 0 -w "$pcap" -Z root "tcp port $port" \
         2>"$OUT/.tcpdump.err" &
     tpid=$!
     PIDS+=("$tpid")
@@ -66,3 +67,4 @@ record eth 8545
 record eth 3333
 record lsp 2087
 record lsp 3333
+record lspline 3333
