@@ -41,7 +41,7 @@
 #define HTTP_CACHE 1024u
 #define REPORT_AFTER_US (60LL * 1000000) /* early report of long sessions */
 #define REPORT_AFTER_MSGS 64u
-/* A session opened by a login-shaped line only (see pending_login) waits
+/* A session opened by a login-shaped line only (sess.waiting, on_json) waits
  * this many messages, both ways and of any kind, for mining work. */
 #define LOGIN_WAIT_MSGS 16u
 
