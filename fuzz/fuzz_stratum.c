@@ -15,6 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memchr(m.worker, 0, sizeof m.worker) == NULL || memchr(m.algo, 0, sizeof m.algo) == NULL ||
         memchr(m.pool_host, 0, sizeof m.pool_host) == NULL || memchr(m.method, 0, sizeof m.method) == NULL)
         abort();
+    /* a login-shaped line is WEAK and nothing else claims it */
+    if (m.tentative && (m.strength != MT_SS_WEAK || m.kind != MT_SK_LOGIN)) abort();
     (void)mt_stratum_dialect_str(m.dialect);
     (void)mt_stratum_kind_str(m.kind);
     (void)mt_stratum_role_str(m.role);

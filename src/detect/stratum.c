@@ -41,6 +41,9 @@
 #define HTTP_CACHE 1024u
 #define REPORT_AFTER_US (60LL * 1000000) /* early report of long sessions */
 #define REPORT_AFTER_MSGS 64u
+/* A session opened by a login-shaped line only (sess.waiting, on_json) waits
+ * this many messages, both ways and of any kind, for mining work. */
+#define LOGIN_WAIT_MSGS 16u
 
 typedef struct sess {
     uint64_t flow_id;
@@ -52,6 +55,12 @@ typedef struct sess {
     uint8_t nicehash;
     uint8_t cli_strong, srv_strong, cli_medium, srv_medium, submit_seen;
     uint8_t guessed;        /* orientation was guessed by the decoder */
+    uint8_t tentative;      /* a login-shaped request (no agent, no algo, no
+                               coin address) was seen */
+    uint8_t waiting;        /* ... and the session has shown nothing that
+                               decides yet (bounded by LOGIN_WAIT_MSGS) */
+    uint8_t dismissed;      /* decided: an application's JSON-RPC, not mining;
+                               nothing later reopens it */
     uint8_t ipproto;
     mt_time_us first_ts, last_ts;
     mt_addr cli, srv;
@@ -296,12 +305,32 @@ static const char *family_of(mt_engine *e, state *st, const sess *s)
     return s->agent[0] ? family_by_agent(s->agent) : NULL;
 }
 
+/* Mining work or a mining-only method, beside a login-shaped line: the
+ * pool's job (login reply with a job, job push, notify, work), a submit
+ * with nonce and result, a strong client request, or a mining-only client
+ * method (keepalived, getjob, mining.*). A server's medium message (a
+ * {"status":"OK"} reply, a job without blob) is what apps answer too. */
+static int decides_login(const sess *s)
+{
+    return s->cli_strong || s->srv_strong || s->submit_seen || s->cli_medium;
+}
+
 static int confidence_of(const sess *s)
 {
+    if (s->dismissed) return 0;
     int both = s->n_to_srv > 0 && s->n_to_cli > 0;
-    if (s->cli_strong && s->srv_strong) return MT_CONF_CERTAIN;
-    if ((s->cli_strong || s->srv_strong) && both) return MT_CONF_CONFIRMED;
-    if (s->cli_strong) return MT_CONF_CLIENT_ONLY;
+    /* A login-shaped line counts as the miner's login once the pool
+     * answered it with work or the client submitted a share. */
+    int cli_strong = s->cli_strong || (s->tentative && (s->srv_strong || s->submit_seen));
+    if (s->tentative && !decides_login(s)) {
+        /* Only the login-shaped line (and replies that are not jobs): a
+         * miner cut off after its login, or an app's login never followed
+         * by anything; other methods in the session say application. */
+        return s->n_generic ? 0 : MT_CONF_WEAK;
+    }
+    if (cli_strong && s->srv_strong) return MT_CONF_CERTAIN;
+    if ((cli_strong || s->srv_strong) && both) return MT_CONF_CONFIRMED;
+    if (cli_strong) return MT_CONF_CLIENT_ONLY;
     if (s->srv_strong) return MT_CONF_WORK;
     if (s->submit_seen) {
         /* one point per submit seen, up to five */
@@ -378,7 +407,10 @@ static void finish(mt_engine *e, state *st, sess *s)
         mt_textbuf_puts(&b, " from agent ");
         mt_textbuf_put(&b, s->agent, 80);
     }
-    if (s->kinds & (1u << MT_SK_LOGIN_REPLY)) mt_textbuf_puts(&b, "; login reply");
+    /* a {"id","status"} answer to a login-shaped line is what apps send
+     * too: it is only called a login reply once the session mined */
+    int undecided = s->tentative && !decides_login(s);
+    if ((s->kinds & (1u << MT_SK_LOGIN_REPLY)) && !undecided) mt_textbuf_puts(&b, "; login reply");
     if (s->kinds & (1u << MT_SK_SUBSCRIBE_REPLY)) mt_textbuf_puts(&b, "; subscribe reply");
     if (s->kinds & (1u << MT_SK_WORK_RESULT)) mt_textbuf_puts(&b, "; work result");
     mt_textbuf_puts(&b, "; ");
@@ -398,7 +430,11 @@ static void finish(mt_engine *e, state *st, sess *s)
         mt_textbuf_put_u(&b, s->n_generic);
         mt_textbuf_puts(&b, " non-mining msgs");
     }
-    if (!s->cli_strong && !s->srv_strong && !s->in_http) mt_textbuf_puts(&b, "; mid-stream");
+    if (undecided) {
+        mt_textbuf_puts(&b, "; login-shaped line only (no agent, algo, job or submit)");
+    } else if (!s->cli_strong && !s->srv_strong && !s->in_http && !s->tentative) {
+        mt_textbuf_puts(&b, "; mid-stream");
+    }
     if (s->in_http && !s->n_resp) mt_textbuf_puts(&b, "; replies not decoded");
     if (swapped) mt_textbuf_puts(&b, "; direction from messages");
     /* A wallet on a loaded list (a campaign's payout address): only such a
@@ -432,6 +468,7 @@ static void fold(state *st, sess *s, const mt_event *ev, const mt_stratum_msg *m
     int to_srv = (ev->flags & MT_EVF_TO_SERVER) != 0;
     s->last_ts = ev->ts;
     if (to_srv) s->n_to_srv++; else s->n_to_cli++;
+    if (s->dismissed) return;
     if (!mining) {
         s->n_generic++;
         return;
@@ -472,6 +509,13 @@ static void fold(state *st, sess *s, const mt_event *ev, const mt_stratum_msg *m
     } else if (m->strength == MT_SS_MEDIUM) {
         if (client_side) s->cli_medium = 1;
         else if (server_side) s->srv_medium = 1;
+    } else if (m->tentative) {
+        if (!s->tentative) s->waiting = 1;
+        s->tentative = 1;
+        if (!s->first_method[0]) mt_strlcpy(s->first_method, m->method, sizeof s->first_method);
+        /* it is the client's, whichever way the decoder guessed */
+        if (to_srv) s->fwd++;
+        else s->rev++;
     }
     /* Orientation: requests travel to the server, pushes and mining-shaped
      * replies to the client. */
@@ -504,6 +548,11 @@ static void on_json(mt_engine *e, state *st, const mt_event *ev)
     int rc = mt_stratum_parse(j->text, j->len, &m);
     int mining = rc == MT_OK;
     if (rc != MT_OK && rc != MT_ENOTFOUND) return; /* malformed: not ours */
+    if (m.tentative && mt_intel_wallet_shape(m.wallet)) {
+        /* a coin address as the account: a pool login */
+        m.tentative = 0;
+        m.strength = MT_SS_STRONG;
+    }
 
     if (ev->flow_id == 0) {
         /* No flow to collect into (some log sources): a strong message
@@ -528,6 +577,19 @@ static void on_json(mt_engine *e, state *st, const mt_event *ev)
         s = create(e, st, ev);
     }
     fold(st, s, ev, &m, mining);
+    if (s->waiting) {
+        /* The bounded wait of a login-shaped session: decided at the first
+         * job, submit or mining method; after LOGIN_WAIT_MSGS messages
+         * without one, other methods mean an application's session, and
+         * nothing later in the flow changes that. Otherwise (only the
+         * login and its replies) the flow end decides. */
+        if (decides_login(s)) {
+            s->waiting = 0;
+        } else if (s->n_to_srv + s->n_to_cli >= LOGIN_WAIT_MSGS) {
+            s->waiting = 0;
+            if (s->n_generic) s->dismissed = 1;
+        }
+    }
     if (!s->reported && confidence_of(s) >= MT_CONF_PROBABLE &&
         (s->last_ts - s->first_ts >= REPORT_AFTER_US ||
          s->n_req + s->n_notify + s->n_resp >= REPORT_AFTER_MSGS)) {

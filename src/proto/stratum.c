@@ -311,12 +311,23 @@ static void classify_method(const mt_jr_doc *d, mt_stratum_msg *m, const int *rf
                 return;
             }
             set_login(d, m, lv[0]);
-            int has_agent = is_str(d, lv[1]), has_pass = is_str(d, lv[2]);
             mt_jr_copy(d, lv[1], m->agent, sizeof m->agent);
             mt_jr_copy(d, lv[2], m->password, sizeof m->password);
             if (is_str(d, lv[3]) && d->tok[lv[3]].len > 0) mt_jr_copy(d, lv[3], m->worker, sizeof m->worker);
             if (has(lv[4])) join_algos(d, lv[4], m->algo, sizeof m->algo);
-            m->strength = (has_agent || has_pass) ? MT_SS_STRONG : MT_SS_MEDIUM;
+            /* "login" with "login" and "pass" is also how games and web
+             * apps open a JSON-RPC session (nDPI 4.2's false positive).
+             * What only a miner sends: its program name (agent) or the
+             * algorithms it can mine. Without them the line is only
+             * login-shaped (tentative) and the session decides; a coin
+             * address as the account (the pool convention for the payout
+             * address) is the detector's test, with the intel's shapes. */
+            if (m->agent[0] || m->algo[0]) {
+                m->strength = MT_SS_STRONG;
+            } else {
+                m->strength = MT_SS_WEAK;
+                m->tentative = 1;
+            }
         } else {
             /* eth_submitLogin ["wallet[/worker[/email]]", "pass"] */
             if (parr && ((v = mt_jr_at(d, params, 0)) >= 0) && mt_jr_is(d, v, MT_JR_STRING)) {

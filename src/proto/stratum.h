@@ -43,7 +43,7 @@ typedef enum mt_stratum_strength {
     MT_SS_NONE = 0,
     MT_SS_WEAK,   /* response-shaped ({"id":3,"result":true}); only counts in a session */
     MT_SS_MEDIUM, /* a mining method without the defining fields (keepalived, eth_getWork) */
-    MT_SS_STRONG  /* enough alone: login+agent/pass, subscribe, job with blob, ... */
+    MT_SS_STRONG  /* enough alone: login with agent/algo, subscribe, job with blob, ... */
 } mt_stratum_strength;
 
 typedef enum mt_stratum_kind {
@@ -77,6 +77,10 @@ typedef struct mt_stratum_msg {
     mt_stratum_strength strength;
     mt_stratum_kind kind;
     uint8_t nicehash;      /* NiceHash extranonce extension */
+    uint8_t tentative;     /* a CryptoNote-shaped "login" with nothing that
+                              only a miner sends (no agent, no algo list):
+                              strength WEAK; mining only if the account is a
+                              coin address or the session shows mining work */
     uint8_t has_id;        /* "id" present */
     uint8_t id_is_null;
     uint8_t id_is_string;  /* mid-stream XMRig uses string ids */

@@ -263,7 +263,11 @@ static void test_other_real_lines(void **st)
     assert_string_equal(m.id_str, "txlist26eb-2");
 
     assert_int_equal(parse(COINHIVE_LOGIN, &m), MT_OK);
-    assert_int_equal(m.strength, MT_SS_STRONG); /* login + pass, no agent */
+    /* login + pass, no agent, no algo: login-shaped only; the detector
+     * takes its Monero address account (or the job reply) as the proof */
+    assert_int_equal(m.strength, MT_SS_WEAK);
+    assert_true(m.tentative);
+    assert_string_equal(m.wallet, "46WNbmwXpYxiBpkbHjAgjC65cyzAxtaaBQjcGpAZquhBKw2r8NtPQniEgMJcwFMCZzSBrEJtmPsTR54MoGBDbjTi2W1XmgM");
     assert_string_equal(m.worker, "coin-hive");
     assert_string_equal(m.agent, "");
 
@@ -1007,6 +1011,146 @@ static void test_detector_long_session_reported_early(void **st)
     mt_engine_free(e);
 }
 
+/* Lines of tests/data/jsonrpc_negative/game_*.pcap (our own recording of a
+ * game's JSON-RPC, jsonrpc_app.py): the login-shaped first line nDPI 4.2
+ * calls XMRig, its session reply, and some of the methods that follow. */
+static const char *GAME_LOGIN = "{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"player\",\"pass\":\"x\"}}";
+static const char *GAME_LOGIN_REPLY =
+    "{\"id\":1,\"result\":{\"id\":\"s-5a1c2b3d\",\"status\":\"OK\",\"token\":\"3e0f9c1d2b4a59687a6b5c4d3e2f1a0b\","
+    "\"player\":\"player\"},\"error\":null}";
+static const char *GAME_CALLS[] = {
+    "{\"id\":2,\"method\":\"getProfile\",\"params\":{}}",
+    "{\"id\":3,\"method\":\"getInventory\",\"params\":{}}",
+    "{\"id\":4,\"method\":\"move\",\"params\":{\"dx\":1,\"dy\":-2}}",
+    "{\"id\":5,\"method\":\"chat\",\"params\":{\"channel\":\"world\",\"to\":\"bo\",\"text\":\"gg 5\"}}",
+    "{\"id\":6,\"method\":\"submit\",\"params\":{\"form\":\"quest\",\"job_id\":\"q1\",\"answer\":\"done\"}}",
+};
+static const char *GAME_REPLY = "{\"id\":4,\"result\":{\"x\":11,\"y\":8,\"blocked\":false},\"error\":null}";
+static const char *GAME_QUEST_JOB =
+    "{\"method\":\"job\",\"params\":{\"job_id\":\"q1\",\"title\":\"Deliver the letter\",\"reward\":25}}";
+/* the same login shape from a real pool client: nesfit xmr.suprnova.cc's
+ * login without its agent */
+static const char *BARE_POOL_LOGIN =
+    "{\"method\": \"login\", \"params\": {\"login\": \"kvetak.worker1\", \"pass\": \"password\"}, \"id\": 1}";
+
+static void test_detector_login_shaped_app(void **st)
+{
+    (void)st;
+    mt_engine *e = new_engine();
+    mt_stratum_msg m;
+    assert_int_equal(parse(GAME_LOGIN, &m), MT_OK);
+    assert_true(m.tentative);
+    assert_int_equal(m.strength, MT_SS_WEAK);
+    /* an algorithm list (or an agent) is what only a miner sends */
+    assert_int_equal(parse("{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"rig7.w1\","
+                           "\"pass\":\"x\",\"algo\":[\"cn/r\",\"rx/0\"]}}", &m), MT_OK);
+    assert_false(m.tentative);
+    assert_int_equal(m.strength, MT_SS_STRONG);
+    assert_string_equal(m.algo, "cn/r,rx/0");
+    assert_int_equal(parse("{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"p\",\"pass\":\"x\","
+                           "\"agent\":\"\"}}", &m), MT_OK);
+    assert_true(m.tentative); /* an empty agent names no program */
+    assert_int_equal(parse(GAME_QUEST_JOB, &m), MT_OK);
+    assert_int_equal(m.strength, MT_SS_MEDIUM); /* job_id, no blob/target */
+
+    /* The game: login, a session reply that looks like a pool's
+     * {"id","status"}, dozens of other methods, a quest "job". */
+    fake_flow fl = mkflow(101, "10.77.24.2", 40100, "10.77.24.1", 3333);
+    mt_time_us t = 1000;
+    send_json(e, &fl, 1, GAME_LOGIN, 0, t++);
+    send_json(e, &fl, 0, GAME_LOGIN_REPLY, 0, t++);
+    for (int r = 0; r < 8; r++) {
+        for (size_t i = 0; i < sizeof GAME_CALLS / sizeof GAME_CALLS[0]; i++) {
+            send_json(e, &fl, 1, GAME_CALLS[i], 0, t++);
+            send_json(e, &fl, 0, GAME_REPLY, 0, t++);
+        }
+        send_json(e, &fl, 0, GAME_QUEST_JOB, 0, t++);
+    }
+    end_flow(e, &fl);
+    assert_int_equal(n_caught, 0);
+
+    /* Other methods before the wait is over: still no finding. */
+    fake_flow f2 = mkflow(102, "10.77.24.2", 40101, "10.77.24.1", 7777);
+    send_json(e, &f2, 1, GAME_LOGIN, 0, t++);
+    send_json(e, &f2, 0, GAME_LOGIN_REPLY, 0, t++);
+    send_json(e, &f2, 1, GAME_CALLS[0], 0, t++);
+    end_flow(e, &f2);
+    assert_int_equal(n_caught, 0);
+
+    /* Bounded wait: after 16 messages of an application the session is
+     * decided, and a job-shaped push later does not reopen it. */
+    fake_flow f3 = mkflow(103, "10.77.24.2", 40102, "10.77.24.1", 3333);
+    send_json(e, &f3, 1, GAME_LOGIN, 0, t++);
+    for (int i = 0; i < 16; i++) send_json(e, &f3, i % 2, i % 2 ? GAME_CALLS[2] : GAME_REPLY, 0, t++);
+    send_json(e, &f3, 0, XMRSTAK_JOB, 0, t++);
+    send_json(e, &f3, 1, XMRSTAK_SUBMIT, 0, t++);
+    end_flow(e, &f3);
+    mt_engine_flush(e);
+    assert_int_equal(n_caught, 0);
+    mt_engine_free(e);
+}
+
+static void test_detector_login_shaped_miner(void **st)
+{
+    (void)st;
+    mt_engine *e = new_engine();
+    /* A login-shaped line the pool answers with a job: the miner's login,
+     * decided at the reply, at the login+job confidence. */
+    fake_flow fl = mkflow(111, "192.168.2.92", 55190, "178.32.196.217", 5222);
+    send_json(e, &fl, 1, BARE_POOL_LOGIN, 0, 1000);
+    send_json(e, &fl, 0, XMRSTAK_REPLY, 0, 2000);
+    send_json(e, &fl, 1, XMRSTAK_SUBMIT, 0, 3000);
+    send_json(e, &fl, 0, XMR_STATUS_OK, 0, 4000);
+    end_flow(e, &fl);
+    assert_int_equal(n_caught, 1);
+    assert_int_equal(caught[0].confidence, 98);
+    assert_string_equal(caught[0].protocol, "xmrig");
+    assert_string_equal(caught[0].wallet, "kvetak");
+    assert_non_null(strstr(caught[0].evidence, "xmrig login; login reply"));
+    assert_null(strstr(caught[0].evidence, "login-shaped"));
+
+    /* ... or followed by a share submit, the pool's reply unseen. */
+    fake_flow f2 = mkflow(112, "192.168.2.92", 55191, "178.32.196.217", 5222);
+    send_json(e, &f2, 1, BARE_POOL_LOGIN, 0, 5000);
+    send_json(e, &f2, 1, XMRSTAK_SUBMIT, 0, 6000);
+    send_json(e, &f2, 0, XMR_STATUS_OK, 0, 7000);
+    end_flow(e, &f2);
+    assert_int_equal(n_caught, 2);
+    assert_int_equal(caught[1].confidence, 95);
+
+    /* A coin address as the account is a pool login by itself
+     * (coin-hive-stratum sends no agent). */
+    fake_flow f3 = mkflow(113, "192.168.2.92", 55192, "192.110.160.114", 3333);
+    send_json(e, &f3, 1, COINHIVE_LOGIN, 0, 8000);
+    end_flow(e, &f3);
+    assert_int_equal(n_caught, 3);
+    assert_int_equal(caught[2].confidence, 88);
+
+    /* Only the login-shaped line and a reply that is not a job, nothing
+     * else: a finding, at the lowest tier, saying so. */
+    fake_flow f4 = mkflow(114, "192.168.2.92", 55193, "178.32.196.217", 5222);
+    send_json(e, &f4, 1, BARE_POOL_LOGIN, 0, 9000);
+    send_json(e, &f4, 0, XMR_STATUS_OK, 0, 9500);
+    end_flow(e, &f4);
+    assert_int_equal(n_caught, 4);
+    assert_int_equal(caught[3].confidence, 60);
+    assert_non_null(strstr(caught[3].evidence, "login-shaped line only"));
+    char a[64];
+    mt_addr_to_str(&caught[3].src, a, sizeof a);
+    assert_string_equal(a, "192.168.2.92");
+
+    /* A long wait for the job is fine: it decides whenever it comes. */
+    fake_flow f5 = mkflow(115, "192.168.2.92", 55194, "178.32.196.217", 5222);
+    send_json(e, &f5, 1, BARE_POOL_LOGIN, 0, 10000);
+    for (int i = 0; i < 20; i++) send_json(e, &f5, 0, XMR_STATUS_OK, 0, 10001 + i);
+    send_json(e, &f5, 0, XMRSTAK_JOB, 0, 11000);
+    end_flow(e, &f5);
+    mt_engine_flush(e);
+    assert_int_equal(n_caught, 5);
+    assert_int_equal(caught[4].confidence, 98);
+    mt_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1027,6 +1171,8 @@ int main(void)
         cmocka_unit_test(test_detector_many_flows_bounded),
         cmocka_unit_test(test_corpus_replay),
         cmocka_unit_test(test_detector_long_session_reported_early),
+        cmocka_unit_test(test_detector_login_shaped_app),
+        cmocka_unit_test(test_detector_login_shaped_miner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
