@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "capture/decode.h"
+#include "capture/flowshape.h"
 #include "capture/flowtable.h"
 #include "capture/pipeline.h"
 #include "capture/stream.h"
@@ -69,6 +70,7 @@ const mt_stream_stats *mt_pipeline_stream_stats(const mt_pipeline *pl)
 static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *ev)
 {
     f->event_mask |= 1u << ev->type;
+    if (ev->type == MT_EV_TLS_HELLO && ev->u.tls) mt_flowshape_hello(&f->shape, ev->u.tls);
     ev->source = MT_SRC_PCAP;
     ev->ts = ts;
     ev->flow_id = f->id;
@@ -114,6 +116,7 @@ static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
     fs.evicted = (uint8_t)evicted;
     fs.event_mask = f->event_mask;
     fs.events_known = 1;
+    fs.shape = mt_flowshape_final(&f->shape);
     if (f->extra) mt_strlcpy(fs.sni, f->extra->sni, sizeof fs.sni);
     mt_event ev = {0};
     ev.type = MT_EV_FLOW_END;
@@ -307,6 +310,8 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
             else f->bursts_c2s++;
         }
         if (gap > f->max_gap) f->max_gap = gap;
+        mt_flowshape_packet(&f->shape, dir, l, ts - f->first_ts, gap, f->last_data_ts != 0,
+                            f->data_pkts[0]);
         f->last_data_ts = ts;
     }
 
