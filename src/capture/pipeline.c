@@ -310,8 +310,12 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
             else f->bursts_c2s++;
         }
         if (gap > f->max_gap) f->max_gap = gap;
-        mt_flowshape_packet(&f->shape, dir, l, ts - f->first_ts, gap, f->last_data_ts != 0,
-                            f->data_pkts[0]);
+        /* Only the rule's candidates pay: TLS flows whose hello had neither
+         * SNI nor ALPN (the hello packet itself precedes the flag). */
+        if (f->app == MT_APP_TLS && (f->shape.flags & (MT_SHAPE_HELLO | MT_SHAPE_SNI | MT_SHAPE_ALPN)) ==
+                                        MT_SHAPE_HELLO)
+            mt_flowshape_packet(&f->shape, dir, l, ts - f->first_ts, gap, f->last_data_ts != 0,
+                                f->data_pkts[0]);
         f->last_data_ts = ts;
     }
 
