@@ -25,7 +25,10 @@ typedef enum mt_event_type {
     MT_EV_WS_MSG,       /* one WebSocket text message (unmasked) */
     MT_EV_SMB,          /* an SMB1 pattern of interest (EternalBlue, ...) */
     MT_EV_FLOW_END,     /* flow finished or evicted, with statistics */
-    MT_EV_ALERT         /* an alert from another IDS (EVE alert, Zeek notice) */
+    MT_EV_ALERT,        /* an alert from another IDS (EVE alert, Zeek notice) */
+    MT_EV_FLOW_MINUTE   /* packet path: a TLS flow without SNI and ALPN outlived its first
+                           minute (MT_SHAPE_WINDOW_US); u.flow = its statistics so far, so
+                           the TLS-only miner rule decides then, not at the flow's end */
 } mt_event_type;
 
 typedef enum mt_source_kind {
@@ -163,6 +166,7 @@ typedef struct mt_smb {
 #define MT_SHAPE_LOGIN 0x20    /* a later client payload of >= 400 bytes (after the hello) answered
                                   within 1 s by 200..1400 server bytes: a login and its first job */
 #define MT_SHAPE_PING_PENDING 0x40 /* packet path only: the last payload was a ping-sized client burst */
+#define MT_SHAPE_MINUTE 0x80   /* packet path only: MT_EV_FLOW_MINUTE was emitted */
 typedef struct mt_flow_shape {
     uint32_t hello_fp;   /* 32-bit hash of the JA4 string, only for hellos without SNI and ALPN; 0 = none */
     uint8_t flags;       /* MT_SHAPE_* */

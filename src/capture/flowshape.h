@@ -16,7 +16,8 @@ void mt_flowshape_hello(mt_flow_shape *sh, const mt_tls_hello *t);
 static inline mt_flow_shape mt_flowshape_final(const mt_flow_shape *sh)
 {
     mt_flow_shape s = *sh;
-    s.flags &= (uint8_t)~(MT_SHAPE_PENDING | MT_SHAPE_LOGIN_PENDING | MT_SHAPE_PING_PENDING);
+    s.flags &= (uint8_t)~(MT_SHAPE_PENDING | MT_SHAPE_LOGIN_PENDING | MT_SHAPE_PING_PENDING |
+                          MT_SHAPE_MINUTE);
     return s;
 }
 
