@@ -25,7 +25,10 @@ typedef enum mt_event_type {
     MT_EV_WS_MSG,       /* one WebSocket text message (unmasked) */
     MT_EV_SMB,          /* an SMB1 pattern of interest (EternalBlue, ...) */
     MT_EV_FLOW_END,     /* flow finished or evicted, with statistics */
-    MT_EV_ALERT         /* an alert from another IDS (EVE alert, Zeek notice) */
+    MT_EV_ALERT,        /* an alert from another IDS (EVE alert, Zeek notice) */
+    MT_EV_FLOW_MINUTE   /* packet path: a TLS flow without SNI and ALPN outlived its first
+                           minute (MT_SHAPE_WINDOW_US); u.flow = its statistics so far, so
+                           the TLS-only miner rule decides then, not at the flow's end */
 } mt_event_type;
 
 typedef enum mt_source_kind {
@@ -149,6 +152,40 @@ typedef struct mt_smb {
 
 /* ---- Flow end ----------------------------------------------------------- */
 #define MT_FLOW_NSIZES 8
+/* First-minute conversation shape of a TCP flow, for the TLS-only miner
+ * rule of the flow detector (src/detect/tls_shape.h). Counted by the packet
+ * path over the first MT_SHAPE_WINDOW_US of the flow only, so a verdict on
+ * it depends on the first minute whatever the flow's length. All zero from
+ * logs (no verdict then). */
+#define MT_SHAPE_WINDOW_US 60000000LL
+#define MT_SHAPE_HELLO 0x01    /* a ClientHello was decoded */
+#define MT_SHAPE_SNI 0x02      /* ... with a server_name */
+#define MT_SHAPE_ALPN 0x04     /* ... with an ALPN list */
+#define MT_SHAPE_PENDING 0x08  /* packet path only: the last payload was a submit-sized client burst */
+#define MT_SHAPE_LOGIN_PENDING 0x10 /* packet path only: the last payload was a login-sized client record */
+#define MT_SHAPE_LOGIN 0x20    /* a later client payload of >= 400 bytes (after the hello) answered
+                                  within 1 s by 200..1400 server bytes: a login and its first job */
+#define MT_SHAPE_PING_PENDING 0x40 /* packet path only: the last payload was a ping-sized client burst */
+#define MT_SHAPE_MINUTE 0x80   /* packet path only: MT_EV_FLOW_MINUTE was emitted */
+typedef struct mt_flow_shape {
+    uint32_t hello_fp;   /* 32-bit hash of the JA4 string, only for hellos without SNI and ALPN; 0 = none */
+    uint8_t flags;       /* MT_SHAPE_* */
+    uint8_t pushes;      /* server payloads of 150..1400 bytes after >= 1 s of silence (job pushes) */
+    uint8_t pairs;       /* client payloads of 150..400 bytes after >= 1 s of silence, answered within
+                            1 s by a server payload of 40..160 bytes (share submit / accept) */
+    uint8_t client_led;  /* other client payloads after >= 1 s of silence (client-driven talk) */
+    uint8_t pings;       /* client payloads of 90..149 bytes after >= 1 s of silence answered within
+                            1 s by 40..160 bytes (keepalives, heartbeats) */
+    uint8_t spare_;
+    uint16_t push_min, push_max; /* sizes of the pushes counted */
+    uint16_t bulk_s2c;   /* server payloads > 1400 bytes (downloads) */
+} mt_flow_shape;
+/* The hash kept in mt_flow_shape.hello_fp for a JA4 string (never 0). */
+static inline uint32_t mt_flow_shape_fp(const char *ja4, size_t len)
+{
+    uint32_t h = (uint32_t)mt_hash_bytes(ja4, len, 0x6a6134ULL);
+    return h ? h : 1u;
+}
 typedef struct mt_flow_stats {
     mt_time_us first_ts, last_ts;
     uint64_t pkts_c2s, pkts_s2c;
@@ -176,6 +213,7 @@ typedef struct mt_flow_stats {
      * flow, for flows it never saw (mt_flow_may_have). */
     uint32_t event_mask;
     uint8_t events_known;
+    mt_flow_shape shape;   /* first minute, packet path only */
 } mt_flow_stats;
 
 /* Could the flow behind this FLOW_END have produced an event of type t?

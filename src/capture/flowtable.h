@@ -61,7 +61,8 @@ typedef struct mt_flow {
     uint32_t max_size[2];
     mt_flow_extra *extra;  /* allocated for TLS/WebSocket flows only */
     mt_dirstate d[2];
-    uint8_t pad_[24];      /* 320 bytes: five whole cache lines per slot in
+    mt_flow_shape shape;   /* first-minute shape (TLS-only miner rule) */
+    uint8_t pad_[8];      /* 320 bytes: five whole cache lines per slot in
                               the (2 MiB aligned) table */
 } mt_flow;
 _Static_assert(sizeof(mt_flow) == 320, "mt_flow: keep five cache lines (adjust pad_)");

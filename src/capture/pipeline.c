@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "capture/decode.h"
+#include "capture/flowshape.h"
 #include "capture/flowtable.h"
 #include "capture/pipeline.h"
 #include "capture/stream.h"
@@ -69,6 +70,7 @@ const mt_stream_stats *mt_pipeline_stream_stats(const mt_pipeline *pl)
 static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *ev)
 {
     f->event_mask |= 1u << ev->type;
+    if (ev->type == MT_EV_TLS_HELLO && ev->u.tls) mt_flowshape_hello(&f->shape, ev->u.tls);
     ev->source = MT_SRC_PCAP;
     ev->ts = ts;
     ev->flow_id = f->id;
@@ -82,7 +84,7 @@ static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *
     pl->out.event(pl->out.ctx, ev);
 }
 
-static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
+static void fill_stats(const mt_flow *f, int evicted, mt_flow_stats *out)
 {
     mt_flow_stats fs;
     /* Zero all but the SNI buffer (most of the struct, and written only
@@ -114,7 +116,15 @@ static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
     fs.evicted = (uint8_t)evicted;
     fs.event_mask = f->event_mask;
     fs.events_known = 1;
+    fs.shape = mt_flowshape_final(&f->shape);
     if (f->extra) mt_strlcpy(fs.sni, f->extra->sni, sizeof fs.sni);
+    *out = fs;
+}
+
+static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
+{
+    mt_flow_stats fs;
+    fill_stats(f, evicted, &fs);
     mt_event ev = {0};
     ev.type = MT_EV_FLOW_END;
     ev.u.flow = &fs;
@@ -290,6 +300,20 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
         mt_flowtable_touch(pl->flows, f);
     }
     f->last_ts = ts > f->last_ts ? ts : f->last_ts;
+    /* A TLS-only miner candidate past its first minute: judged now (the
+     * rule looks at the first minute only), not when the session ends. */
+    if (f->app == MT_APP_TLS &&
+        (f->shape.flags & (MT_SHAPE_HELLO | MT_SHAPE_SNI | MT_SHAPE_ALPN | MT_SHAPE_MINUTE)) ==
+            MT_SHAPE_HELLO &&
+        ts - f->first_ts > MT_SHAPE_WINDOW_US) {
+        f->shape.flags |= MT_SHAPE_MINUTE;
+        mt_flow_stats fs;
+        fill_stats(f, 0, &fs);
+        mt_event ev = {0};
+        ev.type = MT_EV_FLOW_MINUTE;
+        ev.u.flow = &fs;
+        emit(pl, f, dir, ts, &ev);
+    }
     f->pkts[dir]++;
     f->bytes[dir] += pk.payload_wire_len;
     if (pk.payload_wire_len) {
@@ -307,6 +331,12 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
             else f->bursts_c2s++;
         }
         if (gap > f->max_gap) f->max_gap = gap;
+        /* Only the rule's candidates pay: TLS flows whose hello had neither
+         * SNI nor ALPN (the hello packet itself precedes the flag). */
+        if (f->app == MT_APP_TLS && (f->shape.flags & (MT_SHAPE_HELLO | MT_SHAPE_SNI | MT_SHAPE_ALPN)) ==
+                                        MT_SHAPE_HELLO)
+            mt_flowshape_packet(&f->shape, dir, l, ts - f->first_ts, gap, f->last_data_ts != 0,
+                                f->data_pkts[0]);
         f->last_data_ts = ts;
     }
 

@@ -11,6 +11,10 @@
  *   (c) encrypted Stratum by behaviour (TLS or unknown app): the score of
  *       flow_score.c combined with priors (mining port, SNI keyword); the
  *       behaviour alone, like a port alone, is never a finding.
+ *   (e) TLS-only miners, before (c): a TLS flow without SNI and ALPN whose
+ *       first-minute shape (job pushes, submit/accept pairs, the hello's
+ *       JA4) scores >= MT_TLS_SHAPE_MIN in tls_shape.c; this one decides
+ *       alone, at MT_EV_FLOW_MINUTE for flows that outlive the minute.
  * TLS flows are left to the TLS detector for names/tie, JSON flows to the
  * Stratum detector, HTTP/WebSocket flows to theirs (their Host header names
  * the site; an address shared by a CDN would mislead us). One finding per
@@ -22,6 +26,7 @@
 #include "detect/detectors.h"
 #include "detect/dnstie.h"
 #include "detect/flow_score.h"
+#include "detect/tls_shape.h"
 #include "proto/sv2.h"
 
 /* Confidence adjustments of this detector (scale: detect/confidence.h). */
@@ -118,6 +123,26 @@ static int check_ip(mt_engine *e, const mt_event *ev, const mt_flow_stats *s)
     return 0;
 }
 
+/* TLS-only miners (tls_shape.h): a TLS flow without SNI and ALPN whose
+ * first minute has a miner's shape. Flows with an SNI are the TLS
+ * detector's (names, keywords) and the behaviour score's. */
+static int check_tls_shape(mt_engine *e, const mt_event *ev, const mt_flow_stats *s, int pw)
+{
+    if (ev->ipproto != 6) return 0;
+    mt_tls_shape_verdict v;
+    mt_tls_shape_score(s, &v);
+    int c = mt_tls_shape_confidence(&v, pw);
+    if (!c) return 0;
+    mt_finding f;
+    start(&f, ev, MT_KIND_BEHAVIOUR, "tls", c);
+    mt_tls_shape_explain(s, &v, f.evidence, sizeof f.evidence);
+    size_t n = strlen(f.evidence);
+    if (pw > 0 && n + 16 < sizeof f.evidence)
+        snprintf(f.evidence + n, sizeof f.evidence - n, "; mining port %u", (unsigned)ev->srv_port);
+    mt_engine_emit(e, &f);
+    return 1;
+}
+
 static int check_behaviour(mt_engine *e, const mt_event *ev, const mt_flow_stats *s, int pw)
 {
     if (s->app != MT_APP_TLS && s->app != MT_APP_UNKNOWN) return 0;
@@ -149,15 +174,30 @@ static int check_behaviour(mt_engine *e, const mt_event *ev, const mt_flow_stats
 static void on_event(mt_engine *e, void *state, const mt_event *ev)
 {
     (void)state;
-    if (ev->type != MT_EV_FLOW_END || !ev->u.flow) return;
+    if (!ev->u.flow) return;
     const mt_flow_stats *s = ev->u.flow;
+    if (ev->type == MT_EV_FLOW_MINUTE) { /* TLS-only miner candidates, at one minute */
+        const mt_intel *in = mt_engine_intel(e);
+        check_tls_shape(e, ev, s, in ? mt_intel_port_weight(in, ev->srv_port) : 0);
+        return;
+    }
+    if (ev->type != MT_EV_FLOW_END) return;
     if (s->app == MT_APP_JSON || s->app == MT_APP_DNS || s->app == MT_APP_SMB) return;
     const mt_intel *in = mt_engine_intel(e);
     int pw = in ? mt_intel_port_weight(in, ev->srv_port) : 0;
     if (check_sv2(e, ev, s, pw)) return;
     if (check_ip(e, ev, s)) return;
+    if (s->events_known && (s->event_mask & MT_EV_BIT(MT_EV_FLOW_MINUTE))) {
+        /* judged at one minute on the same (frozen) shape: a finding then
+         * was the flow's one finding */
+        mt_tls_shape_verdict v;
+        mt_tls_shape_score(s, &v);
+        if (mt_tls_shape_confidence(&v, pw)) return;
+    } else if (check_tls_shape(e, ev, s, pw)) {
+        return;
+    }
     check_behaviour(e, ev, s, pw);
 }
 
 const mt_detector mt_detector_flow = {"flow", NULL, on_event, NULL, NULL,
-                                      MT_EV_BIT(MT_EV_FLOW_END)};
+                                      MT_EV_BIT(MT_EV_FLOW_END) | MT_EV_BIT(MT_EV_FLOW_MINUTE)};
