@@ -162,6 +162,23 @@ size_t mt_intel_sitekey_count(const mt_intel *in);
 const char *mt_intel_wallet_shape(const char *s);
 int mt_intel_sitekey_shape(const char *s);
 
+/* Every listed name and address, for writing block lists (minetrace
+ * export): fn is called once per domain (in insertion order) and once per
+ * IP/CIDR (in no order) with its strongest entry. text is the normalised
+ * name or "ADDR" / "ADDR/BITS"; hit.matched == text. allowed: the name or
+ * network is also on an allowlist; host: listed as a whole host (a hosts
+ * file, a plain list, the built-in set), not only through an Adblock rule.
+ * Entries only on allowlists are not given. fn returns 0 to go on; its
+ * non-zero value stops the walk and is returned. */
+typedef struct mt_intel_entry {
+    int is_addr;                /* 0: domain, 1: IP or CIDR */
+    int bits;                   /* prefix length of an address (32/128: one host) */
+    const char *text;
+    mt_intel_hit hit;
+    int allowed, host;
+} mt_intel_entry;
+int mt_intel_each(const mt_intel *in, int (*fn)(void *ctx, const mt_intel_entry *e), void *ctx);
+
 size_t mt_intel_domain_count(const mt_intel *in);
 
 /* ---- Requests against block lists (Adblock Plus / uBlock syntax) --------

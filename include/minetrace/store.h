@@ -294,6 +294,39 @@ void mt_store_summary_free(mt_store_summary *sm);
 int mt_store_top_get(mt_store *s, const mt_store_query *q, mt_store_top *out);
 void mt_store_top_free(mt_store_top *t);
 
+/* ---- block indicators (minetrace export, issue 11) --------------------------- */
+
+/* What mining findings point at, for a block list: the pool names, the
+ * pool addresses and the destination ports of mining findings at
+ * confidence >= min_confidence in [from, to) (from = to = 0: every
+ * finding). Definitions as SQL: docs/STORE.md. Values are as stored
+ * (attacker-controlled: the caller validates before writing them). */
+typedef enum mt_store_ind_type {
+    MT_STORE_IND_POOL = 1,  /* pool column: a name, an address, either with ":port" */
+    MT_STORE_IND_ADDR,      /* dest_ip of connection findings (kind <> 'dns') */
+    MT_STORE_IND_PORT       /* dest_port of connection findings, in decimal */
+} mt_store_ind_type;
+
+typedef struct mt_store_indicator_query {
+    mt_time_us from, to;
+    int min_confidence;
+} mt_store_indicator_query;
+
+typedef struct mt_store_indicator {
+    mt_store_ind_type type;
+    char *value;
+    uint64_t findings;
+    mt_time_us first_seen, last_seen;
+} mt_store_indicator;
+
+typedef struct mt_store_indicators {
+    mt_store_indicator *v;          /* by type, then value */
+    size_t n;
+} mt_store_indicators;
+
+int mt_store_indicators_get(mt_store *s, const mt_store_indicator_query *q, mt_store_indicators *out);
+void mt_store_indicators_free(mt_store_indicators *x);
+
 /* ---- for backends ---------------------------------------------------------- */
 
 typedef struct mt_store_ops {
@@ -316,6 +349,7 @@ typedef struct mt_store_ops {
     int (*put_credstat)(mt_store *s, const mt_credstat *c);
     int (*botnet_present)(mt_store *s);
     int (*botnet_summary)(mt_store *s, const mt_store_botnet_query *q, mt_store_botnet_summary *out);
+    int (*indicators)(mt_store *s, const mt_store_indicator_query *q, mt_store_indicators *out);
 } mt_store_ops;
 
 /* The part of every backend's handle the generic layer reads; a backend's

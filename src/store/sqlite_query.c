@@ -390,3 +390,49 @@ int mt_sqlite_top(mt_store *b, const mt_store_query *q, mt_store_top *out)
     }
     return ok ? MT_OK : MT_EIO;
 }
+
+/* ---- block indicators ----------------------------------------------------- */
+
+/* Exactly the SQL of docs/STORE.md ("Block indicators"). An export runs
+ * once per block-list refresh, not per report view, so GROUP BY's sort is
+ * acceptable here where the report's passes avoid it. */
+int mt_sqlite_indicators(mt_store *b, const mt_store_indicator_query *q, mt_store_indicators *out)
+{
+    mt_sqlite_store *s = S(b);
+#define IND_WHERE                                                                                          \
+    " FROM findings WHERE ((?1 = 0 AND ?2 = 0) OR (ts >= ?1 AND ts < ?2)) AND event_type = 'mining'"     \
+    " AND confidence >= ?3"
+    static const char sql[] =
+        "SELECT 1, pool, count(*), min(ts), max(ts), 0" IND_WHERE " AND pool <> '' GROUP BY pool"
+        " UNION ALL SELECT 2, dest_ip, count(*), min(ts), max(ts), 0" IND_WHERE
+        " AND kind <> 'dns' AND dest_ip <> '' GROUP BY dest_ip"
+        " UNION ALL SELECT 3, CAST(dest_port AS TEXT), count(*), min(ts), max(ts), dest_port" IND_WHERE
+        " AND kind <> 'dns' AND dest_port BETWEEN 1 AND 65535 GROUP BY dest_port"
+        " ORDER BY 1, 6, 2";
+#undef IND_WHERE
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mt_sqlite_fail(s->db, "indicator query");
+    sqlite3_bind_int64(st, 1, q->from);
+    sqlite3_bind_int64(st, 2, q->to);
+    sqlite3_bind_int(st, 3, q->min_confidence);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        if (!v) continue;
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            out->v = mt_xrealloc(out->v, cap * sizeof *out->v);
+        }
+        mt_store_indicator *x = &out->v[out->n++];
+        x->type = (mt_store_ind_type)sqlite3_column_int(st, 0);
+        x->value = mt_xstrdup(v);
+        x->findings = (uint64_t)sqlite3_column_int64(st, 2);
+        x->first_seen = sqlite3_column_int64(st, 3);
+        x->last_seen = sqlite3_column_int64(st, 4);
+    }
+    int ok = rc == SQLITE_DONE;
+    if (!ok) mt_sqlite_fail(s->db, "indicator query");
+    sqlite3_finalize(st);
+    return ok ? MT_OK : MT_EIO;
+}

@@ -411,6 +411,7 @@ static const mt_store_ops sqlite_ops = {
     .put_credstat = mt_sqlite_put_credstat,
     .botnet_present = mt_sqlite_botnet_present,
     .botnet_summary = mt_sqlite_botnet_summary,
+    .indicators = mt_sqlite_indicators,
 };
 
 static const char *const insert_sql =

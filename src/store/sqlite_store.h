@@ -33,6 +33,7 @@ int mt_sqlite_prepare(mt_store *s, unsigned want, const char **plan);
 int mt_sqlite_time_range(mt_store *s, mt_time_us *first, mt_time_us *last);
 int mt_sqlite_summary(mt_store *s, const mt_store_query *q, mt_store_summary *out);
 int mt_sqlite_top(mt_store *s, const mt_store_query *q, mt_store_top *out);
+int mt_sqlite_indicators(mt_store *s, const mt_store_indicator_query *q, mt_store_indicators *out);
 /* sqlite_web.c: the website study's aggregates. */
 int mt_sqlite_web_present(mt_store *s);
 int mt_sqlite_web_summary(mt_store *s, const mt_store_web_query *q, mt_store_web_summary *out);

@@ -131,6 +131,22 @@ int mt_store_top_get(mt_store *s, const mt_store_query *q, mt_store_top *out)
     return rc;
 }
 
+int mt_store_indicators_get(mt_store *s, const mt_store_indicator_query *q, mt_store_indicators *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!s->ops->indicators) return mt_error_set(MT_EINVAL, "store: the %s backend has no indicator query", s->ops->name);
+    int rc = s->ops->indicators(s, q, out);
+    if (rc) mt_store_indicators_free(out);
+    return rc;
+}
+
+void mt_store_indicators_free(mt_store_indicators *x)
+{
+    for (size_t i = 0; i < x->n; i++) free(x->v[i].value);
+    free(x->v);
+    memset(x, 0, sizeof *x);
+}
+
 void mt_store_top_free(mt_store_top *t)
 {
     for (int i = 0; i < 3; i++) groups_free(t->v[i], t->n[i]);
