@@ -404,6 +404,19 @@ static int file_sha256(const char *path, uint8_t out[MT_SHA256_LEN], uint64_t *s
     return 0;
 }
 
+/* Does the file's first non-blank byte (after a UTF-8 BOM) open a tag? */
+static int starts_with_markup(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    unsigned char b[512];
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    size_t i = n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf ? 3 : 0;
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) i++;
+    return i < n && b[i] == '<';
+}
+
 static void set_status(mt_icache_entry *e, int ok, const char *fmt, ...) MT_PRINTF(3, 4);
 static void set_status(mt_icache_entry *e, int ok, const char *fmt, ...)
 {
@@ -434,7 +447,9 @@ int mt_icache_update(mt_icache *c, const mt_isrc *src, const mt_update_opts *o)
         if (file_sha256(copy, h, &sz) != 0 || memcmp(h, e->sha256, MT_SHA256_LEN) != 0 || sz != e->size) {
             e->have_copy = 0; /* gone or edited: fetch it whole */
         } else {
-            conditional = same && !o->force && (e->etag[0] || e->last_modified[0]);
+            /* a pin the copy does not meet: fetch whole, check the body */
+            int pin_ok = !src->pinned || memcmp(src->sha256, e->sha256, MT_SHA256_LEN) == 0;
+            conditional = same && pin_ok && !o->force && (e->etag[0] || e->last_modified[0]);
         }
     }
     if (!e->have_copy) {
@@ -488,7 +503,14 @@ int mt_icache_update(mt_icache *c, const mt_isrc *src, const mt_update_opts *o)
         set_status(e, 1, "unchanged (HTTP %ld, same SHA-256)", rs.http);
         return MT_OK;
     }
-    /* Validate: the kind's loader must find entries in it. */
+    /* Validate: no list of any kind starts with '<' (a login, error or
+     * "moved" page served with 200), and the kind's loader must find
+     * entries in it. */
+    if (starts_with_markup(tmp)) {
+        unlink(tmp);
+        set_status(e, 0, "failed: does not parse as %s (an HTML or XML page)%s", mt_isrc_kind_str(src->kind), keep);
+        return MT_ERR;
+    }
     mt_intel *scratch = mt_intel_new();
     rc = mt_intel_load_kind(scratch, tmp, src->kind, src->weight, src->cat, src->name);
     mt_intel_load_stats st = *mt_intel_last_load(scratch);
