@@ -154,7 +154,7 @@ static int parse_line(mt_isrc_list *l, const char *s, size_t n, const char *file
     if (!k) return line_error(file, lineno, "unknown kind (adblock, hosts, domains, ips, et-rules)", tok[1], tl[1]);
     if (!valid_url(tok[2], tl[2])) return line_error(file, lineno, "not an http:// or https:// URL", tok[2], tl[2]);
     mt_isrc src = {0};
-    memcpy(src.name, name, sizeof name);
+    memcpy(src.name, name, tl[0] + 1);
     memcpy(src.url, tok[2], tl[2]);
     src.kind = (mt_isrc_kind)k;
     src.cat = kind_category(src.kind);
