@@ -68,9 +68,12 @@ static int load_sources(const intel_args *a, mt_isrc_list *l)
         mt_isrc_default(l);
         return MT_OK;
     }
-    if (mt_isrc_load(l, a->sources) != MT_OK) return mt_cli_error(&mt_cli_intel_cmd, "%s", mt_error_msg());
-    if (!l->n) return mt_cli_error(&mt_cli_intel_cmd, "%s names no source", a->sources);
-    return MT_OK;
+    int rc = mt_isrc_load(l, a->sources);
+    if (rc == MT_OK && l->n) return MT_OK;
+    if (rc != MT_OK) mt_cli_error(&mt_cli_intel_cmd, "%s", mt_error_msg());
+    else mt_cli_error(&mt_cli_intel_cmd, "%s names no source", a->sources);
+    mt_isrc_free(l);
+    return MT_EXIT_ERROR;
 }
 
 static FILE *open_out(const mt_cli_common *co)

@@ -168,7 +168,7 @@ int mt_fetch(const mt_fetch_req *rq, mt_fetch_res *rs)
     else if (cc == CURLE_OPERATION_TIMEDOUT)
         snprintf(rs->error, sizeof rs->error, "timed out after %ld s", rq->timeout_s > 0 ? rq->timeout_s : 120L);
     else if (cc != CURLE_OK)
-        snprintf(rs->error, sizeof rs->error, "%s", err[0] ? err : curl_easy_strerror(cc));
+        mt_strlcpy(rs->error, err[0] ? err : curl_easy_strerror(cc), sizeof rs->error);
     else if (code == 304) {
         rs->not_modified = 1;
         rc = MT_OK;
