@@ -341,7 +341,7 @@ const mt_cli_cmd mt_cli_intel_cmd = {
         "sources prints the sources in the sources-file format (the built-in\n"
         "list without --sources): a start for your own file.\n"
         "\n"
-        "scan, ingest, web and botnet load every fetched list with\n"
+        "scan, ingest and web load every fetched list with\n"
         "--intel DIR (the cache directory), each with its source's category\n"
         "and weight.",
     .opts = intel_opts,
