@@ -188,6 +188,10 @@ static void json_entry(FILE *out, const mt_icache_entry *e, int configured, int6
     mt_buf_printf(&b, ",\"configured\":%s,\"have_copy\":%s", configured ? "true" : "false",
                   e->have_copy ? "true" : "false");
     if (e->have_copy) {
+        mt_buf_puts(&b, ",\"etag\":");
+        mt_json_str(&b, e->etag);
+        mt_buf_puts(&b, ",\"last_modified\":");
+        mt_json_str(&b, e->last_modified);
         mt_buf_puts(&b, ",\"sha256\":\"");
         for (size_t k = 0; k < MT_SHA256_LEN; k++) mt_buf_printf(&b, "%02x", e->sha256[k]);
         mt_buf_printf(&b, "\",\"size\":%llu,\"entries\":%llu,\"domains\":%llu,\"ips\":%llu,\"cidrs\":%llu,"

@@ -10,6 +10,7 @@ If-Modified-Since with 304. ROOT/mode/NAME, when present, changes what
   big      200 with the file repeated to 256 KiB, with Content-Length
   bigchunk the same, chunked (no Content-Length)
   slow     200, the first 100 bytes, then one byte every 2 s
+  lastmod  no ETag: Last-Modified and If-Modified-Since only
 Every request is logged to ROOT/log as "NAME STATUS" lines.
 Usage: intel_server.py ROOT PORTFILE (writes the port it listens on)."""
 import email.utils
@@ -81,6 +82,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
         fresh = False
+        if mode == "lastmod":
+            inm = None
         if inm is not None:
             fresh = inm == etag
         elif ims is not None:
@@ -90,7 +93,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 fresh = False
         if fresh and mode != "slow":
             self.send_response(304)
-            self.send_header("ETag", etag)
+            if mode != "lastmod":
+                self.send_header("ETag", etag)
             self.end_headers()
             self.note(304)
             return None
@@ -110,7 +114,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
             self.note(200)
             return None
-        return self.send_body(200, body, [("ETag", etag), ("Last-Modified", lastmod)])
+        headers = [("Last-Modified", lastmod)]
+        if mode != "lastmod":
+            headers.append(("ETag", etag))
+        return self.send_body(200, body, headers)
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

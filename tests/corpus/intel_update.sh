@@ -17,6 +17,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 mkdir -p "$W/files" "$W/mode"
+echo lastmod > "$W/mode/coinblocker_MiningServerIPList.txt" # no ETag: If-Modified-Since alone
 for f in nocoin_adblock.txt nocoin_hosts.txt coinblocker_MiningServerIPList.txt keraf_nocoin_url_patterns.txt \
          coinblocker_list.txt et_open/emerging-coinminer.rules; do
     cp "$C/$f" "$W/files/"
@@ -85,6 +86,9 @@ upd > "$W/out2"
 [ "$(grep -c ' 304$' "$W/log")" = 6 ] || fail "second update: $(cat "$W/log")"
 [ "$(grep -c 'not modified (HTTP 304)' "$W/out2")" = 6 ] || fail "second update: $(cat "$W/out2")"
 [ "$(stat -c %i "$D/nocoin.list")" = "$ino" ] || fail "a 304 replaced the copy"
+
+[ "$(field ips etag)" = "" ] || fail "ips: an ETag from a server that sent none"
+[ -n "$(field ips last_modified)" ] || fail "ips: no Last-Modified kept"
 
 # 3. A changed list is replaced (a new file renamed in: a new inode).
 echo "newpool.example.com" >> "$W/files/coinblocker_list.txt"
