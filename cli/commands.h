@@ -13,8 +13,8 @@
 
 #include "options.h"
 
-extern const mt_cli_cmd mt_cli_scan, mt_cli_ingest, mt_cli_report, mt_cli_web, mt_cli_botnet, mt_cli_export,
-    mt_cli_version, mt_cli_help_cmd;
+extern const mt_cli_cmd mt_cli_scan, mt_cli_ingest, mt_cli_report, mt_cli_web, mt_cli_botnet,
+    mt_cli_intel_cmd, mt_cli_export, mt_cli_version, mt_cli_help_cmd;
 
 /* The table, ending with NULL, in the order `minetrace help` lists them. */
 extern const mt_cli_cmd *const mt_cli_commands[];

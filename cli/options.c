@@ -7,8 +7,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "intel/intel_update.h"
 #include "minetrace/common.h"
 
 static const mt_cli_opt shared[] = {
@@ -19,7 +22,9 @@ static const mt_cli_opt shared[] = {
      "Add an indicator list (domains, hosts file, Adblock rules,\n"
      "IPs/CIDRs, URL patterns) with WEIGHT 1-100 (default 70) and\n"
      "CATEGORY pool, browser-miner, miner-c2, crypto or allow\n"
-     "(default pool). Repeatable; added to the built-in lists."},
+     "(default pool). Repeatable; added to the built-in lists.\n"
+     "A directory is an intel cache (minetrace intel update):\n"
+     "every fetched list, each with its source's weight and category."},
     {MT_OPT_NO_BUILTIN_INTEL, "no-builtin-intel", 0, NULL, "Do not load the built-in indicator lists."},
     {MT_OPT_DB, "db", 0, "FILE", "The SQLite findings database (created if missing;\nschema in docs/STORE.md)."},
     {MT_OPT_JSON, "json", 0, NULL, "Write JSON instead of text."},
@@ -231,6 +236,32 @@ void mt_cli_trace(mt_engine *e)
     if (trace && *trace && *trace != '0') mt_engine_set_observer(e, mt_event_trace, NULL);
 }
 
+static void cache_line(void *ctx, const mt_icache_entry *e, const mt_intel_load_stats *ls)
+{
+    const mt_cli_common *co = ctx;
+    if (co->quiet) return;
+    int64_t age = (int64_t)time(NULL) - e->fetched;
+    fprintf(stderr, "minetrace: %s (%s:%d, fetched %lld h ago): %llu domains, %llu addresses, %llu networks, "
+            "%llu rules\n", e->src.name, mt_intel_category_str(e->src.cat), e->src.weight,
+            (long long)(age > 0 ? age / 3600 : 0), (unsigned long long)ls->domains, (unsigned long long)ls->ips,
+            (unsigned long long)ls->cidrs, (unsigned long long)(ls->url_rules + ls->exceptions));
+}
+
+/* --intel DIR: the lists `minetrace intel update` keeps in DIR. */
+static int load_cache(const mt_cli_common *co, mt_intel *intel, const char *dir)
+{
+    mt_icache c;
+    int rc = mt_icache_open(&c, dir, 0);
+    size_t have = 0;
+    for (size_t i = 0; rc == MT_OK && i < c.n; i++) have += c.v[i].have_copy != 0;
+    if (rc == MT_OK && !have)
+        rc = mt_error_set(MT_EINVAL, "no fetched lists in '%s' (run minetrace intel update --dir %s)", dir, dir);
+    if (rc == MT_OK) rc = mt_icache_load(intel, &c, cache_line, (void *)co);
+    if (rc != MT_OK) mt_cli_error(co->cmd, "--intel %s: %s", dir, mt_error_msg());
+    mt_icache_close(&c);
+    return rc;
+}
+
 mt_intel *mt_cli_intel(const mt_cli_common *co)
 {
     mt_intel *intel = mt_intel_new();
@@ -240,6 +271,14 @@ mt_intel *mt_cli_intel(const mt_cli_common *co)
         return NULL;
     }
     for (int i = 0; i < co->n_intel; i++) {
+        struct stat st;
+        if (stat(co->intel[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (load_cache(co, intel, co->intel[i]) != MT_OK) {
+                mt_intel_free(intel);
+                return NULL;
+            }
+            continue;
+        }
         if (mt_intel_load_spec(intel, co->intel[i]) != MT_OK) {
             mt_cli_error(co->cmd, "--intel %s: %s", co->intel[i], mt_error_msg());
             mt_intel_free(intel);
