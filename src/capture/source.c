@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
@@ -371,6 +372,11 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
         pcap_close(pc);
         return mt_error_set(MT_EINVAL, "%s: link type %d is not supported", iface, lt);
     }
+    /* Non-blocking, waiting in poll() ourselves: a blocking read on Linux
+     * (TPACKET_V3) sleeps until a packet comes, however long, and the
+     * outputs must still be flushed every tick while the link is idle. */
+    int fd = pcap_get_selectable_fd(pc);
+    if (fd >= 0 && pcap_setnonblock(pc, 1, err) != 0) fd = -1;
     g_stop = 0;
     g_live = pc;
     struct sigaction sa;
@@ -396,7 +402,13 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
             res->packets++;
             if (max_packets && res->packets >= max_packets) break;
         } else if (r == 0) {
-            continue; /* timeout: lets us notice signals */
+            /* Nothing ready: wait up to 200 ms (the ring's block timeout), or
+             * until a signal interrupts, then look at the flags again. */
+            if (fd >= 0) {
+                struct pollfd pfd = {.fd = fd, .events = POLLIN};
+                poll(&pfd, 1, 200);
+            }
+            continue;
         } else if (r == PCAP_ERROR_BREAK) {
             break;
         } else {

@@ -6,6 +6,9 @@ bytes).
       N DNS clients (FIRST_IP, FIRST_IP+1, ...) each querying NAME (default
       a pool under supportxmr.com) once: N mining hosts for the host-verdict
       cap, or a few fresh ones per phase of the live test.
+  pcapgen.py dnsstream RATE SECONDS [FIRST_IP]
+      the same lookups written to standard output as a stream, RATE
+      clients a second for SECONDS (a slow producer feeding `scan -`).
   pcapgen.py badts OUT.pcapng
       a pcapng whose blocks carry impossible timestamps
       (0x7fffffffffffffff, a negative offset, the year 3000) between
@@ -39,6 +42,25 @@ def cmd_dns(out, n, first="10.64.0.1", name="pool.supportxmr.com"):
             fr = dns_query(src, dst, 1024 + i % 60000, name, i & 0xffff)
             w.write(struct.pack("<IIII", 1700000000 + i // 1000, (i % 1000) * 1000, len(fr), len(fr)))
             w.write(fr)
+
+
+def cmd_dnsstream(rate, seconds, first="10.68.0.1"):
+    import time
+    base = int(ipaddress.IPv4Address(first))
+    dst = ipaddress.IPv4Address("10.63.255.53").packed
+    w = sys.stdout.buffer
+    w.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    t0 = time.time()
+    i = 0
+    while time.time() - t0 < seconds:
+        for _ in range(rate // 20):
+            src = ipaddress.IPv4Address(base + i).packed
+            fr = dns_query(src, dst, 1024 + i % 60000, "pool.supportxmr.com", i & 0xffff)
+            w.write(struct.pack("<IIII", 1700000000 + i // 1000, (i % 1000) * 1000, len(fr), len(fr)))
+            w.write(fr)
+            i += 1
+        w.flush()
+        time.sleep(0.05)
 
 
 def block(btype, body):
@@ -77,6 +99,11 @@ def cmd_badts(out):
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "dns":
         cmd_dns(sys.argv[2], int(sys.argv[3]), *sys.argv[4:6])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "dnsstream":
+        try:
+            cmd_dnsstream(int(sys.argv[2]), float(sys.argv[3]), *sys.argv[4:5])
+        except BrokenPipeError:
+            pass
     elif len(sys.argv) == 3 and sys.argv[1] == "badts":
         cmd_badts(sys.argv[2])
     else:
