@@ -276,6 +276,10 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
     }
     struct stat st;
     off_t total = stat(path, &st) == 0 ? st.st_size : 0;
+    /* A pipe (tcpdump -w - | minetrace scan -) may bring a packet a second:
+     * look at the clock after every one. A file, every 1024. */
+    struct stat ist;
+    uint64_t tick_mask = fstat(fileno(in), &ist) == 0 && S_ISREG(ist.st_mode) ? 1023 : 0;
     FILE *fp = pcap_file(pc);
     double t0 = now_s(), last = t0;
     struct pcap_pkthdr *h;
@@ -287,7 +291,7 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
     uint64_t seen = 0;
     while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
         seen++;
-        if (o->tick && ((seen & 1023) == 0 || g_hup)) ticker_poll(&tk);
+        if (o->tick && ((seen & tick_mask) == 0 || g_hup)) ticker_poll(&tk);
         mt_time_us ts;
         if (!ts_from_timeval(&g, &h->ts, seen, res, &ts)) continue;
         mt_pipeline_packet(pl, lt, ts, data, h->caplen, h->len);

@@ -56,5 +56,15 @@ check "running: findings in the -o file" '[ "$n_file" -ge 2000 ]'
 check "running: findings committed to the store" '[ "$n_db" -ge 2000 ]'
 check "SIGKILL: the store is consistent" '[ "$(sqlite3 "$tmp/s.db" "PRAGMA integrity_check")" = ok ]'
 check "SIGKILL: it keeps what was committed" '[ "$(sqlite3 "$tmp/s.db" "SELECT count(*) FROM findings")" -ge "$n_db" ]'
+# A trickle (20 lookups a second, as `tcpdump -w - | minetrace scan -` may
+# bring): still written out within the second.
+python3 "$gen" dnsstream 20 5 10.69.0.1 | "$BIN" scan -q -o "$tmp/t.jsonl" - 2>/dev/null &
+pid=$!
+sleep 3
+n_file=$(wc -l <"$tmp/t.jsonl")
+kill -KILL "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+echo "trickle after 3 s: $n_file findings in the file"
+check "trickle: findings written while the scan runs" '[ "$n_file" -ge 30 ]'
 [ $fail = 0 ] && echo "scan sensor: all checks passed"
 exit $fail
