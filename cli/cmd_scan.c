@@ -1,19 +1,23 @@
 /* minetrace scan: pcap/pcapng files or a live interface -> findings. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture/pipeline.h"
 #include "capture/source.h"
 #include "commands.h"
+#include "detect/hosts.h"
 #include "minetrace/engine.h"
 #include "minetrace/intel.h"
 #include "report/hosts_render.h"
 #include "store/finding_json.h"
 #include "minetrace/store.h"
 
-enum { O_HOSTS = MT_OPT_OWN, O_MIN_SCORE, O_MAX_FLOWS, O_INSPECT, O_TCP_TIMEOUT, O_NO_PROMISC };
+enum { O_HOSTS = MT_OPT_OWN, O_MIN_SCORE, O_MAX_FLOWS, O_INSPECT, O_TCP_TIMEOUT, O_NO_PROMISC,
+       O_FLUSH_INTERVAL, O_MAX_HOSTS };
 
 static const mt_cli_opt scan_opts[] = {
     {0, NULL, 0, NULL, "Input"},
@@ -29,6 +33,10 @@ static const mt_cli_opt scan_opts[] = {
      "output; default: standard output, unless --hosts is given)."},
     {MT_OPT_DB, NULL, 0, NULL,
      "Also store findings in the SQLite database FILE (created if\nmissing; see docs/STORE.md)."},
+    {O_FLUSH_INTERVAL, "flush-interval", 0, "S",
+     "Write out and commit findings every S seconds while reading\n"
+     "(files and live; default 1, 0 = only at the end). SIGHUP\n"
+     "flushes and reopens the -o file (log rotation)."},
     {O_HOSTS, "hosts", 0, NULL,
      "After the scan, list each host judged to be mining: first and\n"
      "last seen, score, findings, pools, ports, wallets, families."},
@@ -47,6 +55,9 @@ static const mt_cli_opt scan_opts[] = {
     {O_MAX_FLOWS, "max-flows", 0, "N",
      "Flow table cap (16..67108864, default 262144); the least\n"
      "recently active flow is evicted when full (counted)."},
+    {O_MAX_HOSTS, "max-hosts", 0, "N",
+     "Host verdicts kept for --hosts (1..16777216, default 65536);\n"
+     "the least recently active host is evicted when full (counted)."},
     {O_INSPECT, "inspect-bytes", 0, "N", "Payload bytes inspected per direction (default 16384)."},
     {O_TCP_TIMEOUT, "tcp-timeout", 0, "S", "Idle timeout of TCP flows in seconds (default 600)."},
     {0, NULL, 0, NULL, "Help"},
@@ -59,7 +70,7 @@ typedef struct scan_args {
     mt_pipeline_config pc;
     const char *iface;
     int hosts;
-    unsigned long min_score, count;
+    unsigned long min_score, count, flush_interval, max_hosts;
 } scan_args;
 
 static int scan_opt(void *ctx, int id, const char *arg)
@@ -84,6 +95,11 @@ static int scan_opt(void *ctx, int id, const char *arg)
         if (v < 16) return mt_cli_usage(cmd, "--max-flows must be 16..%lu", 1UL << 26);
         a->pc.max_flows = (uint32_t)v;
         return 0;
+    case O_FLUSH_INTERVAL: return mt_cli_uint(cmd, "--flush-interval", arg, 3600, &a->flush_interval);
+    case O_MAX_HOSTS:
+        if (mt_cli_uint(cmd, "--max-hosts", arg, 1UL << 24, &a->max_hosts)) return MT_EXIT_ERROR;
+        if (a->max_hosts < 1) return mt_cli_usage(cmd, "--max-hosts must be 1..%lu", 1UL << 24);
+        return 0;
     case O_INSPECT:
         if (mt_cli_uint(cmd, "--inspect-bytes", arg, 1UL << 24, &v)) return MT_EXIT_ERROR;
         a->pc.inspect_bytes = (uint32_t)v;
@@ -94,6 +110,43 @@ static int scan_opt(void *ctx, int id, const char *arg)
         return 0;
     }
     return MT_EXIT_ERROR;
+}
+
+/* The outputs while the scan runs: the source calls scan_tick every
+ * --flush-interval seconds, so a killed run loses at most that much, and
+ * on SIGHUP, when the -o file is reopened under its name (the old one may
+ * have been moved away by log rotation; the store stays open). */
+typedef struct scan_out {
+    mt_sink *jsonl, *store; /* borrowed: the engine owns them */
+    FILE *file;             /* the -o file, NULL for standard output */
+    const char *path;
+    int quiet;
+} scan_out;
+
+static void scan_reopen(scan_out *o)
+{
+    int fd = open(o->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        fprintf(stderr, "minetrace scan: SIGHUP: cannot reopen %s: %s; still writing to the "
+                        "file open before\n", o->path, strerror(errno));
+        return;
+    }
+    /* The sink keeps its FILE; only the descriptor under it changes. */
+    if (dup2(fd, fileno(o->file)) < 0)
+        fprintf(stderr, "minetrace scan: SIGHUP: cannot reopen %s: %s\n", o->path, strerror(errno));
+    else if (!o->quiet)
+        fprintf(stderr, "minetrace scan: SIGHUP: reopened %s\n", o->path);
+    close(fd);
+}
+
+static void scan_tick(void *ctx, int hup)
+{
+    scan_out *o = ctx;
+    if (o->jsonl && o->jsonl->flush(o->jsonl) != MT_OK && !o->quiet)
+        fprintf(stderr, "minetrace scan: cannot write %s: %s\n", o->path ? o->path : "standard output",
+                strerror(errno));
+    if (o->store) o->store->flush(o->store);
+    if (hup && o->file) scan_reopen(o);
 }
 
 static int scan(const mt_cli_common *co, scan_args *a)
@@ -116,6 +169,11 @@ static int scan(const mt_cli_common *co, scan_args *a)
         return MT_EXIT_ERROR;
     }
     mt_cli_trace(eng);
+    mt_hosts_set_max(mt_engine_hosts(eng), a->max_hosts);
+    scan_out out = {.quiet = co->quiet};
+    a->so.tick = scan_tick;
+    a->so.tick_ctx = &out;
+    a->so.tick_interval_s = (double)a->flush_interval;
     const char *output = co->output;
     if (output && strcmp(output, "-") != 0) {
         FILE *f = fopen(output, "w");
@@ -125,9 +183,13 @@ static int scan(const mt_cli_common *co, scan_args *a)
             mt_intel_free(intel);
             return MT_EXIT_ERROR;
         }
-        mt_engine_add_sink(eng, mt_sink_jsonl_new(f, 1));
+        out.jsonl = mt_sink_jsonl_new(f, 1);
+        out.file = f;
+        out.path = output;
+        mt_engine_add_sink(eng, out.jsonl);
     } else if (output || !a->hosts) {
-        mt_engine_add_sink(eng, mt_sink_jsonl_new(stdout, 0));
+        out.jsonl = mt_sink_jsonl_new(stdout, 0);
+        mt_engine_add_sink(eng, out.jsonl);
     }
     if (co->db) {
         mt_store *st = mt_store_open(co->db, NULL);
@@ -137,11 +199,13 @@ static int scan(const mt_cli_common *co, scan_args *a)
             mt_intel_free(intel);
             return MT_EXIT_ERROR;
         }
-        mt_engine_add_sink(eng, mt_store_sink_new(st, 1));
+        out.store = mt_store_sink_new(st, 1);
+        mt_engine_add_sink(eng, out.store);
     }
 
     mt_pipeline *pl = mt_pipeline_new(mt_engine_event_sink(eng), mt_engine_intel(eng), &a->pc);
     unsigned errors = 0, damaged = 0, inputs = 0;
+    uint64_t ts_clamped = 0, ts_skipped = 0;
     mt_source_result res;
     if (a->iface) {
         inputs = 1;
@@ -149,6 +213,8 @@ static int scan(const mt_cli_common *co, scan_args *a)
             mt_cli_error(cmd, "%s", mt_error_msg());
             errors++;
         }
+        ts_clamped += res.bad_ts_clamped;
+        ts_skipped += res.bad_ts_skipped;
         if (!co->quiet || co->stats)
             fprintf(stderr, "minetrace: %s: %llu packets captured, %llu received by filter, "
                             "%llu dropped by kernel, %llu dropped by interface\n",
@@ -157,7 +223,10 @@ static int scan(const mt_cli_common *co, scan_args *a)
     } else {
         for (int i = 0; i < co->nargs; i++) {
             inputs++;
-            if (mt_source_read_file(pl, co->args[i], &a->so, &res) != MT_OK) {
+            int rrc = mt_source_read_file(pl, co->args[i], &a->so, &res);
+            ts_clamped += res.bad_ts_clamped;
+            ts_skipped += res.bad_ts_skipped;
+            if (rrc != MT_OK) {
                 mt_cli_error(cmd, "%s", mt_error_msg());
                 errors++;
             } else if (res.truncated) {
@@ -178,6 +247,14 @@ static int scan(const mt_cli_common *co, scan_args *a)
         fprintf(stderr, "findings %llu (%llu dropped below --min-confidence)\n",
                 (unsigned long long)es->findings, (unsigned long long)es->dropped_low_confidence);
         fprintf(stderr, "inputs %u (%u damaged, %u unreadable)\n", inputs, damaged, errors);
+        fprintf(stderr, "timestamps %llu impossible (%llu given the previous packet's time, "
+                        "%llu packets skipped)\n",
+                (unsigned long long)(ts_clamped + ts_skipped), (unsigned long long)ts_clamped,
+                (unsigned long long)ts_skipped);
+        mt_hosts_stats hst;
+        mt_hosts_get_stats(mt_engine_hosts(eng), &hst);
+        fprintf(stderr, "hosts %zu with verdicts (peak %zu, %llu evicted at the cap of %zu)\n",
+                hst.count, hst.peak, (unsigned long long)hst.evicted, hst.max);
     }
     if (a->hosts) {
         if (co->json) mt_hosts_render_json(mt_engine_hosts(eng), stdout, (int)a->min_score);
@@ -199,6 +276,8 @@ static int run(int argc, char **argv)
     mt_source_opts_defaults(&a.so);
     mt_pipeline_config_defaults(&a.pc);
     a.min_score = 50;
+    a.flush_interval = 1;
+    a.max_hosts = MT_HOSTS_MAX_DEFAULT;
     mt_cli_common co;
     int rc = mt_cli_parse(cmd, argc, argv, &co, scan_opt, &a);
     if (rc < 0 && !a.iface && co.nargs == 0)
@@ -246,7 +325,13 @@ const mt_cli_cmd mt_cli_scan = {
 "\n"
 "Files are read in order into one flow table, so a DNS answer in one file\n"
 "ties flows in the next. A live capture runs until SIGINT or SIGTERM (or\n"
-"-c N packets), then flushes pending findings and exits.",
+"-c N packets), then flushes pending findings and exits. While it runs,\n"
+"findings are written to the -o file and committed to the --db store at\n"
+"least every --flush-interval seconds (files too), so SIGKILL loses at most\n"
+"that much; SIGHUP reopens the -o file under its name for log rotation\n"
+"(the store stays open). Packets with impossible timestamps (before 1970,\n"
+"2100 or later) take the previous packet's time and are counted (--stats)\n"
+"with a warning naming the file.",
     .opts = scan_opts,
     .exit_none = "Every input was read; no finding (no mining, no precursor).",
     .exit_found = "Every input was read; at least one finding was written (precursor\n"

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
@@ -56,6 +57,118 @@ static int unsupported_link(int lt, const char *path, const mt_source_opts *o)
 
 static double now_s(void);
 
+/* Impossible packet times (a corrupt or hostile block says
+ * 0x7fffffffffffffff or a negative second) would overflow the microsecond
+ * arithmetic and print as garbage; they take the time of the packet before
+ * them, so the packet still counts in its flow, and are counted. */
+typedef struct ts_guard {
+    mt_time_us last;     /* the last possible time seen */
+    int have;
+    uint64_t first_pkt;  /* 1-based number of the first impossible packet */
+    long long first_s;   /* and its second */
+} ts_guard;
+
+/* 1: the packet's time is *ts; 0: skip the packet (no possible time yet). */
+static int ts_take(ts_guard *g, int ok, long long sec, mt_time_us us, uint64_t pkt,
+                   mt_source_result *res, mt_time_us *ts)
+{
+    if (ok) {
+        *ts = us;
+        g->last = us;
+        g->have = 1;
+        return 1;
+    }
+    if (!res->bad_ts_clamped && !res->bad_ts_skipped) {
+        g->first_pkt = pkt;
+        g->first_s = sec;
+    }
+    if (!g->have) {
+        res->bad_ts_skipped++;
+        return 0;
+    }
+    res->bad_ts_clamped++;
+    *ts = g->last;
+    return 1;
+}
+
+static int ts_from_timeval(ts_guard *g, const struct timeval *tv, uint64_t pkt,
+                           mt_source_result *res, mt_time_us *ts)
+{
+    long long sec = (long long)tv->tv_sec, usec = (long long)tv->tv_usec;
+    int ok = sec >= 0 && sec < MT_SOURCE_TS_LIMIT_S && usec >= 0 && usec < 1000000;
+    return ts_take(g, ok, sec, ok ? (mt_time_us)sec * 1000000 + usec : 0, pkt, res, ts);
+}
+
+static int ts_from_us(ts_guard *g, mt_time_us us, uint64_t pkt, mt_source_result *res,
+                      mt_time_us *ts)
+{
+    int ok = us >= 0 && us < MT_SOURCE_TS_LIMIT_S * 1000000;
+    return ts_take(g, ok, (long long)(us / 1000000), us, pkt, res, ts);
+}
+
+static void ts_warn(const char *what, const ts_guard *g, const mt_source_result *res,
+                    const mt_source_opts *o)
+{
+    uint64_t n = res->bad_ts_clamped + res->bad_ts_skipped;
+    if (!n || o->quiet) return;
+    fprintf(stderr, "minetrace: %s: %llu packet%s with impossible timestamps (first: packet %llu, "
+                    "second %lld; possible: 1970 to 2099): %llu given the time of the packet "
+                    "before, %llu skipped before any possible time\n",
+            what, (unsigned long long)n, n == 1 ? "" : "s", (unsigned long long)g->first_pkt,
+            g->first_s, (unsigned long long)res->bad_ts_clamped,
+            (unsigned long long)res->bad_ts_skipped);
+}
+
+/* Periodic calls to the caller (flush and commit outputs) and SIGHUP
+ * (reopen them). The handler only sets a flag: the call happens between
+ * packets. */
+static volatile sig_atomic_t g_hup;
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    g_hup = 1;
+}
+
+typedef struct ticker {
+    const mt_source_opts *o;
+    double next;
+    struct sigaction old_hup;
+} ticker;
+
+static void ticker_start(ticker *t, const mt_source_opts *o)
+{
+    t->o = o;
+    t->next = o->tick_interval_s > 0 ? now_s() + o->tick_interval_s : 0;
+    if (!o->tick) return;
+    g_hup = 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_hup;
+    sa.sa_flags = SA_RESTART; /* a read() of the capture must not fail with EINTR */
+    sigaction(SIGHUP, &sa, &t->old_hup);
+}
+
+static void ticker_poll(ticker *t)
+{
+    const mt_source_opts *o = t->o;
+    if (g_hup) {
+        g_hup = 0;
+        o->tick(o->tick_ctx, 1);
+        return;
+    }
+    if (o->tick_interval_s <= 0) return;
+    double n = now_s();
+    if (n < t->next) return;
+    t->next = n + o->tick_interval_s;
+    o->tick(o->tick_ctx, 0);
+}
+
+static void ticker_stop(ticker *t)
+{
+    if (t->o->tick) sigaction(SIGHUP, &t->old_hup, NULL);
+}
+
 /* Classic pcap over mmap; BPF filters still apply (pcap_offline_filter). */
 static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
                        const mt_source_opts *o, mt_source_result *res)
@@ -80,16 +193,24 @@ static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
     double t0 = now_s(), last = t0;
     mt_pcaprec r;
     int st;
+    ts_guard g = {0};
+    ticker tk;
+    ticker_start(&tk, o);
+    uint64_t seen = 0;
     while ((st = mt_pcapfile_next(pf, &r)) == 1) {
+        seen++;
+        if (o->tick && ((seen & 1023) == 0 || g_hup)) ticker_poll(&tk);
+        mt_time_us ts;
+        if (!ts_from_us(&g, r.ts, seen, res, &ts)) continue;
         if (filtered) {
             struct pcap_pkthdr h;
-            h.ts.tv_sec = (time_t)(r.ts / 1000000);
-            h.ts.tv_usec = (suseconds_t)(r.ts % 1000000);
+            h.ts.tv_sec = (time_t)(ts / 1000000);
+            h.ts.tv_usec = (suseconds_t)(ts % 1000000);
             h.caplen = r.caplen;
             h.len = r.wirelen;
             if (!pcap_offline_filter(&prog, &h, r.data)) continue;
         }
-        mt_pipeline_packet(pl, pf->linktype, r.ts, r.data, r.caplen, r.wirelen);
+        mt_pipeline_packet(pl, pf->linktype, ts, r.data, r.caplen, r.wirelen);
         res->packets++;
         if (o->progress && (res->packets & 0xffff) == 0) {
             double t = now_s();
@@ -104,6 +225,8 @@ static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
         }
     }
     if (o->progress && now_s() - t0 >= 1.0) fputc('\n', o->progress_out);
+    ticker_stop(&tk);
+    ts_warn(path, &g, res, o);
     if (filtered) pcap_freecode(&prog);
     if (st < 0) {
         res->truncated = 1;
@@ -153,13 +276,24 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
     }
     struct stat st;
     off_t total = stat(path, &st) == 0 ? st.st_size : 0;
+    /* A pipe (tcpdump -w - | minetrace scan -) may bring a packet a second:
+     * look at the clock after every one. A file, every 1024. */
+    struct stat ist;
+    uint64_t tick_mask = fstat(fileno(in), &ist) == 0 && S_ISREG(ist.st_mode) ? 1023 : 0;
     FILE *fp = pcap_file(pc);
     double t0 = now_s(), last = t0;
     struct pcap_pkthdr *h;
     const u_char *data;
     int r;
+    ts_guard g = {0};
+    ticker tk;
+    ticker_start(&tk, o);
+    uint64_t seen = 0;
     while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-        mt_time_us ts = (mt_time_us)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+        seen++;
+        if (o->tick && ((seen & tick_mask) == 0 || g_hup)) ticker_poll(&tk);
+        mt_time_us ts;
+        if (!ts_from_timeval(&g, &h->ts, seen, res, &ts)) continue;
         mt_pipeline_packet(pl, lt, ts, data, h->caplen, h->len);
         res->packets++;
         if (o->progress && (res->packets & 0xffff) == 0) {
@@ -179,6 +313,8 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
         }
     }
     if (o->progress && now_s() - t0 >= 1.0) fputc('\n', o->progress_out);
+    ticker_stop(&tk);
+    ts_warn(path, &g, res, o);
     if (r == PCAP_ERROR) {
         mt_strlcpy(res->error, pcap_geterr(pc), sizeof res->error);
         res->truncated = 1;
@@ -240,6 +376,11 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
         pcap_close(pc);
         return mt_error_set(MT_EINVAL, "%s: link type %d is not supported", iface, lt);
     }
+    /* Non-blocking, waiting in poll() ourselves: a blocking read on Linux
+     * (TPACKET_V3) sleeps until a packet comes, however long, and the
+     * outputs must still be flushed every tick while the link is idle. */
+    int fd = pcap_get_selectable_fd(pc);
+    if (fd >= 0 && pcap_setnonblock(pc, 1, err) != 0) fd = -1;
     g_stop = 0;
     g_live = pc;
     struct sigaction sa;
@@ -249,15 +390,29 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
     sigaction(SIGTERM, &sa, NULL);
     struct pcap_pkthdr *h;
     const u_char *data;
+    ts_guard g = {0};
+    ticker tk;
+    ticker_start(&tk, o);
+    uint64_t seen = 0;
     while (!g_stop) {
         int r = pcap_next_ex(pc, &h, &data);
+        if (r == 1) seen++;
+        if (o->tick && (r != 1 || (seen & 63) == 0 || g_hup)) ticker_poll(&tk);
         if (r == 1) {
-            mt_time_us ts = (mt_time_us)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+            mt_time_us ts;
+            if (!ts_from_timeval(&g, &h->ts, seen, res, &ts))
+                continue;
             mt_pipeline_packet(pl, lt, ts, data, h->caplen, h->len);
             res->packets++;
             if (max_packets && res->packets >= max_packets) break;
         } else if (r == 0) {
-            continue; /* timeout: lets us notice signals */
+            /* Nothing ready: wait up to 200 ms (the ring's block timeout), or
+             * until a signal interrupts, then look at the flags again. */
+            if (fd >= 0) {
+                struct pollfd pfd = {.fd = fd, .events = POLLIN};
+                poll(&pfd, 1, 200);
+            }
+            continue;
         } else if (r == PCAP_ERROR_BREAK) {
             break;
         } else {
@@ -271,6 +426,8 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
         res->drop = ps.ps_drop;
         res->ifdrop = ps.ps_ifdrop;
     }
+    ticker_stop(&tk);
+    ts_warn(iface, &g, res, o);
     g_live = NULL;
     pcap_close(pc);
     return res->error[0] ? mt_error_set(MT_EIO, "%s: %s", iface, res->error) : MT_OK;

@@ -16,12 +16,28 @@ typedef struct mt_source_opts {
     int progress;           /* print progress to stderr */
     int quiet;              /* no warnings (errors still reported) */
     FILE *progress_out;
+    /* Called about every tick_interval_s seconds of wall time while packets
+     * are read (files and live, also while a live interface is idle) with
+     * hup = 0, and soon after SIGHUP with hup = 1: the CLI flushes and
+     * commits its outputs there, and reopens output files on hup (log
+     * rotation). NULL: never; SIGHUP then keeps its default action. */
+    void (*tick)(void *ctx, int hup);
+    void *tick_ctx;
+    double tick_interval_s;  /* <= 0: only SIGHUP calls tick */
 } mt_source_opts;
+
+/* Capture times from 1970-01-01 up to (not including) 2100-01-01 are
+ * possible; others (negative, 0x7fffffffffffffff, far future) are not. */
+#define MT_SOURCE_TS_LIMIT_S 4102444800LL
 
 typedef struct mt_source_result {
     uint64_t packets;
     int truncated;          /* file ended inside a record */
     char error[256];        /* last libpcap error, "" if none */
+    /* Packets with impossible timestamps: each takes the time of the
+     * packet before it (bad_ts_clamped); those before any possible time
+     * are skipped (bad_ts_skipped). */
+    uint64_t bad_ts_clamped, bad_ts_skipped;
     /* live only: kernel counters */
     uint64_t recv, drop, ifdrop;
 } mt_source_result;

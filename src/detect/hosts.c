@@ -1,4 +1,6 @@
-/* Host verdicts. A growing util/hashmap keyed by address; each host keeps a
+/* Host verdicts. A util/hashmap keyed by address, capped at `max` hosts
+ * with a list in order of last activity for evicting the least recently
+ * active one (hosts.h says what that loses); each host keeps a
  * few distinct values per attribute (bounded: a host talking to thousands of
  * pools keeps the first ones and counts the rest). The score combines the
  * findings' confidences as independent evidence: 1 - prod(1 - c_i).
@@ -23,10 +25,14 @@ typedef struct host {
     strset pools, wallets, families, kinds, agents;
     uint16_t ports[MT_HOST_PORTS_MAX];
     unsigned n_ports;
+    struct host *newer, *older; /* activity list */
 } host;
 
 struct mt_hosts {
     mt_hmap map; /* mt_addr (mt_hmap_addr_key) -> host * */
+    host *newest, *oldest;
+    size_t max, peak;
+    uint64_t evicted;
 };
 
 static uint64_t host_hash(const void *key)
@@ -42,6 +48,7 @@ mt_hosts *mt_hosts_new(void)
     mt_hosts *h = mt_xcalloc(1, sizeof *h);
     mt_hmap_init(&h->map, &(mt_hmap_cfg){.key_size = sizeof(mt_addr), .val_size = sizeof(host *),
                                           .capacity = 1024, .hash = host_hash});
+    h->max = MT_HOSTS_MAX_DEFAULT;
     return h;
 }
 
@@ -57,37 +64,97 @@ static host *host_at(const mt_hosts *h, size_t i)
     return x;
 }
 
+static void host_free(host *x)
+{
+    set_free(&x->pools); set_free(&x->wallets); set_free(&x->families);
+    set_free(&x->kinds); set_free(&x->agents);
+    free(x);
+}
+
 void mt_hosts_free(mt_hosts *h)
 {
     if (!h) return;
-    for (size_t i = mt_hmap_next(&h->map, 0); i != MT_HMAP_NONE; i = mt_hmap_next(&h->map, i + 1)) {
-        host *x = host_at(h, i);
-        set_free(&x->pools); set_free(&x->wallets); set_free(&x->families);
-        set_free(&x->kinds); set_free(&x->agents);
-        free(x);
+    for (host *x = h->newest, *next; x; x = next) {
+        next = x->older;
+        host_free(x);
     }
     mt_hmap_free(&h->map);
     free(h);
 }
 
-static host *get(mt_hosts *h, const mt_addr *a, int create)
+static mt_addr host_key(const mt_addr *a)
 {
     mt_addr key = mt_hmap_addr_key(a);
     /* A finding without an address (family 0) is a host too; its key must
      * not be the all-zero empty key. */
     if (key.family == 0) key.family = 0xff;
+    return key;
+}
+
+static void unlink_host(mt_hosts *h, host *x)
+{
+    if (x->newer) x->newer->older = x->older; else h->newest = x->older;
+    if (x->older) x->older->newer = x->newer; else h->oldest = x->newer;
+    x->newer = x->older = NULL;
+}
+
+static void push_newest(mt_hosts *h, host *x)
+{
+    x->older = h->newest;
+    x->newer = NULL;
+    if (h->newest) h->newest->newer = x; else h->oldest = x;
+    h->newest = x;
+}
+
+static void evict_oldest(mt_hosts *h)
+{
+    host *x = h->oldest;
+    mt_addr key = host_key(&x->addr);
+    size_t i = mt_hmap_find(&h->map, &key, mt_addr_hash_inl(&x->addr, 0));
+    if (i != MT_HMAP_NONE) mt_hmap_remove(&h->map, i);
+    unlink_host(h, x);
+    host_free(x);
+    h->evicted++;
+}
+
+void mt_hosts_set_max(mt_hosts *h, size_t max)
+{
+    h->max = max ? max : 1;
+    while (mt_hmap_count(&h->map) > h->max) evict_oldest(h);
+}
+
+void mt_hosts_get_stats(const mt_hosts *h, mt_hosts_stats *out)
+{
+    out->count = mt_hmap_count(&h->map);
+    out->peak = h->peak;
+    out->max = h->max;
+    out->evicted = h->evicted;
+}
+
+/* create = 1: find or make the host and mark it the most recently active. */
+static host *get(mt_hosts *h, const mt_addr *a, int create)
+{
+    mt_addr key = host_key(a);
     uint64_t hv = mt_addr_hash_inl(a, 0);
-    if (!create) {
-        size_t i = mt_hmap_find(&h->map, &key, hv);
-        return i == MT_HMAP_NONE ? NULL : host_at(h, i);
+    size_t i = mt_hmap_find(&h->map, &key, hv);
+    if (i != MT_HMAP_NONE) {
+        host *x = host_at(h, i);
+        if (create && h->newest != x) {
+            unlink_host(h, x);
+            push_newest(h, x);
+        }
+        return x;
     }
+    if (!create) return NULL;
+    if (mt_hmap_count(&h->map) >= h->max) evict_oldest(h);
     int added;
-    size_t i = mt_hmap_put(&h->map, &key, hv, &added); /* a growing table: never NONE */
-    if (!added) return host_at(h, i);
+    i = mt_hmap_put(&h->map, &key, hv, &added); /* a growing table: never NONE */
     host *x = mt_xcalloc(1, sizeof *x);
     x->addr = *a;
     x->miss = 1.0;
     memcpy(mt_hmap_val(&h->map, i), &x, sizeof x);
+    push_newest(h, x);
+    if (mt_hmap_count(&h->map) > h->peak) h->peak = mt_hmap_count(&h->map);
     return x;
 }
 

@@ -11,7 +11,22 @@
 
 typedef struct mt_hosts mt_hosts;
 
+/* At most `max` hosts are kept (mt_hosts_set_max; default
+ * MT_HOSTS_MAX_DEFAULT, about 600 bytes each plus their strings): a new host
+ * beyond that evicts the least recently active one (the one whose last
+ * finding or precursor mark came longest ago). An evicted host loses its
+ * verdict: first seen, score, counts, pools/ports/wallets/families, and the
+ * mark that it was an EternalBlue victim (a later WannaMine finding of it is
+ * then not tied to the precursor). Its findings already went to the sinks;
+ * if it shows up again it starts a new verdict from its next finding. */
+#define MT_HOSTS_MAX_DEFAULT 65536
 mt_hosts *mt_hosts_new(void);
+void mt_hosts_set_max(mt_hosts *h, size_t max); /* >= 1; evicts down to it now */
+typedef struct mt_hosts_stats {
+    size_t count, peak, max;
+    uint64_t evicted;
+} mt_hosts_stats;
+void mt_hosts_get_stats(const mt_hosts *h, mt_hosts_stats *out);
 void mt_hosts_free(mt_hosts *h);
 void mt_hosts_add(mt_hosts *h, const mt_finding *f);
 /* Is this address the victim (dst) of a precursor finding (EternalBlue)? */

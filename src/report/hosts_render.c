@@ -3,6 +3,7 @@
 #include "report/hosts_render.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/buf.h"
 
@@ -11,11 +12,21 @@ typedef struct host_strs {
     char addr[MT_ADDR_STRLEN], first[40], last[40];
 } host_strs;
 
+/* A time that cannot be written (the sources keep impossible ones out, but
+ * a verdict may come from elsewhere) is "-", never an unfilled buffer. */
 static void host_strings(const mt_host_verdict *x, host_strs *o)
 {
     mt_addr_to_str(&x->addr, o->addr, sizeof o->addr);
-    mt_time_format(x->first, o->first, sizeof o->first);
-    mt_time_format(x->last, o->last, sizeof o->last);
+    if (mt_time_format(x->first, o->first, sizeof o->first) != MT_OK)
+        mt_strlcpy(o->first, "-", sizeof o->first);
+    if (mt_time_format(x->last, o->last, sizeof o->last) != MT_OK)
+        mt_strlcpy(o->last, "-", sizeof o->last);
+}
+
+static void json_time(mt_buf *b, const char *key, const char *t)
+{
+    if (t[0] == '-') mt_buf_printf(b, ",\"%s\":null", key);
+    else mt_json_kv_str(b, 1, key, t);
 }
 
 static void set_json(mt_buf *b, const char *key, const mt_host_strset *s)
@@ -41,8 +52,8 @@ size_t mt_hosts_render_json(const mt_hosts *h, FILE *out, int min_score)
         mt_buf_reset(&b);
         mt_buf_putc(&b, '{');
         mt_json_kv_str(&b, 0, "host", hs.addr);
-        mt_json_kv_str(&b, 1, "first_seen", hs.first);
-        mt_json_kv_str(&b, 1, "last_seen", hs.last);
+        json_time(&b, "first_seen", hs.first);
+        json_time(&b, "last_seen", hs.last);
         mt_json_kv_int(&b, 1, "score", x->score);
         mt_json_kv_int(&b, 1, "findings", (long long)x->findings);
         mt_json_kv_int(&b, 1, "precursor_findings", (long long)x->precursor_findings);
@@ -80,15 +91,23 @@ size_t mt_hosts_render_text(const mt_hosts *h, FILE *out, int min_score)
 {
     mt_host_verdict *v;
     size_t n = mt_hosts_verdicts(h, min_score, &v);
-    fprintf(out, "%-39s %5s %8s  %-26s %-26s %s\n", "HOST", "SCORE", "FINDINGS",
-            "FIRST SEEN", "LAST SEEN", "POOLS / PORTS / WALLETS / FAMILIES");
+    /* Columns as wide as their widest value or heading. */
+    host_strs *hs = mt_xcalloc(n + 1, sizeof *hs);
+    int wa = 4, wf = 10, wl = 9;
+    for (size_t i = 0; i < n; i++) {
+        host_strings(&v[i], &hs[i]);
+        int a = (int)strlen(hs[i].addr), f = (int)strlen(hs[i].first), l = (int)strlen(hs[i].last);
+        if (a > wa) wa = a;
+        if (f > wf) wf = f;
+        if (l > wl) wl = l;
+    }
+    fprintf(out, "%-*s %5s %8s  %-*s %-*s %s\n", wa, "HOST", "SCORE", "FINDINGS",
+            wf, "FIRST SEEN", wl, "LAST SEEN", "POOLS / PORTS / WALLETS / FAMILIES");
     mt_buf b, tmp;
     mt_buf_init(&b);
     mt_buf_init(&tmp);
     for (size_t i = 0; i < n; i++) {
         const mt_host_verdict *x = &v[i];
-        host_strs hs;
-        host_strings(x, &hs);
         mt_buf_reset(&b);
         mt_buf_puts(&b, "pools=");
         set_text(&b, x->pools, &tmp);
@@ -99,9 +118,10 @@ size_t mt_hosts_render_text(const mt_hosts *h, FILE *out, int min_score)
         set_text(&b, x->wallets, &tmp);
         mt_buf_puts(&b, " families=");
         set_text(&b, x->families, &tmp);
-        fprintf(out, "%-39s %5d %8llu  %-26s %-26s %s\n", hs.addr, x->score,
-                (unsigned long long)x->findings, hs.first, hs.last, mt_buf_cstr(&b));
+        fprintf(out, "%-*s %5d %8llu  %-*s %-*s %s\n", wa, hs[i].addr, x->score,
+                (unsigned long long)x->findings, wf, hs[i].first, wl, hs[i].last, mt_buf_cstr(&b));
     }
+    free(hs);
     mt_buf_free(&tmp);
     mt_buf_free(&b);
     free(v);

@@ -11,8 +11,8 @@ void mt_web_sites_render_json(const mt_web_site_verdict *v, size_t n, FILE *out)
     for (size_t i = 0; i < n; i++) {
         const mt_web_site_verdict *x = &v[i];
         char t1[40], t2[40];
-        mt_time_format(x->first, t1, sizeof t1);
-        mt_time_format(x->last, t2, sizeof t2);
+        if (mt_time_format(x->first, t1, sizeof t1) != MT_OK) mt_strlcpy(t1, "-", sizeof t1);
+        if (mt_time_format(x->last, t2, sizeof t2) != MT_OK) mt_strlcpy(t2, "-", sizeof t2);
         mt_buf_reset(&b);
         mt_buf_putc(&b, '{');
         mt_json_kv_str(&b, 0, "site", x->domain);
