@@ -42,7 +42,7 @@ struct mt_engine {
     size_t n_sinks;
     mt_dnstie *tie;
     mt_hosts *hosts;
-    mt_seenset *reported; /* identities reported (mt_finding_identity) */
+    mt_firstset *reported; /* identities passed on (mt_finding_identity), earliest time */
     int keep_repeats;
     mt_engine_stats stats;
     mt_event_observer observer;
@@ -71,7 +71,7 @@ mt_engine *mt_engine_new(const mt_intel *intel, const mt_engine_config *cfg)
     mt_strlcpy(e->source, e->cfg.source ? e->cfg.source : "pcap", sizeof e->source);
     e->tie = mt_dnstie_new(e->cfg.dnstie_max ? e->cfg.dnstie_max : (1u << 18));
     e->hosts = mt_hosts_new();
-    e->reported = mt_seenset_new(IDENTITY_SLOTS);
+    e->reported = mt_firstset_new(IDENTITY_SLOTS);
     for (unsigned t = 0; t < N_EVENT_TYPES; t++)
         for (size_t i = 0; i < N_DETECTORS; i++)
             if (!registry[i]->events || (registry[i]->events & MT_EV_BIT(t)))
@@ -94,7 +94,7 @@ void mt_engine_free(mt_engine *e)
         if (e->sinks[i]->close) e->sinks[i]->close(e->sinks[i]);
     mt_dnstie_free(e->tie);
     mt_hosts_free(e->hosts);
-    mt_seenset_free(e->reported);
+    mt_firstset_free(e->reported);
     free(e);
 }
 
@@ -175,9 +175,10 @@ void mt_engine_emit(mt_engine *e, mt_finding *f)
     /* One finding per host, evidence and UTC day, whatever the detector
      * (some report per flow or per alert): the store's uid is the same
      * identity, so a run over a year and runs over its months count alike.
-     * A forgotten identity (bounded set) is reported again and the store
-     * keeps one row. */
-    if (!e->keep_repeats && mt_seenset_test_add(e->reported, mt_finding_identity(f))) {
+     * A sighting no later than the one passed on (inputs out of time
+     * order), or of a forgotten identity (bounded set), is passed on too:
+     * the store keeps one row, the earliest. */
+    if (!e->keep_repeats && mt_firstset_later(e->reported, mt_finding_identity(f), f->ts)) {
         e->stats.repeats++;
         return;
     }

@@ -148,3 +148,42 @@ int mt_seenset_test_add_day(mt_seenset *s, uint64_t h, mt_time_us ts)
 }
 
 uint64_t mt_seenset_evicted(const mt_seenset *s) { return mt_hmap_evicted(&s->map); }
+
+/* Identity -> the earliest time passed on; the key is its own hash. */
+struct mt_firstset {
+    mt_hmap map;
+};
+
+mt_firstset *mt_firstset_new(size_t slots)
+{
+    mt_firstset *s = mt_xcalloc(1, sizeof *s);
+    mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .val_size = sizeof(mt_time_us),
+                                          .capacity = slots, .fixed = 1, .window = SEEN_WINDOW,
+                                          .hash = seen_hash});
+    return s;
+}
+
+void mt_firstset_free(mt_firstset *s)
+{
+    if (!s) return;
+    mt_hmap_free(&s->map);
+    free(s);
+}
+
+int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts)
+{
+    if (h == 0) h = 1;
+    int added;
+    size_t i = mt_hmap_put(&s->map, &h, h, &added);
+    if (i == MT_HMAP_NONE) {
+        i = mt_hmap_evict(&s->map, mt_hmap_window_slot(&s->map, h, (h >> 32) % SEEN_WINDOW), &h);
+        added = 1;
+    }
+    mt_time_us first;
+    memcpy(&first, mt_hmap_val(&s->map, i), sizeof first);
+    if (!added && first < ts) return 1;
+    memcpy(mt_hmap_val(&s->map, i), &ts, sizeof ts);
+    return 0;
+}
+
+uint64_t mt_firstset_evicted(const mt_firstset *s) { return mt_hmap_evicted(&s->map); }

@@ -34,4 +34,16 @@ int mt_seenset_test_add_day(mt_seenset *s, uint64_t h, mt_time_us ts);
 /* Fingerprints forgotten to make room (the window of 8 slots was full). */
 uint64_t mt_seenset_evicted(const mt_seenset *s);
 
+/* The engine's memory of the identities it passed on (mt_finding_identity)
+ * with the time of the earliest: 1 when h was passed on with a time before
+ * ts (a later sighting: drop it); else remembers ts and returns 0, also for
+ * a sighting at the same time or earlier than the one passed on (inputs
+ * read out of time order), which the store then orders. Fixed size, window
+ * of 8, counted eviction. */
+typedef struct mt_firstset mt_firstset;
+mt_firstset *mt_firstset_new(size_t slots); /* power of two */
+void mt_firstset_free(mt_firstset *s);
+int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts);
+uint64_t mt_firstset_evicted(const mt_firstset *s);
+
 #endif

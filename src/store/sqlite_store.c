@@ -149,7 +149,7 @@ static void sql_uid5(sqlite3_context *cx, int argc, sqlite3_value **v)
 /* Version 5: the uid is the finding's identity (host, evidence, UTC day;
  * mt_finding_identity) instead of one sighting (time, flow, ports, evidence
  * text). Old rows get their new uid; of rows that now share one, the
- * earliest (then the smallest evidence text) stays, as a new store would
+ * earliest (then the smallest row, as the insert orders them) stays, as a new store would
  * have kept it. The table is copied, not updated in place, because the
  * UNIQUE uid would refuse the intermediate states; the analysis indexes go
  * with the old table and are made again by the next report. */
@@ -175,7 +175,8 @@ static int schema_v5(sqlite3 *db)
                     " SELECT id, mt_uid5(day, src_ip, dest_ip, dest_port, event_type, kind, protocol, pool,"
                     " wallet, agent, evidence), ts, day, flow_id, src_ip, src_port, dest_ip, dest_port, proto, event_type,"
                     " kind, protocol, pool, wallet, worker, agent, algo, family, confidence, evidence, source,"
-                    " sensor FROM findings ORDER BY ts, evidence, id;"
+                    " sensor FROM findings ORDER BY ts, evidence, pool, agent, worker, wallet, algo, family, flow_id,"
+                    " src_port, confidence, source, sensor, id;"
                     "DROP TABLE findings;"
                     "ALTER TABLE findings_v5 RENAME TO findings;"
                     "CREATE INDEX findings_ts ON findings(ts);"
@@ -353,8 +354,9 @@ static int put_one(mt_sqlite_store *s, const mt_finding *f)
         return MT_OK;
     }
     s->pend_dup++;
-    /* Stored already: the earlier sighting of the day (then the smaller
-     * evidence text) is the row, whichever run stored first. */
+    /* Stored already: the earlier sighting of the day (on the same
+     * microsecond, the smaller row: evidence, pool, agent, ...) is the row,
+     * whichever run stored first. */
     if (step_finding(s, s->upd, f, src, dst) != MT_OK) return mt_sqlite_fail(s->db, "update finding");
     return MT_OK;
 }
@@ -499,7 +501,8 @@ static const char *const update_sql =
     "UPDATE findings SET ts = ?2, day = ?3, flow_id = ?4, src_ip = ?5, src_port = ?6, dest_ip = ?7,"
     " dest_port = ?8, proto = ?9, event_type = ?10, kind = ?11, protocol = ?12, pool = ?13, wallet = ?14,"
     " worker = ?15, agent = ?16, algo = ?17, family = ?18, confidence = ?19, evidence = ?20, source = ?21,"
-    " sensor = ?22 WHERE uid = ?1 AND (ts > ?2 OR (ts = ?2 AND evidence > ?20))";
+    " sensor = ?22 WHERE uid = ?1 AND (ts, evidence, pool, agent, worker, wallet, algo, family, flow_id,"
+    " src_port, confidence, source, sensor) > (?2, ?20, ?13, ?16, ?15, ?14, ?17, ?18, ?4, ?6, ?19, ?21, ?22)";
 
 static const char *const insert_web_sql =
     "INSERT OR IGNORE INTO web_findings(uid, ts, day, domain, url, resource, rank,"

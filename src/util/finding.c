@@ -65,9 +65,13 @@ uint64_t mt_finding_identity_cols(int64_t day, const char *src, const char *dst,
               strlen(S(event_type)[0] ? S(event_type) : MT_EVENT_MINING));
     h = field(h, k, strlen(k));
     h = field(h, S(protocol), strlen(S(protocol)));
-    /* Host names in any case are one name. */
+    /* Host names in any case are one name. A Stratum session, a
+     * connection to a pool address and a flow's behaviour name the other
+     * end by address and port; their pool is then what the client named or
+     * what a DNS answer read earlier in the run said, which depends on what
+     * else the run read, so it is left out. */
     char low[512];
-    const char *p = S(pool);
+    const char *p = (!strcmp(k, "stratum") || !strcmp(k, "ip") || !strcmp(k, "behaviour")) ? "" : S(pool);
     size_t n = 0;
     for (; p[n] && n < sizeof low; n++) low[n] = (p[n] >= 'A' && p[n] <= 'Z') ? (char)(p[n] + 32) : p[n];
     h = field(h, low, n);

@@ -23,7 +23,8 @@ static long long v5_check_rows(const char *old_db, const char *new_db)
     assert_int_equal(sqlite3_exec(db, att, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_stmt *st, *q;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, day, src_ip, dest_ip, dest_port, event_type, kind, protocol,"
-                                        " pool, wallet, agent, evidence FROM o.findings ORDER BY ts, evidence, id",
+                                        " pool, wallet, agent, evidence FROM o.findings ORDER BY ts, evidence, pool, agent, worker,"
+                                        " wallet, algo, family, flow_id, src_port, confidence, source, id",
                                         -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM main.findings m JOIN o.findings f USING(id)"
                                         " WHERE m.id = ?1 AND m.uid = ?2 AND m.ts = f.ts AND m.day = f.day"
