@@ -24,7 +24,7 @@ static const mt_finding_rule *const finding_rules[] = {&mt_rule_wannamine};
 #define N_FINDING_RULES (sizeof finding_rules / sizeof finding_rules[0])
 #define MAX_SINKS 8
 #define N_EVENT_TYPES 16
-#define IDENTITY_SLOTS (1u << 18) /* identities reported; 2 MiB, touched as used */
+#define IDENTITY_SLOTS (1u << 18) /* identities passed on: 4 MiB, allocated once */
 
 /* For each event type, the detectors that act on it, in registry order. */
 typedef struct route {
