@@ -86,7 +86,12 @@ typedef struct mt_engine_stats {
     uint64_t events[16];   /* by mt_event_type */
     uint64_t findings;
     uint64_t dropped_low_confidence;
+    uint64_t repeats;      /* findings of an identity already reported (mt_finding_identity) */
 } mt_engine_stats;
+/* Pass every finding a detector makes to the sinks, also those of an
+ * identity already reported (for tests of one detector's own output; the
+ * store still keeps one row per identity). Off by default. */
+void mt_engine_set_keep_repeats(mt_engine *e, int keep);
 const mt_engine_stats *mt_engine_get_stats(const mt_engine *e);
 
 #endif

@@ -53,4 +53,23 @@ typedef struct mt_finding {
 
 void mt_finding_init(mt_finding *f);
 
+/* What one finding counts (docs/STORE.md, "Identity of a finding"): one
+ * host (src) showing one piece of evidence in one period, the UTC day of
+ * ts. The evidence is event_type, kind, protocol, pool (ASCII case folded;
+ * not for kinds stratum, ip, behaviour), wallet and the other end (dst and dst_port; not for kind dns, where they
+ * are the resolver); for kind http also the User-Agent, for kinds alert
+ * and smb the signature (the evidence text; for smb its part before the
+ * first ':'). Time within the day, flow, source port, confidence and the
+ * other descriptive fields are not part of it. The engine
+ * passes each identity on once (again only for an earlier sighting), the
+ * store keeps one row per identity (its uid; the earliest), so counts do
+ * not depend on how inputs are batched into runs. */
+int64_t mt_finding_day(mt_time_us ts); /* floor(ts / 86400 s) */
+uint64_t mt_finding_identity(const mt_finding *f);
+/* The same from the stored text columns (NULL = ""), for migrations. */
+uint64_t mt_finding_identity_cols(int64_t day, const char *src, const char *dst, int dst_port,
+                                  const char *event_type, const char *kind, const char *protocol,
+                                  const char *pool, const char *wallet, const char *agent,
+                                  const char *evidence);
+
 #endif

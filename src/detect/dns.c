@@ -3,7 +3,7 @@
  *
  * A query or response whose name (or a CNAME in the answer chain) matches
  * the indicator set with a mining category is a finding, reported once per
- * (client, name) per run: a bounded set of 64-bit fingerprints remembers
+ * (client, name) per UTC day: a bounded set of 64-bit fingerprints remembers
  * what was reported, so the response that follows a query, or a client
  * that resolves the same pool every minute, adds nothing. Names in
  * category "crypto" (exchanges, wallets) are not findings. Only lookups a
@@ -54,9 +54,9 @@ static void free_state(void *state)
     free(s);
 }
 
-/* 1 if (client, name) was already reported; else remembers it and
- * returns 0 (a bounded memory: see mt_seenset). */
-static int seen_before(dns_state *s, const mt_addr *cli, const char *name)
+/* 1 if (client, name) was already reported on the UTC day of ts; else
+ * remembers it and returns 0 (a bounded memory: see mt_seenset). */
+static int seen_before(dns_state *s, const mt_addr *cli, const char *name, mt_time_us ts)
 {
     /* Logs may spell a name in any case; fold it so they dedupe alike. */
     char low[MT_NAME_MAX];
@@ -64,7 +64,7 @@ static int seen_before(dns_state *s, const mt_addr *cli, const char *name)
     for (; name[n] && n + 1 < sizeof low; n++)
         low[n] = (name[n] >= 'A' && name[n] <= 'Z') ? (char)(name[n] + 32) : name[n];
     while (n && low[n - 1] == '.') n--;
-    return mt_seenset_test_add(s->seen, mt_hash_bytes(low, n, mt_addr_hash(cli, 0x646e7321ULL)));
+    return mt_seenset_test_add_day(s->seen, mt_hash_bytes(low, n, mt_addr_hash(cli, 0x646e7321ULL)), ts);
 }
 
 /* Family from the host labels when the list gives none: pools name their
@@ -144,7 +144,7 @@ static size_t build_chain(const mt_dns *d, const char **chain)
 static void report(mt_engine *e, dns_state *s, const mt_event *ev, const mt_dns *d,
                    const char *qname, const mt_intel_hit *hit, const char *via)
 {
-    if (!qname[0] || seen_before(s, &ev->cli, qname)) return;
+    if (!qname[0] || seen_before(s, &ev->cli, qname, ev->ts)) return;
     mt_finding f;
     mt_finding_from_event(&f, ev, MT_KIND_DNS);
     mt_strlcpy(f.protocol, "dns", sizeof f.protocol);

@@ -10,6 +10,7 @@
 #include "detect/detectors.h"
 #include "detect/dnstie.h"
 #include "detect/finding_rules.h"
+#include "detect/flowmark.h"
 #include "detect/hosts.h"
 #include "proto/tls.h"
 
@@ -23,6 +24,7 @@ static const mt_finding_rule *const finding_rules[] = {&mt_rule_wannamine};
 #define N_FINDING_RULES (sizeof finding_rules / sizeof finding_rules[0])
 #define MAX_SINKS 8
 #define N_EVENT_TYPES 16
+#define IDENTITY_SLOTS (1u << 18) /* identities passed on: 4 MiB, allocated once */
 
 /* For each event type, the detectors that act on it, in registry order. */
 typedef struct route {
@@ -40,6 +42,8 @@ struct mt_engine {
     size_t n_sinks;
     mt_dnstie *tie;
     mt_hosts *hosts;
+    mt_firstset *reported; /* identities passed on (mt_finding_identity), earliest time */
+    int keep_repeats;
     mt_engine_stats stats;
     mt_event_observer observer;
     void *observer_ctx;
@@ -67,6 +71,7 @@ mt_engine *mt_engine_new(const mt_intel *intel, const mt_engine_config *cfg)
     mt_strlcpy(e->source, e->cfg.source ? e->cfg.source : "pcap", sizeof e->source);
     e->tie = mt_dnstie_new(e->cfg.dnstie_max ? e->cfg.dnstie_max : (1u << 18));
     e->hosts = mt_hosts_new();
+    e->reported = mt_firstset_new(IDENTITY_SLOTS);
     for (unsigned t = 0; t < N_EVENT_TYPES; t++)
         for (size_t i = 0; i < N_DETECTORS; i++)
             if (!registry[i]->events || (registry[i]->events & MT_EV_BIT(t)))
@@ -89,6 +94,7 @@ void mt_engine_free(mt_engine *e)
         if (e->sinks[i]->close) e->sinks[i]->close(e->sinks[i]);
     mt_dnstie_free(e->tie);
     mt_hosts_free(e->hosts);
+    mt_firstset_free(e->reported);
     free(e);
 }
 
@@ -166,10 +172,22 @@ void mt_engine_emit(mt_engine *e, mt_finding *f)
     if (!f->source[0]) mt_strlcpy(f->source, e->source, sizeof f->source);
     if (!f->event_type) f->event_type = MT_EVENT_MINING;
     for (size_t i = 0; i < N_FINDING_RULES; i++) finding_rules[i]->apply(e, f);
+    /* One finding per host, evidence and UTC day, whatever the detector
+     * (some report per flow or per alert): the store's uid is the same
+     * identity, so a run over a year and runs over its months count alike.
+     * A sighting no later than the one passed on (inputs out of time
+     * order), or of a forgotten identity (bounded set), is passed on too:
+     * the store keeps one row, the earliest. */
+    if (!e->keep_repeats && mt_firstset_later(e->reported, mt_finding_identity(f), f->ts)) {
+        e->stats.repeats++;
+        return;
+    }
     e->stats.findings++;
     mt_hosts_add(e->hosts, f);
     for (size_t i = 0; i < e->n_sinks; i++) e->sinks[i]->emit(e->sinks[i], f);
 }
+
+void mt_engine_set_keep_repeats(mt_engine *e, int keep) { e->keep_repeats = keep != 0; }
 
 const mt_intel *mt_engine_intel(const mt_engine *e) { return e->intel; }
 struct mt_dnstie *mt_engine_dnstie(mt_engine *e) { return e->tie; }

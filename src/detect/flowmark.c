@@ -7,14 +7,24 @@
 
 #include "util/hash.h"
 #include "util/hashmap.h"
+#include "minetrace/finding.h"
 
 #define FM_SEED 0x666d6b34ULL
 #define SEEN_WINDOW 8
 
 /* Direct-mapped (a window of one slot): the newer flow takes the slot. */
 struct mt_flowmark {
-    mt_hmap map;      /* flow key -> uint32_t bits */
+    mt_hmap map;      /* flow key -> fm_val */
 };
+
+/* The bits hold for one UTC day: a connection that lasts past midnight
+ * reports its evidence again on the new day, as a new one would. */
+typedef struct fm_val {
+    uint32_t bits;
+    int32_t day;
+} fm_val;
+
+static int32_t day_of(mt_time_us ts) { return (int32_t)mt_finding_day(ts); }
 
 static uint64_t fm_hash(const void *key)
 {
@@ -36,7 +46,7 @@ static uint64_t flow_key(const mt_event *ev)
 mt_flowmark *mt_flowmark_new(size_t slots)
 {
     mt_flowmark *m = mt_xcalloc(1, sizeof *m);
-    mt_hmap_init(&m->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .val_size = sizeof(uint32_t),
+    mt_hmap_init(&m->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .val_size = sizeof(fm_val),
                                           .capacity = slots, .fixed = 1, .window = 1,
                                           .hash = fm_hash});
     return m;
@@ -54,9 +64,9 @@ uint32_t mt_flowmark_get(const mt_flowmark *m, const mt_event *ev)
     uint64_t k = flow_key(ev);
     size_t i = mt_hmap_find(&m->map, &k, fm_hash(&k));
     if (i == MT_HMAP_NONE) return 0;
-    uint32_t bits;
-    memcpy(&bits, mt_hmap_val(&m->map, i), sizeof bits);
-    return bits;
+    fm_val v;
+    memcpy(&v, mt_hmap_val(&m->map, i), sizeof v);
+    return v.day == day_of(ev->ts) ? v.bits : 0;
 }
 
 void mt_flowmark_set(mt_flowmark *m, const mt_event *ev, uint32_t bits)
@@ -64,9 +74,17 @@ void mt_flowmark_set(mt_flowmark *m, const mt_event *ev, uint32_t bits)
     uint64_t k = flow_key(ev), h = fm_hash(&k);
     int added;
     size_t i = mt_hmap_put(&m->map, &k, h, &added);
-    if (i == MT_HMAP_NONE) i = mt_hmap_evict(&m->map, mt_hmap_home(&m->map, h), &k);
-    uint32_t *v = mt_hmap_val(&m->map, i);
-    *v |= bits;
+    if (i == MT_HMAP_NONE) {
+        i = mt_hmap_evict(&m->map, mt_hmap_home(&m->map, h), &k);
+        added = 1; /* the slot's old value was another flow's */
+    }
+    fm_val v;
+    memcpy(&v, mt_hmap_val(&m->map, i), sizeof v);
+    int32_t d = day_of(ev->ts);
+    if (added || v.day != d) v.bits = 0;
+    v.bits |= bits;
+    v.day = d;
+    memcpy(mt_hmap_val(&m->map, i), &v, sizeof v);
 }
 
 void mt_flowmark_drop(mt_flowmark *m, const mt_event *ev)
@@ -118,4 +136,54 @@ int mt_seenset_test_add(mt_seenset *s, uint64_t h)
     return 0;
 }
 
+int mt_seenset_test_add_day(mt_seenset *s, uint64_t h, mt_time_us ts)
+{
+    /* The day mixed in and the result remixed: keys of one thing on two
+     * days land in unrelated slots. */
+    uint64_t k = h ^ ((uint64_t)mt_finding_day(ts) * 0x9e3779b97f4a7c15ULL);
+    k ^= k >> 31;
+    k *= 0xbf58476d1ce4e5b9ULL;
+    k ^= k >> 29;
+    return mt_seenset_test_add(s, k);
+}
+
 uint64_t mt_seenset_evicted(const mt_seenset *s) { return mt_hmap_evicted(&s->map); }
+
+/* Identity -> the earliest time passed on; the key is its own hash. */
+struct mt_firstset {
+    mt_hmap map;
+};
+
+mt_firstset *mt_firstset_new(size_t slots)
+{
+    mt_firstset *s = mt_xcalloc(1, sizeof *s);
+    mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .val_size = sizeof(mt_time_us),
+                                          .capacity = slots, .fixed = 1, .window = SEEN_WINDOW,
+                                          .hash = seen_hash});
+    return s;
+}
+
+void mt_firstset_free(mt_firstset *s)
+{
+    if (!s) return;
+    mt_hmap_free(&s->map);
+    free(s);
+}
+
+int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts)
+{
+    if (h == 0) h = 1;
+    int added;
+    size_t i = mt_hmap_put(&s->map, &h, h, &added);
+    if (i == MT_HMAP_NONE) {
+        i = mt_hmap_evict(&s->map, mt_hmap_window_slot(&s->map, h, (h >> 32) % SEEN_WINDOW), &h);
+        added = 1;
+    }
+    mt_time_us first;
+    memcpy(&first, mt_hmap_val(&s->map, i), sizeof first);
+    if (!added && first < ts) return 1;
+    memcpy(mt_hmap_val(&s->map, i), &ts, sizeof ts);
+    return 0;
+}
+
+uint64_t mt_firstset_evicted(const mt_firstset *s) { return mt_hmap_evicted(&s->map); }

@@ -1,10 +1,13 @@
 /* Small bounded memories shared by the TLS, HTTP and WebSocket detectors to
  * report each thing once:
  *   - mt_flowmark: per flow, a bit mask of indicator kinds already reported
- *     (direct-mapped on the flow key; a collision evicts the older flow and
- *     is counted), cleared when the flow ends;
+ *     on the event's UTC day (direct-mapped on the flow key; a collision
+ *     evicts the older flow and is counted), cleared when the flow ends or
+ *     the day changes;
  *   - mt_seenset: 64-bit fingerprints of (client, server, name) style keys,
- *     with a short probe window and counted eviction.
+ *     with a short probe window and counted eviction; the detectors key
+ *     them per UTC day (mt_seenset_test_add_day), the period one finding
+ *     counts (mt_finding_identity, docs/STORE.md).
  * Both are fixed util/hashmap tables allocated once at detector init. */
 #ifndef MT_DETECT_FLOWMARK_H
 #define MT_DETECT_FLOWMARK_H
@@ -25,7 +28,22 @@ mt_seenset *mt_seenset_new(size_t slots); /* power of two */
 void mt_seenset_free(mt_seenset *s);
 /* 1 if h was seen before; otherwise remembers it and returns 0. */
 int mt_seenset_test_add(mt_seenset *s, uint64_t h);
+/* The same for h on the UTC day of ts: a host seen again the next day is
+ * reported again. */
+int mt_seenset_test_add_day(mt_seenset *s, uint64_t h, mt_time_us ts);
 /* Fingerprints forgotten to make room (the window of 8 slots was full). */
 uint64_t mt_seenset_evicted(const mt_seenset *s);
+
+/* The engine's memory of the identities it passed on (mt_finding_identity)
+ * with the time of the earliest: 1 when h was passed on with a time before
+ * ts (a later sighting: drop it); else remembers ts and returns 0, also for
+ * a sighting at the same time or earlier than the one passed on (inputs
+ * read out of time order), which the store then orders. Fixed size, window
+ * of 8, counted eviction. */
+typedef struct mt_firstset mt_firstset;
+mt_firstset *mt_firstset_new(size_t slots); /* power of two */
+void mt_firstset_free(mt_firstset *s);
+int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts);
+uint64_t mt_firstset_evicted(const mt_firstset *s);
 
 #endif

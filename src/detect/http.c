@@ -256,7 +256,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     key = mt_addr_hash(&ev->srv, key) ^ ((uint64_t)ev->srv_port << 40) ^ ((uint64_t)found << 20);
     key = mt_hash_bytes(evidence, strlen(evidence), key); /* agent, rule, host, method */
     key = mt_hash_bytes(host, strlen(host), key);
-    if (mt_seenset_test_add(st->seen, key)) return;
+    if (mt_seenset_test_add_day(st->seen, key, ev->ts)) return;
     for (uint32_t b = found; b; b &= b - 1) n_ind++;
     conf += MT_CONF_STEP * (n_ind - 1);
     if (conf > MT_CONF_CAP) conf = MT_CONF_CAP;

@@ -144,7 +144,7 @@ static int already(mt_seenset *seen, const mt_event *ev, const char *name)
     uint64_t h = mt_addr_hash(&ev->cli, 0x746c7331ULL);
     h = mt_addr_hash(&ev->srv, h);
     h = mt_hash_bytes(name, strlen(name), h);
-    return mt_seenset_test_add(seen, h);
+    return mt_seenset_test_add_day(seen, h, ev->ts);
 }
 
 /* "; JA3 <md5>; JA4 <ja4>" for the evidence, each part only when known.

@@ -77,6 +77,11 @@ void mt_sec_overview(const mt_report *r, mt_rdoc *d)
     line(d, x, T, mt_rdoc_printf(d, "hosts: %s mining (%s with any finding)",
                                  count(n1, sizeof n1, r->hosts_mining), count(n2, sizeof n2, r->hosts_all)));
     if (r->empty && !no_range) line(d, x, T, "(no findings in this range)");
+    /* What the numbers count (docs/REPORT.md): the store's identity of a
+     * finding, so a period counts every host active in it. */
+    static const char counting[] = "one finding = one host showing one piece of evidence (pool, name, "
+                                   "signature) on one UTC day";
+    line(d, x, T | H, mt_rdoc_printf(d, "counting: %s", counting));
 
     /* JSON "report" and "totals"; together they are summary.csv. */
     mt_rblock *kv = mt_rb_kv(d, &mt_rb_group(d, x, J | C, "report", 0)->box, J | C, "summary");
@@ -86,6 +91,7 @@ void mt_sec_overview(const mt_report *r, mt_rdoc *d)
     mt_rkv_int(d, kv, J, "to_us", r->to);
     mt_rkv_text(d, kv, J | C, "by", by);
     mt_rkv_text(d, kv, J | C, "tz", r->tz);
+    mt_rkv_text(d, kv, J | C, "counting", counting);
     mt_rkv_text(d, kv, J, "scan", r->scan_path ? r->scan_path : "");
     mt_rkv_ms(d, kv, J, "scan_ms", r->ms_pass_a);
     mt_rkv_ms(d, kv, J, "top_scan_ms", r->ms_pass_b);

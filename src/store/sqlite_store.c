@@ -4,9 +4,12 @@
  *
  * Why it is built this way: scans and ingests of multi-GB logs write many
  * findings, and the same log is often ingested again (cron re-runs, rotated
- * files picked up twice). So every finding has a uid (mt_finding_uid)
- * which is UNIQUE in the table; inserts are INSERT OR IGNORE and
- * sqlite3_changes() tells new from duplicate. Outside an explicit
+ * files picked up twice), or a year is ingested month by month. So every
+ * finding has a uid (mt_finding_uid: host, evidence, UTC day) which is
+ * UNIQUE in the table; inserts are INSERT OR IGNORE and sqlite3_changes()
+ * tells new from duplicate; a duplicate that was seen earlier in the day
+ * than the stored row replaces it, so the rows do not depend on the order
+ * in which runs stored them. Outside an explicit
  * transaction, inserts run in one transaction per batch of
  * MT_SQLITE_BATCH rows, with WAL journalling so a report can read while a
  * scan writes. Text fields are bound as parameters, never spliced into
@@ -129,10 +132,66 @@ static int schema_v3(sqlite3 *db)
                     "UPDATE meta SET value = '3' WHERE key = 'schema_version';");
 }
 
+/* mt_uid5(day, src_ip, dest_ip, dest_port, event_type, kind, protocol,
+ * pool, wallet, agent, evidence): the version-5 uid of a stored row, as
+ * mt_finding_uid computes it for a new finding. */
+static void sql_uid5(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    const char *t[9];
+    for (int i = 0; i < 11; i++)
+        if (i != 0 && i != 3) t[i < 3 ? i - 1 : i - 2] = (const char *)sqlite3_value_text(v[i]);
+    uint64_t u = mt_finding_identity_cols(sqlite3_value_int64(v[0]), t[0], t[1], sqlite3_value_int(v[3]),
+                                          t[2], t[3], t[4], t[5], t[6], t[7], t[8]);
+    sqlite3_result_int64(cx, (sqlite3_int64)u);
+}
+
+/* Version 5: the uid is the finding's identity (host, evidence, UTC day;
+ * mt_finding_identity) instead of one sighting (time, flow, ports, evidence
+ * text). Old rows get their new uid; of rows that now share one, the
+ * earliest (then the smallest row, as the insert orders them) stays, as a new store would
+ * have kept it. The table is copied, not updated in place, because the
+ * UNIQUE uid would refuse the intermediate states; the analysis indexes go
+ * with the old table and are made again by the next report. */
+static int schema_v5(sqlite3 *db)
+{
+    if (sqlite3_create_function(db, "mt_uid5", 11, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_uid5, NULL,
+                                NULL) != SQLITE_OK)
+        return mt_sqlite_fail(db, "register mt_uid5");
+    return exec(db, "CREATE TABLE findings_v5("
+                    " id INTEGER PRIMARY KEY,"
+                    " uid INTEGER UNIQUE NOT NULL,"
+                    " ts INTEGER NOT NULL,"
+                    " day INTEGER NOT NULL,"
+                    " flow_id INTEGER,"
+                    " src_ip TEXT, src_port INTEGER, dest_ip TEXT, dest_port INTEGER,"
+                    " proto TEXT, event_type TEXT, kind TEXT,"
+                    " protocol TEXT, pool TEXT, wallet TEXT, worker TEXT, agent TEXT,"
+                    " algo TEXT, family TEXT, confidence INTEGER, evidence TEXT, source TEXT,"
+                    " sensor TEXT NOT NULL DEFAULT '');"
+                    "INSERT OR IGNORE INTO findings_v5(id, uid, ts, day, flow_id, src_ip, src_port, dest_ip,"
+                    " dest_port, proto, event_type, kind, protocol, pool, wallet, worker, agent, algo, family,"
+                    " confidence, evidence, source, sensor)"
+                    " SELECT id, mt_uid5(day, src_ip, dest_ip, dest_port, event_type, kind, protocol, pool,"
+                    " wallet, agent, evidence), ts, day, flow_id, src_ip, src_port, dest_ip, dest_port, proto, event_type,"
+                    " kind, protocol, pool, wallet, worker, agent, algo, family, confidence, evidence, source,"
+                    " sensor FROM findings ORDER BY ts, evidence, pool, agent, worker, wallet, algo, family, flow_id,"
+                    " src_port, confidence, source, sensor, id;"
+                    "DROP TABLE findings;"
+                    "ALTER TABLE findings_v5 RENAME TO findings;"
+                    "CREATE INDEX findings_ts ON findings(ts);"
+                    "CREATE INDEX findings_day_src ON findings(day, src_ip);"
+                    "CREATE INDEX findings_dport ON findings(dest_port);"
+                    "CREATE INDEX findings_family ON findings(family);"
+                    "CREATE INDEX findings_src ON findings(src_ip);"
+                    "UPDATE meta SET value = '5' WHERE key = 'schema_version';");
+}
+
 /* Version 4: the botnet study (issue 9): campaigns and their days,
- * countries and members, attack sources, credentials (sqlite_botnet.c). */
+ * countries and members, attack sources, credentials (sqlite_botnet.c).
+ * Version 5: the uid is the finding's identity. */
 static int (*const migrations[MT_SQLITE_SCHEMA_VERSION])(sqlite3 *db) = {schema_v1, schema_v2, schema_v3,
-                                                                         mt_sqlite_schema_v4};
+                                                                         mt_sqlite_schema_v4, schema_v5};
 
 /* The schema version of the database: user_version, else 1 for a database
  * of the unversioned schema, 0 for an empty one. */
@@ -244,18 +303,14 @@ static void bind_str(sqlite3_stmt *st, int i, const char *v)
     sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
-static int put_one(mt_sqlite_store *s, const mt_finding *f)
+/* The parameters of insert_sql and update_sql (the same numbers). */
+static void bind_finding(mt_sqlite_store *s, sqlite3_stmt *st, const mt_finding *f, const char *src,
+                         const char *dst)
 {
-    char src[MT_ADDR_STRLEN], dst[MT_ADDR_STRLEN];
-    if (mt_addr_to_str(&f->src, src, sizeof src) != MT_OK) src[0] = '\0';
-    if (mt_addr_to_str(&f->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
     int64_t ts = f->ts;
-    int64_t day = ts >= 0 ? ts / 86400000000LL : (ts - 86399999999LL) / 86400000000LL;
-    sqlite3_stmt *st = s->ins;
-    sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, (sqlite3_int64)mt_finding_uid(f));
     sqlite3_bind_int64(st, 2, ts);
-    sqlite3_bind_int64(st, 3, day);
+    sqlite3_bind_int64(st, 3, mt_finding_day(ts));
     sqlite3_bind_int64(st, 4, (sqlite3_int64)f->flow_id);
     bind_str(st, 5, src);
     sqlite3_bind_int(st, 6, f->src_port);
@@ -275,12 +330,34 @@ static int put_one(mt_sqlite_store *s, const mt_finding *f)
     bind_str(st, 20, f->evidence);
     bind_str(st, 21, f->source);
     bind_str(st, 22, s->sensor);
+}
+
+static int step_finding(mt_sqlite_store *s, sqlite3_stmt *st, const mt_finding *f, const char *src,
+                        const char *dst)
+{
+    sqlite3_reset(st);
+    bind_finding(s, st, f, src, dst);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE) return mt_sqlite_fail(s->db, "insert finding");
-    if (sqlite3_changes(s->db) > 0) s->pend_new++;
-    else s->pend_dup++;
+    return rc == SQLITE_DONE ? MT_OK : MT_EIO;
+}
+
+static int put_one(mt_sqlite_store *s, const mt_finding *f)
+{
+    char src[MT_ADDR_STRLEN], dst[MT_ADDR_STRLEN];
+    if (mt_addr_to_str(&f->src, src, sizeof src) != MT_OK) src[0] = '\0';
+    if (mt_addr_to_str(&f->dst, dst, sizeof dst) != MT_OK) dst[0] = '\0';
+    if (step_finding(s, s->ins, f, src, dst) != MT_OK) return mt_sqlite_fail(s->db, "insert finding");
+    if (sqlite3_changes(s->db) > 0) {
+        s->pend_new++;
+        return MT_OK;
+    }
+    s->pend_dup++;
+    /* Stored already: the earlier sighting of the day (on the same
+     * microsecond, the smaller row: evidence, pool, agent, ...) is the row,
+     * whichever run stored first. */
+    if (step_finding(s, s->upd, f, src, dst) != MT_OK) return mt_sqlite_fail(s->db, "update finding");
     return MT_OK;
 }
 
@@ -385,6 +462,7 @@ static void sq_close(mt_store *b)
     sq_commit(b);
     mt_sqlite_botnet_free(s);
     sqlite3_finalize(s->ins);
+    sqlite3_finalize(s->upd);
     sqlite3_finalize(s->ins_web);
     sqlite3_close(s->db);
     free(s->sensor);
@@ -419,6 +497,13 @@ static const char *const insert_sql =
     " dest_ip, dest_port, proto, event_type, kind, protocol, pool, wallet,"
     " worker, agent, algo, family, confidence, evidence, source, sensor)"
     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+static const char *const update_sql =
+    "UPDATE findings SET ts = ?2, day = ?3, flow_id = ?4, src_ip = ?5, src_port = ?6, dest_ip = ?7,"
+    " dest_port = ?8, proto = ?9, event_type = ?10, kind = ?11, protocol = ?12, pool = ?13, wallet = ?14,"
+    " worker = ?15, agent = ?16, algo = ?17, family = ?18, confidence = ?19, evidence = ?20, source = ?21,"
+    " sensor = ?22 WHERE uid = ?1 AND (ts, evidence, pool, agent, worker, wallet, algo, family, flow_id,"
+    " src_port, confidence, source, sensor) > (?2, ?20, ?13, ?16, ?15, ?14, ?17, ?18, ?4, ?6, ?19, ?21, ?22)";
 
 static const char *const insert_web_sql =
     "INSERT OR IGNORE INTO web_findings(uid, ts, day, domain, url, resource, rank,"
@@ -480,9 +565,11 @@ mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o)
     }
     s->has_web = has_web > 0;
     if (!ro && (sqlite3_prepare_v2(db, insert_sql, -1, &s->ins, NULL) != SQLITE_OK ||
+                sqlite3_prepare_v2(db, update_sql, -1, &s->upd, NULL) != SQLITE_OK ||
                 sqlite3_prepare_v2(db, insert_web_sql, -1, &s->ins_web, NULL) != SQLITE_OK)) {
         mt_sqlite_fail(db, "prepare insert");
         sqlite3_finalize(s->ins);
+        sqlite3_finalize(s->upd);
         free(s->sensor);
         free(s);
         goto fail;

@@ -9,12 +9,13 @@
 #include "minetrace/store.h"
 
 /* The newest schema version this program writes (PRAGMA user_version). */
-#define MT_SQLITE_SCHEMA_VERSION 4
+#define MT_SQLITE_SCHEMA_VERSION 5
 
 typedef struct mt_sqlite_store {
     mt_store base;
     sqlite3 *db;
     sqlite3_stmt *ins;
+    sqlite3_stmt *upd;     /* an earlier sighting of a stored identity replaces the row (version 5) */
     sqlite3_stmt *ins_web; /* web_findings (version 3) */
     int has_web;           /* the database has web_findings (an older one read-only may not) */
     unsigned flags;        /* MT_STORE_* it was opened with */

@@ -204,43 +204,11 @@ void mt_store_web_summary_free(mt_store_web_summary *w)
 
 /* ---- the finding uid ------------------------------------------------------ */
 
-/* Length-prefixed so that ("ab","c") and ("a","bc") hash differently. */
-static void hash_str(mt_buf *b, const char *s)
-{
-    uint32_t n = (uint32_t)strlen(s);
-    mt_buf_put(b, &n, sizeof n);
-    mt_buf_put(b, s, n);
-}
-
-static void hash_u64(mt_buf *b, uint64_t v)
-{
-    uint8_t le[8];
-    for (int i = 0; i < 8; i++) le[i] = (uint8_t)(v >> (8 * i));
-    mt_buf_put(b, le, sizeof le);
-}
-
 uint64_t mt_finding_uid(const mt_finding *f)
 {
-    /* Serialised little-endian field by field, so the uid does not depend on
-     * struct layout, padding or host byte order. */
-    mt_buf b;
-    mt_buf_init(&b);
-    hash_u64(&b, (uint64_t)f->ts);
-    hash_u64(&b, f->flow_id);
-    mt_buf_putc(&b, (char)f->src.family);
-    mt_buf_put(&b, f->src.b, 16);
-    mt_buf_putc(&b, (char)f->dst.family);
-    mt_buf_put(&b, f->dst.b, 16);
-    hash_u64(&b, ((uint64_t)f->src_port << 24) | ((uint64_t)f->dst_port << 8) | f->ipproto);
-    hash_str(&b, f->event_type ? f->event_type : MT_EVENT_MINING);
-    hash_str(&b, mt_finding_kind_str(f->kind));
-    hash_str(&b, f->protocol);
-    hash_str(&b, f->pool);
-    hash_str(&b, f->wallet);
-    hash_str(&b, f->evidence);
-    uint64_t h = mt_hash_bytes(b.p, b.len, 0x6d696e6574726163ULL /* "minetrac" */);
-    mt_buf_free(&b);
-    return h;
+    /* The finding's identity (host, evidence, UTC day): a finding seen again
+     * that day, in this run or another, is the same row (docs/STORE.md). */
+    return mt_finding_identity(f);
 }
 
 /* A string field of a fixed array (a scanner may have filled it to the

@@ -149,7 +149,7 @@ static int setup_year(void **state)
     assert_int_equal(sqlite3_prepare_v2(db,
         "INSERT INTO findings(uid, ts, day, src_ip, dest_ip, dest_port, proto, event_type, kind,"
         " protocol, pool, wallet, worker, agent, algo, family, confidence, evidence, source)"
-        " VALUES(?,?,?,?,'198.51.100.1',?,'TCP',?,?,'stratum-v1',?,?,'',?,'',?,90,'gen','eve')",
+        " VALUES(?,?,?,?,'198.51.100.1',?,'TCP',?,?,?,?,?,'',?,'',?,90,'gen','eve')",
         -1, &st, NULL), SQLITE_OK);
     for (int i = 0; i < NF; i++) {
         char wallet[64];
@@ -161,10 +161,16 @@ static int setup_year(void **state)
         sqlite3_bind_int(st, 5, G[i].port);
         sqlite3_bind_text(st, 6, G[i].mining ? "mining" : "precursor", -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 7, KINDS[G[i].kind], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 8, POOLS[G[i].pool], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 9, G[i].pool ? wallet : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 10, AGENTS[G[i].agent], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, FAMS[G[i].fam], -1, SQLITE_STATIC);
+        /* Each generated finding is its own piece of evidence (the
+         * protocol names it), so the version-5 migration, which keeps one
+         * row per host, evidence and day, keeps them all. */
+        char proto[32];
+        snprintf(proto, sizeof proto, "gen-%d", i);
+        sqlite3_bind_text(st, 8, proto, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 9, POOLS[G[i].pool], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, G[i].pool ? wallet : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 11, AGENTS[G[i].agent], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 12, FAMS[G[i].fam], -1, SQLITE_STATIC);
         assert_int_equal(sqlite3_step(st), SQLITE_DONE);
         sqlite3_reset(st);
     }

@@ -285,6 +285,7 @@ static void test_detector_real_cgminer(void **st)
     assert_int_equal(tp_load_frame(NESFIT "cgminer.g0.pcapng", 1361, &g), 0);
     g.buf[g.len] = 0;
     ce *c = ce_new();
+    mt_engine_set_keep_repeats(c->e, 1); /* this detector's own findings, each */
     mt_event ev;
     mt_http_request r;
     assert_int_equal(req_event(&ev, &r, 7, "138.201.31.12", 3335, (const char *)g.buf), MT_OK);
@@ -324,6 +325,7 @@ static void test_detector_real_getwork(void **st)
     assert_int_equal(tp_load_frame(NESFIT "pool.eth.pp.ua.pcapng", 7, &g), 0);
     g.buf[g.len] = 0;
     ce *c = ce_new();
+    mt_engine_set_keep_repeats(c->e, 1); /* this detector's own findings, each */
     mt_event ev;
     mt_http_request r;
     assert_int_equal(req_event(&ev, &r, 1, "176.9.0.1", 80, (const char *)g.buf), MT_OK);
@@ -340,6 +342,7 @@ static void test_detector_agents_paths_hosts(void **st)
 {
     (void)st;
     ce *c = ce_new();
+    mt_engine_set_keep_repeats(c->e, 1); /* this detector's own findings, each */
     mt_event ev;
     mt_http_request r;
     uint64_t flow = 100;
@@ -402,6 +405,7 @@ static void test_detector_per_flow_types(void **st)
 {
     (void)st;
     ce *c = ce_new();
+    mt_engine_set_keep_repeats(c->e, 1); /* this detector's own findings, each */
     mt_event ev;
     mt_http_request r;
     assert_int_equal(req_event(&ev, &r, 9, "192.0.2.70", 8332, "POST / HTTP/1.1\r\nUser-Agent: bfgminer/5.2.0\r\n\r\n"), MT_OK);

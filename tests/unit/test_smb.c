@@ -351,6 +351,7 @@ static void feed_seg(void *ctx, const uint8_t *s, const uint8_t *d, uint16_t sp,
 static mt_engine *new_engine(got *g)
 {
     mt_engine *e = mt_engine_new(NULL, NULL);
+    mt_engine_set_keep_repeats(e, 1); /* this detector's own findings, each */
     assert_non_null(e);
     mt_engine_add_sink(e, got_sink(g));
     return e;

@@ -26,12 +26,13 @@
 #include "minetrace/store.h"
 #include "store/finding_json.h"
 #include "unit/web_fixture.h"
+#include "unit/v5_check.h"
 
 static char db_path[256];
 
 static void unlink_db(const char *p)
 {
-    char q[300];
+    char q[512];
     unlink(p);
     snprintf(q, sizeof q, "%s-wal", p);
     unlink(q);
@@ -136,7 +137,7 @@ static void test_insert_idempotent(void **state)
     mt_finding two[2];
     two[0] = f;
     two[1] = f;
-    two[1].ts += 1;
+    two[1].ts += 86400000000LL; /* the next day: a finding of its own */
     assert_int_equal(mt_store_put(s, two, 2), MT_OK);
     assert_int_equal(mt_store_commit(s), MT_OK);
     uint64_t n_new, n_dup;
@@ -156,9 +157,9 @@ static void test_insert_idempotent(void **state)
     assert_int_equal(n_new, 0);
     assert_int_equal(n_dup, 1);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM findings"), 2);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 4);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 4);
-    assert_int_equal(mt_store_schema_version(s), 4);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 5);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 5);
+    assert_int_equal(mt_store_schema_version(s), 5);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM ingest_log"), 0);
     mt_store_close(s);
     /* "sqlite:" names the same backend. */
@@ -169,7 +170,7 @@ static void test_insert_idempotent(void **state)
     mt_time_us a, b;
     assert_int_equal(mt_store_time_range(s, &a, &b), 1);
     assert_int_equal(a, 1517336012123456LL);
-    assert_int_equal(b, 1517336012123457LL);
+    assert_int_equal(b, 1517336012123456LL + 86400000000LL);
     mt_store_close(s);
     snprintf(uri, sizeof uri, "sqlite://%s", db_path); /* db_path is absolute */
     s = mt_store_open(uri, NULL);
@@ -225,8 +226,8 @@ static void test_uid(void **state)
     sample(&a);
     sample(&b);
     assert_true(mt_finding_uid(&a) == mt_finding_uid(&b));
-    /* Every identifying field changes the uid. */
-    b.flow_id++;
+    /* The identity: host, evidence, UTC day. Every part changes the uid. */
+    b.ts += 86400000000LL;
     assert_true(mt_finding_uid(&a) != mt_finding_uid(&b));
     sample(&b);
     b.dst_port++;
@@ -242,13 +243,41 @@ static void test_uid(void **state)
     mt_strlcpy(b.wallet, "m44AFFq5kSiGBoZ", sizeof b.wallet);
     assert_true(mt_finding_uid(&a) != mt_finding_uid(&b)); /* no field run-on */
     sample(&b);
-    mt_strlcpy(b.evidence, "other", sizeof b.evidence);
+    mt_addr_parse("10.0.0.6", &b.src);
     assert_true(mt_finding_uid(&a) != mt_finding_uid(&b));
-    /* Non-identifying fields do not. */
+    /* The same evidence later that day, on another flow or port, in other
+     * words or another case is the same finding. */
     sample(&b);
+    b.ts += 3600000000LL;
+    b.flow_id++;
+    b.src_port++;
+    mt_strlcpy(b.evidence, "other", sizeof b.evidence);
+    mt_strlcpy(b.pool, "Pool.SupportXMR.com", sizeof b.pool);
     b.confidence = 10;
     mt_strlcpy(b.family, "x", sizeof b.family);
     assert_true(mt_finding_uid(&a) == mt_finding_uid(&b));
+    /* The day is UTC: one microsecond before midnight and at midnight differ. */
+    sample(&b);
+    b.ts = 1517356800000000LL; /* 2018-01-31 00:00:00 */
+    a.ts = b.ts - 1;
+    assert_true(mt_finding_uid(&a) != mt_finding_uid(&b));
+    /* A lookup's resolver is not evidence; an alert's signature is. */
+    sample(&a);
+    sample(&b);
+    a.kind = b.kind = MT_KIND_DNS;
+    mt_addr_parse("2001:db8::2", &b.dst);
+    b.dst_port = 5353;
+    assert_true(mt_finding_uid(&a) == mt_finding_uid(&b));
+    a.kind = b.kind = MT_KIND_ALERT;
+    assert_true(mt_finding_uid(&a) != mt_finding_uid(&b));
+    sample(&b);
+    b.kind = MT_KIND_ALERT;
+    mt_strlcpy(b.evidence, "IDS alert [2024792] ET POLICY Cryptocurrency Miner Checkin", sizeof b.evidence);
+    mt_finding c = b;
+    assert_true(mt_finding_uid(&c) == mt_finding_uid(&b));
+    mt_strlcpy(c.evidence, "IDS alert [2024793] ET POLICY Cryptocurrency Miner Checkin", sizeof c.evidence);
+    assert_true(mt_finding_uid(&c) != mt_finding_uid(&b));
+    assert_true(mt_finding_day(-1) == -1 && mt_finding_day(0) == 0 && mt_finding_day(86400000000LL) == 1);
 }
 
 static void test_hostile_strings_raw(void **state)
@@ -289,12 +318,14 @@ static void test_sink_and_batches(void **state)
     /* More than one batch (10,000) so the batch commit path runs. */
     for (int i = 0; i < 25000; i++) {
         f.ts = 1517336012000000LL + i;
+        f.dst_port = (uint16_t)(1 + i); /* one piece of evidence each */
         assert_int_equal(k->emit(k, &f), MT_OK);
     }
     /* Batches are committed as they fill: another connection sees them. */
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM findings"), 20000);
     for (int i = 0; i < 100; i++) {
         f.ts = 1517336012000000LL + i;
+        f.dst_port = (uint16_t)(1 + i); /* one piece of evidence each */
         assert_int_equal(k->emit(k, &f), MT_OK); /* duplicates are fine */
     }
     assert_int_equal(k->flush(k), MT_OK);
@@ -324,6 +355,7 @@ static void test_transactions(void **state)
     assert_int_not_equal(mt_store_begin(s), MT_OK); /* no nesting */
     for (int i = 0; i < 12000; i++) {
         f.ts = 1517336012000000LL + i;
+        f.dst_port = (uint16_t)(1 + i); /* one piece of evidence each */
         assert_int_equal(mt_store_put(s, &f, 1), MT_OK);
     }
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM findings"), 0);
@@ -337,6 +369,7 @@ static void test_transactions(void **state)
     assert_int_equal(mt_store_begin(s), MT_OK);
     for (int i = 0; i < 12000; i++) {
         f.ts = 1517336012000000LL + i;
+        f.dst_port = (uint16_t)(1 + i); /* one piece of evidence each */
         assert_int_equal(mt_store_put(s, &f, 1), MT_OK);
     }
     assert_int_equal(mt_store_commit(s), MT_OK);
@@ -370,12 +403,14 @@ static void test_killed_transaction(void **state)
         sample(&f);
         for (int i = 0; i < 300; i++) {
             f.ts = 1517336012000000LL + i;
+        f.dst_port = (uint16_t)(1 + i); /* one piece of evidence each */
             if (mt_store_put(c, &f, 1) != MT_OK) _exit(4);
         }
         if (mt_store_commit(c) != MT_OK) _exit(5);
         if (mt_store_begin(c) != MT_OK) _exit(6);
         for (int i = 300; i < 5300; i++) {
             f.ts = 1517336012000000LL + i;
+        f.dst_port = (uint16_t)(1 + i); /* one piece of evidence each */
             if (mt_store_put(c, &f, 1) != MT_OK) _exit(7);
         }
         raise(SIGKILL);
@@ -395,6 +430,7 @@ static void test_killed_transaction(void **state)
     sample(&f);
     for (int i = 0; i < 5300; i++) {
         f.ts = 1517336012000000LL + i;
+        f.dst_port = (uint16_t)(1 + i); /* one piece of evidence each */
         assert_int_equal(mt_store_put(s, &f, 1), MT_OK);
     }
     assert_int_equal(mt_store_commit(s), MT_OK);
@@ -445,12 +481,12 @@ static void test_newer_version(void **state)
     mt_store *s = mt_store_open(db_path, NULL);
     assert_non_null(s);
     mt_store_close(s);
-    exec_on(db_path, "PRAGMA user_version = 5");
+    exec_on(db_path, "PRAGMA user_version = 6");
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "schema version 5, newer than this minetrace knows (4)"));
+    assert_non_null(strstr(mt_error_msg(), "schema version 6, newer than this minetrace knows (5)"));
     mt_store_opts ro = {MT_STORE_READONLY, NULL};
     assert_null(mt_store_open(db_path, &ro));
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 5); /* left alone */
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 6); /* left alone */
     /* A meta.schema_version we never wrote, without user_version. */
     unlink_db(db_path);
     exec_on(db_path, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -514,16 +550,21 @@ static void test_migrate_v1(void **state)
     mt_store_close(s);
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 0);
 
-    /* A writable open migrates it, and keeps every row. */
+    /* A writable open migrates it, and keeps one row per identity. */
+    char old[300];
+    snprintf(old, sizeof old, "%s.v1", db_path);
+    copy_v1(old);
     s = mt_store_open(db_path, NULL);
     assert_non_null(s);
-    assert_int_equal(mt_store_schema_version(s), 4);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 4);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 4);
+    assert_int_equal(mt_store_schema_version(s), 5);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 5);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 5);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings"), 0);
     char *after = text1(db_path, ROWS_SQL);
     char *log_after = text1(db_path, "SELECT path||format||records||findings_new||status FROM ingest_log");
-    assert_string_equal(before, after);
+    rows = v5_check_rows(old, db_path);
+    assert_true(rows > 0 && rows <= 30);
+    unlink_db(old);
     assert_string_equal(log_before, log_after);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM findings WHERE sensor = ''"), rows);
     /* The old findings are still known: writing them again adds nothing. */
@@ -555,7 +596,7 @@ static void test_migration_atomic(void **state)
     exec_on(db_path, "ALTER TABLE ingest_log ADD COLUMN sensor TEXT");
     char *before = text1(db_path, ROWS_SQL);
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 1 to 4 failed"));
+    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 1 to 5 failed"));
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 0);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM pragma_table_info('findings') WHERE name = 'sensor'"),
                      0);
@@ -932,14 +973,18 @@ static void test_migrate_v2(void **state)
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'web_findings'"), 0);
 
-    /* Writable: migrated to 4, every row kept, web findings go in. */
+    /* Writable: migrated to 5, one row per identity kept, web findings go in. */
+    char old[300];
+    snprintf(old, sizeof old, "%s.v2", db_path);
+    copy_data("store-v2.db", old);
     s = mt_store_open(db_path, NULL);
     assert_non_null(s);
-    assert_int_equal(mt_store_schema_version(s), 4);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 4);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 4);
+    assert_int_equal(mt_store_schema_version(s), 5);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 5);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 5);
     char *after = text1(db_path, V2_ROWS_SQL);
-    assert_string_equal(before, after);
+    rows = v5_check_rows(old, db_path);
+    unlink_db(old);
     size_t n = web_fixture(web_set);
     assert_int_equal(mt_store_put_web(s, web_set, n), MT_OK);
     mt_store_close(s);
@@ -956,7 +1001,7 @@ static void test_migrate_v2(void **state)
     copy_data("store-v2.db", db_path);
     exec_on(db_path, "CREATE TABLE web_findings(x)"); /* no ts column to index */
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 2 to 4 failed"));
+    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 2 to 5 failed"));
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
 }
 

@@ -445,6 +445,7 @@ static void cap_close(mt_sink *s) { free(s); }
 static mt_engine *new_engine(void)
 {
     mt_engine *e = mt_engine_new(NULL, NULL);
+    mt_engine_set_keep_repeats(e, 1); /* this detector's own findings, each */
     assert_non_null(e);
     mt_sink *s = calloc(1, sizeof *s);
     s->name = "capture";
@@ -674,6 +675,7 @@ static void test_detector_intel_agent_family(void **st)
     mt_intel *in = mt_intel_new();
     assert_int_equal(mt_intel_load_builtin(in), MT_OK);
     mt_engine *e = mt_engine_new(in, NULL);
+    mt_engine_set_keep_repeats(e, 1); /* this detector's own findings, each */
     mt_sink *sk = calloc(1, sizeof *sk);
     sk->name = "capture";
     sk->emit = cap_emit;
@@ -701,6 +703,7 @@ static void test_detector_listed_wallet(void **st)
                                              "QXjXAfF7CugEbmfBhgkqHbdgK9b2wKA6nqRZQCgvCDm",
                                          99, MT_CAT_MINER_C2, "campaign.txt"), MT_OK);
     mt_engine *e = mt_engine_new(in, NULL);
+    mt_engine_set_keep_repeats(e, 1); /* this detector's own findings, each */
     mt_sink *sk = calloc(1, sizeof *sk);
     sk->name = "capture";
     sk->emit = cap_emit;
@@ -722,6 +725,7 @@ static void test_detector_listed_wallet(void **st)
                      MT_EINVAL);
     assert_int_equal(mt_intel_add_wallet(other, "not-this-one", 99, MT_CAT_POOL, "x"), MT_OK);
     e = mt_engine_new(other, NULL);
+    mt_engine_set_keep_repeats(e, 1); /* this detector's own findings, each */
     sk = calloc(1, sizeof *sk);
     sk->name = "capture";
     sk->emit = cap_emit;

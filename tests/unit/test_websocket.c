@@ -135,6 +135,7 @@ static void test_coinhive_session(void **st)
 {
     (void)st;
     ce *c = ce_new();
+    mt_engine_set_keep_repeats(c->e, 1); /* this detector's own findings, each */
     ws_send(c, 1, 1, "ws001.coinhive.com:443",
             "{\"type\":\"auth\",\"params\":{\"site_key\":\"k3yOfTheSite0000000000000000000a\",\"type\":\"anonymous\",\"user\":null,\"goal\":0}}");
     assert_int_equal(c->n, 1);
@@ -175,6 +176,7 @@ static void test_listed_site_key(void **st)
 {
     (void)st;
     ce *c = ce_new();
+    mt_engine_set_keep_repeats(c->e, 1); /* this detector's own findings, each */
     assert_int_equal(mt_intel_add_sitekey(c->intel, "k3yOfTheSite0000000000000000000a", 95,
                                           MT_CAT_BROWSER_MINER, "keys.txt"), MT_OK);
     ws_send(c, 1, 1, "ws001.coinhive.com:443",
@@ -195,6 +197,7 @@ static void test_webminerpool_and_stratum(void **st)
 {
     (void)st;
     ce *c = ce_new();
+    mt_engine_set_keep_repeats(c->e, 1); /* this detector's own findings, each */
     ws_send(c, 1, 1, "wmp.example:8181",
             "{\"identifier\":\"handshake\",\"pool\":\"pool.supportxmr.com\",\"login\":\"4AWalletAddr\",\"password\":\"x\",\"userid\":\"\",\"version\":8}");
     assert_int_equal(c->n, 1);
@@ -225,6 +228,7 @@ static void test_ordinary_ws_messages(void **st)
 {
     (void)st;
     ce *c = ce_new();
+    mt_engine_set_keep_repeats(c->e, 1); /* this detector's own findings, each */
     static const char *const neg[] = {
         "hello websocket",
         "{\"type\":\"message\",\"params\":{\"text\":\"hi\"}}",
@@ -330,6 +334,7 @@ static void test_deflated_session(void **st)
 {
     (void)st;
     ce *c = ce_new();
+    mt_engine_set_keep_repeats(c->e, 1); /* this detector's own findings, each */
     uint8_t in[256];
     size_t n = unhex(AUTH_HEX, in, sizeof in);
     ws_send_n(c, 7, 1, "ws.minetrace-test.example:8892", (const char *)in, n);
