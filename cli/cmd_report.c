@@ -163,16 +163,32 @@ static int report(const mt_cli_common *co, report_args *a)
     mt_report r;
     if (mt_report_compute(&a->o, &r)) return mt_cli_error(cmd, "%s", mt_error_msg());
     unsigned damaged = 0;
+    char named[MT_CSV_SKIP_SHOW * 96];
     if (r.have_assets && r.asset_bad) {
         damaged++;
-        mt_cli_damaged(co, a->o.assets_path, 0, "%zu row%s skipped (not network,organisation,sector,size)",
-                       r.asset_bad, r.asset_bad == 1 ? "" : "s");
+        mt_csv_skips_str(&r.asset_skips, named, sizeof named);
+        mt_cli_damaged(co, a->o.assets_path, 0,
+                       "%zu row%s skipped (want network,organisation,sector,size): %s",
+                       r.asset_bad, r.asset_bad == 1 ? "" : "s", named);
     }
     for (int i = 0; i < r.nmarket; i++) {
-        if (!r.market[i].series.bad) continue;
-        damaged++;
-        mt_cli_damaged(co, a->o.price_paths[i], 0, "%zu row%s skipped (no date or price)",
-                       r.market[i].series.bad, r.market[i].series.bad == 1 ? "" : "s");
+        const mt_price_series *ps = &r.market[i].series;
+        if (ps->bad) {
+            damaged++;
+            mt_csv_skips_str(&ps->skipped, named, sizeof named);
+            mt_cli_damaged(co, a->o.price_paths[i], 0,
+                           "%zu row%s skipped (no date or price): %s", ps->bad,
+                           ps->bad == 1 ? "" : "s", named);
+        }
+        if (ps->dup_dates.n) {
+            /* Not damage: the first row of each date is used, as said. */
+            mt_csv_skips_str(&ps->dup_dates, named, sizeof named);
+            if (!co->quiet)
+                fprintf(stderr, "minetrace report: %s: warning: %zu row%s repeat%s an earlier "
+                                "date (the first row of a date is used): %s\n",
+                        a->o.price_paths[i], ps->dup_dates.n,
+                        ps->dup_dates.n == 1 ? "" : "s", ps->dup_dates.n == 1 ? "s" : "", named);
+        }
     }
     /* The website study, when the store holds web findings (a store without
      * them gives the traffic report alone, unchanged). The range applies

@@ -312,6 +312,7 @@ static int victims(const mt_rep_opts *o, mt_report *r, const mt_store_summary *s
         r->asset_bad = as.bad;
         r->asset_dup = as.dup;
         r->asset_bad_size = as.bad_size;
+        r->asset_skips = as.skipped;
     }
     mt_strtab sec, sz, orgs;
     mt_strtab_init(&sec);

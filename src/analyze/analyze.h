@@ -114,6 +114,7 @@ typedef struct mt_report {
     /* Victims (hosts with mining findings). */
     int have_assets;
     size_t asset_entries, asset_bad, asset_dup, asset_bad_size;
+    mt_csv_skips asset_skips;       /* the skipped inventory rows, named */
     mt_rep_table sectors, sizes;  /* hosts, orgs, findings per bucket */
     uint64_t victims, victims_known, victims_sme, orgs_known;
 
