@@ -408,6 +408,7 @@ int mt_report_compute(const mt_rep_opts *o, mt_report *r)
 {
     memset(r, 0, sizeof *r);
     r->analyses = o->analyses ? o->analyses : MT_AN_ALL;
+    r->chart_scale = o->chart_scale;
     r->by = o->by;
     mt_strlcpy(r->tz, o->tz.name[0] ? o->tz.name : "UTC", sizeof r->tz);
     mt_tz tz = o->tz;
