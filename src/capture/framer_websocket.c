@@ -73,6 +73,7 @@ static size_t ws_parse(mt_stream_cx *cx, const uint8_t *q, size_t m)
                 if (cut) mt_stream_count_over_limit(cx);
                 wm.text = (const char *)out;
                 wm.len = n;
+                wm.inflated = 1;
             }
         }
         const mt_flow_extra *x = cx->f->extra;
