@@ -76,9 +76,12 @@ static void print_summary(const char *path, const mt_ingest_stats *st)
            (double)st->bytes / 1e6, st->seconds);
     if (st->n_malformed_lines) {
         printf("  malformed lines:");
-        for (unsigned i = 0; i < st->n_malformed_lines; i++)
-            printf(" %llu", (unsigned long long)st->malformed_lines[i]);
-        if (st->malformed > st->n_malformed_lines) printf(" ...");
+        for (unsigned i = 0; i < st->n_malformed_lines; i++) {
+            printf("%s %llu", i ? "," : "", (unsigned long long)st->malformed_lines[i]);
+            if (st->malformed_why[i][0]) printf(" (%s)", st->malformed_why[i]);
+        }
+        if (st->malformed > st->n_malformed_lines)
+            printf(", and %llu more", (unsigned long long)(st->malformed - st->n_malformed_lines));
         if (st->too_long) printf(" (%llu too long)", (unsigned long long)st->too_long);
         printf("\n");
     }
@@ -148,8 +151,11 @@ static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
             } else if (st.malformed) {
                 damaged++;
                 mt_cli_damaged(co, path, st.n_malformed_lines ? st.malformed_lines[0] : 0,
-                               "%llu malformed line%s skipped", (unsigned long long)st.malformed,
-                               st.malformed == 1 ? "" : "s");
+                               "%llu malformed line%s skipped%s%s%s", (unsigned long long)st.malformed,
+                               st.malformed == 1 ? "" : "s",
+                               st.n_malformed_lines && st.malformed_why[0][0] ? " (first: " : "",
+                               st.n_malformed_lines ? st.malformed_why[0] : "",
+                               st.n_malformed_lines && st.malformed_why[0][0] ? ")" : "");
             }
             if (!co->quiet) print_summary(path, &st);
             total.records += st.records;

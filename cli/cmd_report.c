@@ -15,7 +15,7 @@
 #include "report/sections.h"
 
 enum { O_BY = MT_OPT_OWN, O_FROM, O_TO, O_TZ, O_ASSETS, O_PRICES, O_PDATE, O_PCOL, O_ONLY,
-       O_TOP, O_CSV, O_HTML, O_NOINDEX, O_RANKS };
+       O_TOP, O_CSV, O_HTML, O_NOINDEX, O_RANKS, O_SCALE };
 
 static const mt_cli_opt report_opts[] = {
     {0, NULL, 0, NULL, "Input"},
@@ -54,6 +54,10 @@ static const mt_cli_opt report_opts[] = {
     {MT_OPT_JSON, NULL, 0, NULL, "JSON instead of terminal tables."},
     {O_CSV, "csv", 0, "DIR", "One CSV file per table into DIR (created if missing)."},
     {O_HTML, "html", 0, "FILE", "One self-contained HTML file with SVG charts."},
+    {O_SCALE, "chart-scale", 0, "S",
+     "Count axis of the HTML activity chart: auto (default: log\n"
+     "when the busiest period has over 20 times the median of the\n"
+     "periods with findings), linear or log."},
     {MT_OPT_QUIET, NULL, 0, NULL, NULL},
     {MT_OPT_STRICT, NULL, 0, NULL,
      "Treat skipped rows of --assets or --prices files as an error\n(exit status 2)."},
@@ -125,6 +129,12 @@ static int report_opt(void *ctx, int id, const char *arg)
     case O_CSV: a->csv = arg; return 0;
     case O_HTML: a->html = arg; return 0;
     case O_NOINDEX: o->no_index = 1; return 0;
+    case O_SCALE:
+        if (!strcmp(arg, "auto")) o->chart_scale = MT_SCALE_AUTO;
+        else if (!strcmp(arg, "linear")) o->chart_scale = MT_SCALE_LINEAR;
+        else if (!strcmp(arg, "log")) o->chart_scale = MT_SCALE_LOG;
+        else return mt_cli_usage(cmd, "--chart-scale wants auto, linear or log");
+        return 0;
     case O_RANKS: return parse_rank_edges(arg, &a->web);
     }
     return MT_EXIT_ERROR;
@@ -163,16 +173,32 @@ static int report(const mt_cli_common *co, report_args *a)
     mt_report r;
     if (mt_report_compute(&a->o, &r)) return mt_cli_error(cmd, "%s", mt_error_msg());
     unsigned damaged = 0;
+    char named[MT_CSV_SKIP_SHOW * 96];
     if (r.have_assets && r.asset_bad) {
         damaged++;
-        mt_cli_damaged(co, a->o.assets_path, 0, "%zu row%s skipped (not network,organisation,sector,size)",
-                       r.asset_bad, r.asset_bad == 1 ? "" : "s");
+        mt_csv_skips_str(&r.asset_skips, named, sizeof named);
+        mt_cli_damaged(co, a->o.assets_path, 0,
+                       "%zu row%s skipped (want network,organisation,sector,size): %s",
+                       r.asset_bad, r.asset_bad == 1 ? "" : "s", named);
     }
     for (int i = 0; i < r.nmarket; i++) {
-        if (!r.market[i].series.bad) continue;
-        damaged++;
-        mt_cli_damaged(co, a->o.price_paths[i], 0, "%zu row%s skipped (no date or price)",
-                       r.market[i].series.bad, r.market[i].series.bad == 1 ? "" : "s");
+        const mt_price_series *ps = &r.market[i].series;
+        if (ps->bad) {
+            damaged++;
+            mt_csv_skips_str(&ps->skipped, named, sizeof named);
+            mt_cli_damaged(co, a->o.price_paths[i], 0,
+                           "%zu row%s skipped (no date or price): %s", ps->bad,
+                           ps->bad == 1 ? "" : "s", named);
+        }
+        if (ps->dup_dates.n) {
+            /* Not damage: the first row of each date is used, as said. */
+            mt_csv_skips_str(&ps->dup_dates, named, sizeof named);
+            if (!co->quiet)
+                fprintf(stderr, "minetrace report: %s: warning: %zu row%s repeat%s an earlier "
+                                "date (the first row of a date is used): %s\n",
+                        a->o.price_paths[i], ps->dup_dates.n,
+                        ps->dup_dates.n == 1 ? "" : "s", ps->dup_dates.n == 1 ? "s" : "", named);
+        }
     }
     /* The website study, when the store holds web findings (a store without
      * them gives the traffic report alone, unchanged). The range applies

@@ -10,7 +10,9 @@
  * framer, a block exactly when bytes are held, the budget respected.
  * Seeds (fuzz/corpus/fuzz_stream/) are TCP streams of corpus captures
  * (cgminer getwork over HTTP, Stratum v1, Ethereum stratum, a TLS hello,
- * mid-stream XMRig, DNS over TCP), converted by fuzz/stream_seeds.py. */
+ * mid-stream XMRig, DNS over TCP), converted by fuzz/stream_seeds.py, and
+ * tunnels written by hand (socks*.bin, http_connect_tls.bin: SOCKS 4a/5 and
+ * HTTP CONNECT handshakes from RFC 1928/1929, then TLS, HTTP or Stratum). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -34,5 +34,7 @@ if [ "${MT_SKIP_GEOIP:-0}" != 1 ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
+# Make's progress lines stay out of stdout; compiler errors and warnings
+# still reach stderr.
+cmake --build build -j"$(nproc)" >/dev/null
 echo "setup: built build/minetrace" >&2

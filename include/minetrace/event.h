@@ -127,6 +127,8 @@ typedef struct mt_ws_msg {
     size_t len;
     char host[MT_NAME_MAX]; /* Host: of the upgrade request when known */
     char uri[256];          /* request path of the upgrade */
+    uint8_t inflated;       /* text was inflated by the stream layer (permessage-deflate
+                               with context takeover) */
 } mt_ws_msg;
 
 /* ---- SMB1 patterns ------------------------------------------------------ */

@@ -312,6 +312,7 @@ static int victims(const mt_rep_opts *o, mt_report *r, const mt_store_summary *s
         r->asset_bad = as.bad;
         r->asset_dup = as.dup;
         r->asset_bad_size = as.bad_size;
+        r->asset_skips = as.skipped;
     }
     mt_strtab sec, sz, orgs;
     mt_strtab_init(&sec);
@@ -407,6 +408,7 @@ int mt_report_compute(const mt_rep_opts *o, mt_report *r)
 {
     memset(r, 0, sizeof *r);
     r->analyses = o->analyses ? o->analyses : MT_AN_ALL;
+    r->chart_scale = o->chart_scale;
     r->by = o->by;
     mt_strlcpy(r->tz, o->tz.name[0] ? o->tz.name : "UTC", sizeof r->tz);
     mt_tz tz = o->tz;

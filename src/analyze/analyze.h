@@ -35,6 +35,13 @@ enum {
     MT_AN_ALL = 63
 };
 
+/* The HTML activity chart's count axis: logarithmic when the busiest
+ * period holds more than MT_SCALE_AUTO_RATIO times the median of the
+ * periods with findings (one busy month would flatten the rest), or as
+ * asked (report --chart-scale). */
+typedef enum { MT_SCALE_AUTO = 0, MT_SCALE_LINEAR, MT_SCALE_LOG } mt_chart_scale;
+#define MT_SCALE_AUTO_RATIO 20
+
 typedef struct mt_rep_opts {
     const char *db_path;          /* the store: a path or URI (mt_store_open) */
     mt_period_unit by;
@@ -48,6 +55,7 @@ typedef struct mt_rep_opts {
     unsigned analyses;            /* MT_AN_* bits; 0 = all */
     int top_n;                    /* rows of the top tables; 0 = 10 */
     int no_index;                 /* open read-only: the store builds no index */
+    int chart_scale;              /* mt_chart_scale */
 } mt_rep_opts;
 
 /* One row of a ranked table. */
@@ -84,6 +92,7 @@ typedef struct mt_rep_market {
 
 typedef struct mt_report {
     unsigned analyses;
+    int chart_scale;              /* mt_chart_scale, as asked */
     mt_period_unit by;
     char tz[64];
     mt_time_us from, to;          /* effective range [from, to) */
@@ -114,6 +123,7 @@ typedef struct mt_report {
     /* Victims (hosts with mining findings). */
     int have_assets;
     size_t asset_entries, asset_bad, asset_dup, asset_bad_size;
+    mt_csv_skips asset_skips;       /* the skipped inventory rows, named */
     mt_rep_table sectors, sizes;  /* hosts, orgs, findings per bucket */
     uint64_t victims, victims_known, victims_sme, orgs_known;
 

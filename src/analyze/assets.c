@@ -119,7 +119,13 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
                        .hash = key_hash};
     mt_hmap_init(&out->index, &cfg);
     while ((nf = mt_csvr_next(&r, buf, RECCAP, f, MAXF)) != 0) {
-        if (nf < 0) { out->rows++; out->bad++; first = 0; continue; }
+        if (nf < 0) {
+            out->rows++;
+            out->bad++;
+            first = 0;
+            mt_csv_skip(&out->skipped, r.line, "row too long or too many fields");
+            continue;
+        }
         for (int i = 0; i < nf; i++) f[i] = mt_csv_trim(f[i]);
         if (first) {
             first = 0;
@@ -152,7 +158,12 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
         out->rows++;
         mt_asset e;
         memset(&e, 0, sizeof e);
-        if (cnet >= nf || !parse_net(f[cnet], &e.net, &e.bits)) { out->bad++; continue; }
+        if (cnet >= nf || !parse_net(f[cnet], &e.net, &e.bits)) {
+            out->bad++;
+            mt_csv_skip(&out->skipped, r.line,
+                        cnet >= nf ? "no network column" : "network is not an address or CIDR");
+            continue;
+        }
         const char *org = corg >= 0 && corg < nf ? f[corg] : "";
         const char *sec = csec >= 0 && csec < nf ? f[csec] : "";
         const char *sz = csize >= 0 && csize < nf ? f[csize] : "";
@@ -162,7 +173,10 @@ int mt_assets_parse(const char *data, size_t n, mt_assets *out)
         uint64_t h = key_hash(&k);
         if (out->n >= MAX_ENTRIES) {
             if (mt_hmap_find(&out->index, &k, h) != MT_HMAP_NONE) out->dup++;
-            else out->bad++;
+            else {
+                out->bad++;
+                mt_csv_skip(&out->skipped, r.line, "inventory full (16777216 networks)");
+            }
             continue;
         }
         int added;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyze/csvread.h"
 #include "minetrace/common.h"
 #include "util/hashmap.h"
 
@@ -31,6 +32,7 @@ typedef struct mt_assets {
     mt_hmap index;     /* mt_asset_key -> uint32_t index into v */
     uint8_t len4[33], len6[129]; /* prefix lengths present */
     size_t rows, bad, dup, bad_size; /* data rows; skipped; duplicate nets; unknown size words */
+    mt_csv_skips skipped;            /* the skipped rows, named (line, reason) */
     int has_header;
 } mt_assets;
 

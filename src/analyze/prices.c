@@ -109,12 +109,14 @@ static int find_substr_col(char **hdr, int nh, const char *sub)
     return -1;
 }
 
-typedef struct { int64_t month; double v; } mpoint;
+typedef struct { int64_t month, day; size_t line; double v; } mpoint;
 
+/* By day, then by line, so the first row of a repeated date comes first. */
 static int cmp_mpoint(const void *a, const void *b)
 {
     const mpoint *x = a, *y = b;
-    return x->month < y->month ? -1 : x->month > y->month;
+    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
 }
 
 int mt_prices_parse(const char *data, size_t n, const mt_price_opts *o, mt_price_series *out)
@@ -133,7 +135,10 @@ int mt_prices_parse(const char *data, size_t n, const mt_price_opts *o, mt_price
     int dcol = 0, pcol = 1;
     int nf;
     /* First record: header or data? */
-    while ((nf = mt_csvr_next(&r, buf, RECCAP, f, MAXF)) < 0) out->bad++;
+    while ((nf = mt_csvr_next(&r, buf, RECCAP, f, MAXF)) < 0) {
+        out->bad++;
+        mt_csv_skip(&out->skipped, r.line, "row too long or too many fields");
+    }
     if (nf == 0) {
         free(buf);
         return mt_error_set(MT_EINVAL, "price series is empty");
@@ -180,12 +185,23 @@ int mt_prices_parse(const char *data, size_t n, const mt_price_opts *o, mt_price
         if (!have) {
             nf = mt_csvr_next(&r, buf, RECCAP, f, MAXF);
             if (nf == 0) break;
-            if (nf < 0) { out->rows++; out->bad++; continue; }
+            if (nf < 0) {
+                out->rows++;
+                out->bad++;
+                mt_csv_skip(&out->skipped, r.line, "row too long or too many fields");
+                continue;
+            }
         }
         have = 0;
         out->rows++;
-        if (dcol >= nf || pcol >= nf || !parse_date(f[dcol], &y, &m, &d)) {
+        if (dcol >= nf || pcol >= nf) {
             out->bad++;
+            mt_csv_skip(&out->skipped, r.line, dcol >= nf ? "no date column" : "no price column");
+            continue;
+        }
+        if (!parse_date(f[dcol], &y, &m, &d)) {
+            out->bad++;
+            mt_csv_skip(&out->skipped, r.line, "date is not a date");
             continue;
         }
         char *ps = mt_csv_trim(f[pcol]);
@@ -195,16 +211,20 @@ int mt_prices_parse(const char *data, size_t n, const mt_price_opts *o, mt_price
         double v = strtod(ps, &end);
         if (end == ps || *end || errno == ERANGE || !isfinite(v) || v < 0) {
             out->bad++;
+            mt_csv_skip(&out->skipped, r.line,
+                        end == ps || *end ? "price is not a number" : "price out of range");
             continue;
         }
         if (np == cap) {
             cap *= 2;
             pts = mt_xrealloc(pts, cap * sizeof *pts);
         }
+        int64_t key = mt_days_from_civil(y, (unsigned)m, (unsigned)(d ? d : 1));
         pts[np].month = (int64_t)y * 12 + (m - 1);
+        pts[np].day = key;
+        pts[np].line = r.line;
         pts[np].v = v;
         np++;
-        int64_t key = mt_days_from_civil(y, (unsigned)m, (unsigned)(d ? d : 1));
         if (key < dmin) { dmin = key; }
         if (key > dmax) { dmax = key; }
     }
@@ -221,6 +241,21 @@ int mt_prices_parse(const char *data, size_t n, const mt_price_opts *o, mt_price
     mt_civil_from_days(dmax, &cy, &cm, &cd);
     snprintf(out->last_date, sizeof out->last_date, "%04d-%02d-%02d", cy, cm, cd);
     qsort(pts, np, sizeof *pts, cmp_mpoint);
+    /* A repeated date keeps its first row (in file order). */
+    size_t kept = 0;
+    for (size_t i = 0; i < np; i++) {
+        if (kept && pts[kept - 1].day == pts[i].day) {
+            char why[64];
+            mt_civil_from_days(pts[i].day, &cy, &cm, &cd);
+            snprintf(why, sizeof why, "date %04d-%02d-%02d already on line %zu", cy, cm, cd,
+                     pts[kept - 1].line);
+            mt_csv_skip(&out->dup_dates, pts[i].line, why);
+            continue;
+        }
+        pts[kept++] = pts[i];
+    }
+    np = kept;
+    out->used = np;
     out->month = mt_xmalloc(np * sizeof *out->month);
     out->mean = mt_xmalloc(np * sizeof *out->mean);
     out->days = mt_xmalloc(np * sizeof *out->days);

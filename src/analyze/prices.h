@@ -9,12 +9,15 @@
  * "2017-11-09", "2015-01-01 00:00:00.000", "2018-01-30T00:00:00Z",
  * "2018/01/30" or "2018-01" (monthly). Empty, "null", "NaN", "NA", "-"
  * prices are skipped and counted as nulls; anything else unparsable is
- * counted as bad. */
+ * counted as bad and named (line, reason). A date given twice keeps its
+ * first row; the repeats are named in dup_dates, not averaged in. */
 #ifndef MT_ANALYZE_PRICES_H
 #define MT_ANALYZE_PRICES_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "analyze/csvread.h"
 
 typedef struct mt_price_opts {
     const char *date_col;  /* name or 1-based number; NULL = auto */
@@ -29,6 +32,9 @@ typedef struct mt_price_series {
     uint32_t *days;          /* values averaged into that month */
     size_t nmonths;
     size_t rows, used, nulls, bad; /* data rows; used; null prices; bad rows */
+    mt_csv_skips skipped;    /* the bad rows, named (line, reason) */
+    mt_csv_skips dup_dates;  /* rows whose date an earlier row already gave:
+                              * the first row of a date is used, not a mean */
     int has_header;
     char first_date[16], last_date[16];
 } mt_price_series;

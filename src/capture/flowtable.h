@@ -31,11 +31,20 @@
 #define MT_FLOW_FIN_S 0x08
 #define MT_FLOW_RST 0x10
 #define MT_FLOW_WS_PENDING 0x20 /* client asked for a WebSocket upgrade */
+#define MT_FLOW_CONNECT_PENDING 0x40 /* client sent an HTTP CONNECT (a proxy tunnel) */
+#define MT_FLOW_WS_INFLATE 0x80 /* holds WebSocket inflate contexts (stream.c) */
 
 typedef struct mt_flow_extra {
     char sni[MT_NAME_MAX];
     char ws_host[MT_NAME_MAX];
     char ws_uri[256];
+    /* permessage-deflate with context takeover, per direction: the
+     * inflater lent by the stream layer's pool, whether the direction
+     * negotiated it (WS_CTX_*), and whether a compressed message is in
+     * the middle of its fragments. */
+    struct mt_ws_inflater *wsz[2];
+    uint8_t ws_ctx[2];
+    uint8_t ws_in_msg[2];
 } mt_flow_extra;
 
 typedef struct mt_flow {

@@ -32,6 +32,7 @@ enum {
     MT_FR_SV2,
     MT_FR_JSONL,
     MT_FR_WEBSOCKET,
+    MT_FR_SOCKS,
     MT_FR_COUNT,
     MT_FR_STOP = 0xfe,
     MT_FR_CUT = 0xff
@@ -52,7 +53,20 @@ typedef struct mt_stream_stats {
     uint64_t gap_dropped;                 /* partial messages dropped at a sequence gap */
     uint64_t gap_stopped;                 /* directions no longer read after a gap */
     uint64_t partial_at_end;              /* partial messages pending when the flow ended */
+    /* WebSocket permessage-deflate with context takeover (framer_websocket.c) */
+    uint64_t ws_ctx_made;                 /* inflate contexts allocated (at most MT_WS_CTX_MAX) */
+    uint64_t ws_ctx_peak;                 /* most lent at once */
+    uint64_t ws_ctx_refused;              /* directions left without one: the pool was empty */
+    uint64_t ws_ctx_broken;               /* directions whose stream stopped decoding */
+    uint64_t ws_inflated;                 /* frames inflated through a context */
+    uint64_t ws_ctx_bytes;                /* bytes one used context holds (zlib state + window) */
 } mt_stream_stats;
+
+/* Inflate contexts the stream layer lends at most (two per flow that
+ * negotiated context takeover both ways; about 40 KB each once used). */
+#define MT_WS_CTX_MAX 128
+/* mt_flow_extra.ws_ctx[dir] */
+enum { WS_CTX_NONE = 0, WS_CTX_WANTED, WS_CTX_GONE };
 
 typedef void (*mt_stream_emit_fn)(void *ctx, mt_flow *f, int dir, mt_time_us ts, mt_event *ev);
 
@@ -95,6 +109,9 @@ typedef struct mt_framer {
     /* Byte rule: the probe runs only on directions whose first byte lies
      * in [first_lo, first_hi], once MT_PROBE_MIN bytes are there. */
     uint8_t first_lo, first_hi;
+    /* Bytes the probe needs at least (0: MT_PROBE_MIN). A SOCKS5 greeting
+     * is 3 bytes and the client then waits for the answer. */
+    uint8_t probe_min;
     /* Probe the first bytes p[0..n) of direction dir; NULL for a framer that
      * is only entered from another (WebSocket after an HTTP Upgrade) or by
      * its port alone. */
@@ -106,7 +123,7 @@ typedef struct mt_framer {
 } mt_framer;
 
 extern const mt_framer mt_framer_dns_tcp, mt_framer_tls, mt_framer_http, mt_framer_sv2,
-    mt_framer_jsonl, mt_framer_websocket;
+    mt_framer_jsonl, mt_framer_websocket, mt_framer_socks;
 
 /* The registered framer with this id, or NULL. */
 const mt_framer *mt_framer_get(unsigned id);
@@ -138,6 +155,13 @@ static inline void mt_stream_count_msg(mt_stream_cx *cx) { cx->st->msgs[cx->ds->
 uint8_t *mt_stream_scratch(mt_stream_cx *cx);
 /* The flow's extra block (SNI, WebSocket host and URI), made on first use. */
 mt_flow_extra *mt_stream_extra(mt_flow *f);
+/* An inflate context for direction dir of the flow (fresh stream), or NULL
+ * when all MT_WS_CTX_MAX are lent (counted); returned at flow end. */
+struct mt_ws_inflater *mt_stream_ws_ctx(mt_stream_cx *cx, int dir);
+/* Give a direction's context back early (its stream broke). */
+void mt_stream_ws_ctx_drop(mt_stream_cx *cx, int dir);
+/* A second scratch buffer of MT_STREAM_SCRATCH bytes, for inflated text. */
+uint8_t *mt_stream_scratch2(mt_stream_cx *cx);
 
 /* The framer state of the current direction as type T. */
 #define MT_FRAMER_STATE(cx, T) ((T *)(void *)(cx)->ds->fs.u8)

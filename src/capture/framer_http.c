@@ -3,7 +3,9 @@
  * eth_getWork), plain or chunked. A request's small body is waited for so
  * the request event carries it (miners often send it in the next segment).
  * A WebSocket Upgrade answered with 101 hands both directions to the
- * WebSocket framer. Keep-alive connections are followed head after head. */
+ * WebSocket framer; a CONNECT answered with 2xx hands both directions back
+ * to the probes (the tunnelled TLS hello, HTTP or Stratum is then read as
+ * usual). Keep-alive connections are followed head after head. */
 #include <string.h>
 #include <strings.h>
 
@@ -83,7 +85,8 @@ static size_t give_up(mt_stream_cx *cx, size_t m)
 static size_t not_http(mt_stream_cx *cx, const uint8_t *q, size_t m)
 {
     if (m < 8) return MT_FR_MORE;
-    if (cx->f->flags & MT_FLOW_WS_PENDING) mt_stream_switch(cx, cx->dir, MT_FR_WEBSOCKET);
+    if (cx->f->flags & MT_FLOW_CONNECT_PENDING) mt_stream_switch(cx, cx->dir, MT_FR_DETECT);
+    else if (cx->f->flags & MT_FLOW_WS_PENDING) mt_stream_switch(cx, cx->dir, MT_FR_WEBSOCKET);
     else if (cx->dir == 0 && q[0] == '{') mt_stream_switch(cx, cx->dir, MT_FR_JSONL);
     else {
         mt_stream_count_malformed(cx);
@@ -118,6 +121,7 @@ __attribute__((noinline)) static size_t request(mt_stream_cx *cx, http_state *st
         mt_strlcpy(x->ws_host, req.host, sizeof x->ws_host);
         mt_strlcpy(x->ws_uri, req.uri, sizeof x->ws_uri);
     }
+    if (strcmp(req.method, "CONNECT") == 0) f->flags |= MT_FLOW_CONNECT_PENDING;
     mt_stream_count_msg(cx);
     mt_stream_emit(cx, &ev);
     if (req.content_length) {
@@ -139,8 +143,25 @@ __attribute__((noinline)) static size_t response(mt_stream_cx *cx, http_state *s
     if (r != MT_OK) return give_up(cx, m);
     mt_stream_count_msg(cx);
     mt_flow *f = cx->f;
+    if ((f->flags & MT_FLOW_CONNECT_PENDING) && resp.status >= 200 && resp.status < 300) {
+        /* The tunnel is open: what follows in both directions is the
+         * client's own protocol. The client may already have sent it (its
+         * direction then went to the probes in not_http()). */
+        f->flags &= (uint8_t)~MT_FLOW_CONNECT_PENDING;
+        mt_stream_switch(cx, cx->dir, MT_FR_DETECT);
+        if (f->d[0].framer == MT_FR_HTTP) mt_stream_switch(cx, 0, MT_FR_DETECT);
+        return hl;
+    }
     if (resp.status == 101 && (f->flags & MT_FLOW_WS_PENDING)) {
         f->app = MT_APP_WEBSOCKET;
+        if (resp.ws_deflate) {
+            /* Directions that keep their compression context need one
+             * inflater each (framer_websocket.c); the others decode
+             * message by message. */
+            mt_flow_extra *x = mt_stream_extra(f);
+            for (int d = 0; d < 2; d++)
+                x->ws_ctx[d] = resp.ws_no_context[d] ? WS_CTX_NONE : WS_CTX_WANTED;
+        }
         mt_stream_switch(cx, cx->dir, MT_FR_WEBSOCKET);
         /* The client side follows, unless it is still sending a body. */
         const mt_dirstate *c = &f->d[0];

@@ -169,6 +169,22 @@ static void ticker_stop(ticker *t)
     if (t->o->tick) sigaction(SIGHUP, &t->old_hup, NULL);
 }
 
+/* The closing progress line: the rate over the whole file and the share
+ * read (100% unless the capture ended early), so a progress line never
+ * stops at the last one-second tick. Only when a tick was printed. */
+static void progress_close(const mt_source_opts *o, const char *path, double t0, double last,
+                           unsigned long long packets, double pos, double total)
+{
+    if (!o->progress || last <= t0) return;
+    double el = now_s() - t0;
+    if (total > 0)
+        fprintf(o->progress_out, "\rminetrace: %s: %.0f%%, %llu packets, %.0f MB/s   \n", path,
+                100.0 * pos / total, packets, el > 0 ? pos / 1e6 / el : 0.0);
+    else /* a pipe: no size to share against */
+        fprintf(o->progress_out, "\rminetrace: %s: %llu packets, done   \n", path, packets);
+    fflush(o->progress_out);
+}
+
 /* Classic pcap over mmap; BPF filters still apply (pcap_offline_filter). */
 static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
                        const mt_source_opts *o, mt_source_result *res)
@@ -224,7 +240,8 @@ static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
             }
         }
     }
-    if (o->progress && now_s() - t0 >= 1.0) fputc('\n', o->progress_out);
+    progress_close(o, path, t0, last, (unsigned long long)res->packets,
+                   (double)mt_pcapfile_offset(pf), (double)pf->size);
     ticker_stop(&tk);
     ts_warn(path, &g, res, o);
     if (filtered) pcap_freecode(&prog);
@@ -312,7 +329,9 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
             }
         }
     }
-    if (o->progress && now_s() - t0 >= 1.0) fputc('\n', o->progress_out);
+    long endpos = fp ? ftell(fp) : -1;
+    progress_close(o, path, t0, last, (unsigned long long)res->packets,
+                   r == PCAP_ERROR && endpos > 0 ? (double)endpos : (double)total, (double)total);
     ticker_stop(&tk);
     ts_warn(path, &g, res, o);
     if (r == PCAP_ERROR) {

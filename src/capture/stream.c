@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "capture/stream.h"
+#include "proto/websocket.h"
 
 /* Registration: the table by id, and the order the probes run in. Port
  * rules first (DNS), then the byte signatures; the JSON-lines probe last,
@@ -18,9 +19,10 @@ static const mt_framer *const framers[MT_FR_COUNT] = {
     [MT_FR_DNS_TCP] = &mt_framer_dns_tcp, [MT_FR_TLS] = &mt_framer_tls,
     [MT_FR_HTTP] = &mt_framer_http,       [MT_FR_SV2] = &mt_framer_sv2,
     [MT_FR_JSONL] = &mt_framer_jsonl,     [MT_FR_WEBSOCKET] = &mt_framer_websocket,
+    [MT_FR_SOCKS] = &mt_framer_socks,
 };
 static const uint8_t probe_order[] = {MT_FR_DNS_TCP, MT_FR_TLS, MT_FR_HTTP, MT_FR_SV2,
-                                      MT_FR_JSONL};
+                                      MT_FR_SOCKS, MT_FR_JSONL};
 _Static_assert(sizeof probe_order <= 8, "mt_stream.cand holds 8 probe bits");
 
 const mt_framer *mt_framer_get(unsigned id) { return id < MT_FR_COUNT ? framers[id] : NULL; }
@@ -39,6 +41,7 @@ struct mt_stream {
     mt_stream_cx cx;     /* the call in progress (its emit and stats fixed) */
     mt_stream_stats st;
     uint8_t cand[256];   /* first byte -> bit i: probe_order[i] may claim it */
+    uint8_t probe_min[256]; /* first byte -> bytes needed before its probes run */
     uint8_t n_port;      /* framers with a port rule, in probe order */
     uint8_t port_id[MT_FR_COUNT];
     uint16_t port[MT_FR_COUNT];
@@ -50,6 +53,11 @@ struct mt_stream {
     uint32_t *free_big;
     uint32_t n_big, n_free_big;
     uint8_t scratch[MT_STREAM_SCRATCH];
+    uint8_t scratch2[MT_STREAM_SCRATCH];
+    /* WebSocket inflate contexts: made on demand up to MT_WS_CTX_MAX, lent
+     * to flow directions, reused after their flow ends. */
+    mt_ws_inflater *wsz_free[MT_WS_CTX_MAX];
+    uint32_t n_wsz_free, n_wsz_lent;
 };
 
 mt_stream *mt_stream_new(const mt_stream_config *c, mt_stream_emit_fn emit, void *ctx)
@@ -62,6 +70,7 @@ mt_stream *mt_stream_new(const mt_stream_config *c, mt_stream_emit_fn emit, void
     s->cx.st = &s->st;
     s->cx.emit = emit;
     s->cx.emit_ctx = ctx;
+    memset(s->probe_min, MT_PROBE_MIN, sizeof s->probe_min);
     for (size_t i = 0; i < sizeof probe_order; i++) {
         const mt_framer *fr = framers[probe_order[i]];
         if (fr->port) {
@@ -69,7 +78,10 @@ mt_stream *mt_stream_new(const mt_stream_config *c, mt_stream_emit_fn emit, void
             s->port[s->n_port++] = fr->port;
         }
         if (fr->probe)
-            for (unsigned b = fr->first_lo; b <= fr->first_hi; b++) s->cand[b] |= (uint8_t)(1u << i);
+            for (unsigned b = fr->first_lo; b <= fr->first_hi; b++) {
+                s->cand[b] |= (uint8_t)(1u << i);
+                if (fr->probe_min && fr->probe_min < s->probe_min[b]) s->probe_min[b] = fr->probe_min;
+            }
     }
     s->big_size = MT_STREAM_BLOCK;
     for (unsigned i = 1; i < MT_FR_COUNT; i++)
@@ -86,6 +98,9 @@ void mt_stream_free(mt_stream *s)
     if (!s) return;
     for (uint32_t i = 0; i < s->n_blocks; i++) free(s->blocks[i]);
     for (uint32_t i = 0; i < s->n_big; i++) free(s->big[i]);
+    /* Contexts still lent belong to flows that never ended (the caller
+     * ends them all first); those in the pool are freed here. */
+    for (uint32_t i = 0; i < s->n_wsz_free; i++) mt_ws_inflater_free(s->wsz_free[i]);
     free(s->blocks);
     free(s->free_blocks);
     free(s->big);
@@ -160,12 +175,50 @@ static int block_grow(mt_stream *s, mt_dirstate *ds)
     return 1;
 }
 
+static void ws_ctx_give(mt_stream *s, mt_flow_extra *x, int d)
+{
+    if (!x->wsz[d]) return;
+    size_t b = mt_ws_inflater_bytes(x->wsz[d]);
+    if (b > s->st.ws_ctx_bytes) s->st.ws_ctx_bytes = b;
+    if (mt_ws_inflater_reset(x->wsz[d]) == MT_OK) s->wsz_free[s->n_wsz_free++] = x->wsz[d];
+    else { mt_ws_inflater_free(x->wsz[d]); s->st.ws_ctx_made--; }
+    x->wsz[d] = NULL;
+    s->n_wsz_lent--;
+}
+
 void mt_stream_release_(mt_stream *s, mt_flow *f)
 {
     for (int d = 0; d < 2; d++) {
         if (f->d[d].blk_len) s->st.partial_at_end++;
         block_put(s, &f->d[d]);
+        if (f->extra) ws_ctx_give(s, f->extra, d);
     }
+    f->flags &= (uint8_t)~MT_FLOW_WS_INFLATE;
+}
+
+mt_ws_inflater *mt_stream_ws_ctx(mt_stream_cx *cx, int dir)
+{
+    mt_stream *s = cx->s;
+    mt_flow_extra *x = mt_stream_extra(cx->f);
+    if (x->wsz[dir]) return x->wsz[dir];
+    mt_ws_inflater *z = NULL;
+    if (s->n_wsz_free) z = s->wsz_free[--s->n_wsz_free];
+    else if (s->st.ws_ctx_made < MT_WS_CTX_MAX && (z = mt_ws_inflater_new())) s->st.ws_ctx_made++;
+    if (!z) {
+        s->st.ws_ctx_refused++;
+        return NULL;
+    }
+    x->wsz[dir] = z;
+    cx->f->flags |= MT_FLOW_WS_INFLATE;
+    if (++s->n_wsz_lent > s->st.ws_ctx_peak) s->st.ws_ctx_peak = s->n_wsz_lent;
+    return z;
+}
+
+void mt_stream_ws_ctx_drop(mt_stream_cx *cx, int dir)
+{
+    mt_flow_extra *x = cx->f->extra;
+    if (!x || !x->wsz[dir]) return;
+    ws_ctx_give(cx->s, x, dir);
 }
 
 /* ---- services to the framers ------------------------------------------- */
@@ -193,6 +246,7 @@ void mt_stream_skip(mt_stream_cx *cx, uint64_t n)
 }
 
 uint8_t *mt_stream_scratch(mt_stream_cx *cx) { return cx->s->scratch; }
+uint8_t *mt_stream_scratch2(mt_stream_cx *cx) { return cx->s->scratch2; }
 
 mt_flow_extra *mt_stream_extra(mt_flow *f)
 {
@@ -221,7 +275,7 @@ static inline __attribute__((always_inline)) int detect(mt_stream_cx *cx, const 
             claim(ds, s->port_id[i]);
             return 1;
         }
-    if (m < MT_PROBE_MIN) return 0;
+    if (m < s->probe_min[q[0]]) return 0;
     for (unsigned c = s->cand[q[0]]; c; c &= c - 1) {
         const mt_framer *fr = framers[probe_order[__builtin_ctz(c)]];
         int r = fr->probe(f, cx->dir, q, m);
@@ -438,4 +492,12 @@ void mt_stream_print_stats(const mt_stream *s, FILE *out)
             (unsigned long long)t->past_inspect_bytes, (unsigned long long)t->gap_dropped,
             (unsigned long long)t->gap_stopped, (unsigned long long)t->partial_at_end,
             (unsigned long long)t->unrecognised);
+    if (t->ws_ctx_made || t->ws_ctx_refused)
+        fprintf(out,
+                "websocket inflate contexts (context takeover): %llu made (cap %d, peak %llu lent, "
+                "%llu bytes each in use), %llu frames inflated, %llu directions refused at the "
+                "cap, %llu broken\n",
+                (unsigned long long)t->ws_ctx_made, MT_WS_CTX_MAX, (unsigned long long)t->ws_ctx_peak,
+                (unsigned long long)t->ws_ctx_bytes, (unsigned long long)t->ws_inflated,
+                (unsigned long long)t->ws_ctx_refused, (unsigned long long)t->ws_ctx_broken);
 }

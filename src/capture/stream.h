@@ -39,10 +39,11 @@ static inline void mt_stream_feed(mt_stream *s, mt_flow *f, int dir, mt_time_us 
  * now; line protocols resynchronise at the next newline, others stop. */
 void mt_stream_gap(mt_stream *s, mt_flow *f, int dir);
 void mt_stream_release_(mt_stream *s, mt_flow *f);
-/* Flow end: release both directions' blocks (most flows hold none). */
+/* Flow end: release both directions' blocks and inflate contexts (most
+ * flows hold none). */
 static inline void mt_stream_release(mt_stream *s, mt_flow *f)
 {
-    if (f->d[0].blk | f->d[1].blk) mt_stream_release_(s, f);
+    if ((f->d[0].blk | f->d[1].blk) || (f->flags & MT_FLOW_WS_INFLATE)) mt_stream_release_(s, f);
 }
 const mt_stream_stats *mt_stream_get_stats(const mt_stream *s);
 /* Blocks allocated so far (small, large) and the large block size. */

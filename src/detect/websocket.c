@@ -213,7 +213,7 @@ static void on_event(mt_engine *e, void *state, const mt_event *ev)
     const mt_ws_msg *w = ev->u.ws;
     const char *text = w->text;
     size_t len = w->len;
-    int inflated = 0;
+    int inflated = w->inflated; /* by the stream layer, through a kept context */
     /* skip leading whitespace; only objects are of interest */
     size_t off = 0;
     while (off < len && (text[off] == ' ' || text[off] == '\n' || text[off] == '\r' ||

@@ -82,11 +82,23 @@ double mt_ingest_now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-void mt_ingest_note_malformed(mt_ingest_stats *st, uint64_t lineno)
+void mt_ingest_note_malformed_why(mt_ingest_stats *st, uint64_t lineno, const char *why)
 {
     st->malformed++;
-    if (st->n_malformed_lines < MT_INGEST_MAX_LINENOS)
-        st->malformed_lines[st->n_malformed_lines++] = lineno;
+    if (st->n_malformed_lines >= MT_INGEST_MAX_LINENOS) return;
+    char *w = st->malformed_why[st->n_malformed_lines];
+    size_t i = 0;
+    for (; why && why[i] && i + 1 < sizeof st->malformed_why[0]; i++) {
+        unsigned char c = (unsigned char)why[i];
+        w[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    w[i] = '\0';
+    st->malformed_lines[st->n_malformed_lines++] = lineno;
+}
+
+void mt_ingest_note_malformed(mt_ingest_stats *st, uint64_t lineno)
+{
+    mt_ingest_note_malformed_why(st, lineno, NULL);
 }
 
 void mt_ingest_note_unknown(mt_ingest_stats *st, const char *name)
@@ -159,7 +171,7 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
     char unk[48];
     char *line;
     size_t len;
-    int too_long, rc;
+    int too_long, rc, clear_err = 1;
     while ((rc = mt_lr_next(lr, &line, &len, &too_long)) == 1) {
         if (!decided) {
             if (is_blank(line, len)) continue;
@@ -179,10 +191,14 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
         if (too_long) {
             st->records++;
             st->too_long++;
-            mt_ingest_note_malformed(st, mt_lr_lineno(lr));
+            mt_ingest_note_malformed_why(st, mt_lr_lineno(lr), "longer than --max-line");
             continue;
         }
         unk[0] = '\0';
+        /* The parsers say why a line is malformed through mt_error_set();
+         * an empty message before each line keeps a stale one out. Only
+         * after a failed line, so good lines pay nothing. */
+        if (clear_err) { mt_error_set(MT_OK, "%s", ""); clear_err = 0; }
         if (tsv) {
             rc = zeek_tsv_line(tsv, line, len, &ig->out, unk, sizeof unk);
             if (rc == 1) continue; /* header or blank */
@@ -195,7 +211,12 @@ int mt_ingest_file(mt_ingest *ig, const char *path, mt_ingest_stats *st)
         st->records++;
         if (rc == MT_OK) st->used++;
         else if (rc == MT_ENOTFOUND) mt_ingest_note_unknown(st, unk[0] ? unk : "unknown");
-        else mt_ingest_note_malformed(st, mt_lr_lineno(lr));
+        else {
+            const char *why = mt_error_msg();
+            mt_ingest_note_malformed_why(st, mt_lr_lineno(lr),
+                                         why && *why ? why : "not a record of this format");
+        }
+        if (rc != MT_OK) clear_err = 1;
 
         if (ig->opts.progress && (st->records & 4095) == 0) {
             double t = mt_ingest_now();

@@ -51,6 +51,7 @@ typedef struct mt_ingest_stats {
     uint64_t bytes;           /* decompressed bytes read */
     double seconds;
     uint64_t malformed_lines[MT_INGEST_MAX_LINENOS];
+    char malformed_why[MT_INGEST_MAX_LINENOS][64]; /* why each was skipped ("" unknown) */
     unsigned n_malformed_lines;
     struct { char name[40]; uint64_t n; } unknown_names[MT_INGEST_MAX_NAMES];
     unsigned n_unknown_names;
@@ -67,6 +68,9 @@ typedef struct mt_ingest mt_ingest;
  * a kind not read, by name; and the progress line ("\r" while running,
  * "\n" when final) from what the reader consumed so far. */
 void mt_ingest_note_malformed(mt_ingest_stats *st, uint64_t lineno);
+/* The same with the reason (printable ASCII kept, the rest '?': reasons
+ * can quote the input). */
+void mt_ingest_note_malformed_why(mt_ingest_stats *st, uint64_t lineno, const char *why);
 void mt_ingest_note_unknown(mt_ingest_stats *st, const char *name);
 void mt_ingest_progress(FILE *out, const char *path, const mt_ingest_stats *st, uint64_t bytes,
                         uint64_t raw_pos, uint64_t raw_size, double elapsed, int final);

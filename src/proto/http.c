@@ -300,6 +300,10 @@ static void resp_hdr(void *vctx, const uint8_t *name, size_t nn, const uint8_t *
         }
     } else if (ieq(name, nn, "upgrade")) {
         if (icontains(v, vn, "websocket")) r->upgrade_websocket = 1;
+    } else if (ieq(name, nn, "sec-websocket-extensions")) {
+        if (icontains(v, vn, "permessage-deflate")) r->ws_deflate = 1;
+        if (icontains(v, vn, "client_no_context_takeover")) r->ws_no_context[0] = 1;
+        if (icontains(v, vn, "server_no_context_takeover")) r->ws_no_context[1] = 1;
     } else if (ieq(name, nn, "x-stratum")) {
         if (!r->has_x_stratum) {
             r->has_x_stratum = 1;

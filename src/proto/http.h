@@ -18,6 +18,10 @@ typedef struct mt_http_response {
     uint8_t has_content_length;
     uint8_t upgrade_websocket;
     uint8_t has_x_stratum;
+    /* Sec-WebSocket-Extensions: permessage-deflate accepted, and which side
+     * gave up context takeover ([0] client_, [1] server_no_context_takeover). */
+    uint8_t ws_deflate;
+    uint8_t ws_no_context[2];
     char x_stratum[256];
 } mt_http_response;
 int mt_http_parse_response(const uint8_t *p, size_t n, mt_http_response *out,

@@ -1,5 +1,6 @@
 /* RFC 6455 frame header decoder and unmasking; RFC 7692 permessage-deflate
- * message inflation (one message at a time, no context from earlier ones). */
+ * message inflation: one message alone, or a direction's messages in order
+ * through a kept context (context takeover). */
 #ifndef MT_PROTO_WEBSOCKET_H
 #define MT_PROTO_WEBSOCKET_H
 #include "minetrace/common.h"
@@ -34,4 +35,19 @@ void mt_ws_inflater_free(mt_ws_inflater *z);
  * alone or not DEFLATE data at all. */
 int mt_ws_inflate(mt_ws_inflater *z, const uint8_t *in, size_t n, uint8_t *out, size_t cap,
                   size_t *outlen);
+
+/* With context takeover (RFC 7692 7.2.3, negotiated without
+ * *_no_context_takeover): a message may refer back up to 32 KB into the
+ * earlier messages of its direction, so one inflater per direction is fed
+ * every compressed frame in order and never reset between messages. `fin`
+ * ends a message (the 00 00 ff ff tail is added). out[0..cap) gets the
+ * first cap bytes (*cut = 1 when there were more: they are still inflated
+ * so the window stays right). MT_OK, or MT_EINVAL when the stream does not
+ * decode (the context is then useless: reset it before reuse). */
+int mt_ws_inflate_more(mt_ws_inflater *z, const uint8_t *in, size_t n, int fin, uint8_t *out,
+                       size_t cap, size_t *outlen, int *cut);
+/* Back to a fresh stream (for the next flow), keeping zlib's memory. */
+int mt_ws_inflater_reset(mt_ws_inflater *z);
+/* Bytes a context holds: zlib's state and its window (once it inflated). */
+size_t mt_ws_inflater_bytes(const mt_ws_inflater *z);
 #endif

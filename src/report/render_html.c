@@ -203,7 +203,7 @@ static void timechart(mt_buf *b, const mt_rchart *c)
             if (x[k]) x[k][i] = mt_rt_cell(r->t, i, r->xcol)->v.i;
         }
         s[k] = (mt_svg_series){y[k], x[k], m, r->style == MT_RS_BAR, r->axis == MT_RAXIS_OWN,
-                               r->label ? r->label : "", r->label_max, r->suffix};
+                               r->label ? r->label : "", r->label_max, r->suffix, r->log, r->axis_title};
     }
     mt_svg_time(b, c->id, c->alt ? c->alt : c->title, c->title, start, labels, n, c->period_days, s, ns);
     for (size_t k = 0; k < ns; k++) {

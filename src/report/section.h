@@ -96,7 +96,7 @@ typedef enum { MT_RCHART_HBARS, MT_RCHART_VBARS, MT_RCHART_TIME } mt_rchart_kind
 typedef enum { MT_RS_BAR, MT_RS_LINE } mt_rstyle;
 typedef enum {
     MT_RAXIS_LEFT, /* the shared left axis */
-    MT_RAXIS_OWN   /* its own scale: the first such series gets the right axis, others are scaled */
+    MT_RAXIS_OWN   /* its own scale and axis (HTML: a labelled axis each, on the right) */
 } mt_raxis;
 
 /* A series of a time chart: y over x (a DATE column of `t`). */
@@ -109,6 +109,8 @@ typedef struct mt_rseries {
     const char *label;   /* legend (copied; escaped) */
     size_t label_max;    /* cut the label to this many code points (0 = whole) */
     const char *suffix;  /* appended after the cut label (copied) */
+    int log;             /* HTML: a logarithmic axis (the shared left one when any left series asks) */
+    const char *axis_title; /* HTML: the title of its own axis (copied); NULL = the label cut short */
 } mt_rseries;
 
 #define MT_RCHART_MAXSERIES 8

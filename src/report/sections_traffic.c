@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze/period.h"
@@ -111,6 +112,33 @@ void mt_sec_overview(const mt_report *r, mt_rdoc *d)
     if (r->empty && !no_range) line(d, x, H, "No findings in this range.");
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Whether the activity chart's counts go on a log axis (analyze.h,
+ * mt_chart_scale): asked, or the busiest period above MT_SCALE_AUTO_RATIO
+ * times the median of the periods with findings. */
+static int activity_log_scale(const mt_report *r)
+{
+    if (r->chart_scale == MT_SCALE_LOG) return 1;
+    if (r->chart_scale == MT_SCALE_LINEAR || r->nperiods < 3) return 0;
+    uint64_t *v = mt_xmalloc(r->nperiods * sizeof *v);
+    size_t m = 0;
+    for (size_t i = 0; i < r->nperiods; i++)
+        if (r->periods[i].findings) v[m++] = r->periods[i].findings;
+    int log = 0;
+    if (m >= 3) {
+        qsort(v, m, sizeof *v, cmp_u64);
+        double median = m % 2 ? (double)v[m / 2] : ((double)v[m / 2 - 1] + (double)v[m / 2]) / 2;
+        log = (double)v[m - 1] > MT_SCALE_AUTO_RATIO * median;
+    }
+    free(v);
+    return log;
+}
+
 void mt_sec_activity(const mt_report *r, mt_rdoc *d)
 {
     const char *by = mt_period_unit_str(r->by);
@@ -145,8 +173,17 @@ void mt_sec_activity(const mt_report *r, mt_rdoc *d)
     c->xcol = c_start;
     c->label_col = c_period;
     c->period_days = r->by == MT_BY_MONTH ? 31 : r->by == MT_BY_WEEK ? 7 : 1;
-    mt_rchart_series(d, c, t, c_start, c_find, MT_RS_BAR, MT_RAXIS_LEFT, "mining findings")->at_mid = 1;
-    mt_rchart_series(d, c, t, c_start, c_hosts, MT_RS_LINE, MT_RAXIS_LEFT, "distinct mining hosts")->at_mid = 1;
+    /* Hosts are far fewer than findings: on the findings axis their line
+     * would lie flat at zero, so they get their own axis. */
+    int log = activity_log_scale(r);
+    mt_rseries *sf = mt_rchart_series(d, c, t, c_start, c_find, MT_RS_BAR, MT_RAXIS_LEFT, "mining findings");
+    sf->at_mid = 1;
+    sf->log = log;
+    mt_rseries *sh = mt_rchart_series(d, c, t, c_start, c_hosts, MT_RS_LINE, MT_RAXIS_OWN,
+                                      "distinct mining hosts");
+    sh->at_mid = 1;
+    sh->log = log;
+    sh->axis_title = mt_rdoc_str(d, "hosts");
     if (!(r->analyses & MT_AN_MARKET) || !r->nmarket) return;
     mt_rtable *m = &mt_rb_table(d, &s->box, 0, NULL, NULL, NULL)->table; /* chart data only */
     mt_rt_col(d, m, "mid", MT_RT_DATE, 0);

@@ -34,12 +34,18 @@ typedef struct mt_svg_series {
     const char *label;    /* legend (escaped) */
     size_t label_max;     /* cut the label to this many code points (0 = whole) */
     const char *suffix;   /* after the label */
+    int log;              /* logarithmic axis (over 1 + y; ticks 0, 1, 10, 100, ...) */
+    const char *axis;     /* own axis title (escaped); NULL = the label cut short */
 } mt_svg_series;
+
+#define MT_SVG_MAXSERIES 8
 
 /* Time chart over n periods starting on the days start[] (labels[] under
  * the axis; the last period lasts as long as the one before it, or
- * `period_days` when it is alone): bars and lines on a shared left axis,
- * and lines on their own scales. Draws nothing for n = 0. */
+ * `period_days` when it is alone): bars and lines on a shared left axis
+ * (logarithmic when any of them asks: the title says so), and lines on
+ * their own scales, each with its own labelled axis on the right (at most
+ * MT_SVG_MAXSERIES series). Draws nothing for n = 0. */
 void mt_svg_time(mt_buf *b, const char *id, const char *alt, const char *title, const int64_t *start,
                  const char *const *labels, size_t n, int period_days, const mt_svg_series *s,
                  size_t ns);

@@ -293,7 +293,10 @@ void mt_html_str(mt_buf *b, const char *s)
 void mt_csv_str(mt_buf *b, const char *s)
 {
     int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    /* A leading TAB or CR is also read as the start of a formula by some
+     * spreadsheets (OWASP CSV injection), so it is defused like = + - @. */
+    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+                  s[0] == '\t' || s[0] == '\r';
     if (quote || formula) mt_buf_putc(b, '"');
     if (formula) mt_buf_putc(b, '\'');
     const unsigned char *u = (const unsigned char *)s;

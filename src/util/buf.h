@@ -87,8 +87,8 @@ void mt_json_kv_int(mt_buf *b, int comma, const char *key, long long val);
 
 /* HTML text/attribute escaping (& < > " ' and invalid UTF-8). */
 void mt_html_str(mt_buf *b, const char *s);
-/* CSV field, quoted when needed (RFC 4180); leading = + - @ are prefixed
- * with ' so spreadsheets do not evaluate attacker text as formulas. */
+/* CSV field, quoted when needed (RFC 4180); leading = + - @ TAB CR are
+ * prefixed with ' so spreadsheets do not evaluate attacker text as formulas. */
 void mt_csv_str(mt_buf *b, const char *s);
 
 /* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid. */

@@ -128,6 +128,18 @@ grep -Eq "https?://[^\"]*\"" "$H" && grep -Eo "(src|href)=\"https?:" "$H" && fai
 for id in chart-activity chart-families chart-ports chart-ranges chart-sectors; do
     grep -q "<svg id=\"$id\"" "$H" || fail "chart $id missing"
 done
+# The activity chart: hosts and each price series on a labelled axis of
+# their own (none scaled without an axis); --chart-scale log says so.
+ACT=$(sed -n 's/.*\(<svg id="chart-activity".*\)/\1/p' "$H" | sed 's|</svg>.*||')
+NP=$(( ${#PRICES[@]} / 2 ))
+NAX=$(grep -o '<g class="yaxis">' <<<"$ACT" | wc -l)
+[ "$NAX" = $((NP + 1)) ] || fail "activity chart has $NAX own axes, want $((NP + 1)) (hosts + $NP prices)"
+grep -q 'fill="#c0392b">hosts' <<<"$ACT" || fail "hosts axis not labelled"
+grep -q '(scaled)' <<<"$ACT" && fail "a series is scaled without an axis"
+found "$BIN" report --db "$DB" --by week --chart-scale log --html "$W/log.html"
+grep -q '(log scale)</text>' "$W/log.html" || fail "--chart-scale log: no log axis"
+"$BIN" report --db "$DB" --chart-scale nope --html "$W/bad.html" 2>/dev/null; rc=$?
+[ $rc = 2 ] || fail "--chart-scale nope exited $rc, want 2"
 
 CHROME=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$CHROME" ] || fail "chromium is not installed (scripts/deps.txt lists it; run scripts/setup.sh)"

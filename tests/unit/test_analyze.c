@@ -787,7 +787,48 @@ static void test_prices_malformed(void **state)
     assert_true(mt_prices_month(&s, 2018 * 12 + 1, &v) && v == 20);
     assert_true(mt_prices_month(&s, 2018 * 12 + 3, &v) && v == 40);
     assert_false(mt_prices_month(&s, 2018 * 12 + 2, &v));
+    /* Each bad row named by its line (blank line 8 counted) and why. */
+    static const struct { size_t line; const char *why; } want[] = {
+        {3, "date is not a date"}, {4, "date is not a date"}, {5, "price is not a number"},
+        {6, "price out of range"}, {10, "date is not a date"}};
+    assert_int_equal(s.skipped.n, 5);
+    assert_int_equal(s.skipped.shown, 5);
+    for (unsigned i = 0; i < 5; i++) {
+        assert_int_equal(s.skipped.first[i].line, want[i].line);
+        assert_string_equal(s.skipped.first[i].why, want[i].why);
+    }
+    char named[512];
+    mt_csv_skips_str(&s.skipped, named, sizeof named);
+    assert_string_equal(named, "line 3: date is not a date; line 4: date is not a date; line 5: "
+                               "price is not a number; line 6: price out of range; line 10: date "
+                               "is not a date");
     mt_prices_free(&s);
+    /* A repeated date is not averaged in: its first row is used, the
+     * repeats are named; a quoted newline moves the line count on. */
+    const char *td = "date,price\n2018-01-01,10\n2018-01-02,\"2\n0\"\n2018-01-01,30\n"
+                     "2018-01-03,20\n2018-01-03,50\n2018-01-04,zz\n2018-01-05,1\n2018-01-06,1\n"
+                     "2018-01-07,1\n2018-01-08,1\n2018-01-09,1\nx,1\n";
+    assert_int_equal(mt_prices_parse(td, strlen(td), NULL, &s), MT_OK);
+    assert_int_equal(s.dup_dates.n, 2);
+    assert_int_equal(s.dup_dates.first[0].line, 5);
+    assert_string_equal(s.dup_dates.first[0].why, "date 2018-01-01 already on line 2");
+    assert_int_equal(s.dup_dates.first[1].line, 7);
+    assert_string_equal(s.dup_dates.first[1].why, "date 2018-01-03 already on line 6");
+    assert_int_equal(s.used, 7);
+    assert_true(mt_prices_month(&s, 2018 * 12 + 0, &v));
+    assert_true(fabs(v - (10 + 20 + 5) / 7.0) < 1e-9);
+    assert_int_equal(s.bad, 3);
+    assert_int_equal(s.skipped.first[0].line, 3);
+    assert_int_equal(s.skipped.first[1].line, 8);
+    assert_int_equal(s.skipped.first[2].line, 14);
+    mt_prices_free(&s);
+    /* Only the first few are named; the rest are counted. */
+    mt_csv_skips many;
+    memset(&many, 0, sizeof many);
+    for (size_t i = 1; i <= 9; i++) mt_csv_skip(&many, i * 2, "bad");
+    mt_csv_skips_str(&many, named, sizeof named);
+    assert_string_equal(named, "line 2: bad; line 4: bad; line 6: bad; line 8: bad; line 10: bad; "
+                               "and 4 more");
     const char *t2 = "date,price\nnull,null\n";
     assert_int_not_equal(mt_prices_parse(t2, strlen(t2), NULL, &s), MT_OK);
     assert_int_not_equal(mt_prices_parse("", 0, NULL, &s), MT_OK);
@@ -829,6 +870,10 @@ static void test_assets(void **state)
     assert_int_equal(a.dup, 1);
     assert_int_equal(a.bad, 4);
     assert_int_equal(a.bad_size, 1);
+    static const size_t bad_lines[] = {9, 11, 12, 13};
+    assert_int_equal(a.skipped.n, 4);
+    for (unsigned i = 0; i < 4; i++) assert_int_equal(a.skipped.first[i].line, bad_lines[i]);
+    assert_string_equal(a.skipped.first[0].why, "network is not an address or CIDR");
     struct { const char *ip, *org; } cases[] = {
         {"10.1.2.3", "A"}, {"10.20.1.1", "B"}, {"10.20.30.1", "C"}, {"10.20.30.40", "D"},
         {"2001:db8:2::1", "E"}, {"2001:db8:1:ffff::1", "F"}, {"8.8.8.8", "Internet"},

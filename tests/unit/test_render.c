@@ -17,6 +17,7 @@
 
 #include "report/render.h"
 #include "report/section.h"
+#include "report/svg.h"
 
 /* A synthetic document: every block kind, every value type, hostile text. */
 #define HOSTILE "<b>\"x'&\x1b[2J\xff"
@@ -219,6 +220,68 @@ static void test_html(void **state)
     mt_rdoc_free(&d);
 }
 
+static size_t count_of(const char *h, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = h; (p = strstr(p, needle)); p++) n++;
+    return n;
+}
+
+/* The activity chart's axes: hosts and every price series get an axis of
+ * their own, labelled, on the right; a log axis keeps a busy period from
+ * flattening the rest. */
+static void test_time_axes(void **state)
+{
+    (void)state;
+    int64_t start[4] = {17532, 17563, 17591, 17622};
+    const char *labels[4] = {"2018-01", "2018-02", "2018-03", "2018-04"};
+    double findings[4] = {1, 0, 1000, 3}, hosts[4] = {1, 0, 4, 2};
+    double p1[4] = {100, 200, 300, 400}, p2[4] = {0.5, 1, 1.5, 2};
+    mt_svg_series s[4] = {
+        {findings, NULL, 4, 1, 0, "mining findings", 0, NULL, 1, NULL},
+        {hosts, NULL, 4, 0, 1, "distinct mining hosts", 0, NULL, 1, "hosts"},
+        {p1, NULL, 4, 0, 1, "btc", 0, " price", 0, NULL},
+        {p2, NULL, 4, 0, 1, "<xmr>long name", 6, " price", 0, NULL},
+    };
+    mt_buf b;
+    mt_buf_init(&b);
+    mt_svg_time(&b, "c", "alt", "Mining findings per month", start, labels, 4, 31, s, 4);
+    const char *h = mt_buf_cstr(&b);
+    assert_non_null(strstr(h, ">Mining findings per month (log scale)</text>"));
+    /* Left log axis: 0, 1, 10, 100, 1000 over 1 + v; 1000 fills the plot
+     * (T = 40, height 250), 1 stands at log(2)/log(1001) of it. */
+    for (int t = 0; t < 5; t++) {
+        static const char *tick[] = {">0<", ">1<", ">10<", ">100<", ">1000<"};
+        assert_non_null(strstr(h, tick[t]));
+    }
+    assert_non_null(strstr(h, "y=\"40.00\" width=\"") );
+    assert_non_null(strstr(h, "height=\"25.08\" class=\"bar\""));
+    /* Three own axes, side by side right of the plot (R = 6 + 3 x 64). */
+    assert_int_equal(count_of(h, "<g class=\"yaxis\">"), 3);
+    assert_non_null(strstr(h, "<g class=\"yaxis\"><line x1=\"810.0\" y1=\"40\" x2=\"810.0\" y2=\"290.0\" "
+                              "stroke=\"#c0392b\"/><text x=\"810.0\" y=\"34\" class=\"tick\" "
+                              "fill=\"#c0392b\">hosts (log)</text>"));
+    assert_non_null(strstr(h, "<line x1=\"874.0\" y1=\"40\" x2=\"874.0\" y2=\"290.0\" stroke=\"#8e44ad\"/>"
+                              "<text x=\"874.0\" y=\"34\" class=\"tick\" fill=\"#8e44ad\">btc</text>"));
+    /* The second price series has its axis too: title escaped and cut,
+     * ticks 0..2 in its colour. */
+    assert_non_null(strstr(h, "<line x1=\"938.0\" y1=\"40\" x2=\"938.0\" y2=\"290.0\" stroke=\"#b8860b\"/>"
+                              "<text x=\"938.0\" y=\"34\" class=\"tick\" fill=\"#b8860b\">&lt;xmr&gt;lon\xe2\x80\xa6"
+                              "</text>"));
+    assert_non_null(strstr(h, "<text x=\"942.0\" y=\"44.0\" class=\"tick\" fill=\"#b8860b\">2</text>"));
+    assert_null(strstr(h, "(scaled)"));
+    assert_int_equal(count_of(h, " (right axis)</text>"), 3);
+    /* Linear: no log word, hosts still on their own axis. */
+    s[0].log = s[1].log = 0;
+    mt_buf_reset(&b);
+    mt_svg_time(&b, "c", "alt", "Mining findings per month", start, labels, 4, 31, s, 2);
+    h = mt_buf_cstr(&b);
+    assert_null(strstr(h, "log"));
+    assert_int_equal(count_of(h, "<g class=\"yaxis\">"), 1);
+    assert_non_null(strstr(h, "fill=\"#c0392b\">hosts</text>"));
+    mt_buf_free(&b);
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -340,7 +403,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text), cmocka_unit_test(test_json), cmocka_unit_test(test_html),
-        cmocka_unit_test(test_csv),  cmocka_unit_test(test_model),
+        cmocka_unit_test(test_csv),  cmocka_unit_test(test_model), cmocka_unit_test(test_time_axes),
     };
     return cmocka_run_group_tests_name("render", tests, NULL, NULL);
 }

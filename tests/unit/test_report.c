@@ -225,6 +225,36 @@ static void test_html(void **state)
     assert_null(strstr(h, "src=")); /* nothing is loaded from anywhere */
     assert_null(strstr(h, "href="));
     assert_null(strstr(h, "url("));
+    /* Activity: findings bars on the left axis, hosts on an axis of their
+     * own (not flat on the findings one); even periods: a linear axis. */
+    const char *ac = strstr(h, "<svg id=\"chart-activity\"");
+    const char *ac_end = strstr(ac, "</svg>");
+    const char *hax = strstr(ac, "<g class=\"yaxis\">");
+    assert_true(hax && hax < ac_end);
+    assert_non_null(strstr(hax, "fill=\"#c0392b\">hosts</text>"));
+    assert_true(strstr(ac, "distinct mining hosts (right axis)</text>") < ac_end);
+    assert_true(strstr(ac, "(log scale)") == NULL || strstr(ac, "(log scale)") > ac_end);
+    /* One period 1000 times busier than the median: log axis (auto). */
+    uint64_t keep = r.periods[1].findings;
+    r.periods[1].findings = 1000 * (keep ? keep : 1);
+    mt_buf_reset(&b);
+    render(&r, 'h', &b);
+    h = mt_buf_cstr(&b);
+    ac = strstr(h, "<svg id=\"chart-activity\"");
+    assert_non_null(strstr(ac, " (log scale)</text>"));
+    assert_non_null(strstr(ac, ">hosts (log)</text>"));
+    /* --chart-scale linear keeps it linear; log forces it on even data. */
+    r.chart_scale = MT_SCALE_LINEAR;
+    mt_buf_reset(&b);
+    render(&r, 'h', &b);
+    ac = strstr(mt_buf_cstr(&b), "<svg id=\"chart-activity\"");
+    ac_end = strstr(ac, "</svg>");
+    assert_true(strstr(ac, "(log scale)") == NULL || strstr(ac, "(log scale)") > ac_end);
+    r.periods[1].findings = keep;
+    r.chart_scale = MT_SCALE_LOG;
+    mt_buf_reset(&b);
+    render(&r, 'h', &b);
+    assert_non_null(strstr(strstr(mt_buf_cstr(&b), "<svg id=\"chart-activity\""), " (log scale)</text>"));
     mt_buf_free(&b);
     mt_report_free(&r);
 }

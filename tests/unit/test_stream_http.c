@@ -179,11 +179,19 @@ static void test_not_http_after_head(void **state)
 {
     (void)state;
     sr *r = sr_new(40000, 3128);
-    /* A proxy CONNECT, then TLS inside the tunnel: not ours to read. */
+    /* A proxy CONNECT, then TLS inside the tunnel: the TLS framer reads it
+     * (test_stream_tunnel.c has the whole exchange). */
     sr_feed_str(r, 0, "CONNECT pool.example:443 HTTP/1.1\r\nHost: pool.example:443\r\n\r\n");
     const uint8_t tls[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03};
     sr_feed(r, 0, tls, sizeof tls);
     assert_int_equal(sr_count(r, MT_EV_HTTP_REQUEST), 1);
+    assert_int_equal(r->f.d[0].framer, MT_FR_TLS);
+    assert_int_equal(sr_stats(r)->malformed[MT_FR_HTTP], 0);
+    sr_free(r);
+    /* Bytes after an ordinary head that are not HTTP: counted, stopped. */
+    r = sr_new(40000, 8080);
+    sr_feed_str(r, 0, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    sr_feed(r, 0, tls, sizeof tls);
     assert_int_equal(r->f.d[0].framer, MT_FR_STOP);
     assert_int_equal(sr_stats(r)->malformed[MT_FR_HTTP], 1);
     sr_free(r);

@@ -72,6 +72,17 @@ static void test_escapers(void **state)
     mt_buf_reset(&b);
     mt_csv_str(&b, "=HYPERLINK(\"x\")");
     assert_string_equal(mt_buf_cstr(&b), "\"'=HYPERLINK(\"\"x\"\")\"");
+    /* Leading TAB and CR start formulas too; an inner TAB stays plain. */
+    static const struct { const char *in, *out; } defuse[] = {
+        {"\t=1+1", "\"'\t=1+1\""}, {"\r=1+1", "\"'\r=1+1\""},
+        {"+1", "\"'+1\""}, {"-1", "\"'-1\""}, {"@SUM(A1)", "\"'@SUM(A1)\""},
+        {"a\tb", "a\tb"}, {"plain", "plain"}, {"", ""},
+    };
+    for (size_t i = 0; i < sizeof defuse / sizeof defuse[0]; i++) {
+        mt_buf_reset(&b);
+        mt_csv_str(&b, defuse[i].in);
+        assert_string_equal(mt_buf_cstr(&b), defuse[i].out);
+    }
     mt_buf_reset(&b);
     mt_buf_put_int(&b, -9223372036854775807LL - 1);
     assert_string_equal(mt_buf_cstr(&b), "-9223372036854775808");

@@ -282,6 +282,47 @@ static size_t unhex(const char *h, uint8_t *out, size_t cap)
     return n;
 }
 
+/* With a kept context the real submit, which refers back into the auth,
+ * decodes; a context costs zlib's state and a 32 KB window (measured). */
+static void test_inflate_context(void **st)
+{
+    (void)st;
+    mt_ws_inflater *z = mt_ws_inflater_new();
+    assert_non_null(z);
+    uint8_t in[256], out[512];
+    size_t n = unhex(AUTH_HEX, in, sizeof in), m = 0;
+    int cut = 1;
+    assert_int_equal(mt_ws_inflate_more(z, in, n, 1, out, sizeof out, &m, &cut), MT_OK);
+    assert_int_equal(cut, 0);
+    assert_int_equal(m, strlen(AUTH_JSON));
+    assert_memory_equal(out, AUTH_JSON, m);
+    size_t bytes = mt_ws_inflater_bytes(z);
+    assert_true(bytes > 32768 && bytes < 48 * 1024);
+    n = unhex(SUBMIT_HEX, in, sizeof in);
+    assert_int_equal(mt_ws_inflate_more(z, in, n, 1, out, sizeof out, &m, &cut), MT_OK);
+    out[m] = 0;
+    assert_non_null(strstr((char *)out, "\"type\":\"submit\""));
+    /* Alone, the submit does not decode: that is what the context is for. */
+    mt_ws_inflater *alone = mt_ws_inflater_new();
+    assert_int_not_equal(mt_ws_inflate(alone, in, n, out, sizeof out, &m), MT_OK);
+    mt_ws_inflater_free(alone);
+    /* A small cap keeps the first bytes and still inflates the rest, so the
+     * next message decodes; a reset starts a fresh stream. */
+    assert_int_equal(mt_ws_inflater_reset(z), MT_OK);
+    n = unhex(AUTH_HEX, in, sizeof in);
+    assert_int_equal(mt_ws_inflate_more(z, in, n, 1, out, 16, &m, &cut), MT_OK);
+    assert_int_equal(cut, 1);
+    assert_int_equal(m, 16);
+    n = unhex(SUBMIT_HEX, in, sizeof in);
+    assert_int_equal(mt_ws_inflate_more(z, in, n, 1, out, sizeof out, &m, &cut), MT_OK);
+    out[m] = 0;
+    assert_non_null(strstr((char *)out, "\"type\":\"submit\""));
+    /* Garbage breaks the stream cleanly. */
+    static const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0xff};
+    assert_int_equal(mt_ws_inflate_more(z, junk, sizeof junk, 1, out, sizeof out, &m, &cut), MT_EINVAL);
+    mt_ws_inflater_free(z);
+}
+
 static void test_inflate(void **st)
 {
     (void)st;
@@ -358,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_real_frames),
         cmocka_unit_test(test_lengths_and_errors),
         cmocka_unit_test(test_inflate),
+        cmocka_unit_test(test_inflate_context),
         cmocka_unit_test(test_deflated_session),
         cmocka_unit_test(test_coinhive_session),
         cmocka_unit_test(test_listed_site_key),
