@@ -98,7 +98,7 @@ row() {
     for n in 10000 100000 1000000; do
       /usr/bin/time -f "%e %M" -o "$W/time.txt" build/minetrace scan -q --stats --max-flows $cap -o /dev/null "$W/flows_$n.pcap" 2>"$W/flows.err" || true
       read -r t m < <(tail -1 "$W/time.txt")
-      evn=$(grep -o '[0-9]* evicted at' "$W/flows.err" | awk '{print $1}')
+      evn=$(grep '^flows ' "$W/flows.err" | grep -o '[0-9]* evicted at' | awk '{print $1}')
       echo "| $n | \`minetrace scan -q --stats --max-flows $cap -o /dev/null flows_$n.pcap\` | $t | $(awk -v m="$m" 'BEGIN{printf "%.1f", m/1024}') | ${evn:-0} |"
     done
   done
