@@ -132,7 +132,7 @@ static int run_export(const mt_cli_common *co, export_args *a)
     a->o.zone = a->zonebuf;
     if (!a->o.sid_base) a->o.sid_base = 1000000;
     a->o.serial = (uint32_t)time(NULL);
-    mt_store_indicator_query q = {0, 0, co->min_confidence < 0 ? 0 : co->min_confidence};
+    mt_store_indicator_query q = {.min_confidence = co->min_confidence < 0 ? 0 : co->min_confidence};
     mt_tz tz;
     if (mt_tz_parse(NULL, &tz)) return mt_cli_usage(cmd, "%s", mt_error_msg());
     if (a->from || a->to) {

@@ -231,7 +231,7 @@ static int report(const mt_cli_common *co, report_args *a)
         if (present > 0) {
             size_t top = a->o.top_n > 0 ? (size_t)a->o.top_n : 10;
             mt_store_botnet_query bq = {a->o.has_from ? a->o.from : INT64_MIN, a->o.has_to ? a->o.to : INT64_MAX,
-                                        top, top, top};
+                                        top, top, top, {NULL, 0}};
             present = mt_store_botnet_summary_get(st, &bq, &bot);
             have_bot = present == MT_OK;
         }

@@ -30,6 +30,15 @@
 
 typedef struct mt_store mt_store;
 
+/* Which sensors a read looks at (`minetrace report --sensor`): the rows
+ * whose sensor column equals one of names[0..n-1]; n = 0: every sensor.
+ * Every query structure below carries one, and every backend applies it
+ * to every number of that query (docs/STORE.md: "S"). */
+typedef struct mt_store_sensors {
+    const char *const *names;
+    size_t n;
+} mt_store_sensors;
+
 /* ---- opening -------------------------------------------------------------- */
 
 enum {
@@ -109,6 +118,7 @@ typedef struct mt_store_web_query {
     uint32_t edges[MT_STORE_WEB_MAX_EDGES];
     size_t nedges;
     size_t top_keys;               /* site keys listed (0 = all) */
+    mt_store_sensors sensors;
 } mt_store_web_query;
 
 typedef struct mt_store_web_group {
@@ -169,6 +179,7 @@ typedef struct mt_store_botnet_query {
     size_t top_campaigns;          /* campaign rows listed (0 = all) */
     size_t top_countries;          /* 0 = all */
     size_t top_credentials;        /* 0 = all */
+    mt_store_sensors sensors;
 } mt_store_botnet_query;
 
 typedef struct mt_store_campaign_row {
@@ -238,6 +249,7 @@ enum {
     MT_SQ_MIX = 2,     /* families, kinds, (family, kind): findings and distinct hosts */
     MT_SQ_PORTS = 4,   /* destination ports of mining connections */
     MT_SQ_TOP = 8,     /* pools, wallets, agents of mining findings */
+    MT_SQ_SENSORS = 16, /* per sensor: findings, mining, hosts (mt_store_sensor_row) */
 };
 
 /* What a query reads: findings with from <= ts < to. Filters that select
@@ -246,7 +258,16 @@ typedef struct mt_store_query {
     mt_time_us from, to;
     unsigned want;                 /* MT_SQ_BUCKETS | MT_SQ_MIX | MT_SQ_PORTS */
     mt_store_buckets buckets[2];   /* with MT_SQ_BUCKETS; n = 0: unused */
+    mt_store_sensors sensors;      /* n = 0: every sensor */
 } mt_store_query;
+
+/* One sensor's share of the findings in range (MT_SQ_SENSORS). */
+typedef struct mt_store_sensor_row {
+    char *sensor;                  /* as stored ("" = rows written without a name) */
+    uint64_t findings, mining, precursor;
+    uint64_t hosts, mining_hosts;  /* distinct src_ip: all, of mining findings */
+    mt_time_us first, last;        /* min(ts), max(ts) */
+} mt_store_sensor_row;
 
 typedef struct mt_store_group {
     char *name;                    /* the value ("" when empty) */
@@ -272,6 +293,10 @@ typedef struct mt_store_summary {
     /* Mining findings of kind other than dns with 1 <= dest_port <= 65535:
      * findings and distinct hosts per port ([MT_STORE_NPORTS]). */
     uint64_t *port_findings, *port_hosts;
+    /* With MT_SQ_SENSORS: one row per sensor with findings in range, most
+     * findings first, then by name. */
+    mt_store_sensor_row *sensors;
+    size_t nsensors;
 } mt_store_summary;
 
 typedef struct mt_store_top {
@@ -285,9 +310,10 @@ typedef struct mt_store_top {
  * indexes they need unless opened READONLY or NO_INDEX. `plan` (may be
  * NULL) names how the summary will read ("covering-index", "table-scan"). */
 int mt_store_prepare(mt_store *s, unsigned want, const char **plan);
-/* First and last ts of all findings; returns 1 when there are findings,
- * 0 when there are none, <0 on error. */
-int mt_store_time_range(mt_store *s, mt_time_us *first, mt_time_us *last);
+/* First and last ts of the findings of `sensors` (NULL or n = 0: of all
+ * findings); returns 1 when there are findings, 0 when there are none, <0
+ * on error. */
+int mt_store_time_range(mt_store *s, const mt_store_sensors *sensors, mt_time_us *first, mt_time_us *last);
 int mt_store_summary_get(mt_store *s, const mt_store_query *q, mt_store_summary *out);
 void mt_store_summary_free(mt_store_summary *sm);
 /* Reads q->from, q->to (and later filters); q->want and buckets are unused. */
@@ -310,6 +336,7 @@ typedef enum mt_store_ind_type {
 typedef struct mt_store_indicator_query {
     mt_time_us from, to;
     int min_confidence;
+    mt_store_sensors sensors;
 } mt_store_indicator_query;
 
 typedef struct mt_store_indicator {
@@ -338,7 +365,7 @@ typedef struct mt_store_ops {
     int (*put)(mt_store *s, const mt_finding *f, size_t n);
     int (*put_ingest_log)(mt_store *s, const mt_store_ingest_row *row);
     int (*prepare)(mt_store *s, unsigned want, const char **plan);
-    int (*time_range)(mt_store *s, mt_time_us *first, mt_time_us *last);
+    int (*time_range)(mt_store *s, const mt_store_sensors *sensors, mt_time_us *first, mt_time_us *last);
     int (*summary)(mt_store *s, const mt_store_query *q, mt_store_summary *out);
     int (*top)(mt_store *s, const mt_store_query *q, mt_store_top *out);
     int (*put_web)(mt_store *s, const mt_web_finding *f, size_t n);

@@ -138,7 +138,7 @@ static int data_range(mt_store *st, const mt_rep_opts *o, mt_report *r)
     r->to = o->to;
     if (o->has_from && o->has_to) return MT_OK;
     mt_time_us first = 0, last = 0;
-    int have = mt_store_time_range(st, &first, &last);
+    int have = mt_store_time_range(st, NULL, &first, &last);
     if (have < 0) return have;
     if (have) {
         if (!o->has_from) r->from = first;

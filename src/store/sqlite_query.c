@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "store/sqlite_store.h"
+#include "util/buf.h"
 #include "util/strtab.h"
 
 static mt_sqlite_store *S(mt_store *s) { return (mt_sqlite_store *)s; }
@@ -66,12 +67,20 @@ int mt_sqlite_prepare(mt_store *b, unsigned want, const char **plan)
     return MT_OK;
 }
 
-int mt_sqlite_time_range(mt_store *b, mt_time_us *first, mt_time_us *last)
+int mt_sqlite_time_range(mt_store *b, const mt_store_sensors *sensors, mt_time_us *first, mt_time_us *last)
 {
     mt_sqlite_store *s = S(b);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT min(ts), max(ts) FROM findings", -1, &st, NULL) != SQLITE_OK)
-        return mt_sqlite_fail(s->db, "range query");
+    mt_buf sql;
+    mt_buf_init(&sql);
+    mt_buf_puts(&sql, "SELECT min(ts), max(ts) FROM findings");
+    for (size_t i = 0; i < sensors->n; i++) mt_buf_puts(&sql, i ? ", ?" : " WHERE sensor IN (?");
+    if (sensors->n) mt_buf_puts(&sql, ")");
+    int prc = sqlite3_prepare_v2(s->db, mt_buf_cstr(&sql), -1, &st, NULL);
+    mt_buf_free(&sql);
+    if (prc != SQLITE_OK) return mt_sqlite_fail(s->db, "range query");
+    for (size_t i = 0; i < sensors->n; i++)
+        sqlite3_bind_text(st, (int)i + 1, sensors->names[i], -1, SQLITE_STATIC);
     int have = 0, rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
         *first = sqlite3_column_int64(st, 0);

@@ -31,7 +31,7 @@ mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o);
 
 /* sqlite_query.c: the analyses' aggregates. */
 int mt_sqlite_prepare(mt_store *s, unsigned want, const char **plan);
-int mt_sqlite_time_range(mt_store *s, mt_time_us *first, mt_time_us *last);
+int mt_sqlite_time_range(mt_store *s, const mt_store_sensors *sensors, mt_time_us *first, mt_time_us *last);
 int mt_sqlite_summary(mt_store *s, const mt_store_query *q, mt_store_summary *out);
 int mt_sqlite_top(mt_store *s, const mt_store_query *q, mt_store_top *out);
 int mt_sqlite_indicators(mt_store *s, const mt_store_indicator_query *q, mt_store_indicators *out);

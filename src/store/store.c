@@ -85,9 +85,10 @@ int mt_store_prepare(mt_store *s, unsigned want, const char **plan)
     return rc;
 }
 
-int mt_store_time_range(mt_store *s, mt_time_us *first, mt_time_us *last)
+int mt_store_time_range(mt_store *s, const mt_store_sensors *sensors, mt_time_us *first, mt_time_us *last)
 {
-    return s->ops->time_range(s, first, last);
+    static const mt_store_sensors all = {NULL, 0};
+    return s->ops->time_range(s, sensors ? sensors : &all, first, last);
 }
 
 int mt_store_summary_get(mt_store *s, const mt_store_query *q, mt_store_summary *out)
@@ -120,6 +121,8 @@ void mt_store_summary_free(mt_store_summary *sm)
     groups_free(sm->behaviours, sm->nbehaviours);
     free(sm->port_findings);
     free(sm->port_hosts);
+    for (size_t i = 0; i < sm->nsensors; i++) free(sm->sensors[i].sensor);
+    free(sm->sensors);
     memset(sm, 0, sizeof *sm);
 }
 

@@ -108,7 +108,7 @@ static void test_store_order(void **state)
         assert_int_equal(mt_store_commit(s), MT_OK);
         mt_store_counts(s, &n_new[k], &n_dup[k]);
         mt_time_us a, b;
-        assert_int_equal(mt_store_time_range(s, &a, &b), 1);
+        assert_int_equal(mt_store_time_range(s, NULL, &a, &b), 1);
         assert_int_equal(a, T0);
         assert_int_equal(b, T0);
         mt_store_close(s);

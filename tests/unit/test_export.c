@@ -97,7 +97,7 @@ static void test_store_query_is_its_sql(void **state)
     (void)state;
     mt_store *s = mt_store_open(db_path, &(mt_store_opts){.flags = MT_STORE_READONLY});
     assert_non_null(s);
-    mt_store_indicator_query q = {T0, T0 + 100 * DAY, 50};
+    mt_store_indicator_query q = {T0, T0 + 100 * DAY, 50, {NULL, 0}};
     mt_store_indicators x;
     assert_int_equal(mt_store_indicators_get(s, &q, &x), MT_OK);
     mt_store_close(s);
@@ -285,7 +285,7 @@ static void test_writers_read_back(void **state)
 {
     (void)state;
     mt_store *s = mt_store_open(db_path, &(mt_store_opts){.flags = MT_STORE_READONLY});
-    mt_store_indicator_query q = {0, 0, 0};
+    mt_store_indicator_query q = {0, 0, 0, {NULL, 0}};
     mt_store_indicators x;
     assert_int_equal(mt_store_indicators_get(s, &q, &x), MT_OK);
     mt_store_close(s);

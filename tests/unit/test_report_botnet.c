@@ -67,7 +67,7 @@ static void summary(size_t top, mt_store_botnet_summary *b)
     mt_store_opts ro = {MT_STORE_READONLY, NULL};
     mt_store *s = mt_store_open(db, &ro);
     assert_non_null(s);
-    mt_store_botnet_query q = {0, 0, top, top, top};
+    mt_store_botnet_query q = {0, 0, top, top, top, {NULL, 0}};
     assert_int_equal(mt_store_botnet_summary_get(s, &q, b), MT_OK);
     mt_store_close(s);
 }

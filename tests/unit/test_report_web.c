@@ -57,7 +57,7 @@ static void summary(const uint32_t *e, size_t ne, size_t top, mt_store_web_summa
     mt_store_opts ro = {MT_STORE_READONLY, NULL};
     mt_store *s = mt_store_open(db, &ro);
     assert_non_null(s);
-    mt_store_web_query q = {0, 0, MT_STORE_WEB_MIN_CONFIDENCE, {0}, ne, top};
+    mt_store_web_query q = {0, 0, MT_STORE_WEB_MIN_CONFIDENCE, {0}, ne, top, {NULL, 0}};
     if (ne) memcpy(q.edges, e, ne * sizeof *e);
     assert_int_equal(mt_store_web_summary_get(s, &q, w), MT_OK);
     mt_store_close(s);

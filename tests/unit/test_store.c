@@ -168,14 +168,14 @@ static void test_insert_idempotent(void **state)
     s = mt_store_open(uri, NULL);
     assert_non_null(s);
     mt_time_us a, b;
-    assert_int_equal(mt_store_time_range(s, &a, &b), 1);
+    assert_int_equal(mt_store_time_range(s, NULL, &a, &b), 1);
     assert_int_equal(a, 1517336012123456LL);
     assert_int_equal(b, 1517336012123456LL + 86400000000LL);
     mt_store_close(s);
     snprintf(uri, sizeof uri, "sqlite://%s", db_path); /* db_path is absolute */
     s = mt_store_open(uri, NULL);
     assert_non_null(s);
-    assert_int_equal(mt_store_time_range(s, &a, &b), 1);
+    assert_int_equal(mt_store_time_range(s, NULL, &a, &b), 1);
     mt_store_close(s);
 }
 
@@ -541,8 +541,8 @@ static void test_migrate_v1(void **state)
     assert_non_null(s);
     assert_int_equal(mt_store_schema_version(s), 1);
     mt_time_us a, b;
-    assert_int_equal(mt_store_time_range(s, &a, &b), 1);
-    mt_store_query q = {a, b + 1, MT_SQ_MIX, {{0}}};
+    assert_int_equal(mt_store_time_range(s, NULL, &a, &b), 1);
+    mt_store_query q = {a, b + 1, MT_SQ_MIX, {{0}}, {NULL, 0}};
     mt_store_summary sm;
     assert_int_equal(mt_store_summary_get(s, &q, &sm), MT_OK);
     assert_int_equal(sm.findings, 30);
@@ -691,7 +691,7 @@ static void check_aggregates(const char *path, mt_store *s)
         bucket[d - 1] = d == 5 ? -1 : d % 7;
     }
     mt_store_query q = {T0 + 2 * DAY, T0 + 32 * DAY, MT_SQ_BUCKETS | MT_SQ_MIX | MT_SQ_PORTS,
-                        {{start, bucket, NDAYS - 1, 7}, {start, bucket, 3, 7}}};
+                        {{start, bucket, NDAYS - 1, 7}, {start, bucket, 3, 7}}, {NULL, 0}};
     mt_store_summary sm;
     assert_int_equal(mt_store_summary_get(s, &q, &sm), MT_OK);
     assert_int_equal(sm.findings, scalar(path, "SELECT count(*) FROM findings WHERE" RANGE));
@@ -774,7 +774,7 @@ static void test_aggregates(void **state)
     assert_string_equal(plan, "covering-index");
     check_aggregates(db_path, s);
     /* An empty range reads nothing. */
-    mt_store_query q = {T0, T0, MT_SQ_MIX | MT_SQ_PORTS, {{0}}};
+    mt_store_query q = {T0, T0, MT_SQ_MIX | MT_SQ_PORTS, {{0}}, {NULL, 0}};
     mt_store_summary sm;
     assert_int_equal(mt_store_summary_get(s, &q, &sm), MT_OK);
     assert_int_equal(sm.findings, 0);
@@ -954,7 +954,7 @@ static void test_migrate_v2(void **state)
     assert_non_null(s);
     assert_int_equal(mt_store_schema_version(s), 2);
     assert_int_equal(mt_store_web_present(s), 0);
-    mt_store_web_query wq = {0, 0, 50, {0}, 0, 0};
+    mt_store_web_query wq = {0, 0, 50, {0}, 0, 0, {NULL, 0}};
     mt_store_web_summary ws;
     assert_int_equal(mt_store_web_summary_get(s, &wq, &ws), MT_OK);
     assert_int_equal(ws.findings, 0);
@@ -963,8 +963,8 @@ static void test_migrate_v2(void **state)
     assert_int_equal(ws.nedges, 3);
     mt_store_web_summary_free(&ws);
     mt_time_us a, b;
-    assert_int_equal(mt_store_time_range(s, &a, &b), 1);
-    mt_store_query q = {a, b + 1, MT_SQ_MIX, {{0}}};
+    assert_int_equal(mt_store_time_range(s, NULL, &a, &b), 1);
+    mt_store_query q = {a, b + 1, MT_SQ_MIX, {{0}}, {NULL, 0}};
     mt_store_summary sm;
     assert_int_equal(mt_store_summary_get(s, &q, &sm), MT_OK);
     assert_int_equal(sm.findings, 30);
@@ -1026,7 +1026,7 @@ static void check_web(mt_store *s, const mt_web_finding *set, size_t n, int minc
     static const uint32_t def[] = {10000, 100000, 1000000};
     web_expect x;
     web_expected(set, n, minc, ne ? e : def, ne ? ne : 3, &x);
-    mt_store_web_query q = {0, 0, minc, {0}, ne, 0};
+    mt_store_web_query q = {0, 0, minc, {0}, ne, 0, {NULL, 0}};
     if (ne) memcpy(q.edges, e, ne * sizeof *e);
     mt_store_web_summary w;
     assert_int_equal(mt_store_web_summary_get(s, &q, &w), MT_OK);
@@ -1112,7 +1112,7 @@ static void test_web_aggregates(void **state)
     check_web(s, web_set, n, 50, e1, 1);
 
     /* The documented SQL gives the same numbers (docs/STORE.md). */
-    mt_store_web_query q = {0, 0, 50, {0}, 0, 0};
+    mt_store_web_query q = {0, 0, 50, {0}, 0, 0, {NULL, 0}};
     mt_store_web_summary w;
     assert_int_equal(mt_store_web_summary_get(s, &q, &w), MT_OK);
     assert_int_equal(w.sites, scalar(db_path, "SELECT count(DISTINCT domain) FROM web_findings WHERE confidence >= 50"));

@@ -427,7 +427,7 @@ static void summary(mt_time_us from, mt_time_us to, size_t top, mt_store_botnet_
     mt_store_opts ro = {MT_STORE_READONLY, NULL};
     mt_store *s = mt_store_open(db, &ro);
     assert_non_null(s);
-    mt_store_botnet_query q = {from, to, top, top, top};
+    mt_store_botnet_query q = {from, to, top, top, top, {NULL, 0}};
     assert_int_equal(mt_store_botnet_summary_get(s, &q, b), MT_OK);
     mt_store_close(s);
 }
@@ -670,7 +670,7 @@ static void test_migrate_v3(void **state)
     assert_int_equal(mt_store_botnet_present(s), 0);
     assert_int_equal(mt_store_web_present(s), 1);
     mt_store_botnet_summary b;
-    mt_store_botnet_query q = {0, 0, 10, 10, 10};
+    mt_store_botnet_query q = {0, 0, 10, 10, 10, {NULL, 0}};
     assert_int_equal(mt_store_botnet_summary_get(s, &q, &b), MT_OK);
     assert_int_equal(b.campaigns, 0);
     assert_int_equal(b.nrows, 0);
