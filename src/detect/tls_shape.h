@@ -29,6 +29,10 @@ typedef struct mt_tls_shape_verdict {
     const char *fp_ja4;     /* its JA4 */
     int pushes_steady;      /* >= 2 pushes within MT_TLS_SHAPE_PUSH_SPREAD bytes of each other */
     double window_s;        /* first-minute time covered by the flow */
+    int fp_points;          /* points of the score that came from the fingerprint */
+    double model_logit;     /* learned shape model (no fingerprint), see tls_shape.c */
+    int model_hit;          /* model_logit reached its threshold */
+    const char *model_top[2]; /* the model's two largest positive contributions, or NULL */
 } mt_tls_shape_verdict;
 
 #define MT_TLS_SHAPE_PUSH_SPREAD 128
@@ -36,7 +40,11 @@ typedef struct mt_tls_shape_verdict {
 /* Score a flow; fills v (always). Returns v->score. */
 int mt_tls_shape_score(const mt_flow_stats *s, mt_tls_shape_verdict *v);
 
-/* Finding confidence for a score >= MT_TLS_SHAPE_MIN (0 below), with the
+/* 1 when the flow is a TLS-only miner: points >= MT_TLS_SHAPE_MIN, or the
+ * learned shape model alone. */
+int mt_tls_shape_decides(const mt_tls_shape_verdict *v);
+
+/* Finding confidence for a decided flow (0 otherwise), with the
  * port weight of the intel's port table as a small prior. */
 int mt_tls_shape_confidence(const mt_tls_shape_verdict *v, int port_weight);
 

@@ -44,6 +44,8 @@ static void run(const pkt *p, size_t n, const char *ja4, uint8_t hello_flags, mt
         mt_time_us ts = (mt_time_us)(p[i].t_s * 1e6);
         if (p[i].dir == 0) cli++;
         mt_flowshape_packet(&sh, p[i].dir, p[i].len, ts, i ? ts - last : 0, i > 0, cli);
+        if (s->n_first_sizes < MT_FLOW_NSIZES)
+            s->first_sizes[s->n_first_sizes++] = p[i].dir == 0 ? (int32_t)p[i].len : -(int32_t)p[i].len;
         last = ts;
     }
     s->first_ts = 1000;
@@ -197,9 +199,30 @@ static void test_pair_answers(void **st)
 }
 
 /* CESNET-MINER22 (ipfixprobe PPI: first 30 packets, IPT in ms, DIR +1 from
- * the flow's initiator, SIZE payload bytes): the shape part of the rule with
- * a hello assumed present, without SNI/ALPN and without fingerprint (the
- * data set has neither). */
+ * the flow's initiator, SIZE payload bytes): the rule with a hello assumed
+ * present, without SNI/ALPN and without fingerprint (the data set has
+ * neither). Rows with row % 10 < 7 trained the learned model
+ * (scripts/train_tls_shape.py); the others are held out. Measured: points
+ * alone 119 of 2,003 miners, no false flow; held out, points or model:
+ * precision 1.000, recall 0.628. */
+typedef struct conf {
+    unsigned tp, fp, fn, tn;
+} conf;
+static void conf_add(conf *c, int hit, int miner)
+{
+    if (hit && miner) c->tp++;
+    else if (hit) c->fp++;
+    else if (miner) c->fn++;
+    else c->tn++;
+}
+static double conf_prec(const conf *c) { return c->tp + c->fp ? (double)c->tp / (c->tp + c->fp) : 1.0; }
+static double conf_rec(const conf *c) { return c->tp + c->fn ? (double)c->tp / (c->tp + c->fn) : 0; }
+static void conf_print(const char *what, const conf *c)
+{
+    printf("CESNET-MINER22 %-34s tp %4u fp %u fn %4u tn %4u, precision %.3f recall %.3f\n", what,
+           c->tp, c->fp, c->fn, c->tn, conf_prec(c), conf_rec(c));
+}
+
 static void test_cesnet_shape_only(void **st)
 {
     (void)st;
@@ -214,7 +237,8 @@ static void test_cesnet_shape_only(void **st)
     }
     static char line[16384];
     assert_non_null(fgets(line, sizeof line, f));
-    unsigned tp = 0, fp = 0, fn = 0, tn = 0;
+    conf points = {0}, model_train = {0}, held_points = {0}, held_model = {0}, held = {0};
+    unsigned row = 0;
     while (fgets(line, sizeof line, f)) {
         double v[90];
         char *p = line, *end;
@@ -238,18 +262,28 @@ static void test_cesnet_shape_only(void **st)
         mt_flow_stats s;
         mt_tls_shape_verdict vd;
         run(seq, n, NULL, 0, &s);
-        int hit = mt_tls_shape_score(&s, &vd) >= MT_TLS_SHAPE_MIN;
-        if (hit && miner) tp++;
-        else if (hit) fp++;
-        else if (miner) fn++;
-        else tn++;
+        int by_points = mt_tls_shape_score(&s, &vd) >= MT_TLS_SHAPE_MIN;
+        conf_add(&points, by_points, miner);
+        if (row % 10 < 7) {
+            conf_add(&model_train, vd.model_hit, miner);
+        } else {
+            conf_add(&held_points, by_points, miner);
+            conf_add(&held_model, vd.model_hit, miner);
+            conf_add(&held, mt_tls_shape_decides(&vd), miner);
+        }
+        row++;
     }
     fclose(f);
-    double prec = tp + fp ? (double)tp / (tp + fp) : 1.0, rec = tp + fn ? (double)tp / (tp + fn) : 0;
-    printf("CESNET-MINER22 shape only (no fingerprint): tp %u fp %u fn %u tn %u, precision %.3f "
-           "recall %.3f\n", tp, fp, fn, tn, prec, rec);
-    assert_true(tp + fp + fn + tn > 3000);
-    assert_true(prec >= 0.95);
+    conf_print("points alone, all rows:", &points);
+    conf_print("model alone, training split:", &model_train);
+    conf_print("points alone, held out:", &held_points);
+    conf_print("model alone, held out:", &held_model);
+    conf_print("rule (points or model), held out:", &held);
+    assert_int_equal(row, 3999);
+    assert_true(conf_prec(&points) >= 0.95);
+    assert_int_equal(model_train.fp, 0); /* the threshold's definition */
+    assert_true(conf_prec(&held) >= 0.99);
+    assert_true(conf_rec(&held) >= 0.60);
 }
 
 int main(void)
