@@ -120,6 +120,66 @@ static void test_xmrig_sequences(void **st)
     assert_true(mt_tls_shape_score(&s, &v) < MT_TLS_SHAPE_MIN);
 }
 
+/* A miner on TLS 1.2 (certificate in the clear, no session tickets) whose
+ * pool pushes a job every 2 s and which submits nothing yet: the points
+ * (30, steady pushes) do not decide, the learned model does (synthetic, in
+ * the shape of the CESNET-MINER22 miner flows). */
+static const pkt tls12_pushes[] = {
+    {0.00, 0, 517}, {0.01, 1, 1380}, {0.01, 1, 1315}, {0.02, 0, 229}, {0.03, 1, 61},
+    {0.04, 0, 66},  {1.6, 1, 276},   {3.6, 1, 276},   {5.6, 1, 276},  {7.6, 1, 276},
+    {9.6, 1, 276},
+};
+/* b_ticker_65s.pcap: a 419-byte subscribe, a snapshot, then a ~224-byte
+ * quote every 5 s from the server alone: the benign look-alike of a quiet
+ * miner. Neither the points nor the model may decide. */
+static const pkt ticker[] = {
+    {0.00, 0, 517}, {0.01, 1, 1100}, {0.02, 0, 80}, {0.02, 0, 419}, {0.03, 1, 510},
+    {0.04, 1, 451}, {5.0, 1, 224},   {10.0, 1, 223}, {15.0, 1, 224}, {20.0, 1, 222},
+    {25.0, 1, 224}, {30.0, 1, 224},  {35.1, 1, 224}, {40.1, 1, 224}, {45.1, 1, 223},
+    {50.1, 1, 225}, {55.1, 1, 225},
+};
+
+static void test_learned_model(void **st)
+{
+    (void)st;
+    mt_flow_stats s;
+    mt_tls_shape_verdict v;
+    run(tls12_pushes, sizeof tls12_pushes / sizeof tls12_pushes[0], NULL, 0, &s);
+    assert_int_equal(mt_tls_shape_score(&s, &v), 30);
+    assert_true(v.model_hit);
+    assert_true(mt_tls_shape_decides(&v));
+    assert_int_equal(mt_tls_shape_confidence(&v, 0), 55); /* counted as a score of 70 */
+    assert_non_null(v.model_top[0]);
+    assert_string_equal(v.model_top[0], "job pushes");
+    char ev[512];
+    mt_tls_shape_explain(&s, &v, ev, sizeof ev);
+    assert_non_null(strstr(ev, "learned shape model 4.40 >= 4.16 (job pushes, steady push size)"));
+    assert_non_null(strstr(ev, "(30 without the fingerprint)"));
+    /* the same flow behind ALPN is out of the gate for the model too */
+    run(tls12_pushes, sizeof tls12_pushes / sizeof tls12_pushes[0], NULL, MT_SHAPE_ALPN, &s);
+    mt_tls_shape_score(&s, &v);
+    assert_false(v.model_hit);
+    assert_false(mt_tls_shape_decides(&v));
+    /* a client that talks as much as the server: the model says no */
+    pkt chatty[sizeof tls12_pushes / sizeof tls12_pushes[0] * 2];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof tls12_pushes / sizeof tls12_pushes[0]; i++) {
+        chatty[n++] = tls12_pushes[i];
+        if (tls12_pushes[i].t_s > 1) chatty[n++] = (pkt){tls12_pushes[i].t_s + 0.5, 0, 600};
+    }
+    run(chatty, n, NULL, 0, &s);
+    mt_tls_shape_score(&s, &v);
+    assert_false(v.model_hit);
+
+    run(ticker, sizeof ticker / sizeof ticker[0], NULL, 0, &s);
+    assert_true(mt_tls_shape_score(&s, &v) < MT_TLS_SHAPE_MIN);
+    assert_false(v.model_hit);
+    assert_false(mt_tls_shape_decides(&v));
+    mt_tls_shape_explain(&s, &v, ev, sizeof ev);
+    assert_non_null(strstr(ev, "learned shape model"));
+    assert_non_null(strstr(ev, " < 4.16"));
+}
+
 static void test_gate(void **st)
 {
     (void)st;
@@ -291,6 +351,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xmrig_sequences),
         cmocka_unit_test(test_gate),
+        cmocka_unit_test(test_learned_model),
         cmocka_unit_test(test_benign_sequences),
         cmocka_unit_test(test_pair_answers),
         cmocka_unit_test(test_cesnet_shape_only),

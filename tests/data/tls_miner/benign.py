@@ -5,8 +5,12 @@
   benign.py server --host H --cert C --key K --ready FILE
       serves on four ports: 5443 chat/heartbeat (newline JSON), 6443 slow
       download (rate-limited), 7443 HTTPS page that polls /poll every 3 s
-      (for headless Chromium), 9443 WebSocket with pings every 5 s
-  benign.py heartbeat|download|websocket --host H --seconds N
+      (for headless Chromium), 9443 WebSocket with pings every 5 s, 10443
+      price ticker (one subscribe, then a quote of steady size every 5 s),
+      8883 MQTT-like session (keepalive every 10 s, retained messages pushed
+      at random), 11443 gRPC-like server stream (messages of 200-1200 bytes
+      every 2-4 s, each acknowledged by a small window update)
+  benign.py heartbeat|download|websocket|ticker|mqtt|stream --host H --seconds N
       the matching client
 """
 import argparse
@@ -153,11 +157,93 @@ async def ws_server(reader, writer):
         writer.close()
 
 
+async def ticker_server(reader, writer):
+    # a market-data feed: the subscription is answered by a snapshot, then
+    # the server alone speaks, one quote of nearly the same size every 5 s
+    # (the hardest benign look-alike of a quiet miner: a pool pushing jobs)
+    rng = random.Random(11)
+    try:
+        await reader.readline()
+        snap = {"type": "snapshot", "book": [[round(100 + rng.random(), 4), rng.randrange(1, 500)]
+                                             for _ in range(24)]}
+        writer.write(json.dumps(snap).encode() + b"\n")
+        await writer.drain()
+        seq = 0
+        while True:
+            await asyncio.sleep(5)
+            seq += 1
+            q = {"type": "quote", "sym": "ABC/USD", "seq": seq, "ts": time.time(),
+                 "bid": round(100 + rng.random(), 4), "ask": round(100.5 + rng.random(), 4),
+                 "venues": ["X%02d" % rng.randrange(100) for _ in range(12)]}
+            writer.write(json.dumps(q).encode() + b"\n")
+            await writer.drain()
+    except ConnectionError:
+        pass
+    writer.close()
+
+
+async def mqtt_server(reader, writer):
+    # MQTT-shaped framing (fixed header, remaining length < 128): CONNACK,
+    # SUBACK, PINGRESP to PINGREQ, retained messages published at random
+    rng = random.Random(13)
+
+    async def publish():
+        while True:
+            await asyncio.sleep(3 + rng.random() * 12)
+            body = json.dumps({"sensor": "t%02d" % rng.randrange(40),
+                               "v": round(rng.random() * 30, 2)}).encode()
+            topic = b"site/floor2/temp"
+            pkt = struct.pack(">H", len(topic)) + topic + body
+            writer.write(bytes([0x30, len(pkt)]) + pkt)
+            await writer.drain()
+    t = None
+    try:
+        while True:
+            h = await reader.readexactly(2)
+            await reader.readexactly(h[1])
+            kind = h[0] >> 4
+            if kind == 1:
+                writer.write(b"\x20\x02\x00\x00")
+            elif kind == 8:
+                writer.write(b"\x90\x03\x00\x01\x00")
+                t = t or asyncio.ensure_future(publish())
+            elif kind == 12:
+                writer.write(b"\xd0\x00")
+            elif kind == 14:
+                break
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        if t:
+            t.cancel()
+        writer.close()
+
+
+async def stream_server(reader, writer):
+    # a server-streaming RPC: length-prefixed messages of varied size every
+    # 2-4 s; the client acknowledges each with a small window update
+    rng = random.Random(17)
+    try:
+        n = struct.unpack(">I", (await reader.readexactly(5))[1:])[0]
+        await reader.readexactly(n)
+        while True:
+            await asyncio.sleep(2 + rng.random() * 2)
+            msg = bytes(rng.getrandbits(8) for _ in range(rng.randrange(200, 1200)))
+            writer.write(b"\x00" + struct.pack(">I", len(msg)) + msg)
+            await writer.drain()
+            await reader.readexactly(9)
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    writer.close()
+
+
 async def serve(args):
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(args.cert, args.key)
     for port, h in ((5443, chat_server), (6443, download_server), (7443, https_server),
-                    (9443, ws_server)):
+                    (9443, ws_server), (10443, ticker_server), (8883, mqtt_server),
+                    (11443, stream_server)):
         await asyncio.start_server(h, args.host, port, ssl=ctx)
     open(args.ready, "w").write("ready\n")
     await asyncio.Event().wait()
@@ -219,9 +305,70 @@ async def websocket(args):
     w.close()
 
 
+async def ticker(args):
+    r, w = await asyncio.open_connection(args.host, 10443, ssl=client_ctx())
+    w.write(json.dumps({"op": "subscribe", "channels": ["quotes", "trades"],
+                        "symbols": ["ABC/USD", "DEF/USD", "GHI/EUR"], "depth": 24,
+                        "token": base64.b64encode(os.urandom(180)).decode(),
+                        "client": "desk-terminal/4.2"}).encode() + b"\n")
+    await w.drain()
+    end = time.time() + args.seconds
+    while time.time() < end:
+        try:
+            if not await asyncio.wait_for(r.readline(), max(0.1, end - time.time())):
+                break
+        except asyncio.TimeoutError:
+            break
+    w.close()
+
+
+async def mqtt(args):
+    r, w = await asyncio.open_connection(args.host, 8883, ssl=client_ctx())
+    cid = b"sensor-gw-17"
+    var = b"\x00\x04MQTT\x04\x02\x00\x0a" + struct.pack(">H", len(cid)) + cid
+    w.write(bytes([0x10, len(var)]) + var)
+    topic = b"site/floor2/#"
+    sub = b"\x00\x01" + struct.pack(">H", len(topic)) + topic + b"\x00"
+    w.write(bytes([0x82, len(sub)]) + sub)
+    await w.drain()
+    end = time.time() + args.seconds
+
+    async def drain():
+        while await r.read(4096):
+            pass
+    t = asyncio.ensure_future(drain())
+    while time.time() < end:
+        await asyncio.sleep(10)  # keepalive 10 s
+        w.write(b"\xc0\x00")
+        await w.drain()
+    w.write(b"\xe0\x00")
+    await w.drain()
+    t.cancel()
+    w.close()
+
+
+async def stream(args):
+    r, w = await asyncio.open_connection(args.host, 11443, ssl=client_ctx())
+    req = json.dumps({"service": "telemetry.Feed", "method": "Subscribe",
+                      "filter": {"region": "eu-2", "kinds": ["cpu", "mem", "net"]}}).encode()
+    w.write(b"\x00" + struct.pack(">I", len(req)) + req)
+    await w.drain()
+    end = time.time() + args.seconds
+    while time.time() < end:
+        try:
+            h = await asyncio.wait_for(r.readexactly(5), max(0.1, end - time.time()))
+            await r.readexactly(struct.unpack(">I", h[1:])[0])
+        except (asyncio.TimeoutError, asyncio.IncompleteReadError):
+            break
+        w.write(b"\x08" + struct.pack(">Q", int(time.time() * 1000)))  # window update
+        await w.drain()
+    w.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["server", "heartbeat", "download", "websocket"])
+    ap.add_argument("mode", choices=["server", "heartbeat", "download", "websocket", "ticker",
+                                     "mqtt", "stream"])
     ap.add_argument("--host", required=True)
     ap.add_argument("--cert")
     ap.add_argument("--key")
@@ -229,7 +376,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=60)
     args = ap.parse_args()
     f = {"server": serve, "heartbeat": heartbeat, "download": download,
-         "websocket": websocket}[args.mode]
+         "websocket": websocket, "ticker": ticker, "mqtt": mqtt, "stream": stream}[args.mode]
     try:
         asyncio.run(f(args))
     except KeyboardInterrupt:

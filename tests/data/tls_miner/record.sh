@@ -11,7 +11,8 @@
 #
 # Usage: record.sh XMRIG_BIN OUTDIR   (root needed)
 # The committed captures: record.sh XMRIG DIR, and MT_TLSREC_SLOW=1 record.sh
-# XMRIG DIR2 renamed <run>_slowpool.pcap; labels in LABELS.tsv.
+# XMRIG DIR2 renamed <run>_slowpool.pcap, and MT_TLSREC_SET=extra record.sh
+# XMRIG DIR3 (the second set, below); labels in LABELS.tsv.
 # Writes OUTDIR/<run>.pcap (snaplen 600: hellos and record sizes survive,
 # bulk payload does not), OUTDIR/pool_<run>.log, OUTDIR/LABELS.tsv.
 set -euo pipefail
@@ -105,6 +106,27 @@ ip netns exec "$NS_S" python3 "$HERE/benign.py" server --host "$SRV_IP" --cert "
 PIDS+=($!)
 wait_for 15 test -s "$OUT/benign.ready" || { log "benign server did not start"; exit 1; }
 wait_for 10 ip netns exec "$NS_C" getent ahostsv4 "$NAME" >/dev/null || { log "no DNS"; exit 1; }
+
+if [ "${MT_TLSREC_SET:-base}" = extra ]; then
+    # MT_TLSREC_SET=extra: the second set (a pool pushing a job every 5 s, a
+    # pool at difficulty 1 with a job every 20 s; a price ticker, an
+    # MQTT-like session, a gRPC-like stream), recorded alongside the first
+    pool 14444 5 a3703d0a   # difficulty 25: pushes only, no share within the minute
+    pool 5555 20 ffffffff   # difficulty 1: shares all the time
+    ( miner m14444_ip_fastjobs_65s "$SRV_IP" 14444 65 ) &
+    L1=$!
+    ( miner m5555_name_easy_65s "$NAME" 5555 65 ) &
+    L2=$!
+    ( benign b_ticker_65s 10443 65 python3 "$HERE/benign.py" ticker --host "$SRV_IP" --seconds 64 ) &
+    L3=$!
+    ( benign b_mqtt_65s 8883 65 python3 "$HERE/benign.py" mqtt --host "$SRV_IP" --seconds 64 ) &
+    L4=$!
+    ( benign b_stream_65s 11443 65 python3 "$HERE/benign.py" stream --host "$SRV_IP" --seconds 64 ) &
+    L5=$!
+    wait $L1 $L2 $L3 $L4 $L5
+    log "done: $(ls "$OUT"/*.pcap | wc -l) captures in $OUT"
+    exit 0
+fi
 
 # three miner lanes and one benign lane at once (short wall time)
 ( miner m443_ip_20s "$SRV_IP" 443 20
