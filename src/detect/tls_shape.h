@@ -11,8 +11,13 @@
  * chats and heartbeats (the client speaks first, answers are not
  * submit-sized) and browsers (ALPN) have another shape.
  *
- * Pure functions of mt_flow_stats.shape (counted over the first minute by
- * src/capture/pipeline.c), unit-tested in tests/unit/test_tls_shape.c. */
+ * Two deciders over the same first minute: integer points (the hello
+ * fingerprint among them) and a learned model without the fingerprint
+ * (logistic regression, scripts/train_tls_shape.py), either decides.
+ *
+ * Pure functions of mt_flow_stats.shape and first_sizes (counted over the
+ * first minute by src/capture/pipeline.c), unit-tested in
+ * tests/unit/test_tls_shape.c. */
 #ifndef MT_DETECT_TLS_SHAPE_H
 #define MT_DETECT_TLS_SHAPE_H
 
