@@ -81,8 +81,9 @@ FEATURES = [
 ]
 
 
-def features(seq):
-    """seq: (t since the flow's first packet, dir 0 c2s / 1 s2c, payload bytes)."""
+def features(seq, end=None):
+    """seq: (t since the flow's first packet, dir 0 c2s / 1 s2c, payload bytes);
+    end: time of the flow's last packet of any kind (default: the last in seq)."""
     sh = Shape()
     last = None
     cli = 0
@@ -95,7 +96,7 @@ def features(seq):
         last = t
         if len(first) < NSIZES:
             first.append(l if d == 0 else -l)
-    span = min(last or 0.0, WINDOW) if seq else 0.0
+    span = min(end if end is not None else (last or 0.0), WINDOW) if seq else 0.0
     steady = sh.pushes >= 2 and sh.push_max - sh.push_min <= 128
     ncli8 = sum(1 for x in first if x > 0)
     x = [
@@ -167,6 +168,7 @@ def pcap_flows(path):
             fl, dr = flows.setdefault(k, {"t0": t, "pk": [], "hello": None, "cli": k[0]}), 0
         else:
             continue
+        fl["end"] = t - fl["t0"]
         if wire > 0:
             if dr == 0 and fl["hello"] is None:
                 fl["hello"] = pay
@@ -203,7 +205,7 @@ def recordings():
             continue
         flows = [fl for fl in pcap_flows(os.path.join(REC, c[0])).values()
                  if fl["hello"] and gated(fl["hello"])]
-        out.append((c[0], 1 if c[1] == "miner" else 0, [features(fl["pk"])[0] for fl in flows]))
+        out.append((c[0], 1 if c[1] == "miner" else 0, [features(fl["pk"], fl["end"])[0] for fl in flows]))
     return out
 
 
