@@ -108,9 +108,11 @@ static const char *const schema_v1_sql =
     "CREATE FUNCTION mt_partition(tbl text, part text, lo integer, hi integer) RETURNS void"
     " LANGUAGE plpgsql AS $mt$"
     " BEGIN"
-    "  IF to_regclass(quote_ident(part)) IS NOT NULL THEN RETURN; END IF;"
+    "  IF EXISTS (SELECT 1 FROM pg_class WHERE relname = part AND relnamespace = current_schema()::regnamespace)"
+    "  THEN RETURN; END IF;"
     "  PERFORM pg_advisory_xact_lock(" MT_PG_LOCK ", 2);"
-    "  IF to_regclass(quote_ident(part)) IS NOT NULL THEN RETURN; END IF;"
+    "  IF EXISTS (SELECT 1 FROM pg_class WHERE relname = part AND relnamespace = current_schema()::regnamespace)"
+    "  THEN RETURN; END IF;"
     "  EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS)', part, tbl);"
     "  EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)', tbl, part, lo, hi);"
     " END $mt$;"
@@ -134,7 +136,11 @@ static int (*const migrations[MT_PG_SCHEMA_VERSION])(mt_pg_store *s) = {schema_v
 static int detect(mt_pg_store *s, const char *where, int *ver)
 {
     PGresult *r = NULL;
-    if (mt_pg_params(s, "SELECT to_regclass('mt_schema') IS NOT NULL, to_regclass('findings') IS NOT NULL", 0,
+    /* pg_class read with the statement's snapshot, not to_regclass(): after
+     * waiting for the migration lock, the tables another opener made just
+     * now must be seen. */
+    if (mt_pg_params(s, "SELECT count(*) FILTER (WHERE relname = 'mt_schema') > 0, count(*) FILTER (WHERE relname ="
+                        " 'findings') > 0 FROM pg_class WHERE relnamespace = current_schema()::regnamespace", 0,
                      NULL, "read the schema version", &r) != MT_OK)
         return MT_EIO;
     int has_schema = PQgetvalue(r, 0, 0)[0] == 't', has_findings = PQgetvalue(r, 0, 1)[0] == 't';
