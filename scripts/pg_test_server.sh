@@ -54,6 +54,10 @@ start)
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     [[ $(id -u) -eq 0 ]] && chown "$PGUSER_OS" "$dir"
+    if ! run_as test -w "$dir"; then
+        echo "pg_test_server: $dir is not writable by $PGUSER_OS (the server's account): use a directory of its own under /tmp" >&2
+        exit 2
+    fi
     run_as "$PGBIN/initdb" -D "$dir/data" -U minetrace --auth=trust --encoding=UTF8 --locale=C.UTF-8 -N \
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 2; }
     run_as "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
