@@ -203,7 +203,15 @@ static int pg_rollback(mt_store *b)
 static void pg_close(mt_store *b)
 {
     mt_pg_store *s = S(b);
-    pg_commit(b);
+    /* New rows: fresh statistics for the reports that follow. Autovacuum
+     * analyses new partitions only later and the partitioned parent never,
+     * and without statistics the planner sizes every hash aggregate for 200
+     * groups and spills to disk.
+     * ANALYZE samples (30,000 rows a partition), so this is about a second
+     * even for 10M rows; a failure (no privilege) costs only speed. */
+    if (pg_commit(b) == MT_OK && s->base.n_new > 0 && PQstatus(s->conn) == CONNECTION_OK) {
+        PQclear(PQexec(s->conn, "ANALYZE findings, web_findings"));
+    }
     PQfinish(s->conn);
     mt_pg_stage_free(&s->f);
     mt_pg_stage_free(&s->w);
@@ -296,7 +304,11 @@ mt_store *mt_pg_store_open(const char *uri, const mt_store_opts *o)
     mt_buf_init(&s->sql);
     mt_buf_init(&s->tmp);
     int ver = 0;
+    /* The aggregates hash millions of (key, host) pairs: give them memory
+     * unless the server or the URI (options=-c work_mem=...) gave more. */
     if (mt_pg_exec(s, "SET client_encoding = 'UTF8'", "set the client encoding") != MT_OK ||
+        mt_pg_exec(s, "SELECT set_config('work_mem', '64MB', false) WHERE pg_size_bytes(current_setting('work_mem'))"
+                      " < 64 * 1024 * 1024", "set work_mem") != MT_OK ||
         ((s->flags & MT_STORE_READONLY) &&
          mt_pg_exec(s, "SET default_transaction_read_only = on", "open read-only") != MT_OK) ||
         mt_pg_schema_open(s, "the PostgreSQL store", &ver) != MT_OK) {
