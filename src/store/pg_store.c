@@ -160,10 +160,18 @@ static int pg_begin(mt_store *b)
     return MT_OK;
 }
 
+int mt_pg_lost(mt_pg_store *s)
+{
+    if (PQstatus(s->conn) == CONNECTION_OK) return MT_OK;
+    return mt_pg_fail(s, "the connection to the server is lost", NULL);
+}
+
 static int pg_commit(mt_store *b)
 {
     mt_pg_store *s = S(b);
-    if (!s->txn) return MT_OK;
+    /* Also with nothing held back: a writer whose batches failed learns it
+     * at its last commit too. */
+    if (!s->txn) return (s->flags & MT_STORE_READONLY) ? MT_OK : mt_pg_lost(s);
     int rc = s->broken ? MT_EIO : mt_pg_flush(s);
     if (s->broken && rc == MT_OK) rc = MT_EIO;
     if (s->open) {

@@ -54,6 +54,8 @@ int mt_pg_exec(mt_pg_store *s, const char *sql, const char *what);
 int mt_pg_params(mt_pg_store *s, const char *sql, int n, const char *const *v, const char *what, PGresult **out);
 /* Inside the transaction the row belongs to (BEGIN sent when needed). */
 int mt_pg_row_begin(mt_pg_store *s);
+/* MT_EIO with the message once the server connection is gone. */
+int mt_pg_lost(mt_pg_store *s);
 int mt_pg_row_end(mt_pg_store *s);
 /* Before sending held-back rows: their partitions, then BEGIN. */
 int mt_pg_txn_for_flush(mt_pg_store *s);

@@ -158,6 +158,7 @@ static int writable(mt_pg_store *s)
 {
     if (s->flags & MT_STORE_READONLY) return mt_error_set(MT_EINVAL, "store: opened read-only");
     if (s->broken) return mt_error_set(MT_EIO, "postgresql: the transaction failed before: roll back");
+    if (mt_pg_lost(s) != MT_OK) return MT_EIO;
     if (!s->txn) s->txn = 1;
     return MT_OK;
 }
@@ -165,7 +166,8 @@ static int writable(mt_pg_store *s)
 int mt_pg_put(mt_store *b, const mt_finding *f, size_t n)
 {
     mt_pg_store *s = S(b);
-    if (writable(s) != MT_OK) return MT_EINVAL;
+    int rc = writable(s);
+    if (rc != MT_OK) return rc;
     mt_buf *c = &s->f.copy;
     for (size_t i = 0; i < n; i++) {
         const mt_finding *x = &f[i];
@@ -204,7 +206,8 @@ int mt_pg_put(mt_store *b, const mt_finding *f, size_t n)
 int mt_pg_put_web(mt_store *b, const mt_web_finding *f, size_t n)
 {
     mt_pg_store *s = S(b);
-    if (writable(s) != MT_OK) return MT_EINVAL;
+    int rc = writable(s);
+    if (rc != MT_OK) return rc;
     mt_buf *c = &s->w.copy;
     for (size_t i = 0; i < n; i++) {
         const mt_web_finding *x = &f[i];
