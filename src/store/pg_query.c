@@ -78,30 +78,62 @@ static int query(mt_pg_store *s, qp *p, const char *sql, const char *what, PGres
 
 static mt_store_group *groups_alloc(size_t n) { return mt_xcalloc(n ? n : 1, sizeof(mt_store_group)); }
 
+/* Most findings first, then by name (bytewise, as the "C" collation). */
+static int cmp_sensor(const void *a, const void *b)
+{
+    const mt_store_sensor_row *x = a, *y = b;
+    if (x->findings != y->findings) return x->findings > y->findings ? -1 : 1;
+    return strcmp(x->sensor, y->sensor);
+}
+
 static int summary(mt_pg_store *s, const mt_store_query *q, qp *p, mt_store_summary *out)
 {
     PGresult *r;
     int ports = (q->want & MT_SQ_PORTS) != 0;
-    if (query(s, p,
-              "SELECT src_ip, count(*), count(*) FILTER (WHERE " M "), count(*) FILTER (WHERE event_type ="
-              " 'precursor'), count(*) FILTER (WHERE " C ") FROM findings WHERE " R " AND " SENS
-              " GROUP BY src_ip",
+    /* Hosts and sensors from one pass: per (sensor, host) first (a hash
+     * aggregate to as many rows as hosts), then summed per host and per
+     * sensor, so "distinct hosts of a sensor" is a count of rows, not a
+     * count(DISTINCT) that sorts every finding. */
+    int sens = (q->want & MT_SQ_SENSORS) != 0;
+    if (query(s, p, sens
+              ? "WITH x AS MATERIALIZED (SELECT sensor, src_ip, count(*) AS n, count(*) FILTER (WHERE " M ") AS m,"
+                " count(*) FILTER (WHERE event_type = 'precursor') AS p, count(*) FILTER (WHERE " C ") AS c,"
+                " min(ts) AS f, max(ts) AS l FROM findings WHERE " R " AND " SENS " GROUP BY sensor, src_ip)"
+                " SELECT 0, src_ip, sum(n), sum(m), sum(p), sum(c), 0, 0, 0, 0 FROM x GROUP BY src_ip"
+                " UNION ALL SELECT 1, sensor, sum(n), sum(m), sum(p), 0, count(*), count(*) FILTER (WHERE m > 0),"
+                " min(f), max(l) FROM x GROUP BY sensor"
+              : "SELECT 0, src_ip, count(*), count(*) FILTER (WHERE " M "), count(*) FILTER (WHERE event_type ="
+                " 'precursor'), count(*) FILTER (WHERE " C ") FROM findings WHERE " R " AND " SENS
+                " GROUP BY src_ip",
               "summary (hosts)", &r) != MT_OK)
         return MT_EIO;
     int n = PQntuples(r);
-    out->nhosts = (size_t)n;
     out->hosts = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->hosts);
+    if (sens) out->sensors = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->sensors);
     for (int i = 0; i < n; i++) {
-        mt_store_host *h = &out->hosts[i];
-        h->addr = mt_pg_dup(r, i, 0);
-        h->findings = mt_pg_u64(r, i, 1);
-        h->mining = mt_pg_u64(r, i, 2);
-        h->port_findings = ports ? mt_pg_u64(r, i, 4) : 0;
+        if (mt_pg_i64(r, i, 0) == 1) {
+            mt_store_sensor_row *x = &out->sensors[out->nsensors++];
+            x->sensor = mt_pg_dup(r, i, 1);
+            x->findings = mt_pg_u64(r, i, 2);
+            x->mining = mt_pg_u64(r, i, 3);
+            x->precursor = mt_pg_u64(r, i, 4);
+            x->hosts = mt_pg_u64(r, i, 6);
+            x->mining_hosts = mt_pg_u64(r, i, 7);
+            x->first = mt_pg_i64(r, i, 8);
+            x->last = mt_pg_i64(r, i, 9);
+            continue;
+        }
+        mt_store_host *h = &out->hosts[out->nhosts++];
+        h->addr = mt_pg_dup(r, i, 1);
+        h->findings = mt_pg_u64(r, i, 2);
+        h->mining = mt_pg_u64(r, i, 3);
+        h->port_findings = ports ? mt_pg_u64(r, i, 5) : 0;
         out->findings += h->findings;
         out->mining += h->mining;
-        out->precursor += mt_pg_u64(r, i, 3);
+        out->precursor += mt_pg_u64(r, i, 4);
     }
     PQclear(r);
+    if (sens) qsort(out->sensors, out->nsensors, sizeof *out->sensors, cmp_sensor);
 
     if (q->want & MT_SQ_BUCKETS) {
         for (int m = 0; m < 2; m++) {
@@ -186,30 +218,6 @@ static int summary(mt_pg_store *s, const mt_store_query *q, qp *p, mt_store_summ
         PQclear(r);
     }
 
-    if (q->want & MT_SQ_SENSORS) {
-        if (query(s, p,
-                  "SELECT sensor, count(*), count(*) FILTER (WHERE " M "), count(*) FILTER (WHERE event_type ="
-                  " 'precursor'), count(DISTINCT src_ip), count(DISTINCT src_ip) FILTER (WHERE " M "),"
-                  " min(ts), max(ts) FROM findings WHERE " R " AND " SENS
-                  " GROUP BY sensor ORDER BY 2 DESC, 1",
-                  "summary (sensors)", &r) != MT_OK)
-            return MT_EIO;
-        n = PQntuples(r);
-        out->nsensors = (size_t)n;
-        out->sensors = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->sensors);
-        for (int i = 0; i < n; i++) {
-            mt_store_sensor_row *x = &out->sensors[i];
-            x->sensor = mt_pg_dup(r, i, 0);
-            x->findings = mt_pg_u64(r, i, 1);
-            x->mining = mt_pg_u64(r, i, 2);
-            x->precursor = mt_pg_u64(r, i, 3);
-            x->hosts = mt_pg_u64(r, i, 4);
-            x->mining_hosts = mt_pg_u64(r, i, 5);
-            x->first = mt_pg_i64(r, i, 6);
-            x->last = mt_pg_i64(r, i, 7);
-        }
-        PQclear(r);
-    }
     return MT_OK;
 }
 
