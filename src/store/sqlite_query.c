@@ -117,7 +117,8 @@ int mt_sqlite_time_range(mt_store *b, const mt_store_sensors *sensors, mt_time_u
     /* Unfiltered, min and max come from the ts index; filtered, the
      * covering index holds both columns and is smaller than the table. */
     if (sensors->n && s->scan_index == 2) mt_buf_puts(&sql, " INDEXED BY mt_report_scan");
-    for (size_t i = 0; i < sensors->n; i++) mt_buf_puts(&sql, i ? ", ?" : " WHERE sensor IN (?");
+    for (size_t i = 0; i < sensors->n; i++)
+        mt_buf_puts(&sql, i ? ", ?" : s->has_sensor ? " WHERE sensor IN (?" : " WHERE '' IN (?");
     if (sensors->n) mt_buf_puts(&sql, ")");
     int prc = sqlite3_prepare_v2(s->db, mt_buf_cstr(&sql), -1, &st, NULL);
     mt_buf_free(&sql);
@@ -238,11 +239,13 @@ static int scan_prepare(mt_sqlite_store *s, const mt_store_query *q, int need_se
     mt_buf sql;
     mt_buf_init(&sql);
     mt_buf_puts(&sql, "SELECT ts, event_type, kind, src_ip, dest_port, family");
-    if (need_sensor) mt_buf_puts(&sql, ", sensor");
+    if (need_sensor) mt_buf_puts(&sql, s->has_sensor ? ", sensor" : ", ''");
     mt_buf_puts(&sql, " FROM findings");
     mt_buf_puts(&sql, z_grouped(s, need_sensor) ? " INDEXED BY mt_report_scan" : " NOT INDEXED");
     mt_buf_puts(&sql, " WHERE ts >= ?1 AND ts < ?2");
-    if (q->sensors.n) mt_buf_puts(&sql, " AND sensor IN (SELECT value FROM json_each(?3))");
+    if (q->sensors.n)
+        mt_buf_puts(&sql, s->has_sensor ? " AND sensor IN (SELECT value FROM json_each(?3))"
+                                        : " AND '' IN (SELECT value FROM json_each(?3))");
     int rc = sqlite3_prepare_v2(s->db, mt_buf_cstr(&sql), -1, st, NULL);
     mt_buf_free(&sql);
     if (rc != SQLITE_OK) return mt_sqlite_fail(s->db, "scan");
@@ -508,7 +511,8 @@ int mt_sqlite_top(mt_store *b, const mt_store_query *q, mt_store_top *out)
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT pool, wallet, agent FROM findings %s WHERE event_type = 'mining' AND"
              " ts >= ?1 AND ts < ?2%s", indexed ? "INDEXED BY mt_report_top" : "NOT INDEXED",
-             filtered ? " AND sensor IN (SELECT value FROM json_each(?3))" : "");
+             !filtered ? "" : s->has_sensor ? " AND sensor IN (SELECT value FROM json_each(?3))"
+                                            : " AND '' IN (SELECT value FROM json_each(?3))");
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mt_sqlite_fail(s->db, "top scan");
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
@@ -564,16 +568,21 @@ int mt_sqlite_top(mt_store *b, const mt_store_query *q, mt_store_top *out)
 int mt_sqlite_indicators(mt_store *b, const mt_store_indicator_query *q, mt_store_indicators *out)
 {
     mt_sqlite_store *s = S(b);
-#define IND_WHERE                                                                                          \
+/* A version-1 database read as it is has no sensor column: its rows are
+ * those of the unnamed sensor ''. */
+#define IND_WHERE(col)                                                                                     \
     " FROM findings WHERE ((?1 = 0 AND ?2 = 0) OR (ts >= ?1 AND ts < ?2)) AND event_type = 'mining'"     \
-    " AND confidence >= ?3 AND " MT_SQLITE_SEL("sensor")
-    static const char sql[] =
-        "SELECT 1, pool, count(*), min(ts), max(ts), 0" IND_WHERE " AND pool <> '' GROUP BY pool"
-        " UNION ALL SELECT 2, dest_ip, count(*), min(ts), max(ts), 0" IND_WHERE
-        " AND kind <> 'dns' AND dest_ip <> '' GROUP BY dest_ip"
-        " UNION ALL SELECT 3, CAST(dest_port AS TEXT), count(*), min(ts), max(ts), dest_port" IND_WHERE
-        " AND kind <> 'dns' AND dest_port BETWEEN 1 AND 65535 GROUP BY dest_port"
-        " ORDER BY 1, 6, 2";
+    " AND confidence >= ?3 AND " MT_SQLITE_SEL(col)
+#define IND_SQL(col)                                                                                       \
+        "SELECT 1, pool, count(*), min(ts), max(ts), 0" IND_WHERE(col) " AND pool <> '' GROUP BY pool"     \
+        " UNION ALL SELECT 2, dest_ip, count(*), min(ts), max(ts), 0" IND_WHERE(col)                     \
+        " AND kind <> 'dns' AND dest_ip <> '' GROUP BY dest_ip"                                            \
+        " UNION ALL SELECT 3, CAST(dest_port AS TEXT), count(*), min(ts), max(ts), dest_port" IND_WHERE(col) \
+        " AND kind <> 'dns' AND dest_port BETWEEN 1 AND 65535 GROUP BY dest_port"                           \
+        " ORDER BY 1, 6, 2"
+    static const char with_sensor[] = IND_SQL("sensor"), unnamed[] = IND_SQL("''");
+    const char *sql = s->has_sensor ? with_sensor : unnamed;
+#undef IND_SQL
 #undef IND_WHERE
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mt_sqlite_fail(s->db, "indicator query");

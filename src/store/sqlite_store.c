@@ -620,6 +620,9 @@ mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o)
         goto fail;
     }
     s->has_web = has_web > 0;
+    if (sqlite3_prepare_v2(db, "SELECT sensor FROM findings LIMIT 0", -1, &st, NULL) == SQLITE_OK) s->has_sensor = 1;
+    sqlite3_finalize(st);
+    st = NULL;
     if (!ro && (sqlite3_prepare_v2(db, insert_sql, -1, &s->ins, NULL) != SQLITE_OK ||
                 sqlite3_prepare_v2(db, update_sql, -1, &s->upd, NULL) != SQLITE_OK ||
                 sqlite3_prepare_v2(db, insert_web_sql, -1, &s->ins_web, NULL) != SQLITE_OK)) {

@@ -18,6 +18,7 @@ typedef struct mt_sqlite_store {
     sqlite3_stmt *upd;     /* an earlier sighting of a stored identity replaces the row (version 5) */
     sqlite3_stmt *ins_web; /* web_findings (version 3) */
     int has_web;           /* the database has web_findings (an older one read-only may not) */
+    int has_sensor;        /* findings has the sensor column (version 1 read-only has not) */
     unsigned flags;        /* MT_STORE_* it was opened with */
     char *sensor;
     int txn;               /* 0 none, 1 implicit batch, 2 explicit */
