@@ -176,6 +176,32 @@ static int check_args(const mt_cli_common *co, report_args *a)
     return -1;
 }
 
+/* With --sensor, a study is in the report when the selected sensors have
+ * its rows (in any range), as it is for a store of their own. */
+static int selected_web(mt_store *st, const mt_store_sensors *sel)
+{
+    mt_store_web_query q;
+    memset(&q, 0, sizeof q);
+    q.sensors = *sel;
+    mt_store_web_summary w;
+    memset(&w, 0, sizeof w);
+    int rc = mt_store_web_summary_get(st, &q, &w);
+    if (rc == MT_OK) rc = w.findings > 0;
+    mt_store_web_summary_free(&w);
+    return rc;
+}
+
+static int selected_botnet(mt_store *st, const mt_store_sensors *sel)
+{
+    mt_store_botnet_query q = {0, 0, 1, 1, 1, *sel};
+    mt_store_botnet_summary b;
+    memset(&b, 0, sizeof b);
+    int rc = mt_store_botnet_summary_get(st, &q, &b);
+    if (rc == MT_OK) rc = b.campaigns + b.botnet_sources + b.distinct_credentials > 0;
+    mt_store_botnet_summary_free(&b);
+    return rc;
+}
+
 static int report(const mt_cli_common *co, report_args *a)
 {
     const mt_cli_cmd *cmd = &mt_cli_report;
@@ -231,6 +257,7 @@ static int report(const mt_cli_common *co, report_args *a)
         return mt_cli_error(cmd, "%s", mt_error_msg());
     }
     int present = mt_store_web_present(st);
+    if (present > 0 && a->o.sensors.n) present = selected_web(st, &a->o.sensors);
     if (present > 0) {
         a->web.from = a->o.has_from ? a->o.from : INT64_MIN;
         a->web.to = a->o.has_to ? a->o.to : INT64_MAX;
@@ -247,6 +274,7 @@ static int report(const mt_cli_common *co, report_args *a)
     int have_bot = 0;
     if (present >= 0) {
         present = mt_store_botnet_present(st);
+        if (present > 0 && a->o.sensors.n) present = selected_botnet(st, &a->o.sensors);
         if (present > 0) {
             size_t top = a->o.top_n > 0 ? (size_t)a->o.top_n : 10;
             mt_store_botnet_query bq = {a->o.has_from ? a->o.from : INT64_MIN, a->o.has_to ? a->o.to : INT64_MAX,
