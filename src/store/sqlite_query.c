@@ -356,9 +356,10 @@ static int scan(mt_sqlite_store *s, const mt_store_query *q, scan_state *z, mt_s
         if (want_s) {
             const char *sn = (const char *)sqlite3_column_text(st, 6);
             int snlen = sqlite3_column_bytes(st, 6);
+            if (!sn) sn = "";
             if (!sa || snlen != prevslen || memcmp(prevs, sn, (size_t)snlen) != 0) {
                 sa = sensor_of(z, sn, snlen);
-                if (sn && (size_t)snlen < sizeof prevs) {
+                if ((size_t)snlen < sizeof prevs) {
                     memcpy(prevs, sn, (size_t)snlen);
                     prevslen = snlen;
                 } else {
