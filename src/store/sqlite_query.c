@@ -145,6 +145,7 @@ typedef struct sensor_acc {
     uint64_t findings, mining, precursor, hosts, mining_hosts;
     uint64_t last_host, last_mhost; /* last host + 1 (grouped rows) */
     mt_time_us first, last;
+    int selected;                 /* one of q->sensors (or no selection) */
 } sensor_acc;
 
 static uint64_t pair_key(unsigned tag, uint64_t a, uint32_t host)
@@ -189,6 +190,7 @@ typedef struct scan_state {
     mt_strtab sens;               /* MT_SQ_SENSORS: names */
     sensor_acc *sacc;
     size_t nsacc;
+    const mt_store_sensors *sel;
 } scan_state;
 
 #define BEH_F 256
@@ -232,8 +234,8 @@ static int z_grouped(const mt_sqlite_store *s, int need_sensor)
     return s->scan_index == 2 || (s->scan_index == 1 && !need_sensor);
 }
 
-/* The pass's statement: the sensor column only when a sensor is selected
- * or broken down by, the filter only when one is selected. */
+/* The pass's statement: the sensor column when the pass tests it (several
+ * selected) or breaks down by it. */
 static int scan_prepare(mt_sqlite_store *s, const mt_store_query *q, int need_sensor, sqlite3_stmt **st)
 {
     mt_buf sql;
@@ -241,20 +243,19 @@ static int scan_prepare(mt_sqlite_store *s, const mt_store_query *q, int need_se
     mt_buf_puts(&sql, "SELECT ts, event_type, kind, src_ip, dest_port, family");
     if (need_sensor) mt_buf_puts(&sql, s->has_sensor ? ", sensor" : ", ''");
     mt_buf_puts(&sql, " FROM findings");
-    mt_buf_puts(&sql, z_grouped(s, need_sensor) ? " INDEXED BY mt_report_scan" : " NOT INDEXED");
+    mt_buf_puts(&sql, z_grouped(s, need_sensor || q->sensors.n) ? " INDEXED BY mt_report_scan" : " NOT INDEXED");
     mt_buf_puts(&sql, " WHERE ts >= ?1 AND ts < ?2");
-    if (q->sensors.n)
-        mt_buf_puts(&sql, s->has_sensor ? " AND sensor IN (SELECT value FROM json_each(?3))"
-                                        : " AND '' IN (SELECT value FROM json_each(?3))");
+    /* One sensor: an equality on the index entry, so the other sensors'
+     * rows are never decoded. Several: the pass tests the sensor column
+     * itself (sensor_of), once per run of rows of one sensor, which costs
+     * far less than an IN lookup per row. */
+    if (q->sensors.n == 1) mt_buf_puts(&sql, s->has_sensor ? " AND sensor = ?3" : " AND '' = ?3");
     int rc = sqlite3_prepare_v2(s->db, mt_buf_cstr(&sql), -1, st, NULL);
     mt_buf_free(&sql);
     if (rc != SQLITE_OK) return mt_sqlite_fail(s->db, "scan");
     sqlite3_bind_int64(*st, 1, q->from);
     sqlite3_bind_int64(*st, 2, q->to);
-    if (mt_sqlite_bind_sensors(*st, 3, &q->sensors) != MT_OK) {
-        sqlite3_finalize(*st);
-        return mt_sqlite_fail(s->db, "scan");
-    }
+    if (q->sensors.n == 1) sqlite3_bind_text(*st, 3, q->sensors.names[0], -1, SQLITE_STATIC);
     return MT_OK;
 }
 
@@ -269,14 +270,21 @@ static sensor_acc *sensor_of(scan_state *z, const char *name, int len)
         memset(z->sacc + z->nsacc, 0, (n - z->nsacc) * sizeof *z->sacc);
         z->nsacc = n;
     }
-    return &z->sacc[id];
+    sensor_acc *a = &z->sacc[id];
+    if (!a->selected && !a->findings) {
+        a->selected = z->sel->n == 0;
+        for (size_t i = 0; i < z->sel->n && !a->selected; i++)
+            a->selected = strlen(z->sel->names[i]) == (size_t)len && memcmp(z->sel->names[i], name, (size_t)len) == 0;
+        if (!a->selected) a->selected = -1; /* looked at, not selected */
+    }
+    return a;
 }
 
 static int scan(mt_sqlite_store *s, const mt_store_query *q, scan_state *z, mt_store_summary *out)
 {
     const int want_s = (q->want & MT_SQ_SENSORS) != 0;
     sqlite3_stmt *st;
-    if (scan_prepare(s, q, want_s || q->sensors.n, &st) != MT_OK) return MT_EIO;
+    if (scan_prepare(s, q, want_s || q->sensors.n > 1, &st) != MT_OK) return MT_EIO;
     const int want_b = (q->want & MT_SQ_BUCKETS) != 0, want_mix = (q->want & MT_SQ_MIX) != 0,
               want_ports = (q->want & MT_SQ_PORTS) != 0;
     char prev[MT_ADDR_STRLEN + 16];
@@ -288,7 +296,24 @@ static int scan(mt_sqlite_store *s, const mt_store_query *q, scan_state *z, mt_s
     int prevslen = -1;
     sensor_acc *sa = NULL;
     int rc;
+    const int need_s = want_s || q->sensors.n > 1;
+    z->sel = &q->sensors;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (need_s) {
+            const char *sn = (const char *)sqlite3_column_text(st, 6);
+            int snlen = sqlite3_column_bytes(st, 6);
+            if (!sn) sn = "";
+            if (!sa || snlen != prevslen || memcmp(prevs, sn, (size_t)snlen) != 0) {
+                sa = sensor_of(z, sn, snlen);
+                if ((size_t)snlen < sizeof prevs) {
+                    memcpy(prevs, sn, (size_t)snlen);
+                    prevslen = snlen;
+                } else {
+                    prevslen = -1;
+                }
+            }
+            if (sa->selected < 0) continue;
+        }
         mt_time_us ts = sqlite3_column_int64(st, 0);
         const char *et = (const char *)sqlite3_column_text(st, 1);
         const char *kind = (const char *)sqlite3_column_text(st, 2);
@@ -354,18 +379,6 @@ static int scan(mt_sqlite_store *s, const mt_store_query *q, scan_state *z, mt_s
             }
         }
         if (want_s) {
-            const char *sn = (const char *)sqlite3_column_text(st, 6);
-            int snlen = sqlite3_column_bytes(st, 6);
-            if (!sn) sn = "";
-            if (!sa || snlen != prevslen || memcmp(prevs, sn, (size_t)snlen) != 0) {
-                sa = sensor_of(z, sn, snlen);
-                if ((size_t)snlen < sizeof prevs) {
-                    memcpy(prevs, sn, (size_t)snlen);
-                    prevslen = snlen;
-                } else {
-                    prevslen = -1;
-                }
-            }
             if (!sa->findings++ || ts < sa->first) sa->first = ts;
             if (sa->findings == 1 || ts > sa->last) sa->last = ts;
             uint64_t sid = (uint64_t)(sa - z->sacc);
@@ -394,11 +407,12 @@ static int sensor_cmp(const void *a, const void *b)
 /* One row per sensor with findings, most findings first, then by name. */
 static void sensor_rows(const scan_state *z, mt_store_summary *out)
 {
-    out->nsensors = z->sens.n;
+    out->nsensors = 0;
     out->sensors = mt_xcalloc(z->sens.n ? z->sens.n : 1, sizeof *out->sensors);
     for (uint32_t i = 0; i < z->sens.n; i++) {
         const sensor_acc *a = &z->sacc[i];
-        mt_store_sensor_row *r = &out->sensors[i];
+        if (!a->findings) continue; /* not selected */
+        mt_store_sensor_row *r = &out->sensors[out->nsensors++];
         r->sensor = mt_xstrdup(mt_strtab_str(&z->sens, i));
         r->findings = a->findings;
         r->mining = a->mining;
