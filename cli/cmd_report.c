@@ -350,6 +350,7 @@ const mt_cli_cmd mt_cli_report = {
     .run = run,
     .synopsis = "report --db FILE [--by day|week|month] [--from D] [--to D]\n"
                 "       [--tz ZONE] [--assets FILE] [--prices FILE]...\n"
+                "       [--sensor NAME[,NAME...]]... [--by-sensor]\n"
                 "       [--json | --csv DIR | --html FILE] [OPTIONS]",
     .description =
 "Computes the yearly-study analyses from the findings stored by `scan` or\n"
