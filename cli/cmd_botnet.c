@@ -40,6 +40,7 @@ static const mt_cli_opt botnet_opts[] = {
     {0, NULL, 0, NULL, "Output"},
     {MT_OPT_OUTPUT, NULL, 0, NULL, "Write the JSON lines to FILE (default: standard output)."},
     {MT_OPT_DB, NULL, 0, NULL, "Also store campaigns, sources and credentials in the database\nFILE (docs/STORE.md)."},
+    {MT_OPT_SENSOR, NULL, 0, NULL, NULL},
     {O_SOURCES, "sources", 0, NULL, "Also write one record per attack source."},
     {MT_OPT_STATS, NULL, 0, NULL,
      "Print reader and engine counters to stderr: events, sources,\nsessions, campaigns, joins, unknowns, memory, seconds."},
@@ -230,7 +231,7 @@ static int botnet(const mt_cli_common *co, botnet_args *a)
         sinks[n_sinks++] = mt_botnet_sink_jsonl_new(stdout, 0);
     }
     if (co->db) {
-        mt_store *st = mt_store_open(co->db, NULL);
+        mt_store *st = mt_store_open(co->db, &(mt_store_opts){.flags = MT_STORE_CREATE, .sensor = co->sensor});
         if (!st) {
             mt_cli_error(cmd, "--db %s: %s", co->db, mt_error_msg());
             for (size_t i = 0; i < n_sinks; i++) sinks[i]->close(sinks[i]);

@@ -23,6 +23,9 @@ static const mt_cli_opt export_opts[] = {
      "The findings database (scan --db, ingest): its mining\n"
      "findings' pool names, pool addresses and ports. Required\n"
      "unless --only intel."},
+    {MT_OPT_SENSOR_SELECT, NULL, 0, NULL,
+     "Only the findings of sensor NAME. Repeatable or\n"
+     "comma-separated (a,b); default: every sensor."},
     {MT_OPT_INTEL, NULL, 0, NULL, NULL},
     {MT_OPT_NO_BUILTIN_INTEL, NULL, 0, NULL, NULL},
     {O_ONLY, "only", 0, "WHAT",
@@ -124,15 +127,16 @@ static int run_export(const mt_cli_common *co, export_args *a)
     if (!a->only) a->only = ONLY_FINDINGS | ONLY_INTEL;
     if ((a->only & ONLY_FINDINGS) && !co->db)
         return mt_cli_usage(cmd, "--db FILE is required (or --only intel)");
-    if (!(a->only & ONLY_FINDINGS) && (co->db || a->from || a->to))
-        return mt_cli_usage(cmd, "--db, --from and --to select findings; --only intel reads none");
+    if (!(a->only & ONLY_FINDINGS) && (co->db || a->from || a->to || co->nsensors))
+        return mt_cli_usage(cmd, "--db, --from, --to and --sensor select findings; --only intel reads none");
     const char *zone = a->zone ? a->zone : "rpz.minetrace";
     if (!mt_export_hostname(zone, strlen(zone), a->zonebuf, sizeof a->zonebuf))
         return mt_cli_usage(cmd, "--zone '%s' is not a DNS name", zone);
     a->o.zone = a->zonebuf;
     if (!a->o.sid_base) a->o.sid_base = 1000000;
     a->o.serial = (uint32_t)time(NULL);
-    mt_store_indicator_query q = {.min_confidence = co->min_confidence < 0 ? 0 : co->min_confidence};
+    mt_store_indicator_query q = {.min_confidence = co->min_confidence < 0 ? 0 : co->min_confidence,
+                                  .sensors = {(const char *const *)co->sensors, co->nsensors}};
     mt_tz tz;
     if (mt_tz_parse(NULL, &tz)) return mt_cli_usage(cmd, "%s", mt_error_msg());
     if (a->from || a->to) {

@@ -16,6 +16,7 @@ enum { O_FORMAT = MT_OPT_OWN, O_MAXLINE };
 
 static const mt_cli_opt ingest_opts[] = {
     {MT_OPT_DB, NULL, 0, NULL, "The findings database (required; created if missing)."},
+    {MT_OPT_SENSOR, NULL, 0, NULL, NULL},
     {MT_OPT_INTEL, NULL, 0, NULL, NULL},
     {MT_OPT_NO_BUILTIN_INTEL, NULL, 0, NULL, NULL},
     {O_FORMAT, "format", 0, "FMT",
@@ -113,7 +114,7 @@ static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
 
     mt_intel *intel = mt_cli_intel(co);
     if (!intel) return MT_EXIT_ERROR;
-    mt_store *store = mt_store_open(co->db, NULL);
+    mt_store *store = mt_store_open(co->db, &(mt_store_opts){.flags = MT_STORE_CREATE, .sensor = co->sensor});
     if (!store) {
         mt_cli_error(cmd, "%s", mt_error_msg());
         mt_intel_free(intel);

@@ -15,11 +15,15 @@
 #include "report/sections.h"
 
 enum { O_BY = MT_OPT_OWN, O_FROM, O_TO, O_TZ, O_ASSETS, O_PRICES, O_PDATE, O_PCOL, O_ONLY,
-       O_TOP, O_CSV, O_HTML, O_NOINDEX, O_RANKS, O_SCALE };
+       O_TOP, O_CSV, O_HTML, O_NOINDEX, O_RANKS, O_SCALE, O_BYSENSOR };
 
 static const mt_cli_opt report_opts[] = {
     {0, NULL, 0, NULL, "Input"},
     {MT_OPT_DB, NULL, 0, NULL, "The findings database (required), as written by scan --db\nor ingest."},
+    {MT_OPT_SENSOR_SELECT, NULL, 0, NULL,
+     "Only the rows of sensor NAME, for every number of the report\n"
+     "(traffic, web, botnet, the default range). Repeatable or\n"
+     "comma-separated (a,b); default: every sensor."},
     {O_BY, "by", 0, "UNIT", "Period: day, week (ISO) or month (default month)."},
     {O_FROM, "from", 0, "D",
      "Start of the range, inclusive: YYYY, YYYY-MM, YYYY-MM-DD or\n"
@@ -46,6 +50,10 @@ static const mt_cli_opt report_opts[] = {
      "Website study: upper edges of the rank intervals, increasing\n"
      "(default 10000,100000,1000000: 1-10k, 10k-100k, 100k-1M, >1M,\n"
      "and unranked)."},
+    {O_BYSENSOR, "by-sensor", 0, NULL,
+     "Always show the Sensors section (findings, hosts, first and\n"
+     "last day per sensor); by default it is shown when the range\n"
+     "holds more than one sensor."},
     {O_NOINDEX, "no-index", 0, NULL,
      "Do not create the covering indexes mt_report_scan and\n"
      "mt_report_top (report then scans the whole table; see\ndocs/REPORT.md)."},
@@ -68,6 +76,7 @@ static const mt_cli_opt report_opts[] = {
 typedef struct report_args {
     mt_rep_opts o;
     const char *from, *to, *tz, *csv, *html;
+    int by_sensor;
     mt_store_web_query web;   /* the website study (when the store holds web findings) */
 } report_args;
 
@@ -129,6 +138,7 @@ static int report_opt(void *ctx, int id, const char *arg)
     case O_CSV: a->csv = arg; return 0;
     case O_HTML: a->html = arg; return 0;
     case O_NOINDEX: o->no_index = 1; return 0;
+    case O_BYSENSOR: a->by_sensor = 1; return 0;
     case O_SCALE:
         if (!strcmp(arg, "auto")) o->chart_scale = MT_SCALE_AUTO;
         else if (!strcmp(arg, "linear")) o->chart_scale = MT_SCALE_LINEAR;
@@ -148,6 +158,7 @@ static int check_args(const mt_cli_common *co, report_args *a)
     if (co->nargs) return mt_cli_usage(cmd, "unexpected argument '%s'", co->args[0]);
     if (!co->db) return mt_cli_usage(cmd, "--db FILE is required");
     o->db_path = co->db;
+    o->sensors = (mt_store_sensors){(const char *const *)co->sensors, co->nsensors};
     if (co->json + (a->csv != NULL) + (a->html != NULL) > 1)
         return mt_cli_usage(cmd, "choose one of --json, --csv, --html");
     if (co->output && (a->csv || a->html))
@@ -165,6 +176,32 @@ static int check_args(const mt_cli_common *co, report_args *a)
     return -1;
 }
 
+/* With --sensor, a study is in the report when the selected sensors have
+ * its rows (in any range), as it is for a store of their own. */
+static int selected_web(mt_store *st, const mt_store_sensors *sel)
+{
+    mt_store_web_query q;
+    memset(&q, 0, sizeof q);
+    q.sensors = *sel;
+    mt_store_web_summary w;
+    memset(&w, 0, sizeof w);
+    int rc = mt_store_web_summary_get(st, &q, &w);
+    if (rc == MT_OK) rc = w.findings > 0;
+    mt_store_web_summary_free(&w);
+    return rc;
+}
+
+static int selected_botnet(mt_store *st, const mt_store_sensors *sel)
+{
+    mt_store_botnet_query q = {0, 0, 1, 1, 1, *sel};
+    mt_store_botnet_summary b;
+    memset(&b, 0, sizeof b);
+    int rc = mt_store_botnet_summary_get(st, &q, &b);
+    if (rc == MT_OK) rc = b.campaigns + b.botnet_sources + b.distinct_credentials > 0;
+    mt_store_botnet_summary_free(&b);
+    return rc;
+}
+
 static int report(const mt_cli_common *co, report_args *a)
 {
     const mt_cli_cmd *cmd = &mt_cli_report;
@@ -173,6 +210,13 @@ static int report(const mt_cli_common *co, report_args *a)
     mt_report r;
     if (mt_report_compute(&a->o, &r)) return mt_cli_error(cmd, "%s", mt_error_msg());
     unsigned damaged = 0;
+    /* Not damage (the store was read whole), but never a silently empty
+     * report: the names are also in the Sensors section. */
+    for (size_t i = 0; i < r.nunmatched && !co->quiet; i++) {
+        char shown[MT_CLI_SENSOR_MAX + 1];
+        mt_strlcpy(shown, r.unmatched[i], sizeof shown);
+        fprintf(stderr, "minetrace report: warning: sensor '%s' has no traffic findings in the range\n", shown);
+    }
     char named[MT_CSV_SKIP_SHOW * 96];
     if (r.have_assets && r.asset_bad) {
         damaged++;
@@ -213,11 +257,13 @@ static int report(const mt_cli_common *co, report_args *a)
         return mt_cli_error(cmd, "%s", mt_error_msg());
     }
     int present = mt_store_web_present(st);
+    if (present > 0 && a->o.sensors.n) present = selected_web(st, &a->o.sensors);
     if (present > 0) {
         a->web.from = a->o.has_from ? a->o.from : INT64_MIN;
         a->web.to = a->o.has_to ? a->o.to : INT64_MAX;
         a->web.min_confidence = MT_STORE_WEB_MIN_CONFIDENCE;
         a->web.top_keys = a->o.top_n > 0 ? (size_t)a->o.top_n : 10;
+        a->web.sensors = a->o.sensors;
         present = mt_store_web_summary_get(st, &a->web, &web);
         have_web = present == MT_OK;
     }
@@ -228,10 +274,11 @@ static int report(const mt_cli_common *co, report_args *a)
     int have_bot = 0;
     if (present >= 0) {
         present = mt_store_botnet_present(st);
+        if (present > 0 && a->o.sensors.n) present = selected_botnet(st, &a->o.sensors);
         if (present > 0) {
             size_t top = a->o.top_n > 0 ? (size_t)a->o.top_n : 10;
             mt_store_botnet_query bq = {a->o.has_from ? a->o.from : INT64_MIN, a->o.has_to ? a->o.to : INT64_MAX,
-                                        top, top, top, {NULL, 0}};
+                                        top, top, top, a->o.sensors};
             present = mt_store_botnet_summary_get(st, &bq, &bot);
             have_bot = present == MT_OK;
         }
@@ -249,6 +296,7 @@ static int report(const mt_cli_common *co, report_args *a)
      * and the website study, without empty traffic tables. */
     if ((have_web || have_bot) && r.empty && !a->o.has_from && !a->o.has_to) mt_sec_overview(&r, &doc);
     else mt_traffic_sections(&r, &doc);
+    if (mt_sec_sensors_wanted(&r, a->by_sensor)) mt_sec_sensors(&r, &doc);
     if (have_web) mt_sec_web(&web, a->web.min_confidence, &doc);
     if (have_bot) mt_sec_botnet(&bot, &doc);
     if (csv) {
@@ -302,6 +350,7 @@ const mt_cli_cmd mt_cli_report = {
     .run = run,
     .synopsis = "report --db FILE [--by day|week|month] [--from D] [--to D]\n"
                 "       [--tz ZONE] [--assets FILE] [--prices FILE]...\n"
+                "       [--sensor NAME[,NAME...]]... [--by-sensor]\n"
                 "       [--json | --csv DIR | --html FILE] [OPTIONS]",
     .description =
 "Computes the yearly-study analyses from the findings stored by `scan` or\n"
@@ -340,7 +389,13 @@ const mt_cli_cmd mt_cli_report = {
 "When it holds botnet records (minetrace botnet --db), the botnet study\n"
 "follows: campaigns, zombies (members of mining campaigns) per day with\n"
 "the peak, per country, with port 22 open and IoT devices (with the\n"
-"members each is unknown for), and the credentials tried most.",
+"members each is unknown for), and the credentials tried most.\n"
+"\n"
+"One store may hold many sensors (scan --sensor NAME, one per customer\n"
+"network). --sensor selects some: every number above is then of their\n"
+"rows only. The Sensors section breaks the traffic findings down by\n"
+"sensor when the range holds more than one (always with --by-sensor); a\n"
+"selected sensor without findings in the range is named in a warning.",
     .opts = report_opts,
     .exit_none = "The report was produced; there is no finding in the range (the\n"
                  "tables are empty).",
@@ -353,6 +408,7 @@ const mt_cli_cmd mt_cli_report = {
     .examples = "minetrace report --db findings.db\n"
                 "minetrace report --db findings.db --by week --from 2018-01 --to 2018-12\n"
                 "minetrace report --db f.db --assets a.csv --prices xmr.csv --html r.html\n"
-                "minetrace report --db findings.db --only top --top 20 -o top.txt",
+                "minetrace report --db findings.db --only top --top 20 -o top.txt\n"
+                "minetrace report --db fleet.db --sensor acme-1,acme-2 --by-sensor",
     .see_also = "minetrace(1), minetrace-scan(1), minetrace-ingest(1), docs/REPORT.md",
 };

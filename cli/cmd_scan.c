@@ -33,6 +33,7 @@ static const mt_cli_opt scan_opts[] = {
      "output; default: standard output, unless --hosts is given)."},
     {MT_OPT_DB, NULL, 0, NULL,
      "Also store findings in the SQLite database FILE (created if\nmissing; see docs/STORE.md)."},
+    {MT_OPT_SENSOR, NULL, 0, NULL, NULL},
     {O_FLUSH_INTERVAL, "flush-interval", 0, "S",
      "Write out and commit findings every S seconds while reading\n"
      "(files and live; default 1, 0 = only at the end). SIGHUP\n"
@@ -192,7 +193,7 @@ static int scan(const mt_cli_common *co, scan_args *a)
         mt_engine_add_sink(eng, out.jsonl);
     }
     if (co->db) {
-        mt_store *st = mt_store_open(co->db, NULL);
+        mt_store *st = mt_store_open(co->db, &(mt_store_opts){.flags = MT_STORE_CREATE, .sensor = co->sensor});
         if (!st) {
             mt_cli_error(cmd, "--db %s: %s", co->db, mt_error_msg());
             mt_engine_free(eng);

@@ -49,6 +49,7 @@ static const mt_cli_opt web_opts[] = {
     {MT_OPT_OUTPUT, NULL, 0, NULL,
      "Write web findings as EVE-style JSON lines to FILE (- is\nstandard output; default: standard output, unless --sites)."},
     {MT_OPT_DB, NULL, 0, NULL, "Also store the findings in the database FILE (docs/STORE.md)."},
+    {MT_OPT_SENSOR, NULL, 0, NULL, NULL},
     {O_SITES, "sites", 0, NULL,
      "After the scan, list each site judged to run a miner: rank,\ncategory, confidence, findings, providers, site keys."},
     {MT_OPT_JSON, NULL, 0, NULL, "With --sites: one JSON object per site."},
@@ -264,7 +265,7 @@ static int web(const mt_cli_common *co, web_args *a)
     }
     mt_store *st = NULL;
     if (co->db) {
-        st = mt_store_open(co->db, NULL);
+        st = mt_store_open(co->db, &(mt_store_opts){.flags = MT_STORE_CREATE, .sensor = co->sensor});
         if (!st) {
             mt_cli_error(cmd, "--db %s: %s", co->db, mt_error_msg());
             for (size_t i = 0; i < n_sinks; i++) sinks[i]->close(sinks[i]);

@@ -35,6 +35,13 @@ static const mt_cli_opt shared[] = {
     {MT_OPT_STRICT, "strict", 0, NULL,
      "Treat a damaged input (read only in part) as an error:\nexit status 2 instead of a warning."},
     {MT_OPT_MIN_CONFIDENCE, "min-confidence", 0, "N", "Drop findings below confidence N (0-100; default 0)."},
+    {MT_OPT_SENSOR, "sensor", 0, "NAME",
+     "The sensor name stored with every row of --db (1-64\n"
+     "printable ASCII characters, no comma; default: the host name)."},
+    {MT_OPT_SENSOR_SELECT, "sensor", 0, "NAME",
+     "Only the rows of sensor NAME (scan/ingest/web/botnet\n"
+     "--sensor). Repeatable or comma-separated (a,b); default: every\n"
+     "sensor."},
 };
 
 mt_cli_opt mt_cli_opt_resolve(const mt_cli_opt *o)
@@ -57,9 +64,62 @@ static int is_shared(int id)
            (id >= MT_OPT_INTEL && id < MT_OPT_OWN);
 }
 
+const char *mt_cli_sensor_invalid(const char *name, size_t len)
+{
+    if (!len) return "is empty";
+    if (len > MT_CLI_SENSOR_MAX) return "is longer than 64 bytes";
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c > 0x7e) return "has a byte that is not printable ASCII";
+        if (c == ',') return "has a comma";
+    }
+    return NULL;
+}
+
+/* A rejected name for a message: cut, every byte outside printable ASCII
+ * as '?', so the message itself cannot carry control sequences. */
+static const char *shown(const char *in, char *out, size_t cap)
+{
+    size_t i = 0;
+    for (; in[i] && i + 4 < cap; i++) out[i] = in[i] >= 0x20 && in[i] <= 0x7e ? in[i] : '?';
+    if (in[i]) {
+        memcpy(out + i, "...", 3);
+        i += 3;
+    }
+    out[i] = '\0';
+    return out;
+}
+
+/* --sensor a,b --sensor c: each name once, in the order given. */
+static int sensor_select(const mt_cli_cmd *cmd, mt_cli_common *co, const char *arg)
+{
+    const char *p = arg;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        const char *why = mt_cli_sensor_invalid(p, len);
+        char buf[80];
+        if (why)
+            return mt_cli_usage(cmd, "--sensor '%s': a name %s (want 1-64 printable ASCII characters; "
+                                "commas separate names)", shown(arg, buf, sizeof buf), why);
+        int dup = 0;
+        for (size_t i = 0; i < co->nsensors && !dup; i++)
+            dup = strlen(co->sensors[i]) == len && memcmp(co->sensors[i], p, len) == 0;
+        if (!dup) {
+            co->sensors = mt_xrealloc(co->sensors, (co->nsensors + 1) * sizeof *co->sensors);
+            char *n = mt_xmalloc(len + 1);
+            memcpy(n, p, len);
+            n[len] = '\0';
+            co->sensors[co->nsensors++] = n;
+        }
+        if (!p[len]) return 0;
+        p += len + 1;
+    }
+}
+
 static int shared_opt(const mt_cli_cmd *cmd, mt_cli_common *co, int id, const char *arg)
 {
     unsigned long v = 0;
+    const char *why;
     switch (id) {
     case MT_OPT_OUTPUT: co->output = arg; return 0;
     case MT_OPT_QUIET: co->quiet = 1; return 0;
@@ -75,6 +135,17 @@ static int shared_opt(const mt_cli_cmd *cmd, mt_cli_common *co, int id, const ch
         if (mt_cli_uint(cmd, "--min-confidence", arg, 100, &v)) return MT_EXIT_ERROR;
         co->min_confidence = (int)v;
         return 0;
+    case MT_OPT_SENSOR:
+        if (co->sensor) return mt_cli_usage(cmd, "--sensor is given twice (a run stores one name)");
+        why = mt_cli_sensor_invalid(arg, strlen(arg));
+        if (why) {
+            char buf[80];
+            return mt_cli_usage(cmd, "--sensor '%s': the name %s (want 1-64 printable ASCII characters, "
+                                "no comma)", shown(arg, buf, sizeof buf), why);
+        }
+        co->sensor = arg;
+        return 0;
+    case MT_OPT_SENSOR_SELECT: return sensor_select(cmd, co, arg);
     }
     return MT_EXIT_ERROR;
 }
@@ -107,6 +178,29 @@ static int option_error(const mt_cli_cmd *cmd, const struct option *lo, int c, c
     if (c == ':') return mt_cli_usage(cmd, "option %s needs an argument", last);
     if (optopt) return mt_cli_usage(cmd, "option %.*s takes no argument", (int)strcspn(last, "="), last);
     return mt_cli_usage(cmd, "unknown or ambiguous option %s", last);
+}
+
+static int has_opt(const mt_cli_cmd *cmd, int id)
+{
+    for (const mt_cli_opt *o = cmd->opts; o->id || o->name || o->help; o++)
+        if (o->id == id) return 1;
+    return 0;
+}
+
+/* The host name as the sensor name of a writer given no --sensor. */
+static int default_sensor(mt_cli_common *co)
+{
+    static char host[256];
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    host[sizeof host - 1] = '\0';
+    const char *why = mt_cli_sensor_invalid(host, strlen(host));
+    if (why) {
+        char buf[80];
+        return mt_cli_usage(co->cmd, "the host name '%s' %s and cannot name this sensor: give --sensor NAME",
+                            shown(host, buf, sizeof buf), why);
+    }
+    co->sensor = host;
+    return -1;
 }
 
 int mt_cli_parse(const mt_cli_cmd *cmd, int argc, char **argv, mt_cli_common *co,
@@ -156,6 +250,7 @@ int mt_cli_parse(const mt_cli_cmd *cmd, int argc, char **argv, mt_cli_common *co
     free(so);
     co->args = argv + optind;
     co->nargs = argc - optind;
+    if (rc < 0 && !co->sensor && has_opt(cmd, MT_OPT_SENSOR)) rc = default_sensor(co);
     return rc;
 }
 
@@ -163,6 +258,10 @@ void mt_cli_common_free(mt_cli_common *co)
 {
     free(co->intel);
     co->intel = NULL;
+    for (size_t i = 0; i < co->nsensors; i++) free(co->sensors[i]);
+    free(co->sensors);
+    co->sensors = NULL;
+    co->nsensors = 0;
 }
 
 int mt_cli_usage(const mt_cli_cmd *cmd, const char *fmt, ...)

@@ -39,6 +39,8 @@ enum {
     MT_OPT_STATS,
     MT_OPT_STRICT,
     MT_OPT_MIN_CONFIDENCE,
+    MT_OPT_SENSOR,         /* the name a writer stores (scan, ingest, web, botnet) */
+    MT_OPT_SENSOR_SELECT,  /* the sensors a reader selects (report, export) */
     MT_OPT_OWN = 1100
 };
 
@@ -77,6 +79,13 @@ typedef struct mt_cli_common {
     int json, quiet, stats, strict;
     int progress;            /* -1: not given (see mt_cli_progress) */
     int min_confidence;      /* -1: not given */
+    /* MT_OPT_SENSOR: --sensor, else the host name (commands with the
+     * option); NULL for the others. */
+    const char *sensor;
+    /* MT_OPT_SENSOR_SELECT: the names given (repeatable, comma-separated),
+     * each once; n = 0: every sensor. */
+    char **sensors;
+    size_t nsensors;
     char **args;             /* operands after the options */
     int nargs;
 } mt_cli_common;
@@ -105,6 +114,12 @@ void mt_cli_damaged(const mt_cli_common *co, const char *input, uint64_t line,
 /* The exit status at the end of a run: MT_EXIT_ERROR on `errors`, or on
  * `damaged` inputs with --strict (saying so), else FOUND or NONE. */
 int mt_cli_exit(const mt_cli_common *co, unsigned errors, unsigned damaged, uint64_t findings);
+
+/* A sensor name is 1..MT_CLI_SENSOR_MAX bytes of printable ASCII (space
+ * to '~') other than ','  (the separator of report --sensor a,b). Returns
+ * NULL when `name` is one, else why not. */
+#define MT_CLI_SENSOR_MAX 64
+const char *mt_cli_sensor_invalid(const char *name, size_t len);
 
 /* A decimal number 0..max, for option `opt`; prints a usage error and
  * returns MT_EXIT_ERROR when it is not one. */

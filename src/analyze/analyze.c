@@ -115,7 +115,23 @@ void mt_report_free(mt_report *r)
         mt_prices_free(&r->market[i].series);
         free(r->market[i].month_price);
     }
+    for (size_t i = 0; i < r->nsensors; i++) free(r->sensors[i].sensor);
+    free(r->sensors);
+    free(r->unmatched);
     memset(r, 0, sizeof *r);
+}
+
+/* The selected sensors without a finding in range (the report names them
+ * rather than giving a silently empty report). */
+static void unmatched(const mt_rep_opts *o, mt_report *r)
+{
+    for (size_t i = 0; i < o->sensors.n; i++) {
+        size_t k = 0;
+        while (k < r->nsensors && strcmp(r->sensors[k].sensor, o->sensors.names[i]) != 0) k++;
+        if (k < r->nsensors) continue;
+        if (!r->unmatched) r->unmatched = mt_xcalloc(o->sensors.n, sizeof *r->unmatched);
+        r->unmatched[r->nunmatched++] = o->sensors.names[i];
+    }
 }
 
 /* The store the report reads: writable when allowed, so that the store may
@@ -138,7 +154,7 @@ static int data_range(mt_store *st, const mt_rep_opts *o, mt_report *r)
     r->to = o->to;
     if (o->has_from && o->has_to) return MT_OK;
     mt_time_us first = 0, last = 0;
-    int have = mt_store_time_range(st, NULL, &first, &last);
+    int have = mt_store_time_range(st, &o->sensors, &first, &last);
     if (have < 0) return have;
     if (have) {
         if (!o->has_from) r->from = first;
@@ -464,7 +480,10 @@ int mt_report_compute(const mt_rep_opts *o, mt_report *r)
     memset(&q, 0, sizeof q);
     q.from = r->from;
     q.to = r->to;
-    q.want = want;
+    /* The breakdown by sensor is always asked for: the report shows it
+     * when the range holds more than one sensor. */
+    q.want = want | MT_SQ_SENSORS;
+    q.sensors = o->sensors;
     q.buckets[0] = (mt_store_buckets){pmap.start, pmap.bucket, pmap.n, r->nperiods};
     q.buckets[1] = (mt_store_buckets){mmap.start, mmap.bucket, mmap.n, r->nmonths};
 
@@ -477,6 +496,11 @@ int mt_report_compute(const mt_rep_opts *o, mt_report *r)
     map_free(&mmap);
     if (rc) goto out;
 
+    r->sensors = sm.sensors;
+    r->nsensors = sm.nsensors;
+    sm.sensors = NULL;
+    sm.nsensors = 0;
+    unmatched(o, r);
     r->findings_total = sm.findings;
     r->findings_mining = sm.mining;
     r->findings_precursor = sm.precursor;

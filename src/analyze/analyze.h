@@ -20,6 +20,7 @@
 #include "analyze/period.h"
 #include "analyze/prices.h"
 #include "minetrace/common.h"
+#include "minetrace/store.h"
 
 #define MT_REP_MAX_PRICES 4
 #define MT_REP_LAGS 7      /* -3 .. +3 months */
@@ -56,6 +57,7 @@ typedef struct mt_rep_opts {
     int top_n;                    /* rows of the top tables; 0 = 10 */
     int no_index;                 /* open read-only: the store builds no index */
     int chart_scale;              /* mt_chart_scale */
+    mt_store_sensors sensors;     /* report --sensor: every number is of these sensors (n = 0: all) */
 } mt_rep_opts;
 
 /* One row of a ranked table. */
@@ -133,6 +135,13 @@ typedef struct mt_report {
 
     /* Top tables (mining findings). */
     mt_rep_table pools, wallets, agents, hosts;
+
+    /* Per sensor (the store's MT_SQ_SENSORS rows in range: most findings
+     * first), and the selected names with no finding in range. */
+    mt_store_sensor_row *sensors;
+    size_t nsensors;
+    const char **unmatched;       /* point into mt_rep_opts.sensors */
+    size_t nunmatched;
 } mt_report;
 
 int mt_report_compute(const mt_rep_opts *o, mt_report *r);

@@ -24,6 +24,15 @@ void mt_sec_victims(const mt_report *r, mt_rdoc *d);
 void mt_sec_market(const mt_report *r, mt_rdoc *d);
 void mt_sec_top(const mt_report *r, mt_rdoc *d);
 
+/* The breakdown by sensor (sections_sensors.c): one section "sensors"
+ * from the report's per-sensor rows (findings, mining, precursor, hosts,
+ * mining hosts, first and last day) and the selected sensors without a
+ * finding in range. Wanted when the range holds more than one sensor, a
+ * selected sensor has none, or `always` (report --by-sensor); added after
+ * the traffic sections. */
+int mt_sec_sensors_wanted(const mt_report *r, int always);
+void mt_sec_sensors(const mt_report *r, mt_rdoc *d);
+
 /* The website study (sections_web.c): one section "web" from the store's
  * web aggregates (store.h, mt_store_web_summary_get): totals, sites by rank
  * interval, category, provider and kind of evidence, and site-key

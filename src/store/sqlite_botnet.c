@@ -386,14 +386,15 @@ int mt_sqlite_botnet_present(mt_store *b)
 
 /* ?1, ?2: the range [from, to). A campaign (alias c), a source or a
  * credential is in range when its [first_seen, last_seen] meets it; a day
- * when its 24 hours do. */
-#define RC "c.first_seen < ?2 AND c.last_seen >= ?1"
-#define RT "first_seen < ?2 AND last_seen >= ?1"
+ * when its 24 hours do. ?9: the sensors (MT_SQLITE_SEL). */
+#define RC "c.first_seen < ?2 AND c.last_seen >= ?1 AND " MT_SQLITE_SEL("c.sensor")
+#define RT "first_seen < ?2 AND last_seen >= ?1 AND " MT_SQLITE_SEL("sensor")
 #define JOIN(t) " JOIN campaigns c ON c.sensor = " t ".sensor AND c.campaign = " t ".campaign"
 
 typedef struct bq {
     sqlite3 *db;
     int64_t from, to;
+    const mt_store_sensors *sensors;
 } bq;
 
 static sqlite3_stmt *bq_prepare(const bq *q, const char *sql)
@@ -406,6 +407,11 @@ static sqlite3_stmt *bq_prepare(const bq *q, const char *sql)
     int np = sqlite3_bind_parameter_count(st);
     if (np >= 1) sqlite3_bind_int64(st, 1, q->from);
     if (np >= 2) sqlite3_bind_int64(st, 2, q->to);
+    if (mt_sqlite_bind_sensors(st, MT_SQLITE_SEL_PARAM, q->sensors) != MT_OK) {
+        mt_sqlite_fail(q->db, "botnet query");
+        sqlite3_finalize(st);
+        return NULL;
+    }
     return st;
 }
 
@@ -452,7 +458,7 @@ int mt_sqlite_botnet_summary(mt_store *b, const mt_store_botnet_query *qq, mt_st
     int t = has_table(s->db, "campaigns");
     if (t < 0) return MT_EIO;
     if (!t) return MT_OK; /* version 3 or older, read as it is: no botnet data */
-    bq q = {s->db, qq->from, qq->to};
+    bq q = {s->db, qq->from, qq->to, &qq->sensors};
     if (qq->from == 0 && qq->to == 0) {
         q.from = INT64_MIN;
         q.to = INT64_MAX;

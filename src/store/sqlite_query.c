@@ -46,8 +46,48 @@ static int have_index(sqlite3 *db, const char *name, const char *cols)
     return ok;
 }
 
-#define SCAN_COLS "(src_ip, ts, event_type, kind, dest_port, family)"
-#define TOP_COLS "(pool, wallet, agent, event_type, ts)"
+/* The sensor is the last column: unused, it costs nothing but its bytes in
+ * the index; selected (report --sensor) or broken down by (MT_SQ_SENSORS),
+ * it is read from the index, so the pass stays index-only and each host's
+ * rows still come together. The column lists of version 5 (without it) are
+ * still used when a read-only older database has them and the query needs
+ * no sensor. */
+#define SCAN_COLS "(src_ip, ts, event_type, kind, dest_port, family, sensor)"
+#define TOP_COLS "(pool, wallet, agent, event_type, ts, sensor)"
+#define SCAN_COLS5 "(src_ip, ts, event_type, kind, dest_port, family)"
+#define TOP_COLS5 "(pool, wallet, agent, event_type, ts)"
+
+/* Which index a pass may read: 2 with the sensor, 1 without (when the
+ * query needs none), 0 none. */
+static int index_level(sqlite3 *db, const char *name, const char *cols, const char *cols5)
+{
+    if (have_index(db, name, cols)) return 2;
+    return have_index(db, name, cols5) ? 1 : 0;
+}
+
+char *mt_sqlite_sensors_json(const mt_store_sensors *sel)
+{
+    if (!sel || !sel->n) return NULL;
+    mt_buf b;
+    mt_buf_init(&b);
+    mt_buf_putc(&b, '[');
+    for (size_t i = 0; i < sel->n; i++) {
+        if (i) mt_buf_putc(&b, ',');
+        mt_json_str(&b, sel->names[i] ? sel->names[i] : "");
+    }
+    mt_buf_putc(&b, ']');
+    char *r = mt_xstrdup(mt_buf_cstr(&b));
+    mt_buf_free(&b);
+    return r;
+}
+
+int mt_sqlite_bind_sensors(sqlite3_stmt *st, int param, const mt_store_sensors *sel)
+{
+    if (sqlite3_bind_parameter_count(st) < param) return MT_OK;
+    char *j = mt_sqlite_sensors_json(sel);
+    if (!j) return sqlite3_bind_null(st, param) == SQLITE_OK ? MT_OK : MT_EIO;
+    return sqlite3_bind_text(st, param, j, -1, free) == SQLITE_OK ? MT_OK : MT_EIO;
+}
 
 int mt_sqlite_prepare(mt_store *b, unsigned want, const char **plan)
 {
@@ -61,8 +101,8 @@ int mt_sqlite_prepare(mt_store *b, unsigned want, const char **plan)
             sqlite3_exec(s->db, "CREATE INDEX IF NOT EXISTS mt_report_top ON findings" TOP_COLS, NULL, NULL,
                          NULL);
     }
-    s->scan_index = have_index(s->db, "mt_report_scan", SCAN_COLS);
-    s->top_index = have_index(s->db, "mt_report_top", TOP_COLS);
+    s->scan_index = index_level(s->db, "mt_report_scan", SCAN_COLS, SCAN_COLS5);
+    s->top_index = index_level(s->db, "mt_report_top", TOP_COLS, TOP_COLS5);
     *plan = s->scan_index ? "covering-index" : "table-scan";
     return MT_OK;
 }
@@ -74,7 +114,11 @@ int mt_sqlite_time_range(mt_store *b, const mt_store_sensors *sensors, mt_time_u
     mt_buf sql;
     mt_buf_init(&sql);
     mt_buf_puts(&sql, "SELECT min(ts), max(ts) FROM findings");
-    for (size_t i = 0; i < sensors->n; i++) mt_buf_puts(&sql, i ? ", ?" : " WHERE sensor IN (?");
+    /* Unfiltered, min and max come from the ts index; filtered, the
+     * covering index holds both columns and is smaller than the table. */
+    if (sensors->n && s->scan_index == 2) mt_buf_puts(&sql, " INDEXED BY mt_report_scan");
+    for (size_t i = 0; i < sensors->n; i++)
+        mt_buf_puts(&sql, i ? ", ?" : s->has_sensor ? " WHERE sensor IN (?" : " WHERE '' IN (?");
     if (sensors->n) mt_buf_puts(&sql, ")");
     int prc = sqlite3_prepare_v2(s->db, mt_buf_cstr(&sql), -1, &st, NULL);
     mt_buf_free(&sql);
@@ -94,7 +138,15 @@ int mt_sqlite_time_range(mt_store *b, const mt_store_sensors *sensors, mt_time_u
 
 /* ---- the summary pass ----------------------------------------------------- */
 
-enum { TAG_B0 = 1, TAG_B1, TAG_FAMILY, TAG_KIND, TAG_BEH, TAG_PORT };
+enum { TAG_B0 = 1, TAG_B1, TAG_FAMILY, TAG_KIND, TAG_BEH, TAG_PORT, TAG_SENS, TAG_SENS_M };
+
+/* One sensor's figures during the pass (MT_SQ_SENSORS). */
+typedef struct sensor_acc {
+    uint64_t findings, mining, precursor, hosts, mining_hosts;
+    uint64_t last_host, last_mhost; /* last host + 1 (grouped rows) */
+    mt_time_us first, last;
+    int selected;                 /* one of q->sensors (or no selection) */
+} sensor_acc;
 
 static uint64_t pair_key(unsigned tag, uint64_t a, uint32_t host)
 {
@@ -135,6 +187,10 @@ typedef struct scan_state {
     uint64_t *port_cnt, *port_hosts;
     uint32_t *port_last;
     bucket_state bk[2];
+    mt_strtab sens;               /* MT_SQ_SENSORS: names */
+    sensor_acc *sacc;
+    size_t nsacc;
+    const mt_store_sensors *sel;
 } scan_state;
 
 #define BEH_F 256
@@ -171,24 +227,93 @@ static void groups_from(const mt_strtab *t, mt_store_group **out, size_t *n)
     }
 }
 
+/* Rows come grouped by host through our index; the version-5 index (no
+ * sensor) serves only a query that needs no sensor. */
+static int z_grouped(const mt_sqlite_store *s, int need_sensor)
+{
+    return s->scan_index == 2 || (s->scan_index == 1 && !need_sensor);
+}
+
+/* The pass's statement: the sensor column when the pass tests it (several
+ * selected) or breaks down by it. */
+static int scan_prepare(mt_sqlite_store *s, const mt_store_query *q, int need_sensor, sqlite3_stmt **st)
+{
+    mt_buf sql;
+    mt_buf_init(&sql);
+    mt_buf_puts(&sql, "SELECT ts, event_type, kind, src_ip, dest_port, family");
+    if (need_sensor) mt_buf_puts(&sql, s->has_sensor ? ", sensor" : ", ''");
+    mt_buf_puts(&sql, " FROM findings");
+    mt_buf_puts(&sql, z_grouped(s, need_sensor || q->sensors.n) ? " INDEXED BY mt_report_scan" : " NOT INDEXED");
+    mt_buf_puts(&sql, " WHERE ts >= ?1 AND ts < ?2");
+    /* One sensor: an equality on the index entry, so the other sensors'
+     * rows are never decoded. Several: the pass tests the sensor column
+     * itself (sensor_of), once per run of rows of one sensor, which costs
+     * far less than an IN lookup per row. */
+    if (q->sensors.n == 1) mt_buf_puts(&sql, s->has_sensor ? " AND sensor = ?3" : " AND '' = ?3");
+    int rc = sqlite3_prepare_v2(s->db, mt_buf_cstr(&sql), -1, st, NULL);
+    mt_buf_free(&sql);
+    if (rc != SQLITE_OK) return mt_sqlite_fail(s->db, "scan");
+    sqlite3_bind_int64(*st, 1, q->from);
+    sqlite3_bind_int64(*st, 2, q->to);
+    if (q->sensors.n == 1) sqlite3_bind_text(*st, 3, q->sensors.names[0], -1, SQLITE_STATIC);
+    return MT_OK;
+}
+
+/* The sensor of the row, and its figures. */
+static sensor_acc *sensor_of(scan_state *z, const char *name, int len)
+{
+    uint32_t id = mt_strtab_intern(&z->sens, name ? name : "", name ? (size_t)len : 0);
+    if (id >= z->nsacc) {
+        size_t n = z->nsacc ? z->nsacc * 2 : 8;
+        while (n <= id) n *= 2;
+        z->sacc = mt_xrealloc(z->sacc, n * sizeof *z->sacc);
+        memset(z->sacc + z->nsacc, 0, (n - z->nsacc) * sizeof *z->sacc);
+        z->nsacc = n;
+    }
+    sensor_acc *a = &z->sacc[id];
+    if (!a->selected && !a->findings) {
+        a->selected = z->sel->n == 0;
+        for (size_t i = 0; i < z->sel->n && !a->selected; i++)
+            a->selected = strlen(z->sel->names[i]) == (size_t)len && memcmp(z->sel->names[i], name, (size_t)len) == 0;
+        if (!a->selected) a->selected = -1; /* looked at, not selected */
+    }
+    return a;
+}
+
 static int scan(mt_sqlite_store *s, const mt_store_query *q, scan_state *z, mt_store_summary *out)
 {
-    const char *sql = s->scan_index
-        ? "SELECT ts, event_type, kind, src_ip, dest_port, family FROM findings "
-          "INDEXED BY mt_report_scan WHERE ts >= ?1 AND ts < ?2"
-        : "SELECT ts, event_type, kind, src_ip, dest_port, family FROM findings "
-          "NOT INDEXED WHERE ts >= ?1 AND ts < ?2";
+    const int want_s = (q->want & MT_SQ_SENSORS) != 0;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mt_sqlite_fail(s->db, "scan");
-    sqlite3_bind_int64(st, 1, q->from);
-    sqlite3_bind_int64(st, 2, q->to);
+    if (scan_prepare(s, q, want_s || q->sensors.n > 1, &st) != MT_OK) return MT_EIO;
     const int want_b = (q->want & MT_SQ_BUCKETS) != 0, want_mix = (q->want & MT_SQ_MIX) != 0,
               want_ports = (q->want & MT_SQ_PORTS) != 0;
     char prev[MT_ADDR_STRLEN + 16];
     int prevlen = -1;
     uint32_t h = 0;
+    /* Rows of one sensor come in runs (a host seen by one sensor), so the
+     * last sensor's name is compared before it is looked up. */
+    char prevs[80];
+    int prevslen = -1;
+    sensor_acc *sa = NULL;
     int rc;
+    const int need_s = want_s || q->sensors.n > 1;
+    z->sel = &q->sensors;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (need_s) {
+            const char *sn = (const char *)sqlite3_column_text(st, 6);
+            int snlen = sqlite3_column_bytes(st, 6);
+            if (!sn) sn = "";
+            if (!sa || snlen != prevslen || memcmp(prevs, sn, (size_t)snlen) != 0) {
+                sa = sensor_of(z, sn, snlen);
+                if ((size_t)snlen < sizeof prevs) {
+                    memcpy(prevs, sn, (size_t)snlen);
+                    prevslen = snlen;
+                } else {
+                    prevslen = -1;
+                }
+            }
+            if (sa->selected < 0) continue;
+        }
         mt_time_us ts = sqlite3_column_int64(st, 0);
         const char *et = (const char *)sqlite3_column_text(st, 1);
         const char *kind = (const char *)sqlite3_column_text(st, 2);
@@ -253,6 +378,18 @@ static int scan(mt_sqlite_store *s, const mt_store_query *q, scan_state *z, mt_s
                 z->hosts.cnt[h][2]++;
             }
         }
+        if (want_s) {
+            if (!sa->findings++ || ts < sa->first) sa->first = ts;
+            if (sa->findings == 1 || ts > sa->last) sa->last = ts;
+            uint64_t sid = (uint64_t)(sa - z->sacc);
+            if (new_pair(z, &sa->last_host, TAG_SENS, sid, h)) sa->hosts++;
+            if (mining) {
+                sa->mining++;
+                if (new_pair(z, &sa->last_mhost, TAG_SENS_M, sid, h)) sa->mining_hosts++;
+            } else if (strcmp(et, "precursor") == 0) {
+                sa->precursor++;
+            }
+        }
     }
     int ok = rc == SQLITE_DONE;
     if (!ok) mt_sqlite_fail(s->db, "scan");
@@ -260,12 +397,41 @@ static int scan(mt_sqlite_store *s, const mt_store_query *q, scan_state *z, mt_s
     return ok ? MT_OK : MT_EIO;
 }
 
+static int sensor_cmp(const void *a, const void *b)
+{
+    const mt_store_sensor_row *x = a, *y = b;
+    if (x->findings != y->findings) return x->findings > y->findings ? -1 : 1;
+    return strcmp(x->sensor, y->sensor);
+}
+
+/* One row per sensor with findings, most findings first, then by name. */
+static void sensor_rows(const scan_state *z, mt_store_summary *out)
+{
+    out->nsensors = 0;
+    out->sensors = mt_xcalloc(z->sens.n ? z->sens.n : 1, sizeof *out->sensors);
+    for (uint32_t i = 0; i < z->sens.n; i++) {
+        const sensor_acc *a = &z->sacc[i];
+        if (!a->findings) continue; /* not selected */
+        mt_store_sensor_row *r = &out->sensors[out->nsensors++];
+        r->sensor = mt_xstrdup(mt_strtab_str(&z->sens, i));
+        r->findings = a->findings;
+        r->mining = a->mining;
+        r->precursor = a->precursor;
+        r->hosts = a->hosts;
+        r->mining_hosts = a->mining_hosts;
+        r->first = a->first;
+        r->last = a->last;
+    }
+    if (out->nsensors > 1) qsort(out->sensors, out->nsensors, sizeof *out->sensors, sensor_cmp);
+}
+
 int mt_sqlite_summary(mt_store *b, const mt_store_query *q, mt_store_summary *out)
 {
     mt_sqlite_store *s = S(b);
     scan_state z;
     memset(&z, 0, sizeof z);
-    z.grouped = s->scan_index;
+    z.grouped = z_grouped(s, (q->want & MT_SQ_SENSORS) || q->sensors.n);
+    mt_strtab_init(&z.sens);
     mt_strtab_init(&z.hosts);
     mt_strtab_init(&z.fams);
     mt_strtab_init(&z.kinds);
@@ -315,6 +481,7 @@ int mt_sqlite_summary(mt_store *b, const mt_store_query *q, mt_store_summary *ou
                 out->behaviours[i].hosts = z.behs.cnt[i][1];
             }
         }
+        if (q->want & MT_SQ_SENSORS) sensor_rows(&z, out);
         if (q->want & MT_SQ_PORTS) {
             out->port_findings = z.port_cnt;
             out->port_hosts = z.port_hosts;
@@ -325,6 +492,8 @@ int mt_sqlite_summary(mt_store *b, const mt_store_query *q, mt_store_summary *ou
     mt_strtab_free(&z.fams);
     mt_strtab_free(&z.kinds);
     mt_strtab_free(&z.behs);
+    mt_strtab_free(&z.sens);
+    free(z.sacc);
     mt_u64set_free(&z.pairs);
     free(z.beh_of);
     free(z.port_cnt);
@@ -352,14 +521,20 @@ int mt_sqlite_top(mt_store *b, const mt_store_query *q, mt_store_top *out)
         return MT_OK;
     }
     sqlite3_stmt *st;
-    const char *sql = s->top_index
-        ? "SELECT pool, wallet, agent FROM findings INDEXED BY mt_report_top "
-          "WHERE event_type = 'mining' AND ts >= ?1 AND ts < ?2"
-        : "SELECT pool, wallet, agent FROM findings NOT INDEXED "
-          "WHERE event_type = 'mining' AND ts >= ?1 AND ts < ?2";
+    int filtered = q->sensors.n > 0;
+    int indexed = s->top_index == 2 || (s->top_index == 1 && !filtered);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT pool, wallet, agent FROM findings %s WHERE event_type = 'mining' AND"
+             " ts >= ?1 AND ts < ?2%s", indexed ? "INDEXED BY mt_report_top" : "NOT INDEXED",
+             !filtered ? "" : s->has_sensor ? " AND sensor IN (SELECT value FROM json_each(?3))"
+                                            : " AND '' IN (SELECT value FROM json_each(?3))");
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mt_sqlite_fail(s->db, "top scan");
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
+    if (mt_sqlite_bind_sensors(st, 3, &q->sensors) != MT_OK) {
+        sqlite3_finalize(st);
+        return mt_sqlite_fail(s->db, "top scan");
+    }
     mt_strtab t[3];
     char prev[3][512];
     int prevlen[3] = {-1, -1, -1};
@@ -408,22 +583,31 @@ int mt_sqlite_top(mt_store *b, const mt_store_query *q, mt_store_top *out)
 int mt_sqlite_indicators(mt_store *b, const mt_store_indicator_query *q, mt_store_indicators *out)
 {
     mt_sqlite_store *s = S(b);
-#define IND_WHERE                                                                                          \
+/* A version-1 database read as it is has no sensor column: its rows are
+ * those of the unnamed sensor ''. */
+#define IND_WHERE(col)                                                                                     \
     " FROM findings WHERE ((?1 = 0 AND ?2 = 0) OR (ts >= ?1 AND ts < ?2)) AND event_type = 'mining'"     \
-    " AND confidence >= ?3"
-    static const char sql[] =
-        "SELECT 1, pool, count(*), min(ts), max(ts), 0" IND_WHERE " AND pool <> '' GROUP BY pool"
-        " UNION ALL SELECT 2, dest_ip, count(*), min(ts), max(ts), 0" IND_WHERE
-        " AND kind <> 'dns' AND dest_ip <> '' GROUP BY dest_ip"
-        " UNION ALL SELECT 3, CAST(dest_port AS TEXT), count(*), min(ts), max(ts), dest_port" IND_WHERE
-        " AND kind <> 'dns' AND dest_port BETWEEN 1 AND 65535 GROUP BY dest_port"
-        " ORDER BY 1, 6, 2";
+    " AND confidence >= ?3 AND " MT_SQLITE_SEL(col)
+#define IND_SQL(col)                                                                                       \
+        "SELECT 1, pool, count(*), min(ts), max(ts), 0" IND_WHERE(col) " AND pool <> '' GROUP BY pool"     \
+        " UNION ALL SELECT 2, dest_ip, count(*), min(ts), max(ts), 0" IND_WHERE(col)                     \
+        " AND kind <> 'dns' AND dest_ip <> '' GROUP BY dest_ip"                                            \
+        " UNION ALL SELECT 3, CAST(dest_port AS TEXT), count(*), min(ts), max(ts), dest_port" IND_WHERE(col) \
+        " AND kind <> 'dns' AND dest_port BETWEEN 1 AND 65535 GROUP BY dest_port"                           \
+        " ORDER BY 1, 6, 2"
+    static const char with_sensor[] = IND_SQL("sensor"), unnamed[] = IND_SQL("''");
+    const char *sql = s->has_sensor ? with_sensor : unnamed;
+#undef IND_SQL
 #undef IND_WHERE
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mt_sqlite_fail(s->db, "indicator query");
     sqlite3_bind_int64(st, 1, q->from);
     sqlite3_bind_int64(st, 2, q->to);
     sqlite3_bind_int(st, 3, q->min_confidence);
+    if (mt_sqlite_bind_sensors(st, MT_SQLITE_SEL_PARAM, &q->sensors) != MT_OK) {
+        sqlite3_finalize(st);
+        return mt_sqlite_fail(s->db, "indicator query");
+    }
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -5,8 +5,8 @@
  * Why it is built this way: scans and ingests of multi-GB logs write many
  * findings, and the same log is often ingested again (cron re-runs, rotated
  * files picked up twice), or a year is ingested month by month. So every
- * finding has a uid (mt_finding_uid: host, evidence, UTC day) which is
- * UNIQUE in the table; inserts are INSERT OR IGNORE and sqlite3_changes()
+ * finding has a uid (mt_finding_uid: host, evidence, UTC day), and
+ * (sensor, uid) is UNIQUE in the table (version 6); inserts are INSERT OR IGNORE and sqlite3_changes()
  * tells new from duplicate; a duplicate that was seen earlier in the day
  * than the stored row replaces it, so the rows do not depend on the order
  * in which runs stored them. Outside an explicit
@@ -187,11 +187,67 @@ static int schema_v5(sqlite3 *db)
                     "UPDATE meta SET value = '5' WHERE key = 'schema_version';");
 }
 
+/* Version 6: the identity is (sensor, uid), so that two sensors (two
+ * customers' networks) that see the same private address show the same
+ * evidence on one day keep a row each. Versions 1 to 5 declared uid UNIQUE
+ * inline, which no ALTER can undo, so findings and web_findings are copied
+ * (every row, with its id: no two rows shared a uid, so none share
+ * (sensor, uid)). The analysis indexes go with the old table, as in
+ * version 5. */
+static int schema_v6(sqlite3 *db)
+{
+    return exec(db, "CREATE TABLE findings_v6("
+                    " id INTEGER PRIMARY KEY,"
+                    " uid INTEGER NOT NULL,"
+                    " ts INTEGER NOT NULL,"
+                    " day INTEGER NOT NULL,"
+                    " flow_id INTEGER,"
+                    " src_ip TEXT, src_port INTEGER, dest_ip TEXT, dest_port INTEGER,"
+                    " proto TEXT, event_type TEXT, kind TEXT,"
+                    " protocol TEXT, pool TEXT, wallet TEXT, worker TEXT, agent TEXT,"
+                    " algo TEXT, family TEXT, confidence INTEGER, evidence TEXT, source TEXT,"
+                    " sensor TEXT NOT NULL DEFAULT '',"
+                    " UNIQUE(sensor, uid));"
+                    "INSERT INTO findings_v6(id, uid, ts, day, flow_id, src_ip, src_port, dest_ip, dest_port,"
+                    " proto, event_type, kind, protocol, pool, wallet, worker, agent, algo, family, confidence,"
+                    " evidence, source, sensor)"
+                    " SELECT id, uid, ts, day, flow_id, src_ip, src_port, dest_ip, dest_port, proto, event_type,"
+                    " kind, protocol, pool, wallet, worker, agent, algo, family, confidence, evidence, source,"
+                    " sensor FROM findings ORDER BY id;"
+                    "DROP TABLE findings;"
+                    "ALTER TABLE findings_v6 RENAME TO findings;"
+                    "CREATE INDEX findings_ts ON findings(ts);"
+                    "CREATE INDEX findings_day_src ON findings(day, src_ip);"
+                    "CREATE INDEX findings_dport ON findings(dest_port);"
+                    "CREATE INDEX findings_family ON findings(family);"
+                    "CREATE INDEX findings_src ON findings(src_ip);"
+                    "CREATE TABLE web_findings_v6("
+                    " id INTEGER PRIMARY KEY,"
+                    " uid INTEGER NOT NULL,"
+                    " ts INTEGER NOT NULL,"
+                    " day INTEGER NOT NULL,"
+                    " domain TEXT NOT NULL, url TEXT NOT NULL, resource TEXT NOT NULL,"
+                    " rank INTEGER, category TEXT NOT NULL, provider TEXT NOT NULL,"
+                    " site_key TEXT NOT NULL, kind TEXT NOT NULL, confidence INTEGER NOT NULL,"
+                    " evidence TEXT NOT NULL, sensor TEXT NOT NULL DEFAULT '',"
+                    " UNIQUE(sensor, uid));"
+                    "INSERT INTO web_findings_v6(id, uid, ts, day, domain, url, resource, rank, category,"
+                    " provider, site_key, kind, confidence, evidence, sensor)"
+                    " SELECT id, uid, ts, day, domain, url, resource, rank, category, provider, site_key, kind,"
+                    " confidence, evidence, sensor FROM web_findings ORDER BY id;"
+                    "DROP TABLE web_findings;"
+                    "ALTER TABLE web_findings_v6 RENAME TO web_findings;"
+                    "CREATE INDEX web_findings_ts ON web_findings(ts);"
+                    "CREATE INDEX web_findings_domain ON web_findings(domain);"
+                    "CREATE INDEX web_findings_key ON web_findings(site_key);"
+                    "UPDATE meta SET value = '6' WHERE key = 'schema_version';");
+}
+
 /* Version 4: the botnet study (issue 9): campaigns and their days,
  * countries and members, attack sources, credentials (sqlite_botnet.c).
- * Version 5: the uid is the finding's identity. */
-static int (*const migrations[MT_SQLITE_SCHEMA_VERSION])(sqlite3 *db) = {schema_v1, schema_v2, schema_v3,
-                                                                         mt_sqlite_schema_v4, schema_v5};
+ * Version 5: the uid is the finding's identity. Version 6: per sensor. */
+static int (*const migrations[MT_SQLITE_SCHEMA_VERSION])(sqlite3 *db) = {
+    schema_v1, schema_v2, schema_v3, mt_sqlite_schema_v4, schema_v5, schema_v6};
 
 /* The schema version of the database: user_version, else 1 for a database
  * of the unversioned schema, 0 for an empty one. */
@@ -502,8 +558,8 @@ static const char *const update_sql =
     "UPDATE findings SET ts = ?2, day = ?3, flow_id = ?4, src_ip = ?5, src_port = ?6, dest_ip = ?7,"
     " dest_port = ?8, proto = ?9, event_type = ?10, kind = ?11, protocol = ?12, pool = ?13, wallet = ?14,"
     " worker = ?15, agent = ?16, algo = ?17, family = ?18, confidence = ?19, evidence = ?20, source = ?21,"
-    " sensor = ?22 WHERE uid = ?1 AND (ts, evidence, pool, agent, worker, wallet, algo, family, flow_id,"
-    " src_port, confidence, source, sensor) > (?2, ?20, ?13, ?16, ?15, ?14, ?17, ?18, ?4, ?6, ?19, ?21, ?22)";
+    " sensor = ?22 WHERE sensor = ?22 AND uid = ?1 AND (ts, evidence, pool, agent, worker, wallet, algo, family,"
+    " flow_id, src_port, confidence, source) > (?2, ?20, ?13, ?16, ?15, ?14, ?17, ?18, ?4, ?6, ?19, ?21)";
 
 static const char *const insert_web_sql =
     "INSERT OR IGNORE INTO web_findings(uid, ts, day, domain, url, resource, rank,"
@@ -564,6 +620,9 @@ mt_store *mt_sqlite_store_open(const char *path, const mt_store_opts *o)
         goto fail;
     }
     s->has_web = has_web > 0;
+    if (sqlite3_prepare_v2(db, "SELECT sensor FROM findings LIMIT 0", -1, &st, NULL) == SQLITE_OK) s->has_sensor = 1;
+    sqlite3_finalize(st);
+    st = NULL;
     if (!ro && (sqlite3_prepare_v2(db, insert_sql, -1, &s->ins, NULL) != SQLITE_OK ||
                 sqlite3_prepare_v2(db, update_sql, -1, &s->upd, NULL) != SQLITE_OK ||
                 sqlite3_prepare_v2(db, insert_web_sql, -1, &s->ins_web, NULL) != SQLITE_OK)) {

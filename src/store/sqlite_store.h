@@ -9,7 +9,7 @@
 #include "minetrace/store.h"
 
 /* The newest schema version this program writes (PRAGMA user_version). */
-#define MT_SQLITE_SCHEMA_VERSION 5
+#define MT_SQLITE_SCHEMA_VERSION 6
 
 typedef struct mt_sqlite_store {
     mt_store base;
@@ -18,12 +18,13 @@ typedef struct mt_sqlite_store {
     sqlite3_stmt *upd;     /* an earlier sighting of a stored identity replaces the row (version 5) */
     sqlite3_stmt *ins_web; /* web_findings (version 3) */
     int has_web;           /* the database has web_findings (an older one read-only may not) */
+    int has_sensor;        /* findings has the sensor column (version 1 read-only has not) */
     unsigned flags;        /* MT_STORE_* it was opened with */
     char *sensor;
     int txn;               /* 0 none, 1 implicit batch, 2 explicit */
     unsigned batch;        /* rows in the implicit batch */
     uint64_t pend_new, pend_dup; /* of the open transaction: counted at commit, dropped at rollback */
-    int scan_index, top_index; /* the analysis indexes exist, in our column order */
+    int scan_index, top_index; /* the analysis indexes: 2 with the sensor, 1 version 5's, 0 none */
     struct mt_sqlite_botnet *botnet; /* the botnet tables' statements (sqlite_botnet.c), made on first use */
 } mt_sqlite_store;
 
@@ -49,6 +50,16 @@ int mt_sqlite_botnet_summary(mt_store *s, const mt_store_botnet_query *q, mt_sto
 void mt_sqlite_botnet_free(mt_sqlite_store *s);
 
 int mt_sqlite_fail(sqlite3 *db, const char *what); /* sets the error, returns MT_EIO */
+
+/* The sensors selection ("S", docs/STORE.md) in the statements that are
+ * not built per query: true when parameter ?9 is NULL (every sensor), else
+ * the row's sensor is one of the JSON array bound to it. */
+#define MT_SQLITE_SEL_PARAM 9
+#define MT_SQLITE_SEL(col) "(?9 IS NULL OR " col " IN (SELECT value FROM json_each(?9)))"
+/* The selection as a JSON array of strings; NULL when it selects all. */
+char *mt_sqlite_sensors_json(const mt_store_sensors *sel);
+/* Bind it to `param` (NULL for every sensor) when the statement has it. */
+int mt_sqlite_bind_sensors(sqlite3_stmt *st, int param, const mt_store_sensors *sel);
 /* Around each written row: open the implicit batch when no transaction is
  * open; commit it when it is full. */
 int mt_sqlite_row_begin(mt_sqlite_store *s);

@@ -29,8 +29,8 @@ int mt_sqlite_web_present(mt_store *b)
 }
 
 /* W: the findings that count for sites. ?1, ?2: the range; ?3: the
- * confidence threshold. */
-#define RANGE "ts >= ?1 AND ts < ?2"
+ * confidence threshold; ?9 the sensors (MT_SQLITE_SEL). */
+#define RANGE "ts >= ?1 AND ts < ?2 AND " MT_SQLITE_SEL("sensor")
 #define W RANGE " AND confidence >= ?3"
 #define KNOWN "provider NOT IN ('', 'unknown')"
 
@@ -38,6 +38,7 @@ typedef struct wq {
     sqlite3 *db;
     int64_t from, to;
     int minc;
+    const mt_store_sensors *sensors;
 } wq;
 
 static sqlite3_stmt *wq_prepare(const wq *q, const char *sql)
@@ -53,6 +54,11 @@ static sqlite3_stmt *wq_prepare(const wq *q, const char *sql)
     if (np >= 1) sqlite3_bind_int64(st, 1, q->from);
     if (np >= 2) sqlite3_bind_int64(st, 2, q->to);
     if (np >= 3) sqlite3_bind_int(st, 3, q->minc);
+    if (mt_sqlite_bind_sensors(st, MT_SQLITE_SEL_PARAM, q->sensors) != MT_OK) {
+        mt_sqlite_fail(q->db, "web query");
+        sqlite3_finalize(st);
+        return NULL;
+    }
     return st;
 }
 
@@ -114,7 +120,7 @@ int mt_sqlite_web_summary(mt_store *b, const mt_store_web_query *qq, mt_store_we
 {
     mt_sqlite_store *s = S(b);
     if (!s->has_web) return MT_OK; /* an older database read as it is: no web findings */
-    wq q = {s->db, qq->from, qq->to, qq->min_confidence};
+    wq q = {s->db, qq->from, qq->to, qq->min_confidence, &qq->sensors};
     if (qq->from == 0 && qq->to == 0) {
         q.from = INT64_MIN;
         q.to = INT64_MAX;
@@ -182,7 +188,7 @@ int mt_sqlite_web_summary(mt_store *b, const mt_store_web_query *qq, mt_store_we
                v, 1))
         return MT_EIO;
     out->campaigns = v[0];
-    char sql[512];
+    char sql[1024];
     snprintf(sql, sizeof sql,
              "SELECT site_key, count(*), count(DISTINCT domain),"
              " max(CASE WHEN " KNOWN " THEN provider ELSE '' END) FROM web_findings WHERE " W

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "commands.h"
@@ -335,6 +336,95 @@ static void test_parser(void **state)
     mt_cli_common_free(&co);
 }
 
+/* --sensor: a writer's one name (default the host name), a reader's
+ * selection (repeatable, comma-separated, each name once). */
+static const mt_cli_opt w_opts[] = {
+    {MT_OPT_SENSOR, NULL, 0, NULL, NULL},
+    {0, NULL, 0, NULL, NULL},
+};
+static const mt_cli_cmd w_cmd = {
+    .name = "w", .summary = "writer", .synopsis = "w", .description = "d", .opts = w_opts,
+    .exit_none = "none", .exit_found = "found",
+};
+static const mt_cli_opt r_opts[] = {
+    {MT_OPT_SENSOR_SELECT, NULL, 0, NULL, NULL},
+    {0, NULL, 0, NULL, NULL},
+};
+static const mt_cli_cmd r_cmd = {
+    .name = "r", .summary = "reader", .synopsis = "r", .description = "d", .opts = r_opts,
+    .exit_none = "none", .exit_found = "found",
+};
+
+static int parse_cmd(const mt_cli_cmd *cmd, mt_cli_common *co, char **argv)
+{
+    int argc = 0;
+    while (argv[argc]) argc++;
+    return mt_cli_parse(cmd, argc, argv, co, NULL, NULL);
+}
+
+static void test_sensor_option(void **state)
+{
+    (void)state;
+    mt_cli_common co;
+    char host[256] = "";
+    assert_int_equal(gethostname(host, sizeof host), 0);
+    char *d[] = {"w", NULL};
+    assert_int_equal(parse_cmd(&w_cmd, &co, d), -1);
+    assert_string_equal(co.sensor, host); /* the default */
+    mt_cli_common_free(&co);
+    char *a[] = {"w", "--sensor", "acme-berlin 1 (dmz)", NULL};
+    assert_int_equal(parse_cmd(&w_cmd, &co, a), -1);
+    assert_string_equal(co.sensor, "acme-berlin 1 (dmz)");
+    mt_cli_common_free(&co);
+    char n64[65], n65[66];
+    memset(n64, 'x', 64);
+    n64[64] = '\0';
+    memset(n65, 'x', 65);
+    n65[65] = '\0';
+    char *a64[] = {"w", "--sensor", n64, NULL};
+    assert_int_equal(parse_cmd(&w_cmd, &co, a64), -1);
+    assert_int_equal(strlen(co.sensor), 64);
+    mt_cli_common_free(&co);
+    char *bad[][4] = {
+        {"w", "--sensor", "", NULL},       {"w", "--sensor", n65, NULL},      {"w", "--sensor", "a\tb", NULL},
+        {"w", "--sensor", "a\033[2J", NULL}, {"w", "--sensor", "caf\xc3\xa9", NULL}, {"w", "--sensor", "a,b", NULL},
+        {"w", "--sensor", "a\x7f", NULL},   {"w", "--sensor", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = parse_cmd(&w_cmd, &co, bad[i]);
+        if (rc != MT_EXIT_ERROR) fail_msg("writer --sensor case %zu gave %d, not 2", i, rc);
+        mt_cli_common_free(&co);
+    }
+    char *twice[] = {"w", "--sensor", "a", "--sensor", "b", NULL};
+    assert_int_equal(parse_cmd(&w_cmd, &co, twice), MT_EXIT_ERROR);
+    mt_cli_common_free(&co);
+
+    /* A reader: nothing selected by default; names split and kept once. */
+    char *r0[] = {"r", NULL};
+    assert_int_equal(parse_cmd(&r_cmd, &co, r0), -1);
+    assert_int_equal(co.nsensors, 0);
+    assert_null(co.sensor);
+    mt_cli_common_free(&co);
+    char *r1[] = {"r", "--sensor", "b,a", "--sensor", "c", "--sensor=a,b", NULL};
+    assert_int_equal(parse_cmd(&r_cmd, &co, r1), -1);
+    assert_int_equal(co.nsensors, 3);
+    assert_string_equal(co.sensors[0], "b");
+    assert_string_equal(co.sensors[1], "a");
+    assert_string_equal(co.sensors[2], "c");
+    mt_cli_common_free(&co);
+    char *rbad[][4] = {
+        {"r", "--sensor", "a,,b", NULL}, {"r", "--sensor", "a,", NULL}, {"r", "--sensor", ",a", NULL},
+        {"r", "--sensor", n65, NULL},    {"r", "--sensor", "a\nb", NULL},
+    };
+    for (size_t i = 0; i < sizeof rbad / sizeof rbad[0]; i++) {
+        int rc = parse_cmd(&r_cmd, &co, rbad[i]);
+        if (rc != MT_EXIT_ERROR) fail_msg("reader --sensor case %zu gave %d, not 2", i, rc);
+        mt_cli_common_free(&co);
+    }
+    assert_null(mt_cli_sensor_invalid("x", 1));
+    assert_non_null(mt_cli_sensor_invalid("x", 0));
+}
+
 /* 0 nothing found, 1 findings, 2 errors; damage only with --strict. */
 static void test_exit_status(void **state)
 {
@@ -364,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_man_pages_match),
         cmocka_unit_test(test_parser),
         cmocka_unit_test(test_exit_status),
+        cmocka_unit_test(test_sensor_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

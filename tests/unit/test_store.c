@@ -157,9 +157,9 @@ static void test_insert_idempotent(void **state)
     assert_int_equal(n_new, 0);
     assert_int_equal(n_dup, 1);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM findings"), 2);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 5);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 5);
-    assert_int_equal(mt_store_schema_version(s), 5);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 6);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 6);
+    assert_int_equal(mt_store_schema_version(s), 6);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM ingest_log"), 0);
     mt_store_close(s);
     /* "sqlite:" names the same backend. */
@@ -484,12 +484,12 @@ static void test_newer_version(void **state)
     mt_store *s = mt_store_open(db_path, NULL);
     assert_non_null(s);
     mt_store_close(s);
-    exec_on(db_path, "PRAGMA user_version = 6");
+    exec_on(db_path, "PRAGMA user_version = 7");
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "schema version 6, newer than this minetrace knows (5)"));
+    assert_non_null(strstr(mt_error_msg(), "schema version 7, newer than this minetrace knows (6)"));
     mt_store_opts ro = {MT_STORE_READONLY, NULL};
     assert_null(mt_store_open(db_path, &ro));
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 6); /* left alone */
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 7); /* left alone */
     /* A meta.schema_version we never wrote, without user_version. */
     unlink_db(db_path);
     exec_on(db_path, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -559,9 +559,9 @@ static void test_migrate_v1(void **state)
     copy_v1(old);
     s = mt_store_open(db_path, NULL);
     assert_non_null(s);
-    assert_int_equal(mt_store_schema_version(s), 5);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 5);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 5);
+    assert_int_equal(mt_store_schema_version(s), 6);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 6);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 6);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM web_findings"), 0);
     char *after = text1(db_path, ROWS_SQL);
     char *log_after = text1(db_path, "SELECT path||format||records||findings_new||status FROM ingest_log");
@@ -599,7 +599,7 @@ static void test_migration_atomic(void **state)
     exec_on(db_path, "ALTER TABLE ingest_log ADD COLUMN sensor TEXT");
     char *before = text1(db_path, ROWS_SQL);
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 1 to 5 failed"));
+    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 1 to 6 failed"));
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 0);
     assert_int_equal(scalar(db_path, "SELECT count(*) FROM pragma_table_info('findings') WHERE name = 'sensor'"),
                      0);
@@ -876,7 +876,7 @@ static void test_web_put_idempotent(void **state)
 
     /* A re-run (reopen, through the sink) adds nothing; a changed
      * identifying field is a new finding, a changed rank is not. */
-    s = mt_store_open(db_path, NULL);
+    s = mt_store_open(db_path, &o);
     assert_non_null(s);
     mt_web_sink *k = mt_store_web_sink_new(s, 0);
     for (size_t i = 0; i < n; i++) assert_int_equal(k->emit_web(k, &web_set[i]), MT_OK);
@@ -982,9 +982,9 @@ static void test_migrate_v2(void **state)
     copy_data("store-v2.db", old);
     s = mt_store_open(db_path, NULL);
     assert_non_null(s);
-    assert_int_equal(mt_store_schema_version(s), 5);
-    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 5);
-    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 5);
+    assert_int_equal(mt_store_schema_version(s), 6);
+    assert_int_equal(scalar(db_path, "PRAGMA user_version"), 6);
+    assert_int_equal(scalar(db_path, "SELECT value FROM meta WHERE key='schema_version'"), 6);
     char *after = text1(db_path, V2_ROWS_SQL);
     rows = v5_check_rows(old, db_path);
     unlink_db(old);
@@ -1004,7 +1004,7 @@ static void test_migrate_v2(void **state)
     copy_data("store-v2.db", db_path);
     exec_on(db_path, "CREATE TABLE web_findings(x)"); /* no ts column to index */
     assert_null(mt_store_open(db_path, NULL));
-    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 2 to 5 failed"));
+    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 2 to 6 failed"));
     assert_int_equal(scalar(db_path, "PRAGMA user_version"), 2);
 }
 

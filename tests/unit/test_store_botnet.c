@@ -683,12 +683,12 @@ static void test_migrate_v3(void **state)
 
     s = mt_store_open(db, NULL);
     assert_non_null(s);
-    assert_int_equal(mt_store_schema_version(s), 5);
+    assert_int_equal(mt_store_schema_version(s), 6);
     assert_int_equal(mt_store_botnet_present(s), 0);
     put_all(s);
     mt_store_close(s);
-    assert_int_equal(scalar("PRAGMA user_version"), 5);
-    assert_int_equal(scalar("SELECT value FROM meta WHERE key = 'schema_version'"), 5);
+    assert_int_equal(scalar("PRAGMA user_version"), 6);
+    assert_int_equal(scalar("SELECT value FROM meta WHERE key = 'schema_version'"), 6);
     char *web_after = dump("SELECT * FROM web_findings ORDER BY id");
     assert_string_equal(web_before, web_after);
     long long kept = v5_check_rows(old, db); /* version 5: one row per identity */
@@ -712,7 +712,7 @@ static void test_migrate_v3(void **state)
     exec_on("CREATE TABLE web_findings(id INTEGER PRIMARY KEY, ts, domain, site_key);"
             "CREATE TABLE campaign_members(x); PRAGMA user_version = 3;");
     assert_null(mt_store_open(db, NULL));
-    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 3 to 5 failed"));
+    assert_non_null(strstr(mt_error_msg(), "migrating the schema from version 3 to 6 failed"));
     assert_int_equal(scalar("PRAGMA user_version"), 3);
     assert_int_equal(scalar("SELECT count(*) FROM sqlite_master WHERE name = 'campaigns'"), 0);
 }
