@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/pg_store.h"
 #include "store/sqlite_store.h"
 #include "util/buf.h"
 
@@ -19,6 +20,8 @@ static const struct {
     int whole_uri;
 } backends[] = {
     {"sqlite", mt_sqlite_store_open, 0},
+    {"postgresql", mt_pg_store_open, 1},
+    {"postgres", mt_pg_store_open, 1},
 };
 #define N_BACKENDS (sizeof backends / sizeof backends[0])
 
@@ -43,7 +46,7 @@ mt_store *mt_store_open(const char *where, const mt_store_opts *o)
     }
     const char *sep = strstr(where, "://");
     if (sep) {
-        mt_error_set(MT_EINVAL, "store '%.*s://...': unknown or not built in (this build has: sqlite)",
+        mt_error_set(MT_EINVAL, "store '%.*s://...': unknown or not built in (this build has: sqlite, postgresql)",
                      (int)(sep - where > 32 ? 32 : sep - where), where);
         return NULL;
     }

@@ -448,8 +448,11 @@ static void test_open_failure(void **state)
     assert_null(s);
     assert_non_null(strstr(mt_error_msg(), "sqlite"));
     /* A server URI this build has no backend for. */
-    assert_null(mt_store_open("postgresql://localhost/minetrace", NULL));
-    assert_non_null(strstr(mt_error_msg(), "postgresql"));
+    assert_null(mt_store_open("mysql://localhost/minetrace", NULL));
+    assert_non_null(strstr(mt_error_msg(), "mysql"));
+    /* A PostgreSQL server that is not there (test_store_pg.c has one). */
+    assert_null(mt_store_open("postgresql:///minetrace?host=/nonexistent-dir", NULL));
+    assert_non_null(strstr(mt_error_msg(), "postgresql: cannot connect"));
     /* Not a database. */
     FILE *fp = fopen(db_path, "w");
     fputs("this is not an SQLite file, just text that is long enough......\n", fp);

@@ -1,0 +1,303 @@
+/* The analyses' aggregates over PostgreSQL (definitions as SQL:
+ * docs/STORE.md, "The analyses' aggregates"; how each is computed here:
+ * "PostgreSQL").
+ *
+ * Unlike SQLite, the server has hash aggregation and parallel scans, so
+ * the definitions run as SQL where the data is and only the groups come
+ * back: one row per host, family, kind, port, bucket or sensor, never a
+ * finding. The report's time buckets are sent as two arrays (piece starts,
+ * bucket of each piece) and width_bucket(ts, starts) finds a row's piece,
+ * so the server needs no time-zone data. Every query carries the sensors
+ * filter `sensor = ANY($3)` (an empty array: every sensor). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/pg_store.h"
+
+static mt_pg_store *S(mt_store *s) { return (mt_pg_store *)s; }
+
+#define R "ts >= $1 AND ts < $2"
+#define SENS "(cardinality($3::text[]) = 0 OR sensor = ANY($3::text[]))"
+#define M "event_type = 'mining'"
+#define C M " AND kind <> 'dns' AND dest_port BETWEEN 1 AND 65535"
+
+/* The parameters every query starts with: from, to, sensors. */
+typedef struct qp {
+    char from[24], to[24];
+    mt_buf sens;
+    const char *v[8];
+    int n;
+} qp;
+
+static void qp_init(qp *p, mt_time_us from, mt_time_us to, const mt_store_sensors *sn)
+{
+    snprintf(p->from, sizeof p->from, "%lld", (long long)from);
+    snprintf(p->to, sizeof p->to, "%lld", (long long)to);
+    mt_buf_init(&p->sens);
+    mt_pg_text_array(&p->sens, sn ? sn->names : NULL, sn ? sn->n : 0);
+    p->v[0] = p->from;
+    p->v[1] = p->to;
+    p->v[2] = mt_buf_cstr(&p->sens);
+    p->n = 3;
+}
+
+int mt_pg_prepare(mt_store *b, unsigned want, const char **plan)
+{
+    (void)b;
+    (void)want;
+    /* The server plans each query itself (hash aggregates over the month
+     * partitions in range); there is no index to build. */
+    *plan = "server-aggregate";
+    return MT_OK;
+}
+
+int mt_pg_time_range(mt_store *b, const mt_store_sensors *sensors, mt_time_us *first, mt_time_us *last)
+{
+    mt_pg_store *s = S(b);
+    qp p;
+    qp_init(&p, 0, 0, sensors);
+    PGresult *r;
+    int rc = mt_pg_params(s, "SELECT min(ts), max(ts) FROM findings WHERE (cardinality($1::text[]) = 0 OR sensor"
+                          " = ANY($1::text[]))", 1, &p.v[2], "range query", &r);
+    mt_buf_free(&p.sens);
+    if (rc != MT_OK) return MT_EIO;
+    int have = !PQgetisnull(r, 0, 0);
+    if (have) {
+        *first = mt_pg_i64(r, 0, 0);
+        *last = mt_pg_i64(r, 0, 1);
+    }
+    PQclear(r);
+    return have;
+}
+
+static int query(mt_pg_store *s, qp *p, const char *sql, const char *what, PGresult **r)
+{
+    return mt_pg_params(s, sql, p->n, p->v, what, r);
+}
+
+static mt_store_group *groups_alloc(size_t n) { return mt_xcalloc(n ? n : 1, sizeof(mt_store_group)); }
+
+/* Most findings first, then by name (bytewise, as the "C" collation). */
+static int cmp_sensor(const void *a, const void *b)
+{
+    const mt_store_sensor_row *x = a, *y = b;
+    if (x->findings != y->findings) return x->findings > y->findings ? -1 : 1;
+    return strcmp(x->sensor, y->sensor);
+}
+
+static int summary(mt_pg_store *s, const mt_store_query *q, qp *p, mt_store_summary *out)
+{
+    PGresult *r;
+    int ports = (q->want & MT_SQ_PORTS) != 0;
+    /* Hosts and sensors from one pass: per (sensor, host) first (a hash
+     * aggregate to as many rows as hosts), then summed per host and per
+     * sensor, so "distinct hosts of a sensor" is a count of rows, not a
+     * count(DISTINCT) that sorts every finding. */
+    int sens = (q->want & MT_SQ_SENSORS) != 0;
+    if (query(s, p, sens
+              ? "WITH x AS MATERIALIZED (SELECT sensor, src_ip, count(*) AS n, count(*) FILTER (WHERE " M ") AS m,"
+                " count(*) FILTER (WHERE event_type = 'precursor') AS p, count(*) FILTER (WHERE " C ") AS c,"
+                " min(ts) AS f, max(ts) AS l FROM findings WHERE " R " AND " SENS " GROUP BY sensor, src_ip)"
+                " SELECT 0, src_ip, sum(n), sum(m), sum(p), sum(c), 0, 0, 0, 0 FROM x GROUP BY src_ip"
+                " UNION ALL SELECT 1, sensor, sum(n), sum(m), sum(p), 0, count(*), count(*) FILTER (WHERE m > 0),"
+                " min(f), max(l) FROM x GROUP BY sensor"
+              : "SELECT 0, src_ip, count(*), count(*) FILTER (WHERE " M "), count(*) FILTER (WHERE event_type ="
+                " 'precursor'), count(*) FILTER (WHERE " C ") FROM findings WHERE " R " AND " SENS
+                " GROUP BY src_ip",
+              "summary (hosts)", &r) != MT_OK)
+        return MT_EIO;
+    int n = PQntuples(r);
+    out->hosts = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->hosts);
+    if (sens) out->sensors = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->sensors);
+    for (int i = 0; i < n; i++) {
+        if (mt_pg_i64(r, i, 0) == 1) {
+            mt_store_sensor_row *x = &out->sensors[out->nsensors++];
+            x->sensor = mt_pg_dup(r, i, 1);
+            x->findings = mt_pg_u64(r, i, 2);
+            x->mining = mt_pg_u64(r, i, 3);
+            x->precursor = mt_pg_u64(r, i, 4);
+            x->hosts = mt_pg_u64(r, i, 6);
+            x->mining_hosts = mt_pg_u64(r, i, 7);
+            x->first = mt_pg_i64(r, i, 8);
+            x->last = mt_pg_i64(r, i, 9);
+            continue;
+        }
+        mt_store_host *h = &out->hosts[out->nhosts++];
+        h->addr = mt_pg_dup(r, i, 1);
+        h->findings = mt_pg_u64(r, i, 2);
+        h->mining = mt_pg_u64(r, i, 3);
+        h->port_findings = ports ? mt_pg_u64(r, i, 5) : 0;
+        out->findings += h->findings;
+        out->mining += h->mining;
+        out->precursor += mt_pg_u64(r, i, 4);
+    }
+    PQclear(r);
+    if (sens) qsort(out->sensors, out->nsensors, sizeof *out->sensors, cmp_sensor);
+
+    if (q->want & MT_SQ_BUCKETS) {
+        for (int m = 0; m < 2; m++) {
+            const mt_store_buckets *bk = &q->buckets[m];
+            size_t nb = bk->nbuckets;
+            out->bucket_findings[m] = mt_xcalloc(nb ? nb : 1, sizeof *out->bucket_findings[m]);
+            out->bucket_hosts[m] = mt_xcalloc(nb ? nb : 1, sizeof *out->bucket_hosts[m]);
+            if (!bk->n || !nb) continue;
+            mt_buf starts, ids;
+            mt_buf_init(&starts);
+            mt_buf_init(&ids);
+            for (size_t i = 0; i < bk->n; i++) {
+                mt_buf_putc(&starts, i ? ',' : '{');
+                mt_buf_put_int(&starts, (long long)bk->start[i]);
+                mt_buf_putc(&ids, i ? ',' : '{');
+                mt_buf_put_int(&ids, bk->bucket[i]);
+            }
+            mt_buf_putc(&starts, '}');
+            mt_buf_putc(&ids, '}');
+            char nbs[24];
+            snprintf(nbs, sizeof nbs, "%zu", nb);
+            p->v[3] = mt_buf_cstr(&starts);
+            p->v[4] = mt_buf_cstr(&ids);
+            p->v[5] = nbs;
+            p->n = 6;
+            int rc = query(s, p,
+                           "SELECT b, count(*), count(DISTINCT src_ip) FROM (SELECT ($5::integer[])"
+                           "[width_bucket(ts, $4::bigint[])] AS b, src_ip FROM findings WHERE " R " AND " SENS
+                           " AND " M ") x WHERE b >= 0 AND b < $6::integer GROUP BY b",
+                           "summary (periods)", &r);
+            p->n = 3;
+            mt_buf_free(&starts);
+            mt_buf_free(&ids);
+            if (rc != MT_OK) return MT_EIO;
+            for (int i = 0; i < PQntuples(r); i++) {
+                int64_t k = mt_pg_i64(r, i, 0);
+                if (k < 0 || (size_t)k >= nb) continue;
+                out->bucket_findings[m][k] = mt_pg_u64(r, i, 1);
+                out->bucket_hosts[m][k] = mt_pg_u64(r, i, 2);
+            }
+            PQclear(r);
+        }
+    }
+
+    if (q->want & MT_SQ_MIX) {
+        if (query(s, p,
+                  "SELECT GROUPING(family, kind), family, kind, count(*), count(DISTINCT src_ip) FROM findings"
+                  " WHERE " R " AND " SENS " GROUP BY GROUPING SETS ((family), (kind), (family, kind))",
+                  "summary (families and kinds)", &r) != MT_OK)
+            return MT_EIO;
+        n = PQntuples(r);
+        out->families = groups_alloc((size_t)n);
+        out->kinds = groups_alloc((size_t)n);
+        out->behaviours = groups_alloc((size_t)n);
+        for (int i = 0; i < n; i++) {
+            int g = (int)mt_pg_i64(r, i, 0);
+            mt_store_group *x = g == 1   ? &out->families[out->nfamilies++]
+                                : g == 2 ? &out->kinds[out->nkinds++]
+                                         : &out->behaviours[out->nbehaviours++];
+            x->name = mt_pg_dup(r, i, g == 2 ? 2 : 1);
+            x->name2 = g == 0 ? mt_pg_dup(r, i, 2) : NULL;
+            x->findings = mt_pg_u64(r, i, 3);
+            x->hosts = mt_pg_u64(r, i, 4);
+        }
+        PQclear(r);
+    }
+
+    if (ports) {
+        out->port_findings = mt_xcalloc(MT_STORE_NPORTS, sizeof *out->port_findings);
+        out->port_hosts = mt_xcalloc(MT_STORE_NPORTS, sizeof *out->port_hosts);
+        if (query(s, p,
+                  "SELECT dest_port, count(*), count(DISTINCT src_ip) FROM findings WHERE " R " AND " SENS
+                  " AND " C " GROUP BY dest_port",
+                  "summary (ports)", &r) != MT_OK)
+            return MT_EIO;
+        for (int i = 0; i < PQntuples(r); i++) {
+            int64_t port = mt_pg_i64(r, i, 0);
+            if (port < 1 || port >= MT_STORE_NPORTS) continue;
+            out->port_findings[port] = mt_pg_u64(r, i, 1);
+            out->port_hosts[port] = mt_pg_u64(r, i, 2);
+        }
+        PQclear(r);
+    }
+
+    return MT_OK;
+}
+
+int mt_pg_summary(mt_store *b, const mt_store_query *q, mt_store_summary *out)
+{
+    mt_pg_store *s = S(b);
+    qp p;
+    qp_init(&p, q->from, q->to, &q->sensors);
+    /* An empty range has nothing (the arrays are still there, zeroed). */
+    mt_store_query empty = *q;
+    if (q->to <= q->from) {
+        snprintf(p.from, sizeof p.from, "1");
+        snprintf(p.to, sizeof p.to, "0");
+    }
+    int rc = summary(s, &empty, &p, out);
+    mt_buf_free(&p.sens);
+    return rc;
+}
+
+int mt_pg_top(mt_store *b, const mt_store_query *q, mt_store_top *out)
+{
+    mt_pg_store *s = S(b);
+    qp p;
+    qp_init(&p, q->from, q->to, &q->sensors);
+    PGresult *r;
+    int rc = query(s, &p,
+                   "SELECT GROUPING(pool, wallet, agent), pool, wallet, agent, count(*) FROM findings WHERE " R
+                   " AND " SENS " AND " M " GROUP BY GROUPING SETS ((pool), (wallet), (agent))",
+                   "top values", &r);
+    mt_buf_free(&p.sens);
+    if (rc != MT_OK) return MT_EIO;
+    int n = PQntuples(r);
+    for (int c = 0; c < 3; c++) out->v[c] = groups_alloc((size_t)n);
+    for (int i = 0; i < n; i++) {
+        int g = (int)mt_pg_i64(r, i, 0);
+        int c = g == 3 ? 0 : g == 5 ? 1 : g == 6 ? 2 : -1; /* the one column grouped by */
+        if (c < 0 || PQgetisnull(r, i, 1 + c) || !*PQgetvalue(r, i, 1 + c)) continue;
+        mt_store_group *x = &out->v[c][out->n[c]++];
+        x->name = mt_pg_dup(r, i, 1 + c);
+        x->findings = mt_pg_u64(r, i, 4);
+        out->total[c] += x->findings;
+    }
+    PQclear(r);
+    return MT_OK;
+}
+
+int mt_pg_indicators(mt_store *b, const mt_store_indicator_query *q, mt_store_indicators *out)
+{
+    mt_pg_store *s = S(b);
+    qp p;
+    qp_init(&p, q->from, q->to, &q->sensors);
+    char minc[16];
+    snprintf(minc, sizeof minc, "%d", q->min_confidence);
+    p.v[3] = minc;
+    p.n = 4;
+#define IND_WHERE                                                                                          \
+    " FROM findings WHERE (($1::bigint = 0 AND $2::bigint = 0) OR (" R ")) AND " SENS " AND " M              \
+    " AND confidence >= $4::integer"
+    static const char sql[] =
+        "SELECT 1, pool, count(*), min(ts), max(ts), 0" IND_WHERE " AND pool <> '' GROUP BY pool"
+        " UNION ALL SELECT 2, dest_ip, count(*), min(ts), max(ts), 0" IND_WHERE
+        " AND kind <> 'dns' AND dest_ip <> '' GROUP BY dest_ip"
+        " UNION ALL SELECT 3, CAST(dest_port AS text) COLLATE \"C\", count(*), min(ts), max(ts), dest_port"
+        IND_WHERE " AND kind <> 'dns' AND dest_port BETWEEN 1 AND 65535 GROUP BY dest_port"
+        " ORDER BY 1, 6, 2";
+#undef IND_WHERE
+    PGresult *r;
+    int rc = query(s, &p, sql, "indicator query", &r);
+    mt_buf_free(&p.sens);
+    if (rc != MT_OK) return MT_EIO;
+    int n = PQntuples(r);
+    out->v = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->v);
+    for (int i = 0; i < n; i++) {
+        mt_store_indicator *x = &out->v[out->n++];
+        x->type = (mt_store_ind_type)mt_pg_i64(r, i, 0);
+        x->value = mt_pg_dup(r, i, 1);
+        x->findings = mt_pg_u64(r, i, 2);
+        x->first_seen = mt_pg_i64(r, i, 3);
+        x->last_seen = mt_pg_i64(r, i, 4);
+    }
+    PQclear(r);
+    return MT_OK;
+}
