@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "minetrace/finding.h"
+#include "util/hash.h"
 
 #define DAY (86400LL * 1000000LL)
 #define T0 (1500000000LL * 1000000LL) /* 2017-07-14 02:40 UTC */
@@ -156,12 +157,49 @@ static void test_addresses(void **state)
                                                                      "tls", "", "pool.example", "", "", ""));
 }
 
+/* The byte hash the identity is built on, as it was defined: 8-byte words,
+ * then the tail gathered byte by byte. Its values are stored (uids), so a
+ * faster tail must give the same words for every length and alignment. */
+static uint64_t hash_by_definition(const void *p, size_t n, uint64_t seed)
+{
+    const uint8_t *s = p;
+    uint64_t h = seed ^ (MT_HASH_GOLDEN * (n + 1));
+    while (n >= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        h = mt_mix64(h ^ v) + MT_HASH_GOLDEN;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) v |= (uint64_t)s[i] << (8 * i);
+    return mt_mix64(h ^ v ^ ((uint64_t)n << 56));
+}
+
+static void test_hash_bytes(void **state)
+{
+    (void)state;
+    unsigned char buf[80];
+    for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)(i * 131 + 7);
+    for (size_t off = 0; off < 8; off++)
+        for (size_t n = 0; off + n <= 64; n++) {
+            uint64_t want = hash_by_definition(buf + off, n, 0x1234 + n);
+            assert_true(mt_hash_bytes_inl(buf + off, n, 0x1234 + n) == want);
+            assert_true(mt_hash_bytes(buf + off, n, 0x1234 + n) == want);
+        }
+    /* The high bit of every byte, and zero bytes, in the tail. */
+    memset(buf, 0xff, sizeof buf);
+    buf[3] = 0;
+    for (size_t n = 0; n <= 16; n++) assert_true(mt_hash_bytes(buf, n, 9) == hash_by_definition(buf, n, 9));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pinned),
         cmocka_unit_test(test_cols),
         cmocka_unit_test(test_addresses),
+        cmocka_unit_test(test_hash_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
