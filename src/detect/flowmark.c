@@ -149,7 +149,18 @@ int mt_seenset_test_add_day(mt_seenset *s, uint64_t h, mt_time_us ts)
 
 uint64_t mt_seenset_evicted(const mt_seenset *s) { return mt_hmap_evicted(&s->map); }
 
-/* Identity -> the earliest time passed on; the key is its own hash. */
+/* Identity -> the earliest time passed on, both in one 16-byte slot: a
+ * lookup is one random cache line (a key array and a value array would be
+ * two, 2 MiB apart), and the table lies on huge pages, so it costs no TLB
+ * walk either. The slots are the table's keys; a probe matches the
+ * identity (the first word) and the time beside it is updated in place
+ * (the hash reads only the identity). Probe run, window and the slot
+ * evicted are those of a table keyed by the identity alone. */
+typedef struct first_slot {
+    uint64_t id; /* never 0: the empty slot */
+    mt_time_us first;
+} first_slot;
+
 struct mt_firstset {
     mt_hmap map;
 };
@@ -157,9 +168,8 @@ struct mt_firstset {
 mt_firstset *mt_firstset_new(size_t slots)
 {
     mt_firstset *s = mt_xcalloc(1, sizeof *s);
-    mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .val_size = sizeof(mt_time_us),
-                                          .capacity = slots, .fixed = 1, .window = SEEN_WINDOW,
-                                          .hash = seen_hash});
+    mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(first_slot), .capacity = slots, .fixed = 1,
+                                          .window = SEEN_WINDOW, .huge_pages = 1, .hash = seen_hash});
     return s;
 }
 
@@ -173,16 +183,19 @@ void mt_firstset_free(mt_firstset *s)
 int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts)
 {
     if (h == 0) h = 1;
-    int added;
-    size_t i = mt_hmap_put(&s->map, &h, h, &added);
-    if (i == MT_HMAP_NONE) {
-        i = mt_hmap_evict(&s->map, mt_hmap_window_slot(&s->map, h, (h >> 32) % SEEN_WINDOW), &h);
-        added = 1;
+    mt_hmap *m = &s->map;
+    size_t k = 0;
+    for (size_t i = mt_hmap_run_first(m, h, first_slot); i != MT_HMAP_NONE;
+         i = mt_hmap_run_next(m, i, &k, first_slot)) {
+        first_slot *e = mt_hmap_key(m, i);
+        if (e->id != h) continue;
+        if (e->first < ts) return 1;
+        e->first = ts;
+        return 0;
     }
-    mt_time_us first;
-    memcpy(&first, mt_hmap_val(&s->map, i), sizeof first);
-    if (!added && first < ts) return 1;
-    memcpy(mt_hmap_val(&s->map, i), &ts, sizeof ts);
+    const first_slot n = {h, ts};
+    if (mt_hmap_add(m, &n, h) == MT_HMAP_NONE)
+        mt_hmap_evict(m, mt_hmap_window_slot(m, h, (h >> 32) % SEEN_WINDOW), &n);
     return 0;
 }
 
