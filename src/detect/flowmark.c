@@ -155,14 +155,31 @@ uint64_t mt_seenset_evicted(const mt_seenset *s) { return mt_hmap_evicted(&s->ma
  * walk either. The slots are the table's keys; a probe matches the
  * identity (the first word) and the time beside it is updated in place
  * (the hash reads only the identity). Probe run, window and the slot
- * evicted are those of a table keyed by the identity alone. */
+ * evicted are those of a table keyed by the identity alone.
+ *
+ * Most identities are new (a host's first sighting of the day), and for
+ * those the answer (0) needs no table: a filter of one bit per slot
+ * (32 KiB for the engine's table, so it stays in cache where the table
+ * does not), set for every identity ever given, says "never seen" without
+ * reading the table line, which is then prefetched and the insert kept
+ * pending until a later call. A full filter only sends every call to the
+ * table, as without it. Any call that needs the table (filter bit set: seen, or a
+ * false positive) first makes the pending inserts in their order, so the
+ * table goes through exactly the operations, in the same order, that
+ * inserting at once would make; only when they happen changes. */
 typedef struct first_slot {
     uint64_t id; /* never 0: the empty slot */
     mt_time_us first;
 } first_slot;
 
+#define FIRST_PENDING 4
+
 struct mt_firstset {
     mt_hmap map;
+    uint64_t *filter;       /* bit h >> filter_shift: h was given */
+    unsigned filter_shift;
+    unsigned n_pending;
+    first_slot pending[FIRST_PENDING]; /* new identities not yet in the table */
 };
 
 mt_firstset *mt_firstset_new(size_t slots)
@@ -170,6 +187,12 @@ mt_firstset *mt_firstset_new(size_t slots)
     mt_firstset *s = mt_xcalloc(1, sizeof *s);
     mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(first_slot), .capacity = slots, .fixed = 1,
                                           .window = SEEN_WINDOW, .huge_pages = 1, .hash = seen_hash});
+    size_t bits = mt_hmap_capacity(&s->map); /* a power of two, >= 8 */
+    unsigned lg = 0;
+    while (((size_t)1 << lg) < bits) lg++;
+    if (lg < 6) lg = 6;
+    s->filter_shift = 64 - lg;
+    s->filter = mt_xcalloc(((size_t)1 << lg) / 64, sizeof *s->filter);
     return s;
 }
 
@@ -177,13 +200,13 @@ void mt_firstset_free(mt_firstset *s)
 {
     if (!s) return;
     mt_hmap_free(&s->map);
+    free(s->filter);
     free(s);
 }
 
-int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts)
+/* The table's answer for (h, ts), remembering ts when it is passed on. */
+static int table_later(mt_hmap *m, uint64_t h, mt_time_us ts)
 {
-    if (h == 0) h = 1;
-    mt_hmap *m = &s->map;
     size_t k = 0;
     for (size_t i = mt_hmap_run_first(m, h, first_slot); i != MT_HMAP_NONE;
          i = mt_hmap_run_next(m, i, &k, first_slot)) {
@@ -199,4 +222,32 @@ int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts)
     return 0;
 }
 
-uint64_t mt_firstset_evicted(const mt_firstset *s) { return mt_hmap_evicted(&s->map); }
+static void first_flush(mt_firstset *s)
+{
+    for (unsigned i = 0; i < s->n_pending; i++)
+        (void)table_later(&s->map, s->pending[i].id, s->pending[i].first);
+    s->n_pending = 0;
+}
+
+int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts)
+{
+    if (h == 0) h = 1;
+    uint64_t b = h >> s->filter_shift, bit = 1ULL << (b & 63);
+    uint64_t *w = &s->filter[b >> 6];
+    if (*w & bit) {
+        first_flush(s);
+        return table_later(&s->map, h, ts);
+    }
+    *w |= bit;
+    /* The pending ones were prefetched by earlier calls; this one waits. */
+    if (s->n_pending == FIRST_PENDING) first_flush(s);
+    s->pending[s->n_pending++] = (first_slot){h, ts};
+    __builtin_prefetch(mt_hmap_key(&s->map, mt_hmap_home(&s->map, h)), 1);
+    return 0;
+}
+
+uint64_t mt_firstset_evicted(mt_firstset *s)
+{
+    first_flush(s);
+    return mt_hmap_evicted(&s->map);
+}
