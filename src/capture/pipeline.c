@@ -84,41 +84,41 @@ static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *
     pl->out.event(pl->out.ctx, ev);
 }
 
+/* Written in place, not built aside and copied: the struct is 432 bytes
+ * (most of it the SNI buffer), and this runs for every flow. */
 static void fill_stats(const mt_flow *f, int evicted, mt_flow_stats *out)
 {
-    mt_flow_stats fs;
     /* Zero all but the SNI buffer (most of the struct, and written only
-     * for TLS flows): this runs for every flow. */
-    memset(&fs, 0, offsetof(mt_flow_stats, sni));
-    fs.sni[0] = '\0';
-    memset((char *)&fs + offsetof(mt_flow_stats, sni) + sizeof fs.sni, 0,
-           sizeof fs - offsetof(mt_flow_stats, sni) - sizeof fs.sni);
-    fs.first_ts = f->first_ts;
-    fs.last_ts = f->last_ts;
-    fs.pkts_c2s = f->pkts[0];
-    fs.pkts_s2c = f->pkts[1];
-    fs.bytes_c2s = f->bytes[0];
-    fs.bytes_s2c = f->bytes[1];
-    memcpy(fs.first_sizes, f->sizes, sizeof fs.first_sizes);
-    fs.n_first_sizes = f->n_sizes;
-    fs.data_pkts_c2s = f->data_pkts[0];
-    fs.data_pkts_s2c = f->data_pkts[1];
-    fs.max_size_c2s = f->max_size[0];
-    fs.max_size_s2c = f->max_size[1];
-    fs.small_pkts_c2s = f->small_pkts[0];
-    fs.small_pkts_s2c = f->small_pkts[1];
-    fs.pushes_s2c = f->pushes_s2c;
-    fs.bursts_c2s = f->bursts_c2s;
-    fs.max_gap_us = f->max_gap;
-    fs.saw_syn = (f->flags & MT_FLOW_SYN) != 0;
-    fs.saw_fin_or_rst = (f->flags & (MT_FLOW_FIN_C | MT_FLOW_FIN_S | MT_FLOW_RST)) != 0;
-    fs.app = f->app;
-    fs.evicted = (uint8_t)evicted;
-    fs.event_mask = f->event_mask;
-    fs.events_known = 1;
-    fs.shape = mt_flowshape_final(&f->shape);
-    if (f->extra) mt_strlcpy(fs.sni, f->extra->sni, sizeof fs.sni);
-    *out = fs;
+     * for TLS flows). */
+    memset(out, 0, offsetof(mt_flow_stats, sni));
+    out->sni[0] = '\0';
+    memset((char *)out + offsetof(mt_flow_stats, sni) + sizeof out->sni, 0,
+           sizeof *out - offsetof(mt_flow_stats, sni) - sizeof out->sni);
+    out->first_ts = f->first_ts;
+    out->last_ts = f->last_ts;
+    out->pkts_c2s = f->pkts[0];
+    out->pkts_s2c = f->pkts[1];
+    out->bytes_c2s = f->bytes[0];
+    out->bytes_s2c = f->bytes[1];
+    memcpy(out->first_sizes, f->sizes, sizeof out->first_sizes);
+    out->n_first_sizes = f->n_sizes;
+    out->data_pkts_c2s = f->data_pkts[0];
+    out->data_pkts_s2c = f->data_pkts[1];
+    out->max_size_c2s = f->max_size[0];
+    out->max_size_s2c = f->max_size[1];
+    out->small_pkts_c2s = f->small_pkts[0];
+    out->small_pkts_s2c = f->small_pkts[1];
+    out->pushes_s2c = f->pushes_s2c;
+    out->bursts_c2s = f->bursts_c2s;
+    out->max_gap_us = f->max_gap;
+    out->saw_syn = (f->flags & MT_FLOW_SYN) != 0;
+    out->saw_fin_or_rst = (f->flags & (MT_FLOW_FIN_C | MT_FLOW_FIN_S | MT_FLOW_RST)) != 0;
+    out->app = f->app;
+    out->evicted = (uint8_t)evicted;
+    out->event_mask = f->event_mask;
+    out->events_known = 1;
+    out->shape = mt_flowshape_final(&f->shape);
+    if (f->extra) mt_strlcpy(out->sni, f->extra->sni, sizeof out->sni);
 }
 
 static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)

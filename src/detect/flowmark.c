@@ -149,17 +149,50 @@ int mt_seenset_test_add_day(mt_seenset *s, uint64_t h, mt_time_us ts)
 
 uint64_t mt_seenset_evicted(const mt_seenset *s) { return mt_hmap_evicted(&s->map); }
 
-/* Identity -> the earliest time passed on; the key is its own hash. */
+/* Identity -> the earliest time passed on, both in one 16-byte slot: a
+ * lookup is one random cache line (a key array and a value array would be
+ * two, 2 MiB apart), and the table lies on huge pages, so it costs no TLB
+ * walk either. The slots are the table's keys; a probe matches the
+ * identity (the first word) and the time beside it is updated in place
+ * (the hash reads only the identity). Probe run, window and the slot
+ * evicted are those of a table keyed by the identity alone.
+ *
+ * Most identities are new (a host's first sighting of the day), and for
+ * those the answer (0) needs no table: a filter of one bit per slot
+ * (32 KiB for the engine's table, so it stays in cache where the table
+ * does not), set for every identity ever given, says "never seen" without
+ * reading the table line, which is then prefetched and the insert kept
+ * pending until a later call. A full filter only sends every call to the
+ * table, as without it. Any call that needs the table (filter bit set: seen, or a
+ * false positive) first makes the pending inserts in their order, so the
+ * table goes through exactly the operations, in the same order, that
+ * inserting at once would make; only when they happen changes. */
+typedef struct first_slot {
+    uint64_t id; /* never 0: the empty slot */
+    mt_time_us first;
+} first_slot;
+
+#define FIRST_PENDING 4
+
 struct mt_firstset {
     mt_hmap map;
+    uint64_t *filter;       /* bit h >> filter_shift: h was given */
+    unsigned filter_shift;
+    unsigned n_pending;
+    first_slot pending[FIRST_PENDING]; /* new identities not yet in the table */
 };
 
 mt_firstset *mt_firstset_new(size_t slots)
 {
     mt_firstset *s = mt_xcalloc(1, sizeof *s);
-    mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .val_size = sizeof(mt_time_us),
-                                          .capacity = slots, .fixed = 1, .window = SEEN_WINDOW,
-                                          .hash = seen_hash});
+    mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(first_slot), .capacity = slots, .fixed = 1,
+                                          .window = SEEN_WINDOW, .huge_pages = 1, .hash = seen_hash});
+    size_t bits = mt_hmap_capacity(&s->map); /* a power of two, >= 8 */
+    unsigned lg = 0;
+    while (((size_t)1 << lg) < bits) lg++;
+    if (lg < 6) lg = 6;
+    s->filter_shift = 64 - lg;
+    s->filter = mt_xcalloc(((size_t)1 << lg) / 64, sizeof *s->filter);
     return s;
 }
 
@@ -167,23 +200,54 @@ void mt_firstset_free(mt_firstset *s)
 {
     if (!s) return;
     mt_hmap_free(&s->map);
+    free(s->filter);
     free(s);
+}
+
+/* The table's answer for (h, ts), remembering ts when it is passed on. */
+static int table_later(mt_hmap *m, uint64_t h, mt_time_us ts)
+{
+    size_t k = 0;
+    for (size_t i = mt_hmap_run_first(m, h, first_slot); i != MT_HMAP_NONE;
+         i = mt_hmap_run_next(m, i, &k, first_slot)) {
+        first_slot *e = mt_hmap_key(m, i);
+        if (e->id != h) continue;
+        if (e->first < ts) return 1;
+        e->first = ts;
+        return 0;
+    }
+    const first_slot n = {h, ts};
+    if (mt_hmap_add(m, &n, h) == MT_HMAP_NONE)
+        mt_hmap_evict(m, mt_hmap_window_slot(m, h, (h >> 32) % SEEN_WINDOW), &n);
+    return 0;
+}
+
+static void first_flush(mt_firstset *s)
+{
+    for (unsigned i = 0; i < s->n_pending; i++)
+        (void)table_later(&s->map, s->pending[i].id, s->pending[i].first);
+    s->n_pending = 0;
 }
 
 int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts)
 {
     if (h == 0) h = 1;
-    int added;
-    size_t i = mt_hmap_put(&s->map, &h, h, &added);
-    if (i == MT_HMAP_NONE) {
-        i = mt_hmap_evict(&s->map, mt_hmap_window_slot(&s->map, h, (h >> 32) % SEEN_WINDOW), &h);
-        added = 1;
+    uint64_t b = h >> s->filter_shift, bit = 1ULL << (b & 63);
+    uint64_t *w = &s->filter[b >> 6];
+    if (*w & bit) {
+        first_flush(s);
+        return table_later(&s->map, h, ts);
     }
-    mt_time_us first;
-    memcpy(&first, mt_hmap_val(&s->map, i), sizeof first);
-    if (!added && first < ts) return 1;
-    memcpy(mt_hmap_val(&s->map, i), &ts, sizeof ts);
+    *w |= bit;
+    /* The pending ones were prefetched by earlier calls; this one waits. */
+    if (s->n_pending == FIRST_PENDING) first_flush(s);
+    s->pending[s->n_pending++] = (first_slot){h, ts};
+    __builtin_prefetch(mt_hmap_key(&s->map, mt_hmap_home(&s->map, h)), 1);
     return 0;
 }
 
-uint64_t mt_firstset_evicted(const mt_firstset *s) { return mt_hmap_evicted(&s->map); }
+uint64_t mt_firstset_evicted(mt_firstset *s)
+{
+    first_flush(s);
+    return mt_hmap_evicted(&s->map);
+}

@@ -44,6 +44,8 @@ typedef struct mt_firstset mt_firstset;
 mt_firstset *mt_firstset_new(size_t slots); /* power of two */
 void mt_firstset_free(mt_firstset *s);
 int mt_firstset_later(mt_firstset *s, uint64_t h, mt_time_us ts);
-uint64_t mt_firstset_evicted(const mt_firstset *s);
+/* Identities forgotten to make room (not const: inserts of the last few
+ * new identities are made first, see flowmark.c). */
+uint64_t mt_firstset_evicted(mt_firstset *s);
 
 #endif
