@@ -368,7 +368,15 @@ const mt_cli_cmd mt_cli_scan = {
 "that much; SIGHUP reopens the -o file under its name for log rotation\n"
 "(the store stays open). Packets with impossible timestamps (before 1970,\n"
 "2100 or later) take the previous packet's time and are counted (--stats)\n"
-"with a warning naming the file.",
+"with a warning naming the file.\n"
+"\n"
+"With -j N the reading thread hands each packet to one of N workers by a\n"
+"hash of its flow's addresses and ports (both directions alike); each\n"
+"worker has its own flow table (--max-flows each) and detectors.\n"
+"Findings, host verdicts, the store and the --stats counters are those of\n"
+"-j 1 (the flow peaks and blocks lines are summed over the workers): the\n"
+"findings are passed on in the order -j 1 makes them, and the DNS tie\n"
+"answers each worker as it stood at that worker's packet.",
     .opts = scan_opts,
     .exit_none = "Every input was read; no finding (no mining, no precursor).",
     .exit_found = "Every input was read; at least one finding was written (precursor\n"

@@ -1,33 +1,36 @@
 /* scan -j N: the worker set (workers.h says what and why).
  *
- * Why the DNS tie sees -j 1's order. Packets are numbered in read order
+ * Why the DNS tie answers as with -j 1. Packets are numbered in read order
  * (seq). Worker 0 is the reader: it processes its packet k before reading
  * k+1, so when packet q is pushed to a worker, every worker-0 packet before
- * q is done (and the push's release makes that visible to the worker that
- * pops q). Each worker processes its packets in seq order. Tie operations
- * happen while some worker processes some packet; call an operation's
- * number the seq of that packet. Puts happen only for DNS packets (UDP or
- * TCP with port 53 either side: the pipeline's udp_dns and the DNS-over-TCP
- * framer's port rule).
- *   - A put numbered q waits until every other worker has no unprocessed
- *     packet before q (its ring is empty or the record at its head is q or
- *     later). So every operation numbered below q is done before the put,
- *     and none numbered above q can have started: such an operation would
- *     belong to a packet after q, and a put there waits for q as well, a get
- *     there waits for q because q is a DNS packet (next rule).
- *   - A get numbered s waits until every other worker has processed the
- *     last DNS packet pushed to it before s (when that worker has had a DNS
- *     packet pushed after s, it waits for all its packets before s).
- * So puts are ordered against every other operation as in -j 1, and gets
- * among themselves only read. Deadlock: a worker waits only for packets
- * numbered below its own; the worker holding the lowest unprocessed packet
- * never waits. At the end (flows ended, detectors flushed: numbered after
- * every packet) each worker first waits until every ring is empty, then
- * takes the tie under a mutex.
+ * q is done, and the push's release makes that visible to the worker that
+ * pops q. Each worker processes its own packets in seq order. A tie
+ * operation is numbered with the packet being processed. Puts come only
+ * from DNS packets (UDP or TCP with port 53 either side: the pipeline's
+ * udp_dns and the DNS-over-TCP framer's port rule); UDP DNS, which needs no
+ * flow entry, all goes to worker 0.
+ *   - Every operation numbered s first waits until no other worker holds a
+ *     DNS packet before s (wait_dns_before: the last DNS packet pushed to
+ *     that worker is done, or, when one after s was pushed, all its packets
+ *     before s are). With UDP DNS on worker 0 this almost never waits. So
+ *     every put numbered below s is done, and puts run in seq order.
+ *   - Puts numbered after s may be done too (a worker behind the reader).
+ *     The tie keeps, per slot, the previous version and when each was put,
+ *     and a get numbered s reads the version of its packet
+ *     (mt_dnstie_set_order). A put that would drop a version a worker
+ *     behind might still read waits, unlocked, until the others are past it
+ *     (the same slot written twice within the workers' distance).
+ *   - Operations run under one mutex (the tie is a plain hash map).
+ * Deadlock: a worker waits only for packets numbered below the one it
+ * holds; the worker holding the lowest unprocessed packet never waits. At
+ * the end (flows ended, detectors flushed: numbered after every packet)
+ * each worker first waits until every ring is empty.
  *
  * Findings: each worker appends copies under its own mutex (findings are
- * rare), keyed (phase, packet seq or time, worker, sub); the reader passes
- * on those below the lowest packet any worker may still be processing. */
+ * rare), keyed (phase, packet seq or ended flow's last packet, worker,
+ * order), with the detectors' seen-set questions in the same list; the
+ * reader passes them on below the lowest packet any worker may still be
+ * processing, and all at the end. */
 #include "workers.h"
 
 #include <errno.h>
@@ -91,9 +94,9 @@ typedef struct wk {
     uint64_t cur_seq;
     uint64_t end_seq;      /* at the end: last packet of the flow being ended */
     int phase;
-    int tie_locked;
     int gated;             /* a seen-set question was asked since the event began */
     uint64_t sub;
+    double cpu_s;          /* thread CPU time at its end (MT_JOBS_DEBUG) */
     pthread_mutex_t mu;    /* the finding list */
     fnd *fv;
     size_t nf, capf;
@@ -105,7 +108,9 @@ struct mt_workers {
     mt_engine *back;
     mt_dnstie *tie;
     uint64_t next_seq;       /* seq of the next packet read */
+    uint32_t share0;         /* worker 0's share of the flows, of 2^32 */
     _Atomic int eof;
+    int direct;              /* mt_workers_new_direct: no reader, no rings */
     pthread_mutex_t tie_mu;  /* the tie after the last packet */
     fnd *scratch;
     size_t nscratch, capscratch;
@@ -164,28 +169,54 @@ static void wait_dns_before(wk *j, uint64_t s)
     while (atomic_load_explicit(&j->done, memory_order_acquire) < d) pause_once(&spins);
 }
 
-static void tie_sync(void *ctx, int put, int end)
+static void tie_enter(void *ctx, int put)
 {
+    (void)put;
     mt_workers *w = ctx;
     wk *me = tl_self;
-    if (!me) return;
-    if (end) {
-        if (me->tie_locked) {
-            me->tie_locked = 0;
-            pthread_mutex_unlock(&w->tie_mu);
-        }
-        return;
-    }
-    if (me->phase) {
+    if (me->phase || w->direct) {
+        /* After the last packet every ring is empty (wk_main, finish);
+         * direct feeding has no order to keep. */
         pthread_mutex_lock(&w->tie_mu);
-        me->tie_locked = 1;
         return;
     }
+    for (unsigned j = 1; j < w->n; j++)
+        if (j != me->idx) wait_dns_before(w->wk[j], me->cur_seq);
+    pthread_mutex_lock(&w->tie_mu);
+}
+
+static void tie_leave(void *ctx)
+{
+    mt_workers *w = ctx;
+    pthread_mutex_unlock(&w->tie_mu);
+}
+
+static uint64_t tie_seq(void *ctx)
+{
+    mt_workers *w = ctx;
+    if (w->direct) return 0; /* every get reads the newest version */
+    return tl_self->phase ? UINT64_MAX : tl_self->cur_seq;
+}
+
+/* Worker 0 (the reader) is never behind another: it has done every packet
+ * before the ones it handed out. */
+static uint64_t tie_oldest(void *ctx)
+{
+    mt_workers *w = ctx;
+    uint64_t m = UINT64_MAX;
     for (unsigned j = 1; j < w->n; j++) {
-        if (j == me->idx) continue;
-        if (put) wait_before(w->wk[j], me->cur_seq);
-        else wait_dns_before(w->wk[j], me->cur_seq);
+        if (j == tl_self->idx) continue;
+        uint64_t l = lowest_pending(w->wk[j]);
+        if (l < m) m = l;
     }
+    return m;
+}
+
+static void tie_wait_past(void *ctx, uint64_t seq)
+{
+    mt_workers *w = ctx;
+    for (unsigned j = 1; j < w->n; j++)
+        if (j != tl_self->idx) wait_before(w->wk[j], seq + 1);
 }
 
 /* ---- findings ---------------------------------------------------------- */
@@ -291,6 +322,10 @@ static void pass_on(mt_workers *w, uint64_t bound, int all)
 
 void mt_workers_drain(mt_workers *w)
 {
+    if (w->direct) {
+        pass_on(w, UINT64_MAX, 0);
+        return;
+    }
     uint64_t bound = w->next_seq; /* worker 0 is done with everything read */
     for (unsigned j = 1; j < w->n; j++) {
         uint64_t l = lowest_pending(w->wk[j]);
@@ -340,6 +375,8 @@ static void *wk_main(void *arg)
     mt_pipeline_finish(me->pl);
     me->phase = 2;
     mt_engine_flush_detectors(me->eng);
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) me->cpu_s = (double)ts.tv_sec + ts.tv_nsec / 1e9;
     return NULL;
 }
 
@@ -397,7 +434,8 @@ void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *da
         if (!(dns && pk.ipproto == 17)) {
             uint64_t h = side_hash(&pk.src, pk.sport) + side_hash(&pk.dst, pk.dport) + pk.ipproto;
             h ^= h >> 29;
-            to = (unsigned)(((unsigned __int128)h * w->n) >> 64);
+            if ((uint32_t)(h >> 32) >= w->share0)
+                to = 1 + (unsigned)(((h & 0xffffffffu) * (w->n - 1)) >> 32);
         }
     }
     if (to == 0) {
@@ -433,7 +471,7 @@ static wk *wk_new(mt_workers *w, unsigned idx, const mt_engine_config *ec,
     mt_engine_borrow_dnstie(k->eng, w->tie);
     mt_engine_set_emit_hook(k->eng, wk_emit, k);
     k->pl = mt_pipeline_new((mt_event_sink){wk_event, k}, mt_engine_intel(w->back), pc);
-    if (idx) {
+    if (idx && !w->direct) {
         if (posix_memalign((void **)&k->ring, 4096, RING_BYTES) != 0) abort();
     }
     return k;
@@ -450,17 +488,49 @@ static void wk_free(wk *k)
     free(k);
 }
 
+static mt_workers *workers_new(unsigned n, int direct, mt_engine *back,
+                               const mt_engine_config *ec, const mt_pipeline_config *pc);
+
 mt_workers *mt_workers_new(unsigned n, mt_engine *back, const mt_engine_config *ec,
                            const mt_pipeline_config *pc)
 {
-    if (n < 2 || n > MT_WORKERS_MAX) {
+    return workers_new(n, 0, back, ec, pc);
+}
+
+mt_workers *mt_workers_new_direct(unsigned n, mt_engine *back, const mt_engine_config *ec,
+                                  const mt_pipeline_config *pc)
+{
+    return workers_new(n, 1, back, ec, pc);
+}
+
+void mt_workers_direct_packet(mt_workers *w, unsigned i, int linktype, mt_time_us ts,
+                              const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+    wk *me = w->wk[i];
+    tl_self = me;
+    me->cur_seq = (uint64_t)ts; /* findings are ordered by time at each drain */
+    mt_pipeline_set_seq(me->pl, me->cur_seq);
+    mt_pipeline_packet(me->pl, linktype, ts, data, caplen, wirelen);
+}
+
+static mt_workers *workers_new(unsigned n, int direct, mt_engine *back,
+                               const mt_engine_config *ec, const mt_pipeline_config *pc)
+{
+    if (n < (direct ? 1u : 2u) || n > MT_WORKERS_MAX) {
         mt_error_set(MT_EINVAL, "-j: %u workers (2..%d)", n, MT_WORKERS_MAX);
         return NULL;
     }
     mt_workers *w = mt_xcalloc(1, sizeof *w);
     w->n = n;
+    w->direct = direct;
     w->back = back;
     w->tie = mt_engine_dnstie(back);
+    /* The reader also reads, decodes once more, hashes and copies every
+     * packet: it takes a smaller share of the flows (MT_JOBS_SHARE0). */
+    double share = 0.2 / n;
+    const char *env = getenv("MT_JOBS_SHARE0");
+    if (env) share = atof(env);
+    w->share0 = share <= 0 ? 0 : share >= 1 ? UINT32_MAX : (uint32_t)(share * 4294967296.0);
     pthread_mutex_init(&w->tie_mu, NULL);
     for (unsigned i = 0; i < n; i++) {
         w->wk[i] = wk_new(w, i, ec, pc);
@@ -469,9 +539,10 @@ mt_workers *mt_workers_new(unsigned n, mt_engine *back, const mt_engine_config *
             return NULL;
         }
     }
-    mt_dnstie_set_sync(w->tie, tie_sync, w);
+    mt_dnstie_set_order(w->tie, &(mt_dnstie_order){w, tie_enter, tie_leave, tie_seq, tie_oldest,
+                                                   tie_wait_past});
     tl_self = w->wk[0];
-    for (unsigned i = 1; i < n; i++) {
+    for (unsigned i = 1; i < n && !direct; i++) {
         int rc = pthread_create(&w->wk[i]->th, NULL, wk_main, w->wk[i]);
         if (rc != 0) {
             mt_error_set(MT_ERR, "-j: cannot start a worker thread: %s", strerror(rc));
@@ -488,6 +559,20 @@ void mt_workers_finish(mt_workers *w)
 {
     if (atomic_load(&w->eof)) return;
     atomic_store_explicit(&w->eof, 1, memory_order_release);
+    if (w->direct) {
+        pass_on(w, UINT64_MAX, 0);
+        for (unsigned i = 0; i < w->n; i++) {
+            wk *k = w->wk[i];
+            tl_self = k;
+            k->phase = 1;
+            mt_pipeline_finish(k->pl);
+            k->phase = 2;
+            mt_engine_flush_detectors(k->eng);
+        }
+        tl_self = w->wk[0];
+        pass_on(w, UINT64_MAX, 1);
+        return;
+    }
     wk *me = w->wk[0];
     for (unsigned j = 1; j < w->n; j++) wait_before(w->wk[j], UINT64_MAX);
     /* Everything numbered below the end is with the workers' lists now. */
@@ -496,12 +581,20 @@ void mt_workers_finish(mt_workers *w)
     mt_pipeline_finish(me->pl);
     me->phase = 2;
     mt_engine_flush_detectors(me->eng);
+    if (getenv("MT_JOBS_DEBUG")) {
+        struct timespec ts;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        fprintf(stderr, "jobs: reader cpu %.3f s\n", ts.tv_sec + ts.tv_nsec / 1e9);
+    }
     for (unsigned j = 1; j < w->n; j++)
         if (w->wk[j]->started) {
             pthread_join(w->wk[j]->th, NULL);
             w->wk[j]->started = 0;
         }
     pass_on(w, UINT64_MAX, 1);
+    if (getenv("MT_JOBS_DEBUG"))
+        for (unsigned j = 1; j < w->n; j++)
+            fprintf(stderr, "jobs: worker %u cpu %.3f s\n", j, w->wk[j]->cpu_s);
 }
 
 unsigned mt_workers_count(const mt_workers *w) { return w->n; }
@@ -517,7 +610,7 @@ void mt_workers_free(mt_workers *w)
 {
     if (!w) return;
     mt_workers_finish(w);
-    mt_dnstie_set_sync(w->tie, NULL, NULL);
+    mt_dnstie_set_order(w->tie, NULL);
     if (tl_self && tl_self->w == w) tl_self = NULL;
     for (unsigned i = 0; i < w->n; i++) wk_free(w->wk[i]);
     pthread_mutex_destroy(&w->tie_mu);
