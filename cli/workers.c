@@ -50,7 +50,8 @@
 #define RING_BYTES (1u << 20) /* per worker; ~1500 full-size frames */
 #define RING_MASK (RING_BYTES - 1)
 #define REC_ALIGN 64u
-#define DRAIN_EVERY 16384u   /* packets between passes over pending findings */
+#define DRAIN_EVERY 16384u
+enum { REC_PACKET, REC_WRAP, REC_TICK };   /* packets between passes over pending findings */
 
 typedef struct rec_hdr {
     _Atomic uint64_t seq;  /* read by other workers waiting (relaxed) */
@@ -58,7 +59,7 @@ typedef struct rec_hdr {
     uint32_t caplen, wirelen;
     int32_t linktype;
     uint32_t size;         /* bytes of the record, header included */
-    uint32_t wrap;         /* 1: filler up to the ring's end */
+    uint32_t kind;         /* REC_PACKET, REC_WRAP (filler to the ring's end), REC_TICK */
 } rec_hdr;
 
 typedef struct fnd {
@@ -358,12 +359,17 @@ static void *wk_main(void *arg)
         }
         spins = 0;
         const rec_hdr *r = (const rec_hdr *)(me->ring + (head & RING_MASK));
-        if (!r->wrap) {
+        if (r->kind == REC_PACKET) {
             me->cur_seq = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
             mt_pipeline_set_seq(me->pl, me->cur_seq);
             mt_pipeline_packet(me->pl, r->linktype, r->ts, (const uint8_t *)(r + 1), r->caplen,
                                r->wirelen);
             atomic_store_explicit(&me->done, me->cur_seq + 1, memory_order_release);
+        } else if (r->kind == REC_TICK) {
+            /* not "done": the tick's packet may still follow here */
+            me->cur_seq = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
+            mt_pipeline_set_seq(me->pl, me->cur_seq);
+            mt_pipeline_expire(me->pl, r->ts);
         }
         head += r->size;
         atomic_store_explicit(&me->head, head, memory_order_release);
@@ -380,8 +386,8 @@ static void *wk_main(void *arg)
     return NULL;
 }
 
-static void push(wk *k, uint64_t seq, int linktype, mt_time_us ts, const uint8_t *data,
-                 uint32_t caplen, uint32_t wirelen)
+static void push(wk *k, uint32_t kind, uint64_t seq, int linktype, mt_time_us ts,
+                 const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
     uint32_t size = (uint32_t)((sizeof(rec_hdr) + caplen + REC_ALIGN - 1) & ~(uint64_t)(REC_ALIGN - 1));
     uint64_t t = k->tail_local;
@@ -397,7 +403,7 @@ static void push(wk *k, uint64_t seq, int linktype, mt_time_us ts, const uint8_t
         rec_hdr *f = (rec_hdr *)(k->ring + off);
         atomic_store_explicit(&f->seq, seq, memory_order_relaxed);
         f->size = pad;
-        f->wrap = 1;
+        f->kind = REC_WRAP;
         t += pad;
         off = 0;
     }
@@ -408,8 +414,8 @@ static void push(wk *k, uint64_t seq, int linktype, mt_time_us ts, const uint8_t
     r->wirelen = wirelen;
     r->linktype = linktype;
     r->size = size;
-    r->wrap = 0;
-    memcpy(r + 1, data, caplen);
+    r->kind = kind;
+    if (caplen) memcpy(r + 1, data, caplen);
     k->tail_local = t + size;
     atomic_store_explicit(&k->tail, k->tail_local, memory_order_release);
 }
@@ -427,7 +433,16 @@ void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *da
     mt_packet pk;
     unsigned to = 0;
     int dns = 0;
-    if (caplen <= 262144 && mt_decode_packet(linktype, data, caplen, &pk) == MT_DEC_OK) {
+    if (mt_decode_packet(linktype, data, caplen, &pk) == MT_DEC_OK) {
+        /* -j 1 looks for idle flows before every 64th packet that decodes:
+         * every worker does, in its place among the packets. */
+        if (((seq + 1) & 63) == 0) {
+            for (unsigned j = 1; j < w->n; j++) push(w->wk[j], REC_TICK, seq, 0, ts, NULL, 0, 0);
+            wk *me = w->wk[0];
+            me->cur_seq = seq;
+            mt_pipeline_set_seq(me->pl, seq);
+            mt_pipeline_expire(me->pl, ts);
+        }
         dns = (pk.ipproto == 6 || pk.ipproto == 17) && (pk.sport == 53 || pk.dport == 53);
         /* UDP DNS has no flow entry: the reader takes it. Everything else
          * by the flow's addresses and ports, the same both ways. */
@@ -446,7 +461,7 @@ void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *da
     } else {
         wk *k = w->wk[to];
         if (dns) atomic_store_explicit(&k->dns_pushed, seq + 1, memory_order_relaxed);
-        push(k, seq, linktype, ts, data, caplen, wirelen);
+        push(k, REC_PACKET, seq, linktype, ts, data, caplen, wirelen);
     }
     w->next_seq = seq + 1;
     if ((w->next_seq & (DRAIN_EVERY - 1)) == 0) mt_workers_drain(w);
@@ -471,6 +486,7 @@ static wk *wk_new(mt_workers *w, unsigned idx, const mt_engine_config *ec,
     mt_engine_borrow_dnstie(k->eng, w->tie);
     mt_engine_set_emit_hook(k->eng, wk_emit, k);
     k->pl = mt_pipeline_new((mt_event_sink){wk_event, k}, mt_engine_intel(w->back), pc);
+    if (!w->direct) mt_pipeline_set_expiry_ticks(k->pl, 1);
     if (idx && !w->direct) {
         if (posix_memalign((void **)&k->ring, 4096, RING_BYTES) != 0) abort();
     }

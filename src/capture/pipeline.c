@@ -22,10 +22,12 @@ struct mt_pipeline {
     mt_flowtable *flows;
     mt_stream *stream;
     uint64_t seq;      /* number of the packet in hand (mt_pipeline_set_seq) */
+    int ext_ticks;     /* idle expiry every 64 packets is the caller's (scan -j) */
     uint64_t end_seq;  /* last_seq of the flow whose end is being emitted */
 };
 
 void mt_pipeline_set_seq(mt_pipeline *pl, uint64_t seq) { pl->seq = seq; }
+void mt_pipeline_set_expiry_ticks(mt_pipeline *pl, int external) { pl->ext_ticks = external != 0; }
 uint64_t mt_pipeline_end_seq(const mt_pipeline *pl) { return pl->end_seq; }
 
 static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *ev);
@@ -267,7 +269,8 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
     case MT_DEC_UNSUPPORTED_LINK: pl->st.unsupported_link++; return;
     }
     pk.ts = ts;
-    if ((pl->st.packets & 63) == 0 || mt_flowtable_count(pl->flows) == mt_flowtable_capacity(pl->flows))
+    if (((pl->st.packets & 63) == 0 && !pl->ext_ticks) ||
+        mt_flowtable_count(pl->flows) == mt_flowtable_capacity(pl->flows))
         expire_idle(pl, ts);
 
     if (pk.ipproto == 17 && (pk.sport == 53 || pk.dport == 53)) {
@@ -367,6 +370,8 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
     if ((f->flags & MT_FLOW_RST) || ((f->flags & MT_FLOW_FIN_C) && (f->flags & MT_FLOW_FIN_S)))
         end_flow(pl, f, 0);
 }
+
+void mt_pipeline_expire(mt_pipeline *pl, mt_time_us now) { expire_idle(pl, now); }
 
 void mt_pipeline_finish(mt_pipeline *pl)
 {

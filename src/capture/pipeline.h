@@ -47,6 +47,12 @@ void mt_pipeline_packet(mt_pipeline *p, int linktype, mt_time_us ts,
  * the order one pipeline would have ended them. 0 unless set. */
 void mt_pipeline_set_seq(mt_pipeline *p, uint64_t seq);
 uint64_t mt_pipeline_end_seq(const mt_pipeline *p);
+/* scan -j: idle flows are looked for every 64th packet of the input (when
+ * it decodes), before it; with several pipelines that packet goes to one,
+ * so the caller ticks them all (mt_pipeline_expire with its time) and
+ * turns the pipeline's own count off. */
+void mt_pipeline_set_expiry_ticks(mt_pipeline *p, int external);
+void mt_pipeline_expire(mt_pipeline *p, mt_time_us now);
 /* End every open flow (end of input); emits MT_EV_FLOW_END for each. */
 void mt_pipeline_finish(mt_pipeline *p);
 const mt_pipeline_stats *mt_pipeline_get_stats(const mt_pipeline *p);
