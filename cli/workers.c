@@ -51,7 +51,16 @@
 #define RING_MASK (RING_BYTES - 1)
 #define REC_ALIGN 64u
 #define DRAIN_EVERY 16384u
-enum { REC_PACKET, REC_WRAP, REC_TICK };   /* packets between passes over pending findings */
+enum { REC_PACKET, REC_WRAP, REC_TICK };
+#define TICK_SLOTS 1024u /* ticks a worker may be ahead of another: one ring's records / 64, well under */
+
+/* A worker's view of its table at one idle tick: its up to 4 oldest flows. */
+typedef struct tick_pub {
+    _Atomic uint64_t id;
+    _Atomic uint64_t seq[4];
+    _Atomic uint8_t idle[4];
+    _Atomic uint32_t n;
+} tick_pub;   /* packets between passes over pending findings */
 
 typedef struct rec_hdr {
     _Atomic uint64_t seq;  /* read by other workers waiting (relaxed) */
@@ -70,6 +79,7 @@ typedef struct fnd {
     uint16_t ordinal;      /* check: which detector's set (mt_seenset_defer_new) */
     uint32_t slots;        /* check: that set's size */
     uint64_t seen_key;
+    uint64_t key2;         /* idle expiry at a tick: the ended flow's last packet; else max */
     uint64_t key;          /* phase 0: packet seq; 1: the ended flow's last packet; 2: time */
     uint64_t sub;          /* order of emission within the worker */
     mt_finding f;
@@ -79,6 +89,7 @@ typedef struct wk {
     /* consumer side (the worker thread) */
     _Alignas(64) _Atomic uint64_t head; /* bytes consumed: advanced after a packet is done */
     _Atomic uint64_t done;              /* seq of the last packet done, +1 (0: none) */
+    _Atomic uint64_t tick_done;         /* the last idle tick published */
     uint64_t tail_seen;
     /* producer side (the reader) */
     _Alignas(64) _Atomic uint64_t tail;
@@ -96,6 +107,9 @@ typedef struct wk {
     uint64_t end_seq;      /* at the end: last packet of the flow being ended */
     int phase;
     int gated;             /* a seen-set question was asked since the event began */
+    int ticking;           /* ending idle flows at a tick */
+    uint64_t tick_key;     /* ... the flow being ended's last packet */
+    tick_pub *ticks;       /* TICK_SLOTS */
     uint64_t sub;
     double cpu_s;          /* thread CPU time at its end (MT_JOBS_DEBUG) */
     pthread_mutex_t mu;    /* the finding list */
@@ -234,6 +248,7 @@ static fnd *wk_item(wk *me)
     x->worker = me->idx;
     x->key = me->phase == 0 ? me->cur_seq : me->phase == 1 ? me->end_seq : 0;
     x->sub = me->sub++;
+    x->key2 = me->ticking ? me->tick_key : UINT64_MAX;
     x->check = x->gated = 0;
     return x;
 }
@@ -267,6 +282,7 @@ static void wk_event(void *ctx, const mt_event *ev)
 {
     wk *me = ctx;
     if (me->phase == 1) me->end_seq = mt_pipeline_end_seq(me->pl);
+    if (me->ticking) me->tick_key = mt_pipeline_end_seq(me->pl);
     me->gated = 0;
     mt_engine_event(me->eng, ev);
 }
@@ -276,6 +292,7 @@ static int fnd_cmp(const void *a, const void *b)
     const fnd *x = a, *y = b;
     if (x->phase != y->phase) return x->phase < y->phase ? -1 : 1;
     if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    if (x->key2 != y->key2) return x->key2 < y->key2 ? -1 : 1;
     if (x->worker != y->worker) return x->worker < y->worker ? -1 : 1;
     return x->sub < y->sub ? -1 : x->sub > y->sub;
 }
@@ -335,6 +352,65 @@ void mt_workers_drain(mt_workers *w)
     pass_on(w, bound, 0);
 }
 
+/* ---- idle ticks -------------------------------------------------------- */
+
+/* -j 1 looks, before every 64th packet that decodes, at its least recently
+ * active flows and ends up to 4 of them while they are idle, oldest first.
+ * Here each worker publishes its own 4 oldest at that point of its packets;
+ * one whose oldest is idle merges every worker's (waiting for the others
+ * to reach the tick: only then) and ends its share of the idle prefix.
+ * Findings of those ends sort by the flow's last packet, as -j 1 ends them. */
+static void do_tick(wk *me, uint64_t seq, mt_time_us ts)
+{
+    mt_workers *w = me->w;
+    uint64_t t = (seq + 1) >> 6;
+    uint64_t sq[4];
+    uint8_t id[4];
+    unsigned n = mt_pipeline_idle_head(me->pl, ts, sq, id);
+    tick_pub *p = &me->ticks[t % TICK_SLOTS];
+    for (unsigned i = 0; i < n; i++) {
+        atomic_store_explicit(&p->seq[i], sq[i], memory_order_relaxed);
+        atomic_store_explicit(&p->idle[i], id[i], memory_order_relaxed);
+    }
+    atomic_store_explicit(&p->n, n, memory_order_relaxed);
+    atomic_store_explicit(&p->id, t, memory_order_relaxed);
+    atomic_store_explicit(&me->tick_done, t, memory_order_release);
+    if (n == 0 || !id[0]) return;
+    uint64_t es[4 * MT_WORKERS_MAX];
+    uint8_t ei[4 * MT_WORKERS_MAX], eo[4 * MT_WORKERS_MAX];
+    unsigned m = 0;
+    for (unsigned j = 0; j < w->n; j++) {
+        wk *k = w->wk[j];
+        if (k != me) {
+            unsigned spins = 0;
+            while (atomic_load_explicit(&k->tick_done, memory_order_acquire) < t) pause_once(&spins);
+        }
+        const tick_pub *q = &k->ticks[t % TICK_SLOTS];
+        if (atomic_load_explicit(&q->id, memory_order_relaxed) != t) abort(); /* TICK_SLOTS too small */
+        unsigned qn = atomic_load_explicit(&q->n, memory_order_relaxed);
+        for (unsigned i = 0; i < qn; i++) {
+            uint64_t v = atomic_load_explicit(&q->seq[i], memory_order_relaxed);
+            uint8_t vi = atomic_load_explicit(&q->idle[i], memory_order_relaxed);
+            unsigned at = m++;
+            while (at && es[at - 1] > v) { /* insertion: at most 4 per worker */
+                es[at] = es[at - 1];
+                ei[at] = ei[at - 1];
+                eo[at] = eo[at - 1];
+                at--;
+            }
+            es[at] = v;
+            ei[at] = vi;
+            eo[at] = (uint8_t)j;
+        }
+    }
+    unsigned mine = 0;
+    for (unsigned i = 0; i < 4 && i < m && ei[i]; i++)
+        if (eo[i] == me->idx) mine++;
+    me->ticking = 1;
+    mt_pipeline_expire_oldest(me->pl, mine);
+    me->ticking = 0;
+}
+
 /* ---- workers ------------------------------------------------------------ */
 
 static void *wk_main(void *arg)
@@ -369,7 +445,7 @@ static void *wk_main(void *arg)
             /* not "done": the tick's packet may still follow here */
             me->cur_seq = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
             mt_pipeline_set_seq(me->pl, me->cur_seq);
-            mt_pipeline_expire(me->pl, r->ts);
+            do_tick(me, me->cur_seq, r->ts);
         }
         head += r->size;
         atomic_store_explicit(&me->head, head, memory_order_release);
@@ -441,7 +517,7 @@ void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *da
             wk *me = w->wk[0];
             me->cur_seq = seq;
             mt_pipeline_set_seq(me->pl, seq);
-            mt_pipeline_expire(me->pl, ts);
+            do_tick(me, seq, ts);
         }
         dns = (pk.ipproto == 6 || pk.ipproto == 17) && (pk.sport == 53 || pk.dport == 53);
         /* UDP DNS has no flow entry: the reader takes it. Everything else
@@ -476,10 +552,13 @@ static wk *wk_new(mt_workers *w, unsigned idx, const mt_engine_config *ec,
     k->w = w;
     k->idx = idx;
     pthread_mutex_init(&k->mu, NULL);
+    k->ticks = mt_xcalloc(TICK_SLOTS, sizeof *k->ticks);
     mt_seenset_defer_new(wk_seen, w);
     k->eng = mt_engine_new(mt_engine_intel(w->back), ec);
     mt_seenset_defer_new(NULL, NULL);
     if (!k->eng) {
+        pthread_mutex_destroy(&k->mu);
+        free(k->ticks);
         free(k);
         return NULL;
     }
@@ -500,6 +579,7 @@ static void wk_free(wk *k)
     mt_engine_free(k->eng);
     pthread_mutex_destroy(&k->mu);
     free(k->fv);
+    free(k->ticks);
     free(k->ring);
     free(k);
 }

@@ -373,6 +373,28 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
 
 void mt_pipeline_expire(mt_pipeline *pl, mt_time_us now) { expire_idle(pl, now); }
 
+unsigned mt_pipeline_idle_head(mt_pipeline *pl, mt_time_us now, uint64_t seq[4], uint8_t idle[4])
+{
+    unsigned n = 0;
+    for (mt_flow *f = mt_flowtable_oldest(pl->flows); f && n < 4; f = mt_flowtable_newer(pl->flows, f)) {
+        mt_time_us lim = (mt_time_us)(f->ipproto == 6 ? pl->cfg.tcp_idle_s : pl->cfg.udp_idle_s) * 1000000;
+        seq[n] = f->last_seq;
+        idle[n] = now - f->last_ts > lim;
+        n++;
+    }
+    return n;
+}
+
+void mt_pipeline_expire_oldest(mt_pipeline *pl, unsigned k)
+{
+    for (unsigned i = 0; i < k; i++) {
+        mt_flow *f = mt_flowtable_oldest(pl->flows);
+        if (!f) return;
+        pl->st.flows_idle_expired++;
+        end_flow(pl, f, 1);
+    }
+}
+
 void mt_pipeline_finish(mt_pipeline *pl)
 {
     mt_flow *f;

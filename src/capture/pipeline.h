@@ -53,6 +53,12 @@ uint64_t mt_pipeline_end_seq(const mt_pipeline *p);
  * turns the pipeline's own count off. */
 void mt_pipeline_set_expiry_ticks(mt_pipeline *p, int external);
 void mt_pipeline_expire(mt_pipeline *p, mt_time_us now);
+/* One look (at most 4 flows, least recently active first, the most one
+ * look ends) split over several tables: the first up to 4 flows of this
+ * table, their last packet numbers and whether each is idle at `now`; the
+ * caller merges the tables' heads and ends the k oldest here. */
+unsigned mt_pipeline_idle_head(mt_pipeline *p, mt_time_us now, uint64_t seq[4], uint8_t idle[4]);
+void mt_pipeline_expire_oldest(mt_pipeline *p, unsigned k);
 /* End every open flow (end of input); emits MT_EV_FLOW_END for each. */
 void mt_pipeline_finish(mt_pipeline *p);
 const mt_pipeline_stats *mt_pipeline_get_stats(const mt_pipeline *p);
