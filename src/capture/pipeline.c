@@ -309,7 +309,7 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
         mt_flowtable_touch(pl->flows, f);
     }
     f->last_ts = ts > f->last_ts ? ts : f->last_ts;
-    f->last_seq = pl->seq;
+    if (pl->ext_ticks) f->last_seq = pl->seq; /* scan -j only: another cache line */
     /* A TLS-only miner candidate past its first minute: judged now (the
      * rule looks at the first minute only), not when the session ends. */
     if (f->app == MT_APP_TLS &&

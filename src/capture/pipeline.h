@@ -41,10 +41,11 @@ void mt_pipeline_free(mt_pipeline *p);
 void mt_pipeline_packet(mt_pipeline *p, int linktype, mt_time_us ts,
                         const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 /* scan -j: the number of the next packet in the whole input (flows keep
- * their last packet's), and, while a flow's end is being emitted, that
- * flow's last number: the flows one pipeline ends at the end of input go
- * least recently active first, so several pipelines' ends can be put in
- * the order one pipeline would have ended them. 0 unless set. */
+ * their last packet's once mt_pipeline_set_expiry_ticks is on), and, while
+ * a flow's end is being emitted, that flow's last number: the flows one
+ * pipeline ends at the end of input go least recently active first, so
+ * several pipelines' ends can be put in the order one pipeline would have
+ * ended them. 0 unless set. */
 void mt_pipeline_set_seq(mt_pipeline *p, uint64_t seq);
 uint64_t mt_pipeline_end_seq(const mt_pipeline *p);
 /* scan -j: idle flows are looked for every 64th packet of the input (when
