@@ -230,6 +230,8 @@ static int scan(const mt_cli_common *co, scan_args *a)
             return MT_EXIT_ERROR;
         }
         a->so.packet = mt_workers_packet;
+        a->so.packet_mapped = mt_workers_packet_mapped;
+        a->so.release = mt_workers_release;
         a->so.packet_ctx = out.workers;
     }
     unsigned errors = 0, damaged = 0, inputs = 0;

@@ -51,7 +51,7 @@
 #define RING_MASK (RING_BYTES - 1)
 #define REC_ALIGN 64u
 #define DRAIN_EVERY 16384u
-enum { REC_PACKET, REC_WRAP, REC_TICK };
+enum { REC_PACKET, REC_WRAP, REC_TICK, REC_PACKET_AT };
 #define TICK_SLOTS 1024u /* ticks a worker may be ahead of another: one ring's records / 64, well under */
 
 /* A worker's view of its table at one idle tick: its up to 4 oldest flows. */
@@ -68,7 +68,9 @@ typedef struct rec_hdr {
     uint32_t caplen, wirelen;
     int32_t linktype;
     uint32_t size;         /* bytes of the record, header included */
-    uint32_t kind;         /* REC_PACKET, REC_WRAP (filler to the ring's end), REC_TICK */
+    uint32_t kind;         /* REC_PACKET (data follows), REC_PACKET_AT (data at `at`, in the
+                              mapped file), REC_WRAP (filler to the ring's end), REC_TICK */
+    const uint8_t *at;
 } rec_hdr;
 
 typedef struct fnd {
@@ -435,10 +437,11 @@ static void *wk_main(void *arg)
         }
         spins = 0;
         const rec_hdr *r = (const rec_hdr *)(me->ring + (head & RING_MASK));
-        if (r->kind == REC_PACKET) {
+        if (r->kind == REC_PACKET || r->kind == REC_PACKET_AT) {
             me->cur_seq = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
             mt_pipeline_set_seq(me->pl, me->cur_seq);
-            mt_pipeline_packet(me->pl, r->linktype, r->ts, (const uint8_t *)(r + 1), r->caplen,
+            mt_pipeline_packet(me->pl, r->linktype, r->ts,
+                               r->kind == REC_PACKET ? (const uint8_t *)(r + 1) : r->at, r->caplen,
                                r->wirelen);
             atomic_store_explicit(&me->done, me->cur_seq + 1, memory_order_release);
         } else if (r->kind == REC_TICK) {
@@ -465,7 +468,8 @@ static void *wk_main(void *arg)
 static void push(wk *k, uint32_t kind, uint64_t seq, int linktype, mt_time_us ts,
                  const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
-    uint32_t size = (uint32_t)((sizeof(rec_hdr) + caplen + REC_ALIGN - 1) & ~(uint64_t)(REC_ALIGN - 1));
+    uint32_t held = kind == REC_PACKET ? caplen : 0;
+    uint32_t size = (uint32_t)((sizeof(rec_hdr) + held + REC_ALIGN - 1) & ~(uint64_t)(REC_ALIGN - 1));
     uint64_t t = k->tail_local;
     uint32_t off = (uint32_t)(t & RING_MASK);
     uint32_t pad = off + size > RING_BYTES ? RING_BYTES - off : 0;
@@ -491,7 +495,8 @@ static void push(wk *k, uint32_t kind, uint64_t seq, int linktype, mt_time_us ts
     r->linktype = linktype;
     r->size = size;
     r->kind = kind;
-    if (caplen) memcpy(r + 1, data, caplen);
+    r->at = data;
+    if (held) memcpy(r + 1, data, held);
     k->tail_local = t + size;
     atomic_store_explicit(&k->tail, k->tail_local, memory_order_release);
 }
@@ -501,10 +506,30 @@ static uint64_t side_hash(const mt_addr *a, uint16_t port)
     return mt_addr_hash_inl(a, 0x6a6f6273ULL + port) * 0x9e3779b97f4a7c15ULL;
 }
 
+static void dispatch(mt_workers *w, uint32_t kind, int linktype, mt_time_us ts,
+                     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+
 void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
                        uint32_t caplen, uint32_t wirelen)
 {
+    dispatch(ctx, REC_PACKET, linktype, ts, data, caplen, wirelen);
+}
+
+void mt_workers_packet_mapped(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                              uint32_t caplen, uint32_t wirelen)
+{
+    dispatch(ctx, REC_PACKET_AT, linktype, ts, data, caplen, wirelen);
+}
+
+void mt_workers_release(void *ctx)
+{
     mt_workers *w = ctx;
+    for (unsigned j = 1; j < w->n; j++) wait_before(w->wk[j], UINT64_MAX);
+}
+
+static void dispatch(mt_workers *w, uint32_t kind, int linktype, mt_time_us ts,
+                     const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
     uint64_t seq = w->next_seq;
     mt_packet pk;
     unsigned to = 0;
@@ -537,7 +562,7 @@ void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *da
     } else {
         wk *k = w->wk[to];
         if (dns) atomic_store_explicit(&k->dns_pushed, seq + 1, memory_order_relaxed);
-        push(k, REC_PACKET, seq, linktype, ts, data, caplen, wirelen);
+        push(k, kind, seq, linktype, ts, data, caplen, wirelen);
     }
     w->next_seq = seq + 1;
     if ((w->next_seq & (DRAIN_EVERY - 1)) == 0) mt_workers_drain(w);

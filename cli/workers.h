@@ -4,8 +4,9 @@
  * reader itself (on a 2-core machine a third busy thread would only
  * oversubscribe); workers 1..N-1 are threads fed through bounded
  * single-producer/single-consumer byte rings (C11 atomics, no lock, no
- * allocation per packet: the record is copied into the ring, because the
- * reader's read() buffer is reused). Each worker owns one mt_pipeline and
+ * allocation per packet): a classic pcap file is mapped whole and the ring
+ * holds a pointer into it; other inputs (pcapng through libpcap, whose
+ * buffer is reused) are copied into the ring. Each worker owns one mt_pipeline and
  * one mt_engine running the detectors (the front half).
  *
  * Output is the same as with -j 1 (order aside) because
@@ -53,6 +54,13 @@ mt_workers *mt_workers_new(unsigned n, mt_engine *back, const mt_engine_config *
  * mt_source_opts.packet; ctx is the worker set). Call from one thread. */
 void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
                        uint32_t caplen, uint32_t wirelen);
+/* The same for data that stays where it is until mt_workers_release
+ * (mt_source_opts.packet_mapped / .release: a mapped capture file): the
+ * ring holds a pointer, not a copy. Release returns once no worker holds
+ * one any more. */
+void mt_workers_packet_mapped(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                              uint32_t caplen, uint32_t wirelen);
+void mt_workers_release(void *ctx);
 /* Pass on the findings whose turn has come (reader's thread; the CLI's
  * flush tick calls it before flushing the sinks). */
 void mt_workers_drain(mt_workers *w);
