@@ -6,7 +6,8 @@
  * mapping would have cost page faults and counted the file as resident).
  * The chunk is small on purpose: the buffer stays in the L2 cache, so the
  * kernel's copy and the decoder's reads do not evict the flow and session
- * tables (the chunk sizes tried are in bench/RESULTS.md).
+ * tables (the chunk sizes tried are in bench/RESULTS.md). scan -j maps the
+ * file instead (mt_pcapfile_map): its workers take records where they lie.
  * pcapng and anything else go through libpcap (source.c). Every record
  * header is checked against the bytes that remain, so a truncated or
  * corrupt file ends cleanly. */
