@@ -229,6 +229,9 @@ static int scan(const mt_cli_common *co, scan_args *a)
             mt_intel_free(intel);
             return MT_EXIT_ERROR;
         }
+        /* MT_TRACE_EVENTS: each worker's events (lines of workers interleave) */
+        for (unsigned i = 0; i < mt_workers_count(out.workers); i++)
+            mt_cli_trace(mt_workers_engine(out.workers, i));
         a->so.packet = mt_workers_packet;
         a->so.packet_mapped = mt_workers_packet_mapped;
         a->so.release = mt_workers_release;
