@@ -137,19 +137,22 @@ struct mt_workers {
 
 static _Thread_local wk *tl_self;
 
+/* Waiting: a short spin (the other side is usually a few packets away),
+ * then give the core up: on a machine with fewer cores than busy threads
+ * a spinning waiter takes the time of the thread it waits for. */
 static void pause_once(unsigned *spins)
 {
-    if (++*spins < 64) {
+    if (++*spins < 32) {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
         return;
     }
-    if (*spins < 2048) {
+    if (*spins < 48) {
         sched_yield();
         return;
     }
-    struct timespec ts = {0, 50000};
+    struct timespec ts = {0, 20000};
     nanosleep(&ts, NULL);
 }
 
