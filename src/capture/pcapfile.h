@@ -6,7 +6,8 @@
  * mapping would have cost page faults and counted the file as resident).
  * The chunk is small on purpose: the buffer stays in the L2 cache, so the
  * kernel's copy and the decoder's reads do not evict the flow and session
- * tables (the chunk sizes tried are in bench/RESULTS.md).
+ * tables (the chunk sizes tried are in bench/RESULTS.md). scan -j maps the
+ * file instead (mt_pcapfile_map): its workers take records where they lie.
  * pcapng and anything else go through libpcap (source.c). Every record
  * header is checked against the bytes that remain, so a truncated or
  * corrupt file ends cleanly. */
@@ -24,6 +25,7 @@ typedef struct mt_pcapfile {
     size_t size, base;     /* file size; file offset of buf[0] */
     int eof;
     int swapped, nanos;
+    int mapped;            /* buf is the whole file, mapped (mt_pcapfile_map) */
     int linktype;
     uint32_t snaplen;
 } mt_pcapfile;
@@ -66,6 +68,10 @@ static inline int mt_pcapfile_next(mt_pcapfile *f, mt_pcaprec *r)
 #endif
     return mt_pcapfile_next_slow(f, r);
 }
+/* Map the whole file instead (scan -j): every record then stays where it
+ * is until close, so the reader can hand records to other threads without
+ * copying them. MT_OK, or an error with the buffered reader kept. */
+int mt_pcapfile_map(mt_pcapfile *f);
 void mt_pcapfile_close(mt_pcapfile *f);
 /* File offset of the next record (for progress). */
 static inline size_t mt_pcapfile_offset(const mt_pcapfile *f) { return f->base + f->pos; }

@@ -21,7 +21,14 @@ struct mt_pipeline {
     mt_pipeline_stats st;
     mt_flowtable *flows;
     mt_stream *stream;
+    uint64_t seq;      /* number of the packet in hand (mt_pipeline_set_seq) */
+    int ext_ticks;     /* idle expiry every 64 packets is the caller's (scan -j) */
+    uint64_t end_seq;  /* last_seq of the flow whose end is being emitted */
 };
+
+void mt_pipeline_set_seq(mt_pipeline *pl, uint64_t seq) { pl->seq = seq; }
+void mt_pipeline_set_expiry_ticks(mt_pipeline *pl, int external) { pl->ext_ticks = external != 0; }
+uint64_t mt_pipeline_end_seq(const mt_pipeline *pl) { return pl->end_seq; }
 
 static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *ev);
 
@@ -128,6 +135,7 @@ static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
     mt_event ev = {0};
     ev.type = MT_EV_FLOW_END;
     ev.u.flow = &fs;
+    pl->end_seq = f->last_seq;
     emit(pl, f, 0, f->last_ts, &ev);
     mt_stream_release(pl->stream, f);
     pl->st.flows_ended++;
@@ -261,7 +269,8 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
     case MT_DEC_UNSUPPORTED_LINK: pl->st.unsupported_link++; return;
     }
     pk.ts = ts;
-    if ((pl->st.packets & 63) == 0 || mt_flowtable_count(pl->flows) == mt_flowtable_capacity(pl->flows))
+    if (((pl->st.packets & 63) == 0 && !pl->ext_ticks) ||
+        mt_flowtable_count(pl->flows) == mt_flowtable_capacity(pl->flows))
         expire_idle(pl, ts);
 
     if (pk.ipproto == 17 && (pk.sport == 53 || pk.dport == 53)) {
@@ -300,6 +309,7 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
         mt_flowtable_touch(pl->flows, f);
     }
     f->last_ts = ts > f->last_ts ? ts : f->last_ts;
+    if (pl->ext_ticks) f->last_seq = pl->seq; /* scan -j only: another cache line */
     /* A TLS-only miner candidate past its first minute: judged now (the
      * rule looks at the first minute only), not when the session ends. */
     if (f->app == MT_APP_TLS &&
@@ -361,12 +371,49 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
         end_flow(pl, f, 0);
 }
 
+void mt_pipeline_expire(mt_pipeline *pl, mt_time_us now) { expire_idle(pl, now); }
+
+unsigned mt_pipeline_idle_head(mt_pipeline *pl, mt_time_us now, uint64_t seq[4], uint8_t idle[4])
+{
+    unsigned n = 0;
+    for (mt_flow *f = mt_flowtable_oldest(pl->flows); f && n < 4; f = mt_flowtable_newer(pl->flows, f)) {
+        mt_time_us lim = (mt_time_us)(f->ipproto == 6 ? pl->cfg.tcp_idle_s : pl->cfg.udp_idle_s) * 1000000;
+        seq[n] = f->last_seq;
+        idle[n] = now - f->last_ts > lim;
+        n++;
+    }
+    return n;
+}
+
+void mt_pipeline_expire_oldest(mt_pipeline *pl, unsigned k)
+{
+    for (unsigned i = 0; i < k; i++) {
+        mt_flow *f = mt_flowtable_oldest(pl->flows);
+        if (!f) return;
+        pl->st.flows_idle_expired++;
+        end_flow(pl, f, 1);
+    }
+}
+
 void mt_pipeline_finish(mt_pipeline *pl)
 {
     mt_flow *f;
     mt_flowtable_drain_begin(pl->flows);
     while ((f = mt_flowtable_oldest(pl->flows)) != NULL) end_flow(pl, f, 0);
     mt_flowtable_drain_end(pl->flows);
+}
+
+void mt_pipeline_add_stats(mt_pipeline *into, const mt_pipeline *from)
+{
+    const mt_pipeline_stats *b = &from->st;
+    mt_pipeline_stats *a = &into->st;
+#define ADD(x) a->x += b->x
+    ADD(packets); ADD(bytes); ADD(decoded); ADD(not_ip); ADD(fragments); ADD(truncated);
+    ADD(malformed); ADD(unsupported_link); ADD(flows_created); ADD(flows_ended);
+    ADD(flows_idle_expired); ADD(flows_evicted_lru); ADD(tcp_gaps); ADD(tcp_retrans_bytes);
+    ADD(dns_msgs); ADD(dns_errors); ADD(dns_truncated); ADD(smb_events); ADD(max_flows_in_use);
+#undef ADD
+    mt_stream_add_stats(into->stream, from->stream);
 }
 
 void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)

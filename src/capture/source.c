@@ -119,6 +119,13 @@ static void ts_warn(const char *what, const ts_guard *g, const mt_source_result 
             (unsigned long long)res->bad_ts_skipped);
 }
 
+static inline void deliver(mt_pipeline *pl, const mt_source_opts *o, int lt, mt_time_us ts,
+                           const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+    if (o->packet) o->packet(o->packet_ctx, lt, ts, data, caplen, wirelen);
+    else mt_pipeline_packet(pl, lt, ts, data, caplen, wirelen);
+}
+
 /* Periodic calls to the caller (flush and commit outputs) and SIGHUP
  * (reopen them). The handler only sets a flag: the call happens between
  * packets. */
@@ -226,7 +233,7 @@ static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
             h.len = r.wirelen;
             if (!pcap_offline_filter(&prog, &h, r.data)) continue;
         }
-        mt_pipeline_packet(pl, pf->linktype, ts, r.data, r.caplen, r.wirelen);
+        deliver(pl, o, pf->linktype, ts, r.data, r.caplen, r.wirelen);
         res->packets++;
         if (o->progress && (res->packets & 0xffff) == 0) {
             double t = now_s();
@@ -267,7 +274,14 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
     if (strcmp(path, "-") != 0) {
         int rc = mt_pcapfile_open(&pf, path);
         if (rc == MT_OK) {
-            rc = read_mapped(pl, &pf, path, o, res);
+            if (o->packet_mapped && mt_pcapfile_map(&pf) == MT_OK) {
+                mt_source_opts mo = *o;
+                mo.packet = o->packet_mapped;
+                rc = read_mapped(pl, &pf, path, &mo, res);
+                if (o->release) o->release(o->packet_ctx);
+            } else {
+                rc = read_mapped(pl, &pf, path, o, res);
+            }
             mt_pcapfile_close(&pf);
             return rc;
         }
@@ -311,7 +325,7 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
         if (o->tick && ((seen & tick_mask) == 0 || g_hup)) ticker_poll(&tk);
         mt_time_us ts;
         if (!ts_from_timeval(&g, &h->ts, seen, res, &ts)) continue;
-        mt_pipeline_packet(pl, lt, ts, data, h->caplen, h->len);
+        deliver(pl, o, lt, ts, data, h->caplen, h->len);
         res->packets++;
         if (o->progress && (res->packets & 0xffff) == 0) {
             double t = now_s();
@@ -421,7 +435,7 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
             mt_time_us ts;
             if (!ts_from_timeval(&g, &h->ts, seen, res, &ts))
                 continue;
-            mt_pipeline_packet(pl, lt, ts, data, h->caplen, h->len);
+            deliver(pl, o, lt, ts, data, h->caplen, h->len);
             res->packets++;
             if (max_packets && res->packets >= max_packets) break;
         } else if (r == 0) {

@@ -24,6 +24,17 @@ typedef struct mt_source_opts {
     void (*tick)(void *ctx, int hup);
     void *tick_ctx;
     double tick_interval_s;  /* <= 0: only SIGHUP calls tick */
+    /* When set, every packet goes here instead of mt_pipeline_packet (the
+     * pipeline argument is then unused): scan -j's dispatcher. */
+    void (*packet)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                   uint32_t caplen, uint32_t wirelen);
+    void *packet_ctx;
+    /* When set, classic pcap files are mapped whole and their packets go
+     * here (instead of `packet`) with data that stays valid until
+     * `release` returns; release is called before the file is unmapped. */
+    void (*packet_mapped)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                          uint32_t caplen, uint32_t wirelen);
+    void (*release)(void *ctx);
 } mt_source_opts;
 
 /* Capture times from 1970-01-01 up to (not including) 2100-01-01 are
