@@ -17,7 +17,7 @@
 #include "minetrace/store.h"
 
 enum { O_HOSTS = MT_OPT_OWN, O_MIN_SCORE, O_MAX_FLOWS, O_INSPECT, O_TCP_TIMEOUT, O_NO_PROMISC,
-       O_FLUSH_INTERVAL, O_MAX_HOSTS };
+       O_FLUSH_INTERVAL, O_MAX_HOSTS, O_CAPTURE, O_RING_MB };
 
 static const mt_cli_opt scan_opts[] = {
     {0, NULL, 0, NULL, "Input"},
@@ -27,6 +27,14 @@ static const mt_cli_opt scan_opts[] = {
     {O_NO_PROMISC, "no-promisc", 0, NULL, "Do not put the interface in promiscuous mode."},
     {'Z', "user", 'Z', "USER", "Drop privileges to USER once the interface is open."},
     {'c', "count", 'c', "N", "Stop a live capture after N packets."},
+    {O_CAPTURE, "capture", 0, "HOW",
+     "Live capture with afpacket (Linux AF_PACKET rings; the default\n"
+     "there) or pcap (libpcap). Without this option, where AF_PACKET\n"
+     "cannot be had, libpcap is used and a warning says why."},
+    {O_RING_MB, "ring-mb", 0, "N",
+     "AF_PACKET receive ring per capture thread in MiB (2..4096,\n"
+     "default 32). Frames that find it full are dropped by the\n"
+     "kernel and counted (--stats)."},
     {0, NULL, 0, NULL, "Output"},
     {MT_OPT_OUTPUT, NULL, 0, NULL,
      "Write findings as EVE-style JSON lines to FILE (- is standard\n"
@@ -88,6 +96,16 @@ static int scan_opt(void *ctx, int id, const char *arg)
     case 'Z': a->so.drop_user = arg; return 0;
     case 'c': return mt_cli_uint(cmd, "--count", arg, ~0UL, &a->count);
     case O_NO_PROMISC: a->so.promisc = 0; return 0;
+    case O_CAPTURE:
+        if (strcmp(arg, "afpacket") == 0) a->so.capture = MT_CAPTURE_AFPACKET;
+        else if (strcmp(arg, "pcap") == 0) a->so.capture = MT_CAPTURE_PCAP;
+        else return mt_cli_usage(cmd, "--capture must be afpacket or pcap, not '%s'", arg);
+        return 0;
+    case O_RING_MB:
+        if (mt_cli_uint(cmd, "--ring-mb", arg, 4096, &v)) return MT_EXIT_ERROR;
+        if (v < 2) return mt_cli_usage(cmd, "--ring-mb must be 2..4096");
+        a->so.ring_mb = (unsigned)v;
+        return 0;
     case O_HOSTS: a->hosts = 1; return 0;
     case O_MIN_SCORE: return mt_cli_uint(cmd, "--min-score", arg, 100, &a->min_score);
     case O_MAX_FLOWS:
@@ -215,11 +233,7 @@ static int scan(const mt_cli_common *co, scan_args *a)
         }
         ts_clamped += res.bad_ts_clamped;
         ts_skipped += res.bad_ts_skipped;
-        if (!co->quiet || co->stats)
-            fprintf(stderr, "minetrace: %s: %llu packets captured, %llu received by filter, "
-                            "%llu dropped by kernel, %llu dropped by interface\n",
-                    a->iface, (unsigned long long)res.packets, (unsigned long long)res.recv,
-                    (unsigned long long)res.drop, (unsigned long long)res.ifdrop);
+        if (!co->quiet || co->stats) mt_source_print_live(a->iface, &res, co->stats, stderr);
     } else {
         for (int i = 0; i < co->nargs; i++) {
             inputs++;
@@ -325,13 +339,15 @@ const mt_cli_cmd mt_cli_scan = {
 "\n"
 "Files are read in order into one flow table, so a DNS answer in one file\n"
 "ties flows in the next. A live capture runs until SIGINT or SIGTERM (or\n"
-"-c N packets), then flushes pending findings and exits. While it runs,\n"
-"findings are written to the -o file and committed to the --db store at\n"
-"least every --flush-interval seconds (files too), so SIGKILL loses at most\n"
-"that much; SIGHUP reopens the -o file under its name for log rotation\n"
-"(the store stays open). Packets with impossible timestamps (before 1970,\n"
-"2100 or later) take the previous packet's time and are counted (--stats)\n"
-"with a warning naming the file.",
+"-c N packets), then flushes pending findings and exits. On Linux it reads\n"
+"an AF_PACKET ring (TPACKET_V3, in a PACKET_FANOUT group), elsewhere\n"
+"libpcap; --stats gives the kernel's counters per capture thread. While\n"
+"it runs, findings are written to the -o file and committed to the --db\n"
+"store at least every --flush-interval seconds (files too), so SIGKILL\n"
+"loses at most that much; SIGHUP reopens the -o file under its name for\n"
+"log rotation (the store stays open). Packets with impossible timestamps\n"
+"(before 1970, 2100 or later) take the previous packet's time and are\n"
+"counted (--stats) with a warning naming the file.",
     .opts = scan_opts,
     .exit_none = "Every input was read; no finding (no mining, no precursor).",
     .exit_found = "Every input was read; at least one finding was written (precursor\n"

@@ -348,12 +348,14 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
 
 static volatile sig_atomic_t g_stop;
 static pcap_t *g_live;
+static mt_afp *g_afp;
 
 static void on_signal(int sig)
 {
     (void)sig;
     g_stop = 1;
     if (g_live) pcap_breakloop(g_live);
+    if (g_afp) mt_afp_stop(g_afp);
 }
 
 static int drop_privileges(const char *user)
@@ -370,11 +372,11 @@ static int drop_privileges(const char *user)
     return MT_OK;
 }
 
-int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
-                   uint64_t max_packets, mt_source_result *res)
+static int live_pcap(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
+                     uint64_t max_packets, mt_source_result *res)
 {
     char err[PCAP_ERRBUF_SIZE] = "";
-    memset(res, 0, sizeof *res);
+    res->capture = "pcap";
     pcap_t *pc = pcap_create(iface, err);
     if (!pc) return mt_error_set(MT_EIO, "%s: %s", iface, err);
     pcap_set_snaplen(pc, o->snaplen > 0 ? o->snaplen : 65535);
@@ -450,4 +452,123 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
     g_live = NULL;
     pcap_close(pc);
     return res->error[0] ? mt_error_set(MT_EIO, "%s: %s", iface, res->error) : MT_OK;
+}
+
+void mt_source_ring_blocks(unsigned ring_mb, unsigned *block_mb, unsigned *blocks)
+{
+    if (!ring_mb) ring_mb = MT_AFP_BLOCK_MB_DEFAULT * MT_AFP_BLOCKS_DEFAULT;
+    if (ring_mb >= 8) {
+        *block_mb = MT_AFP_BLOCK_MB_DEFAULT;
+        *blocks = ring_mb / MT_AFP_BLOCK_MB_DEFAULT;
+    } else {
+        *block_mb = 1;
+        *blocks = ring_mb < 2 ? 2 : ring_mb;
+    }
+}
+
+/* One AF_PACKET socket feeding the pipeline on this thread. */
+typedef struct afp_live {
+    mt_pipeline *pl;
+    mt_source_result *res;
+    ts_guard g;
+    ticker tk;
+    const mt_source_opts *o;
+    uint64_t seen, max_packets;
+} afp_live;
+
+static int afp_frame(void *ctx, int lt, mt_time_us ts, const uint8_t *data, uint32_t caplen,
+                     uint32_t wirelen)
+{
+    afp_live *l = ctx;
+    l->seen++;
+    mt_time_us t;
+    if (!ts_from_us(&l->g, ts, l->seen, l->res, &t)) return 0;
+    mt_pipeline_packet(l->pl, lt, t, data, caplen, wirelen);
+    l->res->packets++;
+    return l->max_packets && l->res->packets >= l->max_packets;
+}
+
+static int afp_idle(void *ctx)
+{
+    afp_live *l = ctx;
+    if (l->o->tick) ticker_poll(&l->tk);
+    return g_stop;
+}
+
+static int live_afp(mt_pipeline *pl, mt_afp *a, const char *iface, const mt_source_opts *o,
+                    uint64_t max_packets, mt_source_result *res)
+{
+    res->capture = "afpacket";
+    afp_live l = {.pl = pl, .res = res, .o = o, .max_packets = max_packets};
+    ticker_start(&l.tk, o);
+    int rc = mt_afp_run(a, 0, afp_frame, &l, afp_idle, &l);
+    ticker_stop(&l.tk);
+    ts_warn(iface, &l.g, res, o);
+    res->threads = mt_afp_threads(a);
+    for (unsigned i = 0; i < res->threads; i++) {
+        mt_afp_get_stats(a, i, &res->thread[i]);
+        res->recv += res->thread[i].packets;
+        res->drop += res->thread[i].drops;
+    }
+    res->ifdrop = mt_afp_ifdrop(a);
+    return rc;
+}
+
+int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
+                   uint64_t max_packets, mt_source_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (o->capture == MT_CAPTURE_PCAP) return live_pcap(pl, iface, o, max_packets, res);
+    mt_afp_config c;
+    mt_afp_config_defaults(&c);
+    c.iface = iface;
+    c.bpf = o->bpf;
+    c.snaplen = o->snaplen;
+    c.promisc = o->promisc;
+    mt_source_ring_blocks(o->ring_mb, &c.block_mb, &c.blocks);
+    mt_afp *a;
+    int rc = mt_afp_open(&a, &c);
+    if (rc == MT_ENOTFOUND && o->capture == MT_CAPTURE_AUTO) {
+        if (!o->quiet)
+            fprintf(stderr, "minetrace: %s; capturing with libpcap\n", mt_error_msg());
+        return live_pcap(pl, iface, o, max_packets, res);
+    }
+    if (rc != MT_OK) return rc;
+    if (o->drop_user && (rc = drop_privileges(o->drop_user)) != MT_OK) {
+        mt_afp_close(a);
+        return rc;
+    }
+    g_stop = 0;
+    g_afp = a;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    rc = live_afp(pl, a, iface, o, max_packets, res);
+    g_afp = NULL;
+    mt_afp_close(a);
+    return rc;
+}
+
+void mt_source_print_live(const char *iface, const mt_source_result *res, int per_thread,
+                          FILE *out)
+{
+    fprintf(out, "minetrace: %s: %llu packets captured, %llu received by filter, "
+                 "%llu dropped by kernel, %llu dropped by interface\n",
+            iface, (unsigned long long)res->packets, (unsigned long long)res->recv,
+            (unsigned long long)res->drop, (unsigned long long)res->ifdrop);
+    if (!per_thread || !res->threads) return;
+    fprintf(out, "capture %s, %u thread%s\n", res->capture ? res->capture : "?", res->threads,
+            res->threads == 1 ? "" : "s");
+    for (unsigned i = 0; i < res->threads; i++) {
+        const mt_afp_stats *t = &res->thread[i];
+        fprintf(out, "capture thread %u: %llu received by filter, %llu dropped by kernel, "
+                     "%llu queue freezes, %llu frames read (%llu bytes, %llu blocks), "
+                     "%llu refused\n",
+                i, (unsigned long long)t->packets, (unsigned long long)t->drops,
+                (unsigned long long)t->freezes, (unsigned long long)t->frames,
+                (unsigned long long)t->bytes, (unsigned long long)t->blocks,
+                (unsigned long long)t->bad_frames);
+    }
 }

@@ -5,6 +5,7 @@
 #define MT_CAPTURE_SOURCE_H
 
 #include <stdio.h>
+#include "capture/afpacket.h"
 #include "capture/decode.h"
 #include "capture/pipeline.h"
 
@@ -24,7 +25,15 @@ typedef struct mt_source_opts {
     void (*tick)(void *ctx, int hup);
     void *tick_ctx;
     double tick_interval_s;  /* <= 0: only SIGHUP calls tick */
+    /* live only: AF_PACKET (Linux) unless unavailable, then libpcap, saying
+     * why; or one of them, an error when it cannot be had */
+    int capture;            /* MT_CAPTURE_AUTO, _AFPACKET, _PCAP */
+    unsigned ring_mb;       /* AF_PACKET ring per thread in MiB; 0: 32 */
 } mt_source_opts;
+
+enum { MT_CAPTURE_AUTO, MT_CAPTURE_AFPACKET, MT_CAPTURE_PCAP };
+/* --ring-mb N as blocks: 4 MiB blocks from 8 MiB up, 1 MiB blocks below. */
+void mt_source_ring_blocks(unsigned ring_mb, unsigned *block_mb, unsigned *blocks);
 
 /* Capture times from 1970-01-01 up to (not including) 2100-01-01 are
  * possible; others (negative, 0x7fffffffffffffff, far future) are not. */
@@ -38,8 +47,12 @@ typedef struct mt_source_result {
      * packet before it (bad_ts_clamped); those before any possible time
      * are skipped (bad_ts_skipped). */
     uint64_t bad_ts_clamped, bad_ts_skipped;
-    /* live only: kernel counters */
+    /* live only: kernel counters (recv: passed the filter, drop: of those,
+     * found no room in the kernel's buffer), summed over the threads */
     uint64_t recv, drop, ifdrop;
+    const char *capture;    /* "afpacket" or "pcap" */
+    unsigned threads;       /* AF_PACKET: one entry of `thread` each */
+    mt_afp_stats thread[MT_AFP_MAX_THREADS];
 } mt_source_result;
 
 void mt_source_opts_defaults(mt_source_opts *o);
@@ -50,5 +63,9 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
 /* Capture until SIGINT/SIGTERM (or `max_packets` > 0 reached). */
 int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
                    uint64_t max_packets, mt_source_result *res);
+/* The live counters for --stats and the closing line: the totals, and with
+ * per_thread each AF_PACKET thread's (they sum to the totals). */
+void mt_source_print_live(const char *iface, const mt_source_result *res, int per_thread,
+                          FILE *out);
 
 #endif
