@@ -215,12 +215,22 @@ static int sock_open(mt_afp *a, afp_sock *s, const struct sock_fprog *none, unsi
 /* The first socket asks the kernel for a group id nobody uses (so two
  * captures on one host never share a group); older kernels without
  * PACKET_FANOUT_FLAG_UNIQUEID get one made of the process id. */
+/* The option word: group id in the low 16 bits, type and flags above (the
+ * flags reach bit 31, so it is built unsigned). */
+static int fanout_arg(uint32_t id, uint32_t type_flags)
+{
+    uint32_t u = (id & 0xffffu) | type_flags << 16;
+    int arg;
+    memcpy(&arg, &u, sizeof arg);
+    return arg;
+}
+
 static int join_fanout(mt_afp *a, afp_sock *s, int *id)
 {
-    int type = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+    uint32_t type = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
     if (*id < 0) {
 #ifdef PACKET_FANOUT_FLAG_UNIQUEID
-        int arg = (type | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+        int arg = fanout_arg(0, type | PACKET_FANOUT_FLAG_UNIQUEID);
         if (setsockopt(s->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) == 0) {
             int got = 0;
             socklen_t len = sizeof got;
@@ -233,7 +243,7 @@ static int join_fanout(mt_afp *a, afp_sock *s, int *id)
 #endif
         *id = (int)(getpid() & 0xffff);
     }
-    int arg = *id | (type << 16);
+    int arg = fanout_arg((uint32_t)*id, type);
     if (setsockopt(s->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0)
         return mt_error_set(MT_EIO, "%s: cannot join fanout group %d: %s", a->iface, *id,
                             strerror(errno));

@@ -14,6 +14,10 @@ typedef struct mt_source_opts {
     int snaplen;            /* live only; default 65535 */
     int promisc;            /* live only; default 1 */
     const char *drop_user;  /* live only: setuid to this user after open */
+    /* live only: AF_PACKET (Linux) unless unavailable, then libpcap, saying
+     * why; or one of them, an error when it cannot be had */
+    int capture;            /* MT_CAPTURE_AUTO, _AFPACKET, _PCAP */
+    unsigned ring_mb;       /* AF_PACKET ring per thread in MiB; 0: 32 */
     int progress;           /* print progress to stderr */
     int quiet;              /* no warnings (errors still reported) */
     FILE *progress_out;
@@ -25,10 +29,6 @@ typedef struct mt_source_opts {
     void (*tick)(void *ctx, int hup);
     void *tick_ctx;
     double tick_interval_s;  /* <= 0: only SIGHUP calls tick */
-    /* live only: AF_PACKET (Linux) unless unavailable, then libpcap, saying
-     * why; or one of them, an error when it cannot be had */
-    int capture;            /* MT_CAPTURE_AUTO, _AFPACKET, _PCAP */
-    unsigned ring_mb;       /* AF_PACKET ring per thread in MiB; 0: 32 */
 } mt_source_opts;
 
 enum { MT_CAPTURE_AUTO, MT_CAPTURE_AFPACKET, MT_CAPTURE_PCAP };
