@@ -10,8 +10,10 @@
 #include <grp.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -547,6 +549,145 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
     sigaction(SIGTERM, &sa, NULL);
     rc = live_afp(pl, a, iface, o, max_packets, res);
     g_afp = NULL;
+    mt_afp_close(a);
+    return rc;
+}
+
+/* Capture thread i of mt_source_live_threads: its own time guard and
+ * counters (an mt_source_result of its own), summed when all are back. */
+typedef struct afp_thread {
+    mt_afp *a;
+    unsigned i;
+    mt_source_packet_fn fn;
+    void *ctx;
+    ts_guard g;
+    mt_source_result res;
+    uint64_t seen, max_packets;
+    uint64_t *total;   /* packets of every thread, for -c */
+    int *running;      /* threads not yet returned */
+    int rc;
+    char err[256];     /* the error slot is per thread */
+} afp_thread;
+
+static int afpt_frame(void *ctx, int lt, mt_time_us ts, const uint8_t *data, uint32_t caplen,
+                      uint32_t wirelen)
+{
+    afp_thread *t = ctx;
+    t->seen++;
+    mt_time_us tt;
+    if (!ts_from_us(&t->g, ts, t->seen, &t->res, &tt)) return 0;
+    t->fn(t->ctx, lt, tt, data, caplen, wirelen);
+    t->res.packets++;
+    if (t->max_packets && __atomic_add_fetch(t->total, 1, __ATOMIC_RELAXED) >= t->max_packets) {
+        mt_afp_stop(t->a);
+        return 1;
+    }
+    return 0;
+}
+
+static void *afpt_main(void *arg)
+{
+    afp_thread *t = arg;
+    t->rc = mt_afp_run(t->a, t->i, afpt_frame, t, NULL, NULL);
+    if (t->rc != MT_OK) {
+        mt_strlcpy(t->err, mt_error_msg(), sizeof t->err);
+        mt_afp_stop(t->a); /* one socket failed: the capture is no longer whole */
+    }
+    __atomic_sub_fetch(t->running, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+int mt_source_live_threads(const char *iface, const mt_source_opts *o, unsigned n,
+                           mt_source_packet_fn fn, void *const *ctx, uint64_t max_packets,
+                           mt_source_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (n < 1 || n > MT_AFP_MAX_THREADS)
+        return mt_error_set(MT_EINVAL, "%s: %u capture threads (1..%d)", iface, n,
+                            MT_AFP_MAX_THREADS);
+    if (o->capture == MT_CAPTURE_PCAP)
+        return mt_error_set(MT_EINVAL, "%s: %u capture threads need AF_PACKET, not libpcap",
+                            iface, n);
+    mt_afp_config c;
+    mt_afp_config_defaults(&c);
+    c.iface = iface;
+    c.threads = n;
+    c.bpf = o->bpf;
+    c.snaplen = o->snaplen;
+    c.promisc = o->promisc;
+    mt_source_ring_blocks(o->ring_mb, &c.block_mb, &c.blocks);
+    mt_afp *a;
+    int rc = mt_afp_open(&a, &c);
+    if (rc != MT_OK) return rc;
+    if (o->drop_user && (rc = drop_privileges(o->drop_user)) != MT_OK) {
+        mt_afp_close(a);
+        return rc;
+    }
+    res->capture = "afpacket";
+    afp_thread *t = mt_xcalloc(n, sizeof *t);
+    pthread_t *th = mt_xcalloc(n, sizeof *th);
+    uint64_t total = 0;
+    int running = (int)n;
+    g_stop = 0;
+    g_afp = a;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    unsigned started = 0;
+    for (; started < n; started++) {
+        afp_thread *ti = &t[started];
+        ti->a = a;
+        ti->i = started;
+        ti->fn = fn;
+        ti->ctx = ctx[started];
+        ti->max_packets = max_packets;
+        ti->total = &total;
+        ti->running = &running;
+        int e = pthread_create(&th[started], NULL, afpt_main, ti);
+        if (e != 0) {
+            rc = mt_error_set(MT_ERR, "%s: cannot start capture thread %u: %s", iface, started,
+                              strerror(e));
+            __atomic_sub_fetch(&running, (int)(n - started), __ATOMIC_RELAXED);
+            mt_afp_stop(a);
+            break;
+        }
+    }
+    /* This thread keeps the clock: ticks and SIGHUP for the caller, while
+     * the capture threads read. */
+    ticker tk;
+    ticker_start(&tk, o);
+    while (!g_stop && __atomic_load_n(&running, __ATOMIC_ACQUIRE) > 0) {
+        if (o->tick) ticker_poll(&tk);
+        struct timespec nap = {.tv_sec = 0, .tv_nsec = 50 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+    mt_afp_stop(a);
+    for (unsigned i = 0; i < started; i++) pthread_join(th[i], NULL);
+    ticker_stop(&tk);
+    g_afp = NULL;
+    res->threads = n;
+    for (unsigned i = 0; i < n; i++) {
+        if (i < started) {
+            char what[96];
+            snprintf(what, sizeof what, "%s (capture thread %u)", iface, i);
+            ts_warn(what, &t[i].g, &t[i].res, o);
+        }
+        res->packets += t[i].res.packets;
+        res->bad_ts_clamped += t[i].res.bad_ts_clamped;
+        res->bad_ts_skipped += t[i].res.bad_ts_skipped;
+        mt_afp_get_stats(a, i, &res->thread[i]);
+        res->recv += res->thread[i].packets;
+        res->drop += res->thread[i].drops;
+        if (rc == MT_OK && t[i].rc != MT_OK) {
+            mt_strlcpy(res->error, t[i].err, sizeof res->error);
+            rc = mt_error_set(t[i].rc, "%s", t[i].err);
+        }
+    }
+    res->ifdrop = mt_afp_ifdrop(a);
+    free(th);
+    free(t);
     mt_afp_close(a);
     return rc;
 }

@@ -63,6 +63,21 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
 /* Capture until SIGINT/SIGTERM (or `max_packets` > 0 reached). */
 int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
                    uint64_t max_packets, mt_source_result *res);
+/* One frame to a consumer (a worker of scan -j). */
+typedef void (*mt_source_packet_fn)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                                    uint32_t caplen, uint32_t wirelen);
+/* Live capture on n threads, AF_PACKET only (n sockets in one fanout
+ * group: both directions of a flow reach the same thread). Capture thread i
+ * calls fn(ctx[i], ...) with each of its frames, straight from its ring,
+ * and never with another's: consumer i needs no lock against consumer j.
+ * The calling thread keeps the clock (o->tick, SIGHUP, concurrently with
+ * the capture threads) until SIGINT/SIGTERM or max_packets in all; then
+ * every thread has returned. res->thread[i] are thread i's counters.
+ * MT_ENOTFOUND when AF_PACKET cannot be had (the message says why; a
+ * single-thread libpcap capture may still work). */
+int mt_source_live_threads(const char *iface, const mt_source_opts *o, unsigned n,
+                           mt_source_packet_fn fn, void *const *ctx, uint64_t max_packets,
+                           mt_source_result *res);
 /* The live counters for --stats and the closing line: the totals, and with
  * per_thread each AF_PACKET thread's (they sum to the totals). */
 void mt_source_print_live(const char *iface, const mt_source_result *res, int per_thread,

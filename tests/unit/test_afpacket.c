@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "capture/afpacket.h"
+#include "capture/source.h"
 
 #if defined(__linux__)
 #include <net/if.h>
@@ -26,6 +27,7 @@
 #include <pcap/pcap.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -296,6 +298,7 @@ typedef struct worker {
     mt_afp *a;
     unsigned i;
     pthread_t self;
+    int have_self; /* self is set by the first frame (mt_source_live_threads) */
     int wrong_thread;
     uint64_t frames, port9;
     uint32_t max_caplen, cut; /* the longest frame; frames cut by the snap length */
@@ -308,6 +311,10 @@ static int count_frame(void *ctx, int lt, mt_time_us ts, const uint8_t *d, uint3
 {
     worker *w = ctx;
     (void)ts; (void)wirelen;
+    if (!w->have_self) {
+        w->self = pthread_self();
+        w->have_self = 1;
+    }
     if (!pthread_equal(pthread_self(), w->self)) w->wrong_thread = 1;
     w->frames++;
     if (caplen > w->max_caplen) w->max_caplen = caplen;
@@ -326,6 +333,7 @@ static void *run_worker(void *arg)
 {
     worker *w = arg;
     w->self = pthread_self();
+    w->have_self = 1;
     w->rc = mt_afp_run(w->a, w->i, count_frame, w, NULL, NULL);
     return NULL;
 }
@@ -473,6 +481,107 @@ static void test_open_errors(void **state)
     assert_int_equal(lo_flags(1), 0);
 }
 
+/* ---- mt_source_live_threads: capture threads to per-thread consumers ---- */
+
+typedef struct live_run {
+    mt_source_opts o;
+    mt_source_result res;
+    worker *w;
+    uint64_t max;
+    int rc;
+    pthread_t self;
+    int ticks, ticks_elsewhere;
+} live_run;
+
+static void live_frame(void *ctx, int lt, mt_time_us ts, const uint8_t *d, uint32_t caplen,
+                       uint32_t wirelen)
+{
+    (void)count_frame(ctx, lt, ts, d, caplen, wirelen);
+}
+
+static void live_tick(void *ctx, int hup)
+{
+    live_run *r = ctx;
+    (void)hup;
+    r->ticks++;
+    if (!pthread_equal(pthread_self(), r->self)) r->ticks_elsewhere++;
+}
+
+static void *live_main(void *arg)
+{
+    live_run *r = arg;
+    r->self = pthread_self();
+    void *ctx[2] = {&r->w[0], &r->w[1]};
+    r->rc = mt_source_live_threads("lo", &r->o, 2, live_frame, ctx, r->max, &r->res);
+    return NULL;
+}
+
+static void live_threads(live_run *r, uint64_t max, int sigint)
+{
+    worker *w = r->w;
+    memset(r, 0, sizeof *r);
+    r->w = w;
+    memset(w, 0, 2 * sizeof *w);
+    mt_source_opts_defaults(&r->o);
+    r->o.bpf = "udp"; /* not the ICMP port-unreachable answers */
+    r->o.ring_mb = 2;
+    r->o.tick = live_tick;
+    r->o.tick_ctx = r;
+    r->o.tick_interval_s = 0.1;
+    r->max = max;
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, live_main, r), 0);
+    sleep_ms(200);
+    send_flows(9);
+    sleep_ms(500);
+    if (sigint) kill(getpid(), SIGINT);
+    pthread_join(th, NULL);
+    assert_int_equal(r->rc, MT_OK);
+    assert_int_equal(r->res.threads, 2);
+    assert_string_equal(r->res.capture, "afpacket");
+    uint64_t frames = w[0].frames + w[1].frames;
+    assert_int_equal(frames, 2 * FLOWS * PER_FLOW);
+    assert_int_equal(r->res.packets, frames);
+    assert_int_equal(r->res.recv, r->res.thread[0].packets + r->res.thread[1].packets);
+    assert_int_equal(r->res.recv, frames);
+    assert_int_equal(r->res.drop, 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(w[i].wrong_thread, 0);
+        assert_int_equal(r->res.thread[i].frames, w[i].frames);
+        assert_true(w[i].frames > 0);
+    }
+    for (int k = 0; k < FLOWS; k++)
+        if (!((w[0].flow[k] == 2 * PER_FLOW && w[1].flow[k] == 0) ||
+              (w[1].flow[k] == 2 * PER_FLOW && w[0].flow[k] == 0)))
+            fail_msg("flow %d: %u and %u frames", k, w[0].flow[k], w[1].flow[k]);
+    /* the clock is kept on the calling thread, every 0.1 s (the run that
+     * waits for SIGINT lasts 0.7 s; the counted one ends with its count) */
+    if (sigint && r->ticks < 3) fail_msg("%d ticks in 0.7 s", r->ticks);
+    assert_int_equal(r->ticks_elsewhere, 0);
+}
+
+static void test_live_threads(void **state)
+{
+    (void)state;
+    if (!g_netns) skip();
+    assert_int_equal(lo_flags(1), 0);
+    worker w[2];
+    live_run r = {.w = w};
+    live_threads(&r, 0, 1);                        /* stopped by SIGINT */
+    live_threads(&r, 2 * FLOWS * PER_FLOW, 0);     /* stopped by the count */
+    /* libpcap cannot do threads; a missing interface is said */
+    mt_source_opts o;
+    mt_source_opts_defaults(&o);
+    o.capture = MT_CAPTURE_PCAP;
+    void *ctx[2] = {&w[0], &w[1]};
+    mt_source_result res;
+    assert_int_equal(mt_source_live_threads("lo", &o, 2, live_frame, ctx, 0, &res), MT_EINVAL);
+    o.capture = MT_CAPTURE_AUTO;
+    assert_int_equal(mt_source_live_threads("no-such-if0", &o, 2, live_frame, ctx, 0, &res),
+                     MT_EIO);
+    assert_non_null(strstr(mt_error_msg(), "no-such-if0"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_fanout_on_loopback),
         cmocka_unit_test(test_filter_in_kernel),
+        cmocka_unit_test(test_live_threads),
     };
     return cmocka_run_group_tests(tests, setup_netns, NULL);
 }
