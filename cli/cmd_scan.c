@@ -13,6 +13,7 @@
 #include "minetrace/engine.h"
 #include "minetrace/intel.h"
 #include "report/hosts_render.h"
+#include "workers.h"
 #include "store/finding_json.h"
 #include "minetrace/store.h"
 
@@ -35,6 +36,11 @@ static const mt_cli_opt scan_opts[] = {
      "AF_PACKET receive ring per capture thread in MiB (2..4096,\n"
      "default 32). Frames that find it full are dropped by the\n"
      "kernel and counted (--stats)."},
+    {'j', "jobs", 'j', "N",
+     "Spread the work over N threads (1..64, default 1; 0 = the\n"
+     "online CPUs): one reads, every one inspects its share of the\n"
+     "flows; the findings are those of -j 1. Live (-i), the one\n"
+     "capture socket is read by the first thread."},
     {0, NULL, 0, NULL, "Output"},
     {MT_OPT_OUTPUT, NULL, 0, NULL,
      "Write findings as EVE-style JSON lines to FILE (- is standard\n"
@@ -78,7 +84,7 @@ typedef struct scan_args {
     mt_pipeline_config pc;
     const char *iface;
     int hosts;
-    unsigned long min_score, count, flush_interval, max_hosts;
+    unsigned long min_score, count, flush_interval, max_hosts, jobs;
 } scan_args;
 
 static int scan_opt(void *ctx, int id, const char *arg)
@@ -95,6 +101,13 @@ static int scan_opt(void *ctx, int id, const char *arg)
         return 0;
     case 'Z': a->so.drop_user = arg; return 0;
     case 'c': return mt_cli_uint(cmd, "--count", arg, ~0UL, &a->count);
+    case 'j':
+        if (mt_cli_uint(cmd, "--jobs", arg, MT_WORKERS_MAX, &a->jobs)) return MT_EXIT_ERROR;
+        if (a->jobs == 0) {
+            long c = sysconf(_SC_NPROCESSORS_ONLN);
+            a->jobs = c < 1 ? 1 : c > MT_WORKERS_MAX ? MT_WORKERS_MAX : (unsigned long)c;
+        }
+        return 0;
     case O_NO_PROMISC: a->so.promisc = 0; return 0;
     case O_CAPTURE:
         if (strcmp(arg, "afpacket") == 0) a->so.capture = MT_CAPTURE_AFPACKET;
@@ -136,6 +149,7 @@ static int scan_opt(void *ctx, int id, const char *arg)
  * have been moved away by log rotation; the store stays open). */
 typedef struct scan_out {
     mt_sink *jsonl, *store; /* borrowed: the engine owns them */
+    mt_workers *workers;    /* -j N: pending findings are passed on first */
     FILE *file;             /* the -o file, NULL for standard output */
     const char *path;
     int quiet;
@@ -160,6 +174,7 @@ static void scan_reopen(scan_out *o)
 static void scan_tick(void *ctx, int hup)
 {
     scan_out *o = ctx;
+    if (o->workers) mt_workers_drain(o->workers);
     if (o->jsonl && o->jsonl->flush(o->jsonl) != MT_OK && !o->quiet)
         fprintf(stderr, "minetrace scan: cannot write %s: %s\n", o->path ? o->path : "standard output",
                 strerror(errno));
@@ -222,6 +237,20 @@ static int scan(const mt_cli_common *co, scan_args *a)
     }
 
     mt_pipeline *pl = mt_pipeline_new(mt_engine_event_sink(eng), mt_engine_intel(eng), &a->pc);
+    if (a->jobs > 1) {
+        /* The worker set feeds the caller's engine's back half; `pl` only
+         * collects the workers' counters for --stats. */
+        out.workers = mt_workers_new((unsigned)a->jobs, eng, &ec, &a->pc);
+        if (!out.workers) {
+            mt_cli_error(cmd, "%s", mt_error_msg());
+            mt_pipeline_free(pl);
+            mt_engine_free(eng);
+            mt_intel_free(intel);
+            return MT_EXIT_ERROR;
+        }
+        a->so.packet = mt_workers_packet;
+        a->so.packet_ctx = out.workers;
+    }
     unsigned errors = 0, damaged = 0, inputs = 0;
     uint64_t ts_clamped = 0, ts_skipped = 0;
     mt_source_result res;
@@ -253,7 +282,12 @@ static int scan(const mt_cli_common *co, scan_args *a)
             }
         }
     }
-    mt_pipeline_finish(pl);
+    if (out.workers) {
+        mt_workers_finish(out.workers);
+        mt_workers_add_stats(out.workers, pl);
+    } else {
+        mt_pipeline_finish(pl);
+    }
     mt_engine_flush(eng);
     const mt_engine_stats *es = mt_engine_get_stats(eng);
     if (co->stats) {
@@ -276,6 +310,7 @@ static int scan(const mt_cli_common *co, scan_args *a)
     }
     if (fflush(stdout) != 0) errors++;
     uint64_t findings = es->findings;
+    mt_workers_free(out.workers);
     mt_pipeline_free(pl);
     mt_engine_free(eng);
     mt_intel_free(intel);
@@ -292,6 +327,7 @@ static int run(int argc, char **argv)
     a.min_score = 50;
     a.flush_interval = 1;
     a.max_hosts = MT_HOSTS_MAX_DEFAULT;
+    a.jobs = 1;
     mt_cli_common co;
     int rc = mt_cli_parse(cmd, argc, argv, &co, scan_opt, &a);
     if (rc < 0 && !a.iface && co.nargs == 0)

@@ -77,6 +77,20 @@ void mt_engine_flush(mt_engine *e);
  * copied (a finding is 2 KB and a capture can yield tens of thousands). */
 void mt_engine_emit(mt_engine *e, mt_finding *f);
 const mt_intel *mt_engine_intel(const mt_engine *e);
+
+/* ---- for scan -j (cli/workers.h) ----------------------------------------
+ * A worker's engine runs the detectors (the front half) and hands each
+ * finding to the hook instead of its own back half; the finding is the
+ * detector's scratch (copy it). mt_engine_emit_back() is that back half
+ * (confidence floor, finding rules, identity set, host verdicts, sinks):
+ * the worker set calls it on one engine, in the order -j 1 would. */
+typedef void (*mt_emit_hook)(void *ctx, const mt_finding *f);
+void mt_engine_set_emit_hook(mt_engine *e, mt_emit_hook fn, void *ctx);
+void mt_engine_emit_back(mt_engine *e, mt_finding *f);
+/* Use another engine's DNS tie (which must outlive this engine). */
+void mt_engine_borrow_dnstie(mt_engine *e, struct mt_dnstie *tie);
+/* The detectors' end-of-input flush alone (mt_engine_flush without sinks). */
+void mt_engine_flush_detectors(mt_engine *e);
 struct mt_dnstie *mt_engine_dnstie(mt_engine *e);
 struct mt_hosts *mt_engine_hosts(mt_engine *e);
 /* Start a finding from an event: time, flow, src = client, dst = server. */

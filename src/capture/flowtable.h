@@ -71,7 +71,9 @@ typedef struct mt_flow {
     mt_flow_extra *extra;  /* allocated for TLS/WebSocket flows only */
     mt_dirstate d[2];
     mt_flow_shape shape;   /* first-minute shape (TLS-only miner rule) */
-    uint8_t pad_[8];      /* 320 bytes: five whole cache lines per slot in
+    uint64_t last_seq;     /* number of the flow's last packet (scan -j orders the
+                              flows ended at the end by it, as the LRU does);
+                              320 bytes: five whole cache lines per slot in
                               the (2 MiB aligned) table */
 } mt_flow;
 _Static_assert(sizeof(mt_flow) == 320, "mt_flow: keep five cache lines (adjust pad_)");

@@ -21,7 +21,12 @@ struct mt_pipeline {
     mt_pipeline_stats st;
     mt_flowtable *flows;
     mt_stream *stream;
+    uint64_t seq;      /* number of the packet in hand (mt_pipeline_set_seq) */
+    uint64_t end_seq;  /* last_seq of the flow whose end is being emitted */
 };
+
+void mt_pipeline_set_seq(mt_pipeline *pl, uint64_t seq) { pl->seq = seq; }
+uint64_t mt_pipeline_end_seq(const mt_pipeline *pl) { return pl->end_seq; }
 
 static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *ev);
 
@@ -128,6 +133,7 @@ static void end_flow(mt_pipeline *pl, mt_flow *f, int evicted)
     mt_event ev = {0};
     ev.type = MT_EV_FLOW_END;
     ev.u.flow = &fs;
+    pl->end_seq = f->last_seq;
     emit(pl, f, 0, f->last_ts, &ev);
     mt_stream_release(pl->stream, f);
     pl->st.flows_ended++;
@@ -300,6 +306,7 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
         mt_flowtable_touch(pl->flows, f);
     }
     f->last_ts = ts > f->last_ts ? ts : f->last_ts;
+    f->last_seq = pl->seq;
     /* A TLS-only miner candidate past its first minute: judged now (the
      * rule looks at the first minute only), not when the session ends. */
     if (f->app == MT_APP_TLS &&
@@ -367,6 +374,19 @@ void mt_pipeline_finish(mt_pipeline *pl)
     mt_flowtable_drain_begin(pl->flows);
     while ((f = mt_flowtable_oldest(pl->flows)) != NULL) end_flow(pl, f, 0);
     mt_flowtable_drain_end(pl->flows);
+}
+
+void mt_pipeline_add_stats(mt_pipeline *into, const mt_pipeline *from)
+{
+    const mt_pipeline_stats *b = &from->st;
+    mt_pipeline_stats *a = &into->st;
+#define ADD(x) a->x += b->x
+    ADD(packets); ADD(bytes); ADD(decoded); ADD(not_ip); ADD(fragments); ADD(truncated);
+    ADD(malformed); ADD(unsupported_link); ADD(flows_created); ADD(flows_ended);
+    ADD(flows_idle_expired); ADD(flows_evicted_lru); ADD(tcp_gaps); ADD(tcp_retrans_bytes);
+    ADD(dns_msgs); ADD(dns_errors); ADD(dns_truncated); ADD(smb_events); ADD(max_flows_in_use);
+#undef ADD
+    mt_stream_add_stats(into->stream, from->stream);
 }
 
 void mt_pipeline_print_stats(const mt_pipeline *pl, FILE *out)

@@ -40,11 +40,21 @@ void mt_pipeline_free(mt_pipeline *p);
 /* One captured frame. */
 void mt_pipeline_packet(mt_pipeline *p, int linktype, mt_time_us ts,
                         const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* scan -j: the number of the next packet in the whole input (flows keep
+ * their last packet's), and, while a flow's end is being emitted, that
+ * flow's last number: the flows one pipeline ends at the end of input go
+ * least recently active first, so several pipelines' ends can be put in
+ * the order one pipeline would have ended them. 0 unless set. */
+void mt_pipeline_set_seq(mt_pipeline *p, uint64_t seq);
+uint64_t mt_pipeline_end_seq(const mt_pipeline *p);
 /* End every open flow (end of input); emits MT_EV_FLOW_END for each. */
 void mt_pipeline_finish(mt_pipeline *p);
 const mt_pipeline_stats *mt_pipeline_get_stats(const mt_pipeline *p);
 /* The stream layer's counters (messages per framer, what was not inspected). */
 const mt_stream_stats *mt_pipeline_stream_stats(const mt_pipeline *p);
+/* Add from's counters (packets, flows, stream) to into's: scan -j prints
+ * one --stats for all its workers. Peaks add up (per-worker tables). */
+void mt_pipeline_add_stats(mt_pipeline *into, const mt_pipeline *from);
 void mt_pipeline_print_stats(const mt_pipeline *p, FILE *out);
 
 #endif

@@ -121,6 +121,13 @@ static void ts_warn(const char *what, const ts_guard *g, const mt_source_result 
             (unsigned long long)res->bad_ts_skipped);
 }
 
+static inline void deliver(mt_pipeline *pl, const mt_source_opts *o, int lt, mt_time_us ts,
+                           const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+    if (o->packet) o->packet(o->packet_ctx, lt, ts, data, caplen, wirelen);
+    else mt_pipeline_packet(pl, lt, ts, data, caplen, wirelen);
+}
+
 /* Periodic calls to the caller (flush and commit outputs) and SIGHUP
  * (reopen them). The handler only sets a flag: the call happens between
  * packets. */
@@ -228,7 +235,7 @@ static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
             h.len = r.wirelen;
             if (!pcap_offline_filter(&prog, &h, r.data)) continue;
         }
-        mt_pipeline_packet(pl, pf->linktype, ts, r.data, r.caplen, r.wirelen);
+        deliver(pl, o, pf->linktype, ts, r.data, r.caplen, r.wirelen);
         res->packets++;
         if (o->progress && (res->packets & 0xffff) == 0) {
             double t = now_s();
@@ -313,7 +320,7 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
         if (o->tick && ((seen & tick_mask) == 0 || g_hup)) ticker_poll(&tk);
         mt_time_us ts;
         if (!ts_from_timeval(&g, &h->ts, seen, res, &ts)) continue;
-        mt_pipeline_packet(pl, lt, ts, data, h->caplen, h->len);
+        deliver(pl, o, lt, ts, data, h->caplen, h->len);
         res->packets++;
         if (o->progress && (res->packets & 0xffff) == 0) {
             double t = now_s();
@@ -425,7 +432,7 @@ static int live_pcap(mt_pipeline *pl, const char *iface, const mt_source_opts *o
             mt_time_us ts;
             if (!ts_from_timeval(&g, &h->ts, seen, res, &ts))
                 continue;
-            mt_pipeline_packet(pl, lt, ts, data, h->caplen, h->len);
+            deliver(pl, o, lt, ts, data, h->caplen, h->len);
             res->packets++;
             if (max_packets && res->packets >= max_packets) break;
         } else if (r == 0) {
@@ -485,7 +492,7 @@ static int afp_frame(void *ctx, int lt, mt_time_us ts, const uint8_t *data, uint
     l->seen++;
     mt_time_us t;
     if (!ts_from_us(&l->g, ts, l->seen, l->res, &t)) return 0;
-    mt_pipeline_packet(l->pl, lt, t, data, caplen, wirelen);
+    deliver(l->pl, l->o, lt, t, data, caplen, wirelen);
     l->res->packets++;
     return l->max_packets && l->res->packets >= l->max_packets;
 }

@@ -29,6 +29,11 @@ typedef struct mt_source_opts {
     void (*tick)(void *ctx, int hup);
     void *tick_ctx;
     double tick_interval_s;  /* <= 0: only SIGHUP calls tick */
+    /* When set, every packet goes here instead of mt_pipeline_packet (the
+     * pipeline argument is then unused): scan -j's dispatcher. */
+    void (*packet)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                   uint32_t caplen, uint32_t wirelen);
+    void *packet_ctx;
 } mt_source_opts;
 
 enum { MT_CAPTURE_AUTO, MT_CAPTURE_AFPACKET, MT_CAPTURE_PCAP };

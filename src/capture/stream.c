@@ -472,6 +472,18 @@ static void per_framer(FILE *out, const char *what, const uint64_t *v)
     fputc(')', out);
 }
 
+void mt_stream_add_stats(mt_stream *into, const mt_stream *from)
+{
+    /* Every field is a uint64_t count (peaks and sizes add up to the sum
+     * over the workers, which is what the memory in use was). */
+    uint64_t *a = (uint64_t *)&into->st;
+    const uint64_t *b = (const uint64_t *)&from->st;
+    for (size_t i = 0; i < sizeof into->st / sizeof *a; i++) a[i] += b[i];
+    if (from->st.ws_ctx_bytes) into->st.ws_ctx_bytes = from->st.ws_ctx_bytes;
+    into->n_blocks += from->n_blocks;
+    into->n_big += from->n_big;
+}
+
 void mt_stream_print_stats(const mt_stream *s, FILE *out)
 {
     const mt_stream_stats *t = &s->st;

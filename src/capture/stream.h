@@ -49,6 +49,9 @@ const mt_stream_stats *mt_stream_get_stats(const mt_stream *s);
 /* Blocks allocated so far (small, large) and the large block size. */
 void mt_stream_block_counts(const mt_stream *s, uint32_t *small, uint32_t *big,
                             uint32_t *big_size);
+/* Add from's counters and block counts to into's (scan -j: one --stats
+ * for all workers). */
+void mt_stream_add_stats(mt_stream *into, const mt_stream *from);
 /* The "stream ..." lines of --stats. */
 void mt_stream_print_stats(const mt_stream *s, FILE *out);
 

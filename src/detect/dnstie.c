@@ -21,7 +21,15 @@
  * answer had ever been written to (a page fault each). */
 struct mt_dnstie {
     mt_hmap map; /* mt_addr (mt_hmap_addr_key) -> mt_dnstie_entry */
+    void (*sync)(void *ctx, int put, int end);
+    void *sync_ctx;
 };
+
+void mt_dnstie_set_sync(mt_dnstie *t, void (*sync)(void *ctx, int put, int end), void *ctx)
+{
+    t->sync = sync;
+    t->sync_ctx = ctx;
+}
 
 static uint64_t tie_hash(const void *key)
 {
@@ -49,7 +57,7 @@ void mt_dnstie_free(mt_dnstie *t)
     free(t);
 }
 
-void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
+static void tie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
                    mt_time_us expires, int weight, mt_intel_category cat)
 {
     if (addr->family != 4 && addr->family != 6) return; /* nothing to tie */
@@ -78,7 +86,7 @@ void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
     ve->category = cat;
 }
 
-int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
+static int tie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
                   mt_dnstie_entry *out)
 {
     if (addr->family != 4 && addr->family != 6) return 0;
@@ -89,6 +97,28 @@ int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
     if (e->expires < now) return 0;
     *out = *e;
     return 1;
+}
+
+void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
+                   mt_time_us expires, int weight, mt_intel_category cat)
+{
+    if (!t->sync) {
+        tie_put(t, addr, name, expires, weight, cat);
+        return;
+    }
+    t->sync(t->sync_ctx, 1, 0);
+    tie_put(t, addr, name, expires, weight, cat);
+    t->sync(t->sync_ctx, 1, 1);
+}
+
+int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
+                  mt_dnstie_entry *out)
+{
+    if (!t->sync) return tie_get(t, addr, now, out);
+    t->sync(t->sync_ctx, 0, 0);
+    int r = tie_get(t, addr, now, out);
+    t->sync(t->sync_ctx, 0, 1);
+    return r;
 }
 
 size_t mt_dnstie_size(const mt_dnstie *t) { return mt_hmap_count(&t->map); }

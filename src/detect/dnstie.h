@@ -28,5 +28,11 @@ void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
 int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
                   mt_dnstie_entry *out);
 size_t mt_dnstie_size(const mt_dnstie *t);
+/* scan -j: called from the calling thread before (end 0) and after (end 1)
+ * every put (put 1) and get; the worker set waits there until no other
+ * worker holds a packet before the caller's that could change the answer,
+ * so the tie sees puts and gets in the order of -j 1 (cli/workers.c).
+ * NULL: none (the default). */
+void mt_dnstie_set_sync(mt_dnstie *t, void (*sync)(void *ctx, int put, int end), void *ctx);
 
 #endif

@@ -47,6 +47,9 @@ struct mt_engine {
     mt_engine_stats stats;
     mt_event_observer observer;
     void *observer_ctx;
+    int tie_borrowed;     /* tie belongs to another engine (mt_engine_borrow_dnstie) */
+    mt_emit_hook emit_hook; /* findings leave before the back half (scan -j) */
+    void *emit_ctx;
 };
 
 void mt_engine_set_observer(mt_engine *e, mt_event_observer fn, void *ctx)
@@ -92,7 +95,7 @@ void mt_engine_free(mt_engine *e)
         if (registry[i]->free_state && e->state[i]) registry[i]->free_state(e->state[i]);
     for (size_t i = 0; i < e->n_sinks; i++)
         if (e->sinks[i]->close) e->sinks[i]->close(e->sinks[i]);
-    mt_dnstie_free(e->tie);
+    if (!e->tie_borrowed) mt_dnstie_free(e->tie);
     mt_hosts_free(e->hosts);
     mt_firstset_free(e->reported);
     free(e);
@@ -157,13 +160,40 @@ mt_event_sink mt_engine_event_sink(mt_engine *e)
 
 void mt_engine_flush(mt_engine *e)
 {
-    for (size_t i = 0; i < N_DETECTORS; i++)
-        if (registry[i]->flush) registry[i]->flush(e, e->state[i]);
+    mt_engine_flush_detectors(e);
     for (size_t i = 0; i < e->n_sinks; i++)
         if (e->sinks[i]->flush) e->sinks[i]->flush(e->sinks[i]);
 }
 
+void mt_engine_set_emit_hook(mt_engine *e, mt_emit_hook fn, void *ctx)
+{
+    e->emit_hook = fn;
+    e->emit_ctx = ctx;
+}
+
+void mt_engine_borrow_dnstie(mt_engine *e, struct mt_dnstie *tie)
+{
+    if (!e->tie_borrowed) mt_dnstie_free(e->tie);
+    e->tie = tie;
+    e->tie_borrowed = 1;
+}
+
+void mt_engine_flush_detectors(mt_engine *e)
+{
+    for (size_t i = 0; i < N_DETECTORS; i++)
+        if (registry[i]->flush) registry[i]->flush(e, e->state[i]);
+}
+
 void mt_engine_emit(mt_engine *e, mt_finding *f)
+{
+    if (e->emit_hook) {
+        e->emit_hook(e->emit_ctx, f);
+        return;
+    }
+    mt_engine_emit_back(e, f);
+}
+
+void mt_engine_emit_back(mt_engine *e, mt_finding *f)
 {
     if (f->confidence < e->cfg.min_confidence) {
         e->stats.dropped_low_confidence++;

@@ -102,7 +102,22 @@ uint64_t mt_flowmark_evicted(const mt_flowmark *m) { return mt_hmap_evicted(&m->
 /* Fingerprints are their own hash: the key is already well mixed. */
 struct mt_seenset {
     mt_hmap map;
+    size_t slots;
+    unsigned ordinal;           /* made the ordinal-th since mt_seenset_defer_new */
+    mt_seenset_defer_fn defer;  /* scan -j: the answer is the back half's */
+    void *defer_ctx;
 };
+
+static _Thread_local mt_seenset_defer_fn tl_defer;
+static _Thread_local void *tl_defer_ctx;
+static _Thread_local unsigned tl_ordinal;
+
+void mt_seenset_defer_new(mt_seenset_defer_fn fn, void *ctx)
+{
+    tl_defer = fn;
+    tl_defer_ctx = ctx;
+    tl_ordinal = 0;
+}
 
 static uint64_t seen_hash(const void *key)
 {
@@ -114,15 +129,21 @@ static uint64_t seen_hash(const void *key)
 mt_seenset *mt_seenset_new(size_t slots)
 {
     mt_seenset *s = mt_xcalloc(1, sizeof *s);
-    mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .capacity = slots,
-                                          .fixed = 1, .window = SEEN_WINDOW, .hash = seen_hash});
+    s->slots = slots;
+    s->ordinal = tl_ordinal++;
+    s->defer = tl_defer;
+    s->defer_ctx = tl_defer_ctx;
+    /* A deferring set never holds a key: no table. */
+    if (!s->defer)
+        mt_hmap_init(&s->map, &(mt_hmap_cfg){.key_size = sizeof(uint64_t), .capacity = slots,
+                                              .fixed = 1, .window = SEEN_WINDOW, .hash = seen_hash});
     return s;
 }
 
 void mt_seenset_free(mt_seenset *s)
 {
     if (!s) return;
-    mt_hmap_free(&s->map);
+    if (!s->defer) mt_hmap_free(&s->map);
     free(s);
 }
 
@@ -144,10 +165,14 @@ int mt_seenset_test_add_day(mt_seenset *s, uint64_t h, mt_time_us ts)
     k ^= k >> 31;
     k *= 0xbf58476d1ce4e5b9ULL;
     k ^= k >> 29;
+    if (s->defer) {
+        s->defer(s->defer_ctx, s->ordinal, s->slots, k);
+        return 0;
+    }
     return mt_seenset_test_add(s, k);
 }
 
-uint64_t mt_seenset_evicted(const mt_seenset *s) { return mt_hmap_evicted(&s->map); }
+uint64_t mt_seenset_evicted(const mt_seenset *s) { return s->defer ? 0 : mt_hmap_evicted(&s->map); }
 
 /* Identity -> the earliest time passed on; the key is its own hash. */
 struct mt_firstset {

@@ -33,6 +33,16 @@ int mt_seenset_test_add(mt_seenset *s, uint64_t h);
 int mt_seenset_test_add_day(mt_seenset *s, uint64_t h, mt_time_us ts);
 /* Fingerprints forgotten to make room (the window of 8 slots was full). */
 uint64_t mt_seenset_evicted(const mt_seenset *s);
+/* scan -j (cli/workers.c): sets made on this thread after this call, until
+ * it is called with NULL, do not answer themselves: test_add_day hands fn
+ * the set's ordinal (0, 1, ... in the order made since the call), its size
+ * and the day key, and returns 0 ("new"); the detector then emits its
+ * finding as if first, and the worker set asks one set per ordinal
+ * (mt_seenset_test_add with the key) in -j 1's order, dropping the finding
+ * when the key was seen. Valid because every detector emits right after a
+ * "new" answer and does nothing else on a "seen" one. */
+typedef void (*mt_seenset_defer_fn)(void *ctx, unsigned ordinal, size_t slots, uint64_t key);
+void mt_seenset_defer_new(mt_seenset_defer_fn fn, void *ctx);
 
 /* The engine's memory of the identities it passed on (mt_finding_identity)
  * with the time of the earliest: 1 when h was passed on with a time before

@@ -11,7 +11,8 @@
 # as numbers, that VLAN tags taken out by the kernel are put back, that the
 # BPF filter runs in the kernel, that -Z drops privileges after the sockets
 # are open, that SIGINT stops cleanly, that --capture pcap still works, and
-# that a missing interface is a clear error with exit status 2.
+# that a missing interface is a clear error with exit status 2; and scan -j 2
+# fed live.
 # MT_AFP_BIG=FILE replays FILE (e.g. the bench capture) in the full-speed run.
 set -euo pipefail
 BIN=${MT_BIN:-build/minetrace}
@@ -200,6 +201,24 @@ stop_scan
 ident "$tmp/pcap.jsonl" >"$tmp/pcap.live.id"
 check "--capture pcap: libpcap used, the same findings as the file scan" \
   '! grep -q "^capture afpacket" "$tmp/pcap.err" && diff "$tmp/top1.file.id" "$tmp/pcap.live.id" >&2'
+
+# 8. -j 2 live: the capture thread reads and hands flows to the workers
+# (scan -j); the findings are those of the file scan, and reach the -o file
+# while the capture runs (the flush tick passes the workers' findings on).
+f=ndpi/mining.pcapng
+for j in 1 2; do
+  start_scan j$j -j $j
+  replay --topspeed "$P/$f"
+  sleep 2.5
+  ident "$tmp/j$j.jsonl" >"$tmp/j$j.running.id"
+  stop_scan
+  ident "$tmp/j$j.jsonl" >"$tmp/j$j.live.id"
+done
+read -r cap recv drop <<<"$(totals "$tmp/j2.err")" || true
+check "-j 2 live: exit 1, every packet read ($cap of $recv)" '[ "$rc" = 1 ] && [ "$cap" = "$recv" ]'
+check "-j 2 live: findings = file findings" 'diff "$tmp/top6.file.id" "$tmp/j2.live.id" >&2'
+check "-j 2 live: in the -o file while running as with -j 1 ($(wc -l <"$tmp/j1.running.id") of $(wc -l <"$tmp/top6.file.id"))" \
+  '[ -s "$tmp/j1.running.id" ] && diff "$tmp/j1.running.id" "$tmp/j2.running.id" >&2'
 
 [ $fail = 0 ] && echo "afpacket: all checks passed"
 exit $fail

@@ -1,0 +1,527 @@
+/* scan -j N: the worker set (workers.h says what and why).
+ *
+ * Why the DNS tie sees -j 1's order. Packets are numbered in read order
+ * (seq). Worker 0 is the reader: it processes its packet k before reading
+ * k+1, so when packet q is pushed to a worker, every worker-0 packet before
+ * q is done (and the push's release makes that visible to the worker that
+ * pops q). Each worker processes its packets in seq order. Tie operations
+ * happen while some worker processes some packet; call an operation's
+ * number the seq of that packet. Puts happen only for DNS packets (UDP or
+ * TCP with port 53 either side: the pipeline's udp_dns and the DNS-over-TCP
+ * framer's port rule).
+ *   - A put numbered q waits until every other worker has no unprocessed
+ *     packet before q (its ring is empty or the record at its head is q or
+ *     later). So every operation numbered below q is done before the put,
+ *     and none numbered above q can have started: such an operation would
+ *     belong to a packet after q, and a put there waits for q as well, a get
+ *     there waits for q because q is a DNS packet (next rule).
+ *   - A get numbered s waits until every other worker has processed the
+ *     last DNS packet pushed to it before s (when that worker has had a DNS
+ *     packet pushed after s, it waits for all its packets before s).
+ * So puts are ordered against every other operation as in -j 1, and gets
+ * among themselves only read. Deadlock: a worker waits only for packets
+ * numbered below its own; the worker holding the lowest unprocessed packet
+ * never waits. At the end (flows ended, detectors flushed: numbered after
+ * every packet) each worker first waits until every ring is empty, then
+ * takes the tie under a mutex.
+ *
+ * Findings: each worker appends copies under its own mutex (findings are
+ * rare), keyed (phase, packet seq or time, worker, sub); the reader passes
+ * on those below the lowest packet any worker may still be processing. */
+#include "workers.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture/decode.h"
+#include "detect/dnstie.h"
+#include "detect/flowmark.h"
+#include "util/hash.h"
+
+#define RING_BYTES (1u << 20) /* per worker; ~1500 full-size frames */
+#define RING_MASK (RING_BYTES - 1)
+#define REC_ALIGN 64u
+#define DRAIN_EVERY 16384u   /* packets between passes over pending findings */
+
+typedef struct rec_hdr {
+    _Atomic uint64_t seq;  /* read by other workers waiting (relaxed) */
+    mt_time_us ts;
+    uint32_t caplen, wirelen;
+    int32_t linktype;
+    uint32_t size;         /* bytes of the record, header included */
+    uint32_t wrap;         /* 1: filler up to the ring's end */
+} rec_hdr;
+
+typedef struct fnd {
+    uint32_t phase;        /* 0 packets, 1 flows ended at the end, 2 detector flush */
+    uint32_t worker;
+    uint8_t check;         /* a deferred "reported today?" question, not a finding */
+    uint8_t gated;         /* a finding that follows such a question */
+    uint16_t ordinal;      /* check: which detector's set (mt_seenset_defer_new) */
+    uint32_t slots;        /* check: that set's size */
+    uint64_t seen_key;
+    uint64_t key;          /* phase 0: packet seq; 1: the ended flow's last packet; 2: time */
+    uint64_t sub;          /* order of emission within the worker */
+    mt_finding f;
+} fnd;
+
+typedef struct wk {
+    /* consumer side (the worker thread) */
+    _Alignas(64) _Atomic uint64_t head; /* bytes consumed: advanced after a packet is done */
+    _Atomic uint64_t done;              /* seq of the last packet done, +1 (0: none) */
+    uint64_t tail_seen;
+    /* producer side (the reader) */
+    _Alignas(64) _Atomic uint64_t tail;
+    _Atomic uint64_t dns_pushed;        /* seq+1 of the last DNS packet pushed (0: none) */
+    uint64_t head_seen, tail_local;
+    _Alignas(64) struct mt_workers *w;
+    unsigned idx;
+    uint8_t *ring;
+    mt_engine *eng;
+    mt_pipeline *pl;
+    pthread_t th;
+    int started;
+    /* what the worker is doing, for the emit hook and the tie */
+    uint64_t cur_seq;
+    uint64_t end_seq;      /* at the end: last packet of the flow being ended */
+    int phase;
+    int tie_locked;
+    int gated;             /* a seen-set question was asked since the event began */
+    uint64_t sub;
+    pthread_mutex_t mu;    /* the finding list */
+    fnd *fv;
+    size_t nf, capf;
+} wk;
+
+struct mt_workers {
+    unsigned n;
+    wk *wk[MT_WORKERS_MAX];
+    mt_engine *back;
+    mt_dnstie *tie;
+    uint64_t next_seq;       /* seq of the next packet read */
+    _Atomic int eof;
+    pthread_mutex_t tie_mu;  /* the tie after the last packet */
+    fnd *scratch;
+    size_t nscratch, capscratch;
+    mt_seenset *canon[16];   /* the detectors' seen sets, answered in order */
+    uint8_t gate[MT_WORKERS_MAX]; /* the last answer per worker */
+};
+
+static _Thread_local wk *tl_self;
+
+static void pause_once(unsigned *spins)
+{
+    if (++*spins < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+        return;
+    }
+    if (*spins < 2048) {
+        sched_yield();
+        return;
+    }
+    struct timespec ts = {0, 50000};
+    nanosleep(&ts, NULL);
+}
+
+/* ---- ordering the tie ------------------------------------------------ */
+
+/* Lowest seq worker j may still process (UINT64_MAX: its ring is empty). */
+static uint64_t lowest_pending(wk *j)
+{
+    for (;;) {
+        uint64_t h = atomic_load_explicit(&j->head, memory_order_acquire);
+        uint64_t t = atomic_load_explicit(&j->tail, memory_order_acquire);
+        if (h == t) return UINT64_MAX;
+        const rec_hdr *r = (const rec_hdr *)(j->ring + (h & RING_MASK));
+        uint64_t s = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
+        if (atomic_load_explicit(&j->head, memory_order_acquire) == h) return s;
+    }
+}
+
+static void wait_before(wk *j, uint64_t s)
+{
+    unsigned spins = 0;
+    while (lowest_pending(j) < s) pause_once(&spins);
+}
+
+static void wait_dns_before(wk *j, uint64_t s)
+{
+    uint64_t d = atomic_load_explicit(&j->dns_pushed, memory_order_acquire);
+    if (!d) return;
+    if (d - 1 >= s) { /* a DNS packet after s is queued there: wait for all before s */
+        wait_before(j, s);
+        return;
+    }
+    unsigned spins = 0;
+    while (atomic_load_explicit(&j->done, memory_order_acquire) < d) pause_once(&spins);
+}
+
+static void tie_sync(void *ctx, int put, int end)
+{
+    mt_workers *w = ctx;
+    wk *me = tl_self;
+    if (!me) return;
+    if (end) {
+        if (me->tie_locked) {
+            me->tie_locked = 0;
+            pthread_mutex_unlock(&w->tie_mu);
+        }
+        return;
+    }
+    if (me->phase) {
+        pthread_mutex_lock(&w->tie_mu);
+        me->tie_locked = 1;
+        return;
+    }
+    for (unsigned j = 1; j < w->n; j++) {
+        if (j == me->idx) continue;
+        if (put) wait_before(w->wk[j], me->cur_seq);
+        else wait_dns_before(w->wk[j], me->cur_seq);
+    }
+}
+
+/* ---- findings ---------------------------------------------------------- */
+
+/* The next item of the worker's list (under its lock). */
+static fnd *wk_item(wk *me)
+{
+    if (me->nf == me->capf) {
+        me->capf = me->capf ? me->capf * 2 : 64;
+        me->fv = mt_xrealloc(me->fv, me->capf * sizeof *me->fv);
+    }
+    fnd *x = &me->fv[me->nf++];
+    x->phase = (uint32_t)me->phase;
+    x->worker = me->idx;
+    x->key = me->phase == 0 ? me->cur_seq : me->phase == 1 ? me->end_seq : 0;
+    x->sub = me->sub++;
+    x->check = x->gated = 0;
+    return x;
+}
+
+static void wk_emit(void *ctx, const mt_finding *f)
+{
+    wk *me = ctx;
+    pthread_mutex_lock(&me->mu);
+    fnd *x = wk_item(me);
+    x->gated = (uint8_t)me->gated;
+    me->gated = 0;
+    x->f = *f;
+    pthread_mutex_unlock(&me->mu);
+}
+
+static void wk_seen(void *ctx, unsigned ordinal, size_t slots, uint64_t key)
+{
+    (void)ctx;
+    wk *me = tl_self;
+    pthread_mutex_lock(&me->mu);
+    fnd *x = wk_item(me);
+    x->check = 1;
+    x->ordinal = (uint16_t)ordinal;
+    x->slots = (uint32_t)slots;
+    x->seen_key = key;
+    me->gated = 1;
+    pthread_mutex_unlock(&me->mu);
+}
+
+static void wk_event(void *ctx, const mt_event *ev)
+{
+    wk *me = ctx;
+    if (me->phase == 1) me->end_seq = mt_pipeline_end_seq(me->pl);
+    me->gated = 0;
+    mt_engine_event(me->eng, ev);
+}
+
+static int fnd_cmp(const void *a, const void *b)
+{
+    const fnd *x = a, *y = b;
+    if (x->phase != y->phase) return x->phase < y->phase ? -1 : 1;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    if (x->worker != y->worker) return x->worker < y->worker ? -1 : 1;
+    return x->sub < y->sub ? -1 : x->sub > y->sub;
+}
+
+/* Move worker findings of phase 0 with key below `bound` (all, when bound
+ * is UINT64_MAX and all phases) to scratch, sort, pass on. */
+static void pass_on(mt_workers *w, uint64_t bound, int all)
+{
+    w->nscratch = 0;
+    for (unsigned i = 0; i < w->n; i++) {
+        wk *k = w->wk[i];
+        pthread_mutex_lock(&k->mu);
+        size_t m = 0;
+        if (all) m = k->nf;
+        else
+            while (m < k->nf && k->fv[m].phase == 0 && k->fv[m].key < bound) m++;
+        if (m) {
+            if (w->nscratch + m > w->capscratch) {
+                w->capscratch = (w->nscratch + m) * 2;
+                w->scratch = mt_xrealloc(w->scratch, w->capscratch * sizeof *w->scratch);
+            }
+            memcpy(w->scratch + w->nscratch, k->fv, m * sizeof *k->fv);
+            w->nscratch += m;
+            memmove(k->fv, k->fv + m, (k->nf - m) * sizeof *k->fv);
+            k->nf -= m;
+        }
+        pthread_mutex_unlock(&k->mu);
+    }
+    if (!w->nscratch) return;
+    qsort(w->scratch, w->nscratch, sizeof *w->scratch, fnd_cmp);
+    for (size_t i = 0; i < w->nscratch; i++) {
+        fnd *x = &w->scratch[i];
+        if (x->check) {
+            if (x->ordinal >= sizeof w->canon / sizeof *w->canon) abort(); /* detectors make 3 */
+            mt_seenset **c = &w->canon[x->ordinal];
+            if (!*c) *c = mt_seenset_new(x->slots);
+            w->gate[x->worker] = (uint8_t)mt_seenset_test_add(*c, x->seen_key);
+            continue;
+        }
+        if (x->gated && w->gate[x->worker]) continue; /* -j 1's detector would not have emitted */
+        mt_engine_emit_back(w->back, &x->f);
+    }
+    w->nscratch = 0;
+}
+
+void mt_workers_drain(mt_workers *w)
+{
+    uint64_t bound = w->next_seq; /* worker 0 is done with everything read */
+    for (unsigned j = 1; j < w->n; j++) {
+        uint64_t l = lowest_pending(w->wk[j]);
+        if (l < bound) bound = l;
+    }
+    pass_on(w, bound, 0);
+}
+
+/* ---- workers ------------------------------------------------------------ */
+
+static void *wk_main(void *arg)
+{
+    wk *me = arg;
+    mt_workers *w = me->w;
+    tl_self = me;
+    uint64_t head = atomic_load_explicit(&me->head, memory_order_relaxed);
+    unsigned spins = 0;
+    for (;;) {
+        if (head == me->tail_seen) {
+            me->tail_seen = atomic_load_explicit(&me->tail, memory_order_acquire);
+            if (head == me->tail_seen) {
+                if (atomic_load_explicit(&w->eof, memory_order_acquire)) {
+                    me->tail_seen = atomic_load_explicit(&me->tail, memory_order_acquire);
+                    if (head == me->tail_seen) break;
+                    continue;
+                }
+                pause_once(&spins);
+                continue;
+            }
+        }
+        spins = 0;
+        const rec_hdr *r = (const rec_hdr *)(me->ring + (head & RING_MASK));
+        if (!r->wrap) {
+            me->cur_seq = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
+            mt_pipeline_set_seq(me->pl, me->cur_seq);
+            mt_pipeline_packet(me->pl, r->linktype, r->ts, (const uint8_t *)(r + 1), r->caplen,
+                               r->wirelen);
+            atomic_store_explicit(&me->done, me->cur_seq + 1, memory_order_release);
+        }
+        head += r->size;
+        atomic_store_explicit(&me->head, head, memory_order_release);
+    }
+    /* The end: numbered after every packet; wait until no worker holds one. */
+    for (unsigned j = 1; j < w->n; j++)
+        if (j != me->idx) wait_before(w->wk[j], UINT64_MAX);
+    me->phase = 1;
+    mt_pipeline_finish(me->pl);
+    me->phase = 2;
+    mt_engine_flush_detectors(me->eng);
+    return NULL;
+}
+
+static void push(wk *k, uint64_t seq, int linktype, mt_time_us ts, const uint8_t *data,
+                 uint32_t caplen, uint32_t wirelen)
+{
+    uint32_t size = (uint32_t)((sizeof(rec_hdr) + caplen + REC_ALIGN - 1) & ~(uint64_t)(REC_ALIGN - 1));
+    uint64_t t = k->tail_local;
+    uint32_t off = (uint32_t)(t & RING_MASK);
+    uint32_t pad = off + size > RING_BYTES ? RING_BYTES - off : 0;
+    unsigned spins = 0;
+    while (t + pad + size - k->head_seen > RING_BYTES) {
+        k->head_seen = atomic_load_explicit(&k->head, memory_order_acquire);
+        if (t + pad + size - k->head_seen <= RING_BYTES) break;
+        pause_once(&spins);
+    }
+    if (pad) {
+        rec_hdr *f = (rec_hdr *)(k->ring + off);
+        atomic_store_explicit(&f->seq, seq, memory_order_relaxed);
+        f->size = pad;
+        f->wrap = 1;
+        t += pad;
+        off = 0;
+    }
+    rec_hdr *r = (rec_hdr *)(k->ring + off);
+    atomic_store_explicit(&r->seq, seq, memory_order_relaxed);
+    r->ts = ts;
+    r->caplen = caplen;
+    r->wirelen = wirelen;
+    r->linktype = linktype;
+    r->size = size;
+    r->wrap = 0;
+    memcpy(r + 1, data, caplen);
+    k->tail_local = t + size;
+    atomic_store_explicit(&k->tail, k->tail_local, memory_order_release);
+}
+
+static uint64_t side_hash(const mt_addr *a, uint16_t port)
+{
+    return mt_addr_hash_inl(a, 0x6a6f6273ULL + port) * 0x9e3779b97f4a7c15ULL;
+}
+
+void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                       uint32_t caplen, uint32_t wirelen)
+{
+    mt_workers *w = ctx;
+    uint64_t seq = w->next_seq;
+    mt_packet pk;
+    unsigned to = 0;
+    int dns = 0;
+    if (caplen <= 262144 && mt_decode_packet(linktype, data, caplen, &pk) == MT_DEC_OK) {
+        dns = (pk.ipproto == 6 || pk.ipproto == 17) && (pk.sport == 53 || pk.dport == 53);
+        /* UDP DNS has no flow entry: the reader takes it. Everything else
+         * by the flow's addresses and ports, the same both ways. */
+        if (!(dns && pk.ipproto == 17)) {
+            uint64_t h = side_hash(&pk.src, pk.sport) + side_hash(&pk.dst, pk.dport) + pk.ipproto;
+            h ^= h >> 29;
+            to = (unsigned)(((unsigned __int128)h * w->n) >> 64);
+        }
+    }
+    if (to == 0) {
+        wk *me = w->wk[0];
+        me->cur_seq = seq;
+        mt_pipeline_set_seq(me->pl, seq);
+        mt_pipeline_packet(me->pl, linktype, ts, data, caplen, wirelen);
+    } else {
+        wk *k = w->wk[to];
+        if (dns) atomic_store_explicit(&k->dns_pushed, seq + 1, memory_order_relaxed);
+        push(k, seq, linktype, ts, data, caplen, wirelen);
+    }
+    w->next_seq = seq + 1;
+    if ((w->next_seq & (DRAIN_EVERY - 1)) == 0) mt_workers_drain(w);
+}
+
+static wk *wk_new(mt_workers *w, unsigned idx, const mt_engine_config *ec,
+                  const mt_pipeline_config *pc)
+{
+    wk *k;
+    if (posix_memalign((void **)&k, 64, sizeof *k) != 0) abort();
+    memset(k, 0, sizeof *k);
+    k->w = w;
+    k->idx = idx;
+    pthread_mutex_init(&k->mu, NULL);
+    mt_seenset_defer_new(wk_seen, w);
+    k->eng = mt_engine_new(mt_engine_intel(w->back), ec);
+    mt_seenset_defer_new(NULL, NULL);
+    if (!k->eng) {
+        free(k);
+        return NULL;
+    }
+    mt_engine_borrow_dnstie(k->eng, w->tie);
+    mt_engine_set_emit_hook(k->eng, wk_emit, k);
+    k->pl = mt_pipeline_new((mt_event_sink){wk_event, k}, mt_engine_intel(w->back), pc);
+    if (idx) {
+        if (posix_memalign((void **)&k->ring, 4096, RING_BYTES) != 0) abort();
+    }
+    return k;
+}
+
+static void wk_free(wk *k)
+{
+    if (!k) return;
+    mt_pipeline_free(k->pl);
+    mt_engine_free(k->eng);
+    pthread_mutex_destroy(&k->mu);
+    free(k->fv);
+    free(k->ring);
+    free(k);
+}
+
+mt_workers *mt_workers_new(unsigned n, mt_engine *back, const mt_engine_config *ec,
+                           const mt_pipeline_config *pc)
+{
+    if (n < 2 || n > MT_WORKERS_MAX) {
+        mt_error_set(MT_EINVAL, "-j: %u workers (2..%d)", n, MT_WORKERS_MAX);
+        return NULL;
+    }
+    mt_workers *w = mt_xcalloc(1, sizeof *w);
+    w->n = n;
+    w->back = back;
+    w->tie = mt_engine_dnstie(back);
+    pthread_mutex_init(&w->tie_mu, NULL);
+    for (unsigned i = 0; i < n; i++) {
+        w->wk[i] = wk_new(w, i, ec, pc);
+        if (!w->wk[i]) {
+            mt_workers_free(w);
+            return NULL;
+        }
+    }
+    mt_dnstie_set_sync(w->tie, tie_sync, w);
+    tl_self = w->wk[0];
+    for (unsigned i = 1; i < n; i++) {
+        int rc = pthread_create(&w->wk[i]->th, NULL, wk_main, w->wk[i]);
+        if (rc != 0) {
+            mt_error_set(MT_ERR, "-j: cannot start a worker thread: %s", strerror(rc));
+            mt_workers_finish(w);
+            mt_workers_free(w);
+            return NULL;
+        }
+        w->wk[i]->started = 1;
+    }
+    return w;
+}
+
+void mt_workers_finish(mt_workers *w)
+{
+    if (atomic_load(&w->eof)) return;
+    atomic_store_explicit(&w->eof, 1, memory_order_release);
+    wk *me = w->wk[0];
+    for (unsigned j = 1; j < w->n; j++) wait_before(w->wk[j], UINT64_MAX);
+    /* Everything numbered below the end is with the workers' lists now. */
+    mt_workers_drain(w);
+    me->phase = 1;
+    mt_pipeline_finish(me->pl);
+    me->phase = 2;
+    mt_engine_flush_detectors(me->eng);
+    for (unsigned j = 1; j < w->n; j++)
+        if (w->wk[j]->started) {
+            pthread_join(w->wk[j]->th, NULL);
+            w->wk[j]->started = 0;
+        }
+    pass_on(w, UINT64_MAX, 1);
+}
+
+unsigned mt_workers_count(const mt_workers *w) { return w->n; }
+mt_pipeline *mt_workers_pipeline(mt_workers *w, unsigned i) { return i < w->n ? w->wk[i]->pl : NULL; }
+mt_engine *mt_workers_engine(mt_workers *w, unsigned i) { return i < w->n ? w->wk[i]->eng : NULL; }
+
+void mt_workers_add_stats(mt_workers *w, mt_pipeline *into)
+{
+    for (unsigned i = 0; i < w->n; i++) mt_pipeline_add_stats(into, w->wk[i]->pl);
+}
+
+void mt_workers_free(mt_workers *w)
+{
+    if (!w) return;
+    mt_workers_finish(w);
+    mt_dnstie_set_sync(w->tie, NULL, NULL);
+    if (tl_self && tl_self->w == w) tl_self = NULL;
+    for (unsigned i = 0; i < w->n; i++) wk_free(w->wk[i]);
+    pthread_mutex_destroy(&w->tie_mu);
+    for (size_t i = 0; i < sizeof w->canon / sizeof *w->canon; i++) mt_seenset_free(w->canon[i]);
+    free(w->scratch);
+    free(w);
+}
