@@ -193,6 +193,17 @@ check "missing interface: exit 2 with a message (got $rc)" \
 rc=0; "$BIN" scan -i "$vb" --capture bogus -o /dev/null 2>"$tmp/bogus.err" || rc=$?
 check "--capture bogus: usage error (got $rc)" '[ "$rc" = 2 ] && grep -q "afpacket or pcap" "$tmp/bogus.err"'
 
+if command -v runuser >/dev/null && runuser -u nobody -- test -x "$BIN"; then
+  # without CAP_NET_RAW: AF_PACKET is refused, said, and libpcap is tried
+  # (refused too); with --capture afpacket there is no fallback
+  rc=0; runuser -u nobody -- "$BIN" scan -i lo -o /dev/null 2>"$tmp/noperm.err" || rc=$?
+  check "no CAP_NET_RAW: AF_PACKET refused, said, libpcap tried, exit 2 (got $rc)" \
+    '[ "$rc" = 2 ] && grep -q "AF_PACKET socket refused: Operation not permitted; capturing with libpcap" "$tmp/noperm.err"'
+  rc=0; runuser -u nobody -- "$BIN" scan -i lo --capture afpacket -o /dev/null 2>"$tmp/noperm2.err" || rc=$?
+  check "no CAP_NET_RAW, --capture afpacket: exit 2, no fallback (got $rc)" \
+    '[ "$rc" = 2 ] && ! grep -q libpcap "$tmp/noperm2.err" && grep -q "AF_PACKET socket refused" "$tmp/noperm2.err"'
+fi
+
 # 7. --capture pcap: libpcap, the same findings.
 f=other/jsiwek_zeek-cryptomining/coinhive-stratum.pcap
 start_scan pcap --capture pcap
