@@ -7,7 +7,7 @@ void mt_afp_config_defaults(mt_afp_config *c)
 {
     memset(c, 0, sizeof *c);
     c->threads = 1;
-    c->block_mb = MT_AFP_BLOCK_MB_DEFAULT;
+    c->block_kb = MT_AFP_BLOCK_KB_DEFAULT;
     c->blocks = MT_AFP_BLOCKS_DEFAULT;
     c->retire_ms = 100;
     c->snaplen = 262144;
@@ -192,8 +192,9 @@ static int sock_open(mt_afp *a, afp_sock *s, const struct sock_fprog *none, unsi
     req.tp_retire_blk_tov = retire_ms;
     if (setsockopt(s->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0)
         return mt_error_set(errno == ENOMEM ? MT_ENOMEM : MT_EIO,
-                            "%s: cannot set up a %u x %zu MiB receive ring: %s (try a smaller "
-                            "--ring-mb)", a->iface, a->blocks, a->block_size >> 20, strerror(errno));
+                            "%s: cannot set up a receive ring of %u blocks of %zu KiB: %s (try "
+                            "a smaller --ring-mb)", a->iface, a->blocks, a->block_size >> 10,
+                            strerror(errno));
     s->ring_len = a->block_size * a->blocks;
     void *m = mmap(NULL, s->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
     if (m == MAP_FAILED) {
@@ -259,16 +260,19 @@ int mt_afp_open(mt_afp **out, const mt_afp_config *c)
     if (c->threads < 1 || c->threads > MT_AFP_MAX_THREADS)
         return mt_error_set(MT_EINVAL, "%s: %u capture threads (1..%d)", c->iface, c->threads,
                             MT_AFP_MAX_THREADS);
-    unsigned bmb = c->block_mb ? c->block_mb : MT_AFP_BLOCK_MB_DEFAULT;
+    unsigned bkb = c->block_kb ? c->block_kb : MT_AFP_BLOCK_KB_DEFAULT;
     unsigned nb = c->blocks ? c->blocks : MT_AFP_BLOCKS_DEFAULT;
-    if (bmb > 128 || nb < 2 || nb > 1024)
-        return mt_error_set(MT_EINVAL, "%s: ring of %u blocks of %u MiB (1..128 MiB, 2..1024 "
-                            "blocks)", c->iface, nb, bmb);
+    long page = sysconf(_SC_PAGESIZE);
+    if (bkb < 4 || bkb > 131072 || (bkb & (bkb - 1)) || nb < 2 || nb > 65536 ||
+        (page > 0 && ((size_t)bkb << 10) % (size_t)page))
+        return mt_error_set(MT_EINVAL, "%s: ring of %u blocks of %u KiB (blocks: a power of two "
+                            "of 4..131072 KiB and of whole pages; 2..65536 of them)",
+                            c->iface, nb, bkb);
     mt_afp *a = mt_xcalloc(1, sizeof *a + c->threads * sizeof a->s[0]);
     memcpy(a->iface, c->iface, strlen(c->iface) + 1);
     a->n = c->threads;
     a->blocks = nb;
-    a->block_size = (size_t)bmb << 20;
+    a->block_size = (size_t)bkb << 10;
     for (unsigned i = 0; i < a->n; i++) a->s[i].fd = -1;
     int rc;
     int snap = c->snaplen > 0 ? c->snaplen : 262144;

@@ -463,16 +463,13 @@ static int live_pcap(mt_pipeline *pl, const char *iface, const mt_source_opts *o
     return res->error[0] ? mt_error_set(MT_EIO, "%s: %s", iface, res->error) : MT_OK;
 }
 
-void mt_source_ring_blocks(unsigned ring_mb, unsigned *block_mb, unsigned *blocks)
+void mt_source_ring_blocks(unsigned ring_mb, unsigned *block_kb, unsigned *blocks)
 {
-    if (!ring_mb) ring_mb = MT_AFP_BLOCK_MB_DEFAULT * MT_AFP_BLOCKS_DEFAULT;
-    if (ring_mb >= 8) {
-        *block_mb = MT_AFP_BLOCK_MB_DEFAULT;
-        *blocks = ring_mb / MT_AFP_BLOCK_MB_DEFAULT;
-    } else {
-        *block_mb = 1;
-        *blocks = ring_mb < 2 ? 2 : ring_mb;
-    }
+    uint64_t kb = ring_mb ? (uint64_t)ring_mb << 10
+                          : (uint64_t)MT_AFP_BLOCK_KB_DEFAULT * MT_AFP_BLOCKS_DEFAULT;
+    *block_kb = MT_AFP_BLOCK_KB_DEFAULT;
+    uint64_t n = kb / *block_kb;
+    *blocks = n < 2 ? 2 : n > 65536 ? 65536 : (unsigned)n;
 }
 
 /* One AF_PACKET socket feeding the pipeline on this thread. */
@@ -534,7 +531,7 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
     c.bpf = o->bpf;
     c.snaplen = o->snaplen;
     c.promisc = o->promisc;
-    mt_source_ring_blocks(o->ring_mb, &c.block_mb, &c.blocks);
+    mt_source_ring_blocks(o->ring_mb, &c.block_kb, &c.blocks);
     mt_afp *a;
     int rc = mt_afp_open(&a, &c);
     if (rc == MT_ENOTFOUND && o->capture == MT_CAPTURE_AUTO) {
@@ -622,7 +619,7 @@ int mt_source_live_threads(const char *iface, const mt_source_opts *o, unsigned 
     c.bpf = o->bpf;
     c.snaplen = o->snaplen;
     c.promisc = o->promisc;
-    mt_source_ring_blocks(o->ring_mb, &c.block_mb, &c.blocks);
+    mt_source_ring_blocks(o->ring_mb, &c.block_kb, &c.blocks);
     mt_afp *a;
     int rc = mt_afp_open(&a, &c);
     if (rc != MT_OK) return rc;

@@ -37,8 +37,8 @@ typedef struct mt_source_opts {
 } mt_source_opts;
 
 enum { MT_CAPTURE_AUTO, MT_CAPTURE_AFPACKET, MT_CAPTURE_PCAP };
-/* --ring-mb N as blocks: 4 MiB blocks from 8 MiB up, 1 MiB blocks below. */
-void mt_source_ring_blocks(unsigned ring_mb, unsigned *block_mb, unsigned *blocks);
+/* --ring-mb N as blocks of the default size (at least two). */
+void mt_source_ring_blocks(unsigned ring_mb, unsigned *block_kb, unsigned *blocks);
 
 /* Capture times from 1970-01-01 up to (not including) 2100-01-01 are
  * possible; others (negative, 0x7fffffffffffffff, far future) are not. */

@@ -369,7 +369,7 @@ static void run_capture(const char *bpf, int snaplen, unsigned threads, worker *
     mt_afp_config_defaults(&c);
     c.iface = "lo";
     c.threads = threads;
-    c.block_mb = 1;
+    c.block_kb = 1024;
     c.blocks = 4;
     c.bpf = bpf;
     if (snaplen) c.snaplen = snaplen;
@@ -468,6 +468,10 @@ static void test_open_errors(void **state)
     c.blocks = 1;
     assert_int_equal(mt_afp_open(&a, &c), MT_EINVAL);
     c.blocks = 0;
+    c.block_kb = 768; /* not a power of two */
+    assert_int_equal(mt_afp_open(&a, &c), MT_EINVAL);
+    assert_non_null(strstr(mt_error_msg(), "power of two"));
+    c.block_kb = 0;
     c.iface = "an-interface-name-far-too-long";
     assert_int_equal(mt_afp_open(&a, &c), MT_EINVAL);
     if (!g_netns) skip();
