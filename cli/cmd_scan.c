@@ -39,8 +39,8 @@ static const mt_cli_opt scan_opts[] = {
     {'j', "jobs", 'j', "N",
      "Spread the work over N threads (1..64, default 1; 0 = the\n"
      "online CPUs): one reads, every one inspects its share of the\n"
-     "flows; the findings are those of -j 1. Live (-i), the one\n"
-     "capture socket is read by the first thread."},
+     "flows; the findings are those of -j 1. Live (-i), N AF_PACKET\n"
+     "sockets in one fanout group, thread i feeding worker i."},
     {0, NULL, 0, NULL, "Output"},
     {MT_OPT_OUTPUT, NULL, 0, NULL,
      "Write findings as EVE-style JSON lines to FILE (- is standard\n"
@@ -182,6 +182,46 @@ static void scan_tick(void *ctx, int hup)
     if (hup && o->file) scan_reopen(o);
 }
 
+/* -i -j N on AF_PACKET: capture thread i feeds worker i (its own socket of
+ * the fanout group), no reader in between. */
+typedef struct scan_feed {
+    mt_workers *w;
+    unsigned i;
+} scan_feed;
+
+static void scan_feed_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                             uint32_t caplen, uint32_t wirelen)
+{
+    scan_feed *f = ctx;
+    mt_workers_direct_packet(f->w, f->i, linktype, ts, data, caplen, wirelen);
+}
+
+/* Returns the source's status; MT_ENOTFOUND: AF_PACKET cannot be had, the
+ * worker set is gone and the caller goes on with libpcap (said unless -q). */
+static int scan_live_fanout(scan_args *a, scan_out *out, mt_engine *eng,
+                            const mt_engine_config *ec, mt_source_result *res)
+{
+    unsigned n = (unsigned)a->jobs;
+    out->workers = mt_workers_new_direct(n, eng, ec, &a->pc);
+    if (!out->workers) return MT_ERR;
+    scan_feed feed[MT_WORKERS_MAX];
+    void *ctx[MT_WORKERS_MAX];
+    for (unsigned i = 0; i < n; i++) {
+        feed[i].w = out->workers;
+        feed[i].i = i;
+        ctx[i] = &feed[i];
+    }
+    int rc = mt_source_live_threads(a->iface, &a->so, n, scan_feed_packet, ctx, a->count, res);
+    if (rc == MT_ENOTFOUND && a->so.capture == MT_CAPTURE_AUTO) {
+        mt_workers_free(out->workers);
+        out->workers = NULL;
+        if (!a->so.quiet)
+            fprintf(stderr, "minetrace: %s; capturing with libpcap, one thread reading\n",
+                    mt_error_msg());
+    }
+    return rc;
+}
+
 static int scan(const mt_cli_common *co, scan_args *a)
 {
     const mt_cli_cmd *cmd = &mt_cli_scan;
@@ -237,7 +277,20 @@ static int scan(const mt_cli_common *co, scan_args *a)
     }
 
     mt_pipeline *pl = mt_pipeline_new(mt_engine_event_sink(eng), mt_engine_intel(eng), &a->pc);
-    if (a->jobs > 1) {
+    mt_source_result res;
+    int live_rc = MT_ENOTFOUND; /* -i -j N on AF_PACKET: its status once run */
+    if (a->iface && a->jobs > 1 && a->so.capture != MT_CAPTURE_PCAP) {
+        live_rc = scan_live_fanout(a, &out, eng, &ec, &res);
+        if (live_rc == MT_ERR && !out.workers) {
+            mt_cli_error(cmd, "%s", mt_error_msg());
+            mt_pipeline_free(pl);
+            mt_engine_free(eng);
+            mt_intel_free(intel);
+            return MT_EXIT_ERROR;
+        }
+        if (live_rc == MT_ENOTFOUND && !out.workers) a->so.capture = MT_CAPTURE_PCAP;
+    }
+    if (a->jobs > 1 && !out.workers) {
         /* The worker set feeds the caller's engine's back half; `pl` only
          * collects the workers' counters for --stats. */
         out.workers = mt_workers_new((unsigned)a->jobs, eng, &ec, &a->pc);
@@ -249,14 +302,20 @@ static int scan(const mt_cli_common *co, scan_args *a)
             return MT_EXIT_ERROR;
         }
         a->so.packet = mt_workers_packet;
+        a->so.packet_mapped = mt_workers_packet_mapped;
+        a->so.release = mt_workers_release;
         a->so.packet_ctx = out.workers;
     }
     unsigned errors = 0, damaged = 0, inputs = 0;
     uint64_t ts_clamped = 0, ts_skipped = 0;
-    mt_source_result res;
     if (a->iface) {
         inputs = 1;
-        if (mt_source_live(pl, a->iface, &a->so, a->count, &res) != MT_OK) {
+        if (out.workers && !a->so.packet) {
+            if (live_rc != MT_OK) { /* the fanout capture ran, or failed */
+                mt_cli_error(cmd, "%s", mt_error_msg());
+                errors++;
+            }
+        } else if (mt_source_live(pl, a->iface, &a->so, a->count, &res) != MT_OK) {
             mt_cli_error(cmd, "%s", mt_error_msg());
             errors++;
         }
@@ -383,7 +442,18 @@ const mt_cli_cmd mt_cli_scan = {
 "loses at most that much; SIGHUP reopens the -o file under its name for\n"
 "log rotation (the store stays open). Packets with impossible timestamps\n"
 "(before 1970, 2100 or later) take the previous packet's time and are\n"
-"counted (--stats) with a warning naming the file.",
+"counted (--stats) with a warning naming the file.\n"
+"\n"
+"With -j N the reading thread hands each packet to one of N workers by a\n"
+"hash of its flow's addresses and ports (both directions alike); each\n"
+"worker has its own flow table (--max-flows each) and detectors.\n"
+"Findings, host verdicts, the store and the --stats counters are those of\n"
+"-j 1 (the flow peaks and blocks lines are summed over the workers): the\n"
+"findings are passed on in the order -j 1 makes them, and the DNS tie\n"
+"answers each worker as it stood at that worker's packet. A live capture\n"
+"with -j N opens N AF_PACKET sockets in one fanout group instead: the\n"
+"kernel hashes each flow to a socket, capture thread i feeds worker i, and\n"
+"findings are passed on by packet time (with libpcap, one thread reads).",
     .opts = scan_opts,
     .exit_none = "Every input was read; no finding (no mining, no precursor).",
     .exit_found = "Every input was read; at least one finding was written (precursor\n"

@@ -1,33 +1,36 @@
 /* scan -j N: the worker set (workers.h says what and why).
  *
- * Why the DNS tie sees -j 1's order. Packets are numbered in read order
+ * Why the DNS tie answers as with -j 1. Packets are numbered in read order
  * (seq). Worker 0 is the reader: it processes its packet k before reading
  * k+1, so when packet q is pushed to a worker, every worker-0 packet before
- * q is done (and the push's release makes that visible to the worker that
- * pops q). Each worker processes its packets in seq order. Tie operations
- * happen while some worker processes some packet; call an operation's
- * number the seq of that packet. Puts happen only for DNS packets (UDP or
- * TCP with port 53 either side: the pipeline's udp_dns and the DNS-over-TCP
- * framer's port rule).
- *   - A put numbered q waits until every other worker has no unprocessed
- *     packet before q (its ring is empty or the record at its head is q or
- *     later). So every operation numbered below q is done before the put,
- *     and none numbered above q can have started: such an operation would
- *     belong to a packet after q, and a put there waits for q as well, a get
- *     there waits for q because q is a DNS packet (next rule).
- *   - A get numbered s waits until every other worker has processed the
- *     last DNS packet pushed to it before s (when that worker has had a DNS
- *     packet pushed after s, it waits for all its packets before s).
- * So puts are ordered against every other operation as in -j 1, and gets
- * among themselves only read. Deadlock: a worker waits only for packets
- * numbered below its own; the worker holding the lowest unprocessed packet
- * never waits. At the end (flows ended, detectors flushed: numbered after
- * every packet) each worker first waits until every ring is empty, then
- * takes the tie under a mutex.
+ * q is done, and the push's release makes that visible to the worker that
+ * pops q. Each worker processes its own packets in seq order. A tie
+ * operation is numbered with the packet being processed. Puts come only
+ * from DNS packets (UDP or TCP with port 53 either side: the pipeline's
+ * udp_dns and the DNS-over-TCP framer's port rule); UDP DNS, which needs no
+ * flow entry, all goes to worker 0.
+ *   - Every operation numbered s first waits until no other worker holds a
+ *     DNS packet before s (wait_dns_before: the last DNS packet pushed to
+ *     that worker is done, or, when one after s was pushed, all its packets
+ *     before s are). With UDP DNS on worker 0 this almost never waits. So
+ *     every put numbered below s is done, and puts run in seq order.
+ *   - Puts numbered after s may be done too (a worker behind the reader).
+ *     The tie keeps, per slot, the previous version and when each was put,
+ *     and a get numbered s reads the version of its packet
+ *     (mt_dnstie_set_order). A put that would drop a version a worker
+ *     behind might still read waits, unlocked, until the others are past it
+ *     (the same slot written twice within the workers' distance).
+ *   - Operations run under one mutex (the tie is a plain hash map).
+ * Deadlock: a worker waits only for packets numbered below the one it
+ * holds; the worker holding the lowest unprocessed packet never waits. At
+ * the end (flows ended, detectors flushed: numbered after every packet)
+ * each worker first waits until every ring is empty.
  *
  * Findings: each worker appends copies under its own mutex (findings are
- * rare), keyed (phase, packet seq or time, worker, sub); the reader passes
- * on those below the lowest packet any worker may still be processing. */
+ * rare), keyed (phase, packet seq or ended flow's last packet, worker,
+ * order), with the detectors' seen-set questions in the same list; the
+ * reader passes them on below the lowest packet any worker may still be
+ * processing, and all at the end. */
 #include "workers.h"
 
 #include <errno.h>
@@ -47,7 +50,17 @@
 #define RING_BYTES (1u << 20) /* per worker; ~1500 full-size frames */
 #define RING_MASK (RING_BYTES - 1)
 #define REC_ALIGN 64u
-#define DRAIN_EVERY 16384u   /* packets between passes over pending findings */
+#define DRAIN_EVERY 16384u
+enum { REC_PACKET, REC_WRAP, REC_TICK, REC_PACKET_AT };
+#define TICK_SLOTS 1024u /* ticks a worker may be ahead of another: one ring's records / 64, well under */
+
+/* A worker's view of its table at one idle tick: its up to 4 oldest flows. */
+typedef struct tick_pub {
+    _Atomic uint64_t id;
+    _Atomic uint64_t seq[4];
+    _Atomic uint8_t idle[4];
+    _Atomic uint32_t n;
+} tick_pub;   /* packets between passes over pending findings */
 
 typedef struct rec_hdr {
     _Atomic uint64_t seq;  /* read by other workers waiting (relaxed) */
@@ -55,7 +68,9 @@ typedef struct rec_hdr {
     uint32_t caplen, wirelen;
     int32_t linktype;
     uint32_t size;         /* bytes of the record, header included */
-    uint32_t wrap;         /* 1: filler up to the ring's end */
+    uint32_t kind;         /* REC_PACKET (data follows), REC_PACKET_AT (data at `at`, in the
+                              mapped file), REC_WRAP (filler to the ring's end), REC_TICK */
+    const uint8_t *at;
 } rec_hdr;
 
 typedef struct fnd {
@@ -66,6 +81,7 @@ typedef struct fnd {
     uint16_t ordinal;      /* check: which detector's set (mt_seenset_defer_new) */
     uint32_t slots;        /* check: that set's size */
     uint64_t seen_key;
+    uint64_t key2;         /* idle expiry at a tick: the ended flow's last packet; else max */
     uint64_t key;          /* phase 0: packet seq; 1: the ended flow's last packet; 2: time */
     uint64_t sub;          /* order of emission within the worker */
     mt_finding f;
@@ -75,6 +91,7 @@ typedef struct wk {
     /* consumer side (the worker thread) */
     _Alignas(64) _Atomic uint64_t head; /* bytes consumed: advanced after a packet is done */
     _Atomic uint64_t done;              /* seq of the last packet done, +1 (0: none) */
+    _Atomic uint64_t tick_done;         /* the last idle tick published */
     uint64_t tail_seen;
     /* producer side (the reader) */
     _Alignas(64) _Atomic uint64_t tail;
@@ -91,9 +108,12 @@ typedef struct wk {
     uint64_t cur_seq;
     uint64_t end_seq;      /* at the end: last packet of the flow being ended */
     int phase;
-    int tie_locked;
     int gated;             /* a seen-set question was asked since the event began */
+    int ticking;           /* ending idle flows at a tick */
+    uint64_t tick_key;     /* ... the flow being ended's last packet */
+    tick_pub *ticks;       /* TICK_SLOTS */
     uint64_t sub;
+    double cpu_s;          /* thread CPU time at its end (MT_JOBS_DEBUG) */
     pthread_mutex_t mu;    /* the finding list */
     fnd *fv;
     size_t nf, capf;
@@ -105,7 +125,9 @@ struct mt_workers {
     mt_engine *back;
     mt_dnstie *tie;
     uint64_t next_seq;       /* seq of the next packet read */
+    uint32_t share0;         /* worker 0's share of the flows, of 2^32 */
     _Atomic int eof;
+    int direct;              /* mt_workers_new_direct: no reader, no rings */
     pthread_mutex_t tie_mu;  /* the tie after the last packet */
     fnd *scratch;
     size_t nscratch, capscratch;
@@ -164,28 +186,54 @@ static void wait_dns_before(wk *j, uint64_t s)
     while (atomic_load_explicit(&j->done, memory_order_acquire) < d) pause_once(&spins);
 }
 
-static void tie_sync(void *ctx, int put, int end)
+static void tie_enter(void *ctx, int put)
 {
+    (void)put;
     mt_workers *w = ctx;
     wk *me = tl_self;
-    if (!me) return;
-    if (end) {
-        if (me->tie_locked) {
-            me->tie_locked = 0;
-            pthread_mutex_unlock(&w->tie_mu);
-        }
-        return;
-    }
-    if (me->phase) {
+    if (me->phase || w->direct) {
+        /* After the last packet every ring is empty (wk_main, finish);
+         * direct feeding has no order to keep. */
         pthread_mutex_lock(&w->tie_mu);
-        me->tie_locked = 1;
         return;
     }
+    for (unsigned j = 1; j < w->n; j++)
+        if (j != me->idx) wait_dns_before(w->wk[j], me->cur_seq);
+    pthread_mutex_lock(&w->tie_mu);
+}
+
+static void tie_leave(void *ctx)
+{
+    mt_workers *w = ctx;
+    pthread_mutex_unlock(&w->tie_mu);
+}
+
+static uint64_t tie_seq(void *ctx)
+{
+    mt_workers *w = ctx;
+    if (w->direct) return 0; /* every get reads the newest version */
+    return tl_self->phase ? UINT64_MAX : tl_self->cur_seq;
+}
+
+/* Worker 0 (the reader) is never behind another: it has done every packet
+ * before the ones it handed out. */
+static uint64_t tie_oldest(void *ctx)
+{
+    mt_workers *w = ctx;
+    uint64_t m = UINT64_MAX;
     for (unsigned j = 1; j < w->n; j++) {
-        if (j == me->idx) continue;
-        if (put) wait_before(w->wk[j], me->cur_seq);
-        else wait_dns_before(w->wk[j], me->cur_seq);
+        if (j == tl_self->idx) continue;
+        uint64_t l = lowest_pending(w->wk[j]);
+        if (l < m) m = l;
     }
+    return m;
+}
+
+static void tie_wait_past(void *ctx, uint64_t seq)
+{
+    mt_workers *w = ctx;
+    for (unsigned j = 1; j < w->n; j++)
+        if (j != tl_self->idx) wait_before(w->wk[j], seq + 1);
 }
 
 /* ---- findings ---------------------------------------------------------- */
@@ -202,6 +250,7 @@ static fnd *wk_item(wk *me)
     x->worker = me->idx;
     x->key = me->phase == 0 ? me->cur_seq : me->phase == 1 ? me->end_seq : 0;
     x->sub = me->sub++;
+    x->key2 = me->ticking ? me->tick_key : UINT64_MAX;
     x->check = x->gated = 0;
     return x;
 }
@@ -235,6 +284,7 @@ static void wk_event(void *ctx, const mt_event *ev)
 {
     wk *me = ctx;
     if (me->phase == 1) me->end_seq = mt_pipeline_end_seq(me->pl);
+    if (me->ticking) me->tick_key = mt_pipeline_end_seq(me->pl);
     me->gated = 0;
     mt_engine_event(me->eng, ev);
 }
@@ -244,6 +294,7 @@ static int fnd_cmp(const void *a, const void *b)
     const fnd *x = a, *y = b;
     if (x->phase != y->phase) return x->phase < y->phase ? -1 : 1;
     if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    if (x->key2 != y->key2) return x->key2 < y->key2 ? -1 : 1;
     if (x->worker != y->worker) return x->worker < y->worker ? -1 : 1;
     return x->sub < y->sub ? -1 : x->sub > y->sub;
 }
@@ -291,12 +342,75 @@ static void pass_on(mt_workers *w, uint64_t bound, int all)
 
 void mt_workers_drain(mt_workers *w)
 {
+    if (w->direct) {
+        pass_on(w, UINT64_MAX, 0);
+        return;
+    }
     uint64_t bound = w->next_seq; /* worker 0 is done with everything read */
     for (unsigned j = 1; j < w->n; j++) {
         uint64_t l = lowest_pending(w->wk[j]);
         if (l < bound) bound = l;
     }
     pass_on(w, bound, 0);
+}
+
+/* ---- idle ticks -------------------------------------------------------- */
+
+/* -j 1 looks, before every 64th packet that decodes, at its least recently
+ * active flows and ends up to 4 of them while they are idle, oldest first.
+ * Here each worker publishes its own 4 oldest at that point of its packets;
+ * one whose oldest is idle merges every worker's (waiting for the others
+ * to reach the tick: only then) and ends its share of the idle prefix.
+ * Findings of those ends sort by the flow's last packet, as -j 1 ends them. */
+static void do_tick(wk *me, uint64_t seq, mt_time_us ts)
+{
+    mt_workers *w = me->w;
+    uint64_t t = (seq + 1) >> 6;
+    uint64_t sq[4];
+    uint8_t id[4];
+    unsigned n = mt_pipeline_idle_head(me->pl, ts, sq, id);
+    tick_pub *p = &me->ticks[t % TICK_SLOTS];
+    for (unsigned i = 0; i < n; i++) {
+        atomic_store_explicit(&p->seq[i], sq[i], memory_order_relaxed);
+        atomic_store_explicit(&p->idle[i], id[i], memory_order_relaxed);
+    }
+    atomic_store_explicit(&p->n, n, memory_order_relaxed);
+    atomic_store_explicit(&p->id, t, memory_order_relaxed);
+    atomic_store_explicit(&me->tick_done, t, memory_order_release);
+    if (n == 0 || !id[0]) return;
+    uint64_t es[4 * MT_WORKERS_MAX];
+    uint8_t ei[4 * MT_WORKERS_MAX], eo[4 * MT_WORKERS_MAX];
+    unsigned m = 0;
+    for (unsigned j = 0; j < w->n; j++) {
+        wk *k = w->wk[j];
+        if (k != me) {
+            unsigned spins = 0;
+            while (atomic_load_explicit(&k->tick_done, memory_order_acquire) < t) pause_once(&spins);
+        }
+        const tick_pub *q = &k->ticks[t % TICK_SLOTS];
+        if (atomic_load_explicit(&q->id, memory_order_relaxed) != t) abort(); /* TICK_SLOTS too small */
+        unsigned qn = atomic_load_explicit(&q->n, memory_order_relaxed);
+        for (unsigned i = 0; i < qn; i++) {
+            uint64_t v = atomic_load_explicit(&q->seq[i], memory_order_relaxed);
+            uint8_t vi = atomic_load_explicit(&q->idle[i], memory_order_relaxed);
+            unsigned at = m++;
+            while (at && es[at - 1] > v) { /* insertion: at most 4 per worker */
+                es[at] = es[at - 1];
+                ei[at] = ei[at - 1];
+                eo[at] = eo[at - 1];
+                at--;
+            }
+            es[at] = v;
+            ei[at] = vi;
+            eo[at] = (uint8_t)j;
+        }
+    }
+    unsigned mine = 0;
+    for (unsigned i = 0; i < 4 && i < m && ei[i]; i++)
+        if (eo[i] == me->idx) mine++;
+    me->ticking = 1;
+    mt_pipeline_expire_oldest(me->pl, mine);
+    me->ticking = 0;
 }
 
 /* ---- workers ------------------------------------------------------------ */
@@ -323,12 +437,18 @@ static void *wk_main(void *arg)
         }
         spins = 0;
         const rec_hdr *r = (const rec_hdr *)(me->ring + (head & RING_MASK));
-        if (!r->wrap) {
+        if (r->kind == REC_PACKET || r->kind == REC_PACKET_AT) {
             me->cur_seq = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
             mt_pipeline_set_seq(me->pl, me->cur_seq);
-            mt_pipeline_packet(me->pl, r->linktype, r->ts, (const uint8_t *)(r + 1), r->caplen,
+            mt_pipeline_packet(me->pl, r->linktype, r->ts,
+                               r->kind == REC_PACKET ? (const uint8_t *)(r + 1) : r->at, r->caplen,
                                r->wirelen);
             atomic_store_explicit(&me->done, me->cur_seq + 1, memory_order_release);
+        } else if (r->kind == REC_TICK) {
+            /* not "done": the tick's packet may still follow here */
+            me->cur_seq = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
+            mt_pipeline_set_seq(me->pl, me->cur_seq);
+            do_tick(me, me->cur_seq, r->ts);
         }
         head += r->size;
         atomic_store_explicit(&me->head, head, memory_order_release);
@@ -340,13 +460,16 @@ static void *wk_main(void *arg)
     mt_pipeline_finish(me->pl);
     me->phase = 2;
     mt_engine_flush_detectors(me->eng);
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) me->cpu_s = (double)ts.tv_sec + ts.tv_nsec / 1e9;
     return NULL;
 }
 
-static void push(wk *k, uint64_t seq, int linktype, mt_time_us ts, const uint8_t *data,
-                 uint32_t caplen, uint32_t wirelen)
+static void push(wk *k, uint32_t kind, uint64_t seq, int linktype, mt_time_us ts,
+                 const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
-    uint32_t size = (uint32_t)((sizeof(rec_hdr) + caplen + REC_ALIGN - 1) & ~(uint64_t)(REC_ALIGN - 1));
+    uint32_t held = kind == REC_PACKET ? caplen : 0;
+    uint32_t size = (uint32_t)((sizeof(rec_hdr) + held + REC_ALIGN - 1) & ~(uint64_t)(REC_ALIGN - 1));
     uint64_t t = k->tail_local;
     uint32_t off = (uint32_t)(t & RING_MASK);
     uint32_t pad = off + size > RING_BYTES ? RING_BYTES - off : 0;
@@ -360,7 +483,7 @@ static void push(wk *k, uint64_t seq, int linktype, mt_time_us ts, const uint8_t
         rec_hdr *f = (rec_hdr *)(k->ring + off);
         atomic_store_explicit(&f->seq, seq, memory_order_relaxed);
         f->size = pad;
-        f->wrap = 1;
+        f->kind = REC_WRAP;
         t += pad;
         off = 0;
     }
@@ -371,8 +494,9 @@ static void push(wk *k, uint64_t seq, int linktype, mt_time_us ts, const uint8_t
     r->wirelen = wirelen;
     r->linktype = linktype;
     r->size = size;
-    r->wrap = 0;
-    memcpy(r + 1, data, caplen);
+    r->kind = kind;
+    r->at = data;
+    if (held) memcpy(r + 1, data, held);
     k->tail_local = t + size;
     atomic_store_explicit(&k->tail, k->tail_local, memory_order_release);
 }
@@ -382,22 +506,52 @@ static uint64_t side_hash(const mt_addr *a, uint16_t port)
     return mt_addr_hash_inl(a, 0x6a6f6273ULL + port) * 0x9e3779b97f4a7c15ULL;
 }
 
+static void dispatch(mt_workers *w, uint32_t kind, int linktype, mt_time_us ts,
+                     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+
 void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
                        uint32_t caplen, uint32_t wirelen)
 {
+    dispatch(ctx, REC_PACKET, linktype, ts, data, caplen, wirelen);
+}
+
+void mt_workers_packet_mapped(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                              uint32_t caplen, uint32_t wirelen)
+{
+    dispatch(ctx, REC_PACKET_AT, linktype, ts, data, caplen, wirelen);
+}
+
+void mt_workers_release(void *ctx)
+{
     mt_workers *w = ctx;
+    for (unsigned j = 1; j < w->n; j++) wait_before(w->wk[j], UINT64_MAX);
+}
+
+static void dispatch(mt_workers *w, uint32_t kind, int linktype, mt_time_us ts,
+                     const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
     uint64_t seq = w->next_seq;
     mt_packet pk;
     unsigned to = 0;
     int dns = 0;
-    if (caplen <= 262144 && mt_decode_packet(linktype, data, caplen, &pk) == MT_DEC_OK) {
+    if (mt_decode_packet(linktype, data, caplen, &pk) == MT_DEC_OK) {
+        /* -j 1 looks for idle flows before every 64th packet that decodes:
+         * every worker does, in its place among the packets. */
+        if (((seq + 1) & 63) == 0) {
+            for (unsigned j = 1; j < w->n; j++) push(w->wk[j], REC_TICK, seq, 0, ts, NULL, 0, 0);
+            wk *me = w->wk[0];
+            me->cur_seq = seq;
+            mt_pipeline_set_seq(me->pl, seq);
+            do_tick(me, seq, ts);
+        }
         dns = (pk.ipproto == 6 || pk.ipproto == 17) && (pk.sport == 53 || pk.dport == 53);
         /* UDP DNS has no flow entry: the reader takes it. Everything else
          * by the flow's addresses and ports, the same both ways. */
         if (!(dns && pk.ipproto == 17)) {
             uint64_t h = side_hash(&pk.src, pk.sport) + side_hash(&pk.dst, pk.dport) + pk.ipproto;
             h ^= h >> 29;
-            to = (unsigned)(((unsigned __int128)h * w->n) >> 64);
+            if ((uint32_t)(h >> 32) >= w->share0)
+                to = 1 + (unsigned)(((h & 0xffffffffu) * (w->n - 1)) >> 32);
         }
     }
     if (to == 0) {
@@ -408,7 +562,7 @@ void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *da
     } else {
         wk *k = w->wk[to];
         if (dns) atomic_store_explicit(&k->dns_pushed, seq + 1, memory_order_relaxed);
-        push(k, seq, linktype, ts, data, caplen, wirelen);
+        push(k, kind, seq, linktype, ts, data, caplen, wirelen);
     }
     w->next_seq = seq + 1;
     if ((w->next_seq & (DRAIN_EVERY - 1)) == 0) mt_workers_drain(w);
@@ -423,17 +577,21 @@ static wk *wk_new(mt_workers *w, unsigned idx, const mt_engine_config *ec,
     k->w = w;
     k->idx = idx;
     pthread_mutex_init(&k->mu, NULL);
+    k->ticks = mt_xcalloc(TICK_SLOTS, sizeof *k->ticks);
     mt_seenset_defer_new(wk_seen, w);
     k->eng = mt_engine_new(mt_engine_intel(w->back), ec);
     mt_seenset_defer_new(NULL, NULL);
     if (!k->eng) {
+        pthread_mutex_destroy(&k->mu);
+        free(k->ticks);
         free(k);
         return NULL;
     }
     mt_engine_borrow_dnstie(k->eng, w->tie);
     mt_engine_set_emit_hook(k->eng, wk_emit, k);
     k->pl = mt_pipeline_new((mt_event_sink){wk_event, k}, mt_engine_intel(w->back), pc);
-    if (idx) {
+    if (!w->direct) mt_pipeline_set_expiry_ticks(k->pl, 1);
+    if (idx && !w->direct) {
         if (posix_memalign((void **)&k->ring, 4096, RING_BYTES) != 0) abort();
     }
     return k;
@@ -446,21 +604,54 @@ static void wk_free(wk *k)
     mt_engine_free(k->eng);
     pthread_mutex_destroy(&k->mu);
     free(k->fv);
+    free(k->ticks);
     free(k->ring);
     free(k);
 }
 
+static mt_workers *workers_new(unsigned n, int direct, mt_engine *back,
+                               const mt_engine_config *ec, const mt_pipeline_config *pc);
+
 mt_workers *mt_workers_new(unsigned n, mt_engine *back, const mt_engine_config *ec,
                            const mt_pipeline_config *pc)
 {
-    if (n < 2 || n > MT_WORKERS_MAX) {
+    return workers_new(n, 0, back, ec, pc);
+}
+
+mt_workers *mt_workers_new_direct(unsigned n, mt_engine *back, const mt_engine_config *ec,
+                                  const mt_pipeline_config *pc)
+{
+    return workers_new(n, 1, back, ec, pc);
+}
+
+void mt_workers_direct_packet(mt_workers *w, unsigned i, int linktype, mt_time_us ts,
+                              const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+    wk *me = w->wk[i];
+    tl_self = me;
+    me->cur_seq = (uint64_t)ts; /* findings are ordered by time at each drain */
+    mt_pipeline_set_seq(me->pl, me->cur_seq);
+    mt_pipeline_packet(me->pl, linktype, ts, data, caplen, wirelen);
+}
+
+static mt_workers *workers_new(unsigned n, int direct, mt_engine *back,
+                               const mt_engine_config *ec, const mt_pipeline_config *pc)
+{
+    if (n < (direct ? 1u : 2u) || n > MT_WORKERS_MAX) {
         mt_error_set(MT_EINVAL, "-j: %u workers (2..%d)", n, MT_WORKERS_MAX);
         return NULL;
     }
     mt_workers *w = mt_xcalloc(1, sizeof *w);
     w->n = n;
+    w->direct = direct;
     w->back = back;
     w->tie = mt_engine_dnstie(back);
+    /* The reader also reads, decodes once more, hashes and copies every
+     * packet: it takes a smaller share of the flows (MT_JOBS_SHARE0). */
+    double share = 0.2 / n;
+    const char *env = getenv("MT_JOBS_SHARE0");
+    if (env) share = atof(env);
+    w->share0 = share <= 0 ? 0 : share >= 1 ? UINT32_MAX : (uint32_t)(share * 4294967296.0);
     pthread_mutex_init(&w->tie_mu, NULL);
     for (unsigned i = 0; i < n; i++) {
         w->wk[i] = wk_new(w, i, ec, pc);
@@ -469,9 +660,10 @@ mt_workers *mt_workers_new(unsigned n, mt_engine *back, const mt_engine_config *
             return NULL;
         }
     }
-    mt_dnstie_set_sync(w->tie, tie_sync, w);
+    mt_dnstie_set_order(w->tie, &(mt_dnstie_order){w, tie_enter, tie_leave, tie_seq, tie_oldest,
+                                                   tie_wait_past});
     tl_self = w->wk[0];
-    for (unsigned i = 1; i < n; i++) {
+    for (unsigned i = 1; i < n && !direct; i++) {
         int rc = pthread_create(&w->wk[i]->th, NULL, wk_main, w->wk[i]);
         if (rc != 0) {
             mt_error_set(MT_ERR, "-j: cannot start a worker thread: %s", strerror(rc));
@@ -488,6 +680,20 @@ void mt_workers_finish(mt_workers *w)
 {
     if (atomic_load(&w->eof)) return;
     atomic_store_explicit(&w->eof, 1, memory_order_release);
+    if (w->direct) {
+        pass_on(w, UINT64_MAX, 0);
+        for (unsigned i = 0; i < w->n; i++) {
+            wk *k = w->wk[i];
+            tl_self = k;
+            k->phase = 1;
+            mt_pipeline_finish(k->pl);
+            k->phase = 2;
+            mt_engine_flush_detectors(k->eng);
+        }
+        tl_self = w->wk[0];
+        pass_on(w, UINT64_MAX, 1);
+        return;
+    }
     wk *me = w->wk[0];
     for (unsigned j = 1; j < w->n; j++) wait_before(w->wk[j], UINT64_MAX);
     /* Everything numbered below the end is with the workers' lists now. */
@@ -496,12 +702,20 @@ void mt_workers_finish(mt_workers *w)
     mt_pipeline_finish(me->pl);
     me->phase = 2;
     mt_engine_flush_detectors(me->eng);
+    if (getenv("MT_JOBS_DEBUG")) {
+        struct timespec ts;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        fprintf(stderr, "jobs: reader cpu %.3f s\n", ts.tv_sec + ts.tv_nsec / 1e9);
+    }
     for (unsigned j = 1; j < w->n; j++)
         if (w->wk[j]->started) {
             pthread_join(w->wk[j]->th, NULL);
             w->wk[j]->started = 0;
         }
     pass_on(w, UINT64_MAX, 1);
+    if (getenv("MT_JOBS_DEBUG"))
+        for (unsigned j = 1; j < w->n; j++)
+            fprintf(stderr, "jobs: worker %u cpu %.3f s\n", j, w->wk[j]->cpu_s);
 }
 
 unsigned mt_workers_count(const mt_workers *w) { return w->n; }
@@ -517,7 +731,7 @@ void mt_workers_free(mt_workers *w)
 {
     if (!w) return;
     mt_workers_finish(w);
-    mt_dnstie_set_sync(w->tie, NULL, NULL);
+    mt_dnstie_set_order(w->tie, NULL);
     if (tl_self && tl_self->w == w) tl_self = NULL;
     for (unsigned i = 0; i < w->n; i++) wk_free(w->wk[i]);
     pthread_mutex_destroy(&w->tie_mu);

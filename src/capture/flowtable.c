@@ -240,5 +240,10 @@ mt_flow *mt_flowtable_oldest(mt_flowtable *t)
     return t->lru_tail ? &t->flows[t->lru_tail - 1] : NULL;
 }
 
+mt_flow *mt_flowtable_newer(mt_flowtable *t, const mt_flow *f)
+{
+    return f->lru_prev ? &t->flows[f->lru_prev - 1] : NULL;
+}
+
 uint32_t mt_flowtable_count(const mt_flowtable *t) { return t->count; }
 uint32_t mt_flowtable_capacity(const mt_flowtable *t) { return t->max; }

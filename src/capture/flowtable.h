@@ -96,6 +96,8 @@ void mt_flowtable_drain_begin(mt_flowtable *t);
 void mt_flowtable_drain_end(mt_flowtable *t);
 /* Least recently active flow, or NULL when empty. */
 mt_flow *mt_flowtable_oldest(mt_flowtable *t);
+/* The next more recently active flow after f, or NULL (f is the newest). */
+mt_flow *mt_flowtable_newer(mt_flowtable *t, const mt_flow *f);
 uint32_t mt_flowtable_count(const mt_flowtable *t);
 uint32_t mt_flowtable_capacity(const mt_flowtable *t);
 

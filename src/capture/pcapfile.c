@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,10 +109,28 @@ int mt_pcapfile_next_slow(mt_pcapfile *f, mt_pcaprec *r)
     return 1;
 }
 
+int mt_pcapfile_map(mt_pcapfile *f)
+{
+    if (f->mapped || f->base != 24 || f->len) return MT_EINVAL; /* only right after open */
+    void *m = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
+    if (m == MAP_FAILED) return mt_error_set(MT_EIO, "cannot map: %s", strerror(errno));
+    madvise(m, f->size, MADV_SEQUENTIAL);
+    free(f->buf);
+    /* The whole file is "held": fill() never reads, next() walks the map. */
+    f->buf = m;
+    f->cap = f->len = f->size;
+    f->pos = 24;
+    f->base = 0;
+    f->eof = 1;
+    f->mapped = 1;
+    return MT_OK;
+}
+
 void mt_pcapfile_close(mt_pcapfile *f)
 {
     if (f->fd >= 0) close(f->fd);
-    free(f->buf);
+    if (f->mapped) munmap(f->buf, f->size);
+    else free(f->buf);
     memset(f, 0, sizeof *f);
     f->fd = -1;
 }

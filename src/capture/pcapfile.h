@@ -24,6 +24,7 @@ typedef struct mt_pcapfile {
     size_t size, base;     /* file size; file offset of buf[0] */
     int eof;
     int swapped, nanos;
+    int mapped;            /* buf is the whole file, mapped (mt_pcapfile_map) */
     int linktype;
     uint32_t snaplen;
 } mt_pcapfile;
@@ -66,6 +67,10 @@ static inline int mt_pcapfile_next(mt_pcapfile *f, mt_pcaprec *r)
 #endif
     return mt_pcapfile_next_slow(f, r);
 }
+/* Map the whole file instead (scan -j): every record then stays where it
+ * is until close, so the reader can hand records to other threads without
+ * copying them. MT_OK, or an error with the buffered reader kept. */
+int mt_pcapfile_map(mt_pcapfile *f);
 void mt_pcapfile_close(mt_pcapfile *f);
 /* File offset of the next record (for progress). */
 static inline size_t mt_pcapfile_offset(const mt_pcapfile *f) { return f->base + f->pos; }

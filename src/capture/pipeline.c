@@ -22,10 +22,12 @@ struct mt_pipeline {
     mt_flowtable *flows;
     mt_stream *stream;
     uint64_t seq;      /* number of the packet in hand (mt_pipeline_set_seq) */
+    int ext_ticks;     /* idle expiry every 64 packets is the caller's (scan -j) */
     uint64_t end_seq;  /* last_seq of the flow whose end is being emitted */
 };
 
 void mt_pipeline_set_seq(mt_pipeline *pl, uint64_t seq) { pl->seq = seq; }
+void mt_pipeline_set_expiry_ticks(mt_pipeline *pl, int external) { pl->ext_ticks = external != 0; }
 uint64_t mt_pipeline_end_seq(const mt_pipeline *pl) { return pl->end_seq; }
 
 static void emit(mt_pipeline *pl, mt_flow *f, int dir, mt_time_us ts, mt_event *ev);
@@ -267,7 +269,8 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
     case MT_DEC_UNSUPPORTED_LINK: pl->st.unsupported_link++; return;
     }
     pk.ts = ts;
-    if ((pl->st.packets & 63) == 0 || mt_flowtable_count(pl->flows) == mt_flowtable_capacity(pl->flows))
+    if (((pl->st.packets & 63) == 0 && !pl->ext_ticks) ||
+        mt_flowtable_count(pl->flows) == mt_flowtable_capacity(pl->flows))
         expire_idle(pl, ts);
 
     if (pk.ipproto == 17 && (pk.sport == 53 || pk.dport == 53)) {
@@ -306,7 +309,7 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
         mt_flowtable_touch(pl->flows, f);
     }
     f->last_ts = ts > f->last_ts ? ts : f->last_ts;
-    f->last_seq = pl->seq;
+    if (pl->ext_ticks) f->last_seq = pl->seq; /* scan -j only: another cache line */
     /* A TLS-only miner candidate past its first minute: judged now (the
      * rule looks at the first minute only), not when the session ends. */
     if (f->app == MT_APP_TLS &&
@@ -366,6 +369,30 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
     if (pk.tcp_flags & MT_TCP_FIN) f->flags |= dir == 0 ? MT_FLOW_FIN_C : MT_FLOW_FIN_S;
     if ((f->flags & MT_FLOW_RST) || ((f->flags & MT_FLOW_FIN_C) && (f->flags & MT_FLOW_FIN_S)))
         end_flow(pl, f, 0);
+}
+
+void mt_pipeline_expire(mt_pipeline *pl, mt_time_us now) { expire_idle(pl, now); }
+
+unsigned mt_pipeline_idle_head(mt_pipeline *pl, mt_time_us now, uint64_t seq[4], uint8_t idle[4])
+{
+    unsigned n = 0;
+    for (mt_flow *f = mt_flowtable_oldest(pl->flows); f && n < 4; f = mt_flowtable_newer(pl->flows, f)) {
+        mt_time_us lim = (mt_time_us)(f->ipproto == 6 ? pl->cfg.tcp_idle_s : pl->cfg.udp_idle_s) * 1000000;
+        seq[n] = f->last_seq;
+        idle[n] = now - f->last_ts > lim;
+        n++;
+    }
+    return n;
+}
+
+void mt_pipeline_expire_oldest(mt_pipeline *pl, unsigned k)
+{
+    for (unsigned i = 0; i < k; i++) {
+        mt_flow *f = mt_flowtable_oldest(pl->flows);
+        if (!f) return;
+        pl->st.flows_idle_expired++;
+        end_flow(pl, f, 1);
+    }
 }
 
 void mt_pipeline_finish(mt_pipeline *pl)

@@ -41,12 +41,25 @@ void mt_pipeline_free(mt_pipeline *p);
 void mt_pipeline_packet(mt_pipeline *p, int linktype, mt_time_us ts,
                         const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 /* scan -j: the number of the next packet in the whole input (flows keep
- * their last packet's), and, while a flow's end is being emitted, that
- * flow's last number: the flows one pipeline ends at the end of input go
- * least recently active first, so several pipelines' ends can be put in
- * the order one pipeline would have ended them. 0 unless set. */
+ * their last packet's once mt_pipeline_set_expiry_ticks is on), and, while
+ * a flow's end is being emitted, that flow's last number: the flows one
+ * pipeline ends at the end of input go least recently active first, so
+ * several pipelines' ends can be put in the order one pipeline would have
+ * ended them. 0 unless set. */
 void mt_pipeline_set_seq(mt_pipeline *p, uint64_t seq);
 uint64_t mt_pipeline_end_seq(const mt_pipeline *p);
+/* scan -j: idle flows are looked for every 64th packet of the input (when
+ * it decodes), before it; with several pipelines that packet goes to one,
+ * so the caller ticks them all (mt_pipeline_expire with its time) and
+ * turns the pipeline's own count off. */
+void mt_pipeline_set_expiry_ticks(mt_pipeline *p, int external);
+void mt_pipeline_expire(mt_pipeline *p, mt_time_us now);
+/* One look (at most 4 flows, least recently active first, the most one
+ * look ends) split over several tables: the first up to 4 flows of this
+ * table, their last packet numbers and whether each is idle at `now`; the
+ * caller merges the tables' heads and ends the k oldest here. */
+unsigned mt_pipeline_idle_head(mt_pipeline *p, mt_time_us now, uint64_t seq[4], uint8_t idle[4]);
+void mt_pipeline_expire_oldest(mt_pipeline *p, unsigned k);
 /* End every open flow (end of input); emits MT_EV_FLOW_END for each. */
 void mt_pipeline_finish(mt_pipeline *p);
 const mt_pipeline_stats *mt_pipeline_get_stats(const mt_pipeline *p);

@@ -276,7 +276,14 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
     if (strcmp(path, "-") != 0) {
         int rc = mt_pcapfile_open(&pf, path);
         if (rc == MT_OK) {
-            rc = read_mapped(pl, &pf, path, o, res);
+            if (o->packet_mapped && mt_pcapfile_map(&pf) == MT_OK) {
+                mt_source_opts mo = *o;
+                mo.packet = o->packet_mapped;
+                rc = read_mapped(pl, &pf, path, &mo, res);
+                if (o->release) o->release(o->packet_ctx);
+            } else {
+                rc = read_mapped(pl, &pf, path, o, res);
+            }
             mt_pcapfile_close(&pf);
             return rc;
         }

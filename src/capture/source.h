@@ -34,6 +34,12 @@ typedef struct mt_source_opts {
     void (*packet)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
                    uint32_t caplen, uint32_t wirelen);
     void *packet_ctx;
+    /* When set, classic pcap files are mapped whole and their packets go
+     * here (instead of `packet`) with data that stays valid until
+     * `release` returns; release is called before the file is unmapped. */
+    void (*packet_mapped)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                          uint32_t caplen, uint32_t wirelen);
+    void (*release)(void *ctx);
 } mt_source_opts;
 
 enum { MT_CAPTURE_AUTO, MT_CAPTURE_AFPACKET, MT_CAPTURE_PCAP };

@@ -19,17 +19,28 @@
  * key array, on huge pages, and reads the 144-byte entry only on a match.
  * With one array, most lookups touched a page of the big table that no
  * answer had ever been written to (a page fault each). */
+/* scan -j (mt_dnstie_set_order): each slot's history, apart from the map
+ * so that -j 1 reads and writes nothing more. A worker may be behind the
+ * one that puts (its packets come earlier): it must read the tie as it was
+ * at its packet, so a put keeps the slot's previous content and when it
+ * happened, and waits only when a worker still behind could need the
+ * version before that one (the same address answered twice within the
+ * workers' distance: rare). */
+typedef struct tie_hist {
+    uint64_t seq_cur;      /* packet of the put that wrote the slot */
+    uint64_t seq_prev;     /* packet of the put before, of prev */
+    mt_addr prev_key;      /* prev's address (an evicted entry's is another) */
+    mt_dnstie_entry prev;
+    uint8_t prev_valid;
+} tie_hist;
+
 struct mt_dnstie {
     mt_hmap map; /* mt_addr (mt_hmap_addr_key) -> mt_dnstie_entry */
-    void (*sync)(void *ctx, int put, int end);
-    void *sync_ctx;
+    mt_dnstie_order order;
+    int ordered;
+    tie_hist *hist;          /* map capacity; only when ordered */
+    uint64_t last_evict_seq; /* packet of the latest put that evicted another address */
 };
-
-void mt_dnstie_set_sync(mt_dnstie *t, void (*sync)(void *ctx, int put, int end), void *ctx)
-{
-    t->sync = sync;
-    t->sync_ctx = ctx;
-}
 
 static uint64_t tie_hash(const void *key)
 {
@@ -54,6 +65,7 @@ void mt_dnstie_free(mt_dnstie *t)
 {
     if (!t) return;
     mt_hmap_free(&t->map);
+    free(t->hist);
     free(t);
 }
 
@@ -99,26 +111,124 @@ static int tie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
     return 1;
 }
 
+/* The slot a put would write (an empty one, the address's own, or the
+ * victim it would evict); MT_HMAP_NONE when it would not write (a listed
+ * name kept). Reads only: the same choices as tie_put. */
+static size_t put_target(const mt_dnstie *t, const mt_addr *key, uint64_t h, mt_time_us expires,
+                         int weight)
+{
+    for (size_t k = 0; k < PROBE_WINDOW; k++) {
+        size_t j = mt_hmap_window_slot(&t->map, h, k);
+        const mt_addr *kj = mt_hmap_key(&t->map, j);
+        if (kj->family == 0) return j;
+        if (!memcmp(kj, key, sizeof *key)) {
+            const mt_dnstie_entry *ve = mt_hmap_val(&t->map, j);
+            if (ve->weight > weight && ve->expires > expires - 3600000000LL) return MT_HMAP_NONE;
+            return j;
+        }
+    }
+    size_t victim = mt_hmap_window_slot(&t->map, h, 0);
+    for (size_t k = 1; k < PROBE_WINDOW; k++) {
+        size_t j = mt_hmap_window_slot(&t->map, h, k);
+        const mt_dnstie_entry *e = mt_hmap_val(&t->map, j), *v = mt_hmap_val(&t->map, victim);
+        if (e->expires < v->expires) victim = j;
+    }
+    return victim;
+}
+
+static void put_ordered(mt_dnstie *t, const mt_addr *addr, const char *name, mt_time_us expires,
+                        int weight, mt_intel_category cat)
+{
+    const mt_dnstie_order *o = &t->order;
+    mt_addr key = mt_hmap_addr_key(addr);
+    uint64_t h = mt_addr_hash_inl(addr, TIE_SEED);
+    for (;;) {
+        o->enter(o->ctx, 1);
+        uint64_t seq = o->seq(o->ctx);
+        size_t i = put_target(t, &key, h, expires, weight);
+        if (i == MT_HMAP_NONE) {
+            o->leave(o->ctx);
+            return;
+        }
+        tie_hist *hi = &t->hist[i];
+        const mt_addr *ki = mt_hmap_key(&t->map, i);
+        int occupied = ki->family != 0;
+        /* The version this put pushes out of the history may still be
+         * wanted by a worker behind: let it pass first. */
+        if (occupied && hi->prev_valid && hi->seq_cur >= o->oldest(o->ctx)) {
+            uint64_t past = hi->seq_cur;
+            o->leave(o->ctx);
+            o->wait_past(o->ctx, past);
+            continue;
+        }
+        if (occupied) {
+            hi->prev_key = *ki;
+            hi->prev = *(const mt_dnstie_entry *)mt_hmap_val(&t->map, i);
+            hi->seq_prev = hi->seq_cur;
+            hi->prev_valid = 1;
+            if (memcmp(ki, &key, sizeof key)) t->last_evict_seq = seq;
+        }
+        hi->seq_cur = seq;
+        tie_put(t, addr, name, expires, weight, cat);
+        o->leave(o->ctx);
+        return;
+    }
+}
+
+/* The entry for key as it was at packet seq (history kept by put_ordered). */
+static const mt_dnstie_entry *get_at(const mt_dnstie *t, const mt_addr *key, uint64_t h,
+                                     uint64_t seq)
+{
+    size_t i = mt_hmap_find(&t->map, key, h);
+    if (i != MT_HMAP_NONE) {
+        const tie_hist *hi = &t->hist[i];
+        if (hi->seq_cur <= seq) return mt_hmap_val(&t->map, i);
+        if (hi->prev_valid && hi->seq_prev <= seq && !memcmp(&hi->prev_key, key, sizeof *key))
+            return &hi->prev;
+    } else if (t->last_evict_seq <= seq) {
+        return NULL;
+    }
+    /* Evicted from a slot of the window after seq? */
+    for (size_t k = 0; k < PROBE_WINDOW; k++) {
+        const tie_hist *hj = &t->hist[mt_hmap_window_slot(&t->map, h, k)];
+        if (hj->prev_valid && hj->seq_cur > seq && hj->seq_prev <= seq &&
+            !memcmp(&hj->prev_key, key, sizeof *key))
+            return &hj->prev;
+    }
+    return NULL;
+}
+
 void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
                    mt_time_us expires, int weight, mt_intel_category cat)
 {
-    if (!t->sync) {
-        tie_put(t, addr, name, expires, weight, cat);
-        return;
-    }
-    t->sync(t->sync_ctx, 1, 0);
-    tie_put(t, addr, name, expires, weight, cat);
-    t->sync(t->sync_ctx, 1, 1);
+    if (!t->ordered) tie_put(t, addr, name, expires, weight, cat);
+    else if (addr->family == 4 || addr->family == 6) put_ordered(t, addr, name, expires, weight, cat);
 }
 
 int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
                   mt_dnstie_entry *out)
 {
-    if (!t->sync) return tie_get(t, addr, now, out);
-    t->sync(t->sync_ctx, 0, 0);
-    int r = tie_get(t, addr, now, out);
-    t->sync(t->sync_ctx, 0, 1);
+    if (!t->ordered) return tie_get(t, addr, now, out);
+    if (addr->family != 4 && addr->family != 6) return 0;
+    const mt_dnstie_order *o = &t->order;
+    mt_addr key = mt_hmap_addr_key(addr);
+    o->enter(o->ctx, 0);
+    const mt_dnstie_entry *e = get_at(t, &key, mt_addr_hash_inl(addr, TIE_SEED), o->seq(o->ctx));
+    int r = e && e->expires >= now;
+    if (r) *out = *e;
+    o->leave(o->ctx);
     return r;
+}
+
+void mt_dnstie_set_order(mt_dnstie *t, const mt_dnstie_order *o)
+{
+    free(t->hist);
+    t->hist = NULL;
+    t->ordered = o != NULL;
+    if (!o) return;
+    t->order = *o;
+    t->hist = mt_xcalloc(mt_hmap_capacity(&t->map), sizeof *t->hist);
+    t->last_evict_seq = 0;
 }
 
 size_t mt_dnstie_size(const mt_dnstie *t) { return mt_hmap_count(&t->map); }

@@ -28,11 +28,23 @@ void mt_dnstie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
 int mt_dnstie_get(const mt_dnstie *t, const mt_addr *addr, mt_time_us now,
                   mt_dnstie_entry *out);
 size_t mt_dnstie_size(const mt_dnstie *t);
-/* scan -j: called from the calling thread before (end 0) and after (end 1)
- * every put (put 1) and get; the worker set waits there until no other
- * worker holds a packet before the caller's that could change the answer,
- * so the tie sees puts and gets in the order of -j 1 (cli/workers.c).
- * NULL: none (the default). */
-void mt_dnstie_set_sync(mt_dnstie *t, void (*sync)(void *ctx, int put, int end), void *ctx);
+/* scan -j (cli/workers.c): several workers share one tie, each reading
+ * packets in capture order but some behind others. With an order set,
+ * every put and get is numbered with the caller's packet (seq), runs
+ * between enter and leave (which wait for the earlier DNS packets of other
+ * workers and lock), and a get answers as the tie was at its packet: what
+ * -j 1 would have answered there. A put that would drop a version some
+ * worker behind may still need waits (wait_past, unlocked) until every
+ * other worker is past it. oldest: the lowest packet another worker may
+ * still be at. NULL turns it off (the default). */
+typedef struct mt_dnstie_order {
+    void *ctx;
+    void (*enter)(void *ctx, int put);
+    void (*leave)(void *ctx);
+    uint64_t (*seq)(void *ctx);
+    uint64_t (*oldest)(void *ctx);
+    void (*wait_past)(void *ctx, uint64_t seq);
+} mt_dnstie_order;
+void mt_dnstie_set_order(mt_dnstie *t, const mt_dnstie_order *o);
 
 #endif

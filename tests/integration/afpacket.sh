@@ -213,9 +213,10 @@ ident "$tmp/pcap.jsonl" >"$tmp/pcap.live.id"
 check "--capture pcap: libpcap used, the same findings as the file scan" \
   '! grep -q "^capture afpacket" "$tmp/pcap.err" && diff "$tmp/top1.file.id" "$tmp/pcap.live.id" >&2'
 
-# 8. -j 2 live: the capture thread reads and hands flows to the workers
-# (scan -j); the findings are those of the file scan, and reach the -o file
-# while the capture runs (the flush tick passes the workers' findings on).
+# 8. -j 2 live: two sockets of one fanout group, capture thread i feeding
+# worker i of scan -j; the findings are those of the file scan, and reach
+# the -o file while the capture runs (the flush tick passes the workers'
+# findings on). With libpcap, one thread reads and hands flows out.
 f=ndpi/mining.pcapng
 for j in 1 2; do
   start_scan j$j -j $j
@@ -226,10 +227,21 @@ for j in 1 2; do
   ident "$tmp/j$j.jsonl" >"$tmp/j$j.live.id"
 done
 read -r cap recv drop <<<"$(totals "$tmp/j2.err")" || true
+read -r trecv tdrop nthreads <<<"$(thread_sum "$tmp/j2.err")" || true
 check "-j 2 live: exit 1, every packet read ($cap of $recv)" '[ "$rc" = 1 ] && [ "$cap" = "$recv" ]'
+check "-j 2 live: two fanout sockets, their counters summing to the totals ($nthreads: $trecv, $tdrop)" \
+  'grep -q "^capture afpacket, 2 threads" "$tmp/j2.err" && [ "$nthreads" = 2 ] && [ "$trecv" = "$recv" ] && [ "$tdrop" = "$drop" ]'
+check "-j 2 live: both threads had packets" \
+  '[ "$(grep -cE "^capture thread [01]: [1-9][0-9]* received" "$tmp/j2.err")" = 2 ]'
 check "-j 2 live: findings = file findings" 'diff "$tmp/top6.file.id" "$tmp/j2.live.id" >&2'
 check "-j 2 live: in the -o file while running as with -j 1 ($(wc -l <"$tmp/j1.running.id") of $(wc -l <"$tmp/top6.file.id"))" \
   '[ -s "$tmp/j1.running.id" ] && diff "$tmp/j1.running.id" "$tmp/j2.running.id" >&2'
+# and -j 2 with libpcap: one thread reads, the workers get the flows
+start_scan j2pcap -j 2 --capture pcap
+replay --topspeed "$P/$f"
+stop_scan
+ident "$tmp/j2pcap.jsonl" >"$tmp/j2pcap.live.id"
+check "-j 2 --capture pcap live: findings = file findings" 'diff "$tmp/top6.file.id" "$tmp/j2pcap.live.id" >&2'
 
 [ $fail = 0 ] && echo "afpacket: all checks passed"
 exit $fail
