@@ -18,7 +18,7 @@
 #include "minetrace/store.h"
 
 enum { O_HOSTS = MT_OPT_OWN, O_MIN_SCORE, O_MAX_FLOWS, O_INSPECT, O_TCP_TIMEOUT, O_NO_PROMISC,
-       O_FLUSH_INTERVAL, O_MAX_HOSTS };
+       O_FLUSH_INTERVAL, O_MAX_HOSTS, O_CAPTURE, O_RING_MB };
 
 static const mt_cli_opt scan_opts[] = {
     {0, NULL, 0, NULL, "Input"},
@@ -28,10 +28,19 @@ static const mt_cli_opt scan_opts[] = {
     {O_NO_PROMISC, "no-promisc", 0, NULL, "Do not put the interface in promiscuous mode."},
     {'Z', "user", 'Z', "USER", "Drop privileges to USER once the interface is open."},
     {'c', "count", 'c', "N", "Stop a live capture after N packets."},
+    {O_CAPTURE, "capture", 0, "HOW",
+     "Live capture with afpacket (Linux AF_PACKET rings; the default\n"
+     "there) or pcap (libpcap). Without this option, where AF_PACKET\n"
+     "cannot be had, libpcap is used and a warning says why."},
+    {O_RING_MB, "ring-mb", 0, "N",
+     "AF_PACKET receive ring per capture thread in MiB (2..4096,\n"
+     "default 32). Frames that find it full are dropped by the\n"
+     "kernel and counted (--stats)."},
     {'j', "jobs", 'j', "N",
      "Spread the work over N threads (1..64, default 1; 0 = the\n"
      "online CPUs): one reads, every one inspects its share of the\n"
-     "flows; the findings are those of -j 1. Files only."},
+     "flows; the findings are those of -j 1. Live (-i), N AF_PACKET\n"
+     "sockets in one fanout group, thread i feeding worker i."},
     {0, NULL, 0, NULL, "Output"},
     {MT_OPT_OUTPUT, NULL, 0, NULL,
      "Write findings as EVE-style JSON lines to FILE (- is standard\n"
@@ -101,6 +110,16 @@ static int scan_opt(void *ctx, int id, const char *arg)
         }
         return 0;
     case O_NO_PROMISC: a->so.promisc = 0; return 0;
+    case O_CAPTURE:
+        if (strcmp(arg, "afpacket") == 0) a->so.capture = MT_CAPTURE_AFPACKET;
+        else if (strcmp(arg, "pcap") == 0) a->so.capture = MT_CAPTURE_PCAP;
+        else return mt_cli_usage(cmd, "--capture must be afpacket or pcap, not '%s'", arg);
+        return 0;
+    case O_RING_MB:
+        if (mt_cli_uint(cmd, "--ring-mb", arg, 4096, &v)) return MT_EXIT_ERROR;
+        if (v < 2) return mt_cli_usage(cmd, "--ring-mb must be 2..4096");
+        a->so.ring_mb = (unsigned)v;
+        return 0;
     case O_HOSTS: a->hosts = 1; return 0;
     case O_MIN_SCORE: return mt_cli_uint(cmd, "--min-score", arg, 100, &a->min_score);
     case O_MAX_FLOWS:
@@ -164,6 +183,46 @@ static void scan_tick(void *ctx, int hup)
     if (hup && o->file) scan_reopen(o);
 }
 
+/* -i -j N on AF_PACKET: capture thread i feeds worker i (its own socket of
+ * the fanout group), no reader in between. */
+typedef struct scan_feed {
+    mt_workers *w;
+    unsigned i;
+} scan_feed;
+
+static void scan_feed_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                             uint32_t caplen, uint32_t wirelen)
+{
+    scan_feed *f = ctx;
+    mt_workers_direct_packet(f->w, f->i, linktype, ts, data, caplen, wirelen);
+}
+
+/* Returns the source's status; MT_ENOTFOUND: AF_PACKET cannot be had, the
+ * worker set is gone and the caller goes on with libpcap (said unless -q). */
+static int scan_live_fanout(scan_args *a, scan_out *out, mt_engine *eng,
+                            const mt_engine_config *ec, mt_source_result *res)
+{
+    unsigned n = (unsigned)a->jobs;
+    out->workers = mt_workers_new_direct(n, eng, ec, &a->pc);
+    if (!out->workers) return MT_ERR;
+    scan_feed feed[MT_WORKERS_MAX];
+    void *ctx[MT_WORKERS_MAX];
+    for (unsigned i = 0; i < n; i++) {
+        feed[i].w = out->workers;
+        feed[i].i = i;
+        ctx[i] = &feed[i];
+    }
+    int rc = mt_source_live_threads(a->iface, &a->so, n, scan_feed_packet, ctx, a->count, res);
+    if (rc == MT_ENOTFOUND && a->so.capture == MT_CAPTURE_AUTO) {
+        mt_workers_free(out->workers);
+        out->workers = NULL;
+        if (!a->so.quiet)
+            fprintf(stderr, "minetrace: %s; capturing with libpcap, one thread reading\n",
+                    mt_error_msg());
+    }
+    return rc;
+}
+
 static int scan(const mt_cli_common *co, scan_args *a)
 {
     const mt_cli_cmd *cmd = &mt_cli_scan;
@@ -219,7 +278,20 @@ static int scan(const mt_cli_common *co, scan_args *a)
     }
 
     mt_pipeline *pl = mt_pipeline_new(mt_engine_event_sink(eng), mt_engine_intel(eng), &a->pc);
-    if (a->jobs > 1) {
+    mt_source_result res;
+    int live_rc = MT_ENOTFOUND; /* -i -j N on AF_PACKET: its status once run */
+    if (a->iface && a->jobs > 1 && a->so.capture != MT_CAPTURE_PCAP) {
+        live_rc = scan_live_fanout(a, &out, eng, &ec, &res);
+        if (live_rc == MT_ERR && !out.workers) {
+            mt_cli_error(cmd, "%s", mt_error_msg());
+            mt_pipeline_free(pl);
+            mt_engine_free(eng);
+            mt_intel_free(intel);
+            return MT_EXIT_ERROR;
+        }
+        if (live_rc == MT_ENOTFOUND && !out.workers) a->so.capture = MT_CAPTURE_PCAP;
+    }
+    if (a->jobs > 1 && !out.workers) {
         /* The worker set feeds the caller's engine's back half; `pl` only
          * collects the workers' counters for --stats. */
         out.workers = mt_workers_new((unsigned)a->jobs, eng, &ec, &a->pc);
@@ -240,20 +312,20 @@ static int scan(const mt_cli_common *co, scan_args *a)
     }
     unsigned errors = 0, damaged = 0, inputs = 0;
     uint64_t ts_clamped = 0, ts_skipped = 0;
-    mt_source_result res;
     if (a->iface) {
         inputs = 1;
-        if (mt_source_live(pl, a->iface, &a->so, a->count, &res) != MT_OK) {
+        if (out.workers && !a->so.packet) {
+            if (live_rc != MT_OK) { /* the fanout capture ran, or failed */
+                mt_cli_error(cmd, "%s", mt_error_msg());
+                errors++;
+            }
+        } else if (mt_source_live(pl, a->iface, &a->so, a->count, &res) != MT_OK) {
             mt_cli_error(cmd, "%s", mt_error_msg());
             errors++;
         }
         ts_clamped += res.bad_ts_clamped;
         ts_skipped += res.bad_ts_skipped;
-        if (!co->quiet || co->stats)
-            fprintf(stderr, "minetrace: %s: %llu packets captured, %llu received by filter, "
-                            "%llu dropped by kernel, %llu dropped by interface\n",
-                    a->iface, (unsigned long long)res.packets, (unsigned long long)res.recv,
-                    (unsigned long long)res.drop, (unsigned long long)res.ifdrop);
+        if (!co->quiet || co->stats) mt_source_print_live(a->iface, &res, co->stats, stderr);
     } else {
         for (int i = 0; i < co->nargs; i++) {
             inputs++;
@@ -325,8 +397,6 @@ static int run(int argc, char **argv)
         rc = mt_cli_usage(cmd, "no input: give capture files or -i IFACE");
     if (rc < 0 && a.iface && co.nargs)
         rc = mt_cli_usage(cmd, "give either -i IFACE or files, not both");
-    if (rc < 0 && a.iface && a.jobs > 1)
-        rc = mt_cli_usage(cmd, "-j N reads files; a live interface runs with -j 1");
     if (rc < 0) rc = scan(&co, &a);
     mt_cli_common_free(&co);
     return rc;
@@ -368,13 +438,15 @@ const mt_cli_cmd mt_cli_scan = {
 "\n"
 "Files are read in order into one flow table, so a DNS answer in one file\n"
 "ties flows in the next. A live capture runs until SIGINT or SIGTERM (or\n"
-"-c N packets), then flushes pending findings and exits. While it runs,\n"
-"findings are written to the -o file and committed to the --db store at\n"
-"least every --flush-interval seconds (files too), so SIGKILL loses at most\n"
-"that much; SIGHUP reopens the -o file under its name for log rotation\n"
-"(the store stays open). Packets with impossible timestamps (before 1970,\n"
-"2100 or later) take the previous packet's time and are counted (--stats)\n"
-"with a warning naming the file.\n"
+"-c N packets), then flushes pending findings and exits. On Linux it reads\n"
+"an AF_PACKET ring (TPACKET_V3, in a PACKET_FANOUT group), elsewhere\n"
+"libpcap; --stats gives the kernel's counters per capture thread. While\n"
+"it runs, findings are written to the -o file and committed to the --db\n"
+"store at least every --flush-interval seconds (files too), so SIGKILL\n"
+"loses at most that much; SIGHUP reopens the -o file under its name for\n"
+"log rotation (the store stays open). Packets with impossible timestamps\n"
+"(before 1970, 2100 or later) take the previous packet's time and are\n"
+"counted (--stats) with a warning naming the file.\n"
 "\n"
 "With -j N the reading thread hands each packet to one of N workers by a\n"
 "hash of its flow's addresses and ports (both directions alike); each\n"
@@ -382,7 +454,10 @@ const mt_cli_cmd mt_cli_scan = {
 "Findings, host verdicts, the store and the --stats counters are those of\n"
 "-j 1 (the flow peaks and blocks lines are summed over the workers): the\n"
 "findings are passed on in the order -j 1 makes them, and the DNS tie\n"
-"answers each worker as it stood at that worker's packet.",
+"answers each worker as it stood at that worker's packet. A live capture\n"
+"with -j N opens N AF_PACKET sockets in one fanout group instead: the\n"
+"kernel hashes each flow to a socket, capture thread i feeds worker i, and\n"
+"findings are passed on by packet time (with libpcap, one thread reads).",
     .opts = scan_opts,
     .exit_none = "Every input was read; no finding (no mining, no precursor).",
     .exit_found = "Every input was read; at least one finding was written (precursor\n"

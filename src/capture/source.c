@@ -10,8 +10,10 @@
 #include <grp.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -362,12 +364,14 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
 
 static volatile sig_atomic_t g_stop;
 static pcap_t *g_live;
+static mt_afp *g_afp;
 
 static void on_signal(int sig)
 {
     (void)sig;
     g_stop = 1;
     if (g_live) pcap_breakloop(g_live);
+    if (g_afp) mt_afp_stop(g_afp);
 }
 
 static int drop_privileges(const char *user)
@@ -384,11 +388,11 @@ static int drop_privileges(const char *user)
     return MT_OK;
 }
 
-int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
-                   uint64_t max_packets, mt_source_result *res)
+static int live_pcap(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
+                     uint64_t max_packets, mt_source_result *res)
 {
     char err[PCAP_ERRBUF_SIZE] = "";
-    memset(res, 0, sizeof *res);
+    res->capture = "pcap";
     pcap_t *pc = pcap_create(iface, err);
     if (!pc) return mt_error_set(MT_EIO, "%s: %s", iface, err);
     pcap_set_snaplen(pc, o->snaplen > 0 ? o->snaplen : 65535);
@@ -464,4 +468,259 @@ int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
     g_live = NULL;
     pcap_close(pc);
     return res->error[0] ? mt_error_set(MT_EIO, "%s: %s", iface, res->error) : MT_OK;
+}
+
+void mt_source_ring_blocks(unsigned ring_mb, unsigned *block_kb, unsigned *blocks)
+{
+    uint64_t kb = ring_mb ? (uint64_t)ring_mb << 10
+                          : (uint64_t)MT_AFP_BLOCK_KB_DEFAULT * MT_AFP_BLOCKS_DEFAULT;
+    *block_kb = MT_AFP_BLOCK_KB_DEFAULT;
+    uint64_t n = kb / *block_kb;
+    *blocks = n < 2 ? 2 : n > 65536 ? 65536 : (unsigned)n;
+}
+
+/* One AF_PACKET socket feeding the pipeline on this thread. */
+typedef struct afp_live {
+    mt_pipeline *pl;
+    mt_source_result *res;
+    ts_guard g;
+    ticker tk;
+    const mt_source_opts *o;
+    uint64_t seen, max_packets;
+} afp_live;
+
+static int afp_frame(void *ctx, int lt, mt_time_us ts, const uint8_t *data, uint32_t caplen,
+                     uint32_t wirelen)
+{
+    afp_live *l = ctx;
+    l->seen++;
+    mt_time_us t;
+    if (!ts_from_us(&l->g, ts, l->seen, l->res, &t)) return 0;
+    deliver(l->pl, l->o, lt, t, data, caplen, wirelen);
+    l->res->packets++;
+    return l->max_packets && l->res->packets >= l->max_packets;
+}
+
+static int afp_idle(void *ctx)
+{
+    afp_live *l = ctx;
+    if (l->o->tick) ticker_poll(&l->tk);
+    return g_stop;
+}
+
+static int live_afp(mt_pipeline *pl, mt_afp *a, const char *iface, const mt_source_opts *o,
+                    uint64_t max_packets, mt_source_result *res)
+{
+    res->capture = "afpacket";
+    afp_live l = {.pl = pl, .res = res, .o = o, .max_packets = max_packets};
+    ticker_start(&l.tk, o);
+    int rc = mt_afp_run(a, 0, afp_frame, &l, afp_idle, &l);
+    ticker_stop(&l.tk);
+    ts_warn(iface, &l.g, res, o);
+    res->threads = mt_afp_threads(a);
+    for (unsigned i = 0; i < res->threads; i++) {
+        mt_afp_get_stats(a, i, &res->thread[i]);
+        res->recv += res->thread[i].packets;
+        res->drop += res->thread[i].drops;
+    }
+    res->ifdrop = mt_afp_ifdrop(a);
+    return rc;
+}
+
+int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
+                   uint64_t max_packets, mt_source_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (o->capture == MT_CAPTURE_PCAP) return live_pcap(pl, iface, o, max_packets, res);
+    mt_afp_config c;
+    mt_afp_config_defaults(&c);
+    c.iface = iface;
+    c.bpf = o->bpf;
+    c.snaplen = o->snaplen;
+    c.promisc = o->promisc;
+    mt_source_ring_blocks(o->ring_mb, &c.block_kb, &c.blocks);
+    mt_afp *a;
+    int rc = mt_afp_open(&a, &c);
+    if (rc == MT_ENOTFOUND && o->capture == MT_CAPTURE_AUTO) {
+        if (!o->quiet)
+            fprintf(stderr, "minetrace: %s; capturing with libpcap\n", mt_error_msg());
+        return live_pcap(pl, iface, o, max_packets, res);
+    }
+    if (rc != MT_OK) return rc;
+    if (o->drop_user && (rc = drop_privileges(o->drop_user)) != MT_OK) {
+        mt_afp_close(a);
+        return rc;
+    }
+    g_stop = 0;
+    g_afp = a;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    rc = live_afp(pl, a, iface, o, max_packets, res);
+    g_afp = NULL;
+    mt_afp_close(a);
+    return rc;
+}
+
+/* Capture thread i of mt_source_live_threads: its own time guard and
+ * counters (an mt_source_result of its own), summed when all are back. */
+typedef struct afp_thread {
+    mt_afp *a;
+    unsigned i;
+    mt_source_packet_fn fn;
+    void *ctx;
+    ts_guard g;
+    mt_source_result res;
+    uint64_t seen, max_packets;
+    uint64_t *total;   /* packets of every thread, for -c */
+    int *running;      /* threads not yet returned */
+    int rc;
+    char err[256];     /* the error slot is per thread */
+} afp_thread;
+
+static int afpt_frame(void *ctx, int lt, mt_time_us ts, const uint8_t *data, uint32_t caplen,
+                      uint32_t wirelen)
+{
+    afp_thread *t = ctx;
+    t->seen++;
+    mt_time_us tt;
+    if (!ts_from_us(&t->g, ts, t->seen, &t->res, &tt)) return 0;
+    t->fn(t->ctx, lt, tt, data, caplen, wirelen);
+    t->res.packets++;
+    if (t->max_packets && __atomic_add_fetch(t->total, 1, __ATOMIC_RELAXED) >= t->max_packets) {
+        mt_afp_stop(t->a);
+        return 1;
+    }
+    return 0;
+}
+
+static void *afpt_main(void *arg)
+{
+    afp_thread *t = arg;
+    t->rc = mt_afp_run(t->a, t->i, afpt_frame, t, NULL, NULL);
+    if (t->rc != MT_OK) {
+        mt_strlcpy(t->err, mt_error_msg(), sizeof t->err);
+        mt_afp_stop(t->a); /* one socket failed: the capture is no longer whole */
+    }
+    __atomic_sub_fetch(t->running, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+int mt_source_live_threads(const char *iface, const mt_source_opts *o, unsigned n,
+                           mt_source_packet_fn fn, void *const *ctx, uint64_t max_packets,
+                           mt_source_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (n < 1 || n > MT_AFP_MAX_THREADS)
+        return mt_error_set(MT_EINVAL, "%s: %u capture threads (1..%d)", iface, n,
+                            MT_AFP_MAX_THREADS);
+    if (o->capture == MT_CAPTURE_PCAP)
+        return mt_error_set(MT_EINVAL, "%s: %u capture threads need AF_PACKET, not libpcap",
+                            iface, n);
+    mt_afp_config c;
+    mt_afp_config_defaults(&c);
+    c.iface = iface;
+    c.threads = n;
+    c.bpf = o->bpf;
+    c.snaplen = o->snaplen;
+    c.promisc = o->promisc;
+    mt_source_ring_blocks(o->ring_mb, &c.block_kb, &c.blocks);
+    mt_afp *a;
+    int rc = mt_afp_open(&a, &c);
+    if (rc != MT_OK) return rc;
+    if (o->drop_user && (rc = drop_privileges(o->drop_user)) != MT_OK) {
+        mt_afp_close(a);
+        return rc;
+    }
+    res->capture = "afpacket";
+    afp_thread *t = mt_xcalloc(n, sizeof *t);
+    pthread_t *th = mt_xcalloc(n, sizeof *th);
+    uint64_t total = 0;
+    int running = (int)n;
+    g_stop = 0;
+    g_afp = a;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    unsigned started = 0;
+    for (; started < n; started++) {
+        afp_thread *ti = &t[started];
+        ti->a = a;
+        ti->i = started;
+        ti->fn = fn;
+        ti->ctx = ctx[started];
+        ti->max_packets = max_packets;
+        ti->total = &total;
+        ti->running = &running;
+        int e = pthread_create(&th[started], NULL, afpt_main, ti);
+        if (e != 0) {
+            rc = mt_error_set(MT_ERR, "%s: cannot start capture thread %u: %s", iface, started,
+                              strerror(e));
+            __atomic_sub_fetch(&running, (int)(n - started), __ATOMIC_RELAXED);
+            mt_afp_stop(a);
+            break;
+        }
+    }
+    /* This thread keeps the clock: ticks and SIGHUP for the caller, while
+     * the capture threads read. */
+    ticker tk;
+    ticker_start(&tk, o);
+    while (!g_stop && __atomic_load_n(&running, __ATOMIC_ACQUIRE) > 0) {
+        if (o->tick) ticker_poll(&tk);
+        struct timespec nap = {.tv_sec = 0, .tv_nsec = 50 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+    mt_afp_stop(a);
+    for (unsigned i = 0; i < started; i++) pthread_join(th[i], NULL);
+    ticker_stop(&tk);
+    g_afp = NULL;
+    res->threads = n;
+    for (unsigned i = 0; i < n; i++) {
+        if (i < started) {
+            char what[96];
+            snprintf(what, sizeof what, "%s (capture thread %u)", iface, i);
+            ts_warn(what, &t[i].g, &t[i].res, o);
+        }
+        res->packets += t[i].res.packets;
+        res->bad_ts_clamped += t[i].res.bad_ts_clamped;
+        res->bad_ts_skipped += t[i].res.bad_ts_skipped;
+        mt_afp_get_stats(a, i, &res->thread[i]);
+        res->recv += res->thread[i].packets;
+        res->drop += res->thread[i].drops;
+        if (rc == MT_OK && t[i].rc != MT_OK) {
+            mt_strlcpy(res->error, t[i].err, sizeof res->error);
+            rc = mt_error_set(t[i].rc, "%s", t[i].err);
+        }
+    }
+    res->ifdrop = mt_afp_ifdrop(a);
+    free(th);
+    free(t);
+    mt_afp_close(a);
+    return rc;
+}
+
+void mt_source_print_live(const char *iface, const mt_source_result *res, int per_thread,
+                          FILE *out)
+{
+    fprintf(out, "minetrace: %s: %llu packets captured, %llu received by filter, "
+                 "%llu dropped by kernel, %llu dropped by interface\n",
+            iface, (unsigned long long)res->packets, (unsigned long long)res->recv,
+            (unsigned long long)res->drop, (unsigned long long)res->ifdrop);
+    if (!per_thread || !res->threads) return;
+    fprintf(out, "capture %s, %u thread%s\n", res->capture ? res->capture : "?", res->threads,
+            res->threads == 1 ? "" : "s");
+    for (unsigned i = 0; i < res->threads; i++) {
+        const mt_afp_stats *t = &res->thread[i];
+        fprintf(out, "capture thread %u: %llu received by filter, %llu dropped by kernel, "
+                     "%llu queue freezes, %llu frames read (%llu bytes, %llu blocks), "
+                     "%llu refused\n",
+                i, (unsigned long long)t->packets, (unsigned long long)t->drops,
+                (unsigned long long)t->freezes, (unsigned long long)t->frames,
+                (unsigned long long)t->bytes, (unsigned long long)t->blocks,
+                (unsigned long long)t->bad_frames);
+    }
 }

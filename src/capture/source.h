@@ -5,6 +5,7 @@
 #define MT_CAPTURE_SOURCE_H
 
 #include <stdio.h>
+#include "capture/afpacket.h"
 #include "capture/decode.h"
 #include "capture/pipeline.h"
 
@@ -13,6 +14,10 @@ typedef struct mt_source_opts {
     int snaplen;            /* live only; default 65535 */
     int promisc;            /* live only; default 1 */
     const char *drop_user;  /* live only: setuid to this user after open */
+    /* live only: AF_PACKET (Linux) unless unavailable, then libpcap, saying
+     * why; or one of them, an error when it cannot be had */
+    int capture;            /* MT_CAPTURE_AUTO, _AFPACKET, _PCAP */
+    unsigned ring_mb;       /* AF_PACKET ring per thread in MiB; 0: 32 */
     int progress;           /* print progress to stderr */
     int quiet;              /* no warnings (errors still reported) */
     FILE *progress_out;
@@ -37,6 +42,10 @@ typedef struct mt_source_opts {
     void (*release)(void *ctx);
 } mt_source_opts;
 
+enum { MT_CAPTURE_AUTO, MT_CAPTURE_AFPACKET, MT_CAPTURE_PCAP };
+/* --ring-mb N as blocks of the default size (at least two). */
+void mt_source_ring_blocks(unsigned ring_mb, unsigned *block_kb, unsigned *blocks);
+
 /* Capture times from 1970-01-01 up to (not including) 2100-01-01 are
  * possible; others (negative, 0x7fffffffffffffff, far future) are not. */
 #define MT_SOURCE_TS_LIMIT_S 4102444800LL
@@ -49,8 +58,12 @@ typedef struct mt_source_result {
      * packet before it (bad_ts_clamped); those before any possible time
      * are skipped (bad_ts_skipped). */
     uint64_t bad_ts_clamped, bad_ts_skipped;
-    /* live only: kernel counters */
+    /* live only: kernel counters (recv: passed the filter, drop: of those,
+     * found no room in the kernel's buffer), summed over the threads */
     uint64_t recv, drop, ifdrop;
+    const char *capture;    /* "afpacket" or "pcap" */
+    unsigned threads;       /* AF_PACKET: one entry of `thread` each */
+    mt_afp_stats thread[MT_AFP_MAX_THREADS];
 } mt_source_result;
 
 void mt_source_opts_defaults(mt_source_opts *o);
@@ -61,5 +74,24 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
 /* Capture until SIGINT/SIGTERM (or `max_packets` > 0 reached). */
 int mt_source_live(mt_pipeline *pl, const char *iface, const mt_source_opts *o,
                    uint64_t max_packets, mt_source_result *res);
+/* One frame to a consumer (a worker of scan -j). */
+typedef void (*mt_source_packet_fn)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                                    uint32_t caplen, uint32_t wirelen);
+/* Live capture on n threads, AF_PACKET only (n sockets in one fanout
+ * group: both directions of a flow reach the same thread). Capture thread i
+ * calls fn(ctx[i], ...) with each of its frames, straight from its ring,
+ * and never with another's: consumer i needs no lock against consumer j.
+ * The calling thread keeps the clock (o->tick, SIGHUP, concurrently with
+ * the capture threads) until SIGINT/SIGTERM or max_packets in all; then
+ * every thread has returned. res->thread[i] are thread i's counters.
+ * MT_ENOTFOUND when AF_PACKET cannot be had (the message says why; a
+ * single-thread libpcap capture may still work). */
+int mt_source_live_threads(const char *iface, const mt_source_opts *o, unsigned n,
+                           mt_source_packet_fn fn, void *const *ctx, uint64_t max_packets,
+                           mt_source_result *res);
+/* The live counters for --stats and the closing line: the totals, and with
+ * per_thread each AF_PACKET thread's (they sum to the totals). */
+void mt_source_print_live(const char *iface, const mt_source_result *res, int per_thread,
+                          FILE *out);
 
 #endif
