@@ -298,8 +298,8 @@ static int session(PGconn *c, int readonly)
         /* The aggregates hash millions of (key, host) pairs: give them
          * memory unless the server or the URI (options=-c work_mem=...)
          * gave more. */
-        "SELECT set_config('work_mem', '64MB', false) WHERE pg_size_bytes(current_setting('work_mem'))"
-        " < 64 * 1024 * 1024",
+        ("SELECT set_config('work_mem', '64MB', false) WHERE pg_size_bytes(current_setting('work_mem'))"
+         " < 64 * 1024 * 1024"),
         "SET default_transaction_read_only = on",
     };
     for (size_t i = 0; i < sizeof set / sizeof *set - (readonly ? 0 : 1); i++) {
