@@ -343,7 +343,7 @@ const mt_cli_cmd mt_cli_botnet = {
     .reads_inputs = 1,
     .exit_notes = "An input that cannot be read at all is named in a warning and\n"
                   "skipped (an error with --strict); when no input can be read the exit\n"
-                  "status is 2.",
+                  "status is 2, as when the --db store or -o file cannot be written.",
     .examples = "minetrace botnet cowrie.json.2023-11-*\n"
                 "minetrace botnet --geoip country.mmdb --sources -o out.json logs/*.gz\n"
                 "minetrace botnet --scan hosts.xml --recog recog/xml --db bot.db feed.csv\n"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "analyze/period.h"
 #include "commands.h"
@@ -90,32 +91,53 @@ static int export_opt(void *ctx, int id, const char *arg)
     return mt_cli_usage(cmd, "unknown option");
 }
 
+static int write_stream(const mt_cli_cmd *cmd, FILE *f, const char *name, const mt_buf *b)
+{
+    if (fwrite(b->p ? b->p : "", 1, b->len, f) != b->len || fflush(f) != 0)
+        return mt_cli_error(cmd, "cannot write %s: %s", name, strerror(errno));
+    return 0;
+}
+
 /* Write the whole file beside the target, then rename: a DNS server or
- * IDS that reloads the list never reads half of one. */
+ * IDS that reloads the list never reads half of one. Only a regular file
+ * (or a missing one) is replaced that way: renaming over /dev/null, a FIFO
+ * or /dev/stdout would put a regular file where the device was. A symlink
+ * to a regular file is followed so that the link itself stays. */
 static int write_out(const char *path, const mt_buf *b)
 {
     const mt_cli_cmd *cmd = &mt_cli_export;
-    if (!path || strcmp(path, "-") == 0) {
-        if (fwrite(b->p ? b->p : "", 1, b->len, stdout) != b->len || fflush(stdout) != 0)
-            return mt_cli_error(cmd, "cannot write standard output: %s", strerror(errno));
-        return 0;
+    if (!path || strcmp(path, "-") == 0) return write_stream(cmd, stdout, "standard output", b);
+    struct stat st;
+    char *real = NULL;
+    if (stat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) {
+            FILE *f = fopen(path, "wb");
+            if (!f) return mt_cli_error(cmd, "cannot open %s: %s", path, strerror(errno));
+            int rc = write_stream(cmd, f, path, b);
+            if (fclose(f) != 0 && rc == 0) rc = mt_cli_error(cmd, "cannot write %s: %s", path, strerror(errno));
+            return rc;
+        }
+        real = realpath(path, NULL);
+        if (!real) return mt_cli_error(cmd, "cannot resolve %s: %s", path, strerror(errno));
     }
-    size_t n = strlen(path) + 32;
+    const char *target = real ? real : path;
+    size_t n = strlen(target) + 32;
     char *tmp = mt_xmalloc(n);
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
+    snprintf(tmp, n, "%s.tmp.%ld", target, (long)getpid());
+    FILE *f = fopen(tmp, "wbx");
     int bad = !f;
     if (f) {
         bad = fwrite(b->p ? b->p : "", 1, b->len, f) != b->len;
         bad |= fclose(f) != 0;
     }
-    if (!bad && rename(tmp, path) != 0) bad = 1;
+    if (!bad && rename(tmp, target) != 0) bad = 1;
     int rc = 0;
     if (bad) {
         rc = mt_cli_error(cmd, "cannot write %s: %s", path, strerror(errno));
-        remove(tmp);
+        if (f) remove(tmp);
     }
     free(tmp);
+    free(real);
     return rc;
 }
 

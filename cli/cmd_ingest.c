@@ -140,6 +140,16 @@ static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
             if (is_dns_name(path) != (pass == 0)) continue;
             int rc = mt_store_ingest_file(ig, path, &st);
             n_inputs++;
+            const char *store_err = mt_store_ingest_store_error(ig);
+            if (store_err) {
+                /* The store cannot write: the rest of the input could not be
+                 * kept, so the run stops here (exit 2), said once. */
+                n_failed++;
+                errors++;
+                mt_cli_error(cmd, "%s", store_err);
+                if (!co->quiet) print_summary(path, &st);
+                goto stop;
+            }
             if (rc != MT_OK) {
                 n_failed++;
                 if (read_in_part(rc, &st)) {
@@ -169,6 +179,7 @@ static int ingest(const mt_cli_common *co, mt_ingest_opts *opts)
             total.seconds += st.seconds;
         }
     }
+stop:
     if (!co->quiet && n_inputs > 1)
         printf("total: %d inputs (%d failed), %llu records, %llu used, %llu malformed, "
                "%llu unknown, findings %llu new / %llu duplicate, %.1f MB in %.2f s\n",
@@ -249,7 +260,9 @@ const mt_cli_cmd mt_cli_ingest = {
                   "database already held).",
     .reads_inputs = 1,
     .exit_notes = "A missing --db, a database that cannot be opened and an input that\n"
-                  "cannot be opened are errors (2); the other inputs are still read.",
+                  "cannot be opened are errors (2); the other inputs are still read. A\n"
+                  "store write that fails (disk full, server gone) is said once and ends\n"
+                  "the run: the remaining inputs are not read; exit status 2.",
     .examples = "minetrace ingest --db findings.db /var/log/suricata/eve.json\n"
                 "minetrace ingest --db findings.db zeek/2024-04-19/*.log.gz\n"
                 "zcat eve.json.gz | minetrace ingest --db findings.db -\n"

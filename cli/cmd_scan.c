@@ -343,6 +343,11 @@ static int scan(const mt_cli_common *co, scan_args *a)
                     mt_cli_damaged(co, co->args[i], 0, "read only in part (%s) after %llu packets",
                                    res.error, (unsigned long long)res.packets);
             }
+            /* A sink that cannot write (store gone, disk full) ends the
+             * run: what the remaining inputs find could not be kept. The
+             * workers' back half runs on this engine, so -j N looks only
+             * after they have finished. */
+            if (!out.workers && mt_engine_sink_error(eng)) break;
         }
     }
     if (out.workers) {
@@ -352,6 +357,11 @@ static int scan(const mt_cli_common *co, scan_args *a)
         mt_pipeline_finish(pl);
     }
     mt_engine_flush(eng);
+    const char *sink_err = mt_engine_sink_error(eng);
+    if (sink_err) {
+        mt_cli_error(cmd, "%s", sink_err);
+        errors++;
+    }
     const mt_engine_stats *es = mt_engine_get_stats(eng);
     if (co->stats) {
         mt_pipeline_print_stats(pl, stderr);
@@ -464,7 +474,9 @@ const mt_cli_cmd mt_cli_scan = {
                   "findings count; --min-score does not).",
     .reads_inputs = 1,
     .exit_notes = "An interface that cannot be opened, a bad BPF filter or an output\n"
-                  "that cannot be written is an error (2).",
+                  "that cannot be written is an error (2). A --db store or -o file that\n"
+                  "fails while the run writes it (disk full, server gone) is said once and\n"
+                  "ends the run: the remaining inputs are not read; exit status 2.",
     .examples = "minetrace scan capture.pcapng\n"
                 "minetrace scan --db findings.db --hosts *.pcap\n"
                 "minetrace scan -i eth0 -f 'not port 22' -Z nobody -o /var/log/mt.json\n"

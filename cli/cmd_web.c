@@ -316,10 +316,11 @@ static int web(const mt_cli_common *co, web_args *a)
         total.malformed += rs.malformed;
         total.decode_errors += rs.decode_errors;
         total.bytes_in += rs.bytes_in;
+        if (mt_webscan_sink_error(w)) break; /* the rest could not be kept */
     }
     mt_crawl_stats cs;
     memset(&cs, 0, sizeof cs);
-    if (w && a->crawl) {
+    if (w && a->crawl && !mt_webscan_sink_error(w)) {
         mt_crawl_opts cro = {.jobs = (unsigned)a->crawl_jobs, .timeout_s = (unsigned)a->timeout,
                              .max_body = a->max_body,
                              .max_resources = a->max_resources_set ? (unsigned)a->max_resources : 20,
@@ -346,6 +347,10 @@ static int web(const mt_cli_common *co, web_args *a)
     if (w) {
         mt_webscan_finish(w);
         findings = mt_webscan_get_stats(w)->findings;
+        if (mt_webscan_sink_error(w)) {
+            mt_cli_error(cmd, "%s", mt_webscan_sink_error(w));
+            errors++;
+        }
         if (a->sites) {
             mt_web_site_verdict *v;
             size_t n = mt_webscan_sites(w, &v);

@@ -70,6 +70,10 @@ void mt_engine_set_observer(mt_engine *e, mt_event_observer fn, void *ctx);
 void mt_event_trace(void *ctx, const mt_event *ev);
 /* End of input: detectors flush pending sessions, sinks flush. */
 void mt_engine_flush(mt_engine *e);
+/* NULL, or the message of the first sink failure (a store that cannot
+ * write, a full disk under -o FILE): the failed sink gets no more
+ * findings, and the caller ends the run with exit status 2. */
+const char *mt_engine_sink_error(const mt_engine *e);
 
 /* ---- for detectors ------------------------------------------------------ */
 /* Completes f in place (source, event type, the cross-detector rules) and

@@ -40,6 +40,11 @@ struct mt_engine {
     route routes[N_EVENT_TYPES];
     mt_sink *sinks[MAX_SINKS];
     size_t n_sinks;
+    /* A sink that failed gets no more findings; the first failure's
+     * message is kept for the caller, which ends the run (exit 2). */
+    unsigned char sink_failed[MAX_SINKS];
+    int sink_error;
+    char sink_msg[512];
     mt_dnstie *tie;
     mt_hosts *hosts;
     mt_firstset *reported; /* identities passed on (mt_finding_identity), earliest time */
@@ -158,11 +163,26 @@ mt_event_sink mt_engine_event_sink(mt_engine *e)
     return (mt_event_sink){engine_event, e};
 }
 
+static void sink_failed(mt_engine *e, size_t i)
+{
+    e->sink_failed[i] = 1;
+    if (e->sink_error) return;
+    e->sink_error = 1;
+    const char *m = mt_error_msg();
+    mt_strlcpy(e->sink_msg, m && m[0] ? m : "a finding sink failed", sizeof e->sink_msg);
+}
+
+const char *mt_engine_sink_error(const mt_engine *e)
+{
+    return e->sink_error ? e->sink_msg : NULL;
+}
+
 void mt_engine_flush(mt_engine *e)
 {
     mt_engine_flush_detectors(e);
     for (size_t i = 0; i < e->n_sinks; i++)
-        if (e->sinks[i]->flush) e->sinks[i]->flush(e->sinks[i]);
+        if (e->sinks[i]->flush && !e->sink_failed[i] && e->sinks[i]->flush(e->sinks[i]) != MT_OK)
+            sink_failed(e, i);
 }
 
 void mt_engine_set_emit_hook(mt_engine *e, mt_emit_hook fn, void *ctx)
@@ -214,7 +234,8 @@ void mt_engine_emit_back(mt_engine *e, mt_finding *f)
     }
     e->stats.findings++;
     mt_hosts_add(e->hosts, f);
-    for (size_t i = 0; i < e->n_sinks; i++) e->sinks[i]->emit(e->sinks[i], f);
+    for (size_t i = 0; i < e->n_sinks; i++)
+        if (!e->sink_failed[i] && e->sinks[i]->emit(e->sinks[i], f) != MT_OK) sink_failed(e, i);
 }
 
 void mt_engine_set_keep_repeats(mt_engine *e, int keep) { e->keep_repeats = keep != 0; }

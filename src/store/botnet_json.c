@@ -7,6 +7,8 @@
  * header writer. */
 #include "store/botnet_json.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,7 +266,7 @@ static int put_line(mt_botnet_sink *k)
     bjsonl *c = k->ctx;
     mt_buf_putc(&c->line, '\n');
     if (fwrite(c->line.p, 1, c->line.len, c->out) != c->line.len)
-        return mt_error_set(MT_EIO, "writing botnet records failed");
+        return mt_error_set(MT_EIO, "writing botnet records failed: %s", strerror(errno));
     return MT_OK;
 }
 
@@ -295,7 +297,7 @@ static int j_credential(mt_botnet_sink *k, const mt_credstat *c)
 static int j_flush(mt_botnet_sink *k)
 {
     bjsonl *x = k->ctx;
-    return fflush(x->out) == 0 ? MT_OK : mt_error_set(MT_EIO, "writing botnet records failed");
+    return fflush(x->out) == 0 ? MT_OK : mt_error_set(MT_EIO, "writing botnet records failed: %s", strerror(errno));
 }
 
 static void j_close(mt_botnet_sink *k)

@@ -3,7 +3,9 @@
  * (stable output). */
 #include "store/finding_json.h"
 
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,7 +139,7 @@ static int jsonl_put_line(jsonl_ctx *c)
 {
     mt_buf_putc(&c->line, '\n');
     if (fwrite(c->line.p, 1, c->line.len, c->out) != c->line.len)
-        return mt_error_set(MT_EIO, "writing findings failed");
+        return mt_error_set(MT_EIO, "writing findings failed: %s", strerror(errno));
     return MT_OK;
 }
 
@@ -149,7 +151,11 @@ static int jsonl_emit(mt_sink *s, const mt_finding *f)
     return jsonl_put_line(c);
 }
 
-static int jsonl_ctx_flush(jsonl_ctx *c) { return fflush(c->out) == 0 ? MT_OK : MT_EIO; }
+static int jsonl_ctx_flush(jsonl_ctx *c)
+{
+    if (fflush(c->out) == 0) return MT_OK;
+    return mt_error_set(MT_EIO, "writing findings failed: %s", strerror(errno));
+}
 
 static void jsonl_ctx_free(jsonl_ctx *c)
 {

@@ -20,5 +20,9 @@ void mt_store_ingest_free(mt_store_ingest *si);
  * Findings are counted as new or duplicate by the store, so ingesting the
  * same file twice adds nothing the second time. */
 int mt_store_ingest_file(mt_store_ingest *si, const char *path, mt_ingest_stats *st);
+/* NULL, or the message of the first store write that failed (in any input
+ * so far: a put, a commit, the engine's store sink). Unlike a damaged
+ * input this is an error: the caller stops and exits 2. */
+const char *mt_store_ingest_store_error(const mt_store_ingest *si);
 
 #endif

@@ -86,6 +86,135 @@ static int cmp_sensor(const void *a, const void *b)
     return strcmp(x->sensor, y->sensor);
 }
 
+/* One of the summary's queries: its text and parameters, its result. */
+typedef struct job {
+    const char *sql, *what;
+    const char *v[8];
+    int n;
+    PGresult *r;
+} job;
+
+static void job_init(job *j, const qp *p, const char *sql, const char *what)
+{
+    memset(j, 0, sizeof *j);
+    j->sql = sql;
+    j->what = what;
+    for (int i = 0; i < p->n; i++) j->v[i] = p->v[i];
+    j->n = p->n;
+}
+
+static int aux_fail(PGconn *c, const char *what, const PGresult *r)
+{
+    const char *m = r ? PQresultErrorMessage(r) : NULL;
+    if (!m || !*m) m = PQerrorMessage(c);
+    size_t n = strlen(m);
+    while (n && (m[n - 1] == '\n' || m[n - 1] == ' ')) n--;
+    return mt_error_set(MT_EIO, "postgresql: %s: %.*s", what, (int)(n > 400 ? 400 : n), n ? m : "connection lost");
+}
+
+static int aux_exec(PGconn *c, const char *sql, PGresult **out)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        aux_fail(c, "share the report's snapshot", r);
+        PQclear(r);
+        return MT_EIO;
+    }
+    if (out) *out = r;
+    else PQclear(r);
+    return MT_OK;
+}
+
+/* The extra connections that will run jobs, each in a repeatable-read
+ * transaction on the main connection's snapshot (pg_export_snapshot), so
+ * every number of one summary is of the same rows even while writers
+ * commit. 0: run on the main connection alone (inside a write transaction
+ * of this store, whose rows only it sees; or no extra connection). */
+static int snapshot_share(mt_pg_store *s, int want)
+{
+    if (s->open || s->txn || want < 1) return 0;
+    int n = mt_pg_aux(s);
+    if (n > want) n = want;
+    if (!n) return 0;
+    PGresult *r = NULL;
+    if (aux_exec(s->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", NULL) != MT_OK) return 0;
+    if (aux_exec(s->conn, "SELECT pg_export_snapshot()", &r) != MT_OK) {
+        PQclear(PQexec(s->conn, "ROLLBACK"));
+        return 0;
+    }
+    char set[128];
+    const char *id = PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+    /* The id is the server's (hex digits and dashes); it is checked anyway
+     * before it goes into the statement, which takes no parameter. */
+    int okid = *id && strlen(id) < 64 && strspn(id, "0123456789ABCDEFabcdef-") == strlen(id);
+    snprintf(set, sizeof set, "SET TRANSACTION SNAPSHOT '%s'", okid ? id : "");
+    PQclear(r);
+    int i = 0;
+    for (; okid && i < n; i++) {
+        if (aux_exec(s->aux[i], "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", NULL) != MT_OK) break;
+        if (aux_exec(s->aux[i], set, NULL) != MT_OK) {
+            PQclear(PQexec(s->aux[i], "ROLLBACK"));
+            break;
+        }
+    }
+    if (i < n) {
+        for (int k = 0; k < i; k++) PQclear(PQexec(s->aux[k], "ROLLBACK"));
+        PQclear(PQexec(s->conn, "ROLLBACK"));
+        return 0;
+    }
+    return n;
+}
+
+static void snapshot_end(mt_pg_store *s, int n)
+{
+    for (int i = 0; i < n; i++) PQclear(PQexec(s->aux[i], "COMMIT"));
+    if (n) PQclear(PQexec(s->conn, "COMMIT"));
+}
+
+/* Run the jobs: at once on the main and the extra connections when there
+ * are some (the server runs each in a process of its own, so the summary
+ * takes about as long as its longest query given the cores), else one
+ * after the other. All results are taken before any failure is reported. */
+static int run_jobs(mt_pg_store *s, job *jobs, int nj)
+{
+    int naux = snapshot_share(s, nj - 1);
+    if (!naux) {
+        for (int i = 0; i < nj; i++)
+            if (mt_pg_params(s, jobs[i].sql, jobs[i].n, jobs[i].v, jobs[i].what, &jobs[i].r) != MT_OK) return MT_EIO;
+        return MT_OK;
+    }
+    int rc = MT_OK;
+    for (int i0 = 0; i0 < nj; i0 += naux + 1) {
+        int m = nj - i0 < naux + 1 ? nj - i0 : naux + 1;
+        int sent[MT_PG_AUX + 1] = {0};
+        for (int k = 0; k < m; k++) {
+            PGconn *c = k ? s->aux[k - 1] : s->conn;
+            job *j = &jobs[i0 + k];
+            sent[k] = PQsendQueryParams(c, j->sql, j->n, NULL, j->v, NULL, NULL, 0);
+            if (!sent[k] && rc == MT_OK) rc = aux_fail(c, j->what, NULL);
+        }
+        for (int k = 0; k < m; k++) {
+            if (!sent[k]) continue;
+            PGconn *c = k ? s->aux[k - 1] : s->conn;
+            job *j = &jobs[i0 + k];
+            for (PGresult *r; (r = PQgetResult(c));) {
+                if (!j->r) j->r = r;
+                else PQclear(r);
+            }
+            if (!j->r || PQresultStatus(j->r) != PGRES_TUPLES_OK) {
+                if (rc == MT_OK) rc = aux_fail(c, j->what, j->r);
+                PQclear(j->r);
+                j->r = NULL;
+            }
+        }
+    }
+    snapshot_end(s, naux);
+    return rc;
+}
+
+enum { J_HOSTS, J_PERIOD0, J_PERIOD1, J_MIX, J_PORTS, NJOBS };
+
 static int summary(mt_pg_store *s, const mt_store_query *q, qp *p, mt_store_summary *out)
 {
     PGresult *r;
@@ -95,7 +224,9 @@ static int summary(mt_pg_store *s, const mt_store_query *q, qp *p, mt_store_summ
      * sensor, so "distinct hosts of a sensor" is a count of rows, not a
      * count(DISTINCT) that sorts every finding. */
     int sens = (q->want & MT_SQ_SENSORS) != 0;
-    if (query(s, p, sens
+    job jobs[NJOBS];
+    int order[NJOBS], nj = 0;
+    job_init(&jobs[J_HOSTS], p, sens
               ? "WITH x AS MATERIALIZED (SELECT sensor, src_ip, count(*) AS n, count(*) FILTER (WHERE " M ") AS m,"
                 " count(*) FILTER (WHERE event_type = 'precursor') AS p, count(*) FILTER (WHERE " C ") AS c,"
                 " min(ts) AS f, max(ts) AS l FROM findings WHERE " R " AND " SENS " GROUP BY sensor, src_ip)"
@@ -105,8 +236,77 @@ static int summary(mt_pg_store *s, const mt_store_query *q, qp *p, mt_store_summ
               : "SELECT 0, src_ip, count(*), count(*) FILTER (WHERE " M "), count(*) FILTER (WHERE event_type ="
                 " 'precursor'), count(*) FILTER (WHERE " C ") FROM findings WHERE " R " AND " SENS
                 " GROUP BY src_ip",
-              "summary (hosts)", &r) != MT_OK)
+              "summary (hosts)");
+    order[nj++] = J_HOSTS;
+
+    /* The bucket maps: piece starts and their buckets as arrays. */
+    mt_buf starts[2], ids[2];
+    char nbs[2][24];
+    for (int m = 0; m < 2; m++) {
+        mt_buf_init(&starts[m]);
+        mt_buf_init(&ids[m]);
+        const mt_store_buckets *bk = &q->buckets[m];
+        size_t nb = bk->nbuckets;
+        if (!(q->want & MT_SQ_BUCKETS)) continue;
+        out->bucket_findings[m] = mt_xcalloc(nb ? nb : 1, sizeof *out->bucket_findings[m]);
+        out->bucket_hosts[m] = mt_xcalloc(nb ? nb : 1, sizeof *out->bucket_hosts[m]);
+        if (!bk->n || !nb) continue;
+        for (size_t i = 0; i < bk->n; i++) {
+            mt_buf_putc(&starts[m], i ? ',' : '{');
+            mt_buf_put_int(&starts[m], (long long)bk->start[i]);
+            mt_buf_putc(&ids[m], i ? ',' : '{');
+            mt_buf_put_int(&ids[m], bk->bucket[i]);
+        }
+        mt_buf_putc(&starts[m], '}');
+        mt_buf_putc(&ids[m], '}');
+        snprintf(nbs[m], sizeof nbs[m], "%zu", nb);
+        job *j = &jobs[J_PERIOD0 + m];
+        job_init(j, p,
+                 "SELECT b, count(*), count(DISTINCT src_ip) FROM (SELECT ($5::integer[])"
+                 "[width_bucket(ts, $4::bigint[])] AS b, src_ip FROM findings WHERE " R " AND " SENS
+                 " AND " M ") x WHERE b >= 0 AND b < $6::integer GROUP BY b",
+                 "summary (periods)");
+        j->v[3] = mt_buf_cstr(&starts[m]);
+        j->v[4] = mt_buf_cstr(&ids[m]);
+        j->v[5] = nbs[m];
+        j->n = 6;
+        order[nj++] = J_PERIOD0 + m;
+    }
+    if (q->want & MT_SQ_MIX) {
+        job_init(&jobs[J_MIX], p,
+                 "SELECT GROUPING(family, kind), family, kind, count(*), count(DISTINCT src_ip) FROM findings"
+                 " WHERE " R " AND " SENS " GROUP BY GROUPING SETS ((family), (kind), (family, kind))",
+                 "summary (families and kinds)");
+        order[nj++] = J_MIX;
+    }
+    if (ports) {
+        job_init(&jobs[J_PORTS], p,
+                 "SELECT dest_port, count(*), count(DISTINCT src_ip) FROM findings WHERE " R " AND " SENS
+                 " AND " C " GROUP BY dest_port",
+                 "summary (ports)");
+        order[nj++] = J_PORTS;
+    }
+    /* The longest first, so that the others run beside it. */
+    job run[NJOBS];
+    static const int longest[NJOBS] = {J_MIX, J_HOSTS, J_PORTS, J_PERIOD1, J_PERIOD0};
+    int nrun = 0, slot[NJOBS];
+    for (int k = 0; k < NJOBS; k++)
+        for (int i = 0; i < nj; i++)
+            if (order[i] == longest[k]) {
+                slot[longest[k]] = nrun;
+                run[nrun++] = jobs[longest[k]];
+            }
+    int rc = run_jobs(s, run, nrun);
+    for (int m = 0; m < 2; m++) {
+        mt_buf_free(&starts[m]);
+        mt_buf_free(&ids[m]);
+    }
+    if (rc != MT_OK) {
+        for (int i = 0; i < nrun; i++) PQclear(run[i].r);
         return MT_EIO;
+    }
+
+    r = run[slot[J_HOSTS]].r;
     int n = PQntuples(r);
     out->hosts = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->hosts);
     if (sens) out->sensors = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->sensors);
@@ -135,55 +335,22 @@ static int summary(mt_pg_store *s, const mt_store_query *q, qp *p, mt_store_summ
     PQclear(r);
     if (sens) qsort(out->sensors, out->nsensors, sizeof *out->sensors, cmp_sensor);
 
-    if (q->want & MT_SQ_BUCKETS) {
-        for (int m = 0; m < 2; m++) {
-            const mt_store_buckets *bk = &q->buckets[m];
-            size_t nb = bk->nbuckets;
-            out->bucket_findings[m] = mt_xcalloc(nb ? nb : 1, sizeof *out->bucket_findings[m]);
-            out->bucket_hosts[m] = mt_xcalloc(nb ? nb : 1, sizeof *out->bucket_hosts[m]);
-            if (!bk->n || !nb) continue;
-            mt_buf starts, ids;
-            mt_buf_init(&starts);
-            mt_buf_init(&ids);
-            for (size_t i = 0; i < bk->n; i++) {
-                mt_buf_putc(&starts, i ? ',' : '{');
-                mt_buf_put_int(&starts, (long long)bk->start[i]);
-                mt_buf_putc(&ids, i ? ',' : '{');
-                mt_buf_put_int(&ids, bk->bucket[i]);
-            }
-            mt_buf_putc(&starts, '}');
-            mt_buf_putc(&ids, '}');
-            char nbs[24];
-            snprintf(nbs, sizeof nbs, "%zu", nb);
-            p->v[3] = mt_buf_cstr(&starts);
-            p->v[4] = mt_buf_cstr(&ids);
-            p->v[5] = nbs;
-            p->n = 6;
-            int rc = query(s, p,
-                           "SELECT b, count(*), count(DISTINCT src_ip) FROM (SELECT ($5::integer[])"
-                           "[width_bucket(ts, $4::bigint[])] AS b, src_ip FROM findings WHERE " R " AND " SENS
-                           " AND " M ") x WHERE b >= 0 AND b < $6::integer GROUP BY b",
-                           "summary (periods)", &r);
-            p->n = 3;
-            mt_buf_free(&starts);
-            mt_buf_free(&ids);
-            if (rc != MT_OK) return MT_EIO;
-            for (int i = 0; i < PQntuples(r); i++) {
-                int64_t k = mt_pg_i64(r, i, 0);
-                if (k < 0 || (size_t)k >= nb) continue;
-                out->bucket_findings[m][k] = mt_pg_u64(r, i, 1);
-                out->bucket_hosts[m][k] = mt_pg_u64(r, i, 2);
-            }
-            PQclear(r);
+    for (int i = 0; i < nj; i++) {
+        int m = order[i] - J_PERIOD0;
+        if (m < 0 || m > 1) continue;
+        size_t nb = q->buckets[m].nbuckets;
+        r = run[slot[order[i]]].r;
+        for (int k = 0; k < PQntuples(r); k++) {
+            int64_t b = mt_pg_i64(r, k, 0);
+            if (b < 0 || (size_t)b >= nb) continue;
+            out->bucket_findings[m][b] = mt_pg_u64(r, k, 1);
+            out->bucket_hosts[m][b] = mt_pg_u64(r, k, 2);
         }
+        PQclear(r);
     }
 
     if (q->want & MT_SQ_MIX) {
-        if (query(s, p,
-                  "SELECT GROUPING(family, kind), family, kind, count(*), count(DISTINCT src_ip) FROM findings"
-                  " WHERE " R " AND " SENS " GROUP BY GROUPING SETS ((family), (kind), (family, kind))",
-                  "summary (families and kinds)", &r) != MT_OK)
-            return MT_EIO;
+        r = run[slot[J_MIX]].r;
         n = PQntuples(r);
         out->families = groups_alloc((size_t)n);
         out->kinds = groups_alloc((size_t)n);
@@ -204,11 +371,7 @@ static int summary(mt_pg_store *s, const mt_store_query *q, qp *p, mt_store_summ
     if (ports) {
         out->port_findings = mt_xcalloc(MT_STORE_NPORTS, sizeof *out->port_findings);
         out->port_hosts = mt_xcalloc(MT_STORE_NPORTS, sizeof *out->port_hosts);
-        if (query(s, p,
-                  "SELECT dest_port, count(*), count(DISTINCT src_ip) FROM findings WHERE " R " AND " SENS
-                  " AND " C " GROUP BY dest_port",
-                  "summary (ports)", &r) != MT_OK)
-            return MT_EIO;
+        r = run[slot[J_PORTS]].r;
         for (int i = 0; i < PQntuples(r); i++) {
             int64_t port = mt_pg_i64(r, i, 0);
             if (port < 1 || port >= MT_STORE_NPORTS) continue;

@@ -221,6 +221,8 @@ static void pg_close(mt_store *b)
         PQclear(PQexec(s->conn, "ANALYZE findings, web_findings"));
     }
     PQfinish(s->conn);
+    for (int i = 0; i < s->naux; i++) PQfinish(s->aux[i]);
+    free(s->uri);
     mt_pg_stage_free(&s->f);
     mt_pg_stage_free(&s->w);
     mt_buf_free(&s->sql);
@@ -288,6 +290,45 @@ static void quiet(void *arg, const char *msg)
     (void)msg;
 }
 
+/* A connection's settings: what each connection of a store runs first. */
+static int session(PGconn *c, int readonly)
+{
+    static const char *const set[] = {
+        "SET client_encoding = 'UTF8'",
+        /* The aggregates hash millions of (key, host) pairs: give them
+         * memory unless the server or the URI (options=-c work_mem=...)
+         * gave more. */
+        ("SELECT set_config('work_mem', '64MB', false) WHERE pg_size_bytes(current_setting('work_mem'))"
+         " < 64 * 1024 * 1024"),
+        "SET default_transaction_read_only = on",
+    };
+    for (size_t i = 0; i < sizeof set / sizeof *set - (readonly ? 0 : 1); i++) {
+        PGresult *r = PQexec(c, set[i]);
+        int ok = r && ok_status(r);
+        PQclear(r);
+        if (!ok) return 0;
+    }
+    return 1;
+}
+
+int mt_pg_aux(mt_pg_store *s)
+{
+    if (s->naux || s->aux_failed) return s->naux;
+    for (int i = 0; i < MT_PG_AUX; i++) {
+        PGconn *c = PQconnectdb(s->uri);
+        if (!c || PQstatus(c) != CONNECTION_OK || !session(c, 1)) {
+            /* No more server slots (max_connections) or the like: the
+             * queries run one after the other instead. */
+            PQfinish(c);
+            break;
+        }
+        PQsetNoticeProcessor(c, quiet, NULL);
+        s->aux[s->naux++] = c;
+    }
+    if (!s->naux) s->aux_failed = 1;
+    return s->naux;
+}
+
 mt_store *mt_pg_store_open(const char *uri, const mt_store_opts *o)
 {
     /* The URI may hold a password: messages name the server by libpq's
@@ -307,19 +348,18 @@ mt_store *mt_pg_store_open(const char *uri, const mt_store_opts *o)
     s->conn = c;
     s->flags = o->flags;
     s->sensor = mt_xstrdup(o->sensor ? o->sensor : "");
+    s->uri = mt_xstrdup(uri);
     mt_buf_init(&s->f.copy);
     mt_buf_init(&s->w.copy);
     mt_buf_init(&s->sql);
     mt_buf_init(&s->tmp);
     int ver = 0;
-    /* The aggregates hash millions of (key, host) pairs: give them memory
-     * unless the server or the URI (options=-c work_mem=...) gave more. */
-    if (mt_pg_exec(s, "SET client_encoding = 'UTF8'", "set the client encoding") != MT_OK ||
-        mt_pg_exec(s, "SELECT set_config('work_mem', '64MB', false) WHERE pg_size_bytes(current_setting('work_mem'))"
-                      " < 64 * 1024 * 1024", "set work_mem") != MT_OK ||
-        ((s->flags & MT_STORE_READONLY) &&
-         mt_pg_exec(s, "SET default_transaction_read_only = on", "open read-only") != MT_OK) ||
-        mt_pg_schema_open(s, "the PostgreSQL store", &ver) != MT_OK) {
+    if (!session(c, (s->flags & MT_STORE_READONLY) != 0)) {
+        mt_pg_fail(s, "set up the session", NULL);
+        pg_close(&s->base);
+        return NULL;
+    }
+    if (mt_pg_schema_open(s, "the PostgreSQL store", &ver) != MT_OK) {
         pg_close(&s->base);
         return NULL;
     }

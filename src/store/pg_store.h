@@ -19,6 +19,10 @@
 /* Months (year * 12 + month - 1) whose partitions are known to exist. */
 #define MT_PG_MAX_KNOWN 512
 
+/* The summary's independent queries run at once on this many extra
+ * connections (one server process each) within one snapshot. */
+#define MT_PG_AUX 4
+
 typedef struct mt_pg_stage {
     mt_buf copy;              /* COPY text of the rows held back */
     size_t rows;
@@ -41,6 +45,10 @@ typedef struct mt_pg_store {
     int32_t known[2][MT_PG_MAX_KNOWN]; /* partitions known to exist: [0] findings, [1] web_findings */
     size_t nknown[2];
     mt_buf sql, tmp;          /* reused statement text and parameter scratch */
+    char *uri;                /* for the report's extra connections (never printed: may hold a password) */
+    PGconn *aux[MT_PG_AUX];   /* extra connections of the summary's concurrent queries */
+    int naux;
+    int aux_failed;           /* they could not be opened: the summary runs on one connection */
 } mt_pg_store;
 
 mt_store *mt_pg_store_open(const char *uri, const mt_store_opts *o);
@@ -56,6 +64,9 @@ int mt_pg_params(mt_pg_store *s, const char *sql, int n, const char *const *v, c
 int mt_pg_row_begin(mt_pg_store *s);
 /* MT_EIO with the message once the server connection is gone. */
 int mt_pg_lost(mt_pg_store *s);
+/* The extra connections (up to MT_PG_AUX; opened once, with the settings
+ * of the first): how many there are, 0 when they cannot be had. */
+int mt_pg_aux(mt_pg_store *s);
 int mt_pg_row_end(mt_pg_store *s);
 /* Before sending held-back rows: their partitions, then BEGIN. */
 int mt_pg_txn_for_flush(mt_pg_store *s);

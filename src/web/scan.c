@@ -55,6 +55,9 @@ struct mt_webscan {
     mt_webscan_opts o;
     mt_web_sink *sinks[4];
     size_t n_sinks;
+    unsigned char sink_failed[4]; /* gets no more findings (mt_webscan_sink_error) */
+    int sink_error;
+    char sink_msg[512];
     mt_jsscan *js;
     site *sites;
     size_t n_sites, clock;
@@ -127,6 +130,24 @@ void mt_webscan_free(mt_webscan *w)
 }
 
 const mt_webscan_stats *mt_webscan_get_stats(const mt_webscan *w) { return &w->st; }
+
+static void sink_failed(mt_webscan *w, size_t i)
+{
+    w->sink_failed[i] = 1;
+    if (w->sink_error) return;
+    w->sink_error = 1;
+    const char *m = mt_error_msg();
+    mt_strlcpy(w->sink_msg, m && m[0] ? m : "a finding sink failed", sizeof w->sink_msg);
+}
+
+static void flush_sinks(mt_webscan *w)
+{
+    for (size_t i = 0; i < w->n_sinks; i++)
+        if (w->sinks[i]->flush && !w->sink_failed[i] && w->sinks[i]->flush(w->sinks[i]) != MT_OK)
+            sink_failed(w, i);
+}
+
+const char *mt_webscan_sink_error(const mt_webscan *w) { return w->sink_error ? w->sink_msg : NULL; }
 
 /* ---- sites ------------------------------------------------------------- */
 
@@ -223,7 +244,8 @@ static void emit(mt_webscan *w, site *s, mt_web_finding *f)
     if (strcmp(f->provider, MT_WEB_PROVIDER_UNKNOWN) != 0) list_add(v->providers, sizeof v->providers, f->provider);
     list_add(v->site_keys, sizeof v->site_keys, f->site_key);
     list_add(v->kinds, sizeof v->kinds, f->kind);
-    for (size_t i = 0; i < w->n_sinks; i++) w->sinks[i]->emit_web(w->sinks[i], f);
+    for (size_t i = 0; i < w->n_sinks; i++)
+        if (!w->sink_failed[i] && w->sinks[i]->emit_web(w->sinks[i], f) != MT_OK) sink_failed(w, i);
 }
 
 static void finding_from_hit(mt_web_finding *f, const mt_web_hit *h, const mt_web_record *r,
@@ -531,8 +553,7 @@ static void flush_if_due(mt_webscan *w)
     if (now.tv_sec - w->flushed.tv_sec < 1) return;
     w->flushed = now;
     w->unflushed = 0;
-    for (size_t i = 0; i < w->n_sinks; i++)
-        if (w->sinks[i]->flush) w->sinks[i]->flush(w->sinks[i]);
+    flush_sinks(w);
 }
 
 int mt_webscan_record(void *ctx, const mt_web_record *r)
@@ -575,8 +596,7 @@ int mt_webscan_record(void *ctx, const mt_web_record *r)
 
 void mt_webscan_finish(mt_webscan *w)
 {
-    for (size_t i = 0; i < w->n_sinks; i++)
-        if (w->sinks[i]->flush) w->sinks[i]->flush(w->sinks[i]);
+    flush_sinks(w);
 }
 
 static int cmp_verdict(const void *a, const void *b)

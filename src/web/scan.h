@@ -57,6 +57,10 @@ void mt_webscan_free(mt_webscan *w);
 int mt_webscan_record(void *ctx, const mt_web_record *r);
 /* End of input: flushes the sinks. */
 void mt_webscan_finish(mt_webscan *w);
+/* NULL, or the message of the first sink failure (a store that cannot
+ * write, a full disk): that sink gets no more findings and the caller
+ * ends the run with exit status 2. */
+const char *mt_webscan_sink_error(const mt_webscan *w);
 const mt_webscan_stats *mt_webscan_get_stats(const mt_webscan *w);
 /* Verdicts of the sites still remembered whose strongest finding reaches
  * MT_STORE_WEB_MIN_CONFIDENCE (the report's threshold for a mining site),
