@@ -233,7 +233,8 @@ static int botnet(const mt_cli_common *co, botnet_args *a)
     if (co->db) {
         mt_store *st = mt_store_open(co->db, &(mt_store_opts){.flags = MT_STORE_CREATE, .sensor = co->sensor});
         if (!st) {
-            mt_cli_error(cmd, "--db %s: %s", co->db, mt_error_msg());
+            char shown[512];
+            mt_cli_error(cmd, "--db %s: %s", mt_store_display_name(co->db, shown, sizeof shown), mt_error_msg());
             for (size_t i = 0; i < n_sinks; i++) sinks[i]->close(sinks[i]);
             enrich_free(&e);
             return MT_EXIT_ERROR;

@@ -182,7 +182,8 @@ static int run_export(const mt_cli_common *co, export_args *a)
         mt_store_close(st);
         if (rc) {
             mt_export_set_free(&set);
-            return mt_cli_error(cmd, "%s: %s", co->db, mt_error_msg());
+            char shown[512];
+            return mt_cli_error(cmd, "%s: %s", mt_store_display_name(co->db, shown, sizeof shown), mt_error_msg());
         }
         mt_export_add_findings(&set, &x);
         mt_store_indicators_free(&x);

@@ -268,7 +268,8 @@ static int scan(const mt_cli_common *co, scan_args *a)
     if (co->db) {
         mt_store *st = mt_store_open(co->db, &(mt_store_opts){.flags = MT_STORE_CREATE, .sensor = co->sensor});
         if (!st) {
-            mt_cli_error(cmd, "--db %s: %s", co->db, mt_error_msg());
+            char shown[512];
+            mt_cli_error(cmd, "--db %s: %s", mt_store_display_name(co->db, shown, sizeof shown), mt_error_msg());
             mt_engine_free(eng);
             mt_intel_free(intel);
             return MT_EXIT_ERROR;

@@ -59,6 +59,10 @@ typedef struct mt_store_opts {
  * (mt_error_msg() says why). `o` may be NULL (defaults: CREATE). */
 mt_store *mt_store_open(const char *where, const mt_store_opts *o);
 void mt_store_close(mt_store *s); /* commits an open transaction */
+/* `where` fit for a message: a server URI's password (the one in
+ * "user:password@" and any "password=" parameter) shown as "***". Returns
+ * buf (NUL-terminated, cut to n bytes). */
+const char *mt_store_display_name(const char *where, char *buf, size_t n);
 /* The schema version of the open database and the newest this program
  * knows (the same after a writable open). */
 int mt_store_schema_version(const mt_store *s);

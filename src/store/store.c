@@ -53,6 +53,41 @@ mt_store *mt_store_open(const char *where, const mt_store_opts *o)
     return mt_sqlite_store_open(where, o);
 }
 
+const char *mt_store_display_name(const char *where, char *buf, size_t n)
+{
+    mt_buf b;
+    mt_buf_init(&b);
+    const char *p = where ? where : "";
+    const char *sep = strstr(p, "://");
+    const char *auth = sep ? sep + 3 : NULL;
+    const char *at = auth ? strpbrk(auth, "@/?") : NULL;
+    if (at && *at == '@') {
+        const char *colon = memchr(auth, ':', (size_t)(at - auth));
+        if (colon) {
+            mt_buf_put(&b, p, (size_t)(colon + 1 - p));
+            mt_buf_puts(&b, "***");
+            p = at;
+        }
+    }
+    /* Parameters: key=value pairs after '?', separated by '&'. */
+    const char *q = strchr(p, '?');
+    while (q) {
+        const char *key = q + 1;
+        const char *next = strchr(key, '&');
+        const char *eq = strchr(key, '=');
+        if (eq && (!next || eq < next) && (size_t)(eq - key) == 8 && strncmp(key, "password", 8) == 0) {
+            mt_buf_put(&b, p, (size_t)(eq + 1 - p));
+            mt_buf_puts(&b, "***");
+            p = next ? next : eq + strlen(eq);
+        }
+        q = next;
+    }
+    mt_buf_puts(&b, p);
+    mt_strlcpy(buf, mt_buf_cstr(&b), n);
+    mt_buf_free(&b);
+    return buf;
+}
+
 void mt_store_close(mt_store *s)
 {
     if (s) s->ops->close(s);

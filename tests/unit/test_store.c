@@ -441,6 +441,28 @@ static void test_killed_transaction(void **state)
     mt_store_close(s);
 }
 
+/* Messages name the store without its password. */
+static void test_display_name(void **state)
+{
+    (void)state;
+    char b[256];
+    assert_string_equal(mt_store_display_name("/var/lib/mt.db", b, sizeof b), "/var/lib/mt.db");
+    assert_string_equal(mt_store_display_name("postgresql://mt:s3cret@db.example:5432/fleet", b, sizeof b),
+                        "postgresql://mt:***@db.example:5432/fleet");
+    assert_string_equal(mt_store_display_name("postgresql://mt@db/fleet?sslmode=require", b, sizeof b),
+                        "postgresql://mt@db/fleet?sslmode=require");
+    assert_string_equal(
+        mt_store_display_name("postgresql:///fleet?host=/tmp&password=s3cret&user=mt", b, sizeof b),
+        "postgresql:///fleet?host=/tmp&password=***&user=mt");
+    assert_string_equal(mt_store_display_name("postgres://a:b@h/d?password=c", b, sizeof b),
+                        "postgres://a:***@h/d?password=***");
+    /* An '@' after the path is not userinfo. */
+    assert_string_equal(mt_store_display_name("postgresql://h/d?user=a:b@c", b, sizeof b),
+                        "postgresql://h/d?user=a:b@c");
+    char small[12];
+    assert_string_equal(mt_store_display_name("postgresql://u:p@h/d", small, sizeof small), "postgresql:");
+}
+
 static void test_open_failure(void **state)
 {
     (void)state;
@@ -1222,6 +1244,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insert_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_columns, setup, teardown),
         cmocka_unit_test(test_uid),
+        cmocka_unit_test(test_display_name),
         cmocka_unit_test_setup_teardown(test_hostile_strings_raw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sink_and_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
