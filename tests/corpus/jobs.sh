@@ -88,8 +88,11 @@ fi
 # Usage: -j out of range, -j with -i.
 rc=0; "$BIN" scan -j 65 x.pcap 2>"$tmp/u" || rc=$?
 check "-j 65 is a usage error (exit 2)" '[ $rc = 2 ] && grep -q -- "--jobs" "$tmp/u"'
-rc=0; "$BIN" scan -j 2 -i lo 2>"$tmp/u" || rc=$?
-check "-j 2 with -i is refused (exit 2)" '[ $rc = 2 ]'
+# -i with -j is live AF_PACKET fanout (tests/integration/afpacket.sh): a
+# real interface would capture until stopped, so only the error path here,
+# under a timeout so that a regression cannot hang the suite.
+rc=0; timeout 20 "$BIN" scan -j 2 -i mt-nosuch0 -o /dev/null 2>"$tmp/u" || rc=$?
+check "-j 2 -i on a missing interface: named, exit 2" '[ $rc = 2 ] && grep -q "mt-nosuch0" "$tmp/u"'
 rc=0; "$BIN" scan -q -j 0 -o /dev/null "${labels[0]}" || rc=$?
 check "-j 0 (online CPUs) runs" '[ $rc -le 1 ]'
 
