@@ -65,9 +65,16 @@ start_scan() {
   ip netns exec "${ns}b" "$BIN" scan -i "$vb" --stats -o "$tmp/$name.jsonl" "$@" \
     >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pid=$!
-  local i
-  for ((i = 0; i < 50; i++)); do
-    if ls -l /proc/$pid/fd 2>/dev/null | grep -q socket; then sleep 0.2; return 0; fi
+  # Ready when a packet socket is bound to vb (/proc/net/packet's Iface
+  # column is the ifindex; bind comes after the ring is set up), then a
+  # moment for the fanout group to form: a busy CI machine can take longer
+  # than a fixed pause between "socket open" and "capturing".
+  local i idx
+  idx=$(ip netns exec "${ns}b" cat "/sys/class/net/$vb/ifindex")
+  for ((i = 0; i < 100; i++)); do
+    if ip netns exec "${ns}b" awk -v x="$idx" 'NR > 1 && $5 == x {f = 1} END {exit !f}' /proc/net/packet; then
+      sleep 0.5; return 0
+    fi
     sleep 0.1
   done
   sleep 1
