@@ -309,6 +309,7 @@ static int scan(const mt_cli_common *co, scan_args *a)
         a->so.packet = mt_workers_packet;
         a->so.packet_mapped = mt_workers_packet_mapped;
         a->so.release = mt_workers_release;
+        if (!getenv("MT_JOBS_NOWALK")) a->so.walk = mt_workers_walk;
         a->so.packet_ctx = out.workers;
     }
     unsigned errors = 0, damaged = 0, inputs = 0;
@@ -459,9 +460,11 @@ const mt_cli_cmd mt_cli_scan = {
 "(before 1970, 2100 or later) take the previous packet's time and are\n"
 "counted (--stats) with a warning naming the file.\n"
 "\n"
-"With -j N the reading thread hands each packet to one of N workers by a\n"
-"hash of its flow's addresses and ports (both directions alike); each\n"
-"worker has its own flow table (--max-flows each) and detectors.\n"
+"With -j N each packet goes to one of N workers by a hash of its flow's\n"
+"addresses and ports (both directions alike): every worker walks a classic\n"
+"pcap file itself and takes its own packets; from pcapng files and pipes\n"
+"the reading thread hands them over. Each worker has its own flow table\n"
+"(--max-flows each) and detectors.\n"
 "Findings, host verdicts, the store and the --stats counters are those of\n"
 "-j 1 (the flow peaks and blocks lines are summed over the workers): the\n"
 "findings are passed on in the order -j 1 makes them, and the DNS tie\n"

@@ -51,7 +51,10 @@
 #define RING_MASK (RING_BYTES - 1)
 #define REC_ALIGN 64u
 #define DRAIN_EVERY 16384u
-enum { REC_PACKET, REC_WRAP, REC_TICK, REC_PACKET_AT };
+enum { REC_PACKET, REC_WRAP, REC_TICK, REC_PACKET_AT, REC_WALK };
+/* A REC_WALK record's seq carries this bit: the worker is walking the
+ * mapped file itself, and its progress is its `pos`, not the record's. */
+#define WALK_BIT (1ULL << 63)
 #define TICK_SLOTS 1024u /* ticks a worker may be ahead of another: one ring's records / 64, well under */
 
 /* A worker's view of its table at one idle tick: its up to 4 oldest flows. */
@@ -73,6 +76,14 @@ typedef struct rec_hdr {
     const uint8_t *at;
 } rec_hdr;
 
+/* A mapped file every worker walks (mt_workers_walk). */
+typedef struct walkjob {
+    mt_source_walk *sw;
+    uint64_t start;                 /* number of its first packet */
+    uint64_t dns0[MT_WORKERS_MAX];  /* each worker's dns_pushed before it */
+    _Atomic unsigned done;          /* workers 1..N-1 that have finished it */
+} walkjob;
+
 typedef struct fnd {
     uint32_t phase;        /* 0 packets, 1 flows ended at the end, 2 detector flush */
     uint32_t worker;
@@ -92,6 +103,7 @@ typedef struct wk {
     _Alignas(64) _Atomic uint64_t head; /* bytes consumed: advanced after a packet is done */
     _Atomic uint64_t done;              /* seq of the last packet done, +1 (0: none) */
     _Atomic uint64_t tick_done;         /* the last idle tick published */
+    _Atomic uint64_t pos;               /* walking: every packet below this is done */
     uint64_t tail_seen;
     /* producer side (the reader) */
     _Alignas(64) _Atomic uint64_t tail;
@@ -113,6 +125,10 @@ typedef struct wk {
     uint64_t tick_key;     /* ... the flow being ended's last packet */
     tick_pub *ticks;       /* TICK_SLOTS */
     uint64_t sub;
+    /* walking a mapped file (walkers.c comment at mt_workers_walk) */
+    int walking;
+    uint64_t wseq;         /* number of the next packet of the walk */
+    uint64_t wdns[MT_WORKERS_MAX]; /* per other worker: its last DNS packet before wseq, +1 */
     double cpu_s;          /* thread CPU time at its end (MT_JOBS_DEBUG) */
     pthread_mutex_t mu;    /* the finding list */
     fnd *fv;
@@ -126,6 +142,8 @@ struct mt_workers {
     mt_dnstie *tie;
     uint64_t next_seq;       /* seq of the next packet read */
     uint32_t share0;         /* worker 0's share of the flows, of 2^32 */
+    uint32_t wshare0;        /* ... when every worker walks the file */
+    _Atomic int walking0;    /* worker 0 is walking: its progress is its pos */
     _Atomic int eof;
     int direct;              /* mt_workers_new_direct: no reader, no rings */
     pthread_mutex_t tie_mu;  /* the tie after the last packet */
@@ -167,15 +185,29 @@ static uint64_t lowest_pending(wk *j)
         if (h == t) return UINT64_MAX;
         const rec_hdr *r = (const rec_hdr *)(j->ring + (h & RING_MASK));
         uint64_t s = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
-        if (atomic_load_explicit(&j->head, memory_order_acquire) == h) return s;
+        uint64_t p = atomic_load_explicit(&j->pos, memory_order_acquire);
+        if (atomic_load_explicit(&j->head, memory_order_acquire) == h) return s & WALK_BIT ? p : s;
     }
 }
 
-static void wait_before(wk *j, uint64_t s)
+/* The same for any worker: worker 0 (the reader) is never behind the
+ * others, except while it walks a file beside them. */
+static uint64_t lowest_of(mt_workers *w, unsigned j)
+{
+    if (j == 0)
+        return atomic_load_explicit(&w->walking0, memory_order_acquire)
+                   ? atomic_load_explicit(&w->wk[0]->pos, memory_order_acquire)
+                   : UINT64_MAX;
+    return lowest_pending(w->wk[j]);
+}
+
+static void wait_before_of(mt_workers *w, unsigned j, uint64_t s)
 {
     unsigned spins = 0;
-    while (lowest_pending(j) < s) pause_once(&spins);
+    while (lowest_of(w, j) < s) pause_once(&spins);
 }
+
+static void wait_before(wk *j, uint64_t s) { wait_before_of(j->w, j->idx, s); }
 
 static void wait_dns_before(wk *j, uint64_t s)
 {
@@ -200,8 +232,15 @@ static void tie_enter(void *ctx, int put)
         pthread_mutex_lock(&w->tie_mu);
         return;
     }
-    for (unsigned j = 1; j < w->n; j++)
-        if (j != me->idx) wait_dns_before(w->wk[j], me->cur_seq);
+    if (me->walking) {
+        /* A walker has seen every packet before its own, so it knows each
+         * other worker's last DNS packet before it. */
+        for (unsigned j = 0; j < w->n; j++)
+            if (j != me->idx && me->wdns[j]) wait_before_of(w, j, me->wdns[j]);
+    } else {
+        for (unsigned j = 1; j < w->n; j++)
+            if (j != me->idx) wait_dns_before(w->wk[j], me->cur_seq);
+    }
     pthread_mutex_lock(&w->tie_mu);
 }
 
@@ -224,9 +263,9 @@ static uint64_t tie_oldest(void *ctx)
 {
     mt_workers *w = ctx;
     uint64_t m = UINT64_MAX;
-    for (unsigned j = 1; j < w->n; j++) {
+    for (unsigned j = 0; j < w->n; j++) {
         if (j == tl_self->idx) continue;
-        uint64_t l = lowest_pending(w->wk[j]);
+        uint64_t l = lowest_of(w, j);
         if (l < m) m = l;
     }
     return m;
@@ -235,8 +274,8 @@ static uint64_t tie_oldest(void *ctx)
 static void tie_wait_past(void *ctx, uint64_t seq)
 {
     mt_workers *w = ctx;
-    for (unsigned j = 1; j < w->n; j++)
-        if (j != tl_self->idx) wait_before(w->wk[j], seq + 1);
+    for (unsigned j = 0; j < w->n; j++)
+        if (j != tl_self->idx) wait_before_of(w, j, seq + 1);
 }
 
 /* ---- findings ---------------------------------------------------------- */
@@ -349,9 +388,10 @@ void mt_workers_drain(mt_workers *w)
         pass_on(w, UINT64_MAX, 0);
         return;
     }
-    uint64_t bound = w->next_seq; /* worker 0 is done with everything read */
+    /* worker 0 is done with everything read, or walked */
+    uint64_t bound = w->wk[0]->walking ? w->wk[0]->wseq : w->next_seq;
     for (unsigned j = 1; j < w->n; j++) {
-        uint64_t l = lowest_pending(w->wk[j]);
+        uint64_t l = lowest_of(w, j);
         if (l < bound) bound = l;
     }
     pass_on(w, bound, 0);
@@ -373,6 +413,16 @@ static void do_tick(wk *me, uint64_t seq, mt_time_us ts)
     uint8_t id[4];
     unsigned n = mt_pipeline_idle_head(me->pl, ts, sq, id);
     tick_pub *p = &me->ticks[t % TICK_SLOTS];
+    if (me->walking) {
+        /* Walkers are not held together by a ring: stay within half the
+         * slots of every other worker, so none reads a slot rewritten. */
+        for (unsigned j = 0; j < w->n; j++) {
+            if (j == me->idx) continue;
+            unsigned spins = 0;
+            while (atomic_load_explicit(&w->wk[j]->tick_done, memory_order_acquire) + TICK_SLOTS / 2 < t)
+                pause_once(&spins);
+        }
+    }
     for (unsigned i = 0; i < n; i++) {
         atomic_store_explicit(&p->seq[i], sq[i], memory_order_relaxed);
         atomic_store_explicit(&p->idle[i], id[i], memory_order_relaxed);
@@ -416,6 +466,121 @@ static void do_tick(wk *me, uint64_t seq, mt_time_us ts)
     me->ticking = 0;
 }
 
+/* ---- the worker of a packet ---------------------------------------------- */
+
+static uint64_t side_hash(const mt_addr *a, uint16_t port)
+{
+    return mt_addr_hash_inl(a, 0x6a6f6273ULL + port) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* UDP DNS has no flow entry: worker 0 takes it (and what does not decode).
+ * Everything else by the flow's addresses and ports, the same both ways;
+ * worker 0 gets the share `share0` of 2^32. */
+static unsigned owner_of(const mt_workers *w, const mt_packet *pk, int dns, uint32_t share0)
+{
+    if (dns && pk->ipproto == 17) return 0;
+    uint64_t h = side_hash(&pk->src, pk->sport) + side_hash(&pk->dst, pk->dport) + pk->ipproto;
+    h ^= h >> 29;
+    if ((uint32_t)(h >> 32) < share0) return 0;
+    return 1 + (unsigned)(((h & 0xffffffffu) * (w->n - 1)) >> 32);
+}
+
+static int is_dns(const mt_packet *pk)
+{
+    return (pk->ipproto == 6 || pk->ipproto == 17) && (pk->sport == 53 || pk->dport == 53);
+}
+
+/* ---- walking a mapped file ------------------------------------------------
+ *
+ * A classic pcap file is mapped whole; rather than have one thread read,
+ * decode, hash and hand over every packet (as much work as processing
+ * it), every worker walks the whole map itself, decodes each packet to
+ * find its worker, and processes its own. They number the packets alike
+ * (the source gives every walker the same packets), tick at the same
+ * packets, and are each other's "ring": a walker's `pos` says which
+ * packets it is done with, and, having seen every packet before its own,
+ * it knows every other worker's last DNS packet before it (wdns), which
+ * is all the tie's order needs (the proof at the top holds with "pushed"
+ * read as "walked past"). Worker 0 takes part and is the lead (counts,
+ * progress, ticks, draining findings); the others get a REC_WALK record
+ * in their ring, after whatever was pushed before. */
+
+static void push(wk *k, uint32_t kind, uint64_t seq, int linktype, mt_time_us ts,
+                 const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+
+static void walk_begin(wk *me, const walkjob *job)
+{
+    me->walking = 1;
+    me->wseq = job->start;
+    for (unsigned j = 0; j < me->w->n; j++)
+        me->wdns[j] = j && j != me->idx ? job->dns0[j] : 0;
+}
+
+static void walk_end(wk *me)
+{
+    /* It has done every packet of the walk; what follows is numbered later. */
+    atomic_store_explicit(&me->pos, me->wseq, memory_order_release);
+    me->walking = 0;
+}
+
+static void walk_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                        uint32_t caplen, uint32_t wirelen)
+{
+    wk *me = ctx;
+    mt_workers *w = me->w;
+    uint64_t seq = me->wseq++;
+    mt_packet pk;
+    mt_decode_result r = mt_decode_packet(linktype, data, caplen, &pk);
+    unsigned to = 0;
+    int dns = 0;
+    if (r == MT_DEC_OK) {
+        if (((seq + 1) & 63) == 0) { /* as dispatch does */
+            me->cur_seq = seq;
+            mt_pipeline_set_seq(me->pl, seq);
+            do_tick(me, seq, ts);
+        }
+        dns = is_dns(&pk);
+        to = owner_of(w, &pk, dns, w->wshare0);
+    }
+    if (to == me->idx) {
+        me->cur_seq = seq;
+        mt_pipeline_set_seq(me->pl, seq);
+        mt_pipeline_decoded(me->pl, r, &pk, ts, wirelen);
+    } else if (dns) {
+        me->wdns[to] = seq + 1;
+    }
+    atomic_store_explicit(&me->pos, seq + 1, memory_order_release);
+    if (me->idx == 0 && ((seq + 1) & (DRAIN_EVERY - 1)) == 0) mt_workers_drain(w);
+}
+
+void mt_workers_walk(void *ctx, mt_source_walk *sw)
+{
+    mt_workers *w = ctx;
+    wk *me = w->wk[0];
+    walkjob job;
+    job.sw = sw;
+    job.start = w->next_seq;
+    atomic_init(&job.done, 0);
+    job.dns0[0] = 0; /* worker 0 has done every packet before the walk */
+    for (unsigned j = 1; j < w->n; j++) {
+        job.dns0[j] = atomic_load_explicit(&w->wk[j]->dns_pushed, memory_order_relaxed);
+        atomic_store_explicit(&w->wk[j]->pos, job.start, memory_order_relaxed);
+    }
+    atomic_store_explicit(&me->pos, job.start, memory_order_relaxed);
+    atomic_store_explicit(&w->walking0, 1, memory_order_release);
+    for (unsigned j = 1; j < w->n; j++)
+        push(w->wk[j], REC_WALK, job.start | WALK_BIT, 0, 0, (const uint8_t *)&job, 0, 0);
+    walk_begin(me, &job);
+    mt_source_walk_run(sw, walk_packet, me, 1);
+    uint64_t end = me->wseq;
+    walk_end(me);
+    atomic_store_explicit(&me->pos, UINT64_MAX, memory_order_release);
+    unsigned spins = 0;
+    while (atomic_load_explicit(&job.done, memory_order_acquire) < w->n - 1) pause_once(&spins);
+    w->next_seq = end;
+    atomic_store_explicit(&w->walking0, 0, memory_order_release);
+}
+
 /* ---- workers ------------------------------------------------------------ */
 
 static void *wk_main(void *arg)
@@ -447,6 +612,15 @@ static void *wk_main(void *arg)
                                r->kind == REC_PACKET ? (const uint8_t *)(r + 1) : r->at, r->caplen,
                                r->wirelen);
             atomic_store_explicit(&me->done, me->cur_seq + 1, memory_order_release);
+        } else if (r->kind == REC_WALK) {
+            walkjob *job = (walkjob *)r->at;
+            walk_begin(me, job);
+            mt_source_walk_run(job->sw, walk_packet, me, 0);
+            walk_end(me);
+            head += r->size;
+            atomic_store_explicit(&me->head, head, memory_order_release);
+            atomic_fetch_add_explicit(&job->done, 1, memory_order_release);
+            continue;
         } else if (r->kind == REC_TICK) {
             /* not "done": the tick's packet may still follow here */
             me->cur_seq = atomic_load_explicit(&((rec_hdr *)r)->seq, memory_order_relaxed);
@@ -504,11 +678,6 @@ static void push(wk *k, uint32_t kind, uint64_t seq, int linktype, mt_time_us ts
     atomic_store_explicit(&k->tail, k->tail_local, memory_order_release);
 }
 
-static uint64_t side_hash(const mt_addr *a, uint16_t port)
-{
-    return mt_addr_hash_inl(a, 0x6a6f6273ULL + port) * 0x9e3779b97f4a7c15ULL;
-}
-
 static void dispatch(mt_workers *w, uint32_t kind, int linktype, mt_time_us ts,
                      const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 
@@ -537,7 +706,8 @@ static void dispatch(mt_workers *w, uint32_t kind, int linktype, mt_time_us ts,
     mt_packet pk;
     unsigned to = 0;
     int dns = 0;
-    if (mt_decode_packet(linktype, data, caplen, &pk) == MT_DEC_OK) {
+    mt_decode_result r = mt_decode_packet(linktype, data, caplen, &pk);
+    if (r == MT_DEC_OK) {
         /* -j 1 looks for idle flows before every 64th packet that decodes:
          * every worker does, in its place among the packets. */
         if (((seq + 1) & 63) == 0) {
@@ -547,21 +717,14 @@ static void dispatch(mt_workers *w, uint32_t kind, int linktype, mt_time_us ts,
             mt_pipeline_set_seq(me->pl, seq);
             do_tick(me, seq, ts);
         }
-        dns = (pk.ipproto == 6 || pk.ipproto == 17) && (pk.sport == 53 || pk.dport == 53);
-        /* UDP DNS has no flow entry: the reader takes it. Everything else
-         * by the flow's addresses and ports, the same both ways. */
-        if (!(dns && pk.ipproto == 17)) {
-            uint64_t h = side_hash(&pk.src, pk.sport) + side_hash(&pk.dst, pk.dport) + pk.ipproto;
-            h ^= h >> 29;
-            if ((uint32_t)(h >> 32) >= w->share0)
-                to = 1 + (unsigned)(((h & 0xffffffffu) * (w->n - 1)) >> 32);
-        }
+        dns = is_dns(&pk);
+        to = owner_of(w, &pk, dns, w->share0);
     }
     if (to == 0) {
         wk *me = w->wk[0];
         me->cur_seq = seq;
         mt_pipeline_set_seq(me->pl, seq);
-        mt_pipeline_packet(me->pl, linktype, ts, data, caplen, wirelen);
+        mt_pipeline_decoded(me->pl, r, &pk, ts, wirelen);
     } else {
         wk *k = w->wk[to];
         if (dns) atomic_store_explicit(&k->dns_pushed, seq + 1, memory_order_relaxed);
@@ -655,6 +818,11 @@ static mt_workers *workers_new(unsigned n, int direct, mt_engine *back,
     const char *env = getenv("MT_JOBS_SHARE0");
     if (env) share = atof(env);
     w->share0 = share <= 0 ? 0 : share >= 1 ? UINT32_MAX : (uint32_t)(share * 4294967296.0);
+    /* Walking, worker 0 also passes the findings on and writes them. */
+    share = 1.0 / n;
+    env = getenv("MT_JOBS_WALKSHARE0");
+    if (env) share = atof(env);
+    w->wshare0 = share <= 0 ? 0 : share >= 1 ? UINT32_MAX : (uint32_t)(share * 4294967296.0);
     pthread_mutex_init(&w->tie_mu, NULL);
     for (unsigned i = 0; i < n; i++) {
         w->wk[i] = wk_new(w, i, ec, pc);

@@ -6,7 +6,10 @@
  * single-producer/single-consumer byte rings (C11 atomics, no lock, no
  * allocation per packet): a classic pcap file is mapped whole and the ring
  * holds a pointer into it; other inputs (pcapng through libpcap, whose
- * buffer is reused) are copied into the ring. Each worker owns one mt_pipeline and
+ * buffer is reused) are copied into the ring. A classic pcap file is not
+ * handed over at all: every worker walks its mapping (mt_workers_walk), as
+ * reading and hashing a packet costs about as much as processing it.
+ * Each worker owns one mt_pipeline and
  * one mt_engine running the detectors (the front half).
  *
  * Output is the same as with -j 1 (order aside) because
@@ -31,13 +34,17 @@
  *
  * Environment (measurements): MT_JOBS_SHARE0=F gives the reader the share F
  * of the flows (default 0.2/N: it also reads, decodes once more, hashes and
- * copies every packet); MT_JOBS_DEBUG=1 prints each thread's CPU time.
+ * copies every packet), MT_JOBS_WALKSHARE0=F when the workers walk a mapped
+ * file (default 1/N); MT_JOBS_NOWALK=1 (read by scan) hands a mapped file's
+ * packets over the rings instead, as pointers (for comparison);
+ * MT_JOBS_DEBUG=1 prints each thread's CPU time.
  *
  * -j 1 does not use this: the caller feeds its pipeline directly. */
 #ifndef MT_CLI_WORKERS_H
 #define MT_CLI_WORKERS_H
 
 #include "capture/pipeline.h"
+#include "capture/source.h"
 #include "minetrace/engine.h"
 
 typedef struct mt_workers mt_workers;
@@ -61,6 +68,11 @@ void mt_workers_packet(void *ctx, int linktype, mt_time_us ts, const uint8_t *da
 void mt_workers_packet_mapped(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
                               uint32_t caplen, uint32_t wirelen);
 void mt_workers_release(void *ctx);
+/* mt_source_opts.walk: a mapped classic pcap file is walked by every
+ * worker at once, each decoding every packet and processing its own (no
+ * reader, no copies, no ring); returns when all have finished it. Output
+ * as above. Call from the reader's thread. */
+void mt_workers_walk(void *ctx, mt_source_walk *sw);
 /* Pass on the findings whose turn has come (reader's thread; the CLI's
  * flush tick calls it before flushing the sinks). */
 void mt_workers_drain(mt_workers *w);

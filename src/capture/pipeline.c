@@ -256,10 +256,17 @@ static void tcp_segment(mt_pipeline *pl, mt_flow *f, int dir, const mt_packet *p
 void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
                         const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
-    pl->st.packets++;
-    pl->st.bytes += wirelen;
     mt_packet pk;
     mt_decode_result r = mt_decode_packet(linktype, data, caplen, &pk);
+    mt_pipeline_decoded(pl, r, &pk, ts, wirelen);
+}
+
+void mt_pipeline_decoded(mt_pipeline *pl, mt_decode_result r, mt_packet *pkp, mt_time_us ts,
+                         uint32_t wirelen)
+{
+    mt_packet pk = *pkp;
+    pl->st.packets++;
+    pl->st.bytes += wirelen;
     switch (r) {
     case MT_DEC_OK: pl->st.decoded++; break;
     case MT_DEC_OTHER: pl->st.not_ip++; return;

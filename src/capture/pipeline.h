@@ -7,6 +7,7 @@
 #define MT_CAPTURE_PIPELINE_H
 
 #include <stdio.h>
+#include "capture/decode.h"
 #include "capture/stream.h"
 #include "minetrace/event.h"
 #include "minetrace/intel.h"
@@ -40,6 +41,11 @@ void mt_pipeline_free(mt_pipeline *p);
 /* One captured frame. */
 void mt_pipeline_packet(mt_pipeline *p, int linktype, mt_time_us ts,
                         const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* The same for a frame its caller has decoded already (mt_decode_packet's
+ * result and packet): scan -j's walkers decode every frame to choose its
+ * worker and do not decode it twice. */
+void mt_pipeline_decoded(mt_pipeline *p, mt_decode_result r, mt_packet *pk, mt_time_us ts,
+                         uint32_t wirelen);
 /* scan -j: the number of the next packet in the whole input (flows keep
  * their last packet's once mt_pipeline_set_expiry_ticks is on), and, while
  * a flow's end is being emitted, that flow's last number: the flows one

@@ -194,7 +194,98 @@ static void progress_close(const mt_source_opts *o, const char *path, double t0,
     fflush(o->progress_out);
 }
 
-/* Classic pcap over mmap; BPF filters still apply (pcap_offline_filter). */
+/* One walk over a mapped classic pcap file: read_mapped's, or, for scan
+ * -j, each walker's (mt_source_walk_run). */
+struct mt_source_walk {
+    mt_pcapfile *pf;               /* the lead walks this one */
+    mt_pcapfile origin;            /* the others a copy of it as it was at the start */
+    const char *path;
+    const mt_source_opts *o;
+    const struct bpf_program *prog; /* NULL: no filter */
+    mt_source_result *res;          /* the lead walker's */
+};
+
+/* Every walker sees the same packets with the same times (the guard and
+ * the filter decide alike); only the lead counts, ticks, shows progress and
+ * warns. `packet` NULL: straight into `pl`. */
+static void walk_file(const mt_source_walk *sw, mt_source_packet_fn packet, void *packet_ctx,
+                      mt_pipeline *pl, int lead)
+{
+    const mt_source_opts *o = sw->o;
+    mt_pcapfile cur = sw->origin; /* another walker's own position in the shared map */
+    mt_pcapfile *pf = lead ? sw->pf : &cur;
+    mt_source_result scratch, *res = lead ? sw->res : &scratch;
+    memset(&scratch, 0, sizeof scratch);
+    const char *path = sw->path;
+    double t0 = now_s(), last = t0;
+    mt_pcaprec r;
+    int st;
+    ts_guard g = {0};
+    ticker tk;
+    if (lead) ticker_start(&tk, o);
+    uint64_t seen = 0;
+    /* Read once: the loop calls out per packet, so the compiler would
+     * reload them (and the volatile flag) every time. A SIGHUP is seen at
+     * the next 1024th record, well under a millisecond on a mapped file. */
+    const int ticking = lead && o->tick != NULL, progress = lead && o->progress;
+    const struct bpf_program *const prog = sw->prog;
+    const int linktype = pf->linktype;
+    while ((st = mt_pcapfile_next(pf, &r)) == 1) {
+        seen++;
+        if (ticking && (seen & 1023) == 0) ticker_poll(&tk);
+        mt_time_us ts;
+        if (!ts_from_us(&g, r.ts, seen, res, &ts)) continue;
+        if (prog) {
+            struct pcap_pkthdr h;
+            h.ts.tv_sec = (time_t)(ts / 1000000);
+            h.ts.tv_usec = (suseconds_t)(ts % 1000000);
+            h.caplen = r.caplen;
+            h.len = r.wirelen;
+            if (!pcap_offline_filter(prog, &h, r.data)) continue;
+        }
+        if (packet) packet(packet_ctx, linktype, ts, r.data, r.caplen, r.wirelen);
+        else mt_pipeline_packet(pl, linktype, ts, r.data, r.caplen, r.wirelen);
+        res->packets++;
+        if (progress && (res->packets & 0xffff) == 0) {
+            double t = now_s();
+            if (t - last >= 1.0) {
+                last = t;
+                fprintf(o->progress_out, "\rminetrace: %s: %.0f%%, %llu packets, %.0f MB/s   ",
+                        path, 100.0 * (double)mt_pcapfile_offset(pf) / (double)pf->size,
+                        (unsigned long long)res->packets,
+                        (double)mt_pcapfile_offset(pf) / 1e6 / (t - t0));
+                fflush(o->progress_out);
+            }
+        }
+    }
+    if (!lead) return;
+    progress_close(o, path, t0, last, (unsigned long long)res->packets,
+                   (double)mt_pcapfile_offset(pf), (double)pf->size);
+    ticker_stop(&tk);
+    ts_warn(path, &g, res, o);
+    if (st < 0) {
+        res->truncated = 1;
+        mt_strlcpy(res->error, st == MT_ETRUNC ? "file ends inside a packet record"
+                               : st == MT_EIO  ? mt_error_msg() /* pcapfile recorded why */
+                                               : "corrupt packet record header",
+                   sizeof res->error);
+        if (!o->quiet)
+            fprintf(stderr, "minetrace: %s: input ends early after %llu packets (%s); "
+                            "findings up to that point are kept\n",
+                    path, (unsigned long long)res->packets, res->error);
+    }
+}
+
+void mt_source_walk_run(mt_source_walk *sw,
+                        void (*packet)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                                       uint32_t caplen, uint32_t wirelen),
+                        void *ctx, int lead)
+{
+    walk_file(sw, packet, ctx, NULL, lead);
+}
+
+/* Classic pcap, mapped or read in chunks; BPF filters still apply
+ * (pcap_offline_filter). */
 static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
                        const mt_source_opts *o, mt_source_result *res)
 {
@@ -215,64 +306,10 @@ static int read_mapped(mt_pipeline *pl, mt_pcapfile *pf, const char *path,
         if (filtered) pcap_freecode(&prog);
         return MT_OK;
     }
-    double t0 = now_s(), last = t0;
-    mt_pcaprec r;
-    int st;
-    ts_guard g = {0};
-    ticker tk;
-    ticker_start(&tk, o);
-    uint64_t seen = 0;
-    /* Read once: the loop calls out per packet, so the compiler would
-     * reload them (and the volatile flag) every time. A SIGHUP is seen at
-     * the next 1024th record, well under a millisecond on a mapped file. */
-    const int ticking = o->tick != NULL, progress = o->progress;
-    void (*const packet)(void *, int, mt_time_us, const uint8_t *, uint32_t, uint32_t) = o->packet;
-    void *const packet_ctx = o->packet_ctx;
-    const int linktype = pf->linktype;
-    while ((st = mt_pcapfile_next(pf, &r)) == 1) {
-        seen++;
-        if (ticking && (seen & 1023) == 0) ticker_poll(&tk);
-        mt_time_us ts;
-        if (!ts_from_us(&g, r.ts, seen, res, &ts)) continue;
-        if (filtered) {
-            struct pcap_pkthdr h;
-            h.ts.tv_sec = (time_t)(ts / 1000000);
-            h.ts.tv_usec = (suseconds_t)(ts % 1000000);
-            h.caplen = r.caplen;
-            h.len = r.wirelen;
-            if (!pcap_offline_filter(&prog, &h, r.data)) continue;
-        }
-        if (packet) packet(packet_ctx, linktype, ts, r.data, r.caplen, r.wirelen);
-        else mt_pipeline_packet(pl, linktype, ts, r.data, r.caplen, r.wirelen);
-        res->packets++;
-        if (progress && (res->packets & 0xffff) == 0) {
-            double t = now_s();
-            if (t - last >= 1.0) {
-                last = t;
-                fprintf(o->progress_out, "\rminetrace: %s: %.0f%%, %llu packets, %.0f MB/s   ",
-                        path, 100.0 * (double)mt_pcapfile_offset(pf) / (double)pf->size,
-                        (unsigned long long)res->packets,
-                        (double)mt_pcapfile_offset(pf) / 1e6 / (t - t0));
-                fflush(o->progress_out);
-            }
-        }
-    }
-    progress_close(o, path, t0, last, (unsigned long long)res->packets,
-                   (double)mt_pcapfile_offset(pf), (double)pf->size);
-    ticker_stop(&tk);
-    ts_warn(path, &g, res, o);
+    mt_source_walk sw = {pf, *pf, path, o, filtered ? &prog : NULL, res};
+    if (o->walk && pf->mapped) o->walk(o->packet_ctx, &sw);
+    else walk_file(&sw, o->packet, o->packet_ctx, pl, 1);
     if (filtered) pcap_freecode(&prog);
-    if (st < 0) {
-        res->truncated = 1;
-        mt_strlcpy(res->error, st == MT_ETRUNC ? "file ends inside a packet record"
-                               : st == MT_EIO  ? mt_error_msg() /* pcapfile recorded why */
-                                               : "corrupt packet record header",
-                   sizeof res->error);
-        if (!o->quiet)
-            fprintf(stderr, "minetrace: %s: input ends early after %llu packets (%s); "
-                            "findings up to that point are kept\n",
-                    path, (unsigned long long)res->packets, res->error);
-    }
     return MT_OK;
 }
 
@@ -284,7 +321,9 @@ int mt_source_read_file(mt_pipeline *pl, const char *path, const mt_source_opts 
     if (strcmp(path, "-") != 0) {
         int rc = mt_pcapfile_open(&pf, path);
         if (rc == MT_OK) {
-            if (o->packet_mapped && mt_pcapfile_map(&pf) == MT_OK) {
+            if (o->walk && mt_pcapfile_map(&pf) == MT_OK) {
+                rc = read_mapped(pl, &pf, path, o, res);
+            } else if (o->packet_mapped && mt_pcapfile_map(&pf) == MT_OK) {
                 mt_source_opts mo = *o;
                 mo.packet = o->packet_mapped;
                 rc = read_mapped(pl, &pf, path, &mo, res);

@@ -9,6 +9,8 @@
 #include "capture/decode.h"
 #include "capture/pipeline.h"
 
+typedef struct mt_source_walk mt_source_walk; /* below */
+
 typedef struct mt_source_opts {
     const char *bpf;        /* BPF filter, NULL = none */
     int snaplen;            /* live only; default 65535 */
@@ -40,7 +42,24 @@ typedef struct mt_source_opts {
     void (*packet_mapped)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
                           uint32_t caplen, uint32_t wirelen);
     void (*release)(void *ctx);
+    /* When set, a classic pcap file is mapped whole and, instead of being
+     * fed packet by packet, handed to walk once: walk calls
+     * mt_source_walk_run(w, ..., lead = 1) on this thread and may have
+     * other threads walk the same file at the same time (lead = 0); it
+     * returns once every walk has. Files that cannot be mapped use
+     * packet_mapped or packet. */
+    void (*walk)(void *ctx, mt_source_walk *w);
 } mt_source_opts;
+
+/* One mapped capture file being walked (scan -j). Each walker sees every
+ * packet, with the same repaired times and filter verdicts, in file order,
+ * and calls packet(ctx, ...) for each; only the lead counts packets into
+ * the result, polls the tick, prints progress and warns. Walkers may run
+ * concurrently (the map is read only). */
+void mt_source_walk_run(mt_source_walk *w,
+                        void (*packet)(void *ctx, int linktype, mt_time_us ts, const uint8_t *data,
+                                       uint32_t caplen, uint32_t wirelen),
+                        void *ctx, int lead);
 
 enum { MT_CAPTURE_AUTO, MT_CAPTURE_AFPACKET, MT_CAPTURE_PCAP };
 /* --ring-mb N as blocks of the default size (at least two). */

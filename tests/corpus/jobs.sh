@@ -73,6 +73,21 @@ check "--stats counters of -j 2/4 = -j 1 (peaks aside)" '[ $tb = 0 ]'
 mapfile -t several < <(head -12 "$list")
 d=$(same_findings "${several[@]}")
 check "${#several[@]} files in one run" '[ -z "$d" ]'
+# Classic pcap files are walked by every worker, pcapng ones go through the
+# reader's rings: a run that alternates the two keeps one numbering, one
+# DNS tie and one order across the switches.
+mapfile -t ngs < <(grep -E '\.pcapng$' "$list" | head -3)
+mixed=()
+for i in 0 1 2; do mixed+=("${labels[$i]}"); [ -n "${ngs[$i]:-}" ] && mixed+=("${ngs[$i]}"); done
+mixed+=("${labels[3]}" "${labels[4]}")
+d=$(same_findings "${mixed[@]}")
+check "pcap and pcapng alternating in one run (${#mixed[@]} files)" '[ -z "$d" ] && [ ${#ngs[@]} -gt 0 ]'
+# The reader can still hand a mapped file over the rings (MT_JOBS_NOWALK).
+d=$(MT_JOBS_NOWALK=1 same_findings "${mixed[@]}")
+check "mapped files handed over the rings (MT_JOBS_NOWALK)" '[ -z "$d" ]'
+# A BPF filter applies alike in every walker.
+d=$(same_findings -f 'not udp port 5353 and not port 80' "${labels[@]:0:8}")
+check "with a BPF filter" '[ -z "$d" ]'
 
 # A capture cut inside a record: same warning, same findings, same status.
 big=$(while read -r f; do case $f in *.pcap) s=$(stat -c %s "$f"); [ "$s" -gt 200000 ] && echo "$f" && break;; esac; done <"$list")
