@@ -9,7 +9,8 @@
 struct mt_flowtable {
     mt_flow *last;      /* the flow of the previous lookup (packets come in bursts) */
     mt_flow *flows;     /* max entries */
-    uint64_t *index;    /* slot -> hash << 32 | (flow index + 1), 0 = empty:
+    uint64_t *index;    /* slot -> hash << 32 | (flow index + 1), valid only
+                           where the slot's occ bit is set:
                            the hash beside the index lets probes skip
                            other flows' slots without touching their flow */
     uint64_t *occ;      /* one bit per index slot: in use. 64 KiB for the
@@ -219,11 +220,12 @@ void mt_flowtable_drain_end(mt_flowtable *t)
 {
     if (!t->draining) return;
     t->draining = 0;
-    /* Removals skipped the index: a fresh zeroed one is cheaper than the
-     * random writes (one cache miss per flow) that keeping it exact costs. */
+    /* Removals skipped the index: clearing the occupancy bitmap empties it
+     * (cheaper than the random writes, one cache miss per flow, of keeping
+     * it exact). Index slots whose bit is clear are never read, so their
+     * stale values need no zeroing, and no fresh index memory is faulted
+     * in at the end of a capture. */
     size_t cap = (size_t)t->index_mask + 1;
-    mt_big_free(t->index, cap * sizeof *t->index);
-    t->index = mt_big_calloc(cap * sizeof *t->index);
     memset(t->occ, 0, (cap + 63) / 64 * sizeof *t->occ);
     for (uint32_t i = 0; i < t->high; i++)
         if (t->flows[i].in_use) {
