@@ -116,9 +116,17 @@ static uint32_t key_hash(const mt_addr *a, uint16_t ap, const mt_addr *b, uint16
 static inline int addr_eq(const mt_addr *a, const mt_addr *b)
 {
     if (a->family != b->family) return 0;
+    if (a->family == 4) {
+        uint32_t x, y;
+        memcpy(&x, a->b, 4);
+        memcpy(&y, b->b, 4);
+        return x == y;
+    }
     uint64_t a0, a1, b0, b1;
-    addr_words(a, &a0, &a1);
-    addr_words(b, &b0, &b1);
+    memcpy(&a0, a->b, 8);
+    memcpy(&a1, a->b + 8, 8);
+    memcpy(&b0, b->b, 8);
+    memcpy(&b1, b->b + 8, 8);
     return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
