@@ -9,7 +9,8 @@
 struct mt_flowtable {
     mt_flow *last;      /* the flow of the previous lookup (packets come in bursts) */
     mt_flow *flows;     /* max entries */
-    uint64_t *index;    /* slot -> hash << 32 | (flow index + 1), 0 = empty:
+    uint64_t *index;    /* slot -> hash << 32 | (flow index + 1), valid only
+                           where the slot's occ bit is set:
                            the hash beside the index lets probes skip
                            other flows' slots without touching their flow */
     uint64_t *occ;      /* one bit per index slot: in use. 64 KiB for the
@@ -65,12 +66,40 @@ void mt_flowtable_free(mt_flowtable *t)
  * directions of a flow hash alike without ordering the endpoints first.
  * One 64-bit mix per endpoint (the address halves folded with a multiply,
  * the port and family in the top bits) and none after the sum: this runs
- * for every packet. */
+ * for every packet.
+ *
+ * An IPv4 address is read as its 4 bytes (the other 12 are zero in every
+ * mt_packet and flow, so the value is that of the 16-byte read): the
+ * decoder writes the packet's addresses with a 4-byte copy over a cleared
+ * field, and an 8-byte load over those smaller stores cannot be forwarded
+ * from the store buffer; it waited for all older stores to reach the
+ * cache, the previous packet's cache-missing flow updates among them. */
+static inline void addr_words(const mt_addr *a, uint64_t *lo, uint64_t *hi)
+{
+    if (a->family == 4) {
+        uint32_t v;
+        memcpy(&v, a->b, 4);
+        *lo = v;
+        *hi = 0;
+    } else {
+        memcpy(lo, a->b, 8);
+        memcpy(hi, a->b + 8, 8);
+    }
+}
+
+/* A packet's address into a zeroed flow key, read as addr_words does: a
+ * whole-struct copy loads 16 bytes over the decoder's smaller stores and
+ * waited behind the memset of the (cache-cold) flow just before it. */
+static inline void addr_copy(mt_addr *dst, const mt_addr *src)
+{
+    dst->family = src->family;
+    memcpy(dst->b, src->b, src->family == 4 ? 4 : 16);
+}
+
 static inline uint64_t endpoint_hash(const mt_addr *a, uint16_t port)
 {
     uint64_t lo, hi;
-    memcpy(&lo, a->b, 8);
-    memcpy(&hi, a->b + 8, 8);
+    addr_words(a, &lo, &hi);
     return mt_mix64(lo ^ hi * 0x9e3779b97f4a7c15ULL ^ ((uint64_t)port << 48 | (uint64_t)a->family << 40));
 }
 
@@ -81,27 +110,39 @@ static uint32_t key_hash(const mt_addr *a, uint16_t ap, const mt_addr *b, uint16
     return (uint32_t)(x >> 32) ^ (uint32_t)x;
 }
 
-/* Address equality inline (family and all 16 bytes, as mt_addr_eq): this
- * runs for every packet, where a call and memcmp showed in profiles. */
+/* Address equality inline (family and the address bytes, as mt_addr_eq,
+ * with IPv4 read as above): this runs for every packet, where a call and
+ * memcmp showed in profiles. */
 static inline int addr_eq(const mt_addr *a, const mt_addr *b)
 {
+    if (a->family != b->family) return 0;
+    if (a->family == 4) {
+        uint32_t x, y;
+        memcpy(&x, a->b, 4);
+        memcpy(&y, b->b, 4);
+        return x == y;
+    }
     uint64_t a0, a1, b0, b1;
     memcpy(&a0, a->b, 8);
     memcpy(&a1, a->b + 8, 8);
     memcpy(&b0, b->b, 8);
     memcpy(&b1, b->b + 8, 8);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0 && a->family == b->family;
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
 static int flow_matches(const mt_flow *f, const mt_packet *pk, int *dir)
 {
+    /* The packet's ports as two values of their own: compared as fields,
+     * the compiler folds both port tests into one 8-byte load of the
+     * packet that the store buffer cannot forward (see addr_words). */
+    uint16_t sport = pk->sport, dport = pk->dport;
     if (f->ipproto != pk->ipproto) return 0;
-    if (f->cli_port == pk->sport && f->srv_port == pk->dport &&
+    if (f->cli_port == sport && f->srv_port == dport &&
         addr_eq(&f->cli, &pk->src) && addr_eq(&f->srv, &pk->dst)) {
         *dir = 0;
         return 1;
     }
-    if (f->cli_port == pk->dport && f->srv_port == pk->sport &&
+    if (f->cli_port == dport && f->srv_port == sport &&
         addr_eq(&f->cli, &pk->dst) && addr_eq(&f->srv, &pk->src)) {
         *dir = 1;
         return 1;
@@ -157,18 +198,25 @@ mt_flow *mt_flowtable_insert(mt_flowtable *t, const mt_packet *pk, int src_is_cl
 {
     if (t->n_free == 0) return NULL;
     uint32_t idx = t->free_list[--t->n_free];
-    if (idx + 1 > t->high) t->high = idx + 1;
     mt_flow *f = &t->flows[idx];
-    mt_flow_extra *keep = f->extra; /* reuse an extra block if one is parked */
-    memset(f, 0, sizeof *f);
-    f->extra = keep;
-    if (keep) memset(keep, 0, sizeof *keep);
+    if (idx >= t->high) {
+        /* Never used: still zero from mt_big_calloc. Clearing it would
+         * first load a cache-cold line (the parked extra pointer). */
+        t->high = idx + 1;
+    } else {
+        mt_flow_extra *keep = f->extra; /* reuse an extra block if one is parked */
+        memset(f, 0, sizeof *f);
+        f->extra = keep;
+        if (keep) memset(keep, 0, sizeof *keep);
+    }
     f->in_use = 1;
     f->ipproto = pk->ipproto;
     if (src_is_client) {
-        f->cli = pk->src; f->srv = pk->dst; f->cli_port = pk->sport; f->srv_port = pk->dport;
+        addr_copy(&f->cli, &pk->src); addr_copy(&f->srv, &pk->dst);
+        f->cli_port = pk->sport; f->srv_port = pk->dport;
     } else {
-        f->cli = pk->dst; f->srv = pk->src; f->cli_port = pk->dport; f->srv_port = pk->sport;
+        addr_copy(&f->cli, &pk->dst); addr_copy(&f->srv, &pk->src);
+        f->cli_port = pk->dport; f->srv_port = pk->sport;
     }
     f->hash = key_hash(&pk->src, pk->sport, &pk->dst, pk->dport, pk->ipproto);
     uint32_t i = f->hash & t->index_mask;
@@ -219,11 +267,12 @@ void mt_flowtable_drain_end(mt_flowtable *t)
 {
     if (!t->draining) return;
     t->draining = 0;
-    /* Removals skipped the index: a fresh zeroed one is cheaper than the
-     * random writes (one cache miss per flow) that keeping it exact costs. */
+    /* Removals skipped the index: clearing the occupancy bitmap empties it
+     * (cheaper than the random writes, one cache miss per flow, of keeping
+     * it exact). Index slots whose bit is clear are never read, so their
+     * stale values need no zeroing, and no fresh index memory is faulted
+     * in at the end of a capture. */
     size_t cap = (size_t)t->index_mask + 1;
-    mt_big_free(t->index, cap * sizeof *t->index);
-    t->index = mt_big_calloc(cap * sizeof *t->index);
     memset(t->occ, 0, (cap + 63) / 64 * sizeof *t->occ);
     for (uint32_t i = 0; i < t->high; i++)
         if (t->flows[i].in_use) {

@@ -13,6 +13,7 @@
 #include "capture/stream.h"
 #include "proto/dns.h"
 #include "proto/smb.h"
+#include "util/hash.h"
 
 struct mt_pipeline {
     mt_event_sink out;
@@ -157,17 +158,28 @@ static int guess_src_is_client(const mt_pipeline *pl, const mt_packet *pk)
     return pk->sport > pk->dport;
 }
 
-static uint64_t flow_id_of(const mt_flow *f)
+/* mt_hash_bytes over the 45-byte key cli.b, srv.b, cli_port, srv_port,
+ * ipproto, first_ts (host order), word by word from values: the flow was
+ * just written by the insert, and 8-byte loads spanning its smaller stores
+ * (or a key assembled on the stack) cannot be forwarded from the store
+ * buffer, so they waited for the insert's cache-missing stores to drain, a
+ * stall per new flow. The addresses come from the packet instead. */
+static uint64_t flow_id_of(const mt_addr *cli, const mt_addr *srv, uint16_t cli_port,
+                           uint16_t srv_port, uint8_t ipproto, mt_time_us first_ts)
 {
-    uint8_t k[16 + 16 + 2 + 2 + 1 + 8];
-    memcpy(k, f->cli.b, 16);
-    memcpy(k + 16, f->srv.b, 16);
-    memcpy(k + 32, &f->cli_port, 2);
-    memcpy(k + 34, &f->srv_port, 2);
-    k[36] = f->ipproto;
-    memcpy(k + 37, &f->first_ts, 8);
-    /* 51 bits: flow ids stay exact in JSON consumers that use doubles. */
-    return mt_hash_bytes(k, sizeof k, 0x6d74666cULL) & ((1ULL << 51) - 1);
+    uint64_t w[4];
+    memcpy(&w[0], cli->b, 8);
+    memcpy(&w[1], cli->b + 8, 8);
+    memcpy(&w[2], srv->b, 8);
+    memcpy(&w[3], srv->b + 8, 8);
+    uint64_t ts = (uint64_t)first_ts;
+    uint64_t h = 0x6d74666cULL ^ (MT_HASH_GOLDEN * 46);
+    for (int i = 0; i < 4; i++) h = mt_mix64(h ^ w[i]) + MT_HASH_GOLDEN;
+    h = mt_mix64(h ^ (cli_port | (uint64_t)srv_port << 16 | (uint64_t)ipproto << 32 | ts << 40)) +
+        MT_HASH_GOLDEN;
+    /* the last 5 bytes: first_ts's upper five; 51 bits so that flow ids
+     * stay exact in JSON consumers that use doubles */
+    return mt_mix64(h ^ (ts >> 24) ^ (5ULL << 56)) & ((1ULL << 51) - 1);
 }
 
 static void expire_idle(mt_pipeline *pl, mt_time_us now)
@@ -306,7 +318,8 @@ void mt_pipeline_decoded(mt_pipeline *pl, mt_decode_result r, mt_packet *pkp, mt
         }
         dir = src_is_client ? 0 : 1;
         f->first_ts = ts;
-        f->id = flow_id_of(f);
+        f->id = src_is_client ? flow_id_of(&pk.src, &pk.dst, pk.sport, pk.dport, pk.ipproto, ts)
+                              : flow_id_of(&pk.dst, &pk.src, pk.dport, pk.sport, pk.ipproto, ts);
         if (guessed) f->flags |= MT_FLOW_GUESSED;
         if (pk.ipproto == 6 && (pk.tcp_flags & MT_TCP_SYN)) f->flags |= MT_FLOW_SYN;
         pl->st.flows_created++;
@@ -406,7 +419,13 @@ void mt_pipeline_finish(mt_pipeline *pl)
 {
     mt_flow *f;
     mt_flowtable_drain_begin(pl->flows);
-    while ((f = mt_flowtable_oldest(pl->flows)) != NULL) end_flow(pl, f, 0);
+    while ((f = mt_flowtable_oldest(pl->flows)) != NULL) {
+        /* The flows end in LRU order, scattered over the table: the next
+         * one loads while this one's events go through the detectors. */
+        const mt_flow *next = mt_flowtable_newer(pl->flows, f);
+        if (next) mt_flow_prefetch(next);
+        end_flow(pl, f, 0);
+    }
     mt_flowtable_drain_end(pl->flows);
 }
 

@@ -1,7 +1,21 @@
 /* DNS tie table: a fixed util/hashmap table keyed by address, capacity
- * chosen at creation (no allocation afterwards). When the probe window of an
- * address is full, the insert replaces the entry of that window that expires
- * first, so the memory stays flat however many answers a capture holds. */
+ * chosen at creation. When the probe window of an address is full, the
+ * insert replaces the entry of that window that expires first, so the
+ * memory stays flat however many answers a capture holds.
+ *
+ * Most captures resolve a few thousand addresses, and the fixed table's
+ * puts land anywhere in it: each one faulted in a fresh page (tens of MiB
+ * per run for a thousand answers). So the tie starts small, in a growing
+ * map of its own, and moves into the fixed table only when that table's
+ * behaviour could start to differ from the small one's: at its first
+ * eviction, or once the small map holds a sixteenth of the capacity. Until
+ * then both hold the same addresses with the same entries, and an
+ * occupancy bitmap of the fixed table (one bit per slot: new addresses go
+ * to the first free slot of their window, as in the table) says when the
+ * first eviction would come. The move inserts the addresses in the order
+ * they first came, so the fixed table ends up slot for slot as if it had
+ * been used from the start; evictions, which depend on the slots, then
+ * choose the same victims. */
 #include "detect/dnstie.h"
 
 #include <stdint.h>
@@ -35,7 +49,15 @@ typedef struct tie_hist {
 } tie_hist;
 
 struct mt_dnstie {
-    mt_hmap map; /* mt_addr (mt_hmap_addr_key) -> mt_dnstie_entry */
+    mt_hmap map; /* mt_addr (mt_hmap_addr_key) -> mt_dnstie_entry: the fixed
+                    table, or while `small`, the growing map */
+    int small;
+    size_t cap;              /* the fixed table's slots */
+    /* while small: the fixed table's occupied slots, and the addresses in
+     * the order they were first put */
+    uint64_t *occ;
+    mt_addr *firsts;
+    size_t n_firsts, firsts_cap;
     mt_dnstie_order order;
     int ordered;
     tie_hist *hist;          /* map capacity; only when ordered */
@@ -49,15 +71,19 @@ static uint64_t tie_hash(const void *key)
     return mt_addr_hash_inl(&a, TIE_SEED);
 }
 
+#define SMALL_MAX(cap) ((cap) / 16) /* addresses the small map holds at most */
+
 mt_dnstie *mt_dnstie_new(size_t max_entries)
 {
     mt_dnstie *t = mt_xcalloc(1, sizeof *t);
     size_t cap = 16;
     while (cap < max_entries + max_entries / 3) cap <<= 1;
+    t->cap = cap;
+    t->small = 1;
     mt_hmap_init(&t->map, &(mt_hmap_cfg){.key_size = sizeof(mt_addr),
                                           .val_size = sizeof(mt_dnstie_entry),
-                                          .capacity = cap, .fixed = 1, .window = PROBE_WINDOW,
-                                          .huge_pages = 1, .hash = tie_hash});
+                                          .capacity = 64, .hash = tie_hash});
+    t->occ = mt_xcalloc((cap + 63) / 64, sizeof *t->occ);
     return t;
 }
 
@@ -65,8 +91,60 @@ void mt_dnstie_free(mt_dnstie *t)
 {
     if (!t) return;
     mt_hmap_free(&t->map);
+    free(t->occ);
+    free(t->firsts);
     free(t->hist);
     free(t);
+}
+
+/* Into the fixed table, addresses in the order they first came. */
+static void go_fixed(mt_dnstie *t)
+{
+    if (!t->small) return;
+    mt_hmap fixed;
+    mt_hmap_init(&fixed, &(mt_hmap_cfg){.key_size = sizeof(mt_addr),
+                                         .val_size = sizeof(mt_dnstie_entry),
+                                         .capacity = t->cap, .fixed = 1, .window = PROBE_WINDOW,
+                                         .huge_pages = 1, .hash = tie_hash});
+    for (size_t k = 0; k < t->n_firsts; k++) {
+        const mt_addr *key = &t->firsts[k];
+        uint64_t h = tie_hash(key);
+        int added;
+        size_t i = mt_hmap_put(&fixed, key, h, &added);
+        size_t j = mt_hmap_find(&t->map, key, h);
+        /* The bitmap let every one of these in without an eviction. */
+        assert(i != MT_HMAP_NONE && added && j != MT_HMAP_NONE);
+        memcpy(mt_hmap_val(&fixed, i), mt_hmap_val(&t->map, j), sizeof(mt_dnstie_entry));
+    }
+    mt_hmap_free(&t->map);
+    t->map = fixed;
+    free(t->occ);
+    free(t->firsts);
+    t->occ = NULL;
+    t->firsts = NULL;
+    t->n_firsts = t->firsts_cap = 0;
+    t->small = 0;
+}
+
+/* Small: may a new address go into the small map? Yes when the fixed table
+ * would have taken it without an eviction (its slot is then marked). */
+static int small_admits(mt_dnstie *t, const mt_addr *key, uint64_t h)
+{
+    if (t->n_firsts >= SMALL_MAX(t->cap)) return 0;
+    size_t mask = t->cap - 1;
+    for (size_t k = 0; k < PROBE_WINDOW; k++) {
+        size_t j = ((size_t)h + k) & mask;
+        uint64_t bit = 1ULL << (j & 63);
+        if (t->occ[j >> 6] & bit) continue;
+        t->occ[j >> 6] |= bit;
+        if (t->n_firsts == t->firsts_cap) {
+            t->firsts_cap = t->firsts_cap ? t->firsts_cap * 2 : 64;
+            t->firsts = mt_xrealloc(t->firsts, t->firsts_cap * sizeof *t->firsts);
+        }
+        t->firsts[t->n_firsts++] = *key;
+        return 1;
+    }
+    return 0;
 }
 
 static void tie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
@@ -75,6 +153,8 @@ static void tie_put(mt_dnstie *t, const mt_addr *addr, const char *name,
     if (addr->family != 4 && addr->family != 6) return; /* nothing to tie */
     mt_addr key = mt_hmap_addr_key(addr);
     uint64_t h = mt_addr_hash_inl(addr, TIE_SEED);
+    if (t->small && mt_hmap_find(&t->map, &key, h) == MT_HMAP_NONE && !small_admits(t, &key, h))
+        go_fixed(t);
     int added;
     size_t i = mt_hmap_put(&t->map, &key, h, &added);
     mt_dnstie_entry *ve;
@@ -227,6 +307,7 @@ void mt_dnstie_set_order(mt_dnstie *t, const mt_dnstie_order *o)
     t->ordered = o != NULL;
     if (!o) return;
     t->order = *o;
+    go_fixed(t); /* the history follows the fixed table's slots */
     t->hist = mt_xcalloc(mt_hmap_capacity(&t->map), sizeof *t->hist);
     t->last_evict_seq = 0;
 }

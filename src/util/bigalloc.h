@@ -1,5 +1,6 @@
-/* Zeroed allocations for the big fixed tables (flow table, DNS tie, stratum
- * sessions), backed by transparent huge pages where the kernel offers them.
+/* Zeroed allocations for the big fixed tables (flow table, the DNS tie once
+ * it outgrows its small map, the engine's identity set), backed by
+ * transparent huge pages where the kernel offers them.
  *
  * These tables are allocated once at their bound and touched at random
  * (hash-indexed) as the run goes: with 4 KiB pages every first touch is a
