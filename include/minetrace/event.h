@@ -169,6 +169,8 @@ typedef struct mt_smb {
                                   within 1 s by 200..1400 server bytes: a login and its first job */
 #define MT_SHAPE_PING_PENDING 0x40 /* packet path only: the last payload was a ping-sized client burst */
 #define MT_SHAPE_MINUTE 0x80   /* packet path only: MT_EV_FLOW_MINUTE was emitted */
+#define MT_SHAPE_PUSH_PENDING 0x80 /* in mt_flow_shape.answered, packet path only: the last payload
+                                      was a counted push */
 typedef struct mt_flow_shape {
     uint32_t hello_fp;   /* 32-bit hash of the JA4 string, only for hellos without SNI and ALPN; 0 = none */
     uint8_t flags;       /* MT_SHAPE_* */
@@ -178,7 +180,9 @@ typedef struct mt_flow_shape {
     uint8_t client_led;  /* other client payloads after >= 1 s of silence (client-driven talk) */
     uint8_t pings;       /* client payloads of 90..149 bytes after >= 1 s of silence answered within
                             1 s by 40..160 bytes (keepalives, heartbeats) */
-    uint8_t spare_;
+    uint8_t answered;    /* pushes answered by a client payload within 0.1 s (a poll and its reply,
+                            not a job: a share takes hashing time), at most 127; bit
+                            MT_SHAPE_PUSH_PENDING is packet path only */
     uint16_t push_min, push_max; /* sizes of the pushes counted */
     uint16_t bulk_s2c;   /* server payloads > 1400 bytes (downloads) */
 } mt_flow_shape;
