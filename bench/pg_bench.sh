@@ -10,23 +10,34 @@
 # server's CPU time (PostgreSQL's processes) and the client's peak RSS per
 # step. `--sensor` is passed when this build's ingest has it.
 #
-# Usage: bench/pg_bench.sh [BUILD_DIR] [N] [WORK_DIR]
+# MT_PGB_STORES=sqlite|postgresql|both (default both) runs one half only;
+# the server is started only when PostgreSQL is measured.
+#
+# Usage: [MT_PGB_STORES=...] bench/pg_bench.sh [BUILD_DIR] [N] [WORK_DIR]
 set -eu
 BUILD=${1:-build}
 N=${2:-10000000}
 WORK=${3:-bench/work/pg}
+case ${MT_PGB_STORES:=both} in
+    both) STORES="postgresql sqlite" ;;
+    sqlite | postgresql) STORES=$MT_PGB_STORES ;;
+    *) echo "MT_PGB_STORES must be sqlite, postgresql or both, not '$MT_PGB_STORES'"; exit 2 ;;
+esac
+usepg() { [ "$MT_PGB_STORES" != sqlite ]; }
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(realpath "$BUILD/minetrace")
 [ -x "$BIN" ] || { echo "no $BIN: build first"; exit 1; }
 mkdir -p "$WORK"
 WORK=$(realpath "$WORK")
-PGDIR=$(mktemp -d /tmp/mtpgb.XXXXXX)
-cleanup() { bash "$SRC/scripts/pg_test_server.sh" stop "$PGDIR" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-bash "$SRC/scripts/pg_test_server.sh" start "$PGDIR"
-eval "$(bash "$SRC/scripts/pg_test_server.sh" env "$PGDIR")"
-psql -qX -c "CREATE DATABASE bench" >/dev/null
-PG="postgresql:///bench?host=$PGDIR&user=minetrace"
+if usepg; then
+    PGDIR=$(mktemp -d /tmp/mtpgb.XXXXXX)
+    cleanup() { bash "$SRC/scripts/pg_test_server.sh" stop "$PGDIR" >/dev/null 2>&1 || true; }
+    trap cleanup EXIT
+    bash "$SRC/scripts/pg_test_server.sh" start "$PGDIR"
+    eval "$(bash "$SRC/scripts/pg_test_server.sh" env "$PGDIR")"
+    psql -qX -c "CREATE DATABASE bench" >/dev/null
+    PG="postgresql:///bench?host=$PGDIR&user=minetrace"
+fi
 LITE=$WORK/pg_bench_$N.db
 rm -f "$LITE" "$LITE-wal" "$LITE-shm"
 
@@ -61,9 +72,13 @@ PY
 done
 
 sensor_opt() { "$BIN" ingest --help 2>&1 | grep -q -- '--sensor' && echo "--sensor sensor$1"; }
-spid=$(head -1 "$PGDIR/data/postmaster.pid")
 # CPU seconds of the server: the postmaster's own and its reaped children's.
-server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15 + $16 + $17) / hz}' "/proc/$spid/stat"; }
+if usepg; then
+    spid=$(head -1 "$PGDIR/data/postmaster.pid")
+    server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15 + $16 + $17) / hz}' "/proc/$spid/stat"; }
+else
+    server_cpu() { echo 0; }
+fi
 T() { /usr/bin/time -o "$1" -f "%U	%S	%M" "${@:2}"; }
 now() { date +%s.%N; }
 row() { # step store wall client_cpu server_cpu rss_kb
@@ -71,7 +86,7 @@ row() { # step store wall client_cpu server_cpu rss_kb
 }
 one() { # step store-name store args...: one minetrace run
     local step=$1 name=$2 store=$3; shift 3
-    local c0 t0 t1 c1 out
+    local c0 t0 t1 c1
     c0=$(server_cpu); t0=$(now)
     T "$WORK/t0" "$BIN" "$@" >/dev/null 2>"$WORK/err" || true
     t1=$(now); c1=$(server_cpu)
@@ -101,9 +116,9 @@ ingest2() { # store-name store: both sensors at once
 }
 echo "| step | store | wall s | client CPU s | server CPU s | client max RSS |"
 echo "|---|---|---|---|---|---|"
-for st in postgresql sqlite; do
-    store=$PG
-    [ $st = sqlite ] && store=$LITE
+for st in $STORES; do
+    store=$LITE
+    [ "$st" = postgresql ] && store=$PG
     ingest2 $st "$store"
     one "report (text, by day; first)" $st "$store" report --db "$store" --by day
     one "report (text, by day)" $st "$store" report --db "$store" --by day
@@ -113,4 +128,7 @@ for st in postgresql sqlite; do
     one "export --format csv" $st "$store" export --db "$store" --only findings --format csv -o "$WORK/export.$st.csv"
 done
 echo
-echo "rows: postgresql $(psql -qAtX -d bench -c 'SELECT count(*) FROM findings'), sqlite $(sqlite3 "$LITE" 'SELECT count(*) FROM findings')"
+rows=
+usepg && rows="postgresql $(psql -qAtX -d bench -c 'SELECT count(*) FROM findings')"
+[ "$MT_PGB_STORES" != postgresql ] && rows="${rows:+$rows, }sqlite $(sqlite3 "$LITE" 'SELECT count(*) FROM findings')"
+echo "rows: $rows"

@@ -436,6 +436,42 @@ static void test_traffic_same_as_sqlite(void **state)
     assert_int_equal(pg_scalar(db, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'findings'::regclass"), 3);
 }
 
+/* The families' and kinds' hosts come from one bit per (family, kind) cell
+ * in each host's row while there are at most 64 cells, else from
+ * count(DISTINCT): 16 families x 4 kinds (the last bit, 63, in use) and
+ * 13 x 5 (65 cells) give SQLite's numbers both ways. */
+static void test_many_families(void **state)
+{
+    (void)state;
+    static const struct {
+        int nfam, nkind;
+    } mixes[] = {{16, 4}, {13, 5}};
+    for (size_t m = 0; m < sizeof mixes / sizeof mixes[0]; m++) {
+        char db[64], uri[256];
+        new_db(db, sizeof db, uri, sizeof uri);
+        teardown(NULL); /* a new SQLite file too */
+        fixture(0x0123456789abcdefULL + m, fa, NF);
+        for (size_t i = 0; i < NF; i++) {
+            snprintf(fa[i].family, sizeof fa[i].family, "family-%02d", (int)(i % (size_t)mixes[m].nfam));
+            fa[i].kind = A_KIND[(i / (size_t)mixes[m].nfam) % (size_t)mixes[m].nkind];
+        }
+        mt_store *a = open_as(lite, "");
+        mt_store *b = open_as(uri, "");
+        put_all_findings(a, fa, NF);
+        put_all_findings(b, fa, NF);
+        mt_store_query q = {0, INT64_MAX, MT_SQ_MIX, {{NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}}, {NULL, 0}};
+        mt_store_summary sb;
+        assert_int_equal(mt_store_summary_get(b, &q, &sb), MT_OK);
+        assert_int_equal(sb.nfamilies, (size_t)mixes[m].nfam);
+        assert_int_equal(sb.nkinds, (size_t)mixes[m].nkind);
+        assert_int_equal(sb.nbehaviours, (size_t)(mixes[m].nfam * mixes[m].nkind));
+        mt_store_summary_free(&sb);
+        same_traffic(a, b, (mt_store_sensors){NULL, 0});
+        mt_store_close(a);
+        mt_store_close(b);
+    }
+}
+
 /* A later sighting stored first is replaced by the earlier one, within a
  * batch and across runs; an equal or later one changes nothing. */
 static void test_earliest_replaces(void **state)
@@ -1015,6 +1051,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_traffic_same_as_sqlite, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_families, setup, teardown),
         cmocka_unit_test_setup_teardown(test_earliest_replaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
