@@ -35,7 +35,7 @@
  * Environment (measurements): MT_JOBS_SHARE0=F gives the reader the share F
  * of the flows (default 0.2/N: it also reads, decodes once more, hashes and
  * copies every packet), MT_JOBS_WALKSHARE0=F when the workers walk a mapped
- * file (default 1/N); MT_JOBS_NOWALK=1 (read by scan) hands a mapped file's
+ * file (default 0.7/N); MT_JOBS_NOWALK=1 (read by scan) hands a mapped file's
  * packets over the rings instead, as pointers (for comparison);
  * MT_JOBS_DEBUG=1 prints each thread's CPU time.
  *

@@ -273,10 +273,9 @@ void mt_pipeline_packet(mt_pipeline *pl, int linktype, mt_time_us ts,
     mt_pipeline_decoded(pl, r, &pk, ts, wirelen);
 }
 
-void mt_pipeline_decoded(mt_pipeline *pl, mt_decode_result r, mt_packet *pkp, mt_time_us ts,
+void mt_pipeline_decoded(mt_pipeline *pl, mt_decode_result r, mt_packet *pk, mt_time_us ts,
                          uint32_t wirelen)
 {
-    mt_packet pk = *pkp;
     pl->st.packets++;
     pl->st.bytes += wirelen;
     switch (r) {
@@ -287,41 +286,41 @@ void mt_pipeline_decoded(mt_pipeline *pl, mt_decode_result r, mt_packet *pkp, mt
     case MT_DEC_MALFORMED: pl->st.malformed++; return;
     case MT_DEC_UNSUPPORTED_LINK: pl->st.unsupported_link++; return;
     }
-    pk.ts = ts;
+    pk->ts = ts;
     if (((pl->st.packets & 63) == 0 && !pl->ext_ticks) ||
         mt_flowtable_count(pl->flows) == mt_flowtable_capacity(pl->flows))
         expire_idle(pl, ts);
 
-    if (pk.ipproto == 17 && (pk.sport == 53 || pk.dport == 53)) {
-        udp_dns(pl, &pk);
+    if (pk->ipproto == 17 && (pk->sport == 53 || pk->dport == 53)) {
+        udp_dns(pl, pk);
         return;
     }
     int dir = 0;
-    mt_flow *f = mt_flowtable_find(pl->flows, &pk, &dir);
+    mt_flow *f = mt_flowtable_find(pl->flows, pk, &dir);
     if (!f) {
         int src_is_client, guessed = 0;
-        if (pk.ipproto == 6) {
-            uint8_t fl = pk.tcp_flags;
+        if (pk->ipproto == 6) {
+            uint8_t fl = pk->tcp_flags;
             if ((fl & MT_TCP_SYN) && !(fl & MT_TCP_ACK)) src_is_client = 1;
             else if ((fl & MT_TCP_SYN) && (fl & MT_TCP_ACK)) src_is_client = 0;
-            else if (pk.payload_wire_len == 0 || (fl & MT_TCP_RST)) return; /* stray ACK/FIN/RST */
-            else { src_is_client = guess_src_is_client(pl, &pk); guessed = 1; }
+            else if (pk->payload_wire_len == 0 || (fl & MT_TCP_RST)) return; /* stray ACK/FIN/RST */
+            else { src_is_client = guess_src_is_client(pl, pk); guessed = 1; }
         } else {
-            src_is_client = !(pk.sport < 1024 && pk.dport >= 1024);
+            src_is_client = !(pk->sport < 1024 && pk->dport >= 1024);
         }
-        f = mt_flowtable_insert(pl->flows, &pk, src_is_client);
+        f = mt_flowtable_insert(pl->flows, pk, src_is_client);
         if (!f) {
             mt_flow *old = mt_flowtable_oldest(pl->flows);
             pl->st.flows_evicted_lru++;
             end_flow(pl, old, 1);
-            f = mt_flowtable_insert(pl->flows, &pk, src_is_client);
+            f = mt_flowtable_insert(pl->flows, pk, src_is_client);
         }
         dir = src_is_client ? 0 : 1;
         f->first_ts = ts;
-        f->id = src_is_client ? flow_id_of(&pk.src, &pk.dst, pk.sport, pk.dport, pk.ipproto, ts)
-                              : flow_id_of(&pk.dst, &pk.src, pk.dport, pk.sport, pk.ipproto, ts);
+        f->id = src_is_client ? flow_id_of(&pk->src, &pk->dst, pk->sport, pk->dport, pk->ipproto, ts)
+                              : flow_id_of(&pk->dst, &pk->src, pk->dport, pk->sport, pk->ipproto, ts);
         if (guessed) f->flags |= MT_FLOW_GUESSED;
-        if (pk.ipproto == 6 && (pk.tcp_flags & MT_TCP_SYN)) f->flags |= MT_FLOW_SYN;
+        if (pk->ipproto == 6 && (pk->tcp_flags & MT_TCP_SYN)) f->flags |= MT_FLOW_SYN;
         pl->st.flows_created++;
         uint32_t n = mt_flowtable_count(pl->flows);
         if (n > pl->st.max_flows_in_use) pl->st.max_flows_in_use = n;
@@ -345,11 +344,11 @@ void mt_pipeline_decoded(mt_pipeline *pl, mt_decode_result r, mt_packet *pkp, mt
         emit(pl, f, dir, ts, &ev);
     }
     f->pkts[dir]++;
-    f->bytes[dir] += pk.payload_wire_len;
-    if (pk.payload_wire_len) {
+    f->bytes[dir] += pk->payload_wire_len;
+    if (pk->payload_wire_len) {
         /* Shape of the conversation, for the behaviour detector: sizes,
          * silences, and who speaks after a silence (pool job pushes). */
-        uint32_t l = pk.payload_wire_len;
+        uint32_t l = pk->payload_wire_len;
         if (f->n_sizes < MT_FLOW_NSIZES)
             f->sizes[f->n_sizes++] = dir == 0 ? (int32_t)l : -(int32_t)l;
         mt_time_us gap = f->last_data_ts ? ts - f->last_data_ts : 0;
@@ -370,11 +369,11 @@ void mt_pipeline_decoded(mt_pipeline *pl, mt_decode_result r, mt_packet *pkp, mt
         f->last_data_ts = ts;
     }
 
-    if (pk.ipproto != 6) return;
-    if (pk.payload_len && (f->srv_port == 445 || f->srv_port == 139) && f->smb_pkts < 256) {
+    if (pk->ipproto != 6) return;
+    if (pk->payload_len && (f->srv_port == 445 || f->srv_port == 139) && f->smb_pkts < 256) {
         f->smb_pkts++;
         mt_smb smb;
-        if (mt_smb_inspect(pk.payload, pk.payload_len, dir == 0, &smb) == MT_OK) {
+        if (mt_smb_inspect(pk->payload, pk->payload_len, dir == 0, &smb) == MT_OK) {
             mt_event ev = {0};
             ev.type = MT_EV_SMB;
             ev.u.smb = &smb;
@@ -383,10 +382,10 @@ void mt_pipeline_decoded(mt_pipeline *pl, mt_decode_result r, mt_packet *pkp, mt
             emit(pl, f, dir, ts, &ev);
         }
     } else {
-        tcp_segment(pl, f, dir, &pk);
+        tcp_segment(pl, f, dir, pk);
     }
-    if (pk.tcp_flags & MT_TCP_RST) f->flags |= MT_FLOW_RST;
-    if (pk.tcp_flags & MT_TCP_FIN) f->flags |= dir == 0 ? MT_FLOW_FIN_C : MT_FLOW_FIN_S;
+    if (pk->tcp_flags & MT_TCP_RST) f->flags |= MT_FLOW_RST;
+    if (pk->tcp_flags & MT_TCP_FIN) f->flags |= dir == 0 ? MT_FLOW_FIN_C : MT_FLOW_FIN_S;
     if ((f->flags & MT_FLOW_RST) || ((f->flags & MT_FLOW_FIN_C) && (f->flags & MT_FLOW_FIN_S)))
         end_flow(pl, f, 0);
 }
