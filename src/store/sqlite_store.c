@@ -30,7 +30,8 @@
 #include "store/finding_json.h"
 
 #define MT_SQLITE_BATCH 10000
-#define MT_SQLITE_BUSY_MS 10000 /* how long a writer waits for the lock */
+#define MT_SQLITE_BUSY_MS 10000 /* how long one statement waits for the lock */
+#define MT_SQLITE_LOCK_WAIT_S 600 /* how long a batch waits for the write lock in all */
 
 /* WAL frames (pages) after which a commit checkpoints: SQLite's own
  * automatic threshold, and the one past which a passive checkpoint has
@@ -79,6 +80,26 @@ static int exec(sqlite3 *db, const char *sql)
         return MT_EIO;
     }
     return MT_OK;
+}
+
+/* Open a writing transaction. BEGIN IMMEDIATE takes the write lock before
+ * any row: under a deferred BEGIN the first INSERT takes it, and when
+ * another writer (a second sensor ingesting into the same file) keeps it
+ * past the busy timeout the statement fails and the batch is lost (two
+ * concurrent 5M-finding ingests lost 69 findings so). Nothing is held
+ * while waiting here, so the wait goes on, MT_SQLITE_BUSY_MS at a time,
+ * up to MT_SQLITE_LOCK_WAIT_S, before it is an error. */
+static int begin_write(sqlite3 *db)
+{
+    for (unsigned waited_ms = 0;; waited_ms += MT_SQLITE_BUSY_MS) {
+        int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (rc == SQLITE_OK) return MT_OK;
+        if ((rc & 0xff) != SQLITE_BUSY || waited_ms >= MT_SQLITE_LOCK_WAIT_S * 1000u)
+            return mt_error_set(MT_EIO, "sqlite: cannot begin writing%s: %s",
+                                (rc & 0xff) == SQLITE_BUSY ? " (another process held the write lock "
+                                                             "for 10 minutes)" : "",
+                                sqlite3_errmsg(db));
+    }
 }
 
 /* One integer from a query; `dflt` when it returns no row. <0: error. */
@@ -356,7 +377,7 @@ static int sq_begin(mt_store *b)
         s->txn = 2; /* the implicit batch becomes part of it */
         return MT_OK;
     }
-    if (exec(s->db, "BEGIN") != MT_OK) return MT_EIO;
+    if (begin_write(s->db) != MT_OK) return MT_EIO;
     s->txn = 2;
     return MT_OK;
 }
@@ -455,7 +476,7 @@ static int put_one(mt_sqlite_store *s, const mt_finding *f)
 int mt_sqlite_row_begin(mt_sqlite_store *s)
 {
     if (s->txn) return MT_OK;
-    if (exec(s->db, "BEGIN") != MT_OK) return MT_EIO;
+    if (begin_write(s->db) != MT_OK) return MT_EIO;
     s->txn = 1;
     return MT_OK;
 }
