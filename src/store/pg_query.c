@@ -271,6 +271,19 @@ typedef struct mixcell {
     mt_store_group *g;
 } mixcell;
 
+/* The next behaviour (g 0), family (1) or kind (2) group, named and counted
+ * from row i (columns 1/11 the names, 2 the findings); hosts are the caller's. */
+static mt_store_group *group_row(mt_store_summary *out, int g, const PGresult *r, int i)
+{
+    mt_store_group *x = g == 1   ? &out->families[out->nfamilies++]
+                        : g == 2 ? &out->kinds[out->nkinds++]
+                                 : &out->behaviours[out->nbehaviours++];
+    x->name = mt_pg_dup(r, i, g == 2 ? 11 : 1);
+    x->name2 = g == 0 ? mt_pg_dup(r, i, 11) : NULL;
+    x->findings = mt_pg_u64(r, i, 2);
+    return x;
+}
+
 static void mix_from_masks(const PGresult *r, mt_store_summary *out)
 {
     int n = PQntuples(r), nf = 0, nk = 0;
@@ -298,12 +311,7 @@ static void mix_from_masks(const PGresult *r, mt_store_summary *out)
         int64_t t = mt_pg_i64(r, i, 0), bit = mt_pg_i64(r, i, 10);
         if (t < 2 || t > 4 || bit < 0 || bit >= 64) continue;
         int g = (int)(t - 2);
-        mt_store_group *x = g == 1   ? &out->families[out->nfamilies++]
-                            : g == 2 ? &out->kinds[out->nkinds++]
-                                     : &out->behaviours[out->nbehaviours++];
-        x->name = mt_pg_dup(r, i, g == 2 ? 11 : 1);
-        x->name2 = g == 0 ? mt_pg_dup(r, i, 11) : NULL;
-        x->findings = mt_pg_u64(r, i, 2);
+        mt_store_group *x = group_row(out, g, r, i);
         x->hosts = g == 1 ? fam[bit] : g == 2 ? kind[bit] : cell[bit];
     }
 }
@@ -401,12 +409,7 @@ static int summary(mt_pg_store *s, const mt_store_query *q, qp *p, mt_store_summ
         int64_t t = mt_pg_i64(r, i, 0);
         if (t >= 5) { /* more than 64 cells: the groups with their hosts */
             int g = (int)(t - 5);
-            mt_store_group *x = g == 1   ? &out->families[out->nfamilies++]
-                                : g == 2 ? &out->kinds[out->nkinds++]
-                                         : &out->behaviours[out->nbehaviours++];
-            x->name = mt_pg_dup(r, i, g == 2 ? 11 : 1);
-            x->name2 = g == 0 ? mt_pg_dup(r, i, 11) : NULL;
-            x->findings = mt_pg_u64(r, i, 2);
+            mt_store_group *x = group_row(out, g, r, i);
             x->hosts = mt_pg_u64(r, i, 3);
             continue;
         }
