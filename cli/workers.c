@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capture/decode.h"
 #include "detect/dnstie.h"
@@ -130,6 +131,7 @@ typedef struct wk {
     uint64_t wseq;         /* number of the next packet of the walk */
     uint64_t wdns[MT_WORKERS_MAX]; /* per other worker: its last DNS packet before wseq, +1 */
     double cpu_s;          /* thread CPU time at its end (MT_JOBS_DEBUG) */
+    unsigned long yields, sleeps; /* ... and its waits that gave the core up */
     pthread_mutex_t mu;    /* the finding list */
     fnd *fv;
     size_t nf, capf;
@@ -145,6 +147,7 @@ struct mt_workers {
     uint32_t wshare0;        /* ... when every worker walks the file */
     _Atomic int walking0;    /* worker 0 is walking: its progress is its pos */
     _Atomic int eof;
+    unsigned spin;           /* pause_once's spin: SPIN_OWN_CORES when every thread has a core */
     int direct;              /* mt_workers_new_direct: no reader, no rings */
     pthread_mutex_t tie_mu;  /* the tie after the last packet */
     fnd *scratch;
@@ -155,21 +158,32 @@ struct mt_workers {
 
 static _Thread_local wk *tl_self;
 
-/* Waiting: a short spin (the other side is usually a few packets away),
- * then give the core up: on a machine with fewer cores than busy threads
- * a spinning waiter takes the time of the thread it waits for. */
+/* Waiting: a spin (the other side is usually a few packets away), then
+ * give the core up: on a machine with fewer cores than busy threads a
+ * spinning waiter takes the time of the thread it waits for. With a core
+ * for every worker the spin is long (about a millisecond): the waits for
+ * the tie's order are many and short, and a sleep of the shortest length
+ * the kernel gives (about 100 us) cost -j 2 a tenth of its time on the
+ * bench capture (bench/RESULTS.md). */
+#define SPIN_SHARED 32u
+#define SPIN_OWN_CORES 20000u
+static _Thread_local unsigned long tl_yields, tl_sleeps; /* MT_JOBS_DEBUG */
+
 static void pause_once(unsigned *spins)
 {
-    if (++*spins < 32) {
+    unsigned limit = tl_self ? tl_self->w->spin : SPIN_SHARED;
+    if (++*spins < limit) {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
         return;
     }
-    if (*spins < 48) {
+    if (*spins < limit + 16) {
+        tl_yields++;
         sched_yield();
         return;
     }
+    tl_sleeps++;
     struct timespec ts = {0, 20000};
     nanosleep(&ts, NULL);
 }
@@ -639,6 +653,8 @@ static void *wk_main(void *arg)
     mt_engine_flush_detectors(me->eng);
     struct timespec ts;
     if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) me->cpu_s = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    me->yields = tl_yields;
+    me->sleeps = tl_sleeps;
     return NULL;
 }
 
@@ -800,6 +816,17 @@ void mt_workers_direct_packet(mt_workers *w, unsigned i, int linktype, mt_time_u
     mt_pipeline_packet(me->pl, linktype, ts, data, caplen, wirelen);
 }
 
+/* CPUs this process may run on (its affinity mask, as taskset sets it). */
+static unsigned cores_usable(void)
+{
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) return (unsigned)CPU_COUNT(&set);
+#endif
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
 static mt_workers *workers_new(unsigned n, int direct, mt_engine *back,
                                const mt_engine_config *ec, const mt_pipeline_config *pc)
 {
@@ -824,6 +851,9 @@ static mt_workers *workers_new(unsigned n, int direct, mt_engine *back,
     env = getenv("MT_JOBS_WALKSHARE0");
     if (env) share = atof(env);
     w->wshare0 = share <= 0 ? 0 : share >= 1 ? UINT32_MAX : (uint32_t)(share * 4294967296.0);
+    w->spin = n <= cores_usable() ? SPIN_OWN_CORES : SPIN_SHARED;
+    env = getenv("MT_JOBS_SPIN");
+    if (env) w->spin = (unsigned)strtoul(env, NULL, 10);
     pthread_mutex_init(&w->tie_mu, NULL);
     for (unsigned i = 0; i < n; i++) {
         w->wk[i] = wk_new(w, i, ec, pc);
@@ -877,7 +907,8 @@ void mt_workers_finish(mt_workers *w)
     if (getenv("MT_JOBS_DEBUG")) {
         struct timespec ts;
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-        fprintf(stderr, "jobs: reader cpu %.3f s\n", ts.tv_sec + ts.tv_nsec / 1e9);
+        fprintf(stderr, "jobs: reader cpu %.3f s, waits: %lu yields, %lu sleeps\n",
+                ts.tv_sec + ts.tv_nsec / 1e9, tl_yields, tl_sleeps);
     }
     for (unsigned j = 1; j < w->n; j++)
         if (w->wk[j]->started) {
@@ -887,7 +918,8 @@ void mt_workers_finish(mt_workers *w)
     pass_on(w, UINT64_MAX, 1);
     if (getenv("MT_JOBS_DEBUG"))
         for (unsigned j = 1; j < w->n; j++)
-            fprintf(stderr, "jobs: worker %u cpu %.3f s\n", j, w->wk[j]->cpu_s);
+            fprintf(stderr, "jobs: worker %u cpu %.3f s, waits: %lu yields, %lu sleeps\n", j,
+                    w->wk[j]->cpu_s, w->wk[j]->yields, w->wk[j]->sleeps);
 }
 
 unsigned mt_workers_count(const mt_workers *w) { return w->n; }
