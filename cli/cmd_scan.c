@@ -468,10 +468,18 @@ const mt_cli_cmd mt_cli_scan = {
 "Findings, host verdicts, the store and the --stats counters are those of\n"
 "-j 1 (the flow peaks and blocks lines are summed over the workers): the\n"
 "findings are passed on in the order -j 1 makes them, and the DNS tie\n"
-"answers each worker as it stood at that worker's packet. A live capture\n"
+"answers each worker as it stood at that worker's packet. That holds while\n"
+"no table reaches its cap: each worker evicts from its own table, so a\n"
+"capture that fills -j 1's table evicts fewer flows (and ends more as\n"
+"idle) with -j N, and what follows an eviction may differ. A live capture\n"
 "with -j N opens N AF_PACKET sockets in one fanout group instead: the\n"
 "kernel hashes each flow to a socket, capture thread i feeds worker i, and\n"
-"findings are passed on by packet time (with libpcap, one thread reads).",
+"findings are passed on by packet time (with libpcap, one thread reads).\n"
+"Every worker still decodes every packet of a file it walks, so -j pays\n"
+"where each packet costs more than its decode: on two cores, two workers\n"
+"scan a capture of a million short JSON-RPC flows in 0.73 of -j 1's time,\n"
+"but the project's 450 MB bench capture (mostly bulk bytes past\n"
+"--inspect-bytes) in about the time of one.",
     .opts = scan_opts,
     .exit_none = "Every input was read; no finding (no mining, no precursor).",
     .exit_found = "Every input was read; at least one finding was written (precursor\n"
