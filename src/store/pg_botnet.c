@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/botnet_json.h"
+#include "store/botnet_summary.h"
 #include "store/pg_store.h"
 
 static mt_pg_store *S(mt_store *s) { return (mt_pg_store *)s; }
@@ -300,34 +301,59 @@ int mt_pg_botnet_present(mt_store *b)
 #define SN(t) "(cardinality($3::text[]) = 0 OR " t "sensor = ANY($3::text[]))"
 #define RC "c.first_seen < $2 AND c.last_seen >= $1 AND " SN("c.")
 #define RT "first_seen < $2 AND last_seen >= $1 AND " SN("")
-#define JOIN(t) " JOIN campaigns c ON c.sensor = " t ".sensor AND c.campaign = " t ".campaign"
 
 typedef struct bq {
     mt_pg_store *s;
     const char *v[3];
 } bq;
 
-static int bq_run(bq *q, const char *sql, PGresult **r) { return mt_pg_params(q->s, sql, 3, q->v, "botnet query", r); }
-
-static int bq_row(bq *q, const char *sql, uint64_t *out, int n)
-{
+/* A result is fetched whole (PQexecParams); the handle walks its rows. */
+typedef struct bq_rows {
     PGresult *r;
-    if (bq_run(q, sql, &r) != MT_OK) return MT_EIO;
-    for (int i = 0; i < n; i++) out[i] = PQntuples(r) ? mt_pg_u64(r, 0, i) : 0;
-    PQclear(r);
+    int row, n;
+} bq_rows;
+
+static int rows_open(void *ctx, const char *sql, void **rows)
+{
+    bq *q = ctx;
+    PGresult *r;
+    if (mt_pg_params(q->s, sql, 3, q->v, "botnet query", &r) != MT_OK) return MT_EIO;
+    bq_rows *h = mt_xmalloc(sizeof *h);
+    h->r = r;
+    h->row = -1;
+    h->n = PQntuples(r);
+    *rows = h;
     return MT_OK;
 }
 
-static void limit(char *sql, size_t cap, const char *base, size_t n)
+static int rows_next(void *rows)
 {
-    if (n) snprintf(sql, cap, "%s LIMIT %zu", base, n);
-    else snprintf(sql, cap, "%s", base);
+    bq_rows *h = rows;
+    return ++h->row < h->n;
+}
+
+static char *rows_dup(void *rows, int col)
+{
+    bq_rows *h = rows;
+    return mt_pg_dup(h->r, h->row, col);
+}
+
+static int64_t rows_i64(void *rows, int col)
+{
+    bq_rows *h = rows;
+    return mt_pg_i64(h->r, h->row, col);
+}
+
+static void rows_close(void *rows)
+{
+    bq_rows *h = rows;
+    PQclear(h->r);
+    free(h);
 }
 
 int mt_pg_botnet_summary(mt_store *b, const mt_store_botnet_query *qq, mt_store_botnet_summary *out)
 {
     mt_pg_store *s = S(b);
-    out->peak_day = -1;
     char from[24], to[24];
     int64_t f = qq->from, t = qq->to;
     if (f == 0 && t == 0) {
@@ -340,122 +366,8 @@ int mt_pg_botnet_summary(mt_store *b, const mt_store_botnet_query *qq, mt_store_
     mt_buf_init(&sens);
     mt_pg_text_array(&sens, qq->sensors.names, qq->sensors.n);
     bq q = {s, {from, to, mt_buf_cstr(&sens)}};
-    int rc = MT_EIO;
-    uint64_t v[8];
-    PGresult *r;
-    if (bq_row(&q,
-               "SELECT count(*), coalesce(sum(mining), 0), coalesce(sum(mining * sources), 0),"
-               " coalesce(sum(mining * geo_unknown), 0), coalesce(sum(mining * scanned), 0),"
-               " coalesce(sum(mining * port22_open), 0), coalesce(sum(mining * iot), 0),"
-               " coalesce(sum(mining * iot_unknown), 0) FROM campaigns c WHERE " RC,
-               v, 8))
-        goto done;
-    out->campaigns = v[0];
-    out->mining_campaigns = v[1];
-    out->members = v[2];
-    out->geo_unknown = v[3];
-    out->scanned = v[4];
-    out->port22_open = v[5];
-    out->iot = v[6];
-    out->iot_unknown = v[7];
-    if (bq_row(&q, "SELECT count(DISTINCT m.ip) FROM campaign_members m" JOIN("m") " WHERE c.mining = 1 AND " RC,
-               v, 1))
-        goto done;
-    out->zombies = v[0];
-    if (bq_row(&q, "SELECT count(*) FROM botnet_sources WHERE " RT, v, 1)) goto done;
-    out->botnet_sources = v[0];
-
-    char sql[1024];
-    limit(sql, sizeof sql,
-          "SELECT sensor, campaign, family, reason, mining, sources, sessions, events, peak_active, scanned,"
-          " port22_open, iot, iot_unknown, geo_unknown, first_seen, last_seen, peak_day, marker_type, marker"
-          " FROM campaigns c WHERE " RC " ORDER BY mining DESC, sources DESC, sessions DESC, campaign, sensor",
-          qq->top_campaigns);
-    if (bq_run(&q, sql, &r)) goto done;
-    int n = PQntuples(r);
-    out->rows = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->rows);
-    for (int i = 0; i < n; i++) {
-        mt_store_campaign_row *x = &out->rows[out->nrows++];
-        x->sensor = mt_pg_dup(r, i, 0);
-        x->id = mt_pg_dup(r, i, 1);
-        x->family = mt_pg_dup(r, i, 2);
-        x->reason = mt_pg_dup(r, i, 3);
-        x->mining = (int)mt_pg_i64(r, i, 4);
-        x->sources = mt_pg_u64(r, i, 5);
-        x->sessions = mt_pg_u64(r, i, 6);
-        x->events = mt_pg_u64(r, i, 7);
-        x->peak_active = mt_pg_u64(r, i, 8);
-        x->scanned = mt_pg_u64(r, i, 9);
-        x->port22_open = mt_pg_u64(r, i, 10);
-        x->iot = mt_pg_u64(r, i, 11);
-        x->iot_unknown = mt_pg_u64(r, i, 12);
-        x->geo_unknown = mt_pg_u64(r, i, 13);
-        x->first_seen = mt_pg_i64(r, i, 14);
-        x->last_seen = mt_pg_i64(r, i, 15);
-        x->peak_day = mt_pg_dup(r, i, 16);
-        x->marker_type = mt_pg_dup(r, i, 17);
-        x->marker = mt_pg_dup(r, i, 18);
-    }
-    PQclear(r);
-
-    if (bq_run(&q, "SELECT d.day, sum(d.active) FROM campaign_days d" JOIN("d")
-                   " WHERE c.mining = 1 AND " RC " AND (d.day + 1) * 86400000000 > $1"
-                   " AND d.day * 86400000000 < $2 GROUP BY d.day ORDER BY d.day", &r))
-        goto done;
-    n = PQntuples(r);
-    out->days = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->days);
-    for (int i = 0; i < n; i++) {
-        mt_store_botnet_day *dd = &out->days[out->ndays++];
-        dd->day = mt_pg_i64(r, i, 0);
-        dd->active = mt_pg_u64(r, i, 1);
-        if (dd->active > out->peak_active || out->peak_day < 0) {
-            out->peak_active = dd->active;
-            out->peak_day = dd->day;
-        }
-    }
-    PQclear(r);
-
-    if (bq_row(&q, "SELECT count(DISTINCT k.country) FROM campaign_countries k" JOIN("k")
-                   " WHERE c.mining = 1 AND " RC, v, 1))
-        goto done;
-    out->distinct_countries = v[0];
-    limit(sql, sizeof sql,
-          "SELECT k.country, sum(k.sources) FROM campaign_countries k" JOIN("k") " WHERE c.mining = 1 AND " RC
-          " GROUP BY k.country ORDER BY 2 DESC, 1",
-          qq->top_countries);
-    if (bq_run(&q, sql, &r)) goto done;
-    n = PQntuples(r);
-    out->countries = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->countries);
-    for (int i = 0; i < n; i++) {
-        out->countries[out->ncountries].code = mt_pg_dup(r, i, 0);
-        out->countries[out->ncountries++].sources = mt_pg_u64(r, i, 1);
-    }
-    PQclear(r);
-
-    if (bq_row(&q, "SELECT count(*) FROM (SELECT 1 FROM credentials WHERE " RT " GROUP BY username, password) x", v,
-               1))
-        goto done;
-    out->distinct_credentials = v[0];
-    limit(sql, sizeof sql,
-          "SELECT username, password, sum(attempts), sum(sources), max(days), min(first_seen), max(last_seen)"
-          " FROM credentials WHERE " RT " GROUP BY username, password ORDER BY 3 DESC, 4 DESC, 1, 2",
-          qq->top_credentials);
-    if (bq_run(&q, sql, &r)) goto done;
-    n = PQntuples(r);
-    out->credentials = mt_xcalloc(n ? (size_t)n : 1, sizeof *out->credentials);
-    for (int i = 0; i < n; i++) {
-        mt_store_botnet_cred *c = &out->credentials[out->ncredentials++];
-        c->username = mt_pg_dup(r, i, 0);
-        c->password = mt_pg_dup(r, i, 1);
-        c->attempts = mt_pg_u64(r, i, 2);
-        c->sources = mt_pg_u64(r, i, 3);
-        c->days = mt_pg_u64(r, i, 4);
-        c->first_seen = mt_pg_i64(r, i, 5);
-        c->last_seen = mt_pg_i64(r, i, 6);
-    }
-    PQclear(r);
-    rc = MT_OK;
-done:
+    mt_rowsrc src = {&q, rows_open, rows_next, rows_dup, rows_i64, rows_close, RC, RT, "$1", "$2"};
+    int rc = mt_botnet_summary_run(&src, qq, out);
     mt_buf_free(&sens);
     return rc;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "store/botnet_json.h"
+#include "store/botnet_summary.h"
 #include "store/sqlite_store.h"
 
 static mt_sqlite_store *S(mt_store *s) { return (mt_sqlite_store *)s; }
@@ -389,7 +390,6 @@ int mt_sqlite_botnet_present(mt_store *b)
  * when its 24 hours do. ?9: the sensors (MT_SQLITE_SEL). */
 #define RC "c.first_seen < ?2 AND c.last_seen >= ?1 AND " MT_SQLITE_SEL("c.sensor")
 #define RT "first_seen < ?2 AND last_seen >= ?1 AND " MT_SQLITE_SEL("sensor")
-#define JOIN(t) " JOIN campaigns c ON c.sensor = " t ".sensor AND c.campaign = " t ".campaign"
 
 typedef struct bq {
     sqlite3 *db;
@@ -415,16 +415,6 @@ static sqlite3_stmt *bq_prepare(const bq *q, const char *sql)
     return st;
 }
 
-static int bq_row(const bq *q, const char *sql, uint64_t *out, int n)
-{
-    sqlite3_stmt *st = bq_prepare(q, sql);
-    if (!st) return MT_EIO;
-    int rc = sqlite3_step(st);
-    for (int i = 0; i < n; i++) out[i] = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, i) : 0;
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? MT_OK : mt_sqlite_fail(q->db, "botnet query");
-}
-
 static char *col_dup(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -435,21 +425,24 @@ static char *col_dup(sqlite3_stmt *st, int i)
     return p;
 }
 
-static uint64_t col_u(sqlite3_stmt *st, int i) { return (uint64_t)sqlite3_column_int64(st, i); }
-
-/* Grow an array by one element when full. */
-#define PUSH(arr, n, cap)                                                       \
-    do {                                                                        \
-        if ((n) == (cap)) {                                                     \
-            (cap) = (cap) ? 2 * (cap) : 16;                                     \
-            (arr) = mt_xrealloc((arr), (cap) * sizeof *(arr));                  \
-        }                                                                       \
-    } while (0)
-
-static void limit(char *sql, size_t cap, const char *base, size_t n)
+static int rows_open(void *ctx, const char *sql, void **rows)
 {
-    snprintf(sql, cap, "%s LIMIT %lld", base, n ? (long long)n : -1LL);
+    sqlite3_stmt *st = bq_prepare(ctx, sql);
+    *rows = st;
+    return st ? MT_OK : MT_EIO;
 }
+
+static int rows_next(void *rows)
+{
+    int rc = sqlite3_step(rows);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    return mt_sqlite_fail(sqlite3_db_handle(rows), "botnet query");
+}
+
+static char *rows_dup(void *rows, int col) { return col_dup(rows, col); }
+static int64_t rows_i64(void *rows, int col) { return sqlite3_column_int64(rows, col); }
+static void rows_close(void *rows) { sqlite3_finalize(rows); }
 
 int mt_sqlite_botnet_summary(mt_store *b, const mt_store_botnet_query *qq, mt_store_botnet_summary *out)
 {
@@ -463,126 +456,6 @@ int mt_sqlite_botnet_summary(mt_store *b, const mt_store_botnet_query *qq, mt_st
         q.from = INT64_MIN;
         q.to = INT64_MAX;
     }
-    uint64_t v[8];
-    if (bq_row(&q,
-               "SELECT count(*), coalesce(sum(mining), 0), coalesce(sum(mining * sources), 0),"
-               " coalesce(sum(mining * geo_unknown), 0), coalesce(sum(mining * scanned), 0),"
-               " coalesce(sum(mining * port22_open), 0), coalesce(sum(mining * iot), 0),"
-               " coalesce(sum(mining * iot_unknown), 0) FROM campaigns c WHERE " RC,
-               v, 8))
-        return MT_EIO;
-    out->campaigns = v[0];
-    out->mining_campaigns = v[1];
-    out->members = v[2];
-    out->geo_unknown = v[3];
-    out->scanned = v[4];
-    out->port22_open = v[5];
-    out->iot = v[6];
-    out->iot_unknown = v[7];
-    if (bq_row(&q, "SELECT count(DISTINCT m.ip) FROM campaign_members m" JOIN("m") " WHERE c.mining = 1 AND " RC,
-               v, 1))
-        return MT_EIO;
-    out->zombies = v[0];
-    if (bq_row(&q, "SELECT count(*) FROM botnet_sources WHERE " RT, v, 1)) return MT_EIO;
-    out->botnet_sources = v[0];
-
-    char sql[1024];
-    limit(sql, sizeof sql,
-          "SELECT sensor, campaign, family, reason, mining, sources, sessions, events, peak_active, scanned,"
-          " port22_open, iot, iot_unknown, geo_unknown, first_seen, last_seen, peak_day, marker_type, marker"
-          " FROM campaigns c WHERE " RC " ORDER BY mining DESC, sources DESC, sessions DESC, campaign, sensor",
-          qq->top_campaigns);
-    sqlite3_stmt *st = bq_prepare(&q, sql);
-    if (!st) return MT_EIO;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        PUSH(out->rows, out->nrows, cap);
-        mt_store_campaign_row *r = &out->rows[out->nrows++];
-        r->sensor = col_dup(st, 0);
-        r->id = col_dup(st, 1);
-        r->family = col_dup(st, 2);
-        r->reason = col_dup(st, 3);
-        r->mining = sqlite3_column_int(st, 4);
-        r->sources = col_u(st, 5);
-        r->sessions = col_u(st, 6);
-        r->events = col_u(st, 7);
-        r->peak_active = col_u(st, 8);
-        r->scanned = col_u(st, 9);
-        r->port22_open = col_u(st, 10);
-        r->iot = col_u(st, 11);
-        r->iot_unknown = col_u(st, 12);
-        r->geo_unknown = col_u(st, 13);
-        r->first_seen = sqlite3_column_int64(st, 14);
-        r->last_seen = sqlite3_column_int64(st, 15);
-        r->peak_day = col_dup(st, 16);
-        r->marker_type = col_dup(st, 17);
-        r->marker = col_dup(st, 18);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return mt_sqlite_fail(s->db, "botnet query");
-
-    /* Active sources per day of the mining campaigns: the engine's distinct
-     * active members per campaign and day, summed over the campaigns. */
-    st = bq_prepare(&q, "SELECT d.day, sum(d.active) FROM campaign_days d" JOIN("d")
-                        " WHERE c.mining = 1 AND " RC " AND (d.day + 1) * 86400000000 > ?1"
-                        " AND d.day * 86400000000 < ?2 GROUP BY d.day ORDER BY d.day");
-    if (!st) return MT_EIO;
-    cap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        PUSH(out->days, out->ndays, cap);
-        mt_store_botnet_day *dd = &out->days[out->ndays++];
-        dd->day = sqlite3_column_int64(st, 0);
-        dd->active = col_u(st, 1);
-        if (dd->active > out->peak_active || out->peak_day < 0) {
-            out->peak_active = dd->active;
-            out->peak_day = dd->day;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return mt_sqlite_fail(s->db, "botnet query");
-
-    if (bq_row(&q, "SELECT count(DISTINCT k.country) FROM campaign_countries k" JOIN("k")
-                   " WHERE c.mining = 1 AND " RC, v, 1))
-        return MT_EIO;
-    out->distinct_countries = v[0];
-    limit(sql, sizeof sql,
-          "SELECT k.country, sum(k.sources) FROM campaign_countries k" JOIN("k") " WHERE c.mining = 1 AND " RC
-          " GROUP BY k.country ORDER BY 2 DESC, 1",
-          qq->top_countries);
-    st = bq_prepare(&q, sql);
-    if (!st) return MT_EIO;
-    cap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        PUSH(out->countries, out->ncountries, cap);
-        out->countries[out->ncountries].code = col_dup(st, 0);
-        out->countries[out->ncountries++].sources = col_u(st, 1);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return mt_sqlite_fail(s->db, "botnet query");
-
-    if (bq_row(&q, "SELECT count(*) FROM (SELECT 1 FROM credentials WHERE " RT " GROUP BY username, password)", v,
-               1))
-        return MT_EIO;
-    out->distinct_credentials = v[0];
-    limit(sql, sizeof sql,
-          "SELECT username, password, sum(attempts), sum(sources), max(days), min(first_seen), max(last_seen)"
-          " FROM credentials WHERE " RT " GROUP BY username, password ORDER BY 3 DESC, 4 DESC, 1, 2",
-          qq->top_credentials);
-    st = bq_prepare(&q, sql);
-    if (!st) return MT_EIO;
-    cap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        PUSH(out->credentials, out->ncredentials, cap);
-        mt_store_botnet_cred *c = &out->credentials[out->ncredentials++];
-        c->username = col_dup(st, 0);
-        c->password = col_dup(st, 1);
-        c->attempts = col_u(st, 2);
-        c->sources = col_u(st, 3);
-        c->days = col_u(st, 4);
-        c->first_seen = sqlite3_column_int64(st, 5);
-        c->last_seen = sqlite3_column_int64(st, 6);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? MT_OK : mt_sqlite_fail(s->db, "botnet query");
+    mt_rowsrc src = {&q, rows_open, rows_next, rows_dup, rows_i64, rows_close, RC, RT, "?1", "?2"};
+    return mt_botnet_summary_run(&src, qq, out);
 }
