@@ -477,7 +477,7 @@ const mt_cli_cmd mt_cli_scan = {
 "findings are passed on by packet time (with libpcap, one thread reads).\n"
 "Every worker still decodes every packet of a file it walks, so -j pays\n"
 "where each packet costs more than its decode: on two cores, two workers\n"
-"scan a capture of a million short JSON-RPC flows in 0.73 of -j 1's time,\n"
+"scan a capture of a million short JSON-RPC flows in about 3/4 of the time,\n"
 "but the project's 450 MB bench capture (mostly bulk bytes past\n"
 "--inspect-bytes) in about the time of one.",
     .opts = scan_opts,
