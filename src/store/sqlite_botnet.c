@@ -399,30 +399,7 @@ typedef struct bq {
 
 static sqlite3_stmt *bq_prepare(const bq *q, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        mt_sqlite_fail(q->db, "botnet query");
-        return NULL;
-    }
-    int np = sqlite3_bind_parameter_count(st);
-    if (np >= 1) sqlite3_bind_int64(st, 1, q->from);
-    if (np >= 2) sqlite3_bind_int64(st, 2, q->to);
-    if (mt_sqlite_bind_sensors(st, MT_SQLITE_SEL_PARAM, q->sensors) != MT_OK) {
-        mt_sqlite_fail(q->db, "botnet query");
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    int n = sqlite3_column_bytes(st, i);
-    char *p = mt_xmalloc((size_t)n + 1);
-    if (n) memcpy(p, t, (size_t)n);
-    p[n] = '\0';
-    return p;
+    return mt_sqlite_prepare_range(q->db, sql, q->from, q->to, 0, q->sensors, "botnet query");
 }
 
 static int rows_open(void *ctx, const char *sql, void **rows)
@@ -440,7 +417,7 @@ static int rows_next(void *rows)
     return mt_sqlite_fail(sqlite3_db_handle(rows), "botnet query");
 }
 
-static char *rows_dup(void *rows, int col) { return col_dup(rows, col); }
+static char *rows_dup(void *rows, int col) { return mt_sqlite_col_dup(rows, col); }
 static int64_t rows_i64(void *rows, int col) { return sqlite3_column_int64(rows, col); }
 static void rows_close(void *rows) { sqlite3_finalize(rows); }
 

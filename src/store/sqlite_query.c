@@ -89,6 +89,38 @@ int mt_sqlite_bind_sensors(sqlite3_stmt *st, int param, const mt_store_sensors *
     return sqlite3_bind_text(st, param, j, -1, free) == SQLITE_OK ? MT_OK : MT_EIO;
 }
 
+sqlite3_stmt *mt_sqlite_prepare_range(sqlite3 *db, const char *sql, int64_t from, int64_t to, int p3,
+                                      const mt_store_sensors *sel, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        mt_sqlite_fail(db, what);
+        return NULL;
+    }
+    /* Binding a number past the statement's last parameter is an error:
+     * bind only those it has (a query may read the range alone). */
+    int np = sqlite3_bind_parameter_count(st);
+    if (np >= 1) sqlite3_bind_int64(st, 1, from);
+    if (np >= 2) sqlite3_bind_int64(st, 2, to);
+    if (np >= 3) sqlite3_bind_int(st, 3, p3);
+    if (mt_sqlite_bind_sensors(st, MT_SQLITE_SEL_PARAM, sel) != MT_OK) {
+        mt_sqlite_fail(db, what);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+char *mt_sqlite_col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    int n = sqlite3_column_bytes(st, i);
+    char *p = mt_xmalloc((size_t)n + 1);
+    if (n) memcpy(p, t, (size_t)n);
+    p[n] = '\0';
+    return p;
+}
+
 int mt_sqlite_prepare(mt_store *b, unsigned want, const char **plan)
 {
     mt_sqlite_store *s = S(b);

@@ -60,6 +60,13 @@ int mt_sqlite_fail(sqlite3 *db, const char *what); /* sets the error, returns MT
 char *mt_sqlite_sensors_json(const mt_store_sensors *sel);
 /* Bind it to `param` (NULL for every sensor) when the statement has it. */
 int mt_sqlite_bind_sensors(sqlite3_stmt *st, int param, const mt_store_sensors *sel);
+/* Prepare `sql` and bind what it has of the range [?1, ?2), an integer ?3
+ * and the sensors (?9): the summaries' queries. NULL with the error set
+ * (naming `what`). */
+sqlite3_stmt *mt_sqlite_prepare_range(sqlite3 *db, const char *sql, int64_t from, int64_t to, int p3,
+                                      const mt_store_sensors *sel, const char *what);
+/* Column i as a new string ("" for NULL). */
+char *mt_sqlite_col_dup(sqlite3_stmt *st, int i);
 /* Around each written row: open the implicit batch when no transaction is
  * open; commit it when it is full. */
 int mt_sqlite_row_begin(mt_sqlite_store *s);

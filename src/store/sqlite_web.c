@@ -43,23 +43,7 @@ typedef struct wq {
 
 static sqlite3_stmt *wq_prepare(const wq *q, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        mt_sqlite_fail(q->db, "web query");
-        return NULL;
-    }
-    /* Binding a number past the statement's last parameter is an error:
-     * bind only those it has (a query may read the range alone). */
-    int np = sqlite3_bind_parameter_count(st);
-    if (np >= 1) sqlite3_bind_int64(st, 1, q->from);
-    if (np >= 2) sqlite3_bind_int64(st, 2, q->to);
-    if (np >= 3) sqlite3_bind_int(st, 3, q->minc);
-    if (mt_sqlite_bind_sensors(st, MT_SQLITE_SEL_PARAM, q->sensors) != MT_OK) {
-        mt_sqlite_fail(q->db, "web query");
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
+    return mt_sqlite_prepare_range(q->db, sql, q->from, q->to, q->minc, q->sensors, "web query");
 }
 
 /* The integers of a one-row query into out[0..n). */
@@ -71,16 +55,6 @@ static int wq_row(const wq *q, const char *sql, uint64_t *out, int n)
     for (int i = 0; i < n; i++) out[i] = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, i) : 0;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? MT_OK : mt_sqlite_fail(q->db, "web query");
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    int n = sqlite3_column_bytes(st, i);
-    char *p = mt_xmalloc((size_t)n + 1);
-    if (n) memcpy(p, t, (size_t)n);
-    p[n] = '\0';
-    return p;
 }
 
 /* Rows (name, findings, sites[, provider]) into a group array. */
@@ -96,10 +70,10 @@ static int wq_groups(const wq *q, const char *sql, int with_provider, mt_store_w
             cap = cap ? 2 * cap : 16;
             g = mt_xrealloc(g, cap * sizeof *g);
         }
-        g[n].name = col_dup(st, 0);
+        g[n].name = mt_sqlite_col_dup(st, 0);
         g[n].findings = (uint64_t)sqlite3_column_int64(st, 1);
         g[n].sites = (uint64_t)sqlite3_column_int64(st, 2);
-        g[n].provider = with_provider ? col_dup(st, 3) : NULL;
+        g[n].provider = with_provider ? mt_sqlite_col_dup(st, 3) : NULL;
         n++;
     }
     sqlite3_finalize(st);
