@@ -136,8 +136,8 @@ static size_t socks_client(mt_stream_cx *cx, socks_state *st, const uint8_t *p, 
         return len;
     }
     size_t l = socks5_addr_msg_len(p, n);
+    if (!l) return MT_FR_MORE; /* fewer than 5 bytes: p[1] may not be there yet */
     if (l == SIZE_MAX || p[1] != 1) return refuse(cx, n); /* CONNECT only */
-    if (!l) return MT_FR_MORE;
     tunnel_open(cx, 0);
     return l;
 }
@@ -164,8 +164,8 @@ static size_t socks_server(mt_stream_cx *cx, socks_state *st, const uint8_t *p, 
         return 2;
     }
     size_t l = socks5_addr_msg_len(p, n);
-    if (l == SIZE_MAX || p[1] != 0) return refuse(cx, n); /* 00 = succeeded */
     if (!l) return MT_FR_MORE;
+    if (l == SIZE_MAX || p[1] != 0) return refuse(cx, n); /* 00 = succeeded */
     tunnel_open(cx, 1);
     return l;
 }
